@@ -1,0 +1,86 @@
+# Hearth: `make run` serves the app, `make test` runs the whole suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+export FLASK_APP := backend
+
+.PHONY: run serve test test-sqlite test-postgres install install-dev chromium migrate clean fuzz bench load wrk
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+# Plain http on 127.0.0.1, so the session cookie cannot be marked Secure here.
+# The VAPID keys are made the first time only (`flask push init` never replaces them).
+# The web server and the push worker run together: Ctrl-C, or either one ending, stops both.
+run: migrate
+	@$(BIN)/flask push key >/dev/null 2>&1 || $(BIN)/flask push init
+	@trap 'kill $$web $$worker 2>/dev/null; wait; exit 0' INT TERM; \
+	SESSION_COOKIE_SECURE=0 $(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000} & web=$$!; \
+	$(BIN)/flask nudges run & worker=$$!; \
+	wait -n; status=$$?; kill $$web $$worker 2>/dev/null; wait; exit $$status
+
+# The browser tests drive Debian's Chromium; install it when it is missing and we may.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium is missing and we are not root: the browser tests will be skipped"; fi; \
+	fi
+
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# pytest exits 5 when it collected no test: that fails the run like any other non-zero code.
+test: install-dev chromium
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  $(BIN)/python -m pytest; \
+	fi
+
+test-sqlite: install-dev
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+
+test-postgres: install-dev
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m pytest
+
+# Benchmarks (README, "Benchmarks"). They reset the schema of the PostgreSQL database they are given.
+BENCH_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+# The HTTP load generator for `make bench`, from Debian's packages when missing and we may.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: apt-get install wrk" >&2; exit 1; fi; \
+	fi
+
+# Every benchmark on SQLite and PostgreSQL: bench/results.json, bench/results.md and a table (~6 min).
+bench: install-dev chromium wrk
+	cd bench && BENCH_PG_URL=$(BENCH_PG_URL) ../$(BIN)/python run.py
+
+# 200 phones syncing for 60 s against gunicorn + PostgreSQL; adds "load" to bench/results.json.
+load: install-dev
+	cd bench && BENCH_PG_URL=$(BENCH_PG_URL) ../$(BIN)/python load.py
+
+# The schemathesis run of `make test`, longer: 300 examples per operation and the coverage phase, on SQLite.
+fuzz: install-dev
+	env -u TEST_DATABASE_URL FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts
