@@ -1,0 +1,64 @@
+from flask import current_app, request
+from flask_smorest import Blueprint, abort
+
+from ..extensions import db, limiter
+from ..schemas.accounts import LoginIn, SignupIn, UserResponse
+from ..security import (clear_session_cookie, current_session, current_user, login_required,
+                        set_session_cookie)
+from ..services import accounts
+from . import keys
+
+bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign up, log in, log out")
+
+
+def _logged_in(user, status):
+    token = accounts.start_session(user, request.headers.get("User-Agent"))
+    db.session.commit()
+    response = current_app.json.response({"user": UserResponse().dump({"user": user})["user"]})
+    response.status_code = status
+    return set_session_cookie(response, token)
+
+
+@bp.post("/signup")
+@bp.arguments(SignupIn)
+@bp.response(201, UserResponse)
+@bp.alt_response(409, description="An account with this email exists")
+def signup(data):
+    try:
+        user = accounts.signup(**data)
+    except accounts.EmailTaken:
+        abort(409, message="An account with this email already exists. Try logging in.")
+    return _logged_in(user, 201)
+
+
+@bp.post("/login")
+@limiter.limit(keys.login_ip_limit, key_func=keys.remote_ip, scope="login-ip")
+@limiter.limit(keys.login_account_limit, key_func=keys.login_account,
+               scope="login-account", deduct_when=keys.failed)
+@bp.arguments(LoginIn)
+@bp.response(200, UserResponse)
+@bp.alt_response(401, description="Wrong email or password")
+@bp.alt_response(429, description="Too many attempts; see Retry-After")
+def login(data):
+    user = accounts.authenticate(data["email"], data["password"])
+    if user is None:
+        abort(401, message="That email and password don't match.")
+    return _logged_in(user, 200)
+
+
+@bp.post("/logout")
+@bp.response(204)
+def logout():
+    if current_session() is not None:
+        accounts.end_session(current_session())
+        db.session.commit()
+    return clear_session_cookie(current_app.response_class(status=204))
+
+
+@bp.post("/logout-all")
+@login_required
+@bp.response(204)
+def logout_all():
+    accounts.end_all_sessions(current_user())
+    db.session.commit()
+    return clear_session_cookie(current_app.response_class(status=204))

@@ -1,0 +1,72 @@
+from flask import request
+from flask_smorest import Blueprint, abort
+
+from ..extensions import db, limiter
+from ..schemas.couples import CoupleCreatedOut, CoupleResponse, InviteResponse, JoinIn
+from ..security import current_user, login_required
+from ..services import couples
+from . import keys
+
+bp = Blueprint("couple", __name__, url_prefix="/api/couple", description="Pairing two partners")
+
+
+@bp.post("")
+@login_required
+@bp.response(201, CoupleCreatedOut)
+@bp.alt_response(409, description="Already in a couple")
+def create_couple():
+    try:
+        couple, invite = couples.create(current_user())
+    except couples.AlreadyPaired:
+        abort(409, message="You are already in a couple.")
+    db.session.commit()
+    return {"couple": couples.describe(current_user()), "invite": couples.invite_view(invite, request.host_url)}
+
+
+@bp.post("/invite")
+@login_required
+@bp.response(201, InviteResponse)
+@bp.alt_response(404, description="Not in a couple")
+@bp.alt_response(409, description="The couple already has two members")
+def new_invite():
+    try:
+        invite = couples.invite_again(current_user())
+    except couples.NotFound:
+        abort(404, message="Create a couple first.")
+    except couples.NotAlone:
+        abort(409, message="Your partner has already joined.")
+    db.session.commit()
+    return {"invite": couples.invite_view(invite, request.host_url)}
+
+
+@bp.post("/join")
+@login_required
+@limiter.limit(keys.invite_ip_limit, key_func=keys.remote_ip, scope="invite-ip")
+@limiter.limit(keys.invite_account_limit, key_func=keys.current_account, scope="invite-account",
+               deduct_when=keys.failed)
+@bp.arguments(JoinIn)
+@bp.response(200, CoupleResponse)
+@bp.alt_response(404, description="Unknown, used or expired code")
+@bp.alt_response(409, description="Already in a couple")
+@bp.alt_response(429, description="Too many attempts; see Retry-After")
+def join(data):
+    try:
+        couples.join(current_user(), data["code"])
+    except couples.AlreadyPaired:
+        abort(409, message="You are already in a couple. Leave it first to join another.")
+    except couples.NotFound:
+        abort(404, message="That code didn't work. It may be mistyped, used already or expired.")
+    db.session.commit()
+    return {"couple": couples.describe(current_user())}
+
+
+@bp.post("/leave")
+@login_required
+@bp.response(204)
+@bp.alt_response(404, description="Not in a couple")
+def leave():
+    try:
+        couples.leave(current_user())
+    except couples.NotFound:
+        abort(404, message="You are not in a couple.")
+    db.session.commit()

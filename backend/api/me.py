@@ -1,0 +1,51 @@
+from flask import current_app
+from flask_smorest import Blueprint, abort
+
+from ..extensions import db
+from ..schemas.accounts import PasswordChangeIn, PasswordIn, SettingsIn, UserResponse
+from ..schemas.couples import MeOut
+from ..security import clear_session_cookie, current_session, current_user, login_required
+from ..services import accounts, couples
+
+bp = Blueprint("me", __name__, url_prefix="/api/me", description="The logged-in user and their settings")
+
+
+@bp.get("")
+@login_required
+@bp.response(200, MeOut)
+def me():
+    user = current_user()
+    return {"user": user, "couple": couples.describe(user)}
+
+
+@bp.patch("")
+@login_required
+@bp.arguments(SettingsIn)
+@bp.response(200, UserResponse)
+def update_me(data):
+    user = accounts.update_settings(current_user(), data)
+    db.session.commit()
+    return {"user": user}
+
+
+@bp.post("/password")
+@login_required
+@bp.arguments(PasswordChangeIn)
+@bp.response(204)
+def change_password(data):
+    if not accounts.change_password(current_user(), current_session(), **data):
+        abort(422, message="The current password is not right.",
+              errors={"current_password": ["This is not your current password."]})
+    db.session.commit()
+
+
+@bp.delete("")
+@login_required
+@bp.arguments(PasswordIn)
+@bp.response(204)
+def delete_me(data):
+    if not accounts.check_password(current_user(), data["password"]):
+        abort(422, message="The password is not right.", errors={"password": ["Wrong password."]})
+    accounts.delete_account(current_user())
+    db.session.commit()
+    return clear_session_cookie(current_app.response_class(status=204))

@@ -1,0 +1,40 @@
+from flask_smorest import Blueprint, abort
+
+from ..extensions import db
+from ..schemas.push import PublicKeyOut, SubscriptionDeleteIn, SubscriptionIn, SubscriptionResponse
+from ..security import current_session, current_user, login_required
+from ..services import push
+
+bp = Blueprint("push", __name__, url_prefix="/api/push", description="Web Push: the server key and this device")
+
+
+@bp.get("/key")
+@bp.response(200, PublicKeyOut)
+@bp.alt_response(503, description="No VAPID keys on the server yet")
+def public_key():
+    try:
+        return {"public_key": push.load_vapid()[1]}
+    except push.KeysMissing:
+        abort(503, message="Push notifications are not set up on this server yet: "
+                           "an operator must run `flask push init`.")
+
+
+@bp.post("/subscriptions")
+@login_required
+@bp.arguments(SubscriptionIn)
+@bp.response(201, SubscriptionResponse)
+def subscribe(data):
+    subscription = push.subscribe(current_user(), current_session(), data["endpoint"], **data["keys"])
+    db.session.commit()
+    return {"subscription": subscription}
+
+
+@bp.delete("/subscriptions")
+@login_required
+@bp.arguments(SubscriptionDeleteIn)
+@bp.response(204)
+@bp.alt_response(404, description="No such subscription of yours")
+def unsubscribe(data):
+    if not push.unsubscribe(current_user(), data["endpoint"]):
+        abort(404, message="No such push subscription.")
+    db.session.commit()

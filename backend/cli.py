@@ -1,0 +1,179 @@
+"""Flask commands: `flask entries purge`, `flask push init`, `flask nudges run|tick`,
+`flask export-all` / `flask import-all` (and, later, demo data)."""
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .extensions import db
+from .models import utcnow
+from .services import backup, maintenance, nudges, push
+from .services.delivery import Sender
+
+entries_cli = AppGroup("entries", help="Entry housekeeping.")
+push_cli = AppGroup("push", help="Web Push keys.")
+nudges_cli = AppGroup("nudges", help="The worker: daily nudges, reminders and partner pushes.")
+log = logging.getLogger("hearth.worker")
+
+
+@entries_cli.command("purge")
+@click.option("--days", type=int, default=None, help="Keep tombstones this many days (default: TOMBSTONE_DAYS).")
+def purge(days):
+    """Remove tombstones older than the horizon; devices behind it resync from 0."""
+    removed = maintenance.purge_tombstones(days)
+    click.echo(f"removed {removed} tombstones")
+
+
+@push_cli.command("init")
+@click.option("--force", is_flag=True, help="Replace existing keys: every device must subscribe again.")
+def push_init(force):
+    """Create the VAPID key pair in the instance folder, once."""
+    if current_app.config.get("VAPID_PRIVATE_KEY"):
+        _, public_key = _keys()
+        click.echo(f"VAPID keys come from VAPID_PRIVATE_KEY; nothing written.\npublic key: {public_key}")
+        return
+    try:
+        path, public_key = push.init_keys(force=force)
+    except push.KeysExist as exc:
+        raise click.ClickException(
+            f"VAPID keys already exist at {exc}; not replacing them (every push subscription depends on them). "
+            "Use --force to replace them anyway.") from None
+    click.echo(f"VAPID keys written to {path}\npublic key: {public_key}")
+
+
+@push_cli.command("key")
+def push_key():
+    """Print the public key (fails when there is no usable key)."""
+    click.echo(_keys()[1])
+
+
+def _keys():
+    try:
+        return push.load_vapid()
+    except push.KeysMissing as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _sender():
+    config = current_app.config
+    vapid, _ = _keys()
+    return Sender(vapid, config["VAPID_SUBJECT"], timeout=config["PUSH_TIMEOUT"], threads=config["PUSH_THREADS"])
+
+
+@nudges_cli.command("tick")
+@click.option("--now", "when", default=None, help="Run as if at this ISO 8601 instant (default: now).")
+def nudges_tick(when):
+    """One pass: queue what is due, deliver what is pending."""
+    now = nudges.parse_now(when) if when else utcnow()
+    with _sender() as sender:
+        counts = nudges.tick(now, sender)
+    click.echo(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+
+
+@nudges_cli.command("run")
+@click.option("--interval", type=float, default=None, help="Seconds between ticks (default: NUDGE_INTERVAL).")
+@click.option("--from", "start", default=None,
+              help="Simulated time: start the clock at this ISO 8601 instant and tick every simulated minute.")
+@click.option("--speed", type=float, default=1.0, show_default=True,
+              help="With --from: simulated seconds per real second.")
+@click.option("--minutes", type=int, default=None, help="With --from: stop after this many simulated minutes.")
+@click.option("--real-start", type=float, default=None,
+              help="With --from: the UNIX time that maps to --from (default: now). Give several workers the "
+                   "same value and their clocks agree.")
+def nudges_run(interval, start, speed, minutes, real_start):
+    """Tick once a minute until stopped; SIGTERM or Ctrl-C finishes the current pass, then exits."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    interval = interval or current_app.config["NUDGE_INTERVAL"]
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with _sender() as sender:
+        if start:
+            _simulate(sender, stop, nudges.parse_now(start), speed, minutes, real_start)
+            return
+        log.info("worker started: one tick every %ss", interval)
+        while not stop.is_set():
+            _tick(utcnow(), sender, stop)
+            # Sleep to the next interval boundary, so ticks land at the start of each minute.
+            stop.wait(interval - (time.time() % interval))
+    log.info("worker stopped")
+
+
+def _tick(now, sender, stop):
+    counts = {}
+    try:
+        counts = nudges.tick(now, sender, stop=stop.is_set)
+        if any(counts.values()):
+            log.info("tick %s: %s", now.isoformat(), counts)
+    except Exception:  # a bad tick (database away) must not end the worker
+        log.exception("tick failed")
+    finally:
+        db.session.remove()
+    return counts
+
+
+def _simulate(sender, stop, start, speed, minutes, real_start):
+    """The same tick, on a clock that runs `speed` times faster from `start`: simulated minute m is
+    ticked at real time real_start + 60 m / speed (at once when behind). Every minute is ticked once."""
+    real_start = time.time() if real_start is None else real_start
+    log.info("worker started: simulated clock from %s at %sx", start.isoformat(), speed)
+    totals, m = {}, 0
+    while not stop.is_set() and (minutes is None or m < minutes):
+        stop.wait(max(0.0, real_start + 60 * m / speed - time.time()))
+        if stop.is_set():
+            break
+        for key, value in _tick(start + timedelta(minutes=m), sender, stop).items():
+            totals[key] = totals.get(key, 0) + value
+        m += 1
+    click.echo(f"simulated {m} minutes: " + " ".join(f"{k}={v}" for k, v in sorted(totals.items())))
+    log.info("worker stopped")
+
+
+@click.command("export-all")
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
+@with_appcontext
+def export_all(path):
+    """Write every table (users, couples, entries, sync state, subscriptions…) as JSON lines to PATH (- for stdout)."""
+    if path == "-":
+        counts = backup.export_all(sys.stdout)
+    else:
+        tmp = f"{path}.partial"
+        with open(tmp, "w", encoding="utf-8") as out:
+            counts = backup.export_all(out)
+        os.replace(tmp, path)  # a half-written backup never has the final name
+    click.echo(_summary("exported", counts), err=True)
+
+
+@click.command("import-all")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@with_appcontext
+def import_all(path):
+    """Load a backup written by export-all into this empty, migrated database (one transaction)."""
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    try:
+        counts = backup.import_all(stream)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    click.echo(_summary("imported", counts))
+
+
+def _summary(verb, counts):
+    return f"{verb} " + ", ".join(f"{table}={n}" for table, n in counts.items())
+
+
+def register(app):
+    app.cli.add_command(entries_cli)
+    app.cli.add_command(push_cli)
+    app.cli.add_command(nudges_cli)
+    app.cli.add_command(export_all)
+    app.cli.add_command(import_all)

@@ -1,0 +1,111 @@
+"""Settings, read from the environment. See the README's settings table."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("HEARTH_INSTANCE", ROOT / "instance"))
+
+
+def _bool(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key():
+    """SECRET_KEY from the environment, else one generated once into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        # Written whole to a private temp file, then linked into place: of several processes
+        # starting at once exactly one link wins, and nobody ever reads a half-written key.
+        tmp = INSTANCE / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
+def _database_url(url):
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    INSTANCE_PATH = str(INSTANCE)
+    SQLALCHEMY_DATABASE_URI = _database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'hearth.db'}"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY = None  # filled lazily by create_app through _secret_key()
+
+    SESSION_COOKIE_NAME = "hearth_session"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_LIFETIME_DAYS", "60")))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    # Keys in the rate-limit storage start with this, so several deployments can share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "hearth")
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;50 per hour")
+    INVITE_LIMIT_PER_IP = os.environ.get("INVITE_LIMIT_PER_IP", "10 per minute;60 per hour")
+    INVITE_LIMIT_PER_ACCOUNT = os.environ.get("INVITE_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
+
+    INVITE_TTL = timedelta(hours=48)
+    TOMBSTONE_DAYS = int(os.environ.get("TOMBSTONE_DAYS", "90"))
+
+    API_TITLE = "Hearth API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    # Web Push. The key pair is made once by `flask push init` (or given here); never regenerated silently.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
+    VAPID_KEY_FILE = os.environ.get("VAPID_KEY_FILE", str(INSTANCE / "vapid_private.pem"))
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:hearth@localhost")
+    PUSH_TIMEOUT = float(os.environ.get("PUSH_TIMEOUT", "10"))  # seconds, per request
+    PUSH_THREADS = int(os.environ.get("PUSH_THREADS", "16"))
+    PUSH_MAX_ATTEMPTS = int(os.environ.get("PUSH_MAX_ATTEMPTS", "5"))
+    PUSH_RETRY_BASE = float(os.environ.get("PUSH_RETRY_BASE", "30"))  # seconds; doubles per attempt
+    PUSH_BATCH = int(os.environ.get("PUSH_BATCH", "1000"))  # jobs claimed per round
+    # Comma-separated host suffixes push endpoints must end with (empty: any public https host).
+    PUSH_ENDPOINT_HOSTS = tuple(h.strip().lower() for h in os.environ.get("PUSH_ENDPOINT_HOSTS", "").split(",")
+                                if h.strip())
+    NUDGE_INTERVAL = float(os.environ.get("NUDGE_INTERVAL", "60"))  # seconds between worker ticks
+
+    # Behind a TLS proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: do not trust the header).
+    # Then request.scheme/host are the browser's, which the Origin check, Secure cookies and HSTS rely on.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
+
+    @classmethod
+    def secret_key(cls):
+        return cls.SECRET_KEY or _secret_key()
+
+
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")

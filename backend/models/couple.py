@@ -1,0 +1,31 @@
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, new_id, utcnow
+
+
+class Couple(db.Model):
+    """Two people. `version` is the couple's sync counter: every entry change takes the next value as its seq."""
+    __tablename__ = "couples"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Cursors below this were made before tombstones were purged: they must resync from 0.
+    horizon_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    paired_at = mapped_column(UTCDateTime)
+    ended_at = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class Invite(db.Model):
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    couple_id: Mapped[str] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime)
+    used_by: Mapped[str | None] = mapped_column(String(36))

@@ -1,0 +1,39 @@
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, new_id, utcnow
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(60))
+    timezone: Mapped[str] = mapped_column(String(64))
+    nudge_time: Mapped[str] = mapped_column(String(5), default="20:00")
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    show_previews: Mapped[bool] = mapped_column(Boolean, default=False)
+    daily_push_limit: Mapped[int] = mapped_column(Integer, default=6)
+    couple_id: Mapped[str | None] = mapped_column(
+        ForeignKey("couples.id", ondelete="SET NULL"), index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    couple = relationship("Couple", foreign_keys=[couple_id])
+
+
+class AuthSession(db.Model):
+    """A logged-in device. The cookie holds a random token; only its SHA-256 is stored."""
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the token
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_seen_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user = relationship("User")

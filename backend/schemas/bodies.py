@@ -1,0 +1,203 @@
+"""One schema per entry kind: the rules for `body`. Unknown fields are refused."""
+import re
+from datetime import date, datetime, timedelta
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .common import Text, Time
+
+DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "tension", "other")
+REACTIONS = ("right", "not_quite", "heart", "thanks", "not_now")
+BID_TYPES = ("question", "touch", "joke", "share", "help", "affection", "other")
+BID_RESPONSES = ("toward", "away", "against")
+# vulnerability and story are guided exercises (started any time); reassessment is the 12-week review.
+RITUAL_TYPES = ("nightly_gratitude", "weekly_checkin", "monthly_state", "connection_check",
+                "vulnerability", "story", "reassessment", "custom")
+SCHEDULE_FREQS = ("daily", "weekly", "monthly", "anytime")
+AGREEMENT_CATEGORIES = ("conflict_rule", "boundary", "goal")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _local_date(value):
+    # Only YYYY-MM-DD: fromisoformat also takes "20260501" and "2026-W18-1", which would be stored as sent
+    # and then never equal the same day written the usual way.
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Use a date as YYYY-MM-DD.") from None
+
+
+def _aware_datetime(value):
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        raise ValidationError("Use an ISO 8601 time with a zone, e.g. 2026-05-01T18:30:00Z.") from None
+    if parsed.tzinfo is None:
+        raise ValidationError("Give the time zone (e.g. a trailing Z for UTC).")
+
+
+def parse_datetime(value):
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def LocalDate(**kwargs):
+    return fields.String(validate=_local_date, **kwargs)
+
+
+def Instant(**kwargs):
+    return fields.String(validate=_aware_datetime, **kwargs)
+
+
+def Feelings():
+    return fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                       validate=validate.Length(max=12), load_default=list)
+
+
+def OneOf(choices, **kwargs):
+    return fields.String(validate=validate.OneOf(choices), **kwargs)
+
+
+class IFeel(Schema):
+    feel = Text(200, required=True)
+    when = Text(300, required=True)
+    need = Text(300, required=True)
+
+
+class Disclosure(Schema):
+    text = Text(500, required=True)
+    category = OneOf(DISCLOSURE_CATEGORIES, required=True)
+    feelings = Feelings()
+    local_date = LocalDate(required=True)
+    i_feel = fields.Nested(IFeel, allow_none=True)
+
+
+class Reflection(Schema):
+    text = Text(500, required=True)
+
+
+class Reaction(Schema):
+    value = OneOf(REACTIONS, required=True)
+
+
+class Appreciation(Schema):
+    text = Text(280, required=True)
+
+
+class Bid(Schema):
+    type = OneOf(BID_TYPES, required=True)
+    bidder = OneOf(("me", "partner"), required=True)
+    note = Text(280, min_len=0, load_default="")
+
+
+class BidResponse(Schema):
+    response = OneOf(BID_RESPONSES, required=True)
+
+
+class Checkin(Schema):
+    mood = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    us = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    feelings = Feelings()
+    note = Text(280, min_len=0, load_default="")
+
+
+class Schedule(Schema):
+    freq = OneOf(SCHEDULE_FREQS, required=True)  # anytime: started at will, never reminded
+    time = Time()  # required unless anytime
+    weekday = fields.Integer(strict=True, validate=validate.Range(min=0, max=6), allow_none=True)  # 0 = Monday
+    interval = fields.Integer(strict=True, validate=validate.Range(min=1, max=4), load_default=1)  # every n weeks
+    monthday = fields.Integer(strict=True, validate=validate.Range(min=1, max=31), allow_none=True)
+    nth = fields.Integer(strict=True, validate=validate.OneOf((1, 2, 3, 4, -1)), allow_none=True)  # -1 = last
+    start_date = LocalDate(allow_none=True)  # counts `interval` weeks from this date's week
+
+    @validates_schema
+    def _complete(self, data, **_):
+        if data["freq"] == "anytime":
+            return
+        if not data.get("time"):
+            raise ValidationError("A scheduled ritual needs a time (HH:MM).", "time")
+        if data["freq"] == "weekly" and data.get("weekday") is None:
+            raise ValidationError("A weekly ritual needs a weekday (0 = Monday).", "weekday")
+        if data["freq"] == "monthly":
+            by_day = data.get("monthday") is not None
+            by_nth = data.get("nth") is not None and data.get("weekday") is not None
+            if by_day == by_nth:
+                raise ValidationError("A monthly ritual needs either monthday, or nth and weekday.", "monthday")
+
+
+class Ritual(Schema):
+    type = OneOf(RITUAL_TYPES, required=True)
+    title = Text(80, required=True)
+    schedule = fields.Nested(Schedule, required=True)
+    duration_min = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=240))
+    prompts = fields.List(Text(300), validate=validate.Length(max=20), load_default=list)
+    enabled = fields.Boolean(load_default=True)
+
+
+class SessionAnswer(Schema):
+    prompt = Text(300, required=True)
+    text = Text(2000, min_len=0, required=True)
+
+
+class RitualSession(Schema):
+    started_at = Instant(required=True)
+    ended_at = Instant(allow_none=True, load_default=None)
+    answers = fields.List(fields.Nested(SessionAnswer), validate=validate.Length(max=50), load_default=list)
+    passed = fields.List(Text(300), validate=validate.Length(max=50), load_default=list)
+    note = Text(2000, min_len=0, load_default="")
+
+    @validates_schema
+    def _ends_after_start(self, data, **_):
+        if data.get("ended_at") and parse_datetime(data["ended_at"]) < parse_datetime(data["started_at"]):
+            raise ValidationError("A session cannot end before it started.", "ended_at")
+
+
+class Commitment(Schema):
+    text = Text(280, required=True)
+    due_date = LocalDate(required=True)
+    done_at = Instant(allow_none=True, load_default=None)
+
+
+class Agreement(Schema):
+    text = Text(280, required=True)
+    category = OneOf(AGREEMENT_CATEGORIES, required=True)
+
+
+class Timeout(Schema):
+    return_at = Instant(required=True)
+    ended_at = Instant(allow_none=True, load_default=None)
+    note = Text(280, min_len=0, load_default="")
+
+
+class Answer(Schema):
+    question_id = fields.String(required=True, validate=[validate.Length(min=1, max=64),
+                                                         validate.Regexp(r"^[A-Za-z0-9_.:-]+$")])
+    text = Text(1000, required=True)
+    local_date = LocalDate(required=True)
+
+
+class Journal(Schema):
+    text = Text(5000, required=True)
+    feelings = Feelings()
+
+
+BODY_SCHEMAS = {
+    "disclosure": Disclosure, "reflection": Reflection, "reaction": Reaction,
+    "appreciation": Appreciation, "bid": Bid, "bid_response": BidResponse, "checkin": Checkin,
+    "ritual": Ritual, "ritual_session": RitualSession, "commitment": Commitment,
+    "agreement": Agreement, "timeout": Timeout, "answer": Answer, "journal": Journal,
+}
+
+
+def check_against_creation(kind, body, created_at):
+    """Rules that depend on when the entry was first made (the server's clock), not on the body alone."""
+    if kind == "commitment":
+        due = date.fromisoformat(body["due_date"])
+        made = created_at.date()
+        if not made - timedelta(days=1) <= due <= made + timedelta(days=7):
+            raise ValidationError({"due_date": ["A commitment is due within seven days."]})
+    if kind == "timeout":
+        ahead = parse_datetime(body["return_at"]) - created_at
+        if not timedelta(minutes=19) <= ahead <= timedelta(hours=24, minutes=1):
+            raise ValidationError({"return_at": ["Come back between 20 minutes and 24 hours from now."]})

@@ -1,0 +1,43 @@
+"""The entry envelope (what a mutation carries) and the entry as the server sends it."""
+from marshmallow import Schema, fields, validate
+
+from .bodies import BODY_SCHEMAS, Instant
+
+KINDS = tuple(BODY_SCHEMAS)
+UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+def Uuid(**kwargs):
+    return fields.String(validate=validate.Regexp(UUID_RE, error="Not a UUID."), **kwargs)
+
+
+class EntryIn(Schema):
+    """A put: the whole entry as the phone has it. `body` is checked by the kind's own schema."""
+    id = Uuid(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    visibility = fields.String(load_default="shared", validate=validate.OneOf(("shared", "private")))
+    ref_id = Uuid(allow_none=True, load_default=None)
+    body = fields.Dict(required=True)
+    base_rev = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0))
+    # When the phone made it (offline entries reach the server later); clamped by the server.
+    created_at = Instant(allow_none=True, load_default=None)
+
+
+class EntryDeleteIn(Schema):
+    id = Uuid(required=True)
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    base_rev = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0))
+
+
+class EntryOut(Schema):
+    id = fields.String()
+    kind = fields.String()
+    author_id = fields.String()
+    visibility = fields.String()
+    ref_id = fields.String(allow_none=True)
+    body = fields.Dict()
+    rev = fields.Integer()
+    seq = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    deleted = fields.Boolean()

@@ -1,0 +1,80 @@
+"""Who is asking, and is the request allowed to change anything: cookies, login_required, CSRF guards."""
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, request
+
+from .services import accounts
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def current_user():
+    return g.get("user")
+
+
+def current_session():
+    return g.get("auth_session")
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user() is None:
+            abort(401, "Please log in.")
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def load_user():
+    token = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    session, g.session_rolled = accounts.resolve_session(token)
+    g.auth_session = session
+    g.user = session.user if session else None
+
+
+def guard_writes():
+    """Writes must be JSON (no form can send that cross-site) and, when an Origin is sent, from this host."""
+    if request.method not in WRITE_METHODS or not request.path.startswith("/api/"):
+        return
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        if urlsplit(origin).netloc != request.host:
+            abort(403, "Cross-site requests are not allowed.")
+    elif origin == "null":
+        abort(403, "Cross-site requests are not allowed.")
+    if not request.is_json:
+        abort(415, "Send JSON (Content-Type: application/json).")
+
+
+def set_session_cookie(response, token):
+    config = current_app.config
+    response.set_cookie(
+        config["SESSION_COOKIE_NAME"], token,
+        max_age=int(config["SESSION_LIFETIME"].total_seconds()),
+        httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"], path="/")
+    return response
+
+
+def clear_session_cookie(response):
+    config = current_app.config
+    response.delete_cookie(config["SESSION_COOKIE_NAME"], path="/", httponly=True, samesite="Lax",
+                           secure=config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def refresh_cookie(response):
+    """Rolling sessions: re-send the cookie with a fresh max-age whenever the session was extended."""
+    name = current_app.config["SESSION_COOKIE_NAME"]
+    token = request.cookies.get(name)
+    # A response that already sets or clears the cookie (login, logout, delete) has the last word.
+    already_set = any(h.startswith(name + "=") for h in response.headers.getlist("Set-Cookie"))
+    if current_session() is not None and token and g.get("session_rolled") and not already_set:
+        set_session_cookie(response, token)
+    return response
+
+
+def init_app(app):
+    app.before_request(guard_writes)
+    app.before_request(load_user)
+    app.after_request(refresh_cookie)

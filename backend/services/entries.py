@@ -1,0 +1,214 @@
+"""Applying one mutation to one entry: the rules of who may write what, checked before anything is written."""
+from datetime import timedelta
+
+from marshmallow import ValidationError
+
+from ..extensions import db
+from ..models import Entry, PushJob
+from ..schemas.bodies import BODY_SCHEMAS, check_against_creation, parse_datetime
+from ..schemas.entries import EntryDeleteIn, EntryIn
+
+SHARED_EDIT = frozenset({"ritual", "agreement"})  # both partners edit these; base_rev guards them
+ALWAYS_PRIVATE = frozenset({"journal"})
+REF_REQUIRED = frozenset({"reflection", "reaction", "bid_response", "ritual_session"})
+REF_KINDS = {"reflection": {"disclosure"}, "bid_response": {"bid"}, "ritual_session": {"ritual"}}
+# Kinds whose creation the partner hears about (the push worker sends the job).
+PARTNER_EVENTS = frozenset({"appreciation", "bid", "bid_response", "reflection", "reaction",
+                            "answer", "timeout", "disclosure"})
+CLOCK_SKEW = timedelta(minutes=5)
+OLDEST_OFFLINE = timedelta(days=90)
+
+
+class Rejected(Exception):
+    def __init__(self, code, message, errors=None):
+        super().__init__(message)
+        self.code, self.message, self.errors = code, message, errors or {}
+
+
+class Conflict(Exception):
+    def __init__(self, entry):
+        super().__init__("conflict")
+        self.entry = entry
+
+
+def can_see(entry, user):
+    return entry.author_id == user.id or (entry.visibility == "shared" and entry.kind not in ALWAYS_PRIVATE)
+
+
+_schemas = {}  # one instance per schema class: building one costs more than loading a small entry
+
+
+def _load(schema, data, field=None):
+    """Loads with the schema; errors of a nested part (the body) are reported under that field's name."""
+    instance = _schemas.get(schema)
+    if instance is None:
+        instance = _schemas[schema] = schema()
+    try:
+        return instance.load(data)
+    except ValidationError as err:
+        errors = {field: err.messages} if field else err.messages
+        raise Rejected(422, "This entry is not valid.", errors) from None
+
+
+def preload(ids):
+    """{id: Entry or None} for the ids a batch of mutations names (their own ids and ref_ids), in one
+    query; put() and delete() look there first and add what they create, so later mutations of the
+    same batch see it."""
+    known = dict.fromkeys(ids)
+    if ids:
+        known.update((e.id, e) for e in db.session.scalars(db.select(Entry).where(Entry.id.in_(ids))))
+    return known
+
+
+def _get(entry_id, known):
+    if known is not None and entry_id in known:
+        return known[entry_id]
+    return db.session.get(Entry, entry_id)
+
+
+def _existing(couple, user, entry_id, known=None):
+    """The stored entry with this id, if this user may know it exists; otherwise a 404 rejection."""
+    entry = _get(entry_id, known)
+    if entry is None:
+        return None
+    if entry.couple_id != couple.id or not can_see(entry, user):
+        raise Rejected(404, "No such entry.")
+    return entry
+
+
+def _check_write(existing, user, base_rev):
+    if existing.deleted:
+        raise Rejected(410, "This entry was deleted.")
+    if existing.kind in SHARED_EDIT:
+        if base_rev is None or base_rev < existing.rev:
+            raise Conflict(existing)
+    elif existing.author_id != user.id:
+        raise Rejected(403, "Only the person who wrote this can change it.")
+
+
+def _check_ref(couple, user, entry_id, kind, ref_id, known=None):
+    if ref_id is None:
+        if kind in REF_REQUIRED:
+            raise Rejected(422, "This entry must answer another one.", {"ref_id": ["Required for this kind."]})
+        return None
+    target = _get(ref_id, known)
+    if (ref_id == entry_id or target is None or target.couple_id != couple.id
+            or not can_see(target, user) or target.deleted):
+        raise Rejected(422, "The entry this answers is not there.", {"ref_id": ["No such entry."]})
+    if kind in REF_KINDS and target.kind not in REF_KINDS[kind]:
+        raise Rejected(422, f"A {kind} must answer a {'/'.join(sorted(REF_KINDS[kind]))}.",
+                       {"ref_id": ["Wrong kind of entry."]})
+    if kind == "reflection" and target.author_id == user.id:
+        raise Rejected(422, "Reflect back on your partner's words, not your own.", {"ref_id": ["Your own entry."]})
+    return target
+
+
+def _created_at(claimed, now):
+    """The phone's time for an entry made offline, kept within sane bounds of the server's clock."""
+    if claimed is None:
+        return now
+    when = parse_datetime(claimed)
+    return min(max(when, now - OLDEST_OFFLINE), now + CLOCK_SKEW)
+
+
+class Writes:
+    """What a batch of mutations creates, written by the caller with one multi-row INSERT each
+    (services.sync): new entries (transient rows, still changed by later mutations of the batch)
+    and push jobs (plain values). Changes to stored entries stay with the session's flush."""
+
+    def __init__(self):
+        self.entries, self.jobs = [], []
+
+
+def put(couple, user, raw, now, next_seq, partner_id, known=None, writes=None):
+    """Applies one put. `partner_id` is who hears about it (None: nobody); `known` is preload()'s map.
+    Rows are written at the caller's next flush (or the next query's autoflush), or, given `writes`,
+    collected there for the caller to insert."""
+    data = _load(EntryIn, raw)
+    kind = data["kind"]
+    existing = _existing(couple, user, data["id"], known)
+    if existing is not None:
+        if existing.kind != kind:
+            raise Rejected(422, "An entry's kind cannot change.", {"kind": ["Differs from the stored entry."]})
+        _check_write(existing, user, data["base_rev"])
+    body = _load(BODY_SCHEMAS[kind], data["body"], "body")
+    created_at = existing.created_at if existing else _created_at(data["created_at"], now)
+    try:
+        check_against_creation(kind, body, created_at)
+    except ValidationError as err:
+        raise Rejected(422, "This entry is not valid.", {"body": err.messages}) from None
+    if existing is None or existing.ref_id != data["ref_id"]:
+        target = _check_ref(couple, user, data["id"], kind, data["ref_id"], known)
+    else:
+        target = None
+    visibility = "private" if kind in ALWAYS_PRIVATE else data["visibility"]
+    if existing is not None and existing.author_id != user.id:
+        visibility = existing.visibility  # a partner editing a shared entry cannot hide it from its author
+
+    if existing is None:
+        entry = Entry(id=data["id"], couple_id=couple.id, author_id=user.id, kind=kind, rev=1,
+                      created_at=created_at, shared_once=False, deleted=False, deleted_at=None)
+        if writes is None:
+            db.session.add(entry)
+        else:
+            writes.entries.append(entry)
+        if known is not None:
+            known[entry.id] = entry
+    else:
+        entry = existing
+        entry.rev += 1
+    was_ended = existing is not None and existing.body.get("ended_at")
+    old_topic = existing.topic if existing is not None else None
+    entry.visibility, entry.ref_id, entry.body = visibility, data["ref_id"], body
+    entry.shared_once = entry.shared_once or visibility == "shared"
+    entry.topic = body.get("question_id") if kind == "answer" else None
+    entry.seq, entry.updated_at = next_seq(), now
+
+    if kind == "answer" and entry.topic != old_topic:  # a first answer, or one moved to another question
+        _reveal_partner_answers(couple, user, entry.topic, next_seq)
+    if partner_id is not None and visibility == "shared":
+        _notify(entry, user, partner_id, existing, target, was_ended, writes)
+    return entry
+
+
+def delete(couple, user, raw, now, next_seq, known=None):
+    data = _load(EntryDeleteIn, raw)
+    existing = _existing(couple, user, data["id"], known)
+    if existing is None:
+        raise Rejected(404, "No such entry.")
+    if existing.deleted:
+        return existing  # deleting twice changes nothing
+    _check_write(existing, user, data["base_rev"])
+    existing.deleted, existing.deleted_at, existing.body = True, now, {}
+    existing.rev += 1
+    existing.seq, existing.updated_at = next_seq(), now
+    return existing
+
+
+def _reveal_partner_answers(couple, user, topic, next_seq):
+    """The partner's answer to this question was held back from this user; a new seq sends it now."""
+    held = db.session.scalars(db.select(Entry).where(
+        Entry.couple_id == couple.id, Entry.kind == "answer", Entry.topic == topic,
+        Entry.author_id != user.id, Entry.deleted.is_(False))).all()
+    for answer in held:
+        answer.seq = next_seq()
+    db.session.flush()
+
+
+def _notify(entry, user, partner_id, existing, target, was_ended, writes=None):
+    """A push job for the partner, in this same transaction; the worker turns it into a notification."""
+    kind, event = entry.kind, None
+    if existing is None and kind in PARTNER_EVENTS:
+        event = kind
+        if kind == "bid" and entry.body.get("bidder") != "me":
+            event = None  # a bid the partner made and I noticed: nothing to tell them
+        if kind in {"bid_response", "reflection", "reaction"} and (target is None or target.author_id == user.id):
+            event = None
+    elif kind == "timeout" and entry.body.get("ended_at") and not was_ended:
+        event = "timeout_ended"
+    if event and writes is not None:
+        writes.jobs.append({"user_id": partner_id, "type": event, "actor_id": user.id, "entry_id": entry.id,
+                            "not_before": entry.updated_at})
+    elif event:
+        db.session.add(PushJob(user_id=partner_id, type=event, actor_id=user.id, entry_id=entry.id,
+                               not_before=entry.updated_at))

@@ -1,0 +1,240 @@
+"""The worker's tick: find what is due at this instant (the daily nudge, ritual, commitment and
+time-out reminders), claim each once per user and local date, queue it as a push job, then deliver
+every due job. Safe with several workers at once: the unique Claim row decides who queues it."""
+import logging
+from collections import defaultdict
+from functools import lru_cache
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import Claim, Couple, Entry, PushJob, PushSubscription, User
+from . import jobs, notifications as texts
+from .schedule import day_bounds, due_on, in_quiet_hours, wall_time as _wall_time
+
+log = logging.getLogger(__name__)
+
+COMMITMENT_TIME = "09:00"
+TIMEOUT_WINDOW = timedelta(hours=3)  # a time-out reminder held (quiet hours, worker down) no longer than this
+CHUNK = 500
+
+
+@lru_cache(maxsize=8192)
+def wall_time(day, hhmm, zone):
+    """schedule.wall_time, remembered: thousands of users share a zone, a date and a nudge time."""
+    return _wall_time(day, hhmm, zone)
+
+
+@lru_cache(maxsize=1024)
+def day_end(day, zone):
+    return day_bounds(day, zone)[1]
+
+
+@dataclass
+class Due:
+    """One scheduled send for one user, not yet claimed."""
+    user_id: str
+    kind: str  # the claim kind: nudge, ritual:<id>, commitment:<id>, timeout:<id>
+    local_date: str
+    type: str
+    payload: dict
+    entry_id: str | None
+    expires_at: datetime
+
+
+class Local:
+    """A candidate user as seen at `now`: their zone, local date and whether it is quiet for them."""
+
+    def __init__(self, user, now):
+        self.user, self.zone, self.utc = user, ZoneInfo(user.timezone), now
+        self.now = now.astimezone(self.zone)
+        self.today = self.now.date()
+        self.day_end = day_end(self.today, self.zone)
+        self.quiet = in_quiet_hours(self.now, user.quiet_start, user.quiet_end)
+
+    def ready(self, due):
+        """Due at or before now, on this local date (missed ticks catch up on the same date only), not quiet."""
+        return due is not None and due <= self.utc and due.astimezone(self.zone).date() == self.today \
+            and not self.quiet
+
+
+def candidates():
+    """Users who can get a push: a subscription, and an active couple with two members."""
+    has_sub = exists().where(PushSubscription.user_id == User.id)
+    rows = db.session.execute(
+        select(User.id, User.timezone, User.nudge_time, User.quiet_start, User.quiet_end, User.couple_id,
+               User.show_previews)
+        .join(Couple, Couple.id == User.couple_id)
+        .where(has_sub, Couple.ended_at.is_(None), Couple.paired_at.is_not(None))).all()
+    return rows
+
+
+def _nudges(locals_, now):
+    ready = [loc for loc in locals_ if loc.ready(wall_time(loc.today, loc.user.nudge_time, loc.zone))]
+    shared = _shared_today(ready, now)
+    return [Due(loc.user.id, "nudge", loc.today.isoformat(), "nudge", texts.nudge(), None, loc.day_end)
+            for loc in ready if loc.user.id not in shared]
+
+
+def _shared_today(locs, now):
+    """Users (among these) with a live disclosure for their local date: dated today, or made today."""
+    by_user = {loc.user.id: loc for loc in locs}
+    dates = sorted({loc.today.isoformat() for loc in locs})
+    shared = set()
+    for chunk in jobs._chunks(by_user):
+        rows = db.session.execute(select(Entry.author_id, Entry.created_at, Entry.body["local_date"].as_string())
+                                  .where(Entry.kind == "disclosure", Entry.deleted.is_(False),
+                                         Entry.author_id.in_(chunk),
+                                         or_(Entry.created_at >= now - timedelta(hours=50),
+                                             Entry.body["local_date"].as_string().in_(dates))))
+        for author_id, created_at, local_date in rows:
+            loc = by_user[author_id]
+            if local_date == loc.today.isoformat() or created_at.astimezone(loc.zone).date() == loc.today:
+                shared.add(author_id)
+    return shared
+
+
+def _couple_entries(kind, couple_ids, *where):
+    found = []
+    for chunk in jobs._chunks(couple_ids):
+        found += db.session.scalars(select(Entry).where(Entry.kind == kind, Entry.deleted.is_(False),
+                                                        Entry.couple_id.in_(chunk), *where)).all()
+    return found
+
+
+def _recipients(entry, by_couple):
+    """Couple members (with a subscription) who see this entry: both when shared, else its author."""
+    return [loc for loc in by_couple.get(entry.couple_id, ())
+            if entry.visibility == "shared" or loc.user.id == entry.author_id]
+
+
+def _rituals(by_couple):
+    due = []
+    for entry in _couple_entries("ritual", by_couple):
+        if not entry.body.get("enabled", True):
+            continue
+        for loc in _recipients(entry, by_couple):
+            anchor = entry.created_at.astimezone(loc.zone).date()
+            try:
+                due_at = due_on(entry.body["schedule"], loc.today, loc.zone, anchor)
+            except (KeyError, TypeError, ValueError):  # one odd ritual must not stop everyone's nudges
+                log.warning("ritual %s has an unusable schedule", entry.id)
+                break
+            if loc.ready(due_at):
+                due.append(Due(loc.user.id, f"ritual:{entry.id}", loc.today.isoformat(), "ritual_reminder",
+                               texts.ritual_reminder(entry, loc.user), entry.id, loc.day_end))
+    return due
+
+
+def _commitments(by_couple, dates):
+    due = []
+    for entry in _couple_entries("commitment", by_couple, Entry.body["due_date"].as_string().in_(dates)):
+        if entry.body.get("done_at"):
+            continue
+        for loc in by_couple.get(entry.couple_id, ()):
+            if loc.user.id == entry.author_id and entry.body["due_date"] == loc.today.isoformat() \
+                    and loc.ready(wall_time(loc.today, COMMITMENT_TIME, loc.zone)):
+                due.append(Due(loc.user.id, f"commitment:{entry.id}", loc.today.isoformat(), "commitment_reminder",
+                               texts.commitment_reminder(entry, loc.user), entry.id, loc.day_end))
+    return due
+
+
+def _ended_by_partner(timeouts):
+    """Ids of time-outs the partner ended: the app records that as their "thanks" reaction to it."""
+    if not timeouts:
+        return set()
+    authors = {t.id: t.author_id for t in timeouts}
+    rows = db.session.execute(select(Entry.ref_id, Entry.author_id, Entry.body).where(
+        Entry.kind == "reaction", Entry.deleted.is_(False), Entry.ref_id.in_(list(authors))))
+    return {ref for ref, author, body in rows if author != authors[ref] and body.get("value") == "thanks"}
+
+
+def _timeouts(by_couple, now):
+    due = []
+    timeouts = [t for t in _couple_entries("timeout", by_couple, Entry.created_at >= now - timedelta(days=2))
+                if not t.body.get("ended_at")]
+    ended = _ended_by_partner(timeouts)
+    for entry in timeouts:
+        if entry.id in ended:
+            continue
+        return_at = datetime.fromisoformat(entry.body["return_at"].replace("Z", "+00:00"))
+        if not return_at <= now < return_at + TIMEOUT_WINDOW:
+            continue
+        for loc in _recipients(entry, by_couple):
+            if loc.ready(return_at):
+                due.append(Due(loc.user.id, f"timeout:{entry.id}", loc.today.isoformat(), "timeout_reminder",
+                               texts.timeout_reminder(entry), entry.id,
+                               min(loc.day_end, return_at + TIMEOUT_WINDOW)))
+    return due
+
+
+def find_due(now):
+    """Everything scheduled that is due at `now` for someone who can receive it (unclaimed or not)."""
+    locs = [Local(user, now) for user in candidates()]
+    by_couple = defaultdict(list)
+    for loc in locs:
+        by_couple[loc.user.couple_id].append(loc)
+    dates = sorted({loc.today.isoformat() for loc in locs})
+    if not locs:
+        return []
+    return _nudges(locs, now) + _rituals(by_couple) + _commitments(by_couple, dates) + _timeouts(by_couple, now)
+
+
+def _insert_claims(rows):
+    """Inserts claim rows, skipping any another worker already holds; returns the (user, kind) won."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    table = Claim.__table__
+    stmt = (dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
+            .returning(table.c.user_id, table.c.kind))
+    won = set()
+    for chunk in jobs._chunks(rows):  # executemany: one cached statement, batched by SQLAlchemy
+        won.update(tuple(row) for row in db.session.connection().execute(stmt, chunk))
+    return won
+
+
+def queue(items, now):
+    """Claims each item (user, kind, local date) and writes a push job for the ones this worker won.
+
+    A unique claim row decides: with two workers, the second's insert finds the first's row and
+    does nothing. Rows go in one sorted order, so two workers never wait on each other in a cycle.
+    """
+    if not items:
+        return 0
+    items = sorted(items, key=lambda d: (d.user_id, d.kind, d.local_date))
+    won = _insert_claims([{"user_id": d.user_id, "kind": d.kind, "local_date": d.local_date, "created_at": now}
+                          for d in items])
+    job_rows = [{"user_id": d.user_id, "type": d.type, "entry_id": d.entry_id, "status": "pending",
+                 "attempts": 0, "not_before": now, "created_at": now, "expires_at": d.expires_at,
+                 "data": {"claim": d.kind, "local_date": d.local_date, "payload": d.payload}}
+                for d in items if (d.user_id, d.kind) in won]
+    # RETURNING lets SQLAlchemy batch the rows into multi-row INSERTs (insertmanyvalues).
+    stmt = insert(PushJob.__table__).returning(PushJob.__table__.c.id)
+    for chunk in jobs._chunks(job_rows):
+        db.session.connection().execute(stmt, chunk).all()
+    db.session.commit()
+    return len(job_rows)
+
+
+def tick(now, sender, stop=None):
+    """One pass as if at `now`: queue what is due, then deliver every due job.
+
+    `stop()` true (SIGTERM) ends it after the batch on the wire; unclaimed jobs wait for the next worker.
+    """
+    queued = queue(find_due(now), now)
+    counts = jobs.deliver_due(now, sender, stop=stop)
+    if now.minute == 0:
+        jobs.purge(now)
+    return {"queued": queued, **counts}
+
+
+def parse_now(value):
+    """An ISO 8601 instant for `tick --now`; a naive one is taken as UTC."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("UTC"))
+    return when
+
