@@ -1,0 +1,84 @@
+// fetch for the JSON API: same-origin cookies, JSON for every write, one ApiError type.
+
+export class ApiError extends Error {
+  constructor(status, body, retryAfter = null) {
+    super((body && body.message) || (status ? `HTTP ${status}` : "Network error"));
+    this.status = status; // 0 = no answer (offline, aborted, server down)
+    this.body = body || {};
+    this.errors = this.body.errors || {};
+    this.retryAfter = retryAfter;
+  }
+  get offline() { return this.status === 0; }
+}
+
+export async function request(method, path, body) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (method !== "GET" && method !== "HEAD") {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body === undefined ? {} : body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError(0, { message: "No connection." });
+  }
+  const text = await response.text().catch(() => "");
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch (err) { data = { message: text.slice(0, 200) }; }
+  }
+  if (!response.ok) {
+    const retry = Number(response.headers.get("Retry-After")) || null;
+    throw new ApiError(response.status, data, retry);
+  }
+  return data;
+}
+
+export const get = (path) => request("GET", path);
+export const post = (path, body) => request("POST", path, body);
+export const patch = (path, body) => request("PATCH", path, body);
+export const del = (path, body) => request("DELETE", path, body);
+
+function wait(seconds) {
+  if (!seconds) return "a little while";
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
+
+const GENERIC = {
+  0: "You seem to be offline. Please try again when you have a connection.",
+  401: "Your session has ended. Please log in again.",
+  403: "This page looks out of date. Please reload and try again.",
+  404: "We couldn't find that.",
+  409: "That can't be done right now.",
+  410: "That has expired.",
+  413: "That's too long to send.",
+  415: "The app sent something the server didn't understand. Please reload.",
+  422: "Some details need another look.",
+};
+
+/**
+ * A kind, human sentence for any failure. `special` overrides per status
+ * ({404: "That code doesn't work…"}); the server's own message is the fallback.
+ */
+export function explain(err, special = {}) {
+  if (!(err instanceof ApiError)) return "Something unexpected happened. Please try again.";
+  if (special[err.status]) return special[err.status];
+  if (err.status === 429) return `That's a lot of tries in a short time. Please wait ${wait(err.retryAfter)} and try again.`;
+  if (err.status >= 500) return "Something went wrong on our side. Please try again in a moment.";
+  const own = err.body.message;
+  // The server's messages are written for people; bare status phrases are not.
+  if (own && own !== err.body.status && own !== "Invalid input." && err.status !== 401) return own;
+  return GENERIC[err.status] || "Something went wrong. Please try again.";
+}
+
+/** Field errors as {field: "first message"}, for showing next to the inputs. */
+export function fieldErrors(err) {
+  const out = {};
+  if (!(err instanceof ApiError)) return out;
+  for (const [field, messages] of Object.entries(err.errors || {})) {
+    out[field] = Array.isArray(messages) ? String(messages[0]) : typeof messages === "string" ? messages : "Please check this.";
+  }
+  return out;
+}

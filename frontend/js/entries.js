@@ -1,0 +1,15 @@
+// Creating and removing entries: each goes to IndexedDB and the outbox at once (sync.queue).
+import { queue } from "./sync.js";
+
+export function create(kind, body, { visibility = "shared", ref_id = null } = {}) {
+  const entry = { id: crypto.randomUUID(), kind, visibility, ref_id, body };
+  return queue("put", entry).then(() => entry);
+}
+
+export const update = (entry, body) => queue("put", { ...entry, body });
+export const remove = (entry) => queue("delete", entry);
+
+/** The latest of several answers (e.g. bid responses): newest created_at wins. */
+export function latest(list) {
+  return list.reduce((best, e) => (!best || e.created_at > best.created_at ? e : best), null);
+}

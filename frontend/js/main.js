@@ -1,0 +1,33 @@
+// Starts Hearth: the first screen from IndexedDB, then the network.
+import { store } from "./store.js";
+import * as sync from "./sync.js";
+import * as router from "./router.js";
+import * as status from "./views/status.js";
+import { registerWorker } from "./update.js";
+import * as push from "./push.js";
+
+async function start() {
+  await store.load();
+  if (!store.user) await store.refreshMe(); // a wiped database with a live session resyncs from 0
+  router.start();
+  push.start();
+  status.mount();
+  registerWorker();
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+  store.addEventListener("change", (event) => {
+    if (event.detail !== "couple") return;
+    if (store.user && !store.couple) sync.unpaired();
+    router.render();
+    sync.schedule(0);
+    if (store.user) push.resend(store.user.id);
+  });
+  sync.start();
+  if (store.user) store.refreshMe().then(() => store.user && push.resend(store.user.id));
+}
+
+
+start().catch((err) => {
+  const view = document.getElementById("view");
+  view.textContent = "Hearth couldn't start on this browser. Please reload. ";
+  view.append(String(err && err.message ? err.message : err));
+});

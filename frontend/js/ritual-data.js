@@ -1,0 +1,69 @@
+// Rituals, their sessions and commitments as the local DB holds them, plus the small writes.
+import { store } from "./store.js";
+import { create, update } from "./entries.js";
+import { nextOccurrence, localDay, parseDay, isoDay } from "./schedule.js";
+import { phoneZone } from "./time.js";
+
+export const zone = () => (store.user && store.user.timezone) || phoneZone();
+export const GUIDED = ["vulnerability", "story"];
+export const ORDER = ["weekly_checkin", "connection_check", "monthly_state", "nightly_gratitude", "vulnerability", "story", "reassessment", "custom"];
+
+export const rituals = () => store.entries.filter((e) => e.kind === "ritual")
+  .sort((a, b) => ORDER.indexOf(a.body.type) - ORDER.indexOf(b.body.type) || a.body.title.localeCompare(b.body.title));
+export const ofType = (type) => rituals().find((r) => r.body.type === type) || null;
+
+/** Sessions of one ritual (or all), newest first. */
+export const sessions = (ritualId = null) => store.entries
+  .filter((e) => e.kind === "ritual_session" && (!ritualId || e.ref_id === ritualId))
+  .sort((a, b) => (a.body.started_at < b.body.started_at ? 1 : -1));
+
+/** My unfinished session of this ritual, if any (to resume rather than start another). */
+export const openSession = (ritualId) => sessions(ritualId).find((s) => !s.body.ended_at && s.author_id === store.user.id) || null;
+
+/** The ritual's next time, in ms, or null. The anchor is its first local day, as on the server. */
+export function nextAt(ritual, now = Date.now()) {
+  if (!ritual.body.enabled) return null;
+  const anchor = ritual.created_at ? parseDay(localDay(Date.parse(ritual.created_at), zone())) : null;
+  return nextOccurrence(ritual.body.schedule, now, zone(), anchor);
+}
+
+export async function startSession(ritual) {
+  const body = { started_at: new Date().toISOString(), ended_at: null, answers: [], passed: [], note: "" };
+  return create("ritual_session", body, { ref_id: ritual.id });
+}
+
+/** Saves a change to a session from its current local copy. Changes run one after another, each
+ *  reading the copy the previous one wrote, so a note saved on blur and "End" never undo each other. */
+let chain = Promise.resolve();
+export function patchSession(id, change) {
+  chain = chain.catch(() => {}).then(() => {
+    const current = store.byId(id);
+    return update(current, { ...current.body, ...change(current.body) });
+  });
+  return chain;
+}
+
+export const today = () => localDay(Date.now(), zone());
+export const addDays = (iso, n) => isoDay(parseDay(iso) + n * 86400000);
+export const MAX_DAYS = 7;
+/** The last allowed due date: a week on, by both the local and the server's (UTC) calendar. */
+export function lastDue() {
+  const local = addDays(today(), MAX_DAYS);
+  const utc = addDays(new Date().toISOString().slice(0, 10), MAX_DAYS);
+  return local < utc ? local : utc;
+}
+
+export function addCommitment(text, dueDate, sessionId = null) {
+  return create("commitment", { text, due_date: dueDate, done_at: null }, { ref_id: sessionId });
+}
+
+export const commitments = () => store.entries.filter((e) => e.kind === "commitment")
+  .sort((a, b) => (a.body.due_date < b.body.due_date ? -1 : a.body.due_date > b.body.due_date ? 1 : 0));
+
+export function setDone(entry, done) {
+  return update(entry, { ...entry.body, done_at: done ? new Date().toISOString() : null });
+}
+
+export const handled = (body) => new Set([...body.answers.map((a) => a.prompt), ...body.passed]);
+export const FOLLOW_UP = "Follow-up message";
+export const STORY = "Our 90-second story";

@@ -1,0 +1,114 @@
+// Paths to views. Signed out → log in / sign up; no couple → pairing; else the tabs and screens.
+import { store } from "./store.js";
+import * as auth from "./views/auth.js";
+import * as pair from "./views/pair.js";
+import * as today from "./views/today.js";
+import * as appreciate from "./views/appreciate.js";
+import * as bids from "./views/bids.js";
+import * as settings from "./views/settings.js";
+
+// The tab bar: path → [tab, module, title].
+const TABS = {
+  "/": ["today", today, "Today"],
+  "/appreciate": ["appreciate", appreciate, "Appreciate"],
+  "/bids": ["bids", bids, "Bids"],
+  "/more": ["more", settings, "More"],
+};
+
+// Every other screen, one line each: pattern → [tab to highlight, loader, title].
+// ":name" matches one path segment and reaches the view as ctx.args.name.
+// Modules load on first use (the worker precaches them all, so this works offline).
+export const ROUTES = {
+  "/rituals": ["rituals", () => import("./views/rituals.js"), "Rituals"],
+  "/rituals/:id": ["rituals", () => import("./views/ritual-edit.js"), "Ritual"],
+  "/session/:id": ["rituals", () => import("./views/session.js"), "Ritual session"],
+  "/commitments": ["rituals", () => import("./views/commitments.js"), "Commitments"],
+  "/reassess": ["rituals", () => import("./views/reassess.js"), "Twelve-week review"],
+  "/journal": ["more", () => import("./views/journal.js"), "Journal"],
+  "/us": ["more", () => import("./views/us.js"), "Us"],
+  "/timeout": ["today", () => import("./views/timeout.js"), "Time-out"],
+  "/tension": ["more", () => import("./views/tension.js"), "Talk about a tension"],
+  "/agreements": ["more", () => import("./views/agreements.js"), "Agreements"],
+  "/path": ["more", () => import("./views/path.js"), "Six-week path"],
+  "/help": ["more", () => import("./views/help.js"), "Get help"],
+};
+
+let cleanup = null;
+let first = true;
+let turn = 0;
+
+function match(path) {
+  const parts = path.split("/").filter(Boolean);
+  for (const [pattern, route] of Object.entries(ROUTES)) {
+    const want = pattern.split("/").filter(Boolean);
+    if (want.length !== parts.length) continue;
+    const args = {};
+    if (want.every((w, i) => (w.startsWith(":") ? (args[w.slice(1)] = decodeURIComponent(parts[i])) : w === parts[i]))) {
+      return { tab: route[0], load: route[1], title: route[2], args };
+    }
+  }
+  return null;
+}
+
+function pick(path) {
+  if (!store.user) return { tab: null, module: auth };
+  if (!store.couple || path === "/join" || path === "/pair") return { tab: null, module: pair };
+  const tab = TABS[path];
+  if (tab) return { tab: tab[0], module: tab[1], title: tab[2] };
+  const route = match(path);
+  if (route) return route;
+  const home = TABS["/"];
+  return { tab: home[0], module: home[1], title: home[2] };
+}
+
+export async function render() {
+  const mine = ++turn;
+  const view = document.getElementById("view");
+  const url = new URL(location.href);
+  const route = pick(url.pathname);
+  let module = route.module;
+  if (!module) {
+    try { module = await route.load(); } catch (err) {
+      if (mine !== turn) return;
+      view.textContent = "This screen couldn't load. Please reload Hearth.";
+      return;
+    }
+    if (mine !== turn) return; // another navigation won
+  }
+  if (cleanup) cleanup();
+  cleanup = null;
+  view.replaceChildren();
+  view.className = route.tab ? "view" : "view bare";
+  cleanup = module.mount(view, { path: url.pathname, params: url.searchParams, args: route.args || {}, navigate }) || null;
+  const bar = document.getElementById("tabbar");
+  bar.hidden = !route.tab;
+  for (const link of bar.querySelectorAll("a")) {
+    if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  document.title = route.title ? `${route.title} · Hearth` : "Hearth";
+  if (!first) view.focus({ preventScroll: true });
+  first = false;
+}
+
+export function navigate(path, { replace = false } = {}) {
+  if (path !== location.pathname + location.search) {
+    history[replace ? "replaceState" : "pushState"](null, "", path);
+  }
+  window.scrollTo(0, 0);
+  render();
+}
+
+export function start() {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-link]");
+    if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    navigate(link.getAttribute("href"));
+  });
+  window.addEventListener("popstate", render);
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "NAVIGATE") navigate(event.data.url);
+  });
+  render();
+}

@@ -1,0 +1,117 @@
+// App state and change events. Views read from here and listen for "change";
+// everything in it comes from IndexedDB, so the first screen never waits for the network.
+import * as db from "./db.js";
+import * as api from "./api.js";
+
+class Store extends EventTarget {
+  constructor() {
+    super();
+    this.user = null;
+    this.couple = null;
+    this.entries = [];   // not deleted, newest first
+    this.pending = 0;    // outbox size
+    this.failures = [];
+    this.sync = { state: "idle", message: "" };
+    this.seenAt = null;
+    this.channel = "BroadcastChannel" in self ? new BroadcastChannel("hearth") : null;
+    if (this.channel) this.channel.onmessage = () => this.reload(); // another tab wrote or synced
+  }
+
+  emit(what) { this.dispatchEvent(new CustomEvent("change", { detail: what })); }
+  announce() { if (this.channel) this.channel.postMessage("changed"); }
+
+  async load() {
+    const me = await db.getMeta("me");
+    this.user = me ? me.user : null;
+    this.couple = me ? me.couple : null;
+    this.seenAt = (await db.getMeta("seen_at")) || null;
+    await this.reload();
+  }
+
+  async reload() {
+    const [entries, pending, failures] = await db.tx(["entries", "outbox", "failures"], "readonly",
+      (s) => Promise.all([db.req(s.entries.getAll()), db.req(s.outbox.count()), db.req(s.failures.getAll())]));
+    this.entries = entries.filter((e) => !e.deleted).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    this.pending = pending;
+    this.failures = failures;
+    this.emit("entries");
+  }
+
+  async setMe(me) {
+    // Someone else's queued writes and entries must never mix with this account's.
+    const owner = await db.getMeta("owner");
+    if (owner && owner !== me.user.id) { await db.clearAll(); await this.reload(); }
+    if (owner !== me.user.id) await db.setMeta("owner", me.user.id);
+    const shape = (user, couple) => [user && user.id, couple && couple.id, couple && couple.members.length].join();
+    const sameCouple = shape(this.user, this.couple) === shape(me.user, me.couple);
+    this.user = me.user;
+    this.couple = me.couple;
+    await db.setMeta("me", { user: me.user, couple: me.couple });
+    this.emit(sameCouple ? "me" : "couple");
+  }
+
+  async setUser(user) { await this.setMe({ user, couple: this.couple }); }
+
+  /** GET /api/me; offline keeps the cached copy. Returns false when the session is gone. */
+  async refreshMe() {
+    try {
+      await this.setMe(await api.get("/api/me"));
+      return true;
+    } catch (err) {
+      if (err.status === 401) { await this.sessionEnded(); return false; }
+      return true;
+    }
+  }
+
+  /** The server ended the session (expired, password changed elsewhere): log in again, but keep
+   *  the queued writes; they are sent once the same person is back (setMe clears them for anyone else). */
+  async sessionEnded() {
+    await db.del("meta", "me");
+    this.user = null;
+    this.couple = null;
+    this.emit("couple");
+  }
+
+  /** Logging out on purpose: nothing of this account stays on the phone. */
+  async signedOut() {
+    await db.clearAll();
+    this.user = null;
+    this.couple = null;
+    this.announce();
+    await this.reload();
+    this.emit("couple");
+  }
+
+  async lostCouple() { await this.refreshMe(); }
+
+  /** Today's "new from your partner" is measured from here. */
+  markSeen() {
+    this.seenAt = new Date().toISOString();
+    return db.setMeta("seen_at", this.seenAt);
+  }
+
+  setSync(state, message = "") {
+    const at = state === "idle" && this.sync.state === "syncing" ? Date.now() : this.sync.at;
+    if (this.sync.state === state && this.sync.message === message) return;
+    this.sync = { state, message, at };
+    this.emit("sync");
+  }
+
+  get partner() {
+    if (!this.couple || !this.user) return null;
+    return this.couple.members.find((m) => m.id !== this.user.id) || null;
+  }
+
+  nameOf(authorId) {
+    if (this.user && authorId === this.user.id) return "You";
+    const partner = this.partner;
+    return partner && partner.id === authorId ? partner.display_name : "Your partner";
+  }
+
+  mine(kind) { return this.entries.filter((e) => e.kind === kind && e.author_id === this.user.id); }
+  theirs(kind) { return this.entries.filter((e) => e.kind === kind && e.author_id !== this.user.id); }
+  answersTo(id, kind) { return this.entries.filter((e) => e.ref_id === id && (!kind || e.kind === kind)); }
+  byId(id) { return this.entries.find((e) => e.id === id) || null; }
+}
+
+export const store = new Store();

@@ -1,0 +1,203 @@
+// The outbox and the sync loop: the one place that queues, sends and applies mutations.
+// Writes land in IndexedDB (entry + outbox item + mid counter, one transaction); flush()
+// sends the outbox with POST /api/sync under a Web Lock, so only one tab syncs at a time.
+import * as db from "./db.js";
+import { req } from "./db.js";
+import * as api from "./api.js";
+import { store } from "./store.js";
+
+const LOCK = "hearth-sync";
+const TAG = "hearth-outbox";
+const BATCH = 100;
+const MAX_DELAY = 5 * 60 * 1000;
+const LOCAL_FIELDS = ["pending", "base"];
+
+let timer = null;
+let attempt = 0;
+let running = null;
+let again = false;
+
+const serverCopy = (entry) => {
+  const copy = { ...entry };
+  for (const field of LOCAL_FIELDS) delete copy[field];
+  return copy;
+};
+
+/** This install's id, made once, in the same transaction that reads it (two tabs agree). */
+export function clientId() {
+  return db.tx(["meta"], "readwrite", async ({ meta }) => {
+    let id = await req(meta.get("client_id"));
+    if (!id) { id = crypto.randomUUID(); meta.put(id, "client_id"); }
+    return id;
+  });
+}
+
+/**
+ * Queue one mutation. The entry is written locally (shown at once), the outbox item gets
+ * the next mid from the persistent counter, all in one transaction: no crash can split them.
+ */
+export async function queue(op, entry) {
+  const now = new Date().toISOString();
+  await db.tx(["entries", "outbox", "meta"], "readwrite", async (s) => {
+    const mid = (await req(s.meta.get("next_mid"))) || 1;
+    s.meta.put(mid + 1, "next_mid");
+    const old = await req(s.entries.get(entry.id));
+    const base = old ? (old.pending ? old.base : serverCopy(old)) : null; // last server version
+    const local = {
+      ...(old || {}), ...entry, author_id: (old && old.author_id) || store.user.id,
+      created_at: (old && old.created_at) || now, updated_at: now,
+      deleted: op === "delete", pending: mid, base,
+    };
+    s.entries.put(local);
+    const sent = op === "delete"
+      ? { id: local.id, kind: local.kind, base_rev: base ? base.rev : null }
+      : { id: local.id, kind: local.kind, visibility: local.visibility, ref_id: local.ref_id || null,
+          body: local.body, base_rev: base ? base.rev : null, created_at: local.created_at };
+    s.outbox.put({ mid, op, entry: sent, queued_at: now });
+  });
+  await store.reload();
+  registerBackgroundSync();
+  schedule(0);
+}
+
+async function registerBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register(TAG);
+  } catch (err) { /* not supported or not allowed: the other triggers cover it */ }
+}
+
+/** Ask for a flush soon. Repeated asks collapse into one run. */
+export function schedule(delay = 0) {
+  clearTimeout(timer);
+  timer = setTimeout(() => { flush(); }, delay);
+}
+
+export function flush() {
+  if (running) { again = true; return running; }
+  running = (async () => {
+    try {
+      do {
+        again = false;
+        await (navigator.locks ? navigator.locks.request(LOCK, run) : run());
+      } while (again);
+    } finally {
+      running = null;
+    }
+  })();
+  return running;
+}
+
+async function run() {
+  if (!store.user || !store.couple) return;
+  store.setSync("syncing");
+  try {
+    for (let round = 0; round < 100; round++) {
+      const more = await roundTrip();
+      if (!more) break;
+    }
+    attempt = 0;
+    store.setSync("idle");
+  } catch (err) {
+    await failed(err);
+  }
+}
+
+/** One POST /api/sync. Returns true when there is more to send or pull. */
+async function roundTrip() {
+  const id = await clientId();
+  const [cursor, outbox] = await db.tx(["meta", "outbox"], "readonly", (s) => Promise.all([
+    req(s.meta.get("cursor")), req(s.outbox.getAll(null, BATCH))]));
+  const mutations = outbox.map(({ mid, op, entry }) => ({ mid, op, entry }));
+  const response = await api.post("/api/sync", { client_id: id, cursor: cursor || 0, mutations });
+  const coupleChanged = await apply(response);
+  if (coupleChanged) await store.refreshMe();
+  return coupleChanged || response.more || outbox.length === BATCH;
+}
+
+/** Applies one sync response in one transaction. Returns true if a resync from 0 is needed. */
+function apply(response) {
+  const me = store.user.id;
+  const outcome = new Map((response.results || []).map((r) => [r.mid, r]));
+  return db.tx(["entries", "outbox", "meta", "failures"], "readwrite", async (s) => {
+    // Every item up to last_mid is processed for good, reported or not: drop it from the outbox.
+    const done = await req(s.outbox.getAll(IDBKeyRange.upperBound(response.last_mid)));
+    for (const item of done) {
+      s.outbox.delete(item.mid);
+      const local = await req(s.entries.get(item.entry.id));
+      const result = outcome.get(item.mid);
+      if (result && result.status !== "applied") {
+        s.failures.put({ mid: item.mid, status: result.status, error: result.error || {},
+          attempted: local ? serverCopy(local) : item.entry, current: result.entry || null });
+      }
+      if (!local || local.pending !== item.mid) continue; // a later edit of it is still queued
+      if (!result || result.status === "applied") s.entries.put(serverCopy(local));
+      // Not saved: show the server's current version, else the last one we had, else nothing.
+      else if (result.entry) s.entries.put(result.entry);
+      else if (local.base) s.entries.put(local.base);
+      else s.entries.delete(local.id);
+    }
+    const known = await req(s.meta.get("couple_id"));
+    s.meta.put(response.couple_id, "couple_id");
+    if (known && known !== response.couple_id) {
+      await forgetPartner(s, me);
+      return true;
+    }
+    for (const change of response.changes || []) {
+      const local = await req(s.entries.get(change.id));
+      // A newer local edit is still queued: keep it on screen, remember the server's version.
+      s.entries.put(local && local.pending > response.last_mid ? { ...local, base: change } : change);
+    }
+    s.meta.put(response.cursor, "cursor");
+    return false;
+  }).then(async (restart) => { await store.reload(); store.announce(); return restart; });
+}
+
+/** No couple any more, or a different one: the partner's entries go, the cursor starts over. */
+async function forgetPartner(s, me) {
+  const everything = await req(s.entries.getAll());
+  for (const entry of everything) if (entry.author_id !== me) s.entries.delete(entry.id);
+  s.meta.put(0, "cursor");
+}
+
+export async function unpaired() {
+  const me = store.user && store.user.id;
+  await db.tx(["entries", "meta"], "readwrite", async (s) => {
+    await forgetPartner(s, me);
+    s.meta.delete("couple_id");
+  });
+  await store.reload();
+}
+
+async function failed(err) {
+  if (err.status === 410) {
+    // Our cursor is older than the kept tombstones: keep queued edits, refetch everything else.
+    await db.tx(["entries", "meta"], "readwrite", async (s) => {
+      for (const entry of await req(s.entries.getAll())) if (!entry.pending) s.entries.delete(entry.id);
+      s.meta.put(0, "cursor");
+    });
+    store.setSync("idle");
+    schedule(0);
+    return;
+  }
+  if (err.status === 401) { store.setSync("idle"); await store.sessionEnded(); return; }
+  if (err.status === 409) { store.setSync("idle"); await unpaired(); store.lostCouple(); return; }
+  attempt += 1;
+  const backoff = Math.min(MAX_DELAY, 1000 * 2 ** Math.min(attempt, 12));
+  const delay = Math.max(backoff * (0.75 + Math.random() * 0.5), (err.retryAfter || 0) * 1000);
+  store.setSync(err.offline || !navigator.onLine ? "offline" : "error", api.explain(err));
+  schedule(delay);
+}
+
+/** Start the triggers: now, on `online`, when the page is shown again, when the worker asks. */
+export function start() {
+  window.addEventListener("online", () => { attempt = 0; schedule(0); });
+  window.addEventListener("offline", () => store.setSync("offline"));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") schedule(0);
+  });
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "FLUSH") schedule(0);
+  });
+  schedule(0);
+}

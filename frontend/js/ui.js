@@ -1,0 +1,128 @@
+// Tiny DOM helpers. User text only ever goes in as text nodes or textContent.
+
+/**
+ * h("button", {class: "btn", onclick: fn, "aria-label": "Close"}, "Close")
+ * Props: on* → listeners; class; text → textContent; true → empty attribute; false/null → skipped.
+ */
+export function h(tag, props = {}, ...children) {
+  const node = tag === "svg" || tag === "path" || tag === "circle"
+    ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (key === "class") node.setAttribute("class", value);
+    else if (key === "text") node.textContent = value;
+    else if (key === "value" || key === "checked") node[key] = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+let uid = 0;
+export const id = (prefix = "f") => `${prefix}-${++uid}`;
+
+/** A labelled field: label, control, hint and an error line wired with aria-describedby. */
+export function field(label, control, hint = "") {
+  control.id = control.id || id();
+  const errorId = `${control.id}-error`;
+  const hintId = hint ? `${control.id}-hint` : null;
+  control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  return h("div", { class: "field" },
+    h("label", { for: control.id }, label), control,
+    hint ? h("p", { class: "hint", id: hintId }, hint) : null,
+    h("p", { class: "field-error", id: errorId, "aria-live": "polite" }));
+}
+
+/** Puts {name: message} next to the matching [name] controls in form; returns leftovers. */
+export function showErrors(form, errors) {
+  const rest = {};
+  for (const node of form.querySelectorAll(".field-error")) node.textContent = "";
+  for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+  for (const [name, message] of Object.entries(errors)) {
+    const control = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    const slot = control && form.querySelector(`#${CSS.escape(control.id)}-error`);
+    if (slot) { slot.textContent = message; control.setAttribute("aria-invalid", "true"); } else rest[name] = message;
+  }
+  return rest;
+}
+
+/** A calm message under a form or a section. */
+export function notice(text = "", kind = "error") {
+  return h("p", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status", text, hidden: !text });
+}
+
+export function say(node, text) {
+  node.textContent = text || "";
+  node.hidden = !text;
+}
+
+let toastTimer = null;
+export function toast(text) {
+  const node = document.getElementById("toast");
+  node.textContent = text;
+  node.classList.add("show");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => node.classList.remove("show"), 2600);
+}
+
+/** A yes/no question in a native <dialog>. Resolves true when confirmed. */
+export function confirmDialog(title, text, yes = "Yes", danger = false, extra = null) {
+  return new Promise((resolve) => {
+    const dialog = h("dialog", { class: "dialog", "aria-labelledby": id("dlg") });
+    const titleNode = h("h2", { id: dialog.getAttribute("aria-labelledby") }, title);
+    const close = (value) => { dialog.close(); dialog.remove(); resolve(value); };
+    dialog.append(titleNode, h("p", {}, text), extra || "",
+      h("div", { class: "row end" },
+        h("button", { type: "button", class: "btn ghost", onclick: () => close(false) }, "Cancel"),
+        h("button", { type: "button", class: `btn ${danger ? "danger" : "primary"}`, onclick: () => close(true) }, yes)));
+    dialog.addEventListener("cancel", (event) => { event.preventDefault(); close(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** A single-choice row of big buttons (radio semantics). onChange(value). */
+export function choice(label, options, value, onChange, className = "") {
+  const group = h("div", { class: `choice ${className}`, role: "radiogroup", "aria-label": label });
+  const buttons = options.map(([val, text, sub]) => h("button", {
+    type: "button", role: "radio", "aria-checked": String(val === value), "data-value": String(val),
+    onclick: () => set(val),
+  }, h("span", { class: "choice-main" }, text), sub ? h("span", { class: "choice-sub" }, sub) : null));
+  function set(val) {
+    value = val;
+    for (const b of buttons) b.setAttribute("aria-checked", String(b.dataset.value === String(val)));
+    onChange(val);
+  }
+  group.append(...buttons);
+  group.addEventListener("keydown", (event) => {
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0 || !["ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp"].includes(event.key)) return;
+    event.preventDefault();
+    const next = buttons[(i + (event.key === "ArrowRight" || event.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length];
+    next.focus();
+    next.click();
+  });
+  group.reset = () => { value = null; for (const b of buttons) b.setAttribute("aria-checked", "false"); };
+  return group;
+}
+
+export function section(title, ...children) {
+  const headingId = id("sec");
+  return h("section", { class: "card", "aria-labelledby": headingId }, h("h2", { id: headingId }, title), ...children);
+}
+
+export const words = (text) => (text.trim() ? text.trim().split(/\s+/).length : 0);

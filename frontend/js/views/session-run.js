@@ -1,0 +1,82 @@
+// The prompts, one at a time: answer (a few words to remember, or nothing) or pass, no reason asked.
+// In the connection check a visible three-second pause follows each answer. Shared notes; End.
+import { store } from "../store.js";
+import { h, clear, id, toast } from "../ui.js";
+import * as R from "../ritual-data.js";
+import { storyComposer } from "./story.js";
+
+const PAUSE = 3;
+
+export function runner(session, ritual, finished) {
+  const sid = session.id;
+  const prompts = ritual.body.prompts.length ? ritual.body.prompts : ["Talk about whatever matters most to you both right now."];
+  const step = h("section", { class: "card prompt-card", "aria-live": "polite" });
+  let pausing = null;
+
+  const render = () => {
+    const body = store.byId(sid).body;
+    const done = R.handled(body);
+    const index = prompts.findIndex((p) => !done.has(p));
+    if (index === -1) {
+      clear(step, h("h2", {}, "That's every prompt"),
+        h("p", {}, "Add a note if you like, then end the session when you're both ready."));
+      return;
+    }
+    const prompt = prompts[index];
+    const answerId = id("answer");
+    const answer = h("textarea", { id: answerId, rows: "3", maxlength: "2000", placeholder: "A few words to remember (optional)" });
+    const record = async (pass) => {
+      const text = answer.value.trim();
+      await R.patchSession(sid, (b) => (pass ? { passed: [...b.passed, prompt] }
+        : { answers: [...b.answers, { prompt, text }] }));
+      if (!pass && ritual.body.type === "connection_check") pause();
+      else render();
+    };
+    clear(step,
+      h("p", { class: "prompt-count" }, `Prompt ${index + 1} of ${prompts.length}`),
+      h("h2", { class: "prompt-text" }, prompt),
+      h("label", { for: answerId, class: "label" }, "Your answer"), answer,
+      h("div", { class: "actions prompt-actions" },
+        h("button", { type: "button", class: "btn primary", onclick: () => record(false) }, "Next"),
+        h("button", { type: "button", class: "btn ghost", onclick: () => record(true) }, "Pass")),
+      h("p", { class: "small muted" }, "Passing is always fine. No reason needed."));
+  };
+
+  const pause = () => {
+    let left = PAUSE;
+    const count = h("p", { class: "pause-count", "aria-hidden": "true" }, String(left));
+    clear(step, h("div", { class: "pause", role: "status" },
+      h("h2", {}, "Pause"), h("p", {}, "Let three seconds pass before anyone answers."), count));
+    step.classList.add("pausing");
+    pausing = setInterval(() => {
+      left -= 1;
+      if (left > 0) { count.textContent = String(left); return; }
+      clearInterval(pausing);
+      pausing = null;
+      step.classList.remove("pausing");
+      render();
+    }, 1000);
+  };
+
+  const noteId = id("note");
+  const note = h("textarea", { id: noteId, rows: "3", maxlength: "2000", placeholder: "Anything to remember from today" });
+  note.value = session.body.note || "";
+  const saveNote = () => {
+    const current = store.byId(sid).body.note || "";
+    if (note.value !== current) R.patchSession(sid, () => ({ note: note.value }));
+  };
+  note.addEventListener("change", saveNote);
+  const end = async () => {
+    saveNote();
+    if (pausing) clearInterval(pausing);
+    await R.patchSession(sid, () => ({ ended_at: new Date().toISOString() }));
+    toast("Session saved.");
+    finished();
+  };
+  render();
+  return h("div", { class: "runner" },
+    ritual.body.type === "story" ? storyComposer(sid) : null,
+    step,
+    h("section", { class: "card" }, h("label", { for: noteId, class: "label" }, "Notes (your partner sees them too)"), note),
+    h("button", { type: "button", class: "btn primary wide end-session", onclick: end }, "End session"));
+}

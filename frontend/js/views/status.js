@@ -1,0 +1,90 @@
+// Always-visible status: the sync pill, the "couldn't save" list, the update offer.
+import { store } from "../store.js";
+import * as db from "../db.js";
+import * as sync from "../sync.js";
+import { h, clear, toast } from "../ui.js";
+import { KIND_NAMES, summary } from "./parts.js";
+
+let updateAction = null;
+
+export function mount() {
+  const pill = document.getElementById("sync-pill");
+  pill.addEventListener("click", () => {
+    if (store.pending) toast(`${describe()}. They'll sync on their own; trying now.`);
+    else toast("Everything is saved and synced.");
+    sync.schedule(0);
+  });
+  store.addEventListener("change", render);
+  render();
+}
+
+function describe() {
+  const n = store.pending;
+  return `${n} ${n === 1 ? "change" : "changes"} saved on this phone, not yet synced`;
+}
+
+function render() {
+  const pill = document.getElementById("sync-pill");
+  pill.hidden = !store.user || !store.couple;
+  const { state, message } = store.sync;
+  let text = "Synced";
+  let look = "ok";
+  if (store.pending) {
+    look = "pending";
+    text = state === "offline" ? `${store.pending} waiting · offline` : `${store.pending} not yet synced`;
+  } else if (state === "syncing") text = "Syncing…";
+  else if (state === "offline") text = "Offline";
+  if (state === "error") look = store.pending ? "pending" : "error";
+  pill.textContent = text;
+  pill.dataset.state = look;
+  pill.dataset.syncedAt = store.sync.at || ""; // when the last round finished (tests wait on it)
+  pill.setAttribute("aria-label", store.pending ? `${describe()}. ${message}` : text);
+  pill.title = message || text;
+  renderNotices();
+}
+
+function renderNotices() {
+  const box = document.getElementById("notices");
+  const parts = [];
+  if (updateAction) {
+    parts.push(h("div", { class: "card soft banner", role: "status" },
+      h("span", {}, "A new version of Hearth is ready."),
+      h("button", { type: "button", class: "btn primary small", onclick: updateAction }, "Update")));
+  }
+  if (store.failures.length) {
+    parts.push(h("section", { class: "card", "aria-labelledby": "failures-title" },
+      h("h2", { id: "failures-title" }, "Couldn't save"),
+      store.failures.map(failureItem)));
+  }
+  clear(box, parts);
+}
+
+function failureItem(failure) {
+  const attempted = failure.attempted || {};
+  const what = KIND_NAMES[attempted.kind] || "entry";
+  const reasons = flatten(failure.error.errors || {});
+  const conflict = failure.status === "conflict";
+  return h("div", { class: "failure" },
+    h("p", {}, conflict ? `Your ${what} wasn't saved: your partner changed it first.` : `Your ${what} wasn't saved.`),
+    attempted.body ? h("p", { class: "quote" }, clip(summary(attempted))) : null,
+    h("p", { class: "small muted" }, `Reason: ${failure.error.message || "The server refused it."}`),
+    reasons.length ? h("ul", { class: "small muted" }, reasons.map((r) => h("li", {}, r))) : null,
+    conflict && failure.current ? h("p", { class: "small" }, "Current version: ", h("span", { class: "quote" }, summary(failure.current))) : null,
+    h("div", { class: "actions" }, h("button", {
+      type: "button", class: "btn small ghost", onclick: async () => { await db.del("failures", failure.mid); await store.reload(); },
+    }, "Dismiss")));
+}
+
+const clip = (text) => (text.length > 140 ? `${text.slice(0, 140)}…` : text);
+
+/** {body: {text: ["Too long."]}} → ["text: Too long."] (the innermost field name reads best). */
+function flatten(errors, name = "") {
+  if (Array.isArray(errors)) return [`${name}: ${errors.join(" ")}`];
+  if (errors && typeof errors === "object") return Object.entries(errors).flatMap(([k, v]) => flatten(v, k));
+  return [`${name}: ${errors}`];
+}
+
+export function showUpdate(action) {
+  updateAction = action;
+  renderNotices();
+}

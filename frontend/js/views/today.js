@@ -1,0 +1,29 @@
+// Today: a 10-second visit. Partner's news, one honest thing, a check-in, today's question.
+import { store } from "../store.js";
+import { h } from "../ui.js";
+import { greeting } from "../time.js";
+import { feed } from "./feed.js";
+import { disclosure } from "./disclose.js";
+import { checkin } from "./checkin.js";
+import { question } from "./question.js";
+import { timeoutCard } from "./timeout-card.js";
+import { todayLinks } from "./today-links.js";
+
+export function mount(root) {
+  const date = new Date().toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
+  root.append(h("div", { class: "page-head" }, h("h1", {}, `${greeting()}, ${store.user.display_name}`), h("p", {}, date)));
+  if (store.couple && store.couple.members.length < 2) {
+    root.append(h("div", { class: "card soft" }, h("p", {}, "You're the first one here."),
+      h("a", { class: "btn primary", href: "/pair", "data-link": true }, "Invite your partner")));
+  }
+  const parts = [timeoutCard(), feed(store.seenAt), disclosure(), checkin(), question(), todayLinks()];
+  root.append(...parts);
+  const markSeen = () => store.markSeen();
+  const onHide = () => { if (document.visibilityState === "hidden") markSeen(); };
+  document.addEventListener("visibilitychange", onHide);
+  return () => {
+    document.removeEventListener("visibilitychange", onHide);
+    markSeen();
+    for (const part of parts) part.cleanup();
+  };
+}

@@ -1,0 +1,141 @@
+/* Hearth's service worker: a plain script, no imports.
+ * web.py fills in VERSION and PRECACHE from content hashes of the shell files,
+ * so any change to a frontend file makes a new version by itself. */
+const VERSION = "__VERSION__";
+const PRECACHE = [] /* __PRECACHE__ */;
+const PREFIX = "hearth-shell-";
+const CACHE = PREFIX + VERSION;
+const SYNC_TAG = "hearth-outbox";
+
+self.addEventListener("install", (event) => {
+  // cache: "reload" skips the HTTP cache, so the new version never stores stale files.
+  event.waitUntil(caches.open(CACHE).then((cache) =>
+    cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))));
+  // No skipWaiting here: a new version waits until the page asks (see "message").
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names
+      .filter((name) => name.startsWith(PREFIX) && name !== CACHE)
+      .map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+  if (event.data && event.data.type === "VERSION") event.source.postMessage({ type: "VERSION", version: VERSION });
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return; // never cached
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request));
+  } else if (url.pathname.startsWith("/frontend/") || PRECACHE.includes(url.pathname)) {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function networkFirst(request) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const cache = await caches.open(CACHE);
+    const shell = await cache.match("/");
+    if (shell) return shell;
+    throw err;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+// The outbox lives in IndexedDB and its logic in the page (sync.js). The worker only
+// tells open pages to flush; with no page open, the next start flushes instead.
+async function askPagesToFlush(reason) {
+  const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const page of pages) page.postMessage({ type: "FLUSH", reason });
+  return pages.length;
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(askPagesToFlush("background-sync"));
+});
+
+// Push payloads are small pokes {type, title, body, url, tag}; the page pulls the data itself.
+const BADGE_CACHE = "hearth-badge"; // unseen partner pushes; the page deletes it when it is seen
+const ICON = "/frontend/icons/icon-192.png";
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (err) { data = {}; }
+  const type = data.type || "hearth";
+  event.waitUntil(Promise.all([
+    askPagesToFlush("push"),
+    self.registration.showNotification(data.title || "Hearth", {
+      body: data.body || "",
+      icon: ICON,
+      badge: ICON,
+      tag: data.tag || type,
+      renotify: false,
+      data: { url: data.url || "/", type },
+      actions: type === "nudge" ? [{ action: "share", title: "Share now" }] : [],
+    }),
+    String(data.tag || "").startsWith("partner-") ? countUnseen(data.count || 1) : null,
+  ]));
+});
+
+// The app badge shows how many partner pushes arrived since the app was last seen.
+// One count at a time: two pushes landing together must not both read the old number.
+let counting = Promise.resolve();
+function countUnseen(added) {
+  counting = counting.then(() => addUnseen(added)).catch(() => {});
+  return counting;
+}
+
+async function addUnseen(added) {
+  if (!self.navigator.setAppBadge) return;
+  const pages = await self.clients.matchAll({ type: "window" });
+  if (pages.some((page) => page.visibilityState === "visible")) return; // seen as it lands
+  const cache = await caches.open(BADGE_CACHE);
+  const stored = await cache.match("/badge");
+  const count = (stored ? Number(await stored.text()) || 0 : 0) + added;
+  await cache.put("/badge", new Response(String(count)));
+  await self.navigator.setAppBadge(count).catch(() => {});
+}
+
+// The server's urls are hash routes ("/#/today"); the app routes by path ("/", "/bids").
+function routeOf(url) {
+  const target = new URL(url || "/", self.location.origin);
+  if (target.origin !== self.location.origin) return "/";
+  const path = target.hash.startsWith("#/") ? target.hash.slice(1) : target.pathname + target.search;
+  return path === "/today" ? "/" : path;
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const data = event.notification.data || {};
+  const path = event.action === "share" ? "/?share=1" : routeOf(data.url);
+  event.waitUntil((async () => {
+    const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const page = pages.find((p) => p.focused) || pages.find((p) => p.visibilityState === "visible") || pages[0];
+    if (page) {
+      await page.focus().catch(() => {});
+      page.postMessage({ type: "NAVIGATE", url: path }); // the page routes without a reload
+      return;
+    }
+    await self.clients.openWindow(path);
+  })());
+});
