@@ -1,0 +1,177 @@
+"""Fixtures: a migrated database per run (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
+emptied before every test; an app, a client, a CLI runner; helpers to sign up and pair."""
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from backend import create_app
+from backend.config import TestConfig
+from backend.extensions import db
+
+PASSWORD = "correct horse battery"
+
+
+def _reset_postgres(url):
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_config(url, **overrides):
+    return type("PerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Still argon2id, with the cost turned down: the suite signs up hundreds of people.
+    Production parameters are the library's defaults (see services/accounts.py)."""
+    from argon2 import PasswordHasher
+
+    from backend.services import accounts
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(accounts, "hasher", cheap)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not anyone's password"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database built by the migrations alone (never create_all), shared by the run."""
+    from flask_migrate import upgrade
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'hearth.db'}"
+    app = create_app(make_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def empty_tables(app):
+    with app.app_context():
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Builds an app on the test database with config overrides; the tables are emptied first."""
+    apps = []
+
+    def build(**overrides):
+        app = create_app(make_config(database_url, **overrides))
+        if not apps:
+            empty_tables(app)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Person:
+    """A signed-up user with their own cookie jar, and a device (client_id + mid counter) for sync."""
+
+    def __init__(self, app, email, name, timezone="Europe/Berlin"):
+        self.client = app.test_client()
+        self.email, self.name = email, name
+        response = self.client.post("/api/auth/signup", json={
+            "email": email, "password": PASSWORD, "display_name": name, "timezone": timezone})
+        assert response.status_code == 201, response.json
+        self.user = response.json["user"]
+        self.id = self.user["id"]
+        self.client_id = str(uuid.uuid4())
+        self.mid = 0
+        self.cursor = 0
+
+    def sync(self, *mutations, cursor=None):
+        """POST /api/sync with the given (op, entry) pairs, numbering mids from this device's counter."""
+        numbered = []
+        for op, entry in mutations:
+            self.mid += 1
+            numbered.append({"mid": self.mid, "op": op, "entry": entry})
+        return self.client.post("/api/sync", json={
+            "client_id": self.client_id, "cursor": self.cursor if cursor is None else cursor,
+            "mutations": numbered})
+
+    def put(self, kind, body, **fields):
+        """Syncs one new entry; returns (response, entry id)."""
+        entry = {"id": fields.pop("id", str(uuid.uuid4())), "kind": kind, "body": body, **fields}
+        return self.sync(("put", entry)), entry["id"]
+
+    def pull_all(self):
+        """Every change since this device's cursor, page by page; advances the cursor."""
+        changes = []
+        while True:
+            response = self.sync()
+            assert response.status_code == 200, response.json
+            changes += response.json["changes"]
+            self.cursor = response.json["cursor"]
+            if not response.json["more"]:
+                return changes
+
+
+@pytest.fixture
+def signup(app):
+    count = iter(range(1, 1000))
+
+    def make(name=None, timezone="Europe/Berlin"):
+        n = next(count)
+        return Person(app, f"person{n}@example.com", name or f"Person {n}", timezone)
+    return make
+
+
+@pytest.fixture
+def pair(app, signup):
+    """Two partners in one couple: (alice, bob).
+
+    Pairing creates the default rituals. Protocol tests that reason about a couple's exact
+    entries and seqs ask for rituals=False: the defaults are removed and the counter reset,
+    as for a couple paired before they existed.
+    """
+    def make(rituals=True):
+        alice, bob = signup("Alice"), signup("Bob")
+        code = alice.client.post("/api/couple", json={}).json["invite"]["code"]
+        assert bob.client.post("/api/couple/join", json={"code": code}).status_code == 200
+        if not rituals:
+            _drop_default_rituals(app, bob.id)
+        return alice, bob
+    return make
+
+
+def _drop_default_rituals(app, user_id):
+    from backend.models import Couple, Entry, User
+    with app.app_context():
+        couple_id = db.session.get(User, user_id).couple_id
+        db.session.execute(db.delete(Entry).where(Entry.couple_id == couple_id))
+        db.session.get(Couple, couple_id).version = 0
+        db.session.commit()

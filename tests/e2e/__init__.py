@@ -1,0 +1,1 @@
+"""Browser tests for the PWA (a package, so its conftest never shadows tests/conftest.py)."""

@@ -1,0 +1,149 @@
+"""Browser tests: the real app on a live server in a thread, driven by Playwright on the system Chromium.
+
+The server serves a copy of the frontend (WEB_ROOT), so a test can change a file and see a new
+service-worker version without touching the repository.
+"""
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from backend import create_app
+from backend.config import TestConfig
+from backend.extensions import db
+from conftest import empty_tables
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "correct horse battery"
+PHONE = {"width": 390, "height": 844}
+
+
+
+@pytest.fixture(scope="session")
+def web_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("web")
+    shutil.copytree(REPO / "frontend", root / "frontend")
+    shutil.copy(REPO / "manifest.json", root / "manifest.json")
+    shutil.copy(REPO / "service-worker.js", root / "service-worker.js")
+    return root
+
+
+class LiveServer:
+    def __init__(self, app, url):
+        self.app, self.url = app, url
+
+    def query(self, statement):
+        with self.app.app_context():
+            return db.session.execute(statement).all()
+
+    def entries(self, **where):
+        from backend.models import Entry
+        with self.app.app_context():
+            rows = db.session.scalars(select(Entry).filter_by(**where)).all()
+            db.session.expunge_all()
+            return rows
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url, web_root):
+    config = type("E2EConfig", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False, "WEB_ROOT": str(web_root)})
+    app = create_app(config)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(request):
+    """Every browser test starts from empty tables."""
+    if "live_server" in request.fixturenames:
+        empty_tables(request.getfixturevalue("live_server").app)
+    yield
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Fresh browser contexts (one per person); all closed after the test."""
+    made = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, viewport=PHONE, **options)
+        context.set_default_timeout(20_000)  # a shared 2-core machine can be slow
+        made.append(context)
+        return context
+    yield make
+    for context in made:
+        context.close()
+
+
+@pytest.fixture
+def persistent_context(playwright_instance, live_server, tmp_path):
+    """A browser profile on disk, for tests where a restart or the install state matters."""
+    made = []
+
+    def make(**options):
+        context = playwright_instance.chromium.launch_persistent_context(
+            str(tmp_path / f"profile-{len(made)}"), executable_path=CHROMIUM, args=ARGS, headless=True,
+            base_url=live_server.url, viewport=PHONE, **options)
+        context.set_default_timeout(20_000)  # a shared 2-core machine can be slow
+        made.append(context)
+        return context
+    yield make
+    for context in made:
+        context.close()
+
+
+class People:
+    """Accounts made through the API in a browser context, so the context holds the session cookie."""
+
+    def __init__(self, server):
+        self.server, self.count = server, 0
+
+    def signup(self, context, name):
+        self.count += 1
+        email = f"{name.lower()}{self.count}@example.com"
+        response = context.request.post(f"{self.server.url}/api/auth/signup", data={
+            "email": email, "password": PASSWORD, "display_name": name, "timezone": "Europe/Berlin"})
+        assert response.status == 201, response.text()
+        return response.json()["user"]
+
+    def pair(self, first, second):
+        """(first's user, second's user), paired: first creates the couple, second joins."""
+        a, b = self.signup(first, "Alex"), self.signup(second, "Sam")
+        invite = first.request.post(f"{self.server.url}/api/couple", data={}).json()["invite"]
+        joined = second.request.post(f"{self.server.url}/api/couple/join", data={"code": invite["code"]})
+        assert joined.status == 200, joined.text()
+        return a, b
+
+
+@pytest.fixture
+def people(live_server):
+    return People(live_server)

@@ -1,0 +1,27 @@
+"""A mutation the server refuses is never dropped silently: it is listed with the server's reason."""
+import pytest
+
+from .e2e_support import artifacts, open_app, settle, wait_synced
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_rejected_write_is_shown_with_the_reason_until_dismissed(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex, "/appreciate")
+    wait_synced(page)
+    # The form caps the length; a buggy or old client might not. The server has the last word.
+    page.evaluate("() => import('/frontend/js/entries.js').then((m) => m.create('appreciation', { text: 'x'.repeat(300) }))")
+    settle(page)
+    failure = page.get_by_role("region", name="Couldn't save")
+    failure.wait_for()
+    assert "Your appreciation wasn't saved." in failure.inner_text()
+    assert "280 characters" in failure.inner_text()  # the server's own reason
+    assert page.locator("main").get_by_text("x" * 300).count() == 0  # not shown as if saved
+    assert live_server.entries(kind="appreciation") == []
+    page.screenshot(path=artifacts("screenshots", "couldnt-save-light.png"))
+    page.reload()
+    failure.wait_for()  # kept across reloads until dismissed
+    failure.get_by_role("button", name="Dismiss").click()
+    failure.wait_for(state="detached")

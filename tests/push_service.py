@@ -1,0 +1,199 @@
+"""A loopback Web Push service for the push tests: a real HTTP server on 127.0.0.1 that receives
+pywebpush's requests, and subscriber devices that hold their own keys and decrypt what arrives.
+
+Nothing is mocked: the app encrypts and signs for real, the server checks what a push service would.
+"""
+import base64
+import json
+import os
+import threading
+import time
+from collections import defaultdict, deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import http_ece
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from backend.models import utcnow
+from backend.services import nudges
+from backend.services.delivery import Sender
+from backend.services.push import load_vapid
+
+SUBJECT = "mailto:ops@hearth.test"
+
+
+def b64url(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def unb64url(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def new_vapid_pem():
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+class Received:
+    """One request as the push service saw it."""
+
+    def __init__(self, path, headers, body):
+        self.path, self.headers, self.body = path, headers, body
+        self.device_id = path.rsplit("/", 1)[-1]
+
+
+class PushService:
+    def __init__(self):
+        self.received = []
+        self.answers = defaultdict(deque)  # device id -> queued (status, headers)
+        self.lock = threading.Lock()
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                request = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                status, headers = service._answer(request)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def _answer(self, request):
+        with self.lock:
+            self.received.append(request)
+            queue = self.answers[request.device_id]
+            if queue:
+                status, headers, times = queue[0]
+                if times is not None:
+                    times -= 1
+                    if times <= 0:
+                        queue.popleft()
+                    else:
+                        queue[0] = (status, headers, times)
+                return status, headers
+        return 201, {}
+
+    def answer(self, device, status, headers=None, times=None):
+        """Answer this device's next `times` requests (None: all of them) with `status`."""
+        with self.lock:
+            self.answers[device.id].append((status, headers or {}, times))
+
+    def for_device(self, device):
+        with self.lock:
+            return [r for r in self.received if r.device_id == device.id]
+
+    def clear(self):
+        with self.lock:
+            self.received.clear()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Device:
+    """A browser's push subscription: its own P-256 key pair and auth secret."""
+
+    def __init__(self, service):
+        self.id = b64url(os.urandom(9))
+        self.endpoint = f"{service.origin}/push/{self.id}"
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = os.urandom(16)
+        self.service = service
+
+    @property
+    def p256dh(self):
+        return b64url(self.key.public_key().public_bytes(serialization.Encoding.X962,
+                                                         serialization.PublicFormat.UncompressedPoint))
+
+    def subscription(self):
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": b64url(self.auth)}}
+
+    def decrypt(self, request):
+        assert request.headers["content-encoding"] == "aes128gcm"
+        plain = http_ece.decrypt(request.body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
+        return json.loads(plain)
+
+    def pushes(self, *types):
+        """Requests this device received, of these payload types only when any are given (pairing may
+        seed default rituals whose reminders come too: tests count what they are about)."""
+        received = self.service.for_device(self)
+        return [r for r in received if not types or self.decrypt(r)["type"] in types]
+
+    def messages(self, *types):
+        return [self.decrypt(r) for r in self.pushes(*types)]
+
+
+def check_vapid(request, public_key, origin, subject=SUBJECT):
+    """The Authorization header is `vapid t=<JWT>, k=<key>`, signed by the server's key, for this origin."""
+    scheme, _, params = request.headers["authorization"].partition(" ")
+    assert scheme == "vapid"
+    parts = dict(p.strip().split("=", 1) for p in params.split(","))
+    assert parts["k"] == public_key
+    header, claims, signature = parts["t"].split(".")
+    raw = unb64url(signature)
+    point = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64url(parts["k"]))
+    try:
+        point.verify(encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")),
+                     f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        pytest.fail("VAPID JWT signature does not verify")
+    assert json.loads(unb64url(header)) == {"typ": "JWT", "alg": "ES256"}
+    body = json.loads(unb64url(claims))
+    assert body["aud"] == origin
+    assert body["sub"] == subject
+    assert time.time() < body["exp"] <= time.time() + 24 * 3600
+    return body
+
+
+def subscribe(person, service):
+    device = Device(service)
+    response = person.client.post("/api/push/subscriptions", json=device.subscription())
+    assert response.status_code == 201, response.json
+    return device
+
+
+def tick(app, now=None):
+    """One worker pass as if at `now`, through the real Sender (thread pool, sessions, pywebpush)."""
+    with app.app_context():
+        vapid, _ = load_vapid()
+        with Sender(vapid, app.config["VAPID_SUBJECT"], timeout=5, threads=4) as sender:
+            return nudges.tick(now or utcnow(), sender)
+
+
+@pytest.fixture(scope="session")
+def vapid_pem():
+    return new_vapid_pem()
+
+
+@pytest.fixture
+def push_service():
+    service = PushService()
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def app(make_app, vapid_pem):
+    """The app with a VAPID key and subject, for every test module that imports this fixture."""
+    return make_app(VAPID_PRIVATE_KEY=vapid_pem, VAPID_SUBJECT=SUBJECT)
+

@@ -1,0 +1,244 @@
+"""Who may do what: every route of the OpenAPI document, asked by four people in a fresh world each time.
+
+owner: alice, paired with partner bob; stranger: carol, of another couple (with dave); anonymous: no cookie.
+alice has a shared appreciation and bid, a private journal and a push subscription. Each row says what every
+role gets and checks that nothing of alice's leaks or changes. A new route without a row fails
+test_the_matrix_covers_every_route.
+"""
+import base64
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from backend.extensions import db
+from backend.models import PushSubscription
+from conftest import PASSWORD, Person
+from push_service import new_vapid_pem
+
+ROLES = ("anonymous", "stranger", "partner", "owner")
+ENDPOINT = "https://push.example.com/send/alice-device"
+KEYS = {"p256dh": base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode().rstrip("="),
+        "auth": base64.urlsafe_b64encode(b"\x02" * 16).decode().rstrip("=")}
+
+
+class World:
+    def __init__(self, app):
+        self.app = app
+        self.owner = Person(app, "alice@example.com", "Alice")
+        self.partner = Person(app, "bob@example.com", "Bob")
+        self.stranger = Person(app, "carol@example.com", "Carol")
+        self.stranger_partner = Person(app, "dave@example.com", "Dave")
+        self.lone = Person(app, "eve@example.com", "Eve")
+        for a, b in ((self.owner, self.partner), (self.stranger, self.stranger_partner)):
+            code = a.client.post("/api/couple", json={}).json["invite"]["code"]
+            assert b.client.post("/api/couple/join", json={"code": code}).status_code == 200
+        self.invite = self.lone.client.post("/api/couple", json={}).json["invite"]["code"]
+        self.shared = self._put("appreciation", {"text": "Thank you for the tea"})
+        self.bid = self._put("bid", {"type": "question", "bidder": "me", "note": "How was work?"})
+        self.private = self._put("journal", {"text": "Only mine"}, visibility="private")
+        self.owner_entries = {self.shared, self.bid, self.private}
+        assert self.owner.client.post("/api/push/subscriptions",
+                                      json={"endpoint": ENDPOINT, "keys": KEYS}).status_code == 201
+
+    def _put(self, kind, body, visibility="shared"):
+        response, entry_id = self.owner.put(kind, body, visibility=visibility)
+        assert response.json["results"][0]["status"] == "applied", response.json
+        return entry_id
+
+    def client(self, role):
+        return self.app.test_client() if role == "anonymous" else getattr(self, role).client
+
+    def person(self, role):
+        return None if role == "anonymous" else getattr(self, role)
+
+    def subscriptions(self):
+        with self.app.app_context():
+            return db.session.scalar(select(func.count()).select_from(PushSubscription)
+                                     .where(PushSubscription.endpoint == ENDPOINT))
+
+    def owner_still_paired(self):
+        me = self.owner.client.get("/api/me").json
+        return me["couple"] is not None and {m["id"] for m in me["couple"]["members"]} == {
+            self.owner.id, self.partner.id}
+
+
+def visible_ids(entries):
+    return {e["id"] for e in entries if not e["deleted"]}
+
+
+def sees_what_it_may(world, role, response):
+    """Sync pulls and export: the stranger gets nothing of alice's, bob her shared entries only."""
+    key = "changes" if "changes" in response.json else "entries"
+    ids = visible_ids(response.json[key]) & world.owner_entries
+    expected = {"stranger": set(), "partner": {world.shared, world.bid},
+                "owner": world.owner_entries}[role]
+    assert ids == expected
+
+
+def sync_body(world, role):
+    return {"client_id": str(uuid.uuid4()), "cursor": 0, "mutations": []}
+
+
+def edit_owners_entry(world, role):
+    """A put on alice's shared appreciation: only alice may change it."""
+    return {"client_id": str(uuid.uuid4()), "cursor": 0, "mutations": [{"mid": 1, "op": "put", "entry": {
+        "id": world.shared, "kind": "appreciation", "visibility": "shared", "body": {"text": "Changed"}}}]}
+
+
+def check_edit(world, role, response):
+    result = response.json["results"][0]
+    assert result["status"] == {"stranger": "rejected", "partner": "rejected", "owner": "applied"}[role]
+    if role != "owner":
+        assert result["error"]["code"] == {"stranger": 404, "partner": 403}[role]
+        owner_view = {e["id"]: e for e in world.owner.client.get("/api/export").json["entries"]}
+        assert owner_view[world.shared]["body"]["text"] == "Thank you for the tea"
+
+
+def check_stats(world, role, response):
+    # alice's couple has one shared bid; carol's has none. Partners see the same couple numbers.
+    assert response.json["bids"]["total"] == (0 if role == "stranger" else 1)
+
+
+def check_me(world, role, response):
+    assert response.json["user"]["id"] == world.person(role).id
+    if role == "stranger":
+        assert world.stranger.id not in {m["id"] for m in world.owner.client.get("/api/me").json["couple"]["members"]}
+
+
+def check_owner_unchanged(world, role, response):
+    """A write that acts on the caller only: alice's account, couple and data are as they were."""
+    me = world.owner.client.get("/api/me")
+    assert me.status_code == 200 or role == "owner"
+    if role != "owner":
+        assert me.json["user"]["display_name"] == "Alice"
+        assert world.owner_still_paired()
+        assert world.subscriptions() == 1
+
+
+def check_unsubscribe(world, role, response):
+    assert world.subscriptions() == (0 if role == "owner" else 1)
+
+
+def check_subscribe(world, role, response):
+    # Upsert by endpoint: whoever sends it now holds the subscription (a subscription moves with its browser).
+    with world.app.app_context():
+        holder = db.session.scalar(select(PushSubscription.user_id).where(PushSubscription.endpoint == ENDPOINT))
+    assert holder == world.person(role).id
+
+
+def check_login(world, role, response):
+    assert response.json["user"]["id"] == world.owner.id
+
+
+def check_leave(world, role, response):
+    # carol leaving ends her own couple, never alice's; bob or alice leaving ends theirs.
+    assert world.owner_still_paired() == (role == "stranger")
+
+
+def check_signup(world, role, response):
+    assert response.json["user"]["email"] == f"new-{role}@example.com"
+
+
+def check_session_ended(world, role, response):
+    assert world.client(role).get("/api/me").status_code == 401
+    if role != "owner":
+        assert world.owner.client.get("/api/me").status_code == 200
+
+
+def body(value):
+    return lambda world, role: value
+
+
+LOGIN_ONLY = {"anonymous": 401, "stranger": 200, "partner": 200, "owner": 200}
+
+
+def row(statuses, body=None, check=None):
+    if isinstance(statuses, int):
+        statuses = dict.fromkeys(ROLES, statuses)
+    return {"statuses": statuses, "body": body, "check": check}
+
+
+MATRIX = {
+    ("get", "/healthz"): row(200),
+    ("post", "/api/auth/signup"): row(201, lambda w, r: {
+        "email": f"new-{r}@example.com", "password": PASSWORD, "display_name": "New", "timezone": "UTC"},
+        check_signup),
+    ("post", "/api/auth/login"): row(200, body({"email": "alice@example.com", "password": PASSWORD}), check_login),
+    ("post", "/api/auth/logout"): row(204, body({}), lambda w, r, resp: r == "anonymous" or check_session_ended(w, r, resp)),
+    ("post", "/api/auth/logout-all"): row({**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}),
+                                         check_session_ended),
+    ("get", "/api/me"): row(LOGIN_ONLY, None, check_me),
+    ("patch", "/api/me"): row(LOGIN_ONLY, body({"display_name": "Mallory"}), check_owner_unchanged),
+    ("delete", "/api/me"): row({**LOGIN_ONLY, "stranger": 422, "partner": 422, "owner": 422},
+                               body({"password": "not the password"}), check_owner_unchanged),
+    ("post", "/api/me/password"): row({**LOGIN_ONLY, "stranger": 422, "partner": 422, "owner": 422},
+                                      body({"current_password": "not the password", "new_password": "x" * 12}),
+                                      check_owner_unchanged),
+    ("post", "/api/couple"): row({**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409}, body({}),
+                                 check_owner_unchanged),
+    ("post", "/api/couple/invite"): row({**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409}, body({}),
+                                        check_owner_unchanged),
+    ("post", "/api/couple/join"): row({**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409},
+                                      lambda w, r: {"code": w.invite}, check_owner_unchanged),
+    ("post", "/api/couple/leave"): row({**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}),
+                                       check_leave),
+    ("post", "/api/sync"): row(LOGIN_ONLY, sync_body, sees_what_it_may),
+    ("get", "/api/stats"): row(LOGIN_ONLY, None, check_stats),
+    ("get", "/api/export"): row(LOGIN_ONLY, None, sees_what_it_may),
+    ("get", "/api/push/key"): row(200),
+    ("post", "/api/push/subscriptions"): row({**LOGIN_ONLY, "stranger": 201, "partner": 201, "owner": 201},
+                                             body({"endpoint": ENDPOINT, "keys": KEYS}), check_subscribe),
+    ("delete", "/api/push/subscriptions"): row({**LOGIN_ONLY, "stranger": 404, "partner": 404, "owner": 204},
+                                               body({"endpoint": ENDPOINT}), check_unsubscribe),
+}
+
+# More than one row per route where one request cannot show the rule.
+EXTRA = [
+    ("post", "/api/sync", row(LOGIN_ONLY, edit_owners_entry, check_edit)),
+]
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(VAPID_PRIVATE_KEY=new_vapid_pem())
+
+
+def operations(document):
+    return {(method, path) for path, ops in document["paths"].items() for method in ops}
+
+
+def test_the_matrix_covers_every_route(app):
+    document = app.test_client().get("/api/openapi.json").json
+    assert set(MATRIX) == operations(document)
+    rules = {(method.lower(), rule.rule) for rule in app.url_map.iter_rules()
+             if (rule.rule.startswith("/api/") or rule.rule == "/healthz") and rule.rule != "/api/openapi.json"
+             for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert set(MATRIX) == rules
+
+
+def test_login_required_routes_say_so_in_the_document(app):
+    """The document's security requirement matches who gets 401."""
+    document = app.test_client().get("/api/openapi.json").json
+    for (method, path), spec in MATRIX.items():
+        needs_login = spec["statuses"]["anonymous"] == 401
+        assert ("security" in document["paths"][path][method]) == needs_login, (method, path)
+        assert ("401" in document["paths"][path][method]["responses"]) == needs_login or path == "/api/auth/login"
+
+
+CASES = [(method, path, spec) for (method, path), spec in MATRIX.items()] + EXTRA
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method, path, spec", CASES, ids=[f"{m.upper()} {p} #{i}" for i, (m, p, _) in enumerate(CASES)])
+def test_access(app, method, path, spec, role):
+    world = World(app)
+    kwargs = {"json": spec["body"](world, role)} if spec["body"] else {}
+    response = getattr(world.client(role), method)(path, **kwargs)
+    assert response.status_code == spec["statuses"][role], response.get_data(as_text=True)
+    if response.status_code >= 400:
+        assert set(response.json) == {"code", "status", "message", "errors"}
+    if role == "anonymous":
+        check_owner_unchanged(world, role, response)  # no cookie, no effect on anyone's data
+    elif spec["check"]:
+        spec["check"](world, role, response)

@@ -1,0 +1,285 @@
+"""Partner events reach the partner's devices through a real push service on 127.0.0.1: encrypted,
+VAPID-signed, with TTL, Urgency and Topic; collapsed into one per burst; within the daily ceiling;
+and the push service's answers (410, 429, 500, 400/403) handled as Web Push requires."""
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.models import PushJob, PushSubscription, utcnow
+from backend.services import notifications, push
+from push_service import (SUBJECT, app, check_vapid, push_service, subscribe, tick,  # noqa: F401
+                          vapid_pem)
+
+PARTNER = (*notifications.PARTNER_EVENTS, "summary")  # not the reminders of rituals seeded at pairing
+WORDS = "You made the whole evening feel easy, thank you"
+
+
+def appreciate(person, text=WORDS):
+    response, entry_id = person.put("appreciation", {"text": text}, visibility="shared")
+    assert response.json["results"][0]["status"] == "applied", response.json
+    return entry_id
+
+
+def jobs(app, type=None):
+    with app.app_context():
+        query = select(PushJob).order_by(PushJob.id)
+        if type:
+            query = query.where(PushJob.type == type)
+        return db.session.scalars(query).all()
+
+
+def subscriptions(app):
+    with app.app_context():
+        return db.session.scalars(select(PushSubscription)).all()
+
+
+@pytest.fixture
+def couple(pair, push_service):
+    alice, bob = pair()
+    return alice, bob, subscribe(bob, push_service)
+
+
+def test_partner_event_arrives_encrypted_signed_and_generic(app, couple, push_service):
+    alice, bob, device = couple
+    appreciate(alice)
+    tick(app)
+    [request] = device.pushes(*PARTNER)
+    assert device.decrypt(request) == {"type": "appreciation", "title": "Hearth",
+                                       "body": "Alice sent you an appreciation", "url": "/appreciate",
+                                       "tag": "partner-appreciation", "count": 1}
+    with app.app_context():
+        public_key = push.load_vapid()[1]
+    check_vapid(request, public_key, push_service.origin, SUBJECT)
+    assert 24 * 3600 - 60 <= int(request.headers["ttl"]) <= 24 * 3600  # 24 h, less the time it waited
+    assert request.headers["urgency"] == "normal"
+    assert request.headers["topic"] == "partner-appreciation"
+    assert len(request.body) < 1024 + 100
+    [job] = jobs(app)
+    assert (job.status, job.attempts, job.sent_at is not None) == ("sent", 1, True)
+
+
+def test_the_partners_words_are_not_in_the_payload_by_default(app, couple, push_service):
+    alice, bob, device = couple
+    appreciate(alice)
+    tick(app)
+    [message] = device.messages(*PARTNER)
+    assert "evening" not in str(message)
+
+
+def test_previews_show_the_words_when_the_recipient_allows(app, couple, push_service):
+    alice, bob, device = couple
+    assert bob.client.patch("/api/me", json={"show_previews": True}).status_code == 200
+    appreciate(alice, "word " * 50)
+    tick(app)
+    [message] = device.messages(*PARTNER)
+    assert message["title"] == "Alice sent you an appreciation"
+    assert message["body"].startswith("word word")
+    assert len(message["body"]) <= 120
+
+
+def test_answers_are_never_previewed(app, couple, push_service):
+    alice, bob, device = couple
+    bob.client.patch("/api/me", json={"show_previews": True})
+    alice.put("answer", {"question_id": "q1", "text": "my secret answer", "local_date": "2026-05-01"},
+              visibility="shared")
+    tick(app)
+    [message] = device.messages(*PARTNER)
+    assert message["type"] == "answer" and "secret" not in str(message)
+
+
+def test_nothing_is_sent_twice(app, couple, push_service):
+    alice, bob, device = couple
+    appreciate(alice)
+    tick(app)
+    tick(app)
+    tick(app, utcnow() + timedelta(minutes=5))
+    assert len(device.pushes(*PARTNER)) == 1
+
+
+def test_a_burst_of_events_is_one_summary(app, couple, push_service):
+    alice, bob, device = couple
+    for n in range(3):
+        appreciate(alice, f"thing {n}")
+    tick(app)
+    [message] = device.messages(*PARTNER)
+    assert message["body"] == "Alice sent you 3 appreciations"
+    assert message["tag"] == "partner-appreciation"
+    assert {j.status for j in jobs(app)} == {"sent"}
+    assert len({j.batch_id for j in jobs(app)}) == 1
+
+
+def test_mixed_events_summarise_as_things(app, couple, push_service):
+    alice, bob, device = couple
+    appreciate(alice)
+    alice.put("bid", {"type": "question", "bidder": "me", "note": ""}, visibility="shared")
+    tick(app)
+    [message] = device.messages(*PARTNER)
+    assert message["body"] == "Alice sent you 2 things"
+
+
+def test_the_daily_ceiling_skips_jobs_past_it(app, couple, push_service):
+    alice, bob, device = couple
+    bob.client.patch("/api/me", json={"daily_push_limit": 2})
+    for n in range(3):
+        appreciate(alice, f"thing {n}")
+        tick(app)
+    assert len(device.pushes(*PARTNER)) == 2
+    assert [j.status for j in jobs(app)] == ["sent", "sent", "skipped"]
+    assert "limit" in jobs(app)[2].last_error
+
+
+def test_timeout_is_urgent(app, couple, push_service):
+    alice, bob, device = couple
+    return_at = (utcnow() + timedelta(minutes=30)).isoformat().replace("+00:00", "Z")
+    alice.put("timeout", {"return_at": return_at}, visibility="shared")
+    tick(app)
+    [request] = device.pushes(*PARTNER)
+    assert request.headers["urgency"] == "high"
+    assert device.decrypt(request)["body"].startswith("Alice asked for a time-out. You'll come back to it at ")
+
+
+def test_410_removes_the_subscription(app, couple, push_service):
+    alice, bob, device = couple
+    push_service.answer(device, 410)
+    appreciate(alice)
+    tick(app)
+    assert subscriptions(app) == []
+    [job] = jobs(app)
+    assert job.status == "failed"
+
+
+def test_404_removes_the_subscription_and_the_other_device_still_gets_it(app, couple, push_service):
+    alice, bob, device = couple
+    phone = subscribe(bob, push_service)
+    push_service.answer(device, 404)
+    appreciate(alice)
+    tick(app)
+    assert [s.endpoint for s in subscriptions(app)] == [phone.endpoint]
+    assert len(phone.messages(*PARTNER)) == 1
+    assert jobs(app)[0].status == "sent"
+
+
+def test_429_waits_for_retry_after(app, couple, push_service):
+    alice, bob, device = couple
+    push_service.answer(device, 429, {"Retry-After": "120"}, times=1)
+    appreciate(alice)
+    now = utcnow()
+    tick(app, now)
+    [job] = jobs(app)
+    assert job.status == "pending"
+    assert timedelta(seconds=119) <= job.not_before - now <= timedelta(seconds=121)
+    tick(app, now + timedelta(seconds=60))
+    assert len(device.pushes(*PARTNER)) == 1  # not retried before Retry-After
+    tick(app, now + timedelta(seconds=125))
+    assert len(device.pushes(*PARTNER)) == 2
+    assert jobs(app)[0].status == "sent"
+
+
+def test_500_is_retried_with_backoff_then_fails(app, couple, push_service):
+    alice, bob, device = couple
+    push_service.answer(device, 500)
+    appreciate(alice)
+    now = utcnow()
+    tick(app, now)
+    [first] = jobs(app, "appreciation")
+    assert first.status == "pending" and first.attempts == 1
+    assert first.not_before - now >= timedelta(seconds=app.config["PUSH_RETRY_BASE"] / 2)
+    tick(app, now + timedelta(seconds=1))
+    assert len(device.pushes(*PARTNER)) == 1  # not at once
+    for hour in range(1, 10):  # these hours may also bring the daily nudge or a ritual reminder
+        tick(app, now + timedelta(hours=hour))
+    assert len(device.pushes(*PARTNER)) == app.config["PUSH_MAX_ATTEMPTS"] == 5
+    [job] = jobs(app, "appreciation")
+    assert job.status == "failed" and job.attempts == 5
+    assert "500" in job.last_error
+    assert len(subscriptions(app)) == 1
+
+
+def test_backoff_grows(app):
+    from backend.services.jobs import backoff
+    assert all(backoff(n, 30) <= backoff(n + 2, 30) for n in range(1, 5))
+    assert 15 <= backoff(1, 30) <= 30 and 120 <= backoff(4, 30) <= 240
+
+
+@pytest.mark.parametrize("status", [400, 403])
+def test_400_and_403_keep_the_subscription(app, couple, push_service, status, caplog):
+    alice, bob, device = couple
+    # migrations/env.py's fileConfig disables loggers that existed before `flask db upgrade` ran.
+    logging.getLogger("backend.services.delivery").disabled = False
+    push_service.answer(device, status)
+    appreciate(alice)
+    tick(app)
+    assert len(subscriptions(app)) == 1
+    [job] = jobs(app)
+    assert job.status == "failed"
+    assert str(status) in job.last_error
+    assert "configuration" in caplog.text
+    tick(app, utcnow() + timedelta(hours=1))
+    assert len(device.pushes(*PARTNER)) == 1  # not retried
+
+
+def test_a_retry_goes_only_to_the_device_that_failed(app, couple, push_service):
+    alice, bob, device = couple
+    phone = subscribe(bob, push_service)
+    push_service.answer(phone, 503, times=1)
+    appreciate(alice)
+    now = utcnow()
+    tick(app, now)
+    tick(app, now + timedelta(hours=1))
+    assert len(device.pushes(*PARTNER)) == 1
+    assert len(phone.pushes(*PARTNER)) == 2
+    assert jobs(app)[0].status == "sent"
+
+
+def test_a_network_error_is_retried(app, couple, push_service):
+    alice, bob, device = couple
+    with app.app_context():
+        sub = db.session.scalar(select(PushSubscription))
+        sub.endpoint = "http://127.0.0.1:9/push/nobody-listens"
+        db.session.commit()
+    appreciate(alice)
+    tick(app)
+    [job] = jobs(app)
+    assert job.status == "pending" and "network" in job.last_error
+
+
+def test_no_push_after_the_couple_ends(app, couple, push_service):
+    alice, bob, device = couple
+    appreciate(alice)
+    assert alice.client.post("/api/couple/leave", json={}).status_code == 204
+    tick(app)
+    assert device.pushes(*PARTNER) == []
+
+
+def test_a_deleted_entry_is_not_announced(app, couple, push_service):
+    alice, bob, device = couple
+    entry_id = appreciate(alice)
+    alice.sync(("delete", {"id": entry_id}))
+    tick(app)
+    assert device.pushes(*PARTNER) == []
+    assert jobs(app)[0].status == "skipped"
+
+
+def test_a_job_whose_worker_died_is_taken_again_after_the_lease(app, couple, push_service):
+    from backend.services import jobs as queue
+    alice, bob, device = couple
+    appreciate(alice)
+    now = utcnow()
+    with app.app_context():
+        assert len(queue.claim(now, 10)) == 1  # claimed, then the worker "dies"
+    tick(app, now + timedelta(minutes=1))
+    assert device.pushes(*PARTNER) == []
+    tick(app, now + queue.LEASE + timedelta(seconds=1))
+    assert len(device.pushes(*PARTNER)) == 1
+
+
+def test_stale_partner_events_are_dropped(app, couple, push_service):
+    alice, bob, device = couple
+    appreciate(alice)
+    tick(app, utcnow() + timedelta(hours=25))
+    assert device.pushes(*PARTNER) == []
+    assert jobs(app)[0].status == "skipped"
+

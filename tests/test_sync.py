@@ -1,0 +1,534 @@
+"""The sync protocol: exactly once, per-mutation results, conflicts, tombstones, paging, cursors, push jobs."""
+import uuid
+
+import pytest
+from sqlalchemy import insert
+
+import backend.services.sync as sync_service
+from backend.extensions import db
+from backend.models import ClientState, Couple, Entry, User
+from samples import (couple_version, entry, entry_count, new_id, now, only_result, push_jobs, put_ok, stored,
+                     valid_body)
+
+
+def _post(person, **payload):
+    return person.client.post("/api/sync", json={"client_id": person.client_id, "cursor": 0, **payload})
+
+
+def _ids(changes):
+    return [c["id"] for c in changes]
+
+
+# --- exactly once ------------------------------------------------------------------------------------------
+
+def test_retried_request_applies_its_mutations_once(app, pair):
+    alice, _ = pair(rituals=False)
+    sent = entry("appreciation")
+    payload = {"mutations": [{"mid": 1, "op": "put", "entry": sent}]}
+    first = _post(alice, **payload)
+    version = couple_version(app, alice)
+
+    retry = _post(alice, **payload)
+
+    assert first.json["results"][0]["status"] == "applied"
+    assert retry.status_code == 200
+    assert retry.json["results"] == [] and retry.json["last_mid"] == 1
+    assert couple_version(app, alice) == version
+    assert stored(app, sent["id"]).rev == 1
+    assert entry_count(app) == 1
+
+
+def test_retry_carrying_new_mutations_applies_only_the_new_ones(app, pair):
+    alice, _ = pair(rituals=False)
+    first, second = entry("appreciation"), entry("checkin")
+    _post(alice, mutations=[{"mid": 1, "op": "put", "entry": first}])
+
+    response = _post(alice, mutations=[{"mid": 1, "op": "put", "entry": {**first, "body": {"text": "changed"}}},
+                                       {"mid": 2, "op": "put", "entry": second}])
+
+    assert [r["mid"] for r in response.json["results"]] == [2]
+    assert response.json["last_mid"] == 2
+    assert stored(app, first["id"]).body["text"] == valid_body("appreciation")["text"]
+    assert stored(app, second["id"]) is not None
+
+
+def test_rejected_mutation_does_not_stop_the_valid_one_after_it(app, pair):
+    alice, _ = pair(rituals=False)
+    bad, good = entry("checkin", {"mood": 9, "us": 3}), entry("appreciation")
+
+    response = _post(alice, mutations=[{"mid": 1, "op": "put", "entry": bad},
+                                       {"mid": 2, "op": "put", "entry": good}])
+
+    assert response.status_code == 200
+    rejected, applied = response.json["results"]
+    assert rejected["mid"] == 1 and rejected["status"] == "rejected" and rejected["entry"] is None
+    assert rejected["error"] == {"code": 422, "status": "Unprocessable Entity", "message": "This entry is not valid.",
+                                 "errors": {"body": {"mood": ["Must be greater than or equal to 1 and less than or "
+                                                              "equal to 5."]}}}
+    assert applied["mid"] == 2 and applied["status"] == "applied" and applied["entry"]["id"] == good["id"]
+    assert response.json["last_mid"] == 2
+    assert stored(app, bad["id"]) is None and stored(app, good["id"]) is not None
+    assert _ids(response.json["changes"]) == [good["id"]]
+
+
+def test_rejected_mutation_is_processed_for_good(app, pair):
+    alice, _ = pair(rituals=False)
+    bad = entry("checkin", {"mood": 9, "us": 3})
+    _post(alice, mutations=[{"mid": 1, "op": "put", "entry": bad}])
+
+    retry = _post(alice, mutations=[{"mid": 1, "op": "put", "entry": bad}])
+
+    assert retry.json["results"] == [] and retry.json["last_mid"] == 1
+    with app.app_context():
+        assert db.session.get(ClientState, (alice.id, alice.client_id)).last_mid == 1
+
+
+def test_last_mid_is_returned_and_kept_per_device(app, pair):
+    alice, _ = pair(rituals=False)
+    assert alice.sync().json["last_mid"] == 0
+    alice.sync(("put", entry("appreciation")), ("put", entry("appreciation")))
+    other_device = _post(alice, client_id=str(uuid.uuid4()))
+
+    assert alice.sync().json["last_mid"] == 2
+    assert other_device.json["last_mid"] == 0
+
+
+def test_each_changed_entry_gets_its_own_seq(app, pair):
+    alice, _ = pair(rituals=False)
+    before = couple_version(app, alice)
+
+    response = alice.sync(*[("put", entry("appreciation")) for _ in range(3)])
+
+    seqs = [r["entry"]["seq"] for r in response.json["results"]]
+    assert seqs == [before + 1, before + 2, before + 3]
+    assert couple_version(app, alice) == before + 3
+    assert response.json["cursor"] == before + 3
+    assert response.json["couple_id"]
+
+
+# --- the envelope ------------------------------------------------------------------------------------------
+
+def test_mids_must_increase_within_a_request(app, pair):
+    alice, _ = pair(rituals=False)
+    response = _post(alice, mutations=[{"mid": 2, "op": "put", "entry": entry("appreciation")},
+                                       {"mid": 2, "op": "put", "entry": entry("appreciation")}])
+
+    assert response.status_code == 422
+    assert "mutations" in response.json["errors"]
+    assert entry_count(app) == 0
+
+
+def test_more_than_100_mutations_are_refused(app, pair):
+    alice, _ = pair(rituals=False)
+    mutations = [{"mid": n, "op": "put", "entry": entry("appreciation")} for n in range(1, 102)]
+
+    response = _post(alice, mutations=mutations)
+
+    assert response.status_code == 422
+    assert "mutations" in response.json["errors"]
+    assert entry_count(app) == 0
+
+
+def test_100_mutations_are_accepted(app, pair):
+    alice, _ = pair(rituals=False)
+    mutations = [{"mid": n, "op": "put", "entry": entry("appreciation")} for n in range(1, 101)]
+
+    response = _post(alice, mutations=mutations)
+
+    assert response.status_code == 200 and len(response.json["results"]) == 100
+    assert entry_count(app) == 100
+
+
+DROP = object()
+
+
+@pytest.mark.parametrize("payload,field", [
+    ({"client_id": DROP}, "client_id"),
+    ({"client_id": "device-1", "cursor": 0}, "client_id"),
+    ({"client_id": None, "cursor": 0}, "client_id"),
+    ({"cursor": -1}, "cursor"),
+    ({"cursor": "5"}, "cursor"),
+    ({"cursor": None}, "cursor"),
+    ({"mutations": {"mid": 1}}, "mutations"),
+    ({"mutations": [{"mid": 0, "op": "put", "entry": {}}]}, "mutations"),
+    ({"mutations": [{"mid": "1", "op": "put", "entry": {}}]}, "mutations"),
+    ({"mutations": [{"mid": 2 ** 63, "op": "put", "entry": {}}]}, "mutations"),
+    ({"mutations": [{"mid": 1, "op": "upsert", "entry": {}}]}, "mutations"),
+    ({"mutations": [{"mid": 1, "op": "put"}]}, "mutations"),
+    ({"mutations": [{"mid": 1, "op": "put", "entry": "x"}]}, "mutations"),
+    ({"mutations": [{"mid": 1, "op": "put", "entry": {}, "extra": 1}]}, "mutations"),
+    ({"since": 3}, "since"),
+])
+def test_bad_envelope_is_refused_naming_the_field(app, pair, payload, field):
+    alice, _ = pair(rituals=False)
+    body = {"client_id": alice.client_id, "cursor": 0, **payload}
+    body = {key: value for key, value in body.items() if value is not DROP}
+
+    response = alice.client.post("/api/sync", json=body)
+
+    assert response.status_code == 422, response.json
+    assert field in response.json["errors"]
+    assert entry_count(app) == 0
+
+
+def test_sync_needs_a_login(client):
+    response = client.post("/api/sync", json={"client_id": str(uuid.uuid4()), "cursor": 0})
+
+    assert response.status_code == 401
+
+
+def test_sync_without_a_couple_is_a_conflict(app, signup):
+    loner = signup()
+
+    response = loner.put("appreciation", valid_body("appreciation"))[0]
+
+    assert response.status_code == 409
+    assert response.json["code"] == 409 and response.json["message"]
+    assert entry_count(app) == 0
+
+
+def test_sync_after_leaving_the_couple_is_a_conflict(app, pair):
+    alice, _ = pair(rituals=False)
+    assert alice.client.post("/api/couple/leave", json={}).status_code == 204
+
+    assert alice.sync().status_code == 409
+
+
+# --- conflicts and last writer wins ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["ritual", "agreement"])
+def test_stale_base_rev_is_a_conflict_returning_the_current_entry(app, pair, kind):
+    alice, bob = pair(rituals=False)
+    entry_id = put_ok(alice, kind)
+    bobs = {**valid_body(kind), "title" if kind == "ritual" else "text": "Bob's version"}
+    assert only_result(bob.sync(("put", entry(kind, bobs, id=entry_id, base_rev=1))))["status"] == "applied"
+    version = couple_version(app, alice)
+
+    alices = {**valid_body(kind), "title" if kind == "ritual" else "text": "Alice's version"}
+    result = only_result(alice.sync(("put", entry(kind, alices, id=entry_id, base_rev=1))))
+
+    assert result["status"] == "conflict"
+    assert result["error"]["code"] == 409 and result["error"]["message"]
+    assert result["entry"]["rev"] == 2 and result["entry"]["author_id"] == alice.id
+    assert result["entry"]["body"]["title" if kind == "ritual" else "text"] == "Bob's version"
+    row = stored(app, entry_id)
+    assert row.rev == 2 and row.body == result["entry"]["body"]
+    assert couple_version(app, alice) == version
+
+
+def test_missing_base_rev_on_an_existing_shared_edit_entry_is_a_conflict(app, pair):
+    alice, bob = pair(rituals=False)
+    entry_id = put_ok(alice, "agreement")
+
+    result = only_result(bob.sync(("put", entry("agreement", id=entry_id))))
+
+    assert result["status"] == "conflict" and result["entry"]["rev"] == 1
+    assert stored(app, entry_id).rev == 1
+
+
+def test_current_base_rev_applies_and_bumps_rev(app, pair):
+    alice, bob = pair(rituals=False)
+    entry_id = put_ok(alice, "agreement")
+    body = {**valid_body("agreement"), "text": "Ten-minute break, then talk."}
+
+    result = only_result(bob.sync(("put", entry("agreement", body, id=entry_id, base_rev=1))))
+
+    assert result["status"] == "applied" and result["entry"]["rev"] == 2
+    assert stored(app, entry_id).body["text"] == "Ten-minute break, then talk."
+
+
+def test_delete_with_a_stale_base_rev_is_a_conflict(app, pair):
+    alice, bob = pair(rituals=False)
+    entry_id = put_ok(alice, "ritual")
+    put_ok(bob, "ritual", {**valid_body("ritual"), "title": "Bob's ritual"}, id=entry_id, base_rev=1)
+
+    result = only_result(alice.sync(("delete", {"id": entry_id, "base_rev": 1})))
+
+    assert result["status"] == "conflict" and result["entry"]["body"]["title"] == "Bob's ritual"
+    row = stored(app, entry_id)
+    assert not row.deleted and row.rev == 2
+
+
+def test_author_only_kinds_are_last_writer_wins(app, pair):
+    alice, _ = pair(rituals=False)
+    entry_id = put_ok(alice, "appreciation")
+    first = only_result(alice.sync(("put", entry("appreciation", {"text": "first"}, id=entry_id))))
+    second = only_result(alice.sync(("put", entry("appreciation", {"text": "second"}, id=entry_id, base_rev=1))))
+
+    assert first["status"] == second["status"] == "applied"
+    row = stored(app, entry_id)
+    assert row.body == {"text": "second"} and row.rev == 3 and row.seq == second["entry"]["seq"]
+
+
+def test_kind_of_an_entry_cannot_change(app, pair):
+    alice, _ = pair(rituals=False)
+    entry_id = put_ok(alice, "appreciation")
+
+    result = only_result(alice.sync(("put", entry("journal", id=entry_id))))
+
+    assert result["status"] == "rejected" and "kind" in result["error"]["errors"]
+    assert stored(app, entry_id).kind == "appreciation"
+
+
+# --- deletes -----------------------------------------------------------------------------------------------
+
+def test_delete_leaves_a_tombstone_that_syncs_to_the_partner(app, pair):
+    alice, bob = pair(rituals=False)
+    entry_id = put_ok(alice, "appreciation")
+    assert _ids(bob.pull_all()) == [entry_id]
+
+    result = only_result(alice.sync(("delete", {"id": entry_id, "kind": "appreciation"})))
+    changes = bob.pull_all()
+
+    assert result["status"] == "applied" and result["entry"]["deleted"] is True
+    [tombstone] = changes
+    assert tombstone["id"] == entry_id and tombstone["deleted"] is True and tombstone["body"] == {}
+    row = stored(app, entry_id)
+    assert row.deleted and row.deleted_at is not None and row.body == {} and row.rev == 2
+
+
+def test_deleting_twice_changes_nothing(app, pair):
+    alice, _ = pair(rituals=False)
+    entry_id = put_ok(alice, "appreciation")
+    alice.sync(("delete", {"id": entry_id}))
+    version, seq = couple_version(app, alice), stored(app, entry_id).seq
+
+    result = only_result(alice.sync(("delete", {"id": entry_id})))
+
+    assert result["status"] == "applied" and result["entry"]["deleted"] is True
+    assert couple_version(app, alice) == version and stored(app, entry_id).seq == seq
+
+
+def test_put_on_a_deleted_entry_is_gone(app, pair):
+    alice, _ = pair(rituals=False)
+    entry_id = put_ok(alice, "appreciation")
+    alice.sync(("delete", {"id": entry_id}))
+
+    result = only_result(alice.sync(("put", entry("appreciation", id=entry_id))))
+
+    assert result["status"] == "rejected" and result["error"]["code"] == 410
+    assert stored(app, entry_id).deleted and stored(app, entry_id).body == {}
+
+
+def test_delete_of_a_missing_entry_is_not_found(app, pair):
+    alice, _ = pair(rituals=False)
+
+    result = only_result(alice.sync(("delete", {"id": new_id()})))
+
+    assert result["status"] == "rejected" and result["error"]["code"] == 404
+
+
+# --- paging and cursors ------------------------------------------------------------------------------------
+
+def _write_appreciations(person, count):
+    ids = []
+    for start in range(0, count, 100):
+        batch = [entry("appreciation") for _ in range(min(100, count - start))]
+        response = person.sync(*[("put", e) for e in batch], cursor=0)
+        assert response.status_code == 200
+        ids += [e["id"] for e in batch]
+    return ids
+
+
+def _pages(person):
+    pages = []
+    while True:
+        response = person.sync()
+        assert response.status_code == 200
+        pages.append(response.json)
+        person.cursor = response.json["cursor"]
+        if not response.json["more"]:
+            return pages
+
+
+def _insert_appreciations(app, person, count):
+    """Many entries straight into the database, stamped as a sync would stamp them (the write path is
+    tested elsewhere; going through it 1,100 times only makes this test slow)."""
+    with app.app_context():
+        couple = db.session.get(Couple, db.session.get(User, person.id).couple_id)
+        when, ids = now(), [new_id() for _ in range(count)]
+        db.session.execute(insert(Entry), [
+            {"id": entry_id, "couple_id": couple.id, "author_id": person.id, "kind": "appreciation",
+             "visibility": "shared", "shared_once": True, "body": valid_body("appreciation"), "rev": 1,
+             "seq": couple.version + n, "created_at": when, "updated_at": when, "deleted": False}
+            for n, entry_id in enumerate(ids, start=1)])
+        couple.version += count
+        db.session.commit()
+    return ids
+
+
+def test_paging_at_500_returns_1100_entries_once_each(app, pair):
+    alice, bob = pair(rituals=False)
+    written = _insert_appreciations(app, alice, 1100)
+
+    pages = _pages(bob)
+
+    assert [len(p["changes"]) for p in pages] == [500, 500, 100]
+    assert [p["more"] for p in pages] == [True, True, False]
+    seen = [c["id"] for p in pages for c in p["changes"]]
+    assert len(seen) == len(set(seen)) and set(seen) == set(written)
+    seqs = [c["seq"] for p in pages for c in p["changes"]]
+    assert seqs == sorted(seqs) and pages[-1]["cursor"] == couple_version(app, alice)
+
+
+def test_paging_through_synced_entries_returns_each_once(app, pair, monkeypatch):
+    monkeypatch.setattr(sync_service, "PAGE_SIZE", 50)
+    alice, bob = pair(rituals=False)
+    written = _write_appreciations(alice, 220)
+
+    pages = _pages(bob)
+
+    assert [len(p["changes"]) for p in pages] == [50, 50, 50, 50, 20]
+    assert [p["more"] for p in pages] == [True] * 4 + [False]
+    seen = [c["id"] for p in pages for c in p["changes"]]
+    assert len(seen) == len(set(seen)) and set(seen) == set(written)
+
+
+def test_paging_skips_nothing_while_the_partner_writes_between_pages(app, pair, monkeypatch):
+    monkeypatch.setattr(sync_service, "PAGE_SIZE", 7)
+    alice, bob = pair(rituals=False)
+    written = _write_appreciations(alice, 20)
+    seen, more = [], True
+    while more:
+        response = bob.sync()
+        assert len(response.json["changes"]) <= 7
+        seen += _ids(response.json["changes"])
+        bob.cursor, more = response.json["cursor"], response.json["more"]
+        if len(written) < 30:
+            written += _write_appreciations(alice, 3)
+    seen += _ids(bob.pull_all())
+
+    assert sorted(seen) == sorted(written)
+
+
+def test_pull_does_not_return_what_the_cursor_has_seen(app, pair):
+    alice, bob = pair(rituals=False)
+    first = put_ok(alice, "appreciation")
+    bob.pull_all()
+    second = put_ok(alice, "appreciation")
+
+    assert _ids(bob.pull_all()) == [second]
+    assert first != second and bob.pull_all() == []
+
+
+def test_cursor_older_than_the_purged_horizon_is_gone(app, pair, runner):
+    alice, bob = pair(rituals=False)
+    kept, dropped = put_ok(alice, "appreciation"), put_ok(alice, "appreciation")
+    bob.pull_all()
+    old_cursor = bob.cursor
+    alice.sync(("delete", {"id": dropped}))
+    put_ok(alice, "appreciation")
+
+    purged = runner.invoke(args=["entries", "purge", "--days", "0"])
+    gone = bob.sync(cursor=old_cursor)
+    fresh = bob.sync(cursor=0)
+
+    assert purged.exit_code == 0 and "removed 1" in purged.output
+    assert stored(app, dropped) is None
+    assert gone.status_code == 410 and gone.json["code"] == 410
+    assert fresh.status_code == 200
+    assert dropped not in _ids(fresh.json["changes"]) and kept in _ids(fresh.json["changes"])
+    assert alice.sync(cursor=couple_version(app, alice)).status_code == 200
+
+
+def test_cursor_ahead_of_the_couples_version_is_gone(app, pair):
+    alice, _ = pair(rituals=False)
+    put_ok(alice, "appreciation")
+
+    response = alice.sync(cursor=couple_version(app, alice) + 1)
+
+    assert response.status_code == 410
+
+
+def test_cursor_ahead_is_checked_before_mutations_are_applied(app, pair):
+    alice, _ = pair(rituals=False)
+    sent = entry("appreciation")
+
+    response = alice.sync(("put", sent), cursor=50)
+
+    assert response.status_code == 410
+    assert stored(app, sent["id"]) is None
+    with app.app_context():
+        assert db.session.get(ClientState, (alice.id, alice.client_id)) is None
+
+
+# --- push jobs ---------------------------------------------------------------------------------------------
+
+PARTNER_TARGETS = {"reflection": "disclosure", "bid_response": "bid", "reaction": "appreciation"}
+
+
+@pytest.mark.parametrize("kind", ["appreciation", "bid", "bid_response", "reflection", "reaction", "answer",
+                                  "timeout", "disclosure"])
+def test_partner_event_writes_a_push_job(app, pair, kind):
+    alice, bob = pair(rituals=False)
+    ref_id = put_ok(bob, PARTNER_TARGETS[kind]) if kind in PARTNER_TARGETS else None
+    before = push_jobs(app)
+
+    entry_id = put_ok(alice, kind, ref_id=ref_id)
+
+    assert push_jobs(app) == before + [(bob.id, kind, alice.id, entry_id, "pending")]
+
+
+def test_ending_a_timeout_writes_a_push_job(app, pair):
+    alice, bob = pair(rituals=False)
+    entry_id = put_ok(alice, "timeout")
+    body = {**valid_body("timeout"), "ended_at": valid_body("ritual_session")["ended_at"]}
+
+    put_ok(alice, "timeout", body, id=entry_id)
+    put_ok(alice, "timeout", body, id=entry_id)
+
+    assert push_jobs(app) == [(bob.id, "timeout", alice.id, entry_id, "pending"),
+                              (bob.id, "timeout_ended", alice.id, entry_id, "pending")]
+
+
+@pytest.mark.parametrize("kind", ["appreciation", "disclosure", "answer", "timeout", "bid"])
+def test_private_entry_writes_no_push_job(app, pair, kind):
+    alice, _ = pair(rituals=False)
+
+    put_ok(alice, kind, visibility="private")
+
+    assert push_jobs(app) == []
+
+
+def test_reaction_to_ones_own_entry_writes_no_push_job(app, pair):
+    alice, _ = pair(rituals=False)
+    own = put_ok(alice, "checkin")
+    before = push_jobs(app)
+
+    put_ok(alice, "reaction", ref_id=own)
+
+    assert push_jobs(app) == before
+
+
+def test_bid_the_partner_made_writes_no_push_job(app, pair):
+    alice, _ = pair(rituals=False)
+
+    put_ok(alice, "bid", {**valid_body("bid"), "bidder": "partner"})
+
+    assert push_jobs(app) == []
+
+
+def test_editing_an_appreciation_writes_no_second_push_job(app, pair):
+    alice, bob = pair(rituals=False)
+    entry_id = put_ok(alice, "appreciation")
+
+    put_ok(alice, "appreciation", {"text": "edited"}, id=entry_id)
+
+    assert push_jobs(app) == [(bob.id, "appreciation", alice.id, entry_id, "pending")]
+
+
+def test_rejected_mutation_writes_no_push_job(app, pair):
+    alice, _ = pair(rituals=False)
+
+    alice.sync(("put", entry("appreciation", {"text": ""})))
+
+    assert push_jobs(app) == []
+
+
+def test_no_seq_is_shared_by_two_entries(app, pair):
+    alice, bob = pair(rituals=False)
+    for person in (alice, bob, alice):
+        person.sync(*[("put", entry("appreciation")) for _ in range(5)])
+    with app.app_context():
+        seqs = db.session.scalars(db.select(Entry.seq)).all()
+    assert len(seqs) == 15 and len(set(seqs)) == 15
