@@ -1,0 +1,182 @@
+"""Shared by bench/run.py and bench/load.py: a scratch database, seeded rows, a gunicorn server.
+
+Rows are inserted directly (bulk inserts): signing up thousands of people through argon2 would
+measure the password hasher, not the sync. Each seeded user gets a real session row, so requests
+carry a real `hearth_session` cookie and go through the app's own login check.
+"""
+import hashlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+KINDS = ("appreciation", "checkin", "bid", "disclosure")
+
+
+def database_urls(scratch):
+    """{name: url} for the databases to run on: a scratch SQLite file, and PostgreSQL (BENCH_PG_URL)."""
+    urls = {"sqlite": f"sqlite:///{scratch}/bench.db"}
+    pg = os.environ.get("BENCH_PG_URL", PG_URL)
+    if pg and pg != "off":
+        urls["postgresql"] = pg
+    return urls
+
+
+def scratch_dir():
+    path = tempfile.mkdtemp(prefix="hearth-bench-")
+    os.environ.setdefault("HEARTH_INSTANCE", path)
+    os.environ.setdefault("SECRET_KEY", "bench")
+    return path
+
+
+def make_app(url):
+    from backend import create_app
+    from backend.config import Config
+    config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                                            "RATELIMIT_ENABLED": False})
+    return create_app(config)
+
+
+def reset_database(url):
+    """An empty database built by the migrations (PostgreSQL: the public schema is dropped first)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+    from backend.extensions import db
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
+    app = make_app(url)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return app
+
+
+def _insert(model, rows, chunk=2000):
+    from sqlalchemy import insert
+    from backend.extensions import db
+    for start in range(0, len(rows), chunk):
+        db.session.execute(insert(model), rows[start:start + chunk])
+
+
+def entry_row(couple_id, author_id, seq, kind=None, visibility="shared", when=NOW):
+    kind = kind or KINDS[seq % len(KINDS)]
+    return {"id": str(uuid.uuid4()), "couple_id": couple_id, "author_id": author_id, "kind": kind,
+            "visibility": visibility, "shared_once": visibility == "shared", "ref_id": None, "topic": None,
+            "body": body_for(kind, seq), "rev": 1, "seq": seq, "created_at": when, "updated_at": when,
+            "deleted": False}
+
+
+def body_for(kind, n):
+    if kind == "appreciation":
+        return {"text": f"Thank you for the tea, number {n}"}
+    if kind == "checkin":
+        return {"mood": 1 + n % 5, "us": 1 + (n // 5) % 5, "feelings": [], "note": ""}
+    if kind == "bid":
+        return {"type": "joke", "bidder": "me", "note": f"pun {n}"}
+    return {"text": f"A small worry, number {n}", "category": "worry", "feelings": [],
+            "local_date": NOW.date().isoformat()}
+
+
+def seed_couples(app, count, entries=0, prefix="c"):
+    """`count` couples of two users, each user with a live session; each couple with `entries` shared
+    entries (half by each partner). Returns [{"id", "version", "users": [{"id", "token"}, ...]}]."""
+    from backend.extensions import db
+    from backend.models import AuthSession, Couple, Entry, User
+    couples, users, sessions, rows, out = [], [], [], [], []
+    expires = NOW + timedelta(days=60)
+    for n in range(count):
+        couple_id = str(uuid.uuid4())
+        couples.append({"id": couple_id, "version": entries, "horizon_seq": 0, "created_at": NOW,
+                        "paired_at": NOW})
+        members = []
+        for side in "ab":
+            user_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
+            users.append({"id": user_id, "email": f"{prefix}{n}{side}-{couple_id[:8]}@bench.test",
+                          "password_hash": "-", "display_name": f"{side.upper()}{n}", "timezone": "Europe/Berlin",
+                          "nudge_time": "20:00", "show_previews": False, "daily_push_limit": 6,
+                          "couple_id": couple_id, "created_at": NOW})
+            sessions.append({"id": hashlib.sha256(token.encode()).hexdigest(), "user_id": user_id,
+                             "created_at": NOW, "last_seen_at": NOW, "expires_at": expires})
+            members.append({"id": user_id, "token": token})
+        for seq in range(1, entries + 1):
+            rows.append(entry_row(couple_id, members[seq % 2]["id"], seq))
+        out.append({"id": couple_id, "version": entries, "users": members})
+    with app.app_context():
+        _insert(Couple, couples)
+        _insert(User, users)
+        _insert(AuthSession, sessions)
+        _insert(Entry, rows, chunk=5000)
+        db.session.commit()
+    return out
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(url, workers=2, threads=4):
+    """The app under gunicorn (`workers` processes, gthread so keep-alive works) on a free port."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SESSION_COOKIE_SECURE": "0", "RATELIMIT_ENABLED": "0",
+           "SECRET_KEY": "bench"}
+    log = open(Path(os.environ["HEARTH_INSTANCE"]) / f"gunicorn-{port}.log", "w")
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+         "--keep-alive", "30", "-b", f"127.0.0.1:{port}", "backend:create_app()"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start: see {log.name}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def percentile(values, p):
+    values = sorted(values)
+    if not values:
+        return None
+    k = (len(values) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def median(values):
+    return percentile(values, 50)

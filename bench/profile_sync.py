@@ -1,0 +1,77 @@
+"""Profile the typical sync (one new entry + pull) in-process with pyinstrument, and count its queries.
+
+    .venv/bin/python bench/profile_sync.py [--db sqlite|postgresql] [--requests 300] [--mutations 1] [--html out.html]
+(pip install pyinstrument first; it is a tool, not a dependency.)
+"""
+import argparse
+import time
+import uuid
+
+from common import database_urls, median, reset_database, scratch_dir, seed_couples
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default="sqlite")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--mutations", type=int, default=1)
+    parser.add_argument("--html")
+    parser.add_argument("--no-profile", action="store_true")
+    args = parser.parse_args()
+    url = database_urls(scratch_dir())[args.db]
+    app = reset_database(url)
+    couples = seed_couples(app, 1, entries=100)
+    couple = couples[0]
+    client = app.test_client()
+    client.set_cookie("hearth_session", couple["users"][0]["token"])
+    client_id, cursor, mid = str(uuid.uuid4()), couple["version"], 0
+
+    from sqlalchemy import event
+    from backend.extensions import db
+    statements = []
+
+    def one():
+        nonlocal cursor, mid
+        mutations = []
+        for _ in range(args.mutations):
+            mid += 1
+            kind, body = (("appreciation", {"text": f"thanks {mid}"}) if mid % 2
+                          else ("checkin", {"mood": 3, "us": 4}))
+            mutations.append({"mid": mid, "op": "put", "entry": {
+                "id": str(uuid.uuid4()), "kind": kind, "visibility": "shared", "body": body}})
+        response = client.post("/api/sync", json={"client_id": client_id, "cursor": cursor, "mutations": mutations})
+        assert response.status_code == 200, response.json
+        cursor = response.json["cursor"]
+
+    for _ in range(20):
+        one()
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    one()
+    event.remove(engine, "before_cursor_execute", lambda *a: None) if False else None
+    print(f"{len(statements)} statements per sync of {args.mutations} mutation(s):")
+    for s in statements:
+        print("   ", " ".join(s.split())[:160])
+    statements.clear()
+
+    times = []
+    profiler = None
+    if not args.no_profile:
+        from pyinstrument import Profiler
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+    for _ in range(args.requests):
+        started = time.perf_counter()
+        one()
+        times.append(time.perf_counter() - started)
+    if profiler:
+        profiler.stop()
+        if args.html:
+            open(args.html, "w").write(profiler.output_html())
+        print(profiler.output_text(unicode=False, color=False, show_all=False))
+    print(f"median {median(times) * 1000:.2f} ms per sync in-process ({args.db})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+"""`make bench`: every benchmark, on SQLite and PostgreSQL, written to bench/results.json and
+bench/results.md (and printed as a table).
+
+Every figure that has a goal is a ratio against a baseline measured in the same run, rounds
+interleaved, median reported: the machine is shared and absolute numbers move with the neighbours.
+
+    .venv/bin/python bench/run.py [--duration 5] [--rounds 3] [--only sqlite|postgresql] [--skip-browser] [--sync-only]
+    BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test (the default; "off" skips it)
+"""
+import argparse
+import gzip
+import json
+import os
+import platform
+import subprocess
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import requests
+
+from common import (ROOT, database_urls, gunicorn, median, reset_database, scratch_dir, seed_couples)
+
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results.json"
+REPORT = BENCH / "results.md"
+CONNECTIONS = 8  # closed-loop clients: one phone (one wrk thread, one keep-alive connection) each
+
+
+def wrk(base, script, duration, connections=CONNECTIONS, env=None):
+    out = subprocess.run(
+        ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{int(duration)}s", "--timeout", "5s",
+         "-s", str(BENCH / script), base + ("/api/sync" if script == "sync.lua" else "/healthz")],
+        capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
+    line = next(l for l in out.splitlines() if l.startswith("WRKJSON "))
+    figures = json.loads(line[len("WRKJSON "):])
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def phones_file(couples, scratch):
+    """One line per wrk thread: the first partner's session, a new device id, the couple's counter."""
+    path = Path(scratch) / f"phones-{uuid.uuid4().hex[:8]}.txt"
+    path.write_text("".join(f"{c['users'][0]['token']} {uuid.uuid4()} {c['version']}\n" for c in couples))
+    return str(path)
+
+
+def throughput(base, couples, scratch, duration, rounds, log):
+    """bare / sync (1 mutation) / sync (10 mutations), interleaved; each sync run takes fresh phones."""
+    batches = iter([couples[i:i + CONNECTIONS] for i in range(0, len(couples), CONNECTIONS)])
+
+    def sync_run(per, seconds):
+        env = {"BENCH_SESSIONS": phones_file(next(batches), scratch), "BENCH_MUTATIONS": str(per)}
+        return wrk(base, "sync.lua", seconds, env=env)
+
+    wrk(base, "bare.lua", 2)  # warm-up: imports, connection pools, first queries
+    sync_run(1, 2)
+    bare, sync1, sync10 = [], [], []
+    for n in range(rounds):
+        bare.append(wrk(base, "bare.lua", duration))
+        sync1.append(sync_run(1, duration))
+        sync10.append(sync_run(10, duration))
+        log(f"  round {n + 1}: bare {bare[-1]['rps']:7.1f}/s  sync {sync1[-1]['rps']:7.1f}/s "
+            f"(p50 {sync1[-1]['p50_us'] / 1000:.1f} ms, p99 {sync1[-1]['p99_us'] / 1000:.1f} ms)  "
+            f"sync10 {sync10[-1]['rps']:6.1f}/s")
+    errors = sum(r["non2xx"] + r["socket_errors"] for r in bare + sync1 + sync10)
+    return {
+        "bare_rps": round(median([r["rps"] for r in bare]), 1),
+        "sync_rps": round(median([r["rps"] for r in sync1]), 1),
+        "sync10_rps": round(median([r["rps"] for r in sync10]), 1),
+        "sync_vs_bare": round(median([s["rps"] / b["rps"] for s, b in zip(sync1, bare)]), 3),
+        "sync10_vs_bare": round(median([s["rps"] / b["rps"] for s, b in zip(sync10, bare)]), 3),
+        "sync_p50_ms": round(median([r["p50_us"] for r in sync1]) / 1000, 1),
+        "sync_p99_ms": round(median([r["p99_us"] for r in sync1]) / 1000, 1),
+        "errors": errors,
+    }
+
+
+def pulls(base, small, large, requests_each=60):
+    """An incremental sync (cursor one change behind, nothing to push), alternating between a couple
+    with a short history and one with a long one, on one keep-alive connection each."""
+    def client(couple):
+        session = requests.Session()
+        session.cookies.set("hearth_session", couple["users"][0]["token"])
+        body = {"client_id": str(uuid.uuid4()), "cursor": couple["version"] - 1, "mutations": []}
+        return session, body
+
+    clients = [client(small), client(large)]
+    times = ([], [])
+    for n in range(requests_each + 5):
+        for which in (n % 2, 1 - n % 2):  # alternate who goes first
+            session, body = clients[which]
+            started = time.perf_counter()
+            response = session.post(base + "/api/sync", json=body)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200 and len(response.json()["changes"]) == 1, response.text[:300]
+            if n >= 5:  # the first few warm up both workers
+                times[which].append(elapsed)
+    small_ms, large_ms = median(times[0]) * 1000, median(times[1]) * 1000
+    return {"pull_small_ms": round(small_ms, 2), "pull_large_ms": round(large_ms, 2),
+            "history_ratio": round(large_ms / small_ms, 3)}
+
+
+def pull_plan(url, couple):
+    """EXPLAIN of the pull query for the long-history couple (PostgreSQL): the index it uses."""
+    from sqlalchemy import select
+    from backend.extensions import db
+    from backend.models import User
+    from backend.services.sync import pull_query
+    from common import make_app
+    app = make_app(url)
+    with app.app_context():
+        user = db.session.get(User, couple["users"][0]["id"])
+        query = pull_query(user, couple["id"], couple["version"] - 1, couple["version"], 501)
+        compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = [row[0] for row in db.session.execute(db.text(f"EXPLAIN ANALYZE {compiled}"))]
+        db.engine.dispose()
+    return plan
+
+
+def database_version(url):
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            version = "SQLite " + conn.execute(text("select sqlite_version()")).scalar()
+        else:
+            version = conn.execute(text("show server_version")).scalar().split()[0]
+            version = "PostgreSQL " + version
+    engine.dispose()
+    return version
+
+
+def server_figures(name, url, scratch, args, log):
+    log(f"== {name}: {url}")
+    app = reset_database(url)
+    couples = seed_couples(app, CONNECTIONS * (2 * args.rounds + 1), entries=100)
+    small = seed_couples(app, 1, entries=100, prefix="small")[0]
+    large = None if args.sync_only else seed_couples(app, 1, entries=100_000, prefix="large")[0]
+    with app.app_context():
+        from backend.extensions import db
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(db.text("ANALYZE"))
+            db.session.commit()
+        db.engine.dispose()
+    figures = {"db": database_version(url)}
+    with gunicorn(url, threads=args.threads) as base:
+        figures.update(throughput(base, couples, scratch, args.duration, args.rounds, log))
+        if args.sync_only:
+            return figures
+        figures.update(pulls(base, small, large))
+    log(f"  pull: {figures['pull_small_ms']} ms (100 entries) vs {figures['pull_large_ms']} ms (100,000)")
+    if name == "postgresql":
+        try:
+            figures["pull_plan"] = pull_plan(url, large)
+            log("  " + figures["pull_plan"][0])
+        except Exception as err:  # the plan is a diagnostic: never lose the run's figures to it
+            figures["pull_plan"] = [f"EXPLAIN failed: {err}"]
+    import push_fanout
+    figures.update(push_fanout.measure(url, users=args.push_users, rounds=args.push_rounds,
+                                       log=lambda line: log("  push " + line)))
+    return figures
+
+
+def shell_kb_gz():
+    """The service worker's precache list (the shell files, manifest.json, the worker itself), each
+    gzipped on its own (gzip -6, as a server would), summed."""
+    from backend.web import render_worker, shell_files
+    files = [p.read_bytes() for p in shell_files(ROOT)] + [(ROOT / "manifest.json").read_bytes(),
+                                                           render_worker(ROOT).encode()]
+    return round(sum(len(gzip.compress(data, 6)) for data in files) / 1024, 1), len(files)
+
+
+def offline_start(scratch, runs=10, log=print):
+    from offline_start import measure
+    url = f"sqlite:///{scratch}/browser.db"
+    reset_database(url)
+    with gunicorn(url) as base:
+        return measure(base, runs, log)
+
+
+TABLE = [
+    ("sync_rps", "req/s, POST /api/sync, 1 new entry + pull, 8 closed-loop phones", None),
+    ("bare_rps", "req/s, GET /healthz (one SELECT 1), same server and load", None),
+    ("sync_vs_bare", "median of per-round ratios", ">= 0.35"),
+    ("sync10_rps", "req/s, POST /api/sync with 10 new entries", None),
+    ("sync10_vs_bare", "median of per-round ratios", "report"),
+    ("sync_p50_ms", "latency of the 1-entry sync under that load", "report"),
+    ("sync_p99_ms", "", "report"),
+    ("pull_small_ms", "incremental pull (cursor one behind), couple with 100 entries", None),
+    ("pull_large_ms", "the same, couple with 100,000 entries", None),
+    ("history_ratio", "large / small", "<= 1.5"),
+    ("push_per_s", "nudge worker tick, pushes/s to a loopback push service", None),
+    ("raw_push_per_s", "raw pywebpush encrypt + POST, same threads, no DB", None),
+    ("push_ratio", "worker / raw, median round", ">= 0.8"),
+    ("errors", "non-2xx or socket errors during the runs", "0"),
+    ("db", "database", None),
+]
+
+
+def markdown(results):
+    dbs = [k for k in ("sqlite", "postgresql") if k in results]
+    lines = [f"# Benchmark results ({results['date']})", "",
+             f"Machine: {results['machine']}. Shared with other jobs while it ran: ratios measured side by side "
+             "(rounds interleaved, median) are the figures to read; absolute numbers move with the load.", "",
+             "| key | what | goal | " + " | ".join(dbs) + " |",
+             "| --- | --- | --- | " + " | ".join("---" for _ in dbs) + " |"]
+    for key, what, goal in TABLE:
+        cells = [str(results[d].get(key, "")) for d in dbs]
+        lines.append(f"| {key} | {what} | {goal or ''} | " + " | ".join(cells) + " |")
+    for key, what, goal in (("shell_kb_gz", f"app shell, gzipped, {results.get('shell_files')} precached files", "< 150 KB"),
+                            ("offline_start_ms", "offline reload to Today drawn from IndexedDB, median of 10", "report")):
+        value = results.get(key, "")
+        lines.append(f"| {key} | {what} | {goal} | " + " | ".join(str(value) for _ in dbs) + " |")
+    if "load" in results:
+        load = results["load"]
+        lines += ["", "## Load (bench/load.py)", "",
+                  "| phones | couples | seconds | requests | errors | p50 ms | p99 ms | goal |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |",
+                  f"| {load['phones']} | {load['couples']} | {load['seconds']} | {load['requests']} | "
+                  f"{load['errors']} | {load['p50_ms']} | {load['p99_ms']} | 0 errors, p99 < 250 ms |"]
+    if results.get("postgresql", {}).get("pull_plan"):
+        lines += ["", "Pull query plan on PostgreSQL (100,000-entry couple):", "", "```",
+                  *results["postgresql"]["pull_plan"], "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved bare/sync/sync10 rounds")
+    parser.add_argument("--push-users", type=int, default=3000)
+    parser.add_argument("--push-rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="gunicorn threads per worker (2 workers); 1 served both endpoints best on SQLite and PostgreSQL")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--sync-only", action="store_true",
+                        help="only sync vs bare (no pulls, push, shell, browser); prints, writes no results")
+    args = parser.parse_args()
+
+    scratch = scratch_dir()
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results = {"date": date.today().isoformat(),
+               "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start, "
+                          f"{platform.python_implementation()} {platform.python_version()}, gunicorn 2 workers "
+                          f"x {args.threads} threads (gthread), wrk {CONNECTIONS} connections"}
+    if "load" in previous:
+        results["load"] = previous["load"]
+    started = time.monotonic()
+    for name, url in database_urls(scratch).items():
+        if args.only and name != args.only:
+            continue
+        results[name] = server_figures(name, url, scratch, args, print)
+    if args.sync_only:
+        for name in ("sqlite", "postgresql"):
+            if name in results:
+                print(name, {k: results[name].get(k) for k in ("bare_rps", "sync_rps", "sync_vs_bare",
+                                                               "sync10_rps", "sync10_vs_bare", "sync_p50_ms",
+                                                               "sync_p99_ms", "errors")})
+        return
+    results["shell_kb_gz"], results["shell_files"] = shell_kb_gz()
+    if not args.skip_browser:
+        results["offline_start_ms"] = offline_start(scratch)
+    results["seconds"] = round(time.monotonic() - started)
+
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    REPORT.write_text(markdown(results))
+    print()
+    print(REPORT.read_text())
+
+
+if __name__ == "__main__":
+    main()
