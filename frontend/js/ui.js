@@ -26,10 +26,35 @@ function append(node, children) {
   }
 }
 
+/** Replaces a node's children, keeping focus on a field that survives the re-render. */
 export function clear(node, ...children) {
-  node.replaceChildren();
-  append(node, children);
-  return node;
+  return keepFocus(() => {
+    node.replaceChildren();
+    append(node, children);
+    return node;
+  });
+}
+
+/** Runs a re-render. Views keep their forms across syncs, but moving a field through a new
+ *  section takes its focus away; this gives it back with its caret, so a partner's entry
+ *  arriving never closes the phone's keyboard or swallows the next keystrokes. */
+export function keepFocus(work) {
+  const active = document.activeElement;
+  const caret = active && active !== document.body ? caretOf(active) : null;
+  const result = work();
+  if (caret && active.isConnected && document.activeElement !== active) {
+    active.focus({ preventScroll: true });
+    if (caret.start !== null) {
+      try { active.setSelectionRange(caret.start, caret.end, caret.direction); } catch (err) { /* no caret here */ }
+    }
+  }
+  return result;
+}
+
+function caretOf(control) {
+  try {
+    return { start: control.selectionStart ?? null, end: control.selectionEnd, direction: control.selectionDirection };
+  } catch (err) { return { start: null }; }
 }
 
 let uid = 0;

@@ -1,6 +1,6 @@
 // Pieces several screens share: names for kinds, one-line summaries, entry cards, toggles.
 import { store } from "../store.js";
-import { h, id } from "../ui.js";
+import { h, id, keepFocus } from "../ui.js";
 import { ago } from "../time.js";
 import { feelingChips } from "../feelings.js";
 
@@ -65,7 +65,7 @@ export function list(items, empty) {
 
 /** Re-render a container whenever entries or the couple change; returns the unsubscribe. */
 export function live(render) {
-  const handler = (event) => { if (["entries", "couple", "me"].includes(event.detail)) render(); };
+  const handler = (event) => { if (["entries", "couple", "me"].includes(event.detail)) keepFocus(render); };
   store.addEventListener("change", handler);
   render();
   return () => store.removeEventListener("change", handler);
