@@ -4,23 +4,38 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, request
 
+from .extensions import db
+from .models import AuthSession, User
 from .services import accounts
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def current_caller():
+    """The logged-in caller (user id, couple id, session id) read with the cookie, or None."""
+    return g.get("caller")
+
+
 def current_user():
-    return g.get("user")
+    """The caller's User row, loaded on first use (the sync path never needs it)."""
+    if "user" not in g:
+        caller = current_caller()
+        g.user = db.session.get(User, caller.id) if caller else None
+    return g.user
 
 
 def current_session():
-    return g.get("auth_session")
+    """The caller's AuthSession row, loaded on first use."""
+    if "auth_session" not in g:
+        caller = current_caller()
+        g.auth_session = db.session.get(AuthSession, caller.session_id) if caller else None
+    return g.auth_session
 
 
 def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if current_user() is None:
+        if current_caller() is None:
             abort(401, "Please log in.")
         return view(*args, **kwargs)
     return wrapper
@@ -28,9 +43,7 @@ def login_required(view):
 
 def load_user():
     token = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
-    session, g.session_rolled = accounts.resolve_session(token)
-    g.auth_session = session
-    g.user = session.user if session else None
+    g.caller, g.session_rolled = accounts.resolve_session(token)
 
 
 def guard_writes():
@@ -69,7 +82,7 @@ def refresh_cookie(response):
     token = request.cookies.get(name)
     # A response that already sets or clears the cookie (login, logout, delete) has the last word.
     already_set = any(h.startswith(name + "=") for h in response.headers.getlist("Set-Cookie"))
-    if current_session() is not None and token and g.get("session_rolled") and not already_set:
+    if current_caller() is not None and token and g.get("session_rolled") and not already_set:
         set_session_cookie(response, token)
     return response
 

@@ -2,7 +2,7 @@
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
-from ..security import current_user
+from ..security import current_caller
 
 
 def remote_ip():
@@ -16,8 +16,8 @@ def login_account():
 
 
 def current_account():
-    user = current_user()
-    return f"user:{user.id}" if user else f"ip:{get_remote_address()}"
+    caller = current_caller()
+    return f"user:{caller.id}" if caller else f"ip:{get_remote_address()}"
 
 
 def failed(response):

@@ -2,7 +2,7 @@ from flask import jsonify
 from flask_smorest import Blueprint, abort
 
 from ..schemas.sync import SyncIn, SyncOut
-from ..security import current_user, login_required
+from ..security import current_caller, login_required
 from ..services import sync as sync_service
 
 bp = Blueprint("sync", __name__, url_prefix="/api/sync", description="The phone's one round trip")
@@ -18,7 +18,7 @@ def sync(data):
     try:
         # Already plain JSON values in SyncOut's shape (services.sync.entry_out): sent as they are, the
         # schema's dump would be a second pass over every change. SyncOut still documents the answer.
-        return jsonify(sync_service.sync(current_user(), data["client_id"].lower(), data["cursor"],
+        return jsonify(sync_service.sync(current_caller(), data["client_id"].lower(), data["cursor"],
                                          data["mutations"]))
     except sync_service.NoCouple:
         abort(409, message="You are not in a couple. Pair up to sync.")

@@ -3,13 +3,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import cache
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
@@ -82,30 +82,50 @@ def start_session(user, user_agent=None):
     return token
 
 
+class Caller(NamedTuple):
+    """Who a request is from, as read with the session: enough for the API's hot paths
+    (sync needs only these), without loading the user or session rows."""
+    id: str  # the user's id
+    couple_id: str | None
+    session_id: str
+
+
 @cache
 def _session_query():
-    """The session and its user in one query, built once: every API request with a cookie runs it."""
-    return (select(AuthSession).join(AuthSession.user).options(contains_eager(AuthSession.user))
-            .where(AuthSession.id == bindparam("session_id")))
+    """The session's user and expiry in one Core query, built once: every API request with a cookie runs it."""
+    sessions, users = AuthSession.__table__, User.__table__
+    return (select(sessions.c.user_id, users.c.couple_id, sessions.c.expires_at, sessions.c.last_seen_at)
+            .join_from(sessions, users, sessions.c.user_id == users.c.id)
+            .where(sessions.c.id == bindparam("session_id")))
+
+
+@cache
+def _roll_statement():
+    sessions = AuthSession.__table__
+    return (update(sessions).where(sessions.c.id == bindparam("session_id"))
+            .values(last_seen_at=bindparam("now"), expires_at=bindparam("expires")))
 
 
 def resolve_session(token):
-    """(session, rolled) for a cookie token: the live session, extended if it was due to roll.
+    """(caller, rolled) for a cookie token: the live session's Caller, extended if it was due to roll.
 
     (None, False) when the token is unknown or expired.
     """
     if not token:
         return None, False
-    session = db.session.scalar(_session_query(), {"session_id": _token_id(token)})
+    session_id = _token_id(token)
+    connection = db.session.connection()
+    row = connection.execute(_session_query(), {"session_id": session_id}).first()
     now = utcnow()
-    if session is None or session.expires_at <= now:
+    if row is None or row.expires_at <= now:
         return None, False
-    if now - session.last_seen_at < ROLL_EVERY:
-        return session, False
-    session.last_seen_at = now
-    session.expires_at = now + current_app.config["SESSION_LIFETIME"]
+    caller = Caller(row.user_id, row.couple_id, session_id)
+    if now - row.last_seen_at < ROLL_EVERY:
+        return caller, False
+    connection.execute(_roll_statement(), {"session_id": session_id, "now": now,
+                                           "expires": now + current_app.config["SESSION_LIFETIME"]})
     db.session.commit()
-    return session, True
+    return caller, True
 
 
 def end_session(session):

@@ -7,6 +7,7 @@ from sqlalchemy import Integer, bindparam, exists, insert, or_, select, update
 from ..extensions import db
 from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
 from . import entries
+from .write_turn import write_turn
 
 PAGE_SIZE = 500
 
@@ -168,9 +169,17 @@ def _entry_row(entry):
 
 
 def sync(user, client_id, cursor, mutations, page_size=None):
-    page_size = page_size or PAGE_SIZE  # read at call time, so a test or a setting can lower it
+    """One round trip: apply `mutations` (exactly once, in mid order), then pull from `cursor`."""
     if not user.couple_id:
         raise NoCouple()
+    if not mutations:
+        return _sync(user, client_id, cursor, mutations, page_size)
+    with write_turn():
+        return _sync(user, client_id, cursor, mutations, page_size)
+
+
+def _sync(user, client_id, cursor, mutations, page_size):
+    page_size = page_size or PAGE_SIZE  # read at call time, so a test or a setting can lower it
     couple_id = user.couple_id
     # Writers take the couple's row lock: seqs are then handed out, and committed, in one order.
     couple = _lock(couple_id) if mutations else db.session.get(Couple, couple_id)
