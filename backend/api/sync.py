@@ -10,7 +10,7 @@ bp = Blueprint("sync", __name__, url_prefix="/api/sync", description="The phone'
 
 @bp.post("")
 @login_required
-@bp.arguments(SyncIn)
+@bp.arguments(SyncIn())  # an instance: given the class, webargs builds (deep-copies) a schema per request
 @bp.response(200, SyncOut)
 @bp.alt_response(409, description="Not in a couple")
 @bp.alt_response(410, description="Cursor too old: resync from 0")

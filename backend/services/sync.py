@@ -1,8 +1,11 @@
 """The sync protocol: push queued mutations exactly once, then pull what changed since the cursor."""
+import json
+from datetime import datetime, timezone
 from functools import cache
 from http import HTTPStatus
 
-from sqlalchemy import Integer, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Integer, bindparam, exists, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql
 
 from ..extensions import db
 from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
@@ -117,47 +120,74 @@ def _lock(couple_id):
 
 def _write(couple, version_before, writes, device):
     """The batch's rows: new entries, push jobs, the counter and the device's record, as plain Core
-    statements on the session's connection (no unit of work). On PostgreSQL they go as one statement
-    (data-modifying WITH clauses, each run exactly once, multi-row VALUES): one round trip instead of
-    four. On SQLite (no DML in WITH; no network either) prebuilt statements, one per table.
+    statements on the session's connection (no unit of work). On PostgreSQL they go as one prebuilt
+    statement (_pg_write): one round trip, and one compiled form whatever the batch size. On SQLite
+    (no DML in WITH; no network either) prebuilt statements, one per table.
     Changes to stored entries (edits, deletes, revealed answers) are flushed first by the session."""
     db.session.flush()
     connection = db.session.connection()
     rows = [_entry_row(e) for e in writes.entries]
-    # Spelled out: column defaults are not applied inside a WITH clause.
+    # Spelled out: the rows skip the columns' Python-side defaults.
     created = utcnow()
     jobs = [{"status": "pending", "attempts": 0, "created_at": created, **job} for job in writes.jobs]
-    counter = {"couple_id": couple.id, "new_version": couple.version} if couple.version != version_before else None
     kind, device_values = device
     if connection.dialect.name == "postgresql":
-        entries_table, jobs_table = Entry.__table__, PushJob.__table__
-        clauses = []
-        if rows:
-            clauses.append(insert(entries_table).values(rows))
-        if jobs:
-            clauses.append(insert(jobs_table).values(jobs))
-        if counter:
-            clauses.append(update(Couple.__table__).where(Couple.__table__.c.id == couple.id)
-                           .values(version=couple.version))
-        states = ClientState.__table__
-        if kind == "update":
-            statement = (update(states).where(states.c.user_id == device_values["user_id"],
-                                              states.c.client_id == device_values["client_id"])
-                         .values(last_mid=device_values["last_mid"], updated_at=device_values["updated_at"]))
-        else:
-            statement = insert(states).values(device_values)
-        connection.execute(statement.add_cte(*(c.cte(f"w{n}") for n, c in enumerate(clauses))))
+        connection.execute(_pg_write(kind), {
+            "entries": _as_records(rows), "jobs": _as_records(jobs), "couple_id": couple.id,
+            "new_version": couple.version, **{"d_" + key: value for key, value in device_values.items()}})
         return
     statements = _statements()
     if rows:
         connection.execute(statements["insert_entry"], rows)
     if jobs:
         connection.execute(statements["insert_job"], jobs)
-    if counter:
-        connection.execute(statements["counter"], counter)
+    if couple.version != version_before:
+        connection.execute(statements["counter"], {"couple_id": couple.id, "new_version": couple.version})
     if kind == "update":  # an UPDATE's bound names may not be its columns' names
         device_values = {"b_" + key: value for key, value in device_values.items()}
     connection.execute(statements["device_" + kind], device_values)
+
+
+_JOB_COLUMNS = ("user_id", "type", "actor_id", "entry_id", "not_before", "status", "attempts", "created_at")
+
+
+def _records_clause(table, columns, param, alias):
+    """INSERT INTO table (columns) SELECT columns FROM json_to_recordset(:param): any number of rows
+    through one bound JSON array, so the statement text (and its compiled form) never changes."""
+    dialect = postgresql.dialect()
+    fields = ", ".join(f"{name} {table.c[name].type.compile(dialect=dialect)}" for name in columns)
+    names = ", ".join(columns)
+    return (f"INSERT INTO {table.name} ({names}) SELECT {names} "
+            f"FROM json_to_recordset(CAST(:{param} AS json)) AS {alias}({fields})")
+
+
+@cache
+def _pg_write(device_kind):
+    """The sync's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
+    once, all on one snapshot), rows passed as JSON arrays. The counter is written only when it moved."""
+    states = ClientState.__table__
+    device = ("UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
+              "WHERE user_id = :d_user_id AND client_id = :d_client_id" if device_kind == "update" else
+              "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
+              "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)")
+    sql = (f"WITH new_entries AS ({_records_clause(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
+           f"new_jobs AS ({_records_clause(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
+           "counter AS (UPDATE couples SET version = :new_version "
+           "WHERE id = :couple_id AND version <> :new_version) " + device)
+    return text(sql).bindparams(bindparam("d_updated_at", type_=states.c.updated_at.type),
+                                bindparam("d_last_mid", type_=states.c.last_mid.type),
+                                bindparam("new_version", type_=Couple.__table__.c.version.type))
+
+
+def _as_records(rows):
+    """Rows as the JSON array json_to_recordset reads: datetimes as naive UTC, as the columns store them."""
+    return json.dumps(rows, default=_naive_utc, separators=(",", ":"))
+
+
+def _naive_utc(value):
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 _ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "topic", "body",
