@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from functools import cache
 from http import HTTPStatus
 
-from sqlalchemy import Integer, bindparam, exists, insert, or_, select, text, update
+from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql
 
 from ..extensions import db
@@ -32,7 +32,11 @@ def _statements():
                 .scalar_subquery())
     partner = (select(User.id).where(User.couple_id == bindparam("couple_id"), User.id != bindparam("user_id"))
                .limit(1).scalar_subquery())
-    stored = exists().where(Entry.id.in_(bindparam("ids", expanding=True)))
+    # The batch's ids travel as one JSON array (an expanding IN would be re-rendered, and be a new
+    # statement to the server, for every batch size).
+    named = {"postgresql": func.json_array_elements_text(func.cast(bindparam("ids"), JSON)).table_valued("value"),
+             "sqlite": func.json_each(bindparam("ids")).table_valued("value")}
+    stored = {dialect: exists().where(Entry.id.in_(select(ids.c.value))) for dialect, ids in named.items()}
     visible = or_(Entry.author_id == bindparam("user_id"), Entry.visibility == "shared",
                   Entry.shared_once.is_(True))
     pull = (select(Entry).where(Entry.couple_id == bindparam("couple_id"), Entry.seq > bindparam("cursor"),
@@ -46,7 +50,8 @@ def _statements():
     device_update = (update(states).where(states.c.user_id == bindparam("b_user_id"),
                                           states.c.client_id == bindparam("b_client_id"))
                      .values(last_mid=bindparam("b_last_mid"), updated_at=bindparam("b_updated_at")))
-    return {"last_mid": select(last_mid), "under_lock": select(last_mid, partner, stored), "pull": pull,
+    return {"last_mid": select(last_mid), "pull": pull,
+            **{"under_lock_" + dialect: select(last_mid, partner, test) for dialect, test in stored.items()},
             "lock": lock, "insert_entry": insert(Entry.__table__), "insert_job": insert(PushJob.__table__),
             "counter": counter, "device_insert": insert(states), "device_update": device_update}
 
@@ -58,8 +63,9 @@ def _read_under_lock(user, client_id, couple_id, ids):
     params = {"user_id": user.id, "client_id": client_id}
     if ids is None:
         return db.session.execute(_statements()["last_mid"], params).scalar(), None, False
-    params.update(couple_id=couple_id, ids=sorted(ids))
-    return tuple(db.session.connection().execute(_statements()["under_lock"], params).one())
+    params.update(couple_id=couple_id, ids=json.dumps(sorted(ids)))
+    connection = db.session.connection()
+    return tuple(connection.execute(_statements()["under_lock_" + connection.dialect.name], params).one())
 
 
 def _device_params(user, client_id, last_mid, existed, now):
