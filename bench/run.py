@@ -26,6 +26,11 @@ from common import (ROOT, database_urls, gunicorn, median, reset_database, scrat
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results.json"
 REPORT = BENCH / "results.md"
+# Gunicorn threads per worker, the same for both endpoints of a row. PostgreSQL: deploy/gunicorn.conf.py's
+# default (2): a second thread works while the first waits on the database. SQLite: 1, because a
+# thread holding the write turn (services/write_turn.py) then never waits for the GIL behind a
+# thread of its own process (2 threads: sync_vs_bare 0.22 against 0.39 at 1, same hour).
+DEFAULT_THREADS = {"sqlite": 1, "postgresql": 2}
 CONNECTIONS = 8  # closed-loop clients: one phone (one wrk thread, one keep-alive connection) each
 
 
@@ -38,6 +43,12 @@ def wrk(base, script, duration, connections=CONNECTIONS, env=None):
     figures = json.loads(line[len("WRKJSON "):])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     return figures
+
+
+def threads_label(args):
+    if args.threads:
+        return str(args.threads)
+    return " / ".join(f"{threads} ({name})" for name, threads in DEFAULT_THREADS.items())
 
 
 def phones_file(couples, scratch):
@@ -145,8 +156,9 @@ def server_figures(name, url, scratch, args, log):
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
         db.engine.dispose()
-    figures = {"db": database_version(url)}
-    with gunicorn(url, threads=args.threads) as base:
+    threads = args.threads or DEFAULT_THREADS[name]
+    figures = {"db": database_version(url), "gunicorn_threads": threads}
+    with gunicorn(url, threads=threads) as base:
         figures.update(throughput(base, couples, scratch, args.duration, args.rounds, log))
         if args.sync_only:
             return figures
@@ -196,6 +208,7 @@ TABLE = [
     ("raw_push_per_s", "raw pywebpush encrypt + POST, same threads, no DB", None),
     ("push_ratio", "worker / raw, median round", ">= 0.8"),
     ("errors", "non-2xx or socket errors during the runs", "0"),
+    ("gunicorn_threads", "gunicorn threads per worker (2 workers), both endpoints", None),
     ("db", "database", None),
 ]
 
@@ -233,8 +246,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="interleaved bare/sync/sync10 rounds")
     parser.add_argument("--push-users", type=int, default=3000)
     parser.add_argument("--push-rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="gunicorn threads per worker (2 workers); 1 served both endpoints best on SQLite and PostgreSQL")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="gunicorn threads per worker (2 workers), for both endpoints; default: 1 on SQLite, "
+                             "2 on PostgreSQL (see DEFAULT_THREADS)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--sync-only", action="store_true",
@@ -246,7 +260,7 @@ def main():
     results = {"date": date.today().isoformat(),
                "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start, "
                           f"{platform.python_implementation()} {platform.python_version()}, gunicorn 2 workers "
-                          f"x {args.threads} threads (gthread), wrk {CONNECTIONS} connections"}
+                          f"x {threads_label(args)} threads (gthread), wrk {CONNECTIONS} connections"}
     if "load" in previous:
         results["load"] = previous["load"]
     started = time.monotonic()
