@@ -173,3 +173,29 @@ def test_openapi_lists_the_push_routes(client):
     paths = client.get("/api/openapi.json").json["paths"]
     assert "/api/push/key" in paths
     assert {"post", "delete"} <= set(paths["/api/push/subscriptions"])
+
+
+def test_the_hourly_tick_ends_expired_sessions_and_their_devices_subscriptions(app, signup):
+    from datetime import timedelta
+
+    from backend.models import AuthSession, utcnow
+    alice = signup()
+    other = alice.client.application.test_client()
+    other.post("/api/auth/login", json={"email": alice.email, "password": "correct horse battery"})
+    alice.client.post("/api/push/subscriptions", json=body())
+    other.post("/api/push/subscriptions", json=body(endpoint=ENDPOINT + "-other"))
+    expired_session = stored(app)[1][2]
+    with app.app_context():  # the second phone was not opened for the whole session lifetime
+        db.session.get(AuthSession, expired_session).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["nudges", "tick", "--now", "2026-05-01T18:30:00Z"])
+    assert result.exit_code == 0, result.output
+    assert len(stored(app)) == 2  # housekeeping runs on the hour only
+
+    result = app.test_cli_runner().invoke(args=["nudges", "tick", "--now", "2026-05-01T19:00:00Z"])
+    assert result.exit_code == 0, result.output
+    assert [e for _, e, _ in stored(app)] == [ENDPOINT]
+    with app.app_context():
+        assert db.session.get(AuthSession, expired_session) is None
+    assert alice.client.get("/api/me").status_code == 200  # the live session is untouched

@@ -133,6 +133,15 @@ def end_session(session):
     db.session.delete(session)
 
 
+def end_expired_sessions():
+    """Sessions past their expiry are removed, with the push subscriptions their devices registered:
+    a phone nobody has opened for SESSION_LIFETIME stops getting notifications, as after a logout.
+    Real time, not a worker's simulated `--now`. Returns how many sessions ended."""
+    expired = select(AuthSession.id).where(AuthSession.expires_at <= utcnow())
+    push.forget_sessions(expired)
+    return db.session.execute(delete(AuthSession).where(AuthSession.id.in_(expired))).rowcount
+
+
 def end_all_sessions(user, keep=None):
     ended = select(AuthSession.id).where(AuthSession.user_id == user.id)
     if keep is not None:

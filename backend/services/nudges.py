@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import Claim, Couple, Entry, PushJob, PushSubscription, User
-from . import jobs, notifications as texts
+from . import accounts, jobs, notifications as texts
 from .schedule import day_bounds, due_on, in_quiet_hours, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,8 @@ def tick(now, sender, stop=None):
     """
     queued = queue(find_due(now), now)
     counts = jobs.deliver_due(now, sender, stop=stop)
-    if now.minute == 0:
+    if now.minute == 0:  # hourly housekeeping
+        accounts.end_expired_sessions()
         jobs.purge(now)
     return {"queued": queued, **counts}
 
