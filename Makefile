@@ -70,7 +70,7 @@ wrk:
 	  else echo "wrk is missing: apt-get install wrk" >&2; exit 1; fi; \
 	fi
 
-# Every benchmark on SQLite and PostgreSQL: bench/results.json, bench/results.md and a table (~6 min).
+# Every benchmark on SQLite and PostgreSQL: bench/results.json, bench/results.md and a table (~9 min).
 bench: install-dev chromium wrk
 	cd bench && BENCH_PG_URL=$(BENCH_PG_URL) ../$(BIN)/python run.py
 

@@ -4,7 +4,7 @@ bench/results.md (and printed as a table).
 Every figure that has a goal is a ratio against a baseline measured in the same run, rounds
 interleaved, median reported: the machine is shared and absolute numbers move with the neighbours.
 
-    .venv/bin/python bench/run.py [--duration 5] [--rounds 3] [--only sqlite|postgresql] [--skip-browser] [--sync-only]
+    .venv/bin/python bench/run.py [--duration 3] [--rounds 7] [--only sqlite|postgresql] [--skip-browser] [--sync-only]
     BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test (the default; "off" skips it)
 """
 import argparse
@@ -242,10 +242,12 @@ def markdown(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved bare/sync/sync10 rounds")
+    # Short runs, many rounds: neighbours on this shared host come and go within seconds, and a
+    # median of 7 per-round ratios shrugs off the rounds they spoil (3 x 5 s did not).
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved bare/sync/sync10 rounds")
     parser.add_argument("--push-users", type=int, default=3000)
-    parser.add_argument("--push-rounds", type=int, default=3)
+    parser.add_argument("--push-rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=None,
                         help="gunicorn threads per worker (2 workers), for both endpoints; default: 1 on SQLite, "
                              "2 on PostgreSQL (see DEFAULT_THREADS)")
