@@ -1,10 +1,12 @@
 """Fixtures: a migrated database per run (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
 emptied before every test; an app, a client, a CLI runner; helpers to sign up and pair."""
 import os
+import time
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from backend import create_app
 from backend.config import TestConfig
@@ -53,15 +55,26 @@ def database_url(tmp_path_factory):
     return url
 
 
-def empty_tables(app):
+def empty_tables(app, attempts=5):
+    """Empties every table. A browser test's server may still be answering the last test's closed
+    pages: on PostgreSQL such a request can hold a table the TRUNCATE needs while waiting for one
+    it already locked, and the database then breaks the deadlock by failing one of the two. The
+    TRUNCATE is simply tried again once that request is done."""
     with app.app_context():
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))
+        for attempt in range(attempts):
+            try:
+                with db.engine.begin() as conn:
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                    else:
+                        for table in tables:
+                            conn.execute(text(f"DELETE FROM {table}"))
+                return
+            except OperationalError as err:
+                if attempt == attempts - 1 or "deadlock" not in str(err.orig).lower():
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture
