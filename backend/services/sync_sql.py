@@ -1,0 +1,148 @@
+"""The SQL a sync sends, built once: SQLAlchemy statements with bound parameters (building
+expressions per request cost more CPU than running them), the PostgreSQL write statement, and
+execute(), which sends the hot ones straight to psycopg on PostgreSQL."""
+import json
+from datetime import datetime, timezone
+from functools import cache
+
+from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+
+from ..extensions import db
+from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
+
+
+@cache
+def statements():
+    """The statements every sync sends, built once with bound parameters: building SQLAlchemy
+    expressions per request cost more CPU than running them. Call with the parameters named here."""
+    last_mid = (select(ClientState.last_mid).where(ClientState.user_id == bindparam("user_id"),
+                                                   ClientState.client_id == bindparam("client_id"))
+                .scalar_subquery())
+    partner = (select(User.id).where(User.couple_id == bindparam("couple_id"), User.id != bindparam("user_id"))
+               .limit(1).scalar_subquery())
+    # The batch's ids travel as one JSON array (an expanding IN would be re-rendered, and be a new
+    # statement to the server, for every batch size).
+    named = {"postgresql": func.json_array_elements_text(func.cast(bindparam("ids"), JSON)).table_valued("value"),
+             "sqlite": func.json_each(bindparam("ids")).table_valued("value")}
+    stored = {dialect: exists().where(Entry.id.in_(select(ids.c.value))) for dialect, ids in named.items()}
+    visible = or_(Entry.author_id == bindparam("user_id"), Entry.visibility == "shared",
+                  Entry.shared_once.is_(True))
+    pull = (select(Entry).where(Entry.couple_id == bindparam("couple_id"), Entry.seq > bindparam("cursor"),
+                                Entry.seq <= bindparam("version"), visible)
+            .order_by(Entry.seq).limit(bindparam("limit", type_=Integer)))
+    lock = (update(Couple).where(Couple.id == bindparam("couple_id")).values(version=Couple.version)
+            .returning(Couple.version, Couple.horizon_seq, Couple.ended_at))
+    couples, states = Couple.__table__, ClientState.__table__
+    counter = (update(couples).where(couples.c.id == bindparam("couple_id"))
+               .values(version=bindparam("new_version")))
+    device_update = (update(states).where(states.c.user_id == bindparam("b_user_id"),
+                                          states.c.client_id == bindparam("b_client_id"))
+                     .values(last_mid=bindparam("b_last_mid"), updated_at=bindparam("b_updated_at")))
+    return {"last_mid": select(last_mid), "pull": pull,
+            **{"under_lock_" + dialect: select(last_mid, partner, test) for dialect, test in stored.items()},
+            "lock": lock, "insert_entry": insert(Entry.__table__), "insert_job": insert(PushJob.__table__),
+            "counter": counter, "device_insert": insert(states), "device_update": device_update}
+
+
+@cache
+def _psycopg_sql(name):
+    """(SQL, fixed parameters) of a prebuilt statement, compiled once for psycopg."""
+    statement = _pg_write(name[len("write_"):]) if name.startswith("write_") else statements()[name]
+    compiled = statement.compile(dialect=psycopg_dialect())
+    return compiled.string, dict(compiled.params)
+
+
+def execute(name, params):
+    """Runs a prebuilt statement on the session's connection (same transaction) and returns the
+    cursor. On PostgreSQL it goes straight to the psycopg cursor with SQL compiled once: the hot
+    statements of a sync spent more CPU in SQLAlchemy's per-execution work than in the driver.
+    Their parameters and results are plain strings, numbers and naive UTC datetimes."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(statements()[name], params)
+    sql, fixed = _psycopg_sql(name)
+    cursor = connection.connection.dbapi_connection.cursor()
+    cursor.execute(sql, {**fixed, **params})
+    return cursor
+
+
+def write(couple, version_before, writes, device):
+    """The batch's rows: new entries, push jobs, the counter and the device's record, as plain Core
+    statements on the session's connection (no unit of work). On PostgreSQL they go as one prebuilt
+    statement (_pg_write): one round trip, and one compiled form whatever the batch size. On SQLite
+    (no DML in WITH; no network either) prebuilt statements, one per table.
+    Changes to stored entries (edits, deletes, revealed answers) are flushed first by the session."""
+    db.session.flush()
+    connection = db.session.connection()
+    rows = [_entry_row(e) for e in writes.entries]
+    # Spelled out: the rows skip the columns' Python-side defaults.
+    created = utcnow()
+    jobs = [{"status": "pending", "attempts": 0, "created_at": created, **job} for job in writes.jobs]
+    kind, device_values = device
+    if connection.dialect.name == "postgresql":
+        device_values = {**device_values, "updated_at": _naive_utc(device_values["updated_at"], as_text=False)}
+        execute("write_" + kind, {
+            "entries": _as_records(rows), "jobs": _as_records(jobs), "couple_id": couple.id,
+            "new_version": couple.version, **{"d_" + key: value for key, value in device_values.items()}})
+        return
+    prebuilt = statements()
+    if rows:
+        connection.execute(prebuilt["insert_entry"], rows)
+    if jobs:
+        connection.execute(prebuilt["insert_job"], jobs)
+    if couple.version != version_before:
+        connection.execute(prebuilt["counter"], {"couple_id": couple.id, "new_version": couple.version})
+    if kind == "update":  # an UPDATE's bound names may not be its columns' names
+        device_values = {"b_" + key: value for key, value in device_values.items()}
+    connection.execute(prebuilt["device_" + kind], device_values)
+
+
+_JOB_COLUMNS = ("user_id", "type", "actor_id", "entry_id", "not_before", "status", "attempts", "created_at")
+
+
+def _records_clause(table, columns, param, alias):
+    """INSERT INTO table (columns) SELECT columns FROM json_to_recordset(:param): any number of rows
+    through one bound JSON array, so the statement text (and its compiled form) never changes."""
+    dialect = postgresql.dialect()
+    fields = ", ".join(f"{name} {table.c[name].type.compile(dialect=dialect)}" for name in columns)
+    names = ", ".join(columns)
+    return (f"INSERT INTO {table.name} ({names}) SELECT {names} "
+            f"FROM json_to_recordset(CAST(:{param} AS json)) AS {alias}({fields})")
+
+
+@cache
+def _pg_write(device_kind):
+    """The sync's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
+    once, all on one snapshot), rows passed as JSON arrays. The counter is written only when it moved."""
+    device = ("UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
+              "WHERE user_id = :d_user_id AND client_id = :d_client_id" if device_kind == "update" else
+              "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
+              "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)")
+    sql = (f"WITH new_entries AS ({_records_clause(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
+           f"new_jobs AS ({_records_clause(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
+           "counter AS (UPDATE couples SET version = :new_version "
+           "WHERE id = :couple_id AND version <> :new_version) " + device)
+    return text(sql)  # run through execute() only: plain values, datetimes already naive UTC
+
+
+def _as_records(rows):
+    """Rows as the JSON array json_to_recordset reads: datetimes as naive UTC, as the columns store them."""
+    return json.dumps(rows, default=_naive_utc, separators=(",", ":"))
+
+
+def _naive_utc(value, as_text=True):
+    """An aware datetime as the columns store it (naive UTC), as ISO text for JSON by default."""
+    if isinstance(value, datetime):
+        naive = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return naive.isoformat() if as_text else naive
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "topic", "body",
+                  "rev", "seq", "created_at", "updated_at", "deleted", "deleted_at")
+
+
+def _entry_row(entry):
+    return {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
