@@ -3,10 +3,15 @@
 -- with one line per thread: "<session token> <client_id> <cursor>". Each request carries
 -- BENCH_MUTATIONS new entries (appreciations and check-ins, alternating) and pulls from the
 -- cursor the previous answer gave (the phone's own entries come back, as they do on a phone).
+-- Entry ids start with the device's random client_id, so every run writes new entries (ids are global:
+-- reusing another run's ids would measure rejections instead of writes); a mutation the server did not
+-- apply counts as an error in the summary.
 local count = 0
+local threads = {}
 
 function setup(thread)
   count = count + 1
+  table.insert(threads, thread)
   local i = 0
   for line in io.lines(os.getenv("BENCH_SESSIONS")) do
     i = i + 1
@@ -22,13 +27,15 @@ end
 
 function init(args)
   mid = 0
+  not_applied = 0
+  prefix = client_id:sub(1, 8)
   per = tonumber(os.getenv("BENCH_MUTATIONS") or "1")
   headers = {["Content-Type"] = "application/json", ["Cookie"] = "hearth_session=" .. token}
 end
 
 local function mutation()
   mid = mid + 1
-  local id = string.format("%08x-0000-4000-8000-%012x", phone, mid)
+  local id = string.format("%s-0000-4000-8000-%012x", prefix, mid)
   local entry
   if mid % 2 == 1 then
     entry = string.format('{"id":"%s","kind":"appreciation","visibility":"shared","body":{"text":"Thanks for the tea, %d"}}', id, mid)
@@ -49,12 +56,17 @@ function response(status, headers, body)
   if status == 200 then
     local c = body:match('"cursor":%s*(%d+)')
     if c then cursor = tonumber(c) end
+    if body:find('"status":%s*"rejected"') or body:find('"status":%s*"conflict"') then
+      not_applied = not_applied + 1
+    end
   end
 end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"non2xx":%d,"socket_errors":%d,"p50_us":%d,"p99_us":%d}\n',
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+  local rejected = 0
+  for _, thread in ipairs(threads) do rejected = rejected + thread:get("not_applied") end
+  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"non2xx":%d,"socket_errors":%d,"not_applied":%d,"p50_us":%d,"p99_us":%d}\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout, rejected,
     latency:percentile(50), latency:percentile(99)))
 end
