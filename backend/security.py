@@ -3,6 +3,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, request
+from flask.sessions import SessionInterface
 
 from .extensions import db
 from .models import AuthSession, User
@@ -87,7 +88,21 @@ def refresh_cookie(response):
     return response
 
 
+class NoCookieSession(SessionInterface):
+    """Flask's signed-cookie session is not used: the login is a server-side session row, and its
+    cookie shares Flask's SESSION_COOKIE_NAME. Left on, Flask would try to verify that token as a
+    signed cookie on every request (HMAC work, then a failed signature) and, were anything to write
+    flask.session, replace the login cookie. The null session it gets instead refuses writes."""
+
+    def open_session(self, app, request):
+        return None  # Flask then uses make_null_session()
+
+    def save_session(self, app, session, response):
+        pass
+
+
 def init_app(app):
+    app.session_interface = NoCookieSession()
     app.before_request(guard_writes)
     app.before_request(load_user)
     app.after_request(refresh_cookie)

@@ -261,6 +261,21 @@ def test_a_forged_cookie_is_401(app, client, signup):
     assert client.get("/api/me").status_code == 401
 
 
+def test_the_login_cookie_is_not_read_as_flasks_signed_session(app, signup):
+    """The login cookie shares SESSION_COOKIE_NAME with Flask's cookie session, which is switched off:
+    flask.session is a null session that refuses writes, so nothing can replace the login cookie."""
+    import flask
+    alice = signup()
+    token = alice.client.get_cookie(COOKIE).value
+    with app.test_request_context("/api/me", headers={"Cookie": f"{COOKIE}={token}"}):
+        app.preprocess_request()
+        assert app.session_interface.is_null_session(flask.session)
+        with pytest.raises(RuntimeError):
+            flask.session["user"] = "mallory"
+    response = alice.client.get("/api/me")
+    assert response.status_code == 200 and session_cookie_headers(response) == []
+
+
 def test_session_seen_over_an_hour_ago_is_extended_and_the_cookie_resent(app, signup):
     alice = signup()
     old_seen = utcnow() - timedelta(hours=2)
