@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
-from . import couples, push
+from . import couples, prebuilt, push
 
 hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Checked against when the email is unknown, so both failures take the same time.
@@ -92,11 +92,14 @@ class Caller(NamedTuple):
 
 @cache
 def _session_query():
-    """The session's user and expiry in one Core query, built once: every API request with a cookie runs it."""
+    """The live session's user, couple, and whether it is due to roll, in one query built once: every
+    API request with a cookie runs it (through prebuilt.execute: straight to psycopg on PostgreSQL).
+    The times are compared in SQL, so no datetime comes back to convert."""
     sessions, users = AuthSession.__table__, User.__table__
-    return (select(sessions.c.user_id, users.c.couple_id, sessions.c.expires_at, sessions.c.last_seen_at)
+    return (select(sessions.c.user_id, users.c.couple_id,
+                   (sessions.c.last_seen_at < bindparam("roll_before")).label("due"))
             .join_from(sessions, users, sessions.c.user_id == users.c.id)
-            .where(sessions.c.id == bindparam("session_id")))
+            .where(sessions.c.id == bindparam("session_id"), sessions.c.expires_at > bindparam("now")))
 
 
 @cache
@@ -114,16 +117,17 @@ def resolve_session(token):
     if not token:
         return None, False
     session_id = _token_id(token)
-    connection = db.session.connection()
-    row = connection.execute(_session_query(), {"session_id": session_id}).first()
     now = utcnow()
-    if row is None or row.expires_at <= now:
+    row = prebuilt.execute(_session_query(), {"session_id": session_id, "now": now,
+                                              "roll_before": now - ROLL_EVERY}).fetchone()
+    if row is None:
         return None, False
-    caller = Caller(row.user_id, row.couple_id, session_id)
-    if now - row.last_seen_at < ROLL_EVERY:
+    user_id, couple_id, due = row
+    caller = Caller(user_id, couple_id, session_id)
+    if not due:
         return caller, False
-    connection.execute(_roll_statement(), {"session_id": session_id, "now": now,
-                                           "expires": now + current_app.config["SESSION_LIFETIME"]})
+    prebuilt.execute(_roll_statement(), {"session_id": session_id, "now": now,
+                                         "expires": now + current_app.config["SESSION_LIFETIME"]})
     db.session.commit()
     return caller, True
 

@@ -50,10 +50,11 @@ def _named_ids(mutations):
     return ids
 
 
-def _apply(couple, user, mutation, now, next_seq, partner_id, known, writes):
+def _apply(couple, user, mutation, now, next_seq, partner_id, known, writes, parsed):
     try:
         if mutation["op"] == "put":
-            entry = entries.put(couple, user, mutation["entry"], now, next_seq, partner_id, known, writes)
+            entry = entries.put(couple, user, mutation["entry"], now, next_seq, partner_id, known, writes,
+                                parsed.get(mutation["mid"]))
         else:
             entry = entries.delete(couple, user, mutation["entry"], now, next_seq, known)
     except entries.Rejected as err:
@@ -76,14 +77,14 @@ class _Counter:
 
 
 def _lock(couple_id):
-    """Takes the couple's row lock for this transaction and reads the counter, in one statement:
-    `UPDATE couples SET version = version … RETURNING`. On PostgreSQL the UPDATE holds the row lock
-    until commit exactly as SELECT … FOR UPDATE would (a second writer's UPDATE waits for it, then
-    re-reads the committed row), so seqs are still handed out, and committed, in one order. On SQLite
-    the write takes the database's write lock (pysqlite begins the transaction at it: no stale
-    snapshot). None when the couple is gone. The new counter is written after the checks
+    """Takes the couple's row lock for this transaction and reads the counter, in one statement. On
+    PostgreSQL `SELECT … FOR NO KEY UPDATE`: a second writer waits for the lock, then reads the
+    committed row, so seqs are handed out, and committed, in one order (it writes no new row version,
+    as `UPDATE … SET version = version` did). On SQLite `UPDATE couples SET version = version …
+    RETURNING`: the write takes the database's write lock (pysqlite begins the transaction at it: no
+    stale snapshot). None when the couple is gone. The new counter is written after the checks
     (sql.write), so a rejected mutation leaves no gap in the seqs."""
-    row = sql.execute("lock", {"couple_id": couple_id}).fetchone()
+    row = sql.execute("lock_" + db.session.connection().dialect.name, {"couple_id": couple_id}).fetchone()
     return None if row is None else _Counter(couple_id, tuple(row))
 
 
@@ -92,12 +93,14 @@ def sync(user, client_id, cursor, mutations, page_size=None):
     if not user.couple_id:
         raise NoCouple()
     if not mutations:
-        return _sync(user, client_id, cursor, mutations, page_size)
+        return _sync(user, client_id, cursor, mutations, page_size, {})
+    # The schemas' work needs no lock: done first, it keeps the lock (and SQLite's write turn) short.
+    parsed = {m["mid"]: entries.parse_put(m["entry"]) for m in mutations if m["op"] == "put"}
     with write_turn():
-        return _sync(user, client_id, cursor, mutations, page_size)
+        return _sync(user, client_id, cursor, mutations, page_size, parsed)
 
 
-def _sync(user, client_id, cursor, mutations, page_size):
+def _sync(user, client_id, cursor, mutations, page_size, parsed):
     page_size = page_size or PAGE_SIZE  # read at call time, so a test or a setting can lower it
     couple_id = user.couple_id
     # Writers take the couple's row lock: seqs are then handed out, and committed, in one order.
@@ -126,7 +129,7 @@ def _sync(user, client_id, cursor, mutations, page_size):
             return couple.version
 
         for mutation in pending:
-            results.append(_apply(couple, user, mutation, now, next_seq, partner_id, known, writes))
+            results.append(_apply(couple, user, mutation, now, next_seq, partner_id, known, writes, parsed))
             last_mid = mutation["mid"]
         sql.write(couple, version_before, writes, _device_params(user, client_id, last_mid, stored_mid is not None, now))
 

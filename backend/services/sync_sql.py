@@ -1,16 +1,16 @@
 """The SQL a sync sends, built once: SQLAlchemy statements with bound parameters (building
 expressions per request cost more CPU than running them), the PostgreSQL write statement, and
-execute(), which sends the hot ones straight to psycopg on PostgreSQL."""
+execute(), which sends the hot ones straight to psycopg on PostgreSQL (prebuilt.execute)."""
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 
 from ..extensions import db
 from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
+from . import prebuilt
 
 
 @cache
@@ -32,8 +32,14 @@ def statements():
     pull = (select(Entry).where(Entry.couple_id == bindparam("couple_id"), Entry.seq > bindparam("cursor"),
                                 Entry.seq <= bindparam("version"), visible)
             .order_by(Entry.seq).limit(bindparam("limit", type_=Integer)))
-    lock = (update(Couple).where(Couple.id == bindparam("couple_id")).values(version=Couple.version)
-            .returning(Couple.version, Couple.horizon_seq, Couple.ended_at))
+    counter_columns = (Couple.version, Couple.horizon_seq, Couple.ended_at)
+    # The couple's row lock (see services.sync._lock): PostgreSQL locks the row without writing a new
+    # version of it (NO KEY UPDATE still excludes every other writer, not the FK checks' KEY SHARE);
+    # SQLite has no row locks: a write takes the database's write lock.
+    lock = {"postgresql": select(*counter_columns).where(Couple.id == bindparam("couple_id"))
+            .with_for_update(key_share=True),
+            "sqlite": update(Couple).where(Couple.id == bindparam("couple_id")).values(version=Couple.version)
+            .returning(*counter_columns)}
     couples, states = Couple.__table__, ClientState.__table__
     counter = (update(couples).where(couples.c.id == bindparam("couple_id"))
                .values(version=bindparam("new_version")))
@@ -42,30 +48,15 @@ def statements():
                      .values(last_mid=bindparam("b_last_mid"), updated_at=bindparam("b_updated_at")))
     return {"last_mid": select(last_mid), "pull": pull,
             **{"under_lock_" + dialect: select(last_mid, partner, test) for dialect, test in stored.items()},
-            "lock": lock, "insert_entry": insert(Entry.__table__), "insert_job": insert(PushJob.__table__),
+            **{"lock_" + dialect: statement for dialect, statement in lock.items()}, "insert_entry": insert(Entry.__table__), "insert_job": insert(PushJob.__table__),
             "counter": counter, "device_insert": insert(states), "device_update": device_update}
 
 
-@cache
-def _psycopg_sql(name):
-    """(SQL, fixed parameters) of a prebuilt statement, compiled once for psycopg."""
-    statement = _pg_write(name[len("write_"):]) if name.startswith("write_") else statements()[name]
-    compiled = statement.compile(dialect=psycopg_dialect())
-    return compiled.string, dict(compiled.params)
-
-
 def execute(name, params):
-    """Runs a prebuilt statement on the session's connection (same transaction) and returns the
-    cursor. On PostgreSQL it goes straight to the psycopg cursor with SQL compiled once: the hot
-    statements of a sync spent more CPU in SQLAlchemy's per-execution work than in the driver.
-    Their parameters and results are plain strings, numbers and naive UTC datetimes."""
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        return connection.execute(statements()[name], params)
-    sql, fixed = _psycopg_sql(name)
-    cursor = connection.connection.dbapi_connection.cursor()
-    cursor.execute(sql, {**fixed, **params})
-    return cursor
+    """Runs the prebuilt statement `name` (statements(), or write_insert / write_update on PostgreSQL)
+    in the session's transaction: see prebuilt.execute."""
+    statement = _pg_write(name[len("write_"):]) if name.startswith("write_") else statements()[name]
+    return prebuilt.execute(statement, params)
 
 
 def write(couple, version_before, writes, device):
@@ -75,28 +66,26 @@ def write(couple, version_before, writes, device):
     (no DML in WITH; no network either) prebuilt statements, one per table.
     Changes to stored entries (edits, deletes, revealed answers) are flushed first by the session."""
     db.session.flush()
-    connection = db.session.connection()
     rows = [_entry_row(e) for e in writes.entries]
     # Spelled out: the rows skip the columns' Python-side defaults.
     created = utcnow()
     jobs = [{"status": "pending", "attempts": 0, "created_at": created, **job} for job in writes.jobs]
     kind, device_values = device
-    if connection.dialect.name == "postgresql":
-        device_values = {**device_values, "updated_at": _naive_utc(device_values["updated_at"], as_text=False)}
+    if db.session.connection().dialect.name == "postgresql":
         execute("write_" + kind, {
             "entries": _as_records(rows), "jobs": _as_records(jobs), "couple_id": couple.id,
             "new_version": couple.version, **{"d_" + key: value for key, value in device_values.items()}})
         return
-    prebuilt = statements()
+    built = statements()
     if rows:
-        connection.execute(prebuilt["insert_entry"], rows)
+        prebuilt.execute_many(built["insert_entry"], rows)
     if jobs:
-        connection.execute(prebuilt["insert_job"], jobs)
+        prebuilt.execute_many(built["insert_job"], jobs)
     if couple.version != version_before:
-        connection.execute(prebuilt["counter"], {"couple_id": couple.id, "new_version": couple.version})
+        prebuilt.execute(built["counter"], {"couple_id": couple.id, "new_version": couple.version})
     if kind == "update":  # an UPDATE's bound names may not be its columns' names
         device_values = {"b_" + key: value for key, value in device_values.items()}
-    connection.execute(prebuilt["device_" + kind], device_values)
+    prebuilt.execute(built["device_" + kind], device_values)
 
 
 _JOB_COLUMNS = ("user_id", "type", "actor_id", "entry_id", "not_before", "status", "attempts", "created_at")
@@ -129,14 +118,13 @@ def _pg_write(device_kind):
 
 def _as_records(rows):
     """Rows as the JSON array json_to_recordset reads: datetimes as naive UTC, as the columns store them."""
-    return json.dumps(rows, default=_naive_utc, separators=(",", ":"))
+    return json.dumps(rows, default=_json_datetime, separators=(",", ":"))
 
 
-def _naive_utc(value, as_text=True):
-    """An aware datetime as the columns store it (naive UTC), as ISO text for JSON by default."""
+def _json_datetime(value):
+    """A datetime in the JSON rows: naive UTC ISO text, as the columns store it."""
     if isinstance(value, datetime):
-        naive = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return naive.isoformat() if as_text else naive
+        return prebuilt.naive_utc(value).isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 

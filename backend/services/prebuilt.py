@@ -1,0 +1,69 @@
+"""Statements built once and run straight on the session's DBAPI connection (same transaction),
+with their SQL compiled once per statement and database. The hottest statements (the login check
+every API request makes, and a sync's) spent more CPU in SQLAlchemy's per-execution work (caching
+lookups, execution contexts, type processors) than in the driver, and on SQLite that work is done
+while holding the database's only write turn.
+
+Parameters are plain values, converted here as the column types would store them: aware datetimes
+as naive UTC (on SQLite as SQLAlchemy's text form), dicts and lists as JSON text on SQLite.
+Results come back as the driver gives them (tuples, unconverted), so these statements should not
+select datetime or JSON columns: compare them in SQL instead.
+"""
+import json
+from datetime import datetime, timezone
+from functools import cache
+
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+from sqlalchemy.dialects.sqlite.pysqlite import dialect as pysqlite_dialect
+
+from ..extensions import db
+
+
+@cache
+def _compiled(statement, dialect_name, columns):
+    """(SQL, fixed parameters) of a statement built once (SQLAlchemy statements hash by identity).
+    An INSERT names exactly `columns`, the keys of the rows it is given."""
+    dialect = psycopg_dialect() if dialect_name == "postgresql" else pysqlite_dialect(paramstyle="named")
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns) if columns else None)
+    return compiled.string, dict(compiled.params)
+
+
+def _prepare(statement, keys):
+    """(DBAPI cursor, SQL, fixed parameters, value converter) on the session's connection."""
+    connection = db.session.connection()
+    name = connection.dialect.name
+    sql, fixed = _compiled(statement, name, tuple(keys) if getattr(statement, "is_insert", False) else None)
+    convert = naive_utc if name == "postgresql" else _sqlite_value
+    return connection.connection.dbapi_connection.cursor(), sql, fixed, convert
+
+
+def execute(statement, params):
+    """Runs `statement` with one set of parameters; returns the DBAPI cursor (fetchone(), fetchall(),
+    rowcount)."""
+    cursor, sql, fixed, convert = _prepare(statement, params)
+    cursor.execute(sql, {**fixed, **{key: convert(value) for key, value in params.items()}})
+    return cursor
+
+
+def execute_many(statement, rows):
+    """Runs `statement` once per row (each a dict with the same keys)."""
+    cursor, sql, fixed, convert = _prepare(statement, rows[0])
+    cursor.executemany(sql, [{**fixed, **{key: convert(value) for key, value in row.items()}} for row in rows])
+    return cursor
+
+
+def naive_utc(value):
+    """An aware datetime as the columns store it (naive UTC); any other value as it is."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _sqlite_value(value):
+    """A value as SQLAlchemy stores it in SQLite: datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff' text
+    (naive UTC), JSON values as text."""
+    if isinstance(value, datetime):
+        return naive_utc(value).isoformat(" ", "microseconds")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return value
