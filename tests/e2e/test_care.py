@@ -83,6 +83,7 @@ def test_tension_script_keeps_one_issue_and_ends_with_a_step_the_partner_sees(ne
     assert page.get_by_label("when", exact=True).input_value() == "the dinner plans changed without a word to me"
     assert page.get_by_label("I felt", exact=True).input_value() == "hurt"
     page.get_by_role("button", name="Send to Sam").click()
+    page.get_by_text("Sent to Sam. Next: agree one small step.").wait_for()  # online: sent, not "saved"
     page.get_by_role("heading", name="Your open issue").wait_for()
     assert page.get_by_label("I felt", exact=True).count() == 0  # no second issue while this one is open
     page.get_by_label("The one next step you agreed").fill("Text each other when plans change")

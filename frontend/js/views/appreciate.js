@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { create } from "../entries.js";
 import { h, clear, notice, say, toast, section, words, id } from "../ui.js";
-import { entryItem, list, live, partnerName } from "./parts.js";
+import { entryItem, list, live, partnerName, sentTo } from "./parts.js";
 
 const GUIDE = 15;
 
@@ -29,7 +29,7 @@ export function mount(root) {
     if (!text.value.trim()) { say(message, "Write a few words first."); text.focus(); return; }
     say(message, "");
     await create("appreciation", { text: text.value.trim() });
-    toast(`Sent to ${partnerName()}.`);
+    toast(sentTo());
     form.reset();
     showCount();
   };

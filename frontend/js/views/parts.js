@@ -30,6 +30,13 @@ export function summary(entry) {
 
 export const partnerName = () => (store.partner ? store.partner.display_name : "your partner");
 
+/** The toast after sending something to the partner: sent, or (offline) saved and waiting to go. */
+export function sentTo(next = "") {
+  const name = partnerName();
+  const text = navigator.onLine ? `Sent to ${name}.` : `Saved. It goes to ${name} when you're back online.`;
+  return next ? `${text} ${next}` : text;
+}
+
 /** "Share with Sam" (checked) or keep it private. .shared tells which. */
 export function shareToggle(checked = true) {
   const box = h("input", { type: "checkbox", id: id("share"), name: "shared", checked });

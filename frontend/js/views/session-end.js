@@ -6,7 +6,7 @@ import { create } from "../entries.js";
 import { h, section, field, toast, words, id, notice, say } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { commitmentForm } from "./commitments.js";
-import { partnerName } from "./parts.js";
+import { partnerName, sentTo } from "./parts.js";
 
 function counted(label, guide, rows, hint) {
   const area = h("textarea", { rows: String(rows), maxlength: "2000" });
@@ -47,7 +47,7 @@ function appreciationCard() {
     say(message, "");
     await create("appreciation", { text });
     form.reset(); c.show();
-    toast(`Sent to ${partnerName()}.`);
+    toast(sentTo());
   };
   return section("Close with an appreciation", form);
 }

@@ -5,7 +5,7 @@ import { create } from "../entries.js";
 import { FAMILIES } from "../feelings.js";
 import { h, field, notice, say, toast } from "../ui.js";
 import { localDate } from "../time.js";
-import { partnerName } from "./parts.js";
+import { partnerName, sentTo } from "./parts.js";
 
 const DRAFT = "tension_draft";
 const STEP_DAYS = 6; // the server allows 7 after its own (UTC) date; 6 local days is always inside that
@@ -51,7 +51,7 @@ export function composer(draft) {
     await db.del("meta", DRAFT);
     draft.feeling = "";
     draft.behavior = "";
-    toast(`Sent to ${partnerName()}. Next: agree one small step.`);
+    toast(sentTo("Next: agree one small step."));
   };
   return form;
 }
