@@ -11,9 +11,12 @@ const TAG = "hearth-outbox";
 const BATCH = 100;
 const MAX_DELAY = 5 * 60 * 1000;
 const LOCAL_FIELDS = ["pending", "base"];
+const OFFLINE_MESSAGE = "No connection. Your changes are saved on this phone and sync when you're back online.";
 
 let timer = null;
 let attempt = 0;
+let lastTry = Date.now(); // opening the app offline counts as a try: the first probe waits
+let forced = false;
 let running = null;
 let again = false;
 
@@ -67,8 +70,12 @@ async function registerBackgroundSync() {
   } catch (err) { /* not supported or not allowed: the other triggers cover it */ }
 }
 
-/** Ask for a flush soon. Repeated asks collapse into one run. */
-export function schedule(delay = 0) {
+/**
+ * Ask for a flush soon. Repeated asks collapse into one run. `force` sends even when the browser
+ * says it is offline (a tap on the sync pill: the person asked).
+ */
+export function schedule(delay = 0, { force = false } = {}) {
+  if (force) forced = true;
   clearTimeout(timer);
   timer = setTimeout(() => { flush(); }, delay);
 }
@@ -90,6 +97,16 @@ export function flush() {
 
 async function run() {
   if (!store.user || !store.couple) return;
+  const since = Date.now() - lastTry;
+  if (!navigator.onLine && !forced && since < MAX_DELAY) {
+    // The device has no network: a request could only fail. The `online` event sends; so does a
+    // slow probe, in case the browser's flag is wrong, and a tap on the pill.
+    store.setSync("offline", OFFLINE_MESSAGE);
+    schedule(MAX_DELAY - since);
+    return;
+  }
+  forced = false;
+  lastTry = Date.now();
   store.setSync("syncing");
   try {
     for (let round = 0; round < 100; round++) {

@@ -13,6 +13,8 @@ def test_entries_made_offline_sync_once_and_reach_the_partner(new_context, peopl
     wait_synced(page)
 
     go_offline(alex)
+    tried = []
+    alex.on("request", lambda request: tried.append(request.url) if "/api/sync" in request.url else None)
     page.reload()
     page.get_by_role("heading", name="One honest thing").wait_for()  # the shell and data came from the phone
 
@@ -41,6 +43,10 @@ def test_entries_made_offline_sync_once_and_reach_the_partner(new_context, peopl
     tab(page, "/")
     page.get_by_text("Offline worry about the rent").wait_for()
     wait_until(page, "() => document.getElementById('sync-pill').textContent.startsWith('5 ')")
+    assert tried == []  # the phone knows it is offline: no request was even tried
+    with page.expect_request("**/api/sync"):  # … unless the person asks
+        page.locator("#sync-pill").click()
+    wait_until(page, "() => document.getElementById('sync-pill').textContent === '5 waiting · offline'")
     assert live_server.entries(kind="appreciation") == []
 
     before = synced_at(page)

@@ -12,7 +12,7 @@ export function mount() {
   pill.addEventListener("click", () => {
     if (store.pending) toast(`${describe()}. They'll sync on their own; trying now.`);
     else toast("Everything is saved and synced.");
-    sync.schedule(0);
+    sync.schedule(0, { force: true });
   });
   store.addEventListener("change", render);
   render();
