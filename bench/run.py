@@ -19,9 +19,13 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+import resource
+from urllib.parse import urlsplit
+
 import requests
 
-from common import (ROOT, database_urls, gunicorn, median, reset_database, scratch_dir, seed_couples)
+from common import (ROOT, database_urls, gunicorn, median, process_cpu, reset_database, scratch_dir,
+                    seed_couples)
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results.json"
@@ -35,6 +39,15 @@ CONNECTIONS = 8  # closed-loop clients: one phone (one wrk thread, one keep-aliv
 
 
 def wrk(base, script, duration, connections=CONNECTIONS, env=None):
+    """One wrk run: its WRKJSON summary plus `rps` and `cpu_ms`, the CPU every process in the loop
+    spent per request (the gunicorn processes of `base`, wrk itself, and a PostgreSQL on this host).
+    Unlike requests/s, CPU per request hardly moves with the neighbours' load."""
+    port = f"127.0.0.1:{urlsplit(base).port}"
+
+    def server_cpu():
+        return process_cpu(lambda c: ("gunicorn" in c and port in c) or c.startswith("postgres"))
+
+    children, server = resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu()
     out = subprocess.run(
         ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{int(duration)}s", "--timeout", "5s",
          "-s", str(BENCH / script), base + ("/api/sync" if script == "sync.lua" else "/healthz")],
@@ -42,6 +55,9 @@ def wrk(base, script, duration, connections=CONNECTIONS, env=None):
     line = next(l for l in out.splitlines() if l.startswith("WRKJSON "))
     figures = json.loads(line[len("WRKJSON "):])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    figures["cpu_ms"] = (server_cpu() - server + own) * 1000 / max(figures["requests"], 1)
     return figures
 
 
@@ -73,9 +89,9 @@ def throughput(base, couples, scratch, duration, rounds, log):
         bare.append(wrk(base, "bare.lua", duration))
         sync1.append(sync_run(1, duration))
         sync10.append(sync_run(10, duration))
-        log(f"  round {n + 1}: bare {bare[-1]['rps']:7.1f}/s  sync {sync1[-1]['rps']:7.1f}/s "
-            f"(p50 {sync1[-1]['p50_us'] / 1000:.1f} ms, p99 {sync1[-1]['p99_us'] / 1000:.1f} ms)  "
-            f"sync10 {sync10[-1]['rps']:6.1f}/s")
+        log(f"  round {n + 1}: bare {bare[-1]['rps']:7.1f}/s ({bare[-1]['cpu_ms']:.2f} ms CPU)  "
+            f"sync {sync1[-1]['rps']:7.1f}/s ({sync1[-1]['cpu_ms']:.2f} ms CPU, p50 {sync1[-1]['p50_us'] / 1000:.1f} ms, "
+            f"p99 {sync1[-1]['p99_us'] / 1000:.1f} ms)  sync10 {sync10[-1]['rps']:6.1f}/s")
     # A sync whose mutation was rejected or conflicted is an error too: it would measure the cheap path.
     errors = sum(r["non2xx"] + r["socket_errors"] + r.get("not_applied", 0) for r in bare + sync1 + sync10)
     return {
@@ -84,6 +100,9 @@ def throughput(base, couples, scratch, duration, rounds, log):
         "sync10_rps": round(median([r["rps"] for r in sync10]), 1),
         "sync_vs_bare": round(median([s["rps"] / b["rps"] for s, b in zip(sync1, bare)]), 3),
         "sync10_vs_bare": round(median([s["rps"] / b["rps"] for s, b in zip(sync10, bare)]), 3),
+        "sync_cpu_ms": round(median([r["cpu_ms"] for r in sync1]), 2),
+        "bare_cpu_ms": round(median([r["cpu_ms"] for r in bare]), 2),
+        "sync_vs_bare_cpu": round(median([b["cpu_ms"] / s["cpu_ms"] for s, b in zip(sync1, bare)]), 3),
         "sync_p50_ms": round(median([r["p50_us"] for r in sync1]) / 1000, 1),
         "sync_p99_ms": round(median([r["p99_us"] for r in sync1]) / 1000, 1),
         "errors": errors,
@@ -154,8 +173,11 @@ def server_figures(name, url, scratch, args, log):
     with app.app_context():
         from backend.extensions import db
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(db.text("ANALYZE"))
-            db.session.commit()
+            # Settle the freshly seeded tables first, as a live database is: otherwise autovacuum
+            # (its CPU counts as PostgreSQL's) and the checkpointer work on them during the first rounds.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(db.text("VACUUM ANALYZE"))
+                conn.execute(db.text("CHECKPOINT"))
         db.engine.dispose()
     threads = args.threads or DEFAULT_THREADS[name]
     figures = {"db": database_version(url), "gunicorn_threads": threads}
@@ -198,6 +220,9 @@ TABLE = [
     ("sync_rps", "req/s, POST /api/sync, 1 new entry + pull, 8 closed-loop phones", None),
     ("bare_rps", "req/s, GET /healthz (one SELECT 1), same server and load", None),
     ("sync_vs_bare", "median of per-round ratios", ">= 0.35"),
+    ("sync_cpu_ms", "CPU per sync: gunicorn + wrk + local PostgreSQL processes", None),
+    ("bare_cpu_ms", "CPU per bare request, the same processes", None),
+    ("sync_vs_bare_cpu", "bare / sync CPU, median of per-round ratios (hardly moved by the load)", "report"),
     ("sync10_rps", "req/s, POST /api/sync with 10 new entries", None),
     ("sync10_vs_bare", "median of per-round ratios", "report"),
     ("sync_p50_ms", "latency of the 1-entry sync under that load", "report"),
@@ -274,7 +299,7 @@ def main():
     if args.sync_only:
         for name in ("sqlite", "postgresql"):
             if name in results:
-                print(name, {k: results[name].get(k) for k in ("bare_rps", "sync_rps", "sync_vs_bare",
+                print(name, {k: results[name].get(k) for k in ("bare_rps", "sync_rps", "sync_vs_bare", "sync_cpu_ms", "bare_cpu_ms", "sync_vs_bare_cpu",
                                                                "sync10_rps", "sync10_vs_bare", "sync_p50_ms",
                                                                "sync_p99_ms", "errors")})
         return
