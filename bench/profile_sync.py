@@ -47,10 +47,26 @@ def main():
         one()
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    def seen(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    # The hot statements bypass SQLAlchemy's execution (services/prebuilt.py), so its event does
+    # not see them: they are recorded where prebuilt hands them to the driver.
+    from backend.services import prebuilt
+    prepare = prebuilt._prepare
+
+    def recorded(statement, keys):
+        prepared = prepare(statement, keys)
+        statements.append(prepared[1])
+        return prepared
+
+    event.listen(engine, "before_cursor_execute", seen)
+    prebuilt._prepare = recorded
     one()
-    event.remove(engine, "before_cursor_execute", lambda *a: None) if False else None
-    print(f"{len(statements)} statements per sync of {args.mutations} mutation(s):")
+    prebuilt._prepare = prepare
+    event.remove(engine, "before_cursor_execute", seen)
+    print(f"{len(statements)} statements per sync of {args.mutations} mutation(s), commit not counted:")
     for s in statements:
         print("   ", " ".join(s.split())[:160])
     statements.clear()
