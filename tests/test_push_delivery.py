@@ -2,6 +2,7 @@
 VAPID-signed, with TTL, Urgency and Topic; collapsed into one per burst; within the daily ceiling;
 and the push service's answers (410, 429, 500, 400/403) handled as Web Push requires."""
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,9 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import PushJob, PushSubscription, utcnow
+from backend.services import jobs as queue
 from backend.services import notifications, push
+from backend.services.delivery import Sender
 from push_service import (SUBJECT, app, check_vapid, push_service, subscribe, tick,  # noqa: F401
                           vapid_pem)
 
@@ -129,6 +132,59 @@ def test_the_daily_ceiling_skips_jobs_past_it(app, couple, push_service):
     assert len(device.pushes(*PARTNER)) == 2
     assert [j.status for j in jobs(app)] == ["sent", "sent", "skipped"]
     assert "limit" in jobs(app)[2].last_error
+
+
+def send(app, batch):
+    """Finishes a batch that queue._prepare planned: sends it through the real Sender and records it."""
+    with app.app_context():
+        vapid, _ = push.load_vapid()
+        with Sender(vapid, app.config["VAPID_SUBJECT"], timeout=5, threads=2) as sender:
+            futures = sender.submit_all([message for _, message in batch[3]])
+            queue._finish((*batch, futures), utcnow(), defaultdict(int))
+
+
+def partner_statuses(app):
+    return [j.status for j in jobs(app) if j.type in PARTNER]
+
+
+def test_the_ceiling_counts_a_notification_still_being_sent(app, couple, push_service):
+    """A second worker, or the same worker's next batch, plans while a notification is on the wire:
+    it counts that one too, or each would send one past the ceiling."""
+    alice, bob, device = couple
+    bob.client.patch("/api/me", json={"daily_push_limit": 1})
+    appreciate(alice, "first")
+    with app.app_context():
+        in_flight = queue._prepare(utcnow(), 100)  # worker A: claimed and planned, not sent yet
+    appreciate(alice, "second")
+    tick(app)  # worker B
+    assert device.pushes(*PARTNER) == []
+    send(app, in_flight)
+    assert len(device.pushes(*PARTNER)) == 1
+    assert sorted(partner_statuses(app)) == ["sent", "skipped"]
+
+
+def test_a_claim_takes_at_most_its_batch(app, couple, push_service):
+    alice, bob, device = couple
+    for n in range(4):
+        appreciate(alice, f"thing {n}")
+    with app.app_context():
+        now = utcnow()
+        assert [len(queue.claim(now, 1)), len(queue.claim(now, 2)), len(queue.claim(now, 5))] == [1, 2, 1]
+
+
+def test_a_notification_not_delivered_gives_its_place_back(app, couple, push_service):
+    alice, bob, device = couple
+    bob.client.patch("/api/me", json={"daily_push_limit": 1})
+    push_service.answer(device, 403, times=1)  # refused: the job fails, nothing was delivered
+    appreciate(alice, "first")
+    tick(app)
+    assert partner_statuses(app) == ["failed"]
+    appreciate(alice, "second")
+    tick(app)
+    assert partner_statuses(app) == ["failed", "sent"]
+    appreciate(alice, "third")
+    tick(app)
+    assert partner_statuses(app) == ["failed", "sent", "skipped"]
 
 
 def test_timeout_is_urgent(app, couple, push_service):

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import Couple, Entry, PushJob, PushSubscription, User
@@ -21,38 +22,39 @@ COUPLES = 40
 NOW = datetime(2026, 5, 1, 18, 0, tzinfo=timezone.utc)  # 20:00 in Berlin
 
 
-def populate(app, service):
-    """COUPLES couples, everyone due for a nudge at NOW with one device, and one appreciation each."""
+def populate(app, service, appreciations=1, limit=6, nudge_time="20:00"):
+    """COUPLES couples, everyone with one device, due for a nudge at NOW when nudge_time is 20:00,
+    and `appreciations` appreciations from their partner waiting to be pushed."""
     devices = {}
     with app.app_context():
         for n in range(COUPLES):
-            couple = Couple(id=str(uuid.uuid4()), version=2, paired_at=NOW)
+            couple = Couple(id=str(uuid.uuid4()), version=2 * appreciations, paired_at=NOW)
             db.session.add(couple)
             people = [User(id=str(uuid.uuid4()), email=f"w{n}{side}@example.com", password_hash="-",
-                           display_name=f"P{n}{side}", timezone="Europe/Berlin", nudge_time="20:00",
-                           couple_id=couple.id) for side in "ab"]
+                           display_name=f"P{n}{side}", timezone="Europe/Berlin", nudge_time=nudge_time,
+                           daily_push_limit=limit, couple_id=couple.id) for side in "ab"]
             db.session.add_all(people)
             db.session.flush()
-            for seq, (author, partner) in enumerate((people, people[::-1]), start=1):
-                entry = Entry(id=str(uuid.uuid4()), couple_id=couple.id, author_id=author.id, kind="appreciation",
-                              visibility="shared", shared_once=True, body={"text": "thanks"}, seq=seq)
-                db.session.add(entry)
-                db.session.add(PushJob(user_id=partner.id, type="appreciation", actor_id=author.id,
-                                       entry_id=entry.id, not_before=NOW, created_at=NOW))
-                device = Device(service)
+            seq = 0
+            for author, partner in (people, people[::-1]):
+                device = devices[partner.id] = Device(service)
                 sub = device.subscription()
                 db.session.add(PushSubscription(user_id=partner.id, endpoint=sub["endpoint"],
                                                 p256dh=sub["keys"]["p256dh"], auth=sub["keys"]["auth"]))
-                devices[partner.id] = device
+                for _ in range(appreciations):
+                    seq += 1
+                    entry = Entry(id=str(uuid.uuid4()), couple_id=couple.id, author_id=author.id,
+                                  kind="appreciation", visibility="shared", shared_once=True,
+                                  body={"text": f"thanks {seq}"}, seq=seq)
+                    db.session.add(entry)
+                    db.session.add(PushJob(user_id=partner.id, type="appreciation", actor_id=author.id,
+                                           entry_id=entry.id, not_before=NOW, created_at=NOW))
         db.session.commit()
     return devices
 
 
-@pytest.mark.parametrize("batch", [1000, 7])
-def test_two_workers_send_each_nudge_and_job_exactly_once(make_app, vapid_pem, push_service, batch):
-    config = {"VAPID_PRIVATE_KEY": vapid_pem, "VAPID_SUBJECT": SUBJECT, "PUSH_BATCH": batch}
-    workers = [make_app(**config), make_app(**config)]  # two engines: two sets of connections
-    devices = populate(workers[0], push_service)
+def tick_together(workers):
+    """Both workers tick NOW at once, each in its own thread; returns their counts."""
     start = threading.Barrier(len(workers))
     results, errors = [], []
 
@@ -69,9 +71,32 @@ def test_two_workers_send_each_nudge_and_job_exactly_once(make_app, vapid_pem, p
     for thread in threads:
         thread.join(60)
     assert errors == []
+    return results
+
+
+@pytest.mark.parametrize("batch", [1000, 7])
+def test_two_workers_send_each_nudge_and_job_exactly_once(make_app, vapid_pem, push_service, batch):
+    config = {"VAPID_PRIVATE_KEY": vapid_pem, "VAPID_SUBJECT": SUBJECT, "PUSH_BATCH": batch}
+    workers = [make_app(**config), make_app(**config)]  # two engines: two sets of connections
+    devices = populate(workers[0], push_service)
+    results = tick_together(workers)
     for device in devices.values():
         kinds = sorted(m["type"] for m in device.messages())
         assert kinds == ["appreciation", "nudge"], kinds
     assert len(push_service.received) == 2 * len(devices)
     assert sum(r.get("queued", 0) for r in results) == len(devices)
     assert sum(r.get("pushes", 0) for r in results) == 2 * len(devices)
+
+
+def test_two_workers_keep_each_daily_ceiling(make_app, vapid_pem, push_service):
+    """Every job its own batch (so each is its own notification, and each worker plans its next batch
+    while the last is on the wire), two workers at once: every recipient gets exactly their ceiling."""
+    config = {"VAPID_PRIVATE_KEY": vapid_pem, "VAPID_SUBJECT": SUBJECT, "PUSH_BATCH": 1}
+    workers = [make_app(**config), make_app(**config)]
+    devices = populate(workers[0], push_service, appreciations=5, limit=2)
+    tick_together(workers)
+    for device in devices.values():
+        assert len(device.messages("appreciation")) == 2  # of 5, each from its own batch
+    with workers[0].app_context():
+        statuses = sorted(db.session.scalars(select(PushJob.status).where(PushJob.type == "appreciation")))
+    assert statuses == ["sent"] * (2 * len(devices)) + ["skipped"] * (3 * len(devices))

@@ -100,7 +100,9 @@ def test_two_worker_processes_deliver_each_nudge_once_over_simulated_time(
     assert sum(t.get("pushes", 0) for t in totals) == len(people) + COUPLES
 
     with app.app_context():
-        assert db.session.scalar(select(db.func.count()).select_from(Claim)) == len(people)
+        # One claim per nudge, and one place under the daily ceiling per partner notification.
+        kinds = dict(db.session.execute(select(Claim.kind, db.func.count()).group_by(Claim.kind)).all())
+        assert kinds == {"nudge": len(people), "ceiling-1": COUPLES}
         jobs = db.session.scalars(select(PushJob)).all()
         assert {job.status for job in jobs} == {"sent"}
         for job in jobs:

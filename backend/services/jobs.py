@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, text, update
 
 from ..extensions import db
 from ..models import Entry, PushJob, PushSubscription, User
-from . import notifications as texts
+from . import claims, notifications as texts
 from .delivery import CONFIG, GONE, OK, RETRY, Message
 from .schedule import day_bounds
 
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)  # a claimed job left 'sending' this long (worker died) is taken again
 MIN_RETRY = 1.0
 CHUNK = 500
+CEILING = "ceiling-"  # claim kinds of the places under a recipient's daily ceiling: ceiling-1, ceiling-2, …
 JOB_COLUMNS = (PushJob.id, PushJob.user_id, PushJob.type, PushJob.actor_id, PushJob.entry_id, PushJob.data,
                PushJob.attempts, PushJob.expires_at, PushJob.created_at, PushJob.sent_at, PushJob.delivered_to)
 
@@ -40,9 +41,11 @@ def claim(now, limit):
     (SQLite runs one writer at a time). Either way no job is handed to two workers.
     """
     due = (PushJob.status.in_(("pending", "sending")), PushJob.not_before <= now)
-    ids = (select(PushJob.id).where(*due).order_by(PushJob.user_id, PushJob.id).limit(limit)
-           .with_for_update(skip_locked=True).scalar_subquery())
-    stmt = (update(PushJob).where(PushJob.id.in_(ids), *due)
+    # A MATERIALIZED CTE runs once. As `IN (SELECT … LIMIT … SKIP LOCKED)`, PostgreSQL may run the
+    # subquery again for each row it updates, and then took far more than `limit` jobs (30 for 1).
+    picked = (select(PushJob.id).where(*due).order_by(PushJob.user_id, PushJob.id).limit(limit)
+              .with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED"))
+    stmt = (update(PushJob).where(PushJob.id.in_(select(picked.c.id)), *due)
             .values(status="sending", not_before=now + LEASE, attempts=PushJob.attempts + 1)
             .returning(*JOB_COLUMNS))
     rows = db.session.execute(stmt, execution_options={"synchronize_session": False}).all()
@@ -87,9 +90,10 @@ def _sent_today(users, now):
 class Notification:
     """One payload for one recipient, standing for one or more jobs."""
 
-    def __init__(self, jobs, payload, type_, expires_at):
+    def __init__(self, jobs, payload, type_, expires_at, place=None):
         self.jobs, self.payload, self.type = jobs, payload, type_
         self.expires_at = expires_at
+        self.place = place  # (user_id, kind, local_date) of its claim under the daily ceiling
         self.outcomes = []
 
     @property
@@ -134,17 +138,51 @@ def plan(rows, now):
             else:
                 urgent = job.type in texts.URGENT  # time-outs go on their own, never in a summary
                 groups[(job.user_id, job.actor_id, job.type if urgent else "partner")].append(job)
-    sent_today = _sent_today({uid: users[uid] for uid, _, _ in groups}, now) if groups else {}
-    for (user_id, actor_id, _), jobs in groups.items():
-        recipient = users[user_id]
-        if sent_today[user_id] >= recipient.daily_push_limit:
+    places = _places(list(groups), users, now) if groups else {}
+    for key, jobs in groups.items():
+        user_id, actor_id, _ = key
+        if places[key] is None:
             skipped.update({job.id: "daily push limit reached" for job in jobs})
             continue
-        sent_today[user_id] += 1
+        recipient = users[user_id]
         payload = texts.partner_event(jobs, users[actor_id].display_name, recipient, entries, _local_time(recipient))
         type_ = jobs[0].type if len({j.type for j in jobs}) == 1 else "summary"
-        notes.append(Notification(jobs, payload, type_, min(_expiry(j) for j in jobs)))
+        notes.append(Notification(jobs, payload, type_, min(_expiry(j) for j in jobs), places[key]))
     return notes, skipped
+
+
+def _places(groups, users, now):
+    """{group: (user_id, kind, local_date) or None}: a place under the recipient's daily ceiling for
+    each group of partner events, held as a claim row ("ceiling-N", their local date) from planning
+    on. A notification still on the wire thus counts for a second worker, or for this worker's next
+    batch; record() gives the place back if nothing was delivered. Committed before returning, so
+    no other worker waits on these rows."""
+    wanting = defaultdict(list)
+    for key in groups:
+        wanting[key[0]].append(key)
+    dates = {uid: now.astimezone(ZoneInfo(users[uid].timezone)).date().isoformat() for uid in wanting}
+    sent = _sent_today({uid: users[uid] for uid in wanting}, now)  # also counts sends from before claims
+    taken = claims.held([(uid, dates[uid]) for uid in wanting], CEILING)
+    places = dict.fromkeys(groups)
+    while wanting:
+        asked, rows = {}, []
+        for uid, keys in wanting.items():
+            held, limit = taken[(uid, dates[uid])], users[uid].daily_push_limit
+            room = max(0, min(limit - max(len(held), sent[uid]), len(keys)))
+            asked[uid] = [kind for kind in (f"{CEILING}{n}" for n in range(1, limit + 1)) if kind not in held][:room]
+            rows += [{"user_id": uid, "kind": kind, "local_date": dates[uid], "created_at": now} for kind in asked[uid]]
+        # One order for every worker: two inserting the same places never wait on each other in a cycle.
+        won = claims.insert(sorted(rows, key=lambda row: (row["user_id"], row["kind"]))) if rows else set()
+        still = {}
+        for uid, keys in wanting.items():
+            got = [kind for kind in asked[uid] if (uid, kind) in won]
+            places.update({key: (uid, kind, dates[uid]) for key, kind in zip(keys, got)})
+            taken[(uid, dates[uid])].update(asked[uid])  # ours now, or another worker's
+            if len(got) < len(asked[uid]) and len(keys) > len(got):
+                still[uid] = keys[len(got):]  # some went to another worker meanwhile: look again
+        wanting = still
+    db.session.commit()
+    return places
 
 
 def messages_for(notes, subs, now):
@@ -195,10 +233,12 @@ def record(notes, skipped, subs, now):
     """Writes every claimed job's new state; deletes subscriptions the push service says are gone."""
     config = current_app.config
     updates = [{"id": job_id, "status": "skipped", "last_error": reason} for job_id, reason in skipped.items()]
-    gone = set()
+    gone, unused = set(), []
     for note in notes:
         gone.update(o.endpoint for o in note.outcomes if o.result == GONE)
         values = _result(note, now, config, bool(subs.get(note.jobs[0].user_id)))
+        if note.place and values["status"] != "sent":
+            unused.append(note.place)  # nothing delivered (yet): the place under the ceiling is free again
         lead = note.jobs[0]
         for job in note.jobs:
             row = {"id": job.id, "not_before": now, **values}
@@ -207,6 +247,7 @@ def record(notes, skipped, subs, now):
             row["batch_id"] = lead.id
             updates.append(row)
     _write(updates)
+    claims.release(unused)
     for chunk in _chunks(gone):
         db.session.execute(delete(PushSubscription).where(PushSubscription.endpoint.in_(chunk)))
     db.session.commit()

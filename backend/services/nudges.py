@@ -9,11 +9,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import Claim, Couple, Entry, PushJob, PushSubscription, User
-from . import accounts, jobs, notifications as texts
+from ..models import Couple, Entry, PushJob, PushSubscription, User
+from . import accounts, claims, jobs, notifications as texts
 from .schedule import day_bounds, due_on, in_quiet_hours, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
@@ -184,18 +183,6 @@ def find_due(now):
     return _nudges(locs, now) + _rituals(by_couple) + _commitments(by_couple, dates) + _timeouts(by_couple, now)
 
 
-def _insert_claims(rows):
-    """Inserts claim rows, skipping any another worker already holds; returns the (user, kind) won."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    table = Claim.__table__
-    stmt = (dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
-            .returning(table.c.user_id, table.c.kind))
-    won = set()
-    for chunk in jobs._chunks(rows):  # executemany: one cached statement, batched by SQLAlchemy
-        won.update(tuple(row) for row in db.session.connection().execute(stmt, chunk))
-    return won
-
-
 def queue(items, now):
     """Claims each item (user, kind, local date) and writes a push job for the ones this worker won.
 
@@ -205,7 +192,7 @@ def queue(items, now):
     if not items:
         return 0
     items = sorted(items, key=lambda d: (d.user_id, d.kind, d.local_date))
-    won = _insert_claims([{"user_id": d.user_id, "kind": d.kind, "local_date": d.local_date, "created_at": now}
+    won = claims.insert([{"user_id": d.user_id, "kind": d.kind, "local_date": d.local_date, "created_at": now}
                           for d in items])
     job_rows = [{"user_id": d.user_id, "type": d.type, "entry_id": d.entry_id, "status": "pending",
                  "attempts": 0, "not_before": now, "created_at": now, "expires_at": d.expires_at,

@@ -1,0 +1,48 @@
+"""Claim rows: one (user, kind, local date) taken by one worker, decided by the table's unique
+constraint, so several workers (or one worker's overlapping batches) never take the same thing.
+The nudge tick claims each scheduled send this way; the push queue claims places under each
+recipient's daily ceiling ("ceiling-1", "ceiling-2", …)."""
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import Claim
+
+CHUNK = 500
+
+
+def _chunks(items):
+    items = list(items)
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def insert(rows):
+    """Inserts claim rows ({user_id, kind, local_date, created_at}), skipping any another worker
+    already holds; returns the (user_id, kind) pairs this call won. Not committed here."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    table = Claim.__table__
+    stmt = (dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
+            .returning(table.c.user_id, table.c.kind))
+    won = set()
+    for chunk in _chunks(rows):  # executemany: one cached statement, batched by SQLAlchemy
+        won.update(tuple(row) for row in db.session.connection().execute(stmt, chunk))
+    return won
+
+
+def held(keys, prefix):
+    """{(user_id, local_date): {kind, …}} of the claims whose kind starts with `prefix`, for the
+    given (user_id, local_date) pairs."""
+    out = {key: set() for key in keys}
+    for chunk in _chunks(keys):
+        rows = db.session.execute(select(Claim.user_id, Claim.local_date, Claim.kind).where(
+            tuple_(Claim.user_id, Claim.local_date).in_(chunk), Claim.kind.startswith(prefix, autoescape=True)))
+        for user_id, local_date, kind in rows:
+            out[(user_id, local_date)].add(kind)
+    return out
+
+
+def release(keys):
+    """Deletes the claims (user_id, kind, local_date) named, so they can be taken again."""
+    for chunk in _chunks(keys):
+        db.session.execute(delete(Claim).where(tuple_(Claim.user_id, Claim.kind, Claim.local_date).in_(chunk)))
