@@ -2,11 +2,14 @@
 constraint, so several workers (or one worker's overlapping batches) never take the same thing.
 The nudge tick claims each scheduled send this way; the push queue claims places under each
 recipient's daily ceiling ("ceiling-1", "ceiling-2", …)."""
-from sqlalchemy import delete, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+from functools import cache
+
+from sqlalchemy import delete, select, text, tuple_
+from sqlalchemy.dialects import sqlite
 
 from ..extensions import db
 from ..models import Claim
+from . import prebuilt
 
 CHUNK = 500
 
@@ -19,15 +22,26 @@ def _chunks(items):
 
 def insert(rows):
     """Inserts claim rows ({user_id, kind, local_date, created_at}), skipping any another worker
-    already holds; returns the (user_id, kind) pairs this call won. Not committed here."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    table = Claim.__table__
-    stmt = (dialect.insert(table).on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
-            .returning(table.c.user_id, table.c.kind))
+    already holds; returns the (user_id, kind) pairs this call won. Not committed here. Rows go in
+    the order given: callers sort them, so two workers never wait on each other in a cycle."""
     won = set()
+    if db.engine.dialect.name == "postgresql":
+        for chunk in _chunks(rows):  # one constant statement per chunk, the rows as one JSON array
+            won.update(tuple(row) for row in prebuilt.execute(_pg_insert(), {"rows": prebuilt.records(chunk)}))
+        return won
+    table = Claim.__table__
+    stmt = (sqlite.insert(table).on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
+            .returning(table.c.user_id, table.c.kind))
     for chunk in _chunks(rows):  # executemany: one cached statement, batched by SQLAlchemy
         won.update(tuple(row) for row in db.session.connection().execute(stmt, chunk))
     return won
+
+
+@cache
+def _pg_insert():
+    columns = ("user_id", "kind", "local_date", "created_at")
+    return text(prebuilt.records_insert(Claim.__table__, columns, "rows", "c")
+                + " ON CONFLICT (user_id, kind, local_date) DO NOTHING RETURNING user_id, kind")
 
 
 def held(keys, prefix):

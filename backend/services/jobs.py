@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import any_, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..extensions import db
 from ..models import Entry, PushJob, PushSubscription, User
@@ -53,10 +54,19 @@ def claim(now, limit):
     return sorted(rows, key=lambda r: (r.user_id, r.id))
 
 
+def _among(column, values):
+    """`column IN values`; on PostgreSQL `column = ANY(:array)`: one parameter, so the statement
+    text is the same for any number of values (an expanding IN is new SQL to render and parse for
+    every count)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def _by_id(model, ids, *columns):
     out = {}
     for chunk in _chunks(set(ids) - {None}):
-        for row in db.session.execute(select(*columns).where(model.id.in_(chunk))):
+        for row in db.session.execute(select(*columns).where(_among(model.id, chunk))):
             out[row.id] = row
     return out
 
@@ -66,7 +76,7 @@ def _subscriptions(user_ids):
     for chunk in _chunks(set(user_ids)):
         for row in db.session.execute(select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint,
                                              PushSubscription.p256dh, PushSubscription.auth)
-                                      .where(PushSubscription.user_id.in_(chunk))):
+                                      .where(_among(PushSubscription.user_id, chunk))):
             subs[row.user_id].append(row)
     return subs
 
@@ -77,7 +87,7 @@ def _sent_today(users, now):
     since = now - timedelta(hours=27)  # covers any zone's local midnight
     for chunk in _chunks(users):
         rows = db.session.execute(select(PushJob.user_id, PushJob.sent_at).where(
-            PushJob.user_id.in_(chunk), PushJob.sent_at >= since, PushJob.batch_id == PushJob.id,
+            _among(PushJob.user_id, chunk), PushJob.sent_at >= since, PushJob.batch_id == PushJob.id,
             PushJob.type.in_(tuple(texts.PARTNER_EVENTS))))
         for user_id, sent_at in rows:
             user = users[user_id]

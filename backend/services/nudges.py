@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, insert, or_, select
+from sqlalchemy import exists, insert, or_, select, text
 
 from ..extensions import db
 from ..models import Couple, Entry, PushJob, PushSubscription, User
-from . import accounts, claims, jobs, notifications as texts
+from . import accounts, claims, jobs, notifications as texts, prebuilt
 from .schedule import day_bounds, due_on, in_quiet_hours, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
@@ -198,12 +198,24 @@ def queue(items, now):
                  "attempts": 0, "not_before": now, "created_at": now, "expires_at": d.expires_at,
                  "data": {"claim": d.kind, "local_date": d.local_date, "payload": d.payload}}
                 for d in items if (d.user_id, d.kind) in won]
-    # RETURNING lets SQLAlchemy batch the rows into multi-row INSERTs (insertmanyvalues).
-    stmt = insert(PushJob.__table__).returning(PushJob.__table__.c.id)
-    for chunk in jobs._chunks(job_rows):
-        db.session.connection().execute(stmt, chunk).all()
+    if db.engine.dialect.name == "postgresql":
+        for chunk in jobs._chunks(job_rows):  # one constant statement, the rows as one JSON array
+            prebuilt.execute(_pg_insert_jobs(), {"rows": prebuilt.records(chunk)})
+    else:
+        # RETURNING lets SQLAlchemy batch the rows into multi-row INSERTs (insertmanyvalues).
+        stmt = insert(PushJob.__table__).returning(PushJob.__table__.c.id)
+        for chunk in jobs._chunks(job_rows):
+            db.session.connection().execute(stmt, chunk).all()
     db.session.commit()
     return len(job_rows)
+
+
+_QUEUED_COLUMNS = ("user_id", "type", "entry_id", "status", "attempts", "not_before", "created_at", "expires_at", "data")
+
+
+@lru_cache(maxsize=None)
+def _pg_insert_jobs():
+    return text(prebuilt.records_insert(PushJob.__table__, _QUEUED_COLUMNS, "rows", "j"))
 
 
 def tick(now, sender, stop=None):

@@ -13,6 +13,7 @@ import json
 from datetime import datetime, timezone
 from functools import cache
 
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.dialects.sqlite.pysqlite import dialect as pysqlite_dialect
 
@@ -67,3 +68,26 @@ def _sqlite_value(value):
     if isinstance(value, (dict, list)):
         return json.dumps(value)
     return value
+
+
+def records_insert(table, columns, param, alias):
+    """PostgreSQL: `INSERT INTO table (columns) SELECT columns FROM json_to_recordset(:param)`. Any
+    number of rows travel as one JSON array (records()), so the statement text never changes: the
+    server prepares it once, and neither SQLAlchemy nor psycopg parses a new multi-row VALUES list
+    (thousands of placeholders) per batch."""
+    dialect = postgresql.dialect()
+    fields = ", ".join(f"{name} {table.c[name].type.compile(dialect=dialect)}" for name in columns)
+    names = ", ".join(columns)
+    return (f"INSERT INTO {table.name} ({names}) SELECT {names} "
+            f"FROM json_to_recordset(CAST(:{param} AS json)) AS {alias}({fields})")
+
+
+def records(rows):
+    """Rows as the JSON array records_insert reads: datetimes as naive UTC, as the columns store them."""
+    return json.dumps(rows, default=_json_datetime, separators=(",", ":"))
+
+
+def _json_datetime(value):
+    if isinstance(value, datetime):
+        return naive_utc(value).isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

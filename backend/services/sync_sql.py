@@ -1,12 +1,9 @@
 """The SQL a sync sends, built once: SQLAlchemy statements with bound parameters (building
 expressions per request cost more CPU than running them), the PostgreSQL write statement, and
 execute(), which sends the hot ones straight to psycopg on PostgreSQL (prebuilt.execute)."""
-import json
-from datetime import datetime
 from functools import cache
 
 from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, or_, select, text, update
-from sqlalchemy.dialects import postgresql
 
 from ..extensions import db
 from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
@@ -73,7 +70,7 @@ def write(couple, version_before, writes, device):
     kind, device_values = device
     if db.session.connection().dialect.name == "postgresql":
         execute("write_" + kind, {
-            "entries": _as_records(rows), "jobs": _as_records(jobs), "couple_id": couple.id,
+            "entries": prebuilt.records(rows), "jobs": prebuilt.records(jobs), "couple_id": couple.id,
             "new_version": couple.version, **{"d_" + key: value for key, value in device_values.items()}})
         return
     built = statements()
@@ -91,16 +88,6 @@ def write(couple, version_before, writes, device):
 _JOB_COLUMNS = ("user_id", "type", "actor_id", "entry_id", "not_before", "status", "attempts", "created_at")
 
 
-def _records_clause(table, columns, param, alias):
-    """INSERT INTO table (columns) SELECT columns FROM json_to_recordset(:param): any number of rows
-    through one bound JSON array, so the statement text (and its compiled form) never changes."""
-    dialect = postgresql.dialect()
-    fields = ", ".join(f"{name} {table.c[name].type.compile(dialect=dialect)}" for name in columns)
-    names = ", ".join(columns)
-    return (f"INSERT INTO {table.name} ({names}) SELECT {names} "
-            f"FROM json_to_recordset(CAST(:{param} AS json)) AS {alias}({fields})")
-
-
 @cache
 def _pg_write(device_kind):
     """The sync's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
@@ -109,23 +96,11 @@ def _pg_write(device_kind):
               "WHERE user_id = :d_user_id AND client_id = :d_client_id" if device_kind == "update" else
               "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
               "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)")
-    sql = (f"WITH new_entries AS ({_records_clause(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
-           f"new_jobs AS ({_records_clause(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
+    sql = (f"WITH new_entries AS ({prebuilt.records_insert(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
+           f"new_jobs AS ({prebuilt.records_insert(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
            "counter AS (UPDATE couples SET version = :new_version "
            "WHERE id = :couple_id AND version <> :new_version) " + device)
     return text(sql)  # run through execute() only: plain values, datetimes already naive UTC
-
-
-def _as_records(rows):
-    """Rows as the JSON array json_to_recordset reads: datetimes as naive UTC, as the columns store them."""
-    return json.dumps(rows, default=_json_datetime, separators=(",", ":"))
-
-
-def _json_datetime(value):
-    """A datetime in the JSON rows: naive UTC ISO text, as the columns store it."""
-    if isinstance(value, datetime):
-        return prebuilt.naive_utc(value).isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 _ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "topic", "body",
