@@ -10,9 +10,10 @@ def create_app(config_class=Config):
     app.config["SECRET_KEY"] = config_class.secret_key()
 
     from . import api, cli, errors, security, web
-    from .extensions import api as smorest, db, limiter, migrate
+    from .extensions import api as smorest, commit_successful_requests, db, limiter, migrate
 
     db.init_app(app)
+    commit_successful_requests(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     limiter.init_app(app)
     smorest.init_app(app)

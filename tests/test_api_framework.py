@@ -216,3 +216,34 @@ def test_session_cookies_are_secure_unless_turned_off(env, secure):
     out = subprocess.run([sys.executable, "-c", "from backend.config import Config; print(Config.SESSION_COOKIE_SECURE)"],
                          env=environ, capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == secure
+
+
+def test_a_request_that_succeeds_commits_and_one_that_fails_rolls_back(app, signup):
+    """A ROLLBACK makes psycopg drop every statement prepared on the connection, so even read-only
+    requests end with COMMIT when they succeed; a failed one still rolls back what it did."""
+    from sqlalchemy import event
+    from backend.extensions import db
+    alice = signup()
+    with app.app_context():
+        engine = db.engine
+    ends = []
+
+    def committed(conn):
+        ends.append("commit")
+
+    def rolled_back(conn):
+        ends.append("rollback")
+
+    event.listen(engine, "commit", committed)
+    event.listen(engine, "rollback", rolled_back)
+    try:
+        assert alice.client.get("/api/me").status_code == 200
+        read = list(ends)
+        ends.clear()
+        assert alice.client.patch("/api/me", json={"timezone": "Mars/Olympus"}).status_code == 422
+        failed = list(ends)
+    finally:
+        event.remove(engine, "commit", committed)
+        event.remove(engine, "rollback", rolled_back)
+    assert read and set(read) == {"commit"}
+    assert failed[-1:] == ["rollback"]
