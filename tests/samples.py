@@ -65,6 +65,11 @@ def put_ok(person, kind, body=None, **fields):
     return sent["id"]
 
 
+def change_ids(changes):
+    """The ids of a sync response's changes, in order."""
+    return [c["id"] for c in changes]
+
+
 def only_result(response):
     assert response.status_code == 200, response.json
     [result] = response.json["results"]

@@ -1,22 +1,17 @@
-"""The sync protocol: exactly once, per-mutation results, conflicts, tombstones, paging, cursors, push jobs."""
+"""The sync protocol: exactly once, per-mutation results, conflicts, tombstones, push jobs
+(paging and cursors: test_sync_paging.py)."""
 import uuid
 
 import pytest
-from sqlalchemy import insert
 
-import backend.services.sync as sync_service
 from backend.extensions import db
-from backend.models import ClientState, Couple, Entry, User
-from samples import (couple_version, entry, entry_count, new_id, now, only_result, push_jobs, put_ok, stored,
+from backend.models import ClientState, Entry
+from samples import (change_ids, couple_version, entry, entry_count, new_id, only_result, push_jobs, put_ok, stored,
                      valid_body)
 
 
 def _post(person, **payload):
     return person.client.post("/api/sync", json={"client_id": person.client_id, "cursor": 0, **payload})
-
-
-def _ids(changes):
-    return [c["id"] for c in changes]
 
 
 # --- exactly once ------------------------------------------------------------------------------------------
@@ -68,7 +63,7 @@ def test_rejected_mutation_does_not_stop_the_valid_one_after_it(app, pair):
     assert applied["mid"] == 2 and applied["status"] == "applied" and applied["entry"]["id"] == good["id"]
     assert response.json["last_mid"] == 2
     assert stored(app, bad["id"]) is None and stored(app, good["id"]) is not None
-    assert _ids(response.json["changes"]) == [good["id"]]
+    assert change_ids(response.json["changes"]) == [good["id"]]
 
 
 def test_rejected_mutation_is_processed_for_good(app, pair):
@@ -275,7 +270,7 @@ def test_kind_of_an_entry_cannot_change(app, pair):
 def test_delete_leaves_a_tombstone_that_syncs_to_the_partner(app, pair):
     alice, bob = pair(rituals=False)
     entry_id = put_ok(alice, "appreciation")
-    assert _ids(bob.pull_all()) == [entry_id]
+    assert change_ids(bob.pull_all()) == [entry_id]
 
     result = only_result(alice.sync(("delete", {"id": entry_id, "kind": "appreciation"})))
     changes = bob.pull_all()
@@ -316,140 +311,6 @@ def test_delete_of_a_missing_entry_is_not_found(app, pair):
     result = only_result(alice.sync(("delete", {"id": new_id()})))
 
     assert result["status"] == "rejected" and result["error"]["code"] == 404
-
-
-# --- paging and cursors ------------------------------------------------------------------------------------
-
-def _write_appreciations(person, count):
-    ids = []
-    for start in range(0, count, 100):
-        batch = [entry("appreciation") for _ in range(min(100, count - start))]
-        response = person.sync(*[("put", e) for e in batch], cursor=0)
-        assert response.status_code == 200
-        ids += [e["id"] for e in batch]
-    return ids
-
-
-def _pages(person):
-    pages = []
-    while True:
-        response = person.sync()
-        assert response.status_code == 200
-        pages.append(response.json)
-        person.cursor = response.json["cursor"]
-        if not response.json["more"]:
-            return pages
-
-
-def _insert_appreciations(app, person, count):
-    """Many entries straight into the database, stamped as a sync would stamp them (the write path is
-    tested elsewhere; going through it 1,100 times only makes this test slow)."""
-    with app.app_context():
-        couple = db.session.get(Couple, db.session.get(User, person.id).couple_id)
-        when, ids = now(), [new_id() for _ in range(count)]
-        db.session.execute(insert(Entry), [
-            {"id": entry_id, "couple_id": couple.id, "author_id": person.id, "kind": "appreciation",
-             "visibility": "shared", "shared_once": True, "body": valid_body("appreciation"), "rev": 1,
-             "seq": couple.version + n, "created_at": when, "updated_at": when, "deleted": False}
-            for n, entry_id in enumerate(ids, start=1)])
-        couple.version += count
-        db.session.commit()
-    return ids
-
-
-def test_paging_at_500_returns_1100_entries_once_each(app, pair):
-    alice, bob = pair(rituals=False)
-    written = _insert_appreciations(app, alice, 1100)
-
-    pages = _pages(bob)
-
-    assert [len(p["changes"]) for p in pages] == [500, 500, 100]
-    assert [p["more"] for p in pages] == [True, True, False]
-    seen = [c["id"] for p in pages for c in p["changes"]]
-    assert len(seen) == len(set(seen)) and set(seen) == set(written)
-    seqs = [c["seq"] for p in pages for c in p["changes"]]
-    assert seqs == sorted(seqs) and pages[-1]["cursor"] == couple_version(app, alice)
-
-
-def test_paging_through_synced_entries_returns_each_once(app, pair, monkeypatch):
-    monkeypatch.setattr(sync_service, "PAGE_SIZE", 50)
-    alice, bob = pair(rituals=False)
-    written = _write_appreciations(alice, 220)
-
-    pages = _pages(bob)
-
-    assert [len(p["changes"]) for p in pages] == [50, 50, 50, 50, 20]
-    assert [p["more"] for p in pages] == [True] * 4 + [False]
-    seen = [c["id"] for p in pages for c in p["changes"]]
-    assert len(seen) == len(set(seen)) and set(seen) == set(written)
-
-
-def test_paging_skips_nothing_while_the_partner_writes_between_pages(app, pair, monkeypatch):
-    monkeypatch.setattr(sync_service, "PAGE_SIZE", 7)
-    alice, bob = pair(rituals=False)
-    written = _write_appreciations(alice, 20)
-    seen, more = [], True
-    while more:
-        response = bob.sync()
-        assert len(response.json["changes"]) <= 7
-        seen += _ids(response.json["changes"])
-        bob.cursor, more = response.json["cursor"], response.json["more"]
-        if len(written) < 30:
-            written += _write_appreciations(alice, 3)
-    seen += _ids(bob.pull_all())
-
-    assert sorted(seen) == sorted(written)
-
-
-def test_pull_does_not_return_what_the_cursor_has_seen(app, pair):
-    alice, bob = pair(rituals=False)
-    first = put_ok(alice, "appreciation")
-    bob.pull_all()
-    second = put_ok(alice, "appreciation")
-
-    assert _ids(bob.pull_all()) == [second]
-    assert first != second and bob.pull_all() == []
-
-
-def test_cursor_older_than_the_purged_horizon_is_gone(app, pair, runner):
-    alice, bob = pair(rituals=False)
-    kept, dropped = put_ok(alice, "appreciation"), put_ok(alice, "appreciation")
-    bob.pull_all()
-    old_cursor = bob.cursor
-    alice.sync(("delete", {"id": dropped}))
-    put_ok(alice, "appreciation")
-
-    purged = runner.invoke(args=["entries", "purge", "--days", "0"])
-    gone = bob.sync(cursor=old_cursor)
-    fresh = bob.sync(cursor=0)
-
-    assert purged.exit_code == 0 and "removed 1" in purged.output
-    assert stored(app, dropped) is None
-    assert gone.status_code == 410 and gone.json["code"] == 410
-    assert fresh.status_code == 200
-    assert dropped not in _ids(fresh.json["changes"]) and kept in _ids(fresh.json["changes"])
-    assert alice.sync(cursor=couple_version(app, alice)).status_code == 200
-
-
-def test_cursor_ahead_of_the_couples_version_is_gone(app, pair):
-    alice, _ = pair(rituals=False)
-    put_ok(alice, "appreciation")
-
-    response = alice.sync(cursor=couple_version(app, alice) + 1)
-
-    assert response.status_code == 410
-
-
-def test_cursor_ahead_is_checked_before_mutations_are_applied(app, pair):
-    alice, _ = pair(rituals=False)
-    sent = entry("appreciation")
-
-    response = alice.sync(("put", sent), cursor=50)
-
-    assert response.status_code == 410
-    assert stored(app, sent["id"]) is None
-    with app.app_context():
-        assert db.session.get(ClientState, (alice.id, alice.client_id)) is None
 
 
 # --- push jobs ---------------------------------------------------------------------------------------------

@@ -11,28 +11,19 @@ from ..extensions import db
 from ..models import Claim
 from . import prebuilt
 
-CHUNK = 500
-
-
-def _chunks(items):
-    items = list(items)
-    for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
-
-
 def insert(rows):
     """Inserts claim rows ({user_id, kind, local_date, created_at}), skipping any another worker
     already holds; returns the (user_id, kind) pairs this call won. Not committed here. Rows go in
     the order given: callers sort them, so two workers never wait on each other in a cycle."""
     won = set()
     if db.engine.dialect.name == "postgresql":
-        for chunk in _chunks(rows):  # one constant statement per chunk, the rows as one JSON array
+        for chunk in prebuilt.chunks(rows):  # one constant statement per chunk, the rows as one JSON array
             won.update(tuple(row) for row in prebuilt.execute(_pg_insert(), {"rows": prebuilt.records(chunk)}))
         return won
     table = Claim.__table__
     stmt = (sqlite.insert(table).on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
             .returning(table.c.user_id, table.c.kind))
-    for chunk in _chunks(rows):  # executemany: one cached statement, batched by SQLAlchemy
+    for chunk in prebuilt.chunks(rows):  # executemany: one cached statement, batched by SQLAlchemy
         won.update(tuple(row) for row in db.session.connection().execute(stmt, chunk))
     return won
 
@@ -48,7 +39,7 @@ def held(keys, prefix):
     """{(user_id, local_date): {kind, …}} of the claims whose kind starts with `prefix`, for the
     given (user_id, local_date) pairs."""
     out = {key: set() for key in keys}
-    for chunk in _chunks(keys):
+    for chunk in prebuilt.chunks(keys):
         rows = db.session.execute(select(Claim.user_id, Claim.local_date, Claim.kind).where(
             tuple_(Claim.user_id, Claim.local_date).in_(chunk), Claim.kind.startswith(prefix, autoescape=True)))
         for user_id, local_date, kind in rows:
@@ -58,5 +49,5 @@ def held(keys, prefix):
 
 def release(keys):
     """Deletes the claims (user_id, kind, local_date) named, so they can be taken again."""
-    for chunk in _chunks(keys):
+    for chunk in prebuilt.chunks(keys):
         db.session.execute(delete(Claim).where(tuple_(Claim.user_id, Claim.kind, Claim.local_date).in_(chunk)))

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..extensions import db
 from ..models import Entry, PushJob, PushSubscription, User
-from . import claims, notifications as texts
+from . import claims, notifications as texts, prebuilt
 from .delivery import CONFIG, GONE, OK, RETRY, Message
 from .schedule import day_bounds
 
@@ -29,9 +29,7 @@ JOB_COLUMNS = (PushJob.id, PushJob.user_id, PushJob.type, PushJob.actor_id, Push
 
 
 def _chunks(items, size=CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+    return prebuilt.chunks(items, size)
 
 
 def claim(now, limit):

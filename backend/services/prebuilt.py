@@ -70,6 +70,13 @@ def _sqlite_value(value):
     return value
 
 
+def chunks(items, size=500):
+    """`items` in lists of at most `size`: bulk statements go in bounded pieces."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def records_insert(table, columns, param, alias):
     """PostgreSQL: `INSERT INTO table (columns) SELECT columns FROM json_to_recordset(:param)`. Any
     number of rows travel as one JSON array (records()), so the statement text never changes: the
