@@ -111,6 +111,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
+CURRENT = object()
+
+
 class Person:
     """A signed-up user with their own cookie jar, and a device (client_id + mid counter) for sync."""
 
@@ -126,15 +129,22 @@ class Person:
         self.mid = 0
         self.cursor = 0
 
-    def sync(self, *mutations, cursor=None):
-        """POST /api/sync with the given (op, entry) pairs, numbering mids from this device's counter."""
+    def sync(self, *mutations, cursor=None, couple_id=CURRENT):
+        """POST /api/sync with the given (op, entry) pairs, numbering mids from this device's counter.
+        The request names `couple_id` (by default the couple the user is in now, as GET /api/me says)."""
         numbered = []
         for op, entry in mutations:
             self.mid += 1
             numbered.append({"mid": self.mid, "op": op, "entry": entry})
+        if couple_id is CURRENT:
+            couple_id = self.couple_id()
         return self.client.post("/api/sync", json={
             "client_id": self.client_id, "cursor": self.cursor if cursor is None else cursor,
-            "mutations": numbered})
+            "couple_id": couple_id, "mutations": numbered})
+
+    def couple_id(self):
+        couple = self.client.get("/api/me").json["couple"]
+        return couple and couple["id"]
 
     def put(self, kind, body, **fields):
         """Syncs one new entry; returns (response, entry id)."""

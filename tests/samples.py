@@ -96,6 +96,16 @@ def couple_version(app, person):
                                  .where(User.id == person.id))
 
 
+def own_version(app, person):
+    with app.app_context():
+        return db.session.get(User, person.id).own_version
+
+
+def cursor_at(app, person, couple_ahead=0, own_ahead=0):
+    """The cursor of a device that has seen everything (plus the given distances ahead)."""
+    return f"{(couple_version(app, person) or 0) + couple_ahead}.{own_version(app, person) + own_ahead}"
+
+
 def push_jobs(app):
     with app.app_context():
         return [(j.user_id, j.type, j.actor_id, j.entry_id, j.status)

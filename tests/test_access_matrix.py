@@ -82,7 +82,9 @@ def sync_body(world, role):
 
 def edit_owners_entry(world, role):
     """A put on alice's shared appreciation: only alice may change it."""
-    return {"client_id": str(uuid.uuid4()), "cursor": 0, "mutations": [{"mid": 1, "op": "put", "entry": {
+    person = world.person(role)
+    return {"client_id": str(uuid.uuid4()), "cursor": 0, "couple_id": person and person.couple_id(),
+            "mutations": [{"mid": 1, "op": "put", "entry": {
         "id": world.shared, "kind": "appreciation", "visibility": "shared", "body": {"text": "Changed"}}}]}
 
 

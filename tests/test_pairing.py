@@ -222,13 +222,19 @@ def test_leave_unpairs_both_partners(app, pair):
         assert db.session.get(Couple, couple_id).ended_at is not None
 
 
-def test_after_leaving_neither_partner_can_sync(pair):
+def test_after_leaving_neither_partner_can_sync_writes_queued_for_the_couple(pair):
     alice, bob = pair(rituals=False)
+    couple_id = alice.couple_id()
     assert sync_status(alice) == sync_status(bob) == 200
     alice.client.post("/api/couple/leave", json={})
     for person in (alice, bob):
-        response = person.client.post("/api/sync", json={"client_id": str(uuid.uuid4()), "cursor": 0})
-        assert response.status_code == 409 and set(response.json) == ERROR_KEYS
+        response = person.client.post("/api/sync", json={
+            "client_id": str(uuid.uuid4()), "cursor": 0, "couple_id": couple_id,
+            "mutations": [{"mid": 1, "op": "put", "entry": {
+                "id": str(uuid.uuid4()), "kind": "appreciation", "body": {"text": "Thank you"}}}]})
+        assert response.status_code == 409 and set(response.json) == ERROR_KEYS | {"couple_id"}
+        assert response.json["couple_id"] is None
+        assert sync_status(person) == 200  # a pull for no couple: their own entries
 
 
 def test_after_leaving_each_keeps_only_their_own_entries(pair):

@@ -11,7 +11,8 @@ from samples import (change_ids, couple_version, entry, entry_count, new_id, onl
 
 
 def _post(person, **payload):
-    return person.client.post("/api/sync", json={"client_id": person.client_id, "cursor": 0, **payload})
+    return person.client.post("/api/sync", json={"client_id": person.client_id, "cursor": 0,
+                                                  "couple_id": person.couple_id(), **payload})
 
 
 # --- exactly once ------------------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ def test_each_changed_entry_gets_its_own_seq(app, pair):
     seqs = [r["entry"]["seq"] for r in response.json["results"]]
     assert seqs == [before + 1, before + 2, before + 3]
     assert couple_version(app, alice) == before + 3
-    assert response.json["cursor"] == before + 3
+    assert response.json["cursor"] == f"{before + 3}.3"  # the couple's position, then Alice's own
     assert response.json["couple_id"]
 
 
@@ -172,21 +173,39 @@ def test_sync_needs_a_login(client):
     assert response.status_code == 401
 
 
-def test_sync_without_a_couple_is_a_conflict(app, signup):
+def test_sync_without_a_couple_keeps_the_users_own_entries(app, signup):
     loner = signup()
 
-    response = loner.put("appreciation", valid_body("appreciation"))[0]
+    response = loner.sync(("put", entry("journal")), couple_id=None)
+
+    assert response.status_code == 200, response.json
+    assert response.json["results"][0]["status"] == "applied"
+    assert response.json["couple_id"] is None
+    assert entry_count(app) == 1
+
+
+def test_sync_naming_a_couple_the_user_is_not_in_is_a_conflict_and_applies_nothing(app, pair, signup):
+    _, bob = pair(rituals=False)
+    loner = signup()
+
+    response = loner.sync(("put", entry("appreciation")), couple_id=bob.couple_id())
 
     assert response.status_code == 409
     assert response.json["code"] == 409 and response.json["message"]
+    assert response.json["errors"] == {"couple_id": ["Not your couple now."]}
+    assert response.json["couple_id"] is None
     assert entry_count(app) == 0
 
 
-def test_sync_after_leaving_the_couple_is_a_conflict(app, pair):
+def test_sync_after_leaving_the_couple_is_a_conflict_for_writes_named_for_it(app, pair):
     alice, _ = pair(rituals=False)
+    couple_id = alice.couple_id()
     assert alice.client.post("/api/couple/leave", json={}).status_code == 204
 
-    assert alice.sync().status_code == 409
+    response = alice.sync(("put", entry("appreciation")), couple_id=couple_id)
+
+    assert response.status_code == 409 and response.json["couple_id"] is None
+    assert alice.sync(couple_id=None).status_code == 200
 
 
 # --- conflicts and last writer wins ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from flask import jsonify
 from flask_smorest import Blueprint, abort
 
+from ..errors import error_response
 from ..schemas.sync import SyncIn, SyncOut
 from ..security import current_caller, login_required
 from ..services import sync as sync_service
@@ -12,15 +13,27 @@ bp = Blueprint("sync", __name__, url_prefix="/api/sync", description="The phone'
 @login_required
 @bp.arguments(SyncIn())  # an instance: given the class, webargs builds (deep-copies) a schema per request
 @bp.response(200, SyncOut)
-@bp.alt_response(409, description="Not in a couple")
+@bp.alt_response(409, description="Written for another couple than the user's now: nothing applied; "
+                 "the body adds `couple_id`, the user's couple now (or null)")
 @bp.alt_response(410, description="Cursor too old: resync from 0")
 def sync(data):
     try:
         # Already plain JSON values in SyncOut's shape (services.sync.entry_out): sent as they are, the
         # schema's dump would be a second pass over every change. SyncOut still documents the answer.
         return jsonify(sync_service.sync(current_caller(), data["client_id"].lower(), data["cursor"],
-                                         data["mutations"]))
-    except sync_service.NoCouple:
-        abort(409, message="You are not in a couple. Pair up to sync.")
+                                         data["mutations"], data.get("couple_id", sync_service.ANY)))
+    except sync_service.CoupleChanged as changed:
+        return _couple_changed(changed.couple_id)
     except sync_service.CursorGone:
         abort(410, message="This device is too far behind. Resync from cursor 0.")
+
+
+def _couple_changed(couple_id):
+    """409 in the one error shape, plus the couple the user is in now, so the phone can set aside what
+    it queued for the other one."""
+    response = error_response(409, "These changes were written for another couple. Nothing was saved.",
+                              {"couple_id": ["Not your couple now."]})
+    body = response.get_json()
+    body["couple_id"] = couple_id
+    response.set_data(jsonify(body).get_data())
+    return response

@@ -10,18 +10,23 @@ class Entry(db.Model):
     __tablename__ = "entries"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    couple_id: Mapped[str] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"))
+    # None for an entry written while its author was in no couple: it is theirs alone.
+    couple_id: Mapped[str | None] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"))
     author_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     visibility: Mapped[str] = mapped_column(String(10))
-    # Set once an entry has been shared: if it turns private later, the partner gets a tombstone.
+    # The partner's phones hold this entry: if it turns private or is deleted, the couple's stream
+    # moves once and they get a bare tombstone (services.visibility).
     shared_once: Mapped[bool] = mapped_column(Boolean, default=False)
     ref_id: Mapped[str | None] = mapped_column(String(36), index=True)
     # A per-kind key the server queries on: the question_id of an `answer`.
     topic: Mapped[str | None] = mapped_column(String(64))
     body = mapped_column(JSON, nullable=False)
     rev: Mapped[int] = mapped_column(Integer, default=1)
-    seq: Mapped[int] = mapped_column(BigInteger)
+    # Position in the couple's stream (moved only by changes the partner may see; None: never seen)
+    # and in the author's own stream (moved by every change the author makes). See docs/sync.md.
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    own_seq: Mapped[int | None] = mapped_column(BigInteger)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -30,6 +35,7 @@ class Entry(db.Model):
     __table_args__ = (
         Index("ix_entries_couple_seq", "couple_id", "seq", unique=True),
         Index("ix_entries_couple_kind_topic", "couple_id", "kind", "topic"),
+        Index("ix_entries_author_own_seq", "author_id", "own_seq", unique=True),
     )
 
 

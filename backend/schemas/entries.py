@@ -37,7 +37,10 @@ class EntryOut(Schema):
     ref_id = fields.String(allow_none=True)
     body = fields.Dict()
     rev = fields.Integer()
-    seq = fields.Integer()
+    seq = fields.Integer(allow_none=True, metadata={"description": "Position in the couple's stream; "
+                                                    "null for what the partner never saw"})
+    couple_id = fields.String(allow_none=True, metadata={"description": "The couple it was written in "
+                                                         "(null: written while in none)"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     deleted = fields.Boolean()

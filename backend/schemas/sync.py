@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields, validate
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .entries import EntryOut, Uuid
 
@@ -19,12 +21,39 @@ def _increasing(mutations):
         raise validate.ValidationError("mid must increase strictly, oldest first.")
 
 
+class Cursor(fields.Field):
+    """The cursor as the server gave it ("c.o": a position in the couple's stream and one in the
+    user's own), or 0 for the start. An older phone's integer passes through to be answered 410."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValidationError("A cursor the server gave, or 0.")
+        if isinstance(value, int):
+            if value < 0:
+                raise ValidationError("A cursor the server gave, or 0.")
+            return value
+        if len(value) > 40 or not CURSOR_RE.match(value):
+            raise ValidationError("A cursor the server gave, or 0.")
+        return value
+
+
+CURSOR_RE = re.compile(r"^(0|\d{1,18}\.\d{1,18})$")
+
+
 class SyncIn(Schema):
     client_id = Uuid(required=True)
-    cursor = fields.Integer(strict=True, required=True, validate=validate.Range(min=0))
+    cursor = Cursor(required=True)
+    # The couple the mutations were queued for (null: none). A phone must name it when it sends
+    # mutations: writes for one couple never land in another (409 when it is not the user's now).
+    couple_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     mutations = fields.List(fields.Nested(MutationIn), load_default=list,
                             validate=[validate.Length(max=100, error="At most 100 mutations per request."),
                                       _increasing])
+
+    @validates_schema
+    def _names_its_couple(self, data, **kwargs):
+        if data.get("mutations") and "couple_id" not in data:
+            raise ValidationError("Name the couple these writes were queued for (null for none).", "couple_id")
 
 
 class ErrorOut(Schema):
@@ -53,9 +82,9 @@ class ResultOut(Schema):
 
 
 class SyncOut(Schema):
-    couple_id = fields.String()
+    couple_id = fields.String(allow_none=True)
     last_mid = fields.Integer()
     results = fields.List(fields.Nested(ResultOut))
     changes = fields.List(DumpedEntry())
-    cursor = fields.Integer()
+    cursor = fields.String(metadata={"description": "Opaque; send it back as it is"})
     more = fields.Boolean()

@@ -8,9 +8,9 @@ from ..extensions import db
 from ..models import Entry, PushJob
 from ..schemas.bodies import BODY_SCHEMAS, check_against_creation, parse_datetime
 from ..schemas.entries import EntryDeleteIn, EntryIn
+from . import visibility
+from .visibility import ALWAYS_PRIVATE, SHARED_EDIT  # noqa: F401 (older callers import them from here)
 
-SHARED_EDIT = frozenset({"ritual", "agreement"})  # both partners edit these; base_rev guards them
-ALWAYS_PRIVATE = frozenset({"journal"})
 REF_REQUIRED = frozenset({"reflection", "reaction", "bid_response", "ritual_session"})
 REF_KINDS = {"reflection": {"disclosure"}, "bid_response": {"bid"}, "ritual_session": {"ritual"}}
 # Kinds whose creation the partner hears about (the push worker sends the job).
@@ -32,8 +32,42 @@ class Conflict(Exception):
         self.entry = entry
 
 
-def can_see(entry, user):
-    return entry.author_id == user.id or (entry.visibility == "shared" and entry.kind not in ALWAYS_PRIVATE)
+class Stamps:
+    """Hands out stream positions for one batch, under the locks (services.sync): the couple's
+    counter for changes the partner may see, the author's own counter for every change they make.
+    `foreign` counts couple positions given to entries this batch did not write (a reveal)."""
+
+    def __init__(self, couple_version, own_version):
+        self.couple_version, self.own_version = couple_version, own_version
+        self.stamped, self.foreign = set(), 0
+
+    def couple(self, entry, foreign=False):
+        self.couple_version += 1
+        entry.seq = self.couple_version
+        if foreign:
+            self.foreign += 1
+        else:
+            self.stamped.add(entry.id)
+
+    def own(self, entry):
+        self.own_version += 1
+        entry.own_seq = self.own_version
+        self.stamped.add(entry.id)
+
+
+def stamp(entry, user, couple_id, stamps, answered=frozenset()):
+    """Moves the streams a change to `entry` is heard on (docs/sync.md): the couple's when the partner
+    may see it now, or held it until now (one bare tombstone on a turn to private or a delete); the
+    author's own whenever the author changed it. A withheld answer moves only its author's stream."""
+    if couple_id is not None and entry.couple_id == couple_id:
+        visible = visibility.partner_sees(entry, answered)
+        withheld = entry.kind == "answer" and not visible and not entry.deleted \
+            and visibility.meant_for_partner(entry)
+        if visible or (entry.shared_once and not withheld):
+            stamps.couple(entry)
+            entry.shared_once = visible
+    if entry.author_id == user.id:
+        stamps.own(entry)
 
 
 _schemas = {}  # one instance per schema class: building one costs more than loading a small entry
@@ -67,12 +101,19 @@ def _get(entry_id, known):
     return db.session.get(Entry, entry_id)
 
 
-def _existing(couple, user, entry_id, known=None):
-    """The stored entry with this id, if this user may know it exists; otherwise a 404 rejection."""
+def _can_see(entry, user):
+    """visibility.can_see, asking for this user's answers only when the entry is a partner's answer."""
+    answered = visibility.answered_for(user, [entry]) if entry.kind == "answer" else frozenset()
+    return visibility.can_see(entry, user, answered)
+
+
+def _existing(user, entry_id, known=None):
+    """The stored entry with this id, if this user may know it exists (their own, from any couple, or
+    their partner's that they may see); otherwise a 404 rejection."""
     entry = _get(entry_id, known)
     if entry is None:
         return None
-    if entry.couple_id != couple.id or not can_see(entry, user):
+    if not _can_see(entry, user):
         raise Rejected(404, "No such entry.")
     return entry
 
@@ -81,20 +122,20 @@ def _check_write(existing, user, base_rev):
     if existing.deleted:
         raise Rejected(410, "This entry was deleted.")
     if existing.kind in SHARED_EDIT:
-        if base_rev is None or base_rev < existing.rev:
+        if base_rev != existing.rev:  # missing, stale, or from the future: not the version stored
             raise Conflict(existing)
     elif existing.author_id != user.id:
         raise Rejected(403, "Only the person who wrote this can change it.")
 
 
-def _check_ref(couple, user, entry_id, kind, ref_id, known=None):
+def _check_ref(couple_id, user, entry_id, kind, ref_id, known=None):
     if ref_id is None:
         if kind in REF_REQUIRED:
             raise Rejected(422, "This entry must answer another one.", {"ref_id": ["Required for this kind."]})
         return None
     target = _get(ref_id, known)
-    if (ref_id == entry_id or target is None or target.couple_id != couple.id
-            or not can_see(target, user) or target.deleted):
+    if (ref_id == entry_id or target is None or target.couple_id != couple_id
+            or target.deleted or not _can_see(target, user)):
         raise Rejected(422, "The entry this answers is not there.", {"ref_id": ["No such entry."]})
     if kind in REF_KINDS and target.kind not in REF_KINDS[kind]:
         raise Rejected(422, f"A {kind} must answer a {'/'.join(sorted(REF_KINDS[kind]))}.",
@@ -118,7 +159,7 @@ class Writes:
     and push jobs (plain values). Changes to stored entries stay with the session's flush."""
 
     def __init__(self):
-        self.entries, self.jobs = [], []
+        self.entries, self.jobs, self.reveals = [], [], []
 
 
 class ParsedPut(NamedTuple):
@@ -146,14 +187,15 @@ def _loaded(value):
     return value
 
 
-def put(couple, user, raw, now, next_seq, partner_id, known=None, writes=None, parsed=None):
-    """Applies one put. `partner_id` is who hears about it (None: nobody); `known` is preload()'s map;
+def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, parsed=None):
+    """Applies one put for a user in couple `couple_id` (None: in none). `stamps` hands out stream
+    positions; `partner_id` is who hears about it (None: nobody); `known` is preload()'s map;
     `parsed` is parse_put(raw) when done already. Rows are written at the caller's next flush (or the
     next query's autoflush), or, given `writes`, collected there for the caller to insert."""
     parsed = parsed or parse_put(raw)
     data = _loaded(parsed.data)
     kind = data["kind"]
-    existing = _existing(couple, user, data["id"], known)
+    existing = _existing(user, data["id"], known)
     if existing is not None:
         if existing.kind != kind:
             raise Rejected(422, "An entry's kind cannot change.", {"kind": ["Differs from the stored entry."]})
@@ -165,15 +207,16 @@ def put(couple, user, raw, now, next_seq, partner_id, known=None, writes=None, p
     except ValidationError as err:
         raise Rejected(422, "This entry is not valid.", {"body": err.messages}) from None
     if existing is None or existing.ref_id != data["ref_id"]:
-        target = _check_ref(couple, user, data["id"], kind, data["ref_id"], known)
+        target = _check_ref(existing.couple_id if existing else couple_id, user, data["id"], kind,
+                            data["ref_id"], known)
     else:
         target = None
-    visibility = "private" if kind in ALWAYS_PRIVATE else data["visibility"]
+    visibility_ = "private" if kind in ALWAYS_PRIVATE else data["visibility"]
     if existing is not None and existing.author_id != user.id:
-        visibility = existing.visibility  # a partner editing a shared entry cannot hide it from its author
+        visibility_ = existing.visibility  # a partner editing a shared entry cannot hide it from its author
 
     if existing is None:
-        entry = Entry(id=data["id"], couple_id=couple.id, author_id=user.id, kind=kind, rev=1,
+        entry = Entry(id=data["id"], couple_id=couple_id, author_id=user.id, kind=kind, rev=1,
                       created_at=created_at, shared_once=False, deleted=False, deleted_at=None)
         if writes is None:
             db.session.add(entry)
@@ -185,22 +228,30 @@ def put(couple, user, raw, now, next_seq, partner_id, known=None, writes=None, p
         entry = existing
         entry.rev += 1
     was_ended = existing is not None and existing.body.get("ended_at")
-    old_topic = existing.topic if existing is not None else None
-    entry.visibility, entry.ref_id, entry.body = visibility, data["ref_id"], body
-    entry.shared_once = entry.shared_once or visibility == "shared"
+    was_live = existing is not None and _live_topic(existing)
+    entry.visibility, entry.ref_id, entry.body = visibility_, data["ref_id"], body
     entry.topic = body.get("question_id") if kind == "answer" else None
-    entry.seq, entry.updated_at = next_seq(), now
+    entry.updated_at = now
+    here = entry.couple_id is not None and entry.couple_id == couple_id
+    answered = frozenset()
+    if kind == "answer" and here and partner_id is not None:
+        answered = visibility.answered_topics(partner_id, couple_id, {entry.topic})
+    stamp(entry, user, couple_id, stamps, answered)
 
-    if kind == "answer" and entry.topic != old_topic:  # a first answer, or one moved to another question
-        _reveal_partner_answers(couple, user, entry.topic, next_seq)
-    if partner_id is not None and visibility == "shared":
+    if kind == "answer" and here and _live_topic(entry) and entry.topic != was_live and writes is not None:
+        writes.reveals.append(entry)  # a first live answer to this question: see reveal()
+    if partner_id is not None and here and visibility_ == "shared":
         _notify(entry, user, partner_id, existing, target, was_ended, writes)
     return entry
 
 
-def delete(couple, user, raw, now, next_seq, known=None):
+def _live_topic(entry):
+    return entry.topic if visibility.is_live_answer(entry) else None
+
+
+def delete(couple_id, user, raw, now, stamps, known=None):
     data = _load(EntryDeleteIn, raw)
-    existing = _existing(couple, user, data["id"], known)
+    existing = _existing(user, data["id"], known)
     if existing is None:
         raise Rejected(404, "No such entry.")
     if existing.deleted:
@@ -208,17 +259,24 @@ def delete(couple, user, raw, now, next_seq, known=None):
     _check_write(existing, user, data["base_rev"])
     existing.deleted, existing.deleted_at, existing.body = True, now, {}
     existing.rev += 1
-    existing.seq, existing.updated_at = next_seq(), now
+    existing.updated_at = now
+    stamp(existing, user, couple_id, stamps)
     return existing
 
 
-def _reveal_partner_answers(couple, user, topic, next_seq):
-    """The partner's answer to this question was held back from this user; a new seq sends it now."""
+def reveal(couple_id, user, answers, stamps):
+    """Answer, then reveal: after a batch, each answer of this user's that became the first live one
+    to its question (and still is: an answer deleted or made private in the same batch reveals
+    nothing) sends the partner's live answers to that question, at the couple's next positions."""
+    topics = {a.topic for a in answers if visibility.is_live_answer(a)}
+    if not topics:
+        return
     held = db.session.scalars(db.select(Entry).where(
-        Entry.couple_id == couple.id, Entry.kind == "answer", Entry.topic == topic,
-        Entry.author_id != user.id, Entry.deleted.is_(False))).all()
+        Entry.couple_id == couple_id, Entry.kind == "answer", Entry.topic.in_(topics),
+        Entry.author_id != user.id, visibility.live_answer_clause())).all()
     for answer in held:
-        answer.seq = next_seq()
+        stamps.couple(answer, foreign=True)
+        answer.shared_once = True
     db.session.flush()
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..extensions import db
 from ..models import Entry, PushJob, PushSubscription, User
-from . import claims, notifications as texts, prebuilt
+from . import claims, notifications as texts, prebuilt, visibility
 from .delivery import CONFIG, GONE, OK, RETRY, Message
 from .schedule import day_bounds
 
@@ -125,7 +125,8 @@ def plan(rows, now):
                    User.id, User.display_name, User.timezone, User.couple_id, User.show_previews,
                    User.daily_push_limit)
     entries = _by_id(Entry, [r.entry_id for r in rows if r.type in texts.PARTNER_EVENTS],
-                     Entry.id, Entry.author_id, Entry.couple_id, Entry.visibility, Entry.deleted, Entry.body)
+                     Entry.id, Entry.kind, Entry.author_id, Entry.couple_id, Entry.visibility, Entry.deleted,
+                     Entry.body)
     skipped, notes, groups = {}, [], defaultdict(list)
     for job in rows:
         recipient = users.get(job.user_id)
@@ -141,7 +142,8 @@ def plan(rows, now):
             actor, entry = users.get(job.actor_id), entries.get(job.entry_id)
             if actor is None or recipient.couple_id is None or actor.couple_id != recipient.couple_id:
                 skipped[job.id] = "no longer a couple"
-            elif entry is None or entry.deleted or entry.visibility != "shared":
+            elif (entry is None or entry.deleted or not visibility.meant_for_partner(entry)
+                  or entry.couple_id != recipient.couple_id):
                 skipped[job.id] = "the entry is gone"
             else:
                 urgent = job.type in texts.URGENT  # time-outs go on their own, never in a summary

@@ -12,7 +12,7 @@ from sqlalchemy import exists, insert, or_, select, text
 
 from ..extensions import db
 from ..models import Couple, Entry, PushJob, PushSubscription, User
-from . import accounts, claims, jobs, notifications as texts, prebuilt
+from . import accounts, claims, jobs, notifications as texts, prebuilt, visibility
 from .schedule import day_bounds, due_on, in_quiet_hours, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def _couple_entries(kind, couple_ids, *where):
 def _recipients(entry, by_couple):
     """Couple members (with a subscription) who see this entry: both when shared, else its author."""
     return [loc for loc in by_couple.get(entry.couple_id, ())
-            if entry.visibility == "shared" or loc.user.id == entry.author_id]
+            if loc.user.id == entry.author_id or visibility.partner_sees(entry, ())]
 
 
 def _rituals(by_couple):

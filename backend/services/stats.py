@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Entry, utcnow
-from . import us
+from . import us, visibility
 
 # An answer may still be withheld from the partner (answer, then reveal): even a count would tell.
 NOT_COUNTED = ("answer",)
@@ -28,7 +28,7 @@ def weekly_counts(user, weeks, now=None):
     if user.couple_id:
         rows = db.session.execute(select(Entry.kind, Entry.created_at).where(
             Entry.couple_id == user.couple_id, Entry.deleted.is_(False),
-            Entry.visibility == "shared", Entry.kind.not_in(NOT_COUNTED), Entry.created_at >= start))
+            visibility.meant_for_partner_clause(), Entry.kind.not_in(NOT_COUNTED), Entry.created_at >= start))
         for kind, created_at in rows:
             index = (created_at.astimezone(zone).date() - first_monday).days // 7
             if 0 <= index < weeks:

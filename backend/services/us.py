@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Couple, Entry, utcnow
+from . import visibility
 
 TALKING_RITUALS = frozenset({"weekly_checkin", "monthly_state", "connection_check",
                              "vulnerability", "story"})
@@ -46,7 +47,7 @@ def _avg(values):
 
 def shared_entries(couple_id):
     return db.session.scalars(select(Entry).where(
-        Entry.couple_id == couple_id, Entry.visibility == "shared", Entry.deleted.is_(False),
+        Entry.couple_id == couple_id, visibility.meant_for_partner_clause(), Entry.deleted.is_(False),
         Entry.kind.in_(USED_KINDS))).all()
 
 

@@ -1,0 +1,52 @@
+"""own streams: what only its author sees moves a per-user counter, not the couple's
+
+users.own_version / own_horizon: each user's own change counter and its purge horizon;
+entries.own_seq: the entry's position in its author's stream; entries.seq becomes nullable
+(an entry the partner never saw has no place in the couple's stream), and entries.couple_id
+nullable (written while unpaired). shared_once now means "the partner's phones hold it".
+
+Revision ID: b1sync0001
+Revises: a14ad7de136e
+Create Date: 2026-11-29 11:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'b1sync0001'
+down_revision = 'a14ad7de136e'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('own_version', sa.BigInteger(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('own_horizon', sa.BigInteger(), nullable=False, server_default='0'))
+    with op.batch_alter_table('entries', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('own_seq', sa.BigInteger(), nullable=True))
+        batch_op.alter_column('seq', existing_type=sa.BigInteger(), nullable=True)
+        batch_op.alter_column('couple_id', existing_type=sa.String(length=36), nullable=True)
+        batch_op.create_index('ix_entries_author_own_seq', ['author_id', 'own_seq'], unique=True)
+    # Every stored entry takes a place in its author's stream, in the couple's order.
+    entries = sa.table('entries', sa.column('id'), sa.column('author_id'), sa.column('seq'),
+                       sa.column('own_seq'))
+    users = sa.table('users', sa.column('id'), sa.column('own_version'))
+    conn = op.get_bind()
+    counts = {}
+    for entry_id, author_id in conn.execute(sa.select(entries.c.id, entries.c.author_id)
+                                           .order_by(entries.c.seq)).all():
+        counts[author_id] = counts.get(author_id, 0) + 1
+        conn.execute(entries.update().where(entries.c.id == entry_id).values(own_seq=counts[author_id]))
+    for user_id, count in counts.items():
+        conn.execute(users.update().where(users.c.id == user_id).values(own_version=count))
+
+
+def downgrade():
+    with op.batch_alter_table('entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_entries_author_own_seq')
+        batch_op.drop_column('own_seq')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('own_horizon')
+        batch_op.drop_column('own_version')
