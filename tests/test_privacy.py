@@ -233,3 +233,64 @@ def test_changing_ones_answer_to_the_partners_question_reveals_their_answer(app,
     put_ok(bob, "answer", _answer("q-1"), id=bobs)
 
     assert alices in _ids(bob.pull_all())
+
+
+# --- answer, then reveal, for real (issue 10, item 2) --------------------------------------------------------
+
+def test_a_private_answer_does_not_reveal_the_partners_answer(app, pair):
+    alice, bob = pair(rituals=False)
+    alices = put_ok(alice, "answer", _answer("q-1", "Alice's answer"))
+
+    put_ok(bob, "answer", _answer("q-1"), visibility="private")
+
+    assert alices not in _ids(bob.pull_all())
+    assert alices not in _ids(bob.sync(cursor=0).json["changes"])
+    assert alices not in _export_ids(bob)
+
+
+def test_an_answer_deleted_in_the_same_sync_does_not_reveal_the_partners_answer(app, pair):
+    alice, bob = pair(rituals=False)
+    alices = put_ok(alice, "answer", _answer("q-1", "Alice's answer"))
+    mine = entry("answer", _answer("q-1"))
+
+    response = bob.sync(("put", mine), ("delete", {"id": mine["id"]}))
+
+    assert response.status_code == 200
+    assert alices not in _ids(response.json["changes"])
+    assert alices not in _ids(bob.sync(cursor=0).json["changes"]) and alices not in _export_ids(bob)
+
+
+def test_an_answer_deleted_after_the_reveal_reveals_nothing_more_to_a_new_device(app, pair):
+    alice, bob = pair(rituals=False)
+    alices = put_ok(alice, "answer", _answer("q-1", "Alice's answer"))
+    mine = put_ok(bob, "answer", _answer("q-1"))
+    bob.sync(("delete", {"id": mine}))
+
+    assert alices not in _ids(bob.sync(cursor=0).json["changes"])
+    assert alices not in _export_ids(bob)
+
+
+@pytest.mark.parametrize("op", ["put", "delete"])
+def test_a_withheld_answer_is_not_found(app, pair, op):
+    alice, bob = pair(rituals=False)
+    alices = put_ok(alice, "answer", _answer("q-1"))
+    before = stored(app, alices)
+    sent = entry("answer", _answer("q-1"), id=alices, base_rev=1) if op == "put" else {"id": alices}
+
+    result = only_result(bob.sync((op, sent)))
+
+    assert result["status"] == "rejected" and result["error"]["code"] == 404
+    after = stored(app, alices)
+    assert (after.rev, after.deleted) == (before.rev, before.deleted)
+
+
+def test_a_reaction_to_a_withheld_answer_is_rejected_and_pushes_nothing(app, pair):
+    alice, bob = pair(rituals=False)
+    alices = put_ok(alice, "answer", _answer("q-1"))
+    reaction = entry("reaction", ref_id=alices)
+
+    result = only_result(bob.sync(("put", reaction)))
+
+    assert result["status"] == "rejected" and result["error"]["errors"] == {"ref_id": ["No such entry."]}
+    assert stored(app, reaction["id"]) is None
+    assert reaction["id"] not in _ids(alice.pull_all())

@@ -211,6 +211,17 @@ def test_sync_after_leaving_the_couple_is_a_conflict_for_writes_named_for_it(app
 # --- conflicts and last writer wins ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", ["ritual", "agreement"])
+def test_base_rev_above_the_stored_rev_is_a_conflict(app, pair, kind):
+    alice, bob = pair(rituals=False)
+    entry_id = put_ok(alice, kind)
+
+    result = only_result(bob.sync(("put", entry(kind, id=entry_id, base_rev=99))))
+
+    assert result["status"] == "conflict" and result["entry"]["rev"] == 1
+    assert stored(app, entry_id).rev == 1
+
+
+@pytest.mark.parametrize("kind", ["ritual", "agreement"])
 def test_stale_base_rev_is_a_conflict_returning_the_current_entry(app, pair, kind):
     alice, bob = pair(rituals=False)
     entry_id = put_ok(alice, kind)

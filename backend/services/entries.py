@@ -60,12 +60,10 @@ def stamp(entry, user, couple_id, stamps, answered=frozenset()):
     may see it now, or held it until now (one bare tombstone on a turn to private or a delete); the
     author's own whenever the author changed it. A withheld answer moves only its author's stream."""
     if couple_id is not None and entry.couple_id == couple_id:
-        visible = visibility.partner_sees(entry, answered)
-        withheld = entry.kind == "answer" and not visible and not entry.deleted \
-            and visibility.meant_for_partner(entry)
-        if visible or (entry.shared_once and not withheld):
+        moves, holds = visibility.partner_hears(entry, answered)
+        if moves:
             stamps.couple(entry)
-            entry.shared_once = visible
+            entry.shared_once = holds
     if entry.author_id == user.id:
         stamps.own(entry)
 
@@ -211,7 +209,7 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
                             data["ref_id"], known)
     else:
         target = None
-    visibility_ = "private" if kind in ALWAYS_PRIVATE else data["visibility"]
+    visibility_ = visibility.stored_visibility(kind, data["visibility"])
     if existing is not None and existing.author_id != user.id:
         visibility_ = existing.visibility  # a partner editing a shared entry cannot hide it from its author
 
@@ -240,7 +238,7 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
 
     if kind == "answer" and here and _live_topic(entry) and entry.topic != was_live and writes is not None:
         writes.reveals.append(entry)  # a first live answer to this question: see reveal()
-    if partner_id is not None and here and visibility_ == "shared":
+    if partner_id is not None and here and visibility.meant_for_partner(entry):
         _notify(entry, user, partner_id, existing, target, was_ended, writes)
     return entry
 

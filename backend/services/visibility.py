@@ -30,6 +30,21 @@ def partner_sees(entry, answered):
             and (entry.kind != "answer" or entry.topic in answered))
 
 
+def stored_visibility(kind, requested):
+    """The visibility an entry is stored with: a journal is private whatever the phone sent."""
+    return "private" if kind in ALWAYS_PRIVATE else requested
+
+
+def partner_hears(entry, answered):
+    """(moves, holds) for a change just made to `entry`: whether it moves the couple's stream (the
+    partner may see it now, or held it until now: one bare tombstone on a turn to private or a
+    delete), and whether the partner holds it afterwards (Entry.shared_once). A withheld answer
+    moves nothing the partner can observe."""
+    visible = partner_sees(entry, answered)
+    withheld = entry.kind == "answer" and not visible and not entry.deleted and meant_for_partner(entry)
+    return visible or (bool(entry.shared_once) and not withheld), visible
+
+
 def is_live_answer(entry):
     """An answer that reveals the partner's answers to the same question: shared and not deleted."""
     return entry.kind == "answer" and not entry.deleted and meant_for_partner(entry)
