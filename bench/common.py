@@ -77,11 +77,12 @@ def _insert(model, rows, chunk=2000):
         db.session.execute(insert(model), rows[start:start + chunk])
 
 
-def entry_row(couple_id, author_id, seq, kind=None, visibility="shared", when=NOW):
+def entry_row(couple_id, author_id, seq, kind=None, visibility="shared", when=NOW, own_seq=None):
     kind = kind or KINDS[seq % len(KINDS)]
     return {"id": str(uuid.uuid4()), "couple_id": couple_id, "author_id": author_id, "kind": kind,
             "visibility": visibility, "shared_once": visibility == "shared", "ref_id": None, "topic": None,
-            "body": body_for(kind, seq), "rev": 1, "seq": seq, "created_at": when, "updated_at": when,
+            "body": body_for(kind, seq), "rev": 1, "seq": seq, "own_seq": own_seq, "created_at": when,
+            "updated_at": when,
             "deleted": False}
 
 
@@ -113,12 +114,14 @@ def seed_couples(app, count, entries=0, prefix="c"):
             users.append({"id": user_id, "email": f"{prefix}{n}{side}-{couple_id[:8]}@bench.test",
                           "password_hash": "-", "display_name": f"{side.upper()}{n}", "timezone": "Europe/Berlin",
                           "nudge_time": "20:00", "show_previews": False, "daily_push_limit": 6,
-                          "couple_id": couple_id, "created_at": NOW})
+                          "couple_id": couple_id, "created_at": NOW, "own_version": (entries + (side == "b")) // 2})
             sessions.append({"id": hashlib.sha256(token.encode()).hexdigest(), "user_id": user_id,
                              "created_at": NOW, "last_seen_at": NOW, "expires_at": expires})
             members.append({"id": user_id, "token": token})
-        for seq in range(1, entries + 1):
-            rows.append(entry_row(couple_id, members[seq % 2]["id"], seq))
+        for seq in range(1, entries + 1):  # the partners' own streams: a takes the even seqs, b the odd
+            rows.append(entry_row(couple_id, members[seq % 2]["id"], seq, own_seq=(seq + 1) // 2))
+        for member, side in zip(members, "ab"):
+            member["own_version"] = (entries + (side == "b")) // 2
         out.append({"id": couple_id, "version": entries, "users": members})
     with app.app_context():
         _insert(Couple, couples)

@@ -30,6 +30,7 @@ def phone(base, token, stop_at, seed, out):
     session = requests.Session()
     session.cookies.set("hearth_session", token)
     client_id, cursor, mid, outbox = str(uuid.uuid4()), 0, 0, []
+    couple_id = session.get(base + "/api/me", timeout=10).json()["couple"]["id"]  # as the app keeps it
     latencies, errors, changes, kinds = [], 0, 0, {}
     time.sleep(rng.uniform(0, 3))
     while time.monotonic() < stop_at:
@@ -40,7 +41,7 @@ def phone(base, token, stop_at, seed, out):
                 "id": str(uuid.uuid4()), "kind": kind, "visibility": "shared", "body": body_for(kind, mid)}})
         more = True
         while more and time.monotonic() < stop_at + 10:
-            body = {"client_id": client_id, "cursor": cursor, "mutations": outbox[:100]}
+            body = {"client_id": client_id, "cursor": cursor, "couple_id": couple_id, "mutations": outbox[:100]}
             started = time.perf_counter()
             try:
                 response = session.post(base + "/api/sync", json=body, timeout=10)

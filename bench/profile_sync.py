@@ -24,7 +24,7 @@ def main():
     couple = couples[0]
     client = app.test_client()
     client.set_cookie("hearth_session", couple["users"][0]["token"])
-    client_id, cursor, mid = str(uuid.uuid4()), couple["version"], 0
+    client_id, cursor, mid = str(uuid.uuid4()), f"{couple['version']}.{couple['users'][0]['own_version']}", 0
 
     from sqlalchemy import event
     from backend.extensions import db
@@ -39,7 +39,8 @@ def main():
                           else ("checkin", {"mood": 3, "us": 4}))
             mutations.append({"mid": mid, "op": "put", "entry": {
                 "id": str(uuid.uuid4()), "kind": kind, "visibility": "shared", "body": body}})
-        response = client.post("/api/sync", json={"client_id": client_id, "cursor": cursor, "mutations": mutations})
+        response = client.post("/api/sync", json={"client_id": client_id, "cursor": cursor, "couple_id": couple["id"],
+                                                  "mutations": mutations})
         assert response.status_code == 200, response.json
         cursor = response.json["cursor"]
 

@@ -70,7 +70,8 @@ def threads_label(args):
 def phones_file(couples, scratch):
     """One line per wrk thread: the first partner's session, a new device id, the couple's counter."""
     path = Path(scratch) / f"phones-{uuid.uuid4().hex[:8]}.txt"
-    path.write_text("".join(f"{c['users'][0]['token']} {uuid.uuid4()} {c['version']}\n" for c in couples))
+    path.write_text("".join(f"{c['users'][0]['token']} {uuid.uuid4()} {c['version']}.{c['users'][0]['own_version']} "
+                            f"{c['id']}\n" for c in couples))
     return str(path)
 
 
@@ -114,8 +115,11 @@ def pulls(base, small, large, requests_each=60):
     with a short history and one with a long one, on one keep-alive connection each."""
     def client(couple):
         session = requests.Session()
-        session.cookies.set("hearth_session", couple["users"][0]["token"])
-        body = {"client_id": str(uuid.uuid4()), "cursor": couple["version"] - 1, "mutations": []}
+        # The partner who did not write the last entry: it reaches them by the couple's stream.
+        reader = couple["users"][1 - couple["version"] % 2]
+        session.cookies.set("hearth_session", reader["token"])
+        body = {"client_id": str(uuid.uuid4()), "cursor": f"{couple['version'] - 1}.{reader['own_version']}",
+                "mutations": []}
         return session, body
 
     clients = [client(small), client(large)]
@@ -139,12 +143,14 @@ def pull_plan(url, couple):
     from sqlalchemy import select
     from backend.extensions import db
     from backend.models import User
-    from backend.services.sync import pull_query
+    from backend.services.sync import _streams, pull_query
     from common import make_app
     app = make_app(url)
     with app.app_context():
-        user = db.session.get(User, couple["users"][0]["id"])
-        query = pull_query(user, couple["id"], couple["version"] - 1, couple["version"], 501)
+        reader = couple["users"][1 - couple["version"] % 2]
+        user = db.session.get(User, reader["id"])
+        streams = _streams(user, couple["id"], lock=False)
+        query = pull_query(user, streams, (couple["version"] - 1, reader["own_version"]), 501)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = [row[0] for row in db.session.execute(db.text(f"EXPLAIN ANALYZE {compiled}"))]
         db.engine.dispose()

@@ -1,6 +1,6 @@
 -- wrk script: each wrk thread is one phone (run with as many connections as threads, so each
 -- phone's requests go one at a time and its mids arrive in order). BENCH_SESSIONS names a file
--- with one line per thread: "<session token> <client_id> <cursor>". Each request carries
+-- with one line per thread: "<session token> <client_id> <cursor> <couple_id>". Each request carries
 -- BENCH_MUTATIONS new entries (appreciations and check-ins, alternating) and pulls from the
 -- cursor the previous answer gave (the phone's own entries come back, as they do on a phone).
 -- Entry ids start with the device's random client_id, so every run writes new entries (ids are global:
@@ -16,10 +16,11 @@ function setup(thread)
   for line in io.lines(os.getenv("BENCH_SESSIONS")) do
     i = i + 1
     if i == count then
-      local token, client, cursor = line:match("(%S+) (%S+) (%d+)")
+      local token, client, cursor, couple = line:match("(%S+) (%S+) (%S+) (%S+)")
       thread:set("token", token)
       thread:set("client_id", client)
-      thread:set("cursor", tonumber(cursor))
+      thread:set("cursor", cursor)
+      thread:set("couple_id", couple)
       thread:set("phone", count)
     end
   end
@@ -48,14 +49,15 @@ end
 function request()
   local list = {}
   for j = 1, per do list[j] = mutation() end
-  local body = string.format('{"client_id":"%s","cursor":%d,"mutations":[%s]}', client_id, cursor, table.concat(list, ","))
+  local body = string.format('{"client_id":"%s","cursor":"%s","couple_id":"%s","mutations":[%s]}', client_id, cursor,
+    couple_id, table.concat(list, ","))
   return wrk.format("POST", "/api/sync", headers, body)
 end
 
 function response(status, headers, body)
   if status == 200 then
-    local c = body:match('"cursor":%s*(%d+)')
-    if c then cursor = tonumber(c) end
+    local c = body:match('"cursor":%s*"([%d.]+)"')
+    if c then cursor = c end
     if body:find('"status":%s*"rejected"') or body:find('"status":%s*"conflict"') then
       not_applied = not_applied + 1
     end

@@ -148,7 +148,7 @@ def test_phone_syncs_incrementally_after_a_restore(app, pair, empty_database, tm
     replay = {"mid": alice.mid, "op": "put", "entry": {"id": ids["appreciation"], "kind": "appreciation",
                                                        "visibility": "shared", "body": {"text": "again"}}}
     response = alice.client.post("/api/sync", json={"client_id": alice.client_id, "cursor": alice.cursor,
-                                                    "mutations": [replay]})
+                                                    "couple_id": alice.couple_id(), "mutations": [replay]})
     assert response.status_code == 200, response.json
     assert response.json["last_mid"] == alice.mid and response.json["results"] == []  # already processed
     assert response.json["changes"] == [] and response.json["cursor"] == cursor_before
@@ -156,7 +156,9 @@ def test_phone_syncs_incrementally_after_a_restore(app, pair, empty_database, tm
     response, new_id = alice.put("appreciation", {"text": "after the restore"}, visibility="shared")
     assert response.status_code == 200
     assert response.json["results"][0]["status"] == "applied"
-    assert response.json["results"][0]["entry"]["seq"] == cursor_before + 1  # the counter carried on
+    couple_before, own_before = map(int, str(cursor_before).split("."))
+    assert response.json["results"][0]["entry"]["seq"] == couple_before + 1  # the counters carried on
+    assert response.json["cursor"] == f"{couple_before + 1}.{own_before + 1}"
     changes = bob.pull_all()
     assert [c["id"] for c in changes] == [new_id]
     with empty_database.app_context():

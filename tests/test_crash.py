@@ -67,7 +67,7 @@ class Phone(threading.Thread):
     def __init__(self, url, session, seed):
         super().__init__(daemon=True)
         self.url, self.http, self.rng = url, session, random.Random(seed)
-        self.client_id, self.mid, self.cursor = str(uuid.uuid4()), 0, 0
+        self.client_id, self.mid, self.cursor, self.couple_id = str(uuid.uuid4()), 0, 0, None
         self.outbox, self.acked, self.statuses = [], set(), []
         self.mine = {}  # entry id -> (updates sent after the create, last text)
         self.view = {}  # entry id -> entry, as pulled incrementally
@@ -93,9 +93,12 @@ class Phone(threading.Thread):
         """One request; False after a connection error or 5xx (the caller retries the same batch)."""
         batch = self.outbox[:100]
         try:
+            if self.couple_id is None:  # the couple the phone writes for, as the app keeps it
+                self.couple_id = self.http.get(f"{self.url}/api/me", timeout=30).json()["couple"]["id"]
             response = self.http.post(f"{self.url}/api/sync", timeout=30, json={
-                "client_id": self.client_id, "cursor": self.cursor, "mutations": batch})
-        except requests.RequestException:
+                "client_id": self.client_id, "cursor": self.cursor, "couple_id": self.couple_id,
+                "mutations": batch})
+        except (requests.RequestException, ValueError):  # ValueError: a half-started server's answer
             self.connection_errors += 1
             return False
         if response.status_code >= 500:

@@ -34,6 +34,7 @@ def _client_as(app, person):
 
 def _writer(client, seed, written, failures, start):
     rng, client_id, mid, cursor = random.Random(seed), str(uuid.uuid4()), 0, 0
+    couple_id = client.get("/api/me").json["couple"]["id"]
     start.wait()
     for _ in range(SYNCS_PER_WRITER):
         mutations = []
@@ -42,7 +43,7 @@ def _writer(client, seed, written, failures, start):
             mutations.append({"mid": mid, "op": "put", "entry": entry("appreciation")})
         try:
             response = client.post("/api/sync", json={"client_id": client_id, "cursor": cursor,
-                                                      "mutations": mutations})
+                                                      "couple_id": couple_id, "mutations": mutations})
         except Exception as exc:  # noqa: BLE001 - reported by the test, not lost in the thread
             failures.append(repr(exc))
             continue

@@ -187,7 +187,7 @@ def _big_session(ritual_id, size):
 
 
 def test_a_pull_page_is_capped_by_bytes_as_well_as_by_count(app, pair, monkeypatch):
-    monkeypatch.setattr(sync_service, "PAGE_BYTES", 100_000)
+    monkeypatch.setattr(sync_service, "PAGE_BYTES", 100_000, raising=False)
     alice, bob = pair(rituals=False)
     ritual = put_ok(alice, "ritual")
     sessions = []
@@ -206,7 +206,7 @@ def test_a_pull_page_is_capped_by_bytes_as_well_as_by_count(app, pair, monkeypat
 
 
 def test_a_change_larger_than_the_byte_cap_still_makes_a_page(app, pair, monkeypatch):
-    monkeypatch.setattr(sync_service, "PAGE_BYTES", 1)
+    monkeypatch.setattr(sync_service, "PAGE_BYTES", 1, raising=False)
     alice, bob = pair(rituals=False)
     ritual = put_ok(alice, "ritual")
     sent = _big_session(ritual, 5)
