@@ -1,11 +1,13 @@
-// A small promise-based IndexedDB layer. One database, four stores:
+// A small promise-based IndexedDB layer. One database, five stores:
 //   entries  — every entry this device may see (server copies and local edits)
-//   outbox   — queued mutations, keyed by mid (oldest first)
+//   outbox   — queued mutations, keyed by mid (oldest first), each with the couple it was written for
 //   failures — mutations the server rejected or refused as conflicts, until dismissed
+//   notsent  — queued mutations written for a couple the user is no longer in: never sent; shown,
+//              exported or discarded by the person (views/not-sent.js)
 //   meta     — key/value: client_id, next_mid, cursor, couple_id, me, seen_at
 const NAME = "hearth";
-const VERSION = 1;
-export const STORES = ["entries", "outbox", "failures", "meta"];
+const VERSION = 2;
+export const STORES = ["entries", "outbox", "failures", "notsent", "meta"];
 
 let opening = null;
 
@@ -15,10 +17,11 @@ export function open() {
       const request = indexedDB.open(NAME, VERSION);
       request.onupgradeneeded = () => {
         const db = request.result;
-        db.createObjectStore("entries", { keyPath: "id" });
-        db.createObjectStore("outbox", { keyPath: "mid" });
-        db.createObjectStore("failures", { keyPath: "mid" });
-        db.createObjectStore("meta");
+        const keys = { entries: { keyPath: "id" }, outbox: { keyPath: "mid" }, failures: { keyPath: "mid" },
+          notsent: { keyPath: "mid" }, meta: undefined };
+        for (const [name, options] of Object.entries(keys)) {
+          if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, options);
+        }
       };
       request.onsuccess = () => {
         const db = request.result;

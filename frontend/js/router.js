@@ -1,5 +1,7 @@
-// Paths to views. Signed out → log in / sign up; no couple → pairing; else the tabs and screens.
+// Paths to views. Signed out → log in / sign up; no couple → pairing, plus what is one's own (your
+// entries, journal, not sent, settings and account, help); else the tabs and screens.
 import { store } from "./store.js";
+import { h } from "./ui.js";
 import * as auth from "./views/auth.js";
 import * as pair from "./views/pair.js";
 import * as today from "./views/today.js";
@@ -31,7 +33,12 @@ export const ROUTES = {
   "/agreements": ["more", () => import("./views/agreements.js"), "Agreements"],
   "/path": ["more", () => import("./views/path.js"), "Six-week path"],
   "/help": ["more", () => import("./views/help.js"), "Get help"],
+  "/mine": ["more", () => import("./views/mine.js"), "Your entries"],
+  "/not-sent": ["more", () => import("./views/not-sent.js"), "Not sent"],
 };
+
+// What someone without a couple still reaches: their own things (issue 10, item 17).
+const ALONE = new Set(["/more", "/journal", "/mine", "/not-sent", "/help"]);
 
 let cleanup = null;
 let first = true;
@@ -52,7 +59,8 @@ function match(path) {
 
 function pick(path) {
   if (!store.user) return { tab: null, module: auth };
-  if (!store.couple || path === "/join" || path === "/pair") return { tab: null, module: pair };
+  if (path === "/join" || path === "/pair") return { tab: null, module: pair };
+  if (!store.couple && !ALONE.has(path)) return { tab: null, module: pair };
   const tab = TABS[path];
   if (tab) return { tab: tab[0], module: tab[1], title: tab[2] };
   const route = match(path);
@@ -79,9 +87,12 @@ export async function render() {
   cleanup = null;
   view.replaceChildren();
   view.className = route.tab ? "view" : "view bare";
+  if (!store.couple && store.user && module !== pair) {
+    view.append(h("a", { class: "btn link back", href: "/", "data-link": true }, "‹ Back to pairing"));
+  }
   cleanup = module.mount(view, { path: url.pathname, params: url.searchParams, args: route.args || {}, navigate }) || null;
   const bar = document.getElementById("tabbar");
-  bar.hidden = !route.tab;
+  bar.hidden = !route.tab || !store.couple;
   for (const link of bar.querySelectorAll("a")) {
     if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");

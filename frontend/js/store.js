@@ -11,6 +11,7 @@ class Store extends EventTarget {
     this.entries = [];   // not deleted, newest first
     this.pending = 0;    // outbox size
     this.failures = [];
+    this.notSent = [];   // writes for a former couple, never sent (sync.coupleChanged)
     this.sync = { state: "idle", message: "" };
     this.seenAt = null;
     this.channel = "BroadcastChannel" in self ? new BroadcastChannel("hearth") : null;
@@ -29,11 +30,15 @@ class Store extends EventTarget {
   }
 
   async reload() {
-    const [entries, pending, failures] = await db.tx(["entries", "outbox", "failures"], "readonly",
-      (s) => Promise.all([db.req(s.entries.getAll()), db.req(s.outbox.count()), db.req(s.failures.getAll())]));
-    this.entries = entries.filter((e) => !e.deleted).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    const [entries, pending, failures, notSent] = await db.tx(["entries", "outbox", "failures", "notsent"], "readonly",
+      (s) => Promise.all([db.req(s.entries.getAll()), db.req(s.outbox.count()), db.req(s.failures.getAll()),
+        db.req(s.notsent.getAll())]));
+    const live = entries.filter((e) => !e.deleted).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    this.all = live;     // every entry on this phone, own ones from former couples too (views/mine.js)
+    this.entries = live.filter((e) => this.current(e));
     this.pending = pending;
     this.failures = failures;
+    this.notSent = notSent;
     this.emit("entries");
   }
 
@@ -47,6 +52,7 @@ class Store extends EventTarget {
     this.user = me.user;
     this.couple = me.couple;
     await db.setMeta("me", { user: me.user, couple: me.couple });
+    if (!sameCouple) await this.reload(); // which entries are this couple's
     this.emit(sameCouple ? "me" : "couple");
   }
 
@@ -95,6 +101,14 @@ class Store extends EventTarget {
     if (this.sync.state === state && this.sync.message === message) return;
     this.sync = { state, message, at };
     this.emit("sync");
+  }
+
+  /** Belongs on the screens of the couple the user is in now: a journal line always; otherwise an
+   *  entry of this couple (entries from a former couple, or written while alone, stay in "Your
+   *  entries" and the export, never in a new couple's feed). Unpaired, everything of one's own. */
+  current(entry) {
+    if (entry.kind === "journal" || !this.couple) return true;
+    return entry.couple_id === undefined || entry.couple_id === this.couple.id;
   }
 
   get partner() {

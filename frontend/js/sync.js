@@ -1,6 +1,10 @@
 // The outbox and the sync loop: the one place that queues, sends and applies mutations.
 // Writes land in IndexedDB (entry + outbox item + mid counter, one transaction); flush()
 // sends the outbox with POST /api/sync under a Web Lock, so only one tab syncs at a time.
+// Each outbox item remembers the couple it was written for (null: none); a request names it, and
+// the server refuses (409) writes for a couple the user is no longer in. Those are set aside in
+// "notsent" and never sent, except journal lines, which are the author's alone: they are sent
+// again under the user's current couple (or none). docs/pwa.md.
 import * as db from "./db.js";
 import { req } from "./db.js";
 import * as api from "./api.js";
@@ -46,8 +50,9 @@ export async function queue(op, entry) {
     s.meta.put(mid + 1, "next_mid");
     const old = await req(s.entries.get(entry.id));
     const base = old ? (old.pending ? old.base : serverCopy(old)) : null; // last server version
+    const scope = currentScope();
     const local = {
-      ...(old || {}), ...entry, author_id: (old && old.author_id) || store.user.id,
+      couple_id: scope, ...(old || {}), ...entry, author_id: (old && old.author_id) || store.user.id,
       created_at: (old && old.created_at) || now, updated_at: now,
       deleted: op === "delete", pending: mid, base,
     };
@@ -56,7 +61,7 @@ export async function queue(op, entry) {
       ? { id: local.id, kind: local.kind, base_rev: base ? base.rev : null }
       : { id: local.id, kind: local.kind, visibility: local.visibility, ref_id: local.ref_id || null,
           body: local.body, base_rev: base ? base.rev : null, created_at: local.created_at };
-    s.outbox.put({ mid, op, entry: sent, queued_at: now });
+    s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope });
   });
   await store.reload();
   registerBackgroundSync();
@@ -95,8 +100,13 @@ export function flush() {
   return running;
 }
 
+/** The couple this phone writes for now: the user's, as /api/me last said (null: none). */
+function currentScope() {
+  return store.couple ? store.couple.id : null;
+}
+
 async function run() {
-  if (!store.user || !store.couple) return;
+  if (!store.user) return; // unpaired people sync too: their own entries
   const since = Date.now() - lastTry;
   if (!navigator.onLine && !forced && since < MAX_DELAY) {
     // The device has no network: a request could only fail. The `online` event sends; so does a
@@ -123,13 +133,64 @@ async function run() {
 /** One POST /api/sync. Returns true when there is more to send or pull. */
 async function roundTrip() {
   const id = await clientId();
-  const [cursor, outbox] = await db.tx(["meta", "outbox"], "readonly", (s) => Promise.all([
-    req(s.meta.get("cursor")), req(s.outbox.getAll(null, BATCH))]));
+  const [cursor, queued, known] = await db.tx(["meta", "outbox"], "readonly", (s) => Promise.all([
+    req(s.meta.get("cursor")), req(s.outbox.getAll(null, BATCH)), req(s.meta.get("couple_id"))]));
+  const here = known === undefined ? currentScope() : known; // the couple this phone's data is for
+  const scopeOf = (item) => (item.couple_id === undefined ? here : item.couple_id);
+  // One request names one couple: the oldest items that share the first one's.
+  const scope = queued.length ? scopeOf(queued[0]) : here;
+  const other = queued.findIndex((item) => scopeOf(item) !== scope);
+  const outbox = other === -1 ? queued : queued.slice(0, other);
   const mutations = outbox.map(({ mid, op, entry }) => ({ mid, op, entry }));
-  const response = await api.post("/api/sync", { client_id: id, cursor: cursor || 0, mutations });
-  const coupleChanged = await apply(response);
-  if (coupleChanged) await store.refreshMe();
-  return coupleChanged || response.more || outbox.length === BATCH;
+  let response;
+  try {
+    response = await api.post("/api/sync", { client_id: id, cursor: cursor || 0, couple_id: scope, mutations });
+  } catch (err) {
+    if (err.status !== 409 || !("couple_id" in err.body)) throw err;
+    await coupleChanged(err.body.couple_id);
+    await store.refreshMe();
+    return true; // again, for the couple the user is in now
+  }
+  const changed = await apply(response);
+  if (changed) await store.refreshMe();
+  return changed || response.more || outbox.length < queued.length || queued.length === BATCH;
+}
+
+/**
+ * The server says the user's couple is now `current` (an id, or null): every queued write for
+ * another couple moves to "notsent" (shown, exportable, never sent) and its local copy goes back
+ * to the last server version; journal lines are re-queued for `current`. The partner's entries
+ * go and the cursor starts over, as after any couple change.
+ */
+export function coupleChanged(current) {
+  const me = store.user.id;
+  return db.tx(["entries", "outbox", "notsent", "meta"], "readwrite", async (s) => {
+    const known = await req(s.meta.get("couple_id"));
+    for (const item of await req(s.outbox.getAll())) {
+      const scope = item.couple_id === undefined ? known : item.couple_id;
+      if (scope === current) continue;
+      if (item.entry.kind === "journal") { s.outbox.put({ ...item, couple_id: current }); continue; }
+      const local = await req(s.entries.get(item.entry.id));
+      s.notsent.put({ ...item, couple_id: scope === undefined ? null : scope, entry: { ...item.entry,
+        body: item.entry.body || (local && local.body) || {} }, set_aside_at: new Date().toISOString() });
+      s.outbox.delete(item.mid);
+      if (local && local.pending === item.mid) {
+        if (local.base) s.entries.put(local.base); else s.entries.delete(local.id);
+      }
+    }
+    await forgetPartner(s, me);
+    s.meta.put(current, "couple_id");
+  }).then(async () => { await store.reload(); store.announce(); });
+}
+
+/** What "notsent" holds, oldest first. */
+export const notSent = () => db.all("notsent");
+
+/** Discards set-aside writes (all, or the given mids): they were never sent and never will be. */
+export function discardNotSent(mids = null) {
+  return db.tx(["notsent"], "readwrite", async (s) => {
+    if (mids === null) s.notsent.clear(); else for (const mid of mids) s.notsent.delete(mid);
+  }).then(async () => { await store.reload(); store.announce(); });
 }
 
 /** Applies one sync response in one transaction. Returns true if a resync from 0 is needed. */
@@ -156,7 +217,7 @@ function apply(response) {
     }
     const known = await req(s.meta.get("couple_id"));
     s.meta.put(response.couple_id, "couple_id");
-    if (known && known !== response.couple_id) {
+    if (known !== undefined && known !== response.couple_id) {
       await forgetPartner(s, me);
       return true;
     }
@@ -177,11 +238,12 @@ async function forgetPartner(s, me) {
   s.meta.put(0, "cursor");
 }
 
+/** The user left (or was left): the partner's entries go now; the next sync sets aside what was
+ *  queued for that couple (the server answers 409 for it). */
 export async function unpaired() {
   const me = store.user && store.user.id;
   await db.tx(["entries", "meta"], "readwrite", async (s) => {
     await forgetPartner(s, me);
-    s.meta.delete("couple_id");
   });
   await store.reload();
 }
@@ -198,7 +260,7 @@ async function failed(err) {
     return;
   }
   if (err.status === 401) { store.setSync("idle"); await store.sessionEnded(); return; }
-  if (err.status === 409) { store.setSync("idle"); await unpaired(); store.lostCouple(); return; }
+  if (err.status === 409) { store.setSync("idle"); await unpaired(); store.lostCouple(); return; } // an old server
   attempt += 1;
   const backoff = Math.min(MAX_DELAY, 1000 * 2 ** Math.min(attempt, 12));
   const delay = Math.max(backoff * (0.75 + Math.random() * 0.5), (err.retryAfter || 0) * 1000);

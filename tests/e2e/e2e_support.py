@@ -52,8 +52,10 @@ def artifacts(*parts):
 def seed(server, context, kind, body, visibility="shared", ref_id=None):
     """Writes one entry through /api/sync as that context's user (a one-off device); returns its id."""
     entry_id = str(uuid.uuid4())
+    couple = context.request.get(f"{server.url}/api/me").json()["couple"]
     response = context.request.post(f"{server.url}/api/sync", data={
-        "client_id": str(uuid.uuid4()), "cursor": 0, "mutations": [{"mid": 1, "op": "put", "entry": {
+        "client_id": str(uuid.uuid4()), "cursor": 0, "couple_id": couple and couple["id"],
+        "mutations": [{"mid": 1, "op": "put", "entry": {
             "id": entry_id, "kind": kind, "visibility": visibility, "ref_id": ref_id, "body": body}}]})
     assert response.status == 200, response.text()
     result = response.json()["results"][0]

@@ -77,12 +77,17 @@ async function deleteAccount() {
   }
 }
 
+/** "Export my data": downloads GET /api/export; errors go to `message`. */
+export function exportButton(message) {
+  return h("button", { type: "button", class: "btn", onclick: () => exportData(message) }, "Export my data");
+}
+
 export function accountSections() {
   const exportMessage = notice();
   return [
     section("Your data",
       h("p", { class: "muted" }, "Download everything you can see in Hearth as a JSON file."),
-      h("button", { type: "button", class: "btn", onclick: () => exportData(exportMessage) }, "Export my data"), exportMessage),
+      exportButton(exportMessage), exportMessage),
     section("Password", passwordForm()),
     section("Sessions",
       h("div", { class: "actions" },

@@ -5,6 +5,17 @@ import * as db from "../db.js";
 import { h, clear, field, notice, say, toast, section } from "../ui.js";
 import { encode, toSvg } from "../qr.js";
 import { logout } from "./account.js";
+import { notSentNotice } from "./not-sent.js";
+
+/** Without a couple, what is one's own is still here: entries, journal, settings and account. */
+function ownThings() {
+  const links = [["/mine", "Your entries", "Everything you wrote: read, delete, export"],
+    ["/journal", "Journal", "Private notes, only for you"],
+    ["/more", "Settings and account", "Reminders, export, password, delete account"]];
+  return h("nav", { class: "card links", "aria-label": "Your things" }, h("ul", { class: "link-list" },
+    links.map(([href, label, hint]) => h("li", {}, h("a", { href, "data-link": true },
+      h("span", { class: "link-main" }, label), h("span", { class: "link-sub" }, hint))))));
+}
 
 export function mount(root, { params }) {
   const code = params.get("code") || sessionStorage.getItem("hearth-join-code") || "";
@@ -29,7 +40,7 @@ export function mount(root, { params }) {
   const start = section("Start as the first of you",
     h("p", { class: "muted" }, "You'll get an invite code and a link to send your partner."),
     startButton());
-  root.append(...(code ? [join, start] : [start, join]),
+  root.append(...[notSentNotice()].filter(Boolean), ...(code ? [join, start] : [start, join]), ownThings(),
     h("button", { type: "button", class: "btn link", onclick: () => logout() }, "Log out"));
 }
 

@@ -18,17 +18,22 @@ const LINKS = [
   ["/agreements", "Agreements", "Your conflict rules, boundaries and goals"],
   ["/path", "Six-week path", "One small step a week"],
   ["/help", "Get help", "Therapy, finding support, and safety"],
+  ["/mine", "Your entries", "Everything you wrote, from every couple"],
 ];
+const ALONE = new Set(["/journal", "/help", "/mine"]); // what needs no partner
 
 function links() {
+  const shown = LINKS.filter(([href]) => store.couple || ALONE.has(href));
+  if (store.notSent.length) shown.push(["/not-sent", `Not sent (${store.notSent.length})`, "Written for your previous couple"]);
   return h("nav", { class: "card links", "aria-label": "More screens" }, h("ul", { class: "link-list" },
-    LINKS.map(([href, label, hint]) => h("li", {}, h("a", { href, "data-link": true },
+    shown.map(([href, label, hint]) => h("li", {}, h("a", { href, "data-link": true },
       h("span", { class: "link-main" }, label), h("span", { class: "link-sub" }, hint))))));
 }
 
 export function mount(root) {
   const nudge = nudgeSection();
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "More"), h("p", {}, "Settings, pairing and your account.")),
+  root.append(h("div", { class: "page-head" }, h("h1", {}, store.couple ? "More" : "Settings"),
+    h("p", {}, store.couple ? "Settings, pairing and your account." : "Your entries, settings and account.")),
     links(), profileForm(), nudge, pairing(), ...accountSections());
   return nudge.cleanup;
 }
@@ -78,6 +83,10 @@ function profileForm() {
 }
 
 function pairing() {
+  if (!store.couple) {
+    return section("Pairing", h("p", {}, "You're not in a couple now. Your own entries stay yours."),
+      h("a", { class: "btn primary", href: "/pair", "data-link": true }, "Pair up"));
+  }
   const couple = store.couple;
   const partner = store.partner;
   const message = notice();

@@ -8,6 +8,7 @@ import { checkin } from "./checkin.js";
 import { question } from "./question.js";
 import { timeoutCard } from "./timeout-card.js";
 import { todayLinks } from "./today-links.js";
+import { notSentNotice } from "./not-sent.js";
 
 export function mount(root) {
   const date = new Date().toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
@@ -16,6 +17,8 @@ export function mount(root) {
     root.append(h("div", { class: "card soft" }, h("p", {}, "You're the first one here."),
       h("a", { class: "btn primary", href: "/pair", "data-link": true }, "Invite your partner")));
   }
+  const notSent = notSentNotice();
+  if (notSent) root.append(notSent);
   const parts = [timeoutCard(), feed(store.seenAt), disclosure(), checkin(), question(), todayLinks()];
   root.append(...parts);
   const markSeen = () => store.markSeen();
