@@ -32,7 +32,7 @@ def _client_as(app, person):
     return client
 
 
-def _writer(client, seed, written, failures, start):
+def _writer(client, seed, written, failures, start, kinds=("appreciation",)):
     rng, client_id, mid, cursor = random.Random(seed), str(uuid.uuid4()), 0, 0
     couple_id = client.get("/api/me").json["couple"]["id"]
     start.wait()
@@ -40,7 +40,7 @@ def _writer(client, seed, written, failures, start):
         mutations = []
         for _ in range(rng.randint(1, 3)):
             mid += 1
-            mutations.append({"mid": mid, "op": "put", "entry": entry("appreciation")})
+            mutations.append({"mid": mid, "op": "put", "entry": entry(rng.choice(kinds))})
         try:
             response = client.post("/api/sync", json={"client_id": client_id, "cursor": cursor,
                                                       "couple_id": couple_id, "mutations": mutations})
@@ -105,6 +105,38 @@ def test_concurrent_writers_and_a_puller_see_every_entry_exactly_once(app, pair)
     assert len(seqs) == len(set(seqs)), "two entries share a seq"
     assert sorted(seqs) == list(range(1, version + 1))
     assert stored_ids == set(seen)
+
+
+def test_one_persons_devices_writing_at_once_fill_their_own_stream_in_commit_order(app, pair):
+    """Private and shared writes from four of Alice's devices: her fifth device sees each exactly once
+    (her own stream is ordered by the lock on her row), Bob only the shared ones, and no own position
+    is skipped or shared."""
+    alice, bob = pair(rituals=False)
+    written, seen, bobs, failures = [[] for _ in range(WRITERS)], [], [], []
+    start, writers_done = threading.Barrier(WRITERS + 2), threading.Event()
+    writers = [threading.Thread(target=_writer, args=(_client_as(app, alice), n, written[n], failures, start,
+                                                      ("journal", "appreciation")))
+               for n in range(WRITERS)]
+    pullers = [threading.Thread(target=_puller, args=(_client_as(app, person), out, failures, writers_done, start))
+               for person, out in ((alice, seen), (bob, bobs))]
+
+    for thread in writers + pullers:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=120)
+    writers_done.set()
+    for thread in pullers:
+        thread.join(timeout=120)
+
+    assert not failures, failures[:5]
+    all_written = {entry_id for ids in written for entry_id in ids}
+    assert len(seen) == len(set(seen)) and set(seen) == all_written
+    with app.app_context():
+        rows = db.session.execute(select(Entry.id, Entry.kind, Entry.own_seq, Entry.seq)).all()
+    shared = {r.id for r in rows if r.kind == "appreciation"}
+    assert len(bobs) == len(set(bobs)) and set(bobs) == shared
+    assert sorted(r.own_seq for r in rows) == list(range(1, len(rows) + 1))
+    assert sorted(r.seq for r in rows if r.seq is not None) == list(range(1, len(shared) + 1))
 
 
 def test_first_pulls_of_one_device_at_the_same_moment_all_succeed(app, pair):

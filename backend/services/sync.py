@@ -144,7 +144,8 @@ def _check(streams, position):
     if streams.own_version is None:
         raise CoupleChanged(None)  # the account is gone
     if streams.couple_id is not None and streams.ended_at is not None:
-        raise CoupleChanged(None)  # the couple ended while this request waited
+        # The couple ended while this request waited (the user may be in a new one already).
+        raise CoupleChanged(streams.current if streams.current != streams.couple_id else None)
     if streams.couple_id != streams.current:
         raise CoupleChanged(streams.current)
     couple_pos, own_pos = position
