@@ -1,6 +1,6 @@
 """Writes queued for one couple never land in another (issue 10, item 1), and after a couple ends each
 keeps their own entries, journal included: readable, editable, deletable, exportable (item 17)."""
-from samples import entry, put_ok, push_jobs, stored, valid_body
+from samples import entry, put_ok, push_jobs, stored
 
 THANKS = "thank you for last night. I still love you."
 

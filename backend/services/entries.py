@@ -9,7 +9,7 @@ from ..models import Entry, PushJob
 from ..schemas.bodies import BODY_SCHEMAS, check_against_creation, parse_datetime
 from ..schemas.entries import EntryDeleteIn, EntryIn
 from . import visibility
-from .visibility import ALWAYS_PRIVATE, SHARED_EDIT  # noqa: F401 (older callers import them from here)
+from .visibility import SHARED_EDIT
 
 REF_REQUIRED = frozenset({"reflection", "reaction", "bid_response", "ritual_session"})
 REF_KINDS = {"reflection": {"disclosure"}, "bid_response": {"bid"}, "ritual_session": {"ritual"}}

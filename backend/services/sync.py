@@ -259,11 +259,3 @@ def pull_query(user, streams, position, limit):
     """The page of rows a pull reads (range scans of the (couple_id, seq) and (author_id, own_seq)
     indexes), its values bound: for EXPLAIN (bench/run.py)."""
     return sql.statements()["pull"].params(_pull_params(user, streams, position, limit))
-
-
-def present(user, couple_id, rows):
-    """visibility.present (kept for older callers)."""
-    return visibility.present(user, rows)
-
-
-tombstone = visibility.tombstone
