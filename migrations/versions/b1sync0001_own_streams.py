@@ -29,18 +29,14 @@ def upgrade():
         batch_op.alter_column('seq', existing_type=sa.BigInteger(), nullable=True)
         batch_op.alter_column('couple_id', existing_type=sa.String(length=36), nullable=True)
         batch_op.create_index('ix_entries_author_own_seq', ['author_id', 'own_seq'], unique=True)
-    # Every stored entry takes a place in its author's stream, in the couple's order.
-    entries = sa.table('entries', sa.column('id'), sa.column('author_id'), sa.column('seq'),
-                       sa.column('own_seq'))
-    users = sa.table('users', sa.column('id'), sa.column('own_version'))
-    conn = op.get_bind()
-    counts = {}
-    for entry_id, author_id in conn.execute(sa.select(entries.c.id, entries.c.author_id)
-                                           .order_by(entries.c.seq)).all():
-        counts[author_id] = counts.get(author_id, 0) + 1
-        conn.execute(entries.update().where(entries.c.id == entry_id).values(own_seq=counts[author_id]))
-    for user_id, count in counts.items():
-        conn.execute(users.update().where(users.c.id == user_id).values(own_version=count))
+    # Every stored entry takes a place in its author's stream, in the couple's order: one statement
+    # (UPDATE … FROM with a window function: PostgreSQL, and SQLite from 3.33).
+    op.execute(sa.text(
+        "UPDATE entries SET own_seq = ranked.n FROM (SELECT id, row_number() OVER "
+        "(PARTITION BY author_id ORDER BY seq, id) AS n FROM entries) AS ranked WHERE entries.id = ranked.id"))
+    op.execute(sa.text(
+        "UPDATE users SET own_version = COALESCE((SELECT MAX(own_seq) FROM entries "
+        "WHERE entries.author_id = users.id), 0)"))
 
 
 def downgrade():
