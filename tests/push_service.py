@@ -82,20 +82,24 @@ class PushService:
             self.received.append(request)
             queue = self.answers[request.device_id]
             if queue:
-                status, headers, times = queue[0]
+                status, headers, times, device, types = queue[0]
+                if types and device.decrypt(request)["type"] not in types:
+                    return 201, {}
                 if times is not None:
                     times -= 1
                     if times <= 0:
                         queue.popleft()
                     else:
-                        queue[0] = (status, headers, times)
+                        queue[0] = (status, headers, times, device, types)
                 return status, headers
         return 201, {}
 
-    def answer(self, device, status, headers=None, times=None):
-        """Answer this device's next `times` requests (None: all of them) with `status`."""
+    def answer(self, device, status, headers=None, times=None, types=()):
+        """Answer this device's next `times` requests (None: all of them) with `status`; with `types`,
+        only requests whose payload is of one of those types (a reminder due at the test's instant
+        then takes the usual 201 and leaves the planned answer for the message under test)."""
         with self.lock:
-            self.answers[device.id].append((status, headers or {}, times))
+            self.answers[device.id].append((status, headers or {}, times, device, tuple(types)))
 
     def for_device(self, device):
         with self.lock:

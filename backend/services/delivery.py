@@ -4,11 +4,13 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 
 import requests
 from pywebpush import WebPushException, webpush
+
+from ..models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ def parse_retry_after(value, now=None):
             return DEFAULT_RETRY_AFTER
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+        seconds = (when - (now or utcnow())).total_seconds()
     return min(max(seconds, 1.0), MAX_RETRY_AFTER)
 
 
