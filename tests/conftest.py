@@ -41,15 +41,11 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def clock(request):
     """Fixes the app's "now" for this test: its @pytest.mark.now instant, else HEARTH_TEST_NOW, else
-    DEFAULT_NOW. Time then runs on from there, as it would. Browser tests keep the real clock: the
-    browser's own clock is real and the two must agree."""
-    if request.node.get_closest_marker("e2e"):
-        model_base.clock.reset()
-        yield model_base.clock
-    else:
-        marker = request.node.get_closest_marker("now")
-        model_base.clock.shift_to(parse_instant(marker.args[0]) if marker else _run_instant())
-        yield model_base.clock
+    DEFAULT_NOW. Time then runs on from there, as it would. Browser tests set their pages' clocks to
+    the same instant (tests/e2e/conftest.py)."""
+    marker = request.node.get_closest_marker("now")
+    model_base.clock.shift_to(parse_instant(marker.args[0]) if marker else _run_instant())
+    yield model_base.clock
     model_base.clock.shift_to(_run_instant())
 
 
