@@ -2,10 +2,13 @@ from marshmallow import Schema, fields, validate
 
 from .common import Text, Time, Timezone
 
+# A new password, wherever one is chosen (signup, change, reset): at least 10 characters.
+NEW_PASSWORD = validate.Length(min=10, max=200)
+
 
 class SignupIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+    password = fields.String(required=True, load_only=True, validate=NEW_PASSWORD)
     display_name = Text(60, required=True)
     timezone = Timezone(required=True)
 
@@ -44,8 +47,22 @@ class SettingsIn(Schema):
 
 class PasswordChangeIn(Schema):
     current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+    new_password = fields.String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
 class PasswordIn(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class PasswordResetIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class PasswordResetConfirmIn(Schema):
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = fields.String(required=True, load_only=True, validate=NEW_PASSWORD)
+
+
+class PasswordResetSent(Schema):
+    message = fields.String(metadata={"description": "The same sentence whether or not the email has an "
+                                      "account."})
