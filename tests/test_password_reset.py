@@ -238,6 +238,26 @@ def test_deleting_the_account_removes_its_links(app, smtp, alice):
     assert reset_rows(app) == []
 
 
+def test_the_hourly_tick_removes_links_past_their_time(make_app, smtp):
+    from push_service import new_vapid_pem
+    app = make_app(VAPID_PRIVATE_KEY=new_vapid_pem(), **smtp.settings)  # the worker needs its push key
+    Person(app, "alice@example.com", "Alice")
+    requested_link(app, smtp)
+    _, live = requested_link(app, smtp)
+    with app.app_context():  # the first link was asked for long ago (the tick compares with real time)
+        first = db.session.scalars(select(PasswordReset)).all()
+        stale = next(row for row in first if row.id != hashlib.sha256(live.encode()).hexdigest())
+        stale.created_at, stale.expires_at = T0 - timedelta(days=400), T0 - timedelta(days=400, minutes=-30)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["nudges", "tick", "--now", "2026-05-01T18:30:00Z"])
+    assert result.exit_code == 0, result.output
+    assert len(reset_rows(app)) == 2  # housekeeping runs on the hour only
+    result = app.test_cli_runner().invoke(args=["nudges", "tick", "--now", "2026-05-01T19:00:00Z"])
+    assert result.exit_code == 0, result.output
+    assert [row.id for row in reset_rows(app)] == [hashlib.sha256(live.encode()).hexdigest()]
+    assert confirm(app, live).status_code == 204
+
+
 # --- limits -----------------------------------------------------------------------------------
 
 def test_asking_is_limited_per_email_from_any_address(make_app, smtp):

@@ -79,3 +79,9 @@ def confirm_reset(token, new_password):
     accounts.end_all_sessions(user)
     db.session.commit()
     return user
+
+
+def forget_expired():
+    """Links past their time are removed (hourly, by the worker); returns how many. Real time, like
+    sessions: a worker's simulated `--now` never spends or keeps a link."""
+    return db.session.execute(delete(PasswordReset).where(PasswordReset.expires_at <= utcnow())).rowcount
