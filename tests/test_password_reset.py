@@ -2,7 +2,6 @@
 (aiosmtpd, started here), followed to set a new password. Runs on SQLite and PostgreSQL."""
 import base64
 import hashlib
-import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,7 +11,7 @@ from backend.extensions import db
 from backend.models import AuthSession, PasswordReset, PushSubscription
 from backend.services import mail, password_reset
 from conftest import PASSWORD, Person
-from mail_server import Certificate, MailServer, reset_link
+from mail_server import MailServer, reset_link
 
 NEW_PASSWORD = "a brand new password"
 SENT = {"message": "If that address has an account, we've sent a link. It works for 30 minutes."}
@@ -284,70 +283,3 @@ def test_asking_is_limited_per_ip_for_known_and_unknown_emails_alike(make_app, s
 def test_confirming_is_limited_per_ip(make_app):
     app = make_app(RESET_LIMIT_PER_IP="2 per minute")
     assert [confirm(app, f"guess-{n}").status_code for n in range(3)] == [404, 404, 429]
-
-
-# --- the SMTP client --------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    return Certificate(tmp_path_factory.mktemp("smtp-tls"))
-
-
-@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # aiosmtpd misreads implicit TLS
-@pytest.mark.parametrize("security", ["starttls", "tls"])
-def test_mail_goes_over_verified_tls_with_a_login(make_app, certificate, security):
-    server = MailServer(security=security, login=("hearth", "mail secret"), certificate=certificate).start()
-    try:
-        app = make_app(**server.settings)
-        Person(app, "alice@example.com", "Alice")
-        assert ask(app).status_code == 202
-        received = server.next()
-        assert received["tls"] and received["login"] == "hearth"
-        _, token = reset_link(received)
-        assert confirm(app, token).status_code == 204
-    finally:
-        mail.wait_until_sent()
-        server.stop()
-
-
-def test_an_untrusted_certificate_is_refused_and_logged(make_app, certificate, caplog):
-    server = MailServer(security="starttls", certificate=certificate).start()
-    try:
-        app = make_app(**{**server.settings, "SMTP_CA_FILE": None})  # the system CAs do not know it
-        Person(app, "alice@example.com", "Alice")
-        assert ask(app).status_code == 202
-        mail.wait_until_sent()
-        assert server.empty()
-        assert "CERTIFICATE_VERIFY_FAILED" in caplog.text and "a…@example.com" in caplog.text
-    finally:
-        server.stop()
-
-
-def test_a_mail_server_that_is_down_never_fails_the_request(make_app, caplog):
-    from servers import free_port
-    app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_SECURITY="none", SMTP_TIMEOUT=2.0)
-    Person(app, "alice@example.com", "Alice")
-    assert ask(app).json == SENT
-    mail.wait_until_sent()
-    assert "not sent" in caplog.text and "ConnectionRefusedError" in caplog.text
-    assert len(reset_rows(app)) == 1  # the link exists; asking again sends another
-
-
-def test_a_wrong_smtp_security_setting_is_logged_not_silently_weakened(make_app, caplog):
-    app = make_app(SMTP_HOST="127.0.0.1", SMTP_SECURITY="startls")
-    Person(app, "alice@example.com", "Alice")
-    assert ask(app).status_code == 202
-    assert "SMTP_SECURITY must be starttls, tls or none" in caplog.text
-
-
-def test_without_smtp_the_link_goes_to_the_log(make_app, caplog):
-    app = make_app(SMTP_HOST=None)
-    Person(app, "alice@example.com", "Alice")
-    with caplog.at_level(logging.WARNING, logger="backend.services.mail"):
-        assert ask(app).json == SENT
-    [record] = [r for r in caplog.records if r.name == "backend.services.mail"]
-    assert record.levelno == logging.WARNING
-    link, token = reset_link(record.getMessage())
-    assert link.startswith("http://localhost/reset#token=")
-    assert confirm(app, token).status_code == 204
-

@@ -25,6 +25,10 @@ MESSAGES = {
                 "Hearth\n"
             ),
         },
+        "mail_test": {
+            "subject": "Hearth can send email",
+            "body": "This is a test message from Hearth (flask mail test). Mail settings work.\n",
+        },
     },
 }
 
