@@ -100,10 +100,13 @@ def test_the_mail_is_well_formed_plain_text_in_the_users_words(app, smtp, alice)
     assert text.startswith("Hi Alice,") and "30 minutes" in text and "ignore this email" in text
 
 
-def test_public_url_starts_the_link(make_app, smtp):
+def test_public_url_starts_the_link_whatever_host_the_request_names(make_app, smtp):
     app = make_app(PUBLIC_URL="https://hearth.example.org", **smtp.settings)
     Person(app, "alice@example.com", "Alice")
-    link, token = requested_link(app, smtp)
+    response = app.test_client().post("/api/auth/password-reset", json={"email": "alice@example.com"},
+                                      headers={"Host": "attacker.example"})
+    assert response.status_code == 202
+    link, token = reset_link(smtp.next())
     assert link == f"https://hearth.example.org/reset#token={token}"
 
 

@@ -1,3 +1,5 @@
+import logging
+
 from flask import current_app, request
 from flask_smorest import Blueprint, abort
 
@@ -9,6 +11,7 @@ from . import keys
 bp = Blueprint("password_reset", __name__, url_prefix="/api/auth/password-reset",
                description="A forgotten password: a single-use link by email, valid 30 minutes")
 
+log = logging.getLogger(__name__)
 SENT = "If that address has an account, we've sent a link. It works for 30 minutes."
 INVALID = {
     "unknown": (404, "This link doesn't work. It may be cut short: open the whole link, or ask for a new one."),
@@ -25,8 +28,19 @@ INVALID = {
 @bp.alt_response(429, description="Too many requests from this address or for this email; see Retry-After")
 def request_reset(data):
     """Mail a reset link, if the email has an account. The answer is the same either way."""
-    password_reset.request_reset(data["email"], current_app.config["PUBLIC_URL"] or request.host_url)
+    password_reset.request_reset(data["email"], _link_base())
     return {"message": SENT}
+
+
+def _link_base():
+    """PUBLIC_URL, else this request's own address, whose Host a client chooses: said once in the log."""
+    if current_app.config["PUBLIC_URL"]:
+        return current_app.config["PUBLIC_URL"]
+    if not current_app.extensions.get("hearth-public-url-warned"):
+        current_app.extensions["hearth-public-url-warned"] = True
+        log.warning("PUBLIC_URL is not set: password-reset links start with the Host the request came with "
+                    "(%s). Set PUBLIC_URL in production.", request.host_url)
+    return request.host_url
 
 
 @bp.post("/confirm")
