@@ -129,7 +129,8 @@ def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, smtp, alice):
     assert [row.user_id for row in reset_rows(app)] == [alice.id]
 
 
-@pytest.mark.parametrize("email", ["not-an-email", "", "a@" + "b" * 260 + ".com"])
+@pytest.mark.parametrize("email", ["not-an-email", "", "a@" + "b" * 260 + ".com", "alice\x00@example.com",
+                                   "alice\ud800@example.com"])
 def test_a_malformed_email_is_422(app, email):
     response = ask(app, email)
     assert response.status_code == 422 and list(response.json["errors"]) == ["email"]
@@ -222,8 +223,13 @@ def test_an_unknown_token_is_404(app, alice):
     ({"new_password": "123456789"}, "new_password"),
     ({"new_password": ""}, "new_password"),
     ({"new_password": None}, "new_password"),
+    ({"new_password": "\ud800" * 12}, "new_password"),  # a lone surrogate: no UTF-8 form to hash
     ({"token": None}, "token"),
     ({"token": ""}, "token"),
+    ({"token": "\ud800abc"}, "token"),
+    ({"token": "abc\x00def"}, "token"),
+    ({"token": "abc\n"}, "token"),
+    ({"token": "a" * 201}, "token"),
 ])
 def test_the_new_password_follows_the_signup_rule_and_a_refusal_keeps_the_link(app, smtp, alice, body, field):
     _, token = requested_link(app, smtp)
