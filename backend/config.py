@@ -76,7 +76,7 @@ class Config:
     # Outgoing mail. Without SMTP_HOST nothing is sent: each message is written to the server log instead.
     SMTP_HOST = os.environ.get("SMTP_HOST", "").strip() or None
     SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls").strip().lower()  # starttls | tls | none
-    SMTP_PORT = int(os.environ.get("SMTP_PORT", "0")) or None  # unset: 587 starttls, 465 tls, 25 none
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or "0") or None  # unset: 587 starttls, 465 tls, 25 none
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "10"))  # seconds, per connection step

@@ -128,7 +128,7 @@ def send(config, to, subject, text):
 
 
 def wait_until_sent(timeout=30):
-    """Blocks until every message handed over so far has been tried (for tests and `flask mail test`)."""
+    """Blocks until every message handed over so far has been tried (tests use it to know nothing is pending)."""
     executor = _pool[1] if _pool[0] == os.getpid() else None
     if executor is not None:
         executor.submit(lambda: None).result(timeout=timeout)
