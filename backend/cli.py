@@ -1,5 +1,5 @@
 """Flask commands: `flask entries purge`, `flask push init`, `flask nudges run|tick`,
-`flask export-all` / `flask import-all` (and, later, demo data)."""
+`flask export-all` / `flask import-all`, `flask mail test` (and, later, demo data)."""
 import logging
 import os
 import signal
@@ -14,12 +14,13 @@ from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 from .models import utcnow
-from .services import backup, maintenance, nudges, push
+from .services import backup, mail, mail_text, maintenance, nudges, push
 from .services.delivery import Sender
 
 entries_cli = AppGroup("entries", help="Entry housekeeping.")
 push_cli = AppGroup("push", help="Web Push keys.")
 nudges_cli = AppGroup("nudges", help="The worker: daily nudges, reminders and partner pushes.")
+mail_cli = AppGroup("mail", help="Outgoing email (SMTP_* settings).")
 log = logging.getLogger("hearth.worker")
 
 
@@ -171,9 +172,29 @@ def _summary(verb, counts):
     return f"{verb} " + ", ".join(f"{table}={n}" for table, n in counts.items())
 
 
+@mail_cli.command("test")
+@click.argument("address")
+def mail_test(address):
+    """Send one message to ADDRESS now, in the foreground: checks the SMTP settings end to end."""
+    try:
+        settings = mail.SmtpSettings.from_config(current_app.config)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if settings is None:
+        raise click.ClickException("SMTP_HOST is not set: mail is written to the server log instead of sent.")
+    subject, text = mail_text.render("mail_test")
+    try:
+        mail.deliver(settings, mail.build_message(current_app.config["MAIL_FROM"], address, subject, text))
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the operator reads it
+        raise click.ClickException(f"not sent through {settings.host}:{settings.port} ({settings.security}): "
+                                   f"{type(exc).__name__}: {exc}") from None
+    click.echo(f"sent to {address} through {settings.host}:{settings.port} ({settings.security})")
+
+
 def register(app):
     app.cli.add_command(entries_cli)
     app.cli.add_command(push_cli)
     app.cli.add_command(nudges_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(export_all)
     app.cli.add_command(import_all)

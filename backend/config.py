@@ -67,6 +67,22 @@ class Config:
     INVITE_LIMIT_PER_IP = os.environ.get("INVITE_LIMIT_PER_IP", "10 per minute;60 per hour")
     INVITE_LIMIT_PER_ACCOUNT = os.environ.get("INVITE_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
 
+    # Password reset by emailed link (services/password_reset.py; mail goes out through services/mail.py).
+    PASSWORD_RESET_TTL = timedelta(minutes=30)
+    RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "5 per minute;30 per hour")
+    RESET_LIMIT_PER_EMAIL = os.environ.get("RESET_LIMIT_PER_EMAIL", "3 per hour;10 per day")
+    # The address links in emails start with (https://hearth.example.org); unset: the request's own host.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or None
+    # Outgoing mail. Without SMTP_HOST nothing is sent: each message is written to the server log instead.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "").strip() or None
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls").strip().lower()  # starttls | tls | none
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or "0") or None  # unset: 587 starttls, 465 tls, 25 none
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "10"))  # seconds, per connection step
+    SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE") or None  # unset: the system's trusted CAs
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Hearth <hearth@localhost>")
+
     INVITE_TTL = timedelta(hours=48)
     TOMBSTONE_DAYS = int(os.environ.get("TOMBSTONE_DAYS", "90"))
 

@@ -168,6 +168,11 @@ MATRIX = {
     ("post", "/api/auth/logout"): row(204, body({}), lambda w, r, resp: r == "anonymous" or check_session_ended(w, r, resp)),
     ("post", "/api/auth/logout-all"): row({**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}),
                                          check_session_ended),
+    # Anyone may ask for a reset link (the same answer for every email) and try a token; nobody's
+    # password or session changes without the mailed token (test_password_reset.py follows a real link).
+    ("post", "/api/auth/password-reset"): row(202, body({"email": "alice@example.com"}), check_owner_unchanged),
+    ("post", "/api/auth/password-reset/confirm"): row(404, body({"token": "not-a-token", "new_password": "x" * 12}),
+                                                      check_owner_unchanged),
     ("get", "/api/me"): row(LOGIN_ONLY, None, check_me),
     ("patch", "/api/me"): row(LOGIN_ONLY, body({"display_name": "Mallory"}), check_owner_unchanged),
     ("delete", "/api/me"): row({**LOGIN_ONLY, "stranger": 422, "partner": 422, "owner": 422},

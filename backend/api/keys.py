@@ -39,3 +39,11 @@ def invite_ip_limit():
 
 def invite_account_limit():
     return current_app.config["INVITE_LIMIT_PER_ACCOUNT"]
+
+
+def reset_ip_limit():
+    return current_app.config["RESET_LIMIT_PER_IP"]
+
+
+def reset_email_limit():
+    return current_app.config["RESET_LIMIT_PER_EMAIL"]

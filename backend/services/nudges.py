@@ -12,7 +12,7 @@ from sqlalchemy import exists, insert, or_, select, text
 
 from ..extensions import db
 from ..models import Couple, Entry, PushJob, PushSubscription, User
-from . import accounts, claims, jobs, notifications as texts, prebuilt
+from . import accounts, claims, jobs, notifications as texts, password_reset, prebuilt
 from .schedule import day_bounds, due_on, in_quiet_hours, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
@@ -227,6 +227,7 @@ def tick(now, sender, stop=None):
     counts = jobs.deliver_due(now, sender, stop=stop)
     if now.minute == 0:  # hourly housekeeping
         accounts.end_expired_sessions()
+        password_reset.forget_expired()
         jobs.purge(now)
     return {"queued": queued, **counts}
 

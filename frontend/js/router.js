@@ -51,6 +51,8 @@ function match(path) {
 }
 
 function pick(path) {
+  // A password-reset link works signed in or out (the reset ends every session anyway).
+  if (path === "/reset") return { tab: null, load: () => import("./views/reset.js"), title: "Choose a new password" };
   if (!store.user) return { tab: null, module: auth };
   if (!store.couple || path === "/join" || path === "/pair") return { tab: null, module: pair };
   const tab = TABS[path];
