@@ -17,7 +17,7 @@ from conftest import PASSWORD, Person
 from push_service import new_vapid_pem
 
 ROLES = ("anonymous", "stranger", "partner", "owner")
-ENDPOINT = "https://push.example.com/send/alice-device"
+ENDPOINT = "https://fcm.googleapis.com/fcm/send/alice-device"
 KEYS = {"p256dh": base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode().rstrip("="),
         "auth": base64.urlsafe_b64encode(b"\x02" * 16).decode().rstrip("=")}
 

@@ -11,7 +11,7 @@ from push_service import app, b64url, vapid_pem  # noqa: F401 - fixtures
 
 P256DH = b64url(b"\x04" + os.urandom(64))
 AUTH = b64url(os.urandom(16))
-ENDPOINT = "https://push.example.com/send/abc123"
+ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc123"
 
 
 def body(endpoint=ENDPOINT, p256dh=P256DH, auth=AUTH):
