@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from ..extensions import db
 from ..models import Entry, PushJob, PushSubscription, User
 from . import claims, notifications as texts, prebuilt
-from .delivery import CONFIG, GONE, OK, RETRY, Message
+from .delivery import CONFIG, GONE, OK, REJECTED, RETRY, Message, Outcome
 from .schedule import day_bounds
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,13 @@ class Notification:
         self.expires_at = expires_at
         self.place = place  # (user_id, kind, local_date) of its claim under the daily ceiling
         self.outcomes = []
+        self.error = None  # why it could not be built or sent: its jobs fail, the batch goes on
+
+    def broken(self, exc):
+        # backslashreplace: the reason may quote the very text that could not be encoded
+        self.error = f"could not be built: {type(exc).__name__}: {exc}"[:500].encode(errors="backslashreplace").decode()
+        log.error("push job(s) %s failed, the rest of the batch goes on: %s",
+                  ", ".join(str(job.id) for job in self.jobs), self.error, exc_info=exc)
 
     @property
     def delivered(self):
@@ -134,7 +141,12 @@ def plan(rows, now):
         elif _expiry(job) <= now:
             skipped[job.id] = "expired before it could be delivered"
         elif job.type in texts.SCHEDULED:
-            notes.append(Notification([job], job.data["payload"], job.type, _expiry(job)))
+            note = Notification([job], None, job.type, _expiry(job))
+            try:
+                note.payload = dict(job.data["payload"])
+            except Exception as exc:
+                note.broken(exc)
+            notes.append(note)
         elif job.type not in texts.PARTNER_EVENTS:
             skipped[job.id] = f"unknown job type {job.type}"
         else:
@@ -153,9 +165,14 @@ def plan(rows, now):
             skipped.update({job.id: "daily push limit reached" for job in jobs})
             continue
         recipient = users[user_id]
-        payload = texts.partner_event(jobs, users[actor_id].display_name, recipient, entries, _local_time(recipient))
         type_ = jobs[0].type if len({j.type for j in jobs}) == 1 else "summary"
-        notes.append(Notification(jobs, payload, type_, min(_expiry(j) for j in jobs), places[key]))
+        note = Notification(jobs, None, type_, min(_expiry(j) for j in jobs), places[key])
+        try:
+            note.payload = texts.partner_event(jobs, users[actor_id].display_name, recipient, entries,
+                                               _local_time(recipient))
+        except Exception as exc:  # one bad entry fails its own notification, never the batch
+            note.broken(exc)
+        notes.append(note)
     return notes, skipped
 
 
@@ -197,9 +214,15 @@ def messages_for(notes, subs, now):
     """(notification, Message) pairs: each notification to each of its recipient's devices that lacks it."""
     pairs = []
     for note in notes:
-        payload = texts.encode(note.payload)
-        ttl, urgency = texts.ttl_for(note.type, note.expires_at, now), texts.urgency_for(note.type)
-        topic = texts.topic_for(note.payload["tag"])
+        if note.error:
+            continue
+        try:
+            payload = texts.encode(note.payload)
+            ttl, urgency = texts.ttl_for(note.type, note.expires_at, now), texts.urgency_for(note.type)
+            topic = texts.topic_for(note.payload["tag"])
+        except Exception as exc:  # a lone surrogate in stored text, a malformed payload …
+            note.broken(exc)
+            continue
         done = note.delivered
         for sub in subs.get(note.jobs[0].user_id, ()):
             if sub.id not in done:
@@ -221,6 +244,8 @@ def _result(note, now, config, had_subs):
     errors = [o.error for o in outcomes if o.error]
     attempts = max(job.attempts for job in note.jobs)
     values = {"delivered_to": delivered, "last_error": "; ".join(errors)[:500] or None}
+    if note.error:
+        return {**values, "status": "failed", "last_error": note.error}
     if retry and attempts < config["PUSH_MAX_ATTEMPTS"]:
         delay = max(o.retry_after or backoff(attempts, config["PUSH_RETRY_BASE"]) for o in retry)
         not_before = now + timedelta(seconds=max(delay, MIN_RETRY))
@@ -322,11 +347,16 @@ def deliver_due(now, sender, limit=None, max_rounds=1000, stop=None):
 
 def _finish(batch, now, counts):
     notes, skipped, subs, pairs, futures = batch
-    for (note, _), future in zip(pairs, futures):
-        outcome = future.result()
+    for (note, message), future in zip(pairs, futures):
+        try:
+            outcome = future.result()
+        except Exception as exc:  # Sender.send turns failures into outcomes; this is the last guard
+            log.exception("push to subscription %s raised", message.sub_id)
+            outcome = Outcome(message.sub_id, message.endpoint, REJECTED, None, f"raised {type(exc).__name__}")
         note.outcomes.append(outcome)
         counts["pushes"] += outcome.result == OK
         counts["config_errors"] += outcome.result == CONFIG
+        counts["rejected"] += outcome.result == REJECTED
     for row in record(notes, skipped, subs, now):
         counts[row["status"]] += 1
 
