@@ -38,7 +38,9 @@ LOCAL_HINT = ("To try push with a push service on this machine, run the app with
               "http://127.0.0.1:PORT/… or http://localhost:PORT/…; to allow a self-hosted push service, add "
               "its host name to PUSH_ENDPOINT_HOSTS.")
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"),)
-_NEVER = (ipaddress.ip_network("64:ff9b:1::/48"),)  # local-use NAT64 (RFC 8215)
+# Not private by Python's table, but no push service lives there: local-use NAT64 (RFC 8215) and the
+# deprecated 6to4 relay anycast (RFC 7526), which Mastodon's private_address_check refuses too.
+_NEVER = (ipaddress.ip_network("64:ff9b:1::/48"), ipaddress.ip_network("192.88.99.0/24"))
 _COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated IPv4-compatible addresses
 
 
@@ -84,10 +86,12 @@ def is_public(ip):
     if ip.version == 6:
         if ip.ipv4_mapped is not None or any(ip in net for net in _NAT64):
             return is_public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-        if ip in _COMPATIBLE or any(ip in net for net in _NEVER) or ip.teredo is not None:
+        if ip in _COMPATIBLE or ip.teredo is not None:
             return False
         if ip.sixtofour is not None and not is_public(ip.sixtofour):
             return False
+    if any(ip in net for net in _NEVER if net.version == ip.version):
+        return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
