@@ -101,7 +101,8 @@ class Config:
     PUSH_MAX_ATTEMPTS = int(os.environ.get("PUSH_MAX_ATTEMPTS", "5"))
     PUSH_RETRY_BASE = float(os.environ.get("PUSH_RETRY_BASE", "30"))  # seconds; doubles per attempt
     PUSH_BATCH = int(os.environ.get("PUSH_BATCH", "1000"))  # jobs claimed per round
-    # Comma-separated host suffixes push endpoints must end with (empty: any public https host).
+    # Comma-separated hosts of self-hosted push services, accepted besides the browsers' own
+    # (outbound.DEFAULT_PUSH_HOSTS); each also covers the names under it. Only public addresses are reached.
     PUSH_ENDPOINT_HOSTS = tuple(h.strip().lower() for h in os.environ.get("PUSH_ENDPOINT_HOSTS", "").split(",")
                                 if h.strip())
     NUDGE_INTERVAL = float(os.environ.get("NUDGE_INTERVAL", "60"))  # seconds between worker ticks

@@ -1,7 +1,6 @@
 """Partner events reach the partner's devices through a real push service on 127.0.0.1: encrypted,
 VAPID-signed, with TTL, Urgency and Topic; collapsed into one per burst; within the daily ceiling;
-and the push service's answers (410, 429, 500, 400/403) handled as Web Push requires."""
-import logging
+and the push service's answers (410, 429, 500) handled as Web Push requires (every status: test_push_replies.py)."""
 from collections import defaultdict
 from datetime import timedelta
 
@@ -260,23 +259,6 @@ def test_backoff_grows(app):
     from backend.services.jobs import backoff
     assert all(backoff(n, 30) <= backoff(n + 2, 30) for n in range(1, 5))
     assert 15 <= backoff(1, 30) <= 30 and 120 <= backoff(4, 30) <= 240
-
-
-@pytest.mark.parametrize("status", [400, 403])
-def test_400_and_403_keep_the_subscription(app, couple, push_service, status, caplog):
-    alice, bob, device = couple
-    # migrations/env.py's fileConfig disables loggers that existed before `flask db upgrade` ran.
-    logging.getLogger("backend.services.delivery").disabled = False
-    push_service.answer(device, status)
-    appreciate(alice)
-    tick(app)
-    assert len(subscriptions(app)) == 1
-    [job] = jobs(app)
-    assert job.status == "failed"
-    assert str(status) in job.last_error
-    assert "configuration" in caplog.text
-    tick(app, utcnow() + timedelta(hours=1))
-    assert len(device.pushes(*PARTNER)) == 1  # not retried
 
 
 def test_a_retry_goes_only_to_the_device_that_failed(app, couple, push_service):
