@@ -1,18 +1,18 @@
 from marshmallow import Schema, fields, validate
 
-from .common import Text, Time, Timezone
+from .common import DisplayName, Email, String, Time, Timezone
 
 
 class SignupIn(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
-    display_name = Text(60, required=True)
+    email = Email(required=True, validate=validate.Length(max=254))
+    password = String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+    display_name = DisplayName(required=True)
     timezone = Timezone(required=True)
 
 
 class LoginIn(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    email = String(required=True, validate=validate.Length(min=1, max=254))
+    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
 class UserOut(Schema):
@@ -33,7 +33,7 @@ class UserResponse(Schema):
 
 
 class SettingsIn(Schema):
-    display_name = Text(60)
+    display_name = DisplayName()
     timezone = Timezone()
     nudge_time = Time()
     quiet_start = Time(allow_none=True)
@@ -43,9 +43,9 @@ class SettingsIn(Schema):
 
 
 class PasswordChangeIn(Schema):
-    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+    current_password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
 
 
 class PasswordIn(Schema):
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
