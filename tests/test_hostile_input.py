@@ -19,6 +19,7 @@ from test_limits import input_schemas
 ERROR_KEYS = {"code", "status", "message", "errors"}
 # As the phone's JSON carries them: Flask's test client writes \u0000, \ud800, \udc00 escapes.
 HOSTILE = {"nul": "a\x00b", "high-surrogate": "a\ud800b", "low-surrogate": "\udc00", "trailing-nul": "ok\x00"}
+ENVELOPE_HOSTILE = {**HOSTILE, "newline": "\n"}  # "$" in a pattern matched before a trailing newline
 DEEP = "[" * 972 + "]" * 972
 KEYS = {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
         "auth": "tBHItJI5svbpez7KI4CCXg"}
@@ -203,9 +204,10 @@ def test_hostile_text_in_an_entry_body_is_a_rejected_mutation_and_the_queue_drai
     assert stored(app, bad["id"]) is None and stored(app, good["id"]) is not None
 
 
-@pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
+@pytest.mark.parametrize("value", ENVELOPE_HOSTILE.values(), ids=ENVELOPE_HOSTILE.keys())
 @pytest.mark.parametrize("spot", ["id", "ref_id", "kind", "visibility", "created_at", "delete-id", "body-key"])
 def test_hostile_text_in_an_entry_envelope_is_a_rejected_mutation(app, pair, spot, value):
+    """Also on PostgreSQL, where a NUL in an id once failed the whole sync's preload (a 500 forever)."""
     alice, _bob = pair()
     bad = entry("appreciation")
     op = "put"

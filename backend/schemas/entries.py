@@ -5,7 +5,8 @@ from .bodies import BODY_SCHEMAS, Instant
 from .common import String
 
 KINDS = tuple(BODY_SCHEMAS)
-UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+# \Z, not $: "$" also matches before a trailing newline, and "<uuid>\n" was taken as an id.
+UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 
 
 def Uuid(**kwargs):
