@@ -67,6 +67,15 @@ def test_json_nested_972_levels_is_400_on_every_route_logged_in_or_not(app, pair
             assert str(MAX_DEPTH) in body["message"], (method, path)
 
 
+def test_deep_json_is_400_on_login_with_rate_limits_on(make_app):
+    """The login limit's key reads the body (the email) before the route runs: it must not parse it first."""
+    client = make_app().test_client()
+    for _ in range(3):
+        assert_error(raw_post(client, "/api/auth/login", DEEP), 400)
+    too_long = '{"email": "a@example.com", "password": %s}' % ("1" * 5000)
+    assert_error(raw_post(client, "/api/auth/login", too_long), 422)
+
+
 def test_json_at_the_depth_cap_is_parsed(app, signup):
     person = signup()
     nested = "[" * (MAX_DEPTH - 1) + "1" + "]" * (MAX_DEPTH - 1)
