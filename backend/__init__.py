@@ -9,12 +9,13 @@ def create_app(config_class=Config):
     app.config.from_object(config_class)
     app.config["SECRET_KEY"] = config_class.secret_key()
 
-    from . import api, cli, errors, security, web
+    from . import api, cli, errors, json_guard, security, web
     from .extensions import api as smorest, commit_successful_requests, db, limiter, migrate
 
     db.init_app(app)
     commit_successful_requests(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    json_guard.init_app(app)  # before the limiter: its login key reads the body
     limiter.init_app(app)
     smorest.init_app(app)
     api.register(smorest)

@@ -146,25 +146,46 @@ def export_all(path):
         counts = backup.export_all(sys.stdout)
     else:
         tmp = f"{path}.partial"
-        with open(tmp, "w", encoding="utf-8") as out:
-            counts = backup.export_all(out)
+        try:
+            with open(tmp, "w", encoding="utf-8") as out:
+                counts = backup.export_all(out)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
         os.replace(tmp, path)  # a half-written backup never has the final name
     click.echo(_summary("exported", counts), err=True)
 
 
+class _Lines:
+    """The lines of a backup file, from the start each time it is iterated (import-all reads twice)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __iter__(self):
+        with open(self.path, encoding="utf-8") as stream:
+            yield from stream
+
+
 @click.command("import-all")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--replace-bad-text", is_flag=True,
+              help="Replace NUL and lone surrogates (stored by old versions) with U+FFFD instead of refusing them.")
 @with_appcontext
-def import_all(path):
-    """Load a backup written by export-all into this empty, migrated database (one transaction)."""
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+def import_all(path, replace_bad_text):
+    """Check a backup written by export-all, then load it into this empty, migrated database (one transaction).
+
+    Problems are listed by table, row number, line and column, never with the row's values."""
+    lines = list(sys.stdin) if path == "-" else _Lines(path)
     try:
-        counts = backup.import_all(stream)
+        counts, repaired = backup.import_all(lines, fix=replace_bad_text)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"the backup is not UTF-8 text (byte {exc.start} of a line)") from None
+    for line in repaired:
+        click.echo(line)
     click.echo(_summary("imported", counts))
 
 

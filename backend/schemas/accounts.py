@@ -1,6 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
-from .common import Text, Time, Timezone
+from .common import DisplayName, Email, String, Time, Timezone
 
 
 def encodable(value):
@@ -18,15 +18,15 @@ RESET_TOKEN = validate.Regexp(r"^[A-Za-z0-9_-]{1,200}\Z", error="This link is no
 
 
 class SignupIn(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=NEW_PASSWORD)
-    display_name = Text(60, required=True)
+    email = Email(required=True, validate=validate.Length(max=254))
+    password = String(required=True, load_only=True, validate=NEW_PASSWORD)
+    display_name = DisplayName(required=True)
     timezone = Timezone(required=True)
 
 
 class LoginIn(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    email = String(required=True, validate=validate.Length(min=1, max=254))
+    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
 class UserOut(Schema):
@@ -47,7 +47,7 @@ class UserResponse(Schema):
 
 
 class SettingsIn(Schema):
-    display_name = Text(60)
+    display_name = DisplayName()
     timezone = Timezone()
     nudge_time = Time()
     quiet_start = Time(allow_none=True)
@@ -57,23 +57,23 @@ class SettingsIn(Schema):
 
 
 class PasswordChangeIn(Schema):
-    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    new_password = fields.String(required=True, load_only=True, validate=NEW_PASSWORD)
+    current_password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
 class PasswordIn(Schema):
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
 class PasswordResetIn(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True, validate=validate.Length(max=254))
 
 
 class PasswordResetConfirmIn(Schema):
-    token = fields.String(required=True, load_only=True, validate=RESET_TOKEN)
-    new_password = fields.String(required=True, load_only=True, validate=NEW_PASSWORD)
+    token = String(required=True, load_only=True, validate=RESET_TOKEN)
+    new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
 class PasswordResetSent(Schema):
-    message = fields.String(metadata={"description": "The same sentence whether or not the email has an "
+    message = String(metadata={"description": "The same sentence whether or not the email has an "
                                       "account."})

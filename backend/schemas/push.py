@@ -6,6 +6,7 @@ from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..services.outbound import Guard, Refused
+from .common import String
 
 
 def validate_endpoint(value):
@@ -40,19 +41,19 @@ def validate_auth(value):
 
 
 class SubscriptionKeys(Schema):
-    p256dh = fields.String(required=True, validate=[validate.Length(max=200), validate_p256dh])
-    auth = fields.String(required=True, validate=[validate.Length(max=64), validate_auth])
+    p256dh = String(required=True, validate=[validate.Length(max=200), validate_p256dh])
+    auth = String(required=True, validate=[validate.Length(max=64), validate_auth])
 
 
 class SubscriptionIn(Schema):
-    endpoint = fields.String(required=True, validate=[validate.Length(min=1, max=1024), validate_endpoint])
+    endpoint = String(required=True, validate=[validate.Length(min=1, max=1024), validate_endpoint])
     keys = fields.Nested(SubscriptionKeys, required=True)
     # Browsers also send expirationTime; it is accepted and not needed.
     expirationTime = fields.Raw(load_default=None, allow_none=True, load_only=True)  # noqa: N815
 
 
 class SubscriptionDeleteIn(Schema):
-    endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    endpoint = String(required=True, validate=validate.Length(min=1, max=1024))
 
 
 class SubscriptionOut(Schema):

@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from .common import String
 from .entries import EntryOut, Uuid
 
 
@@ -8,7 +9,7 @@ MAX_MID = 2 ** 53 - 1  # a phone counts in JavaScript numbers; the column is a 6
 
 class MutationIn(Schema):
     mid = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_MID))
-    op = fields.String(required=True, validate=validate.OneOf(("put", "delete")))
+    op = String(required=True, validate=validate.OneOf(("put", "delete")))
     # Checked per mutation by EntryIn / EntryDeleteIn, so one bad entry is rejected, not the whole request.
     entry = fields.Dict(required=True)
 

@@ -6,7 +6,6 @@ A job that raises while its notification is built (or sent) fails alone: the res
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import any_, bindparam, delete, func, select, update
@@ -17,7 +16,7 @@ from ..models import Entry, PushJob, PushSubscription, User
 from . import claims, notifications as texts, prebuilt
 from .delivery import CONFIG, OK, REJECTED, Message, Outcome
 from .outcomes import backoff, record  # noqa: F401 - backoff is part of this module's interface
-from .schedule import day_bounds
+from .schedule import day_bounds, zone_or_utc
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,8 @@ def _sent_today(users, now):
             PushJob.type.in_(tuple(texts.PARTNER_EVENTS))))
         for user_id, sent_at in rows:
             user = users[user_id]
-            start, _ = day_bounds(now.astimezone(ZoneInfo(user.timezone)).date(), ZoneInfo(user.timezone))
+            zone = zone_or_utc(user.timezone)
+            start, _ = day_bounds(now.astimezone(zone).date(), zone)
             if sent_at >= start:
                 counts[user_id] += 1
     return counts
@@ -122,7 +122,7 @@ def _expiry(job):
 
 
 def _local_time(user):
-    zone = ZoneInfo(user.timezone)
+    zone = zone_or_utc(user.timezone)
     return lambda iso: datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(zone).strftime("%H:%M")
 
 
@@ -185,7 +185,7 @@ def _places(groups, users, now):
     wanting = defaultdict(list)
     for key in groups:
         wanting[key[0]].append(key)
-    dates = {uid: now.astimezone(ZoneInfo(users[uid].timezone)).date().isoformat() for uid in wanting}
+    dates = {uid: now.astimezone(zone_or_utc(users[uid].timezone)).date().isoformat() for uid in wanting}
     sent = _sent_today({uid: users[uid] for uid in wanting}, now)  # also counts sends from before claims
     taken = claims.held([(uid, dates[uid]) for uid in wanting], CEILING)
     places = dict.fromkeys(groups)

@@ -1,15 +1,18 @@
 """The sync protocol: push queued mutations exactly once, then pull what changed since the cursor."""
 import json
+import re
 from http import HTTPStatus
 
 from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Couple, Entry, utcnow
+from ..schemas.entries import UUID_RE
 from . import entries, sync_sql as sql
 from .write_turn import write_turn
 
 PAGE_SIZE = 500
+_UUID = re.compile(UUID_RE)
 
 
 class NoCouple(Exception):
@@ -45,7 +48,9 @@ def _named_ids(mutations):
     for mutation in mutations:
         entry = mutation["entry"]
         for key in ("id", "ref_id"):
-            if isinstance(entry.get(key), str):
+            # Only well-formed ids: anything else is rejected by the entry's schema, and a NUL or a lone
+            # surrogate would make PostgreSQL refuse the whole preload (a 500, and a queue that never drains).
+            if isinstance(entry.get(key), str) and _UUID.match(entry[key]):
                 ids.add(entry[key])
     return ids
 
