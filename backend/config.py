@@ -63,7 +63,12 @@ class Config:
     # Keys in the rate-limit storage start with this, so several deployments can share one Redis.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "hearth")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
+    # Failed logins from browsers without a device cookie for the account (and wrong current passwords).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;50 per hour")
+    # Failed logins from one browser holding a device cookie for the account (its own allowance).
+    LOGIN_LIMIT_PER_DEVICE = os.environ.get("LOGIN_LIMIT_PER_DEVICE", "5 per minute;50 per hour")
+    DEVICE_COOKIE_LIFETIME = timedelta(days=int(os.environ.get("DEVICE_COOKIE_DAYS", "365")))
+    SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "5 per minute;30 per hour")
     INVITE_LIMIT_PER_IP = os.environ.get("INVITE_LIMIT_PER_IP", "10 per minute;60 per hour")
     INVITE_LIMIT_PER_ACCOUNT = os.environ.get("INVITE_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
 

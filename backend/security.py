@@ -7,7 +7,7 @@ from flask.sessions import SessionInterface
 
 from .extensions import db
 from .models import AuthSession, User
-from .services import accounts
+from .services import accounts, devices
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -67,6 +67,15 @@ def set_session_cookie(response, token):
         config["SESSION_COOKIE_NAME"], token,
         max_age=int(config["SESSION_LIFETIME"].total_seconds()),
         httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"], path="/")
+    return response
+
+
+def set_device_cookie(response, value):
+    """The device cookie (services/devices.py): sent only to the login routes, never readable by scripts."""
+    config = current_app.config
+    response.set_cookie(
+        devices.COOKIE_NAME, value, max_age=int(config["DEVICE_COOKIE_LIFETIME"].total_seconds()),
+        httponly=True, samesite="Strict", secure=config["SESSION_COOKIE_SECURE"], path="/api/auth")
     return response
 
 
