@@ -10,6 +10,9 @@ from .models import AuthSession, User
 from .services import accounts, devices
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# The routes whose bodies may reach MAX_CONTENT_LENGTH (a sync: up to 100 entries); every other body is
+# a few fields and is capped at MAX_SMALL_BODY. docs/limits.md lists each route's caps.
+LARGE_BODY_ENDPOINTS = {"sync.sync"}
 
 
 def current_caller():
@@ -45,6 +48,13 @@ def login_required(view):
 def load_user():
     token = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
     g.caller, g.session_rolled = accounts.resolve_session(token)
+
+
+def cap_body():
+    """A body over its route's cap is refused with 413 before it is read or parsed."""
+    if request.endpoint not in LARGE_BODY_ENDPOINTS:
+        config = current_app.config
+        request.max_content_length = min(config["MAX_CONTENT_LENGTH"], config["MAX_SMALL_BODY"])
 
 
 def guard_writes():
@@ -112,6 +122,7 @@ class NoCookieSession(SessionInterface):
 
 def init_app(app):
     app.session_interface = NoCookieSession()
+    app.before_request(cap_body)
     app.before_request(guard_writes)
     app.before_request(load_user)
     app.after_request(refresh_cookie)
