@@ -1,6 +1,7 @@
 """Hearth: the Flask app factory."""
 from flask import Flask
 
+from . import limiter_store
 from .config import ROOT, Config
 
 
@@ -8,6 +9,7 @@ def create_app(config_class=Config):
     app = Flask(__name__, instance_path=config_class.INSTANCE_PATH, static_folder=None)
     app.config.from_object(config_class)
     app.config["SECRET_KEY"] = config_class.secret_key()
+    limiter_store.check_app(app.config)  # several processes need a shared store, or limits multiply
 
     from . import api, cli, errors, json_guard, security, web
     from .extensions import api as smorest, commit_successful_requests, db, limiter, migrate

@@ -55,7 +55,8 @@ class Config:
     SESSION_COOKIE_NAME = "hearth_session"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_LIFETIME_DAYS", "60")))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))  # POST /api/sync
+    MAX_SMALL_BODY = int(os.environ.get("MAX_SMALL_BODY", str(16 * 1024)))  # every other route
     # JSON bodies are refused before parsing beyond these (json_guard.py): 400 too deep, 422 a long number.
     JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "32"))
     JSON_MAX_NUMBER_DIGITS = int(os.environ.get("JSON_MAX_NUMBER_DIGITS", "100"))
@@ -66,7 +67,12 @@ class Config:
     # Keys in the rate-limit storage start with this, so several deployments can share one Redis.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "hearth")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
+    # Failed logins from browsers without a device cookie for the account (and wrong current passwords).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;50 per hour")
+    # Failed logins from one browser holding a device cookie for the account (its own allowance).
+    LOGIN_LIMIT_PER_DEVICE = os.environ.get("LOGIN_LIMIT_PER_DEVICE", "5 per minute;50 per hour")
+    DEVICE_COOKIE_LIFETIME = timedelta(days=int(os.environ.get("DEVICE_COOKIE_DAYS", "365")))
+    SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "5 per minute;30 per hour")
     INVITE_LIMIT_PER_IP = os.environ.get("INVITE_LIMIT_PER_IP", "10 per minute;60 per hour")
     INVITE_LIMIT_PER_ACCOUNT = os.environ.get("INVITE_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
 
@@ -129,3 +135,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     SESSION_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+    # Tests sign many people up from 127.0.0.1; the signup limit's own tests set it low.
+    SIGNUP_LIMIT_PER_IP = "10000 per minute"
