@@ -17,6 +17,7 @@ def create_app(config_class=Config):
     db.init_app(app)
     commit_successful_requests(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    security.init_body_cap(app)  # a body over its route's cap is 413 before anything reads it
     json_guard.init_app(app)  # before the limiter: its login key reads the body
     limiter.init_app(app)
     smorest.init_app(app)

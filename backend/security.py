@@ -120,9 +120,13 @@ class NoCookieSession(SessionInterface):
         pass
 
 
+def init_body_cap(app):
+    """Registered first of all hooks: the JSON guard and the limiter's login key read the body."""
+    app.before_request(cap_body)
+
+
 def init_app(app):
     app.session_interface = NoCookieSession()
-    app.before_request(cap_body)
     app.before_request(guard_writes)
     app.before_request(load_user)
     app.after_request(refresh_cookie)
