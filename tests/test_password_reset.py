@@ -154,7 +154,7 @@ def test_a_reset_ends_every_session_and_their_push_subscriptions(app, smtp, alic
     phone = app.test_client()
     assert phone.post("/api/auth/login", json={"email": alice.email, "password": PASSWORD}).status_code == 200
     assert phone.post("/api/push/subscriptions", json={
-        "endpoint": "https://push.example.com/send/phone", "keys": KEYS}).status_code == 201
+        "endpoint": "https://fcm.googleapis.com/fcm/send/phone", "keys": KEYS}).status_code == 201
     _, token = requested_link(app, smtp)
     assert confirm(app, token).status_code == 204
     assert alice.client.get("/api/me").status_code == 401
