@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := backend
 
-.PHONY: run serve test test-sqlite test-postgres install install-dev chromium migrate clean fuzz bench load wrk
+.PHONY: run serve test test-sqlite test-postgres test-clocks install install-dev chromium migrate clean fuzz bench load wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,23 @@ chromium:
 # pytest exits 5 when it collected no test: that fails the run like any other non-zero code.
 test: install-dev chromium
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory test-clocks
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 	  $(BIN)/python -m pytest; \
 	fi
+
+# Every test runs at a fixed instant (tests/conftest.py, `clock`). These run the worker, schedule and
+# local-date tests again at the instants that once broke them or could: a Sunday at 10:00 and 21:30 in
+# Berlin (default rituals fall due), both Berlin DST changes, and New Year's Eve at 23:59 UTC.
+CLOCK_INSTANTS := 2026-11-29T09:00:00Z 2026-11-29T20:30:00Z 2026-03-29T01:00:00Z 2026-10-25T01:30:00Z 2026-12-31T23:59:00Z
+CLOCK_TESTS := tests/test_push_delivery.py tests/test_nudges.py tests/test_schedule.py tests/test_push_workers.py \
+	tests/test_us_stats.py tests/test_pairing.py
+test-clocks: install-dev
+	@for instant in $(CLOCK_INSTANTS); do \
+	  echo "== worker and schedule tests at $$instant"; \
+	  env -u TEST_DATABASE_URL HEARTH_TEST_NOW=$$instant $(BIN)/python -m pytest -q -p no:cacheprovider $(CLOCK_TESTS) || exit 1; \
+	done
 
 test-sqlite: install-dev
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest

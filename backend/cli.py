@@ -1,5 +1,5 @@
 """Flask commands: `flask entries purge`, `flask push init`, `flask nudges run|tick`,
-`flask export-all` / `flask import-all` (and, later, demo data)."""
+`flask export-all` / `flask import-all`, `flask mail test` (and, later, demo data)."""
 import logging
 import os
 import signal
@@ -14,12 +14,13 @@ from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 from .models import utcnow
-from .services import backup, maintenance, nudges, push
+from .services import backup, mail, mail_text, maintenance, nudges, push
 from .services.delivery import Sender
 
 entries_cli = AppGroup("entries", help="Entry housekeeping.")
 push_cli = AppGroup("push", help="Web Push keys.")
 nudges_cli = AppGroup("nudges", help="The worker: daily nudges, reminders and partner pushes.")
+mail_cli = AppGroup("mail", help="Outgoing email (SMTP_* settings).")
 log = logging.getLogger("hearth.worker")
 
 
@@ -145,25 +146,46 @@ def export_all(path):
         counts = backup.export_all(sys.stdout)
     else:
         tmp = f"{path}.partial"
-        with open(tmp, "w", encoding="utf-8") as out:
-            counts = backup.export_all(out)
+        try:
+            with open(tmp, "w", encoding="utf-8") as out:
+                counts = backup.export_all(out)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
         os.replace(tmp, path)  # a half-written backup never has the final name
     click.echo(_summary("exported", counts), err=True)
 
 
+class _Lines:
+    """The lines of a backup file, from the start each time it is iterated (import-all reads twice)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __iter__(self):
+        with open(self.path, encoding="utf-8") as stream:
+            yield from stream
+
+
 @click.command("import-all")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--replace-bad-text", is_flag=True,
+              help="Replace NUL and lone surrogates (stored by old versions) with U+FFFD instead of refusing them.")
 @with_appcontext
-def import_all(path):
-    """Load a backup written by export-all into this empty, migrated database (one transaction)."""
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")
+def import_all(path, replace_bad_text):
+    """Check a backup written by export-all, then load it into this empty, migrated database (one transaction).
+
+    Problems are listed by table, row number, line and column, never with the row's values."""
+    lines = list(sys.stdin) if path == "-" else _Lines(path)
     try:
-        counts = backup.import_all(stream)
+        counts, repaired = backup.import_all(lines, fix=replace_bad_text)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"the backup is not UTF-8 text (byte {exc.start} of a line)") from None
+    for line in repaired:
+        click.echo(line)
     click.echo(_summary("imported", counts))
 
 
@@ -171,9 +193,29 @@ def _summary(verb, counts):
     return f"{verb} " + ", ".join(f"{table}={n}" for table, n in counts.items())
 
 
+@mail_cli.command("test")
+@click.argument("address")
+def mail_test(address):
+    """Send one message to ADDRESS now, in the foreground: checks the SMTP settings end to end."""
+    try:
+        settings = mail.SmtpSettings.from_config(current_app.config)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if settings is None:
+        raise click.ClickException("SMTP_HOST is not set: mail is written to the server log instead of sent.")
+    subject, text = mail_text.render("mail_test")
+    try:
+        mail.deliver(settings, mail.build_message(current_app.config["MAIL_FROM"], address, subject, text))
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the operator reads it
+        raise click.ClickException(f"not sent through {settings.host}:{settings.port} ({settings.security}): "
+                                   f"{type(exc).__name__}: {exc}") from None
+    click.echo(f"sent to {address} through {settings.host}:{settings.port} ({settings.security})")
+
+
 def register(app):
     app.cli.add_command(entries_cli)
     app.cli.add_command(push_cli)
     app.cli.add_command(nudges_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(export_all)
     app.cli.add_command(import_all)

@@ -55,7 +55,11 @@ class Config:
     SESSION_COOKIE_NAME = "hearth_session"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_LIFETIME_DAYS", "60")))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))  # POST /api/sync
+    MAX_SMALL_BODY = int(os.environ.get("MAX_SMALL_BODY", str(16 * 1024)))  # every other route
+    # JSON bodies are refused before parsing beyond these (json_guard.py): 400 too deep, 422 a long number.
+    JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "32"))
+    JSON_MAX_NUMBER_DIGITS = int(os.environ.get("JSON_MAX_NUMBER_DIGITS", "100"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -63,9 +67,30 @@ class Config:
     # Keys in the rate-limit storage start with this, so several deployments can share one Redis.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "hearth")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
+    # Failed logins from browsers without a device cookie for the account (and wrong current passwords).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;50 per hour")
+    # Failed logins from one browser holding a device cookie for the account (its own allowance).
+    LOGIN_LIMIT_PER_DEVICE = os.environ.get("LOGIN_LIMIT_PER_DEVICE", "5 per minute;50 per hour")
+    DEVICE_COOKIE_LIFETIME = timedelta(days=int(os.environ.get("DEVICE_COOKIE_DAYS", "365")))
+    SIGNUP_LIMIT_PER_IP = os.environ.get("SIGNUP_LIMIT_PER_IP", "5 per minute;30 per hour")
     INVITE_LIMIT_PER_IP = os.environ.get("INVITE_LIMIT_PER_IP", "10 per minute;60 per hour")
     INVITE_LIMIT_PER_ACCOUNT = os.environ.get("INVITE_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
+
+    # Password reset by emailed link (services/password_reset.py; mail goes out through services/mail.py).
+    PASSWORD_RESET_TTL = timedelta(minutes=30)
+    RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "5 per minute;30 per hour")
+    RESET_LIMIT_PER_EMAIL = os.environ.get("RESET_LIMIT_PER_EMAIL", "3 per hour;10 per day")
+    # The address links in emails start with (https://hearth.example.org); unset: the request's own host.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/") or None
+    # Outgoing mail. Without SMTP_HOST nothing is sent: each message is written to the server log instead.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "").strip() or None
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls").strip().lower()  # starttls | tls | none
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or "0") or None  # unset: 587 starttls, 465 tls, 25 none
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "10"))  # seconds, per connection step
+    SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE") or None  # unset: the system's trusted CAs
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Hearth <hearth@localhost>")
 
     INVITE_TTL = timedelta(hours=48)
     TOMBSTONE_DAYS = int(os.environ.get("TOMBSTONE_DAYS", "90"))
@@ -85,7 +110,8 @@ class Config:
     PUSH_MAX_ATTEMPTS = int(os.environ.get("PUSH_MAX_ATTEMPTS", "5"))
     PUSH_RETRY_BASE = float(os.environ.get("PUSH_RETRY_BASE", "30"))  # seconds; doubles per attempt
     PUSH_BATCH = int(os.environ.get("PUSH_BATCH", "1000"))  # jobs claimed per round
-    # Comma-separated host suffixes push endpoints must end with (empty: any public https host).
+    # Comma-separated hosts of self-hosted push services, accepted besides the browsers' own
+    # (outbound.DEFAULT_PUSH_HOSTS); each also covers the names under it. Only public addresses are reached.
     PUSH_ENDPOINT_HOSTS = tuple(h.strip().lower() for h in os.environ.get("PUSH_ENDPOINT_HOSTS", "").split(",")
                                 if h.strip())
     NUDGE_INTERVAL = float(os.environ.get("NUDGE_INTERVAL", "60"))  # seconds between worker ticks
@@ -109,3 +135,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     SESSION_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+    # Tests sign many people up from 127.0.0.1; the signup limit's own tests set it low.
+    SIGNUP_LIMIT_PER_IP = "10000 per minute"

@@ -7,9 +7,12 @@ from flask.sessions import SessionInterface
 
 from .extensions import db
 from .models import AuthSession, User
-from .services import accounts
+from .services import accounts, devices
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# The routes whose bodies may reach MAX_CONTENT_LENGTH (a sync: up to 100 entries); every other body is
+# a few fields and is capped at MAX_SMALL_BODY. docs/limits.md lists each route's caps.
+LARGE_BODY_ENDPOINTS = {"sync.sync"}
 
 
 def current_caller():
@@ -47,6 +50,13 @@ def load_user():
     g.caller, g.session_rolled = accounts.resolve_session(token)
 
 
+def cap_body():
+    """A body over its route's cap is refused with 413 before it is read or parsed."""
+    if request.endpoint not in LARGE_BODY_ENDPOINTS:
+        config = current_app.config
+        request.max_content_length = min(config["MAX_CONTENT_LENGTH"], config["MAX_SMALL_BODY"])
+
+
 def guard_writes():
     """Writes must be JSON (no form can send that cross-site) and, when an Origin is sent, from this host."""
     if request.method not in WRITE_METHODS or not request.path.startswith("/api/"):
@@ -67,6 +77,15 @@ def set_session_cookie(response, token):
         config["SESSION_COOKIE_NAME"], token,
         max_age=int(config["SESSION_LIFETIME"].total_seconds()),
         httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"], path="/")
+    return response
+
+
+def set_device_cookie(response, value):
+    """The device cookie (services/devices.py): sent only to the login routes, never readable by scripts."""
+    config = current_app.config
+    response.set_cookie(
+        devices.COOKIE_NAME, value, max_age=int(config["DEVICE_COOKIE_LIFETIME"].total_seconds()),
+        httponly=True, samesite="Strict", secure=config["SESSION_COOKIE_SECURE"], path="/api/auth")
     return response
 
 
@@ -99,6 +118,11 @@ class NoCookieSession(SessionInterface):
 
     def save_session(self, app, session, response):
         pass
+
+
+def init_body_cap(app):
+    """Registered first of all hooks: the JSON guard and the limiter's login key read the body."""
+    app.before_request(cap_body)
 
 
 def init_app(app):

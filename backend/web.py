@@ -113,6 +113,9 @@ def security_headers(response):
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
+    if request.path == "/api" or request.path.startswith(("/api/", "/healthz")):
+        # Private answers (and errors about them) never sit in a browser, proxy or shared-device cache.
+        response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     return response

@@ -5,6 +5,7 @@ settings for the Procfile), so this file stays the same on every host. See docs/
 """
 import multiprocessing
 import os
+import sys
 
 # Where to listen: HEARTH_BIND, else $PORT on every interface (Procfile platforms), else loopback for a
 # TLS proxy on the same host.
@@ -44,3 +45,14 @@ preload_app = False
 # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every gunicorn of that user
 # and not writable under systemd's ProtectHome: systemctl reload (HUP) is all Hearth needs.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Several workers each counting rate limits in their own memory would multiply every limit: refuse
+    to start unless the store is shared (RATELIMIT_STORAGE_URI=redis://…). backend/limiter_store.py."""
+    from backend.config import Config
+    from backend.limiter_store import problem
+    message = problem(server.cfg.workers, Config.RATELIMIT_STORAGE_URI, Config.RATELIMIT_ENABLED)
+    if message:
+        server.log.error(message)
+        sys.exit(1)

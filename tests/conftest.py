@@ -3,6 +3,7 @@ emptied before every test; an app, a client, a CLI runner; helpers to sign up an
 import os
 import time
 import uuid
+from datetime import datetime
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -11,8 +12,41 @@ from sqlalchemy.exc import OperationalError
 from backend import create_app
 from backend.config import TestConfig
 from backend.extensions import db
+from backend.models import base as model_base
 
 PASSWORD = "correct horse battery"
+
+# The instant every test runs at unless it names its own with @pytest.mark.now("…"): a Wednesday,
+# 12:00 in Berlin (the helpers' zone), when no default ritual, nudge or reminder is due.
+# `make test-clocks` runs the worker and schedule tests again at harder instants through
+# HEARTH_TEST_NOW (a Sunday at 10:00 and 21:30, both DST change days, New Year's Eve 23:59 UTC).
+DEFAULT_NOW = "2026-06-10T10:00:00+00:00"
+
+
+def parse_instant(value):
+    instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    assert instant.tzinfo is not None, f"give the test instant a zone: {value}"
+    return instant
+
+
+def _run_instant():
+    return parse_instant(os.environ.get("HEARTH_TEST_NOW") or DEFAULT_NOW)
+
+
+def pytest_configure(config):
+    """Collection already reads the clock (parametrized dates): it reads the run's instant too."""
+    model_base.clock.shift_to(_run_instant())
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Fixes the app's "now" for this test: its @pytest.mark.now instant, else HEARTH_TEST_NOW, else
+    DEFAULT_NOW. Time then runs on from there, as it would. Browser tests set their pages' clocks to
+    the same instant (tests/e2e/conftest.py)."""
+    marker = request.node.get_closest_marker("now")
+    model_base.clock.shift_to(parse_instant(marker.args[0]) if marker else _run_instant())
+    yield model_base.clock
+    model_base.clock.shift_to(_run_instant())
 
 
 def _reset_postgres(url):

@@ -9,6 +9,7 @@ import os
 import threading
 import time
 from collections import defaultdict, deque
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
@@ -17,8 +18,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from sqlalchemy import update
 
-from backend.models import utcnow
+from backend.extensions import db
+from backend.models import PushJob, PushSubscription, utcnow
 from backend.services import nudges
 from backend.services.delivery import Sender
 from backend.services.push import load_vapid
@@ -80,22 +83,28 @@ class PushService:
     def _answer(self, request):
         with self.lock:
             self.received.append(request)
+            if request.body and request.headers.get("content-type") != "application/octet-stream":
+                return 400, {}  # as a strict push service (or emulator) does: the body is an opaque octet stream
             queue = self.answers[request.device_id]
             if queue:
-                status, headers, times = queue[0]
+                status, headers, times, device, types = queue[0]
+                if types and device.decrypt(request)["type"] not in types:
+                    return 201, {}
                 if times is not None:
                     times -= 1
                     if times <= 0:
                         queue.popleft()
                     else:
-                        queue[0] = (status, headers, times)
+                        queue[0] = (status, headers, times, device, types)
                 return status, headers
         return 201, {}
 
-    def answer(self, device, status, headers=None, times=None):
-        """Answer this device's next `times` requests (None: all of them) with `status`."""
+    def answer(self, device, status, headers=None, times=None, types=()):
+        """Answer this device's next `times` requests (None: all of them) with `status`; with `types`,
+        only requests whose payload is of one of those types (a reminder due at the test's instant
+        then takes the usual 201 and leaves the planned answer for the message under test)."""
         with self.lock:
-            self.answers[device.id].append((status, headers or {}, times))
+            self.answers[device.id].append((status, headers or {}, times, device, tuple(types)))
 
     def for_device(self, device):
         with self.lock:
@@ -178,6 +187,45 @@ def tick(app, now=None):
         vapid, _ = load_vapid()
         with Sender(vapid, app.config["VAPID_SUBJECT"], timeout=5, threads=4) as sender:
             return nudges.tick(now or utcnow(), sender)
+
+
+# An instant the tests choose (a Wednesday, 13:00 in Berlin): no default ritual or nudge is due then.
+NOW = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
+
+
+def add_job(app, user_id, now=NOW, payload=None, type="nudge"):
+    """A scheduled push job due at `now`, written straight into the database (no input rules on the way)."""
+    payload = payload or {"type": type, "title": "Hearth", "body": "One small thing?", "url": "/", "tag": type}
+    with app.app_context():
+        job = PushJob(user_id=user_id, type=type, data={"payload": payload}, not_before=now, created_at=now,
+                      expires_at=now + timedelta(hours=1))
+        db.session.add(job)
+        db.session.commit()
+        return job.id
+
+
+def due_at(app, now=NOW):
+    """Moves every pending job (written by a sync at the real time) to `now`, as if made then."""
+    with app.app_context():
+        db.session.execute(update(PushJob).where(PushJob.status == "pending")
+                           .values(not_before=now, created_at=now, expires_at=None))
+        db.session.commit()
+
+
+def add_subscription(app, user_id, endpoint):
+    """A subscription row written straight into the database, as if the API had let it in."""
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    p256dh = b64url(key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+    with app.app_context():
+        sub = PushSubscription(user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=b64url(os.urandom(16)))
+        db.session.add(sub)
+        db.session.commit()
+        return sub.id
+
+
+def job_row(app, job_id):
+    with app.app_context():
+        return db.session.get(PushJob, job_id)
 
 
 @pytest.fixture(scope="session")

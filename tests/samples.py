@@ -1,9 +1,9 @@
 """Valid entry bodies for every kind, and small helpers shared by the entry and sync tests."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from backend.extensions import db
-from backend.models import Couple, Entry, PushJob, User
+from backend.models import Couple, Entry, PushJob, User, utcnow
 
 KINDS = ("disclosure", "reflection", "reaction", "appreciation", "bid", "bid_response", "checkin",
          "ritual", "ritual_session", "commitment", "agreement", "timeout", "answer", "journal")
@@ -13,7 +13,7 @@ REF_TARGET = {"reflection": "disclosure", "bid_response": "bid", "ritual_session
 
 
 def now():
-    return datetime.now(timezone.utc)
+    return utcnow()
 
 
 def iso(moment):

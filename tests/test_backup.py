@@ -224,3 +224,129 @@ def test_pg_dump_and_pg_restore_keep_every_entry(app, pair, database_url, tmp_pa
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+# --- rows whatever their text; import checks first and names rows, never their values ---------
+
+def _export(app, tmp_path):
+    path = tmp_path / "hearth.jsonl"
+    result = app.test_cli_runner().invoke(args=["export-all", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _write(path, items):
+    """Writes items back as a backup, with the trailer's counts made to match."""
+    counts = {}
+    for item in items[1:-1]:
+        counts[item["t"]] = counts.get(item["t"], 0) + 1
+    items[-1]["counts"] = counts
+    path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+
+
+def _secrets(app):
+    with app.app_context():
+        return [value for user in db.session.scalars(select(User)) for value in (user.email, user.password_hash)]
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="PostgreSQL cannot store these (see the next test)")
+def test_export_all_writes_rows_with_nul_and_lone_surrogates_stored_by_old_versions(app, pair, tmp_path):
+    alice, _bob, ids = populate(pair)
+    with app.app_context():  # as SQLite kept them before inputs were checked
+        db.session.execute(text("UPDATE entries SET body = :body WHERE id = :id"),
+                           {"body": '{"text": "broken \\ud800 emoji \\u0000"}', "id": ids["appreciation"]})
+        db.session.execute(text("UPDATE users SET display_name = :name WHERE id = :id"),
+                           {"name": "Ali\x00ce", "id": alice.id})
+        db.session.commit()
+    path = _export(app, tmp_path)
+    path.read_bytes().decode("utf-8")  # strict UTF-8 all through
+    rows = {(item["t"], item["r"].get("id")): item["r"] for item in _lines(path)[1:-1]}
+    assert rows[("entries", ids["appreciation"])]["body"] == {"text": "broken \ud800 emoji \x00"}
+    assert rows[("users", alice.id)]["display_name"] == "Ali\x00ce"
+    assert not os.path.exists(f"{path}.partial")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's own refusal")
+@pytest.mark.parametrize("statement, value", [
+    ("UPDATE users SET display_name = :v", "Ali\x00ce"),
+    ("UPDATE entries SET body = CAST(:v AS jsonb)", '{"text": "a\\u0000b"}'),
+    ("UPDATE entries SET body = CAST(:v AS jsonb)", '{"text": "a\\ud800b"}'),
+])
+def test_postgresql_stores_no_nul_or_lone_surrogate_so_its_backups_have_none(app, pair, statement, value):
+    populate(pair)
+    with app.app_context():
+        with pytest.raises(Exception) as refused:  # noqa: PT011 - the driver's or the server's error, below
+            db.session.execute(text(statement), {"v": value})
+        db.session.rollback()
+    assert "0x00" in str(refused.value) or "Unicode" in str(refused.value) or "NUL" in str(refused.value)
+
+
+@pytest.mark.parametrize("change, table, column, what", [
+    (lambda row: row.update(display_name="Ali\x00ce"), "users", "display_name", "NUL"),
+    (lambda row: row.update(email="a\x00@example.com"), "users", "email", "NUL"),
+    (lambda row: row.update(body={"text": "broken \ud800"}), "entries", "body", "surrogate"),
+    (lambda row: row.update(body={"answers": [{"text\x00": "x"}]}), "entries", "body", "NUL"),
+    (lambda row: row.update(seq="twelve"), "entries", "seq", "not an integer"),
+    (lambda row: row.update(created_at="yesterday"), "entries", "created_at", "ISO 8601"),
+    (lambda row: row.update(favourite="x"), "users", "favourite", "not a column"),
+    (lambda row: row.pop("email"), "users", "email", "missing"),
+], ids=["nul-name", "nul-email", "surrogate-body", "nul-body-key", "seq", "created_at", "unknown", "missing"])
+def test_import_checks_every_row_first_and_names_it_without_its_values(app, pair, empty_database, tmp_path,
+                                                                      change, table, column, what):
+    populate(pair)
+    path = _export(app, tmp_path)
+    items = _lines(path)
+    rows = [i for i, item in enumerate(items) if item.get("t") == table]
+    change(items[rows[-1]]["r"])
+    _write(path, items)
+    result = empty_database.test_cli_runner().invoke(args=["import-all", str(path)])
+    assert result.exit_code == 1
+    assert f"table {table}, row {len(rows)} (line {rows[-1] + 1}), column {column}:" in result.output
+    assert what in result.output and "nothing was imported" in result.output
+    for secret in _secrets(app):
+        assert secret not in result.output and secret.split("@")[0] not in result.output
+    with empty_database.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+
+
+def test_import_names_a_row_the_database_refuses_without_its_values(app, pair, empty_database, tmp_path):
+    """Two users with one email: only the database can tell (its DETAIL line quotes the email)."""
+    populate(pair)
+    path = _export(app, tmp_path)
+    items = _lines(path)
+    users = [i for i, item in enumerate(items) if item.get("t") == "users"]
+    copy = json.loads(json.dumps(items[users[0]]))
+    copy["r"]["id"] = "00000000-0000-4000-8000-000000000000"
+    items.insert(users[-1] + 1, copy)
+    _write(path, items)
+    result = empty_database.test_cli_runner().invoke(args=["import-all", str(path)])
+    assert result.exit_code == 1
+    assert f"table users, row {len(users) + 1} (line {users[-1] + 2}): the database refused it" in result.output
+    for secret in _secrets(app):
+        assert secret not in result.output and secret.split("@")[0] not in result.output
+    with empty_database.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+
+
+def test_import_can_replace_bad_text_and_lists_each_row_it_changed(app, pair, empty_database, tmp_path):
+    alice, _bob, ids = populate(pair)
+    path = _export(app, tmp_path)
+    items = _lines(path)
+    for item in items:
+        if item.get("t") == "entries" and item["r"]["id"] == ids["appreciation"]:
+            item["r"]["body"] = {"text": "broken \ud800 emoji"}
+        if item.get("t") == "users" and item["r"]["id"] == alice.id:
+            item["r"]["display_name"] = "Ali\x00ce"
+    _write(path, items)
+    result = empty_database.test_cli_runner().invoke(args=["import-all", "--replace-bad-text", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "column body: contained a lone UTF-16 surrogate: replaced with U+FFFD" in result.output
+    assert "column display_name: contained a NUL character (U+0000): replaced with U+FFFD" in result.output
+    with empty_database.app_context():
+        assert db.session.get(Entry, ids["appreciation"]).body == {"text": "broken \ufffd emoji"}
+        assert db.session.get(User, alice.id).display_name == "Ali\ufffdce"

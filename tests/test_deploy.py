@@ -78,7 +78,10 @@ def settings(database_url, tmp_path, app):
                    "HEARTH_INSTANCE": str(tmp_path / "instance"), "HEARTH_BIND": f"127.0.0.1:{free_port()}",
                    "WEB_CONCURRENCY": "2", "VAPID_PRIVATE_KEY": new_vapid_pem().replace("\n", "\\n"),
                    "VAPID_SUBJECT": "mailto:ops@hearth.test", "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute"})
+    # Two workers need a shared rate-limit store (with memory:// they refuse to start: test_deploy_limits).
     values["RATELIMIT_STORAGE_URI"] = redis_url() or "memory://"
+    if not redis_url():
+        values["WEB_CONCURRENCY"] = "1"
     path = tmp_path / "hearth.env"
     path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
     return path

@@ -66,6 +66,26 @@ def test_every_answer_carries_the_security_headers(app, method, path, kwargs, st
 
 
 @pytest.mark.parametrize("method, path, kwargs, status", ANSWERS, ids=[f"{a[0]} {a[1]} {a[3]}" for a in ANSWERS])
+def test_api_answers_are_never_stored_in_a_cache_and_the_app_files_are(app, method, path, kwargs, status):
+    """Every /api answer (errors, the 500 and the 404 of an unknown route included) says no-store;
+    the app's files are revalidated (no-cache) so the service worker and the browser can keep them."""
+    response = request(app.test_client(), method, path, kwargs)
+    assert response.status_code == status
+    cache_control = response.headers.get("Cache-Control", "")
+    if path.startswith("/api") or path == "/healthz":
+        assert cache_control == "no-store"
+    else:
+        assert "no-store" not in cache_control
+
+
+def test_a_logged_in_answer_and_a_sync_are_no_store(pair):
+    alice, _bob = pair()
+    assert alice.client.get("/api/me").headers["Cache-Control"] == "no-store"
+    assert alice.sync().headers["Cache-Control"] == "no-store"
+    assert alice.client.get("/api/export").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("method, path, kwargs, status", ANSWERS, ids=[f"{a[0]} {a[1]} {a[3]}" for a in ANSWERS])
 def test_hsts_only_over_https(app, method, path, kwargs, status):
     over_http = request(app.test_client(), method, path, kwargs)
     assert "Strict-Transport-Security" not in over_http.headers

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.models import Claim, PushJob
+from backend.models import Claim, PushJob, utcnow
 from backend.services.schedule import wall_time
 from push_service import app, push_service, subscribe, tick, vapid_pem  # noqa: F401
 
@@ -251,7 +251,7 @@ def test_ritual_reminder_not_on_other_days_nor_when_disabled(app, pair, push_ser
 def test_commitment_reminder_on_the_morning_it_is_due_unless_done(app, pair, push_service):
     alice, bob = pair()
     a = subscribe(alice, push_service)
-    today = datetime.now(timezone.utc).date()
+    today = utcnow().date()
     due = (today + timedelta(days=2)).isoformat()
     alice.put("commitment", {"text": "Book the table", "due_date": due}, visibility="shared")
     alice.put("commitment", {"text": "Done already", "due_date": due, "done_at": iso(utc(2026, 5, 1))},
@@ -267,7 +267,7 @@ def test_commitment_reminder_on_the_morning_it_is_due_unless_done(app, pair, pus
 def test_timeout_reminder_to_both_at_return_time(app, pair, push_service):
     alice, bob = pair()
     a, b = subscribe(alice, push_service), subscribe(bob, push_service)
-    return_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
+    return_at = utcnow().replace(microsecond=0) + timedelta(minutes=30)
     alice.put("timeout", {"return_at": iso(return_at)}, visibility="shared")
     tick(app, return_at - timedelta(minutes=1))
     assert reminders(a, "timeout_reminder") == []
@@ -281,7 +281,7 @@ def test_timeout_reminder_to_both_at_return_time(app, pair, push_service):
 def test_no_timeout_reminder_once_it_ended(app, pair, push_service):
     alice, bob = pair()
     a = subscribe(alice, push_service)
-    return_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
+    return_at = utcnow().replace(microsecond=0) + timedelta(minutes=30)
     response, entry_id = alice.put("timeout", {"return_at": iso(return_at)}, visibility="shared")
     alice.put("timeout", {"return_at": iso(return_at), "ended_at": iso(return_at - timedelta(minutes=5))},
               id=entry_id, visibility="shared")
@@ -293,7 +293,7 @@ def test_no_timeout_reminder_once_the_partner_ended_it(app, pair, push_service):
     # The app lets the partner end a time-out with a "thanks" reaction to it (docs/pwa.md).
     alice, bob = pair()
     a, b = subscribe(alice, push_service), subscribe(bob, push_service)
-    return_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
+    return_at = utcnow().replace(microsecond=0) + timedelta(minutes=30)
     _, entry_id = alice.put("timeout", {"return_at": iso(return_at)}, visibility="shared")
     bob.pull_all()
     bob.put("reaction", {"value": "thanks"}, ref_id=entry_id, visibility="shared")
@@ -304,7 +304,7 @@ def test_no_timeout_reminder_once_the_partner_ended_it(app, pair, push_service):
 def test_own_thanks_does_not_end_a_timeout(app, pair, push_service):
     alice, bob = pair()
     a = subscribe(alice, push_service)
-    return_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=30)
+    return_at = utcnow().replace(microsecond=0) + timedelta(minutes=30)
     _, entry_id = alice.put("timeout", {"return_at": iso(return_at)}, visibility="shared")
     alice.put("reaction", {"value": "thanks"}, ref_id=entry_id, visibility="shared")
     tick(app, return_at)

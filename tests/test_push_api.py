@@ -11,7 +11,7 @@ from push_service import app, b64url, vapid_pem  # noqa: F401 - fixtures
 
 P256DH = b64url(b"\x04" + os.urandom(64))
 AUTH = b64url(os.urandom(16))
-ENDPOINT = "https://push.example.com/send/abc123"
+ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc123"
 
 
 def body(endpoint=ENDPOINT, p256dh=P256DH, auth=AUTH):
@@ -68,9 +68,38 @@ def test_subscribe_again_updates_instead_of_duplicating(app, signup):
         assert sub.auth == new_auth
 
 
-def test_a_subscription_moves_to_the_account_that_sends_it(app, signup):
+def test_another_accounts_endpoint_is_not_taken_while_its_owner_is_signed_in(app, signup):
+    """Posting someone else's endpoint must not silence their phone (it used to move the row to the poster)."""
     alice, bob = signup(), signup()
     alice.client.post("/api/push/subscriptions", json=body())
+    response = bob.client.post("/api/push/subscriptions", json=body(p256dh=b64url(b"\x04" + os.urandom(64))))
+    assert response.status_code == 409
+    assert "another account" in response.json["message"] and "Sign that account out" in response.json["message"]
+    [(user_id, endpoint, _)] = stored(app)
+    assert (user_id, endpoint) == (alice.id, ENDPOINT)
+    with app.app_context():
+        assert db.session.scalar(select(PushSubscription.p256dh)) == P256DH
+    assert alice.client.delete("/api/push/subscriptions", json={"endpoint": ENDPOINT}).status_code == 204
+
+
+def test_a_browser_moves_to_the_next_account_after_sign_out(app, signup):
+    """Two accounts one after the other in one browser: signing out removes the first one's subscription."""
+    alice, bob = signup(), signup()
+    alice.client.post("/api/push/subscriptions", json=body())
+    assert alice.client.post("/api/auth/logout", json={}).status_code == 204
+    assert bob.client.post("/api/push/subscriptions", json=body()).status_code == 201
+    assert [(u, e) for u, e, _ in stored(app)] == [(bob.id, ENDPOINT)]
+
+
+def test_a_browser_moves_once_the_owners_session_there_has_expired(app, signup):
+    from datetime import timedelta
+
+    from backend.models import AuthSession, utcnow
+    alice, bob = signup(), signup()
+    alice.client.post("/api/push/subscriptions", json=body())
+    with app.app_context():  # expired, and the hourly housekeeping has not run yet
+        db.session.get(AuthSession, stored(app)[0][2]).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
     assert bob.client.post("/api/push/subscriptions", json=body()).status_code == 201
     assert [(u, e) for u, e, _ in stored(app)] == [(bob.id, ENDPOINT)]
 

@@ -1,4 +1,5 @@
-"""Logins and invite-code guesses are rate-limited per IP and per account."""
+"""Logins and invite-code guesses are rate-limited per IP and per account (device cookies, which let a
+browser that logged in before keep its own allowance: tests/test_device_cookies.py)."""
 import json
 import subprocess
 import sys
@@ -48,8 +49,9 @@ def test_failed_logins_of_one_account_get_429_with_retry_after(make_app):
     signup_response = client.post("/api/auth/signup", json={
         "email": "alice@example.com", "password": PASSWORD, "display_name": "Alice", "timezone": "UTC"})
     user_id = signup_response.json["user"]["id"]
-    assert [login(client, "alice@example.com").status_code for _ in range(3)] == [401] * 3
-    response = login(client, "alice@example.com", PASSWORD)
+    elsewhere = app.test_client()  # a browser that never logged in to alice's account (no device cookie)
+    assert [login(elsewhere, "alice@example.com").status_code for _ in range(3)] == [401] * 3
+    response = login(elsewhere, "alice@example.com", PASSWORD)
     assert_429(response)
     assert "hearth_session=" not in " ".join(response.headers.getlist("Set-Cookie"))
     assert session_count(app, user_id) == 1  # the signup's only

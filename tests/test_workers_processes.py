@@ -75,7 +75,8 @@ def test_two_worker_processes_deliver_each_nudge_once_over_simulated_time(
     app = make_app(VAPID_PRIVATE_KEY=vapid_pem, VAPID_SUBJECT=SUBJECT)
     people = populate(app, push_service)
     env = {**os.environ, "DATABASE_URL": database_url, "HEARTH_INSTANCE": str(tmp_path), "PYTHONUNBUFFERED": "1",
-           "VAPID_PRIVATE_KEY": vapid_pem, "VAPID_SUBJECT": SUBJECT, "PUSH_THREADS": "8"}
+           "VAPID_PRIVATE_KEY": vapid_pem, "VAPID_SUBJECT": SUBJECT, "PUSH_THREADS": "8",
+           "FLASK_DEBUG": "1"}  # the loopback push service is allowed in debug only
     real_start = time.time() + 5  # both clocks start together, once both processes have imported the app
     argv = [sys.executable, "-m", "flask", "--app", "backend", "nudges", "run", "--from", START.isoformat(),
             "--speed", str(SPEED), "--minutes", str(MINUTES), "--real-start", str(real_start)]

@@ -1,11 +1,11 @@
 from flask import current_app, request
 from flask_smorest import Blueprint, abort
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..schemas.accounts import LoginIn, SignupIn, UserResponse
 from ..security import (clear_session_cookie, current_session, current_user, login_required,
-                        set_session_cookie)
-from ..services import accounts
+                        set_device_cookie, set_session_cookie)
+from ..services import accounts, devices
 from . import keys
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign up, log in, log out")
@@ -16,13 +16,16 @@ def _logged_in(user, status):
     db.session.commit()
     response = current_app.json.response({"user": UserResponse().dump({"user": user})["user"]})
     response.status_code = status
-    return set_session_cookie(response, token)
+    device = devices.remember(current_app.config["SECRET_KEY"], request.cookies.get(devices.COOKIE_NAME), user)
+    return set_device_cookie(set_session_cookie(response, token), device)
 
 
 @bp.post("/signup")
+@keys.signup_per_ip
 @bp.arguments(SignupIn)
 @bp.response(201, UserResponse)
 @bp.alt_response(409, description="An account with this email exists")
+@bp.alt_response(429, description="Too many signups from this address; see Retry-After")
 def signup(data):
     try:
         user = accounts.signup(**data)
@@ -32,9 +35,9 @@ def signup(data):
 
 
 @bp.post("/login")
-@limiter.limit(keys.login_ip_limit, key_func=keys.remote_ip, scope="login-ip")
-@limiter.limit(keys.login_account_limit, key_func=keys.login_account,
-               scope="login-account", deduct_when=keys.failed)
+@keys.login_per_ip
+@keys.login_per_account
+@keys.login_per_device
 @bp.arguments(LoginIn)
 @bp.response(200, UserResponse)
 @bp.alt_response(401, description="Wrong email or password")

@@ -23,8 +23,12 @@ def public_key():
 @login_required
 @bp.arguments(SubscriptionIn)
 @bp.response(201, SubscriptionResponse)
+@bp.alt_response(409, description="This endpoint belongs to another account still signed in on that browser")
 def subscribe(data):
-    subscription = push.subscribe(current_user(), current_session(), data["endpoint"], **data["keys"])
+    try:
+        subscription = push.subscribe(current_user(), current_session(), data["endpoint"], **data["keys"])
+    except push.HeldByAnother:
+        abort(409, message=push.TAKEN_MESSAGE)
     db.session.commit()
     return {"subscription": subscription}
 

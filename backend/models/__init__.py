@@ -3,4 +3,5 @@ from .base import utcnow, new_id  # noqa: F401
 from .couple import Couple, Invite  # noqa: F401
 from .entry import ClientState, Entry  # noqa: F401
 from .push import Claim, PushJob, PushSubscription  # noqa: F401
+from .reset import PasswordReset  # noqa: F401
 from .user import AuthSession, User  # noqa: F401

@@ -1,12 +1,33 @@
 """Column types and helpers shared by the models."""
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import DateTime, TypeDecorator
 
 
+class Clock:
+    """The app's one "now" (UTC). Real time unless `shift_to(instant)` was called: from then on now
+    reads `instant` and runs on from it. The tests fix their instant this way, so no test depends on
+    the day, hour or weekday it happens to run (tests/conftest.py, the `clock` fixture)."""
+
+    def __init__(self):
+        self.offset = timedelta(0)
+
+    def now(self):
+        return datetime.now(timezone.utc) + self.offset
+
+    def shift_to(self, instant):
+        self.offset = instant - datetime.now(timezone.utc)
+
+    def reset(self):
+        self.offset = timedelta(0)
+
+
+clock = Clock()
+
+
 def utcnow():
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def new_id():

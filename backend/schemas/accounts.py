@@ -1,18 +1,32 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from .common import Text, Time, Timezone
+from .common import DisplayName, Email, String, Time, Timezone
+
+
+def encodable(value):
+    """A lone surrogate (\\ud800) has no UTF-8 form for the hasher or the database: a 422, never a 500."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("Contains a character that can't be stored.") from None
+
+
+# A new password, wherever one is chosen (signup, change, reset): at least 10 characters.
+NEW_PASSWORD = [validate.Length(min=10, max=200), encodable]
+# A reset link's token as secrets.token_urlsafe makes it (base64url), so nothing else reaches the hash.
+RESET_TOKEN = validate.Regexp(r"^[A-Za-z0-9_-]{1,200}\Z", error="This link is not complete.")
 
 
 class SignupIn(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
-    display_name = Text(60, required=True)
+    email = Email(required=True, validate=validate.Length(max=254))
+    password = String(required=True, load_only=True, validate=NEW_PASSWORD)
+    display_name = DisplayName(required=True)
     timezone = Timezone(required=True)
 
 
 class LoginIn(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    email = String(required=True, validate=validate.Length(min=1, max=254))
+    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
 class UserOut(Schema):
@@ -33,7 +47,7 @@ class UserResponse(Schema):
 
 
 class SettingsIn(Schema):
-    display_name = Text(60)
+    display_name = DisplayName()
     timezone = Timezone()
     nudge_time = Time()
     quiet_start = Time(allow_none=True)
@@ -43,9 +57,23 @@ class SettingsIn(Schema):
 
 
 class PasswordChangeIn(Schema):
-    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+    current_password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
 class PasswordIn(Schema):
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class PasswordResetIn(Schema):
+    email = Email(required=True, validate=validate.Length(max=254))
+
+
+class PasswordResetConfirmIn(Schema):
+    token = String(required=True, load_only=True, validate=RESET_TOKEN)
+    new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
+
+
+class PasswordResetSent(Schema):
+    message = String(metadata={"description": "The same sentence whether or not the email has an "
+                                      "account."})

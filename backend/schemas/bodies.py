@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .common import Text, Time
+from .common import String, Text, Time
 
 DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "tension", "other")
 REACTIONS = ("right", "not_quite", "heart", "thanks", "not_now")
@@ -43,20 +43,20 @@ def parse_datetime(value):
 
 
 def LocalDate(**kwargs):
-    return fields.String(validate=_local_date, **kwargs)
+    return String(validate=_local_date, **kwargs)
 
 
 def Instant(**kwargs):
-    return fields.String(validate=_aware_datetime, **kwargs)
+    return String(validate=_aware_datetime, **kwargs)
 
 
 def Feelings():
-    return fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+    return fields.List(String(validate=validate.Length(min=1, max=40)),
                        validate=validate.Length(max=12), load_default=list)
 
 
 def OneOf(choices, **kwargs):
-    return fields.String(validate=validate.OneOf(choices), **kwargs)
+    return String(validate=validate.OneOf(choices), **kwargs)
 
 
 class IFeel(Schema):
@@ -171,7 +171,7 @@ class Timeout(Schema):
 
 
 class Answer(Schema):
-    question_id = fields.String(required=True, validate=[validate.Length(min=1, max=64),
+    question_id = String(required=True, validate=[validate.Length(min=1, max=64),
                                                          validate.Regexp(r"^[A-Za-z0-9_.:-]+$")])
     text = Text(1000, required=True)
     local_date = LocalDate(required=True)

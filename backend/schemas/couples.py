@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from .accounts import UserOut
+from .common import String
 
 
 class MemberOut(Schema):
@@ -35,7 +36,7 @@ class CoupleResponse(Schema):
 
 
 class JoinIn(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    code = String(required=True, validate=validate.Length(min=1, max=40))
 
 
 class MeOut(Schema):

@@ -2,20 +2,22 @@
 from marshmallow import Schema, fields, validate
 
 from .bodies import BODY_SCHEMAS, Instant
+from .common import String
 
 KINDS = tuple(BODY_SCHEMAS)
-UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+# \Z, not $: "$" also matches before a trailing newline, and "<uuid>\n" was taken as an id.
+UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 
 
 def Uuid(**kwargs):
-    return fields.String(validate=validate.Regexp(UUID_RE, error="Not a UUID."), **kwargs)
+    return String(validate=validate.Regexp(UUID_RE, error="Not a UUID."), **kwargs)
 
 
 class EntryIn(Schema):
     """A put: the whole entry as the phone has it. `body` is checked by the kind's own schema."""
     id = Uuid(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    visibility = fields.String(load_default="shared", validate=validate.OneOf(("shared", "private")))
+    kind = String(required=True, validate=validate.OneOf(KINDS))
+    visibility = String(load_default="shared", validate=validate.OneOf(("shared", "private")))
     ref_id = Uuid(allow_none=True, load_default=None)
     body = fields.Dict(required=True)
     base_rev = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0))
@@ -25,7 +27,7 @@ class EntryIn(Schema):
 
 class EntryDeleteIn(Schema):
     id = Uuid(required=True)
-    kind = fields.String(validate=validate.OneOf(KINDS))
+    kind = String(validate=validate.OneOf(KINDS))
     base_rev = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0))
 
 

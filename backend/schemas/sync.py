@@ -2,6 +2,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .common import String
 from .entries import EntryOut, Uuid
 
 
@@ -10,7 +11,7 @@ MAX_MID = 2 ** 53 - 1  # a phone counts in JavaScript numbers; the column is a 6
 
 class MutationIn(Schema):
     mid = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_MID))
-    op = fields.String(required=True, validate=validate.OneOf(("put", "delete")))
+    op = String(required=True, validate=validate.OneOf(("put", "delete")))
     # Checked per mutation by EntryIn / EntryDeleteIn, so one bad entry is rejected, not the whole request.
     entry = fields.Dict(required=True)
 

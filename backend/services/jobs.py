@@ -1,27 +1,26 @@
 """The push job queue: claim due jobs without two workers taking the same one, turn them into
 notifications (one per recipient for a burst of partner events, within a daily ceiling), send them
-through a delivery.Sender, and record what happened: sent, retried later, failed, or skipped."""
-import json
+through a delivery.Sender; outcomes.py records what happened: sent, retried later, failed, or skipped.
+
+A job that raises while its notification is built (or sent) fails alone: the rest of the batch goes on."""
 import logging
-import random
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import any_, bindparam, delete, func, select, text, update
+from sqlalchemy import any_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..extensions import db
 from ..models import Entry, PushJob, PushSubscription, User
 from . import claims, notifications as texts, prebuilt, visibility
-from .delivery import CONFIG, GONE, OK, RETRY, Message
-from .schedule import day_bounds
+from .delivery import CONFIG, OK, REJECTED, Message, Outcome
+from .outcomes import backoff, record  # noqa: F401 - backoff is part of this module's interface
+from .schedule import day_bounds, zone_or_utc
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)  # a claimed job left 'sending' this long (worker died) is taken again
-MIN_RETRY = 1.0
 CHUNK = 500
 CEILING = "ceiling-"  # claim kinds of the places under a recipient's daily ceiling: ceiling-1, ceiling-2, …
 JOB_COLUMNS = (PushJob.id, PushJob.user_id, PushJob.type, PushJob.actor_id, PushJob.entry_id, PushJob.data,
@@ -89,7 +88,8 @@ def _sent_today(users, now):
             PushJob.type.in_(tuple(texts.PARTNER_EVENTS))))
         for user_id, sent_at in rows:
             user = users[user_id]
-            start, _ = day_bounds(now.astimezone(ZoneInfo(user.timezone)).date(), ZoneInfo(user.timezone))
+            zone = zone_or_utc(user.timezone)
+            start, _ = day_bounds(now.astimezone(zone).date(), zone)
             if sent_at >= start:
                 counts[user_id] += 1
     return counts
@@ -103,6 +103,13 @@ class Notification:
         self.expires_at = expires_at
         self.place = place  # (user_id, kind, local_date) of its claim under the daily ceiling
         self.outcomes = []
+        self.error = None  # why it could not be built or sent: its jobs fail, the batch goes on
+
+    def broken(self, exc):
+        # backslashreplace: the reason may quote the very text that could not be encoded
+        self.error = f"could not be built: {type(exc).__name__}: {exc}"[:500].encode(errors="backslashreplace").decode()
+        log.error("push job(s) %s failed, the rest of the batch goes on: %s",
+                  ", ".join(str(job.id) for job in self.jobs), self.error, exc_info=exc)
 
     @property
     def delivered(self):
@@ -115,7 +122,7 @@ def _expiry(job):
 
 
 def _local_time(user):
-    zone = ZoneInfo(user.timezone)
+    zone = zone_or_utc(user.timezone)
     return lambda iso: datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(zone).strftime("%H:%M")
 
 
@@ -135,7 +142,12 @@ def plan(rows, now):
         elif _expiry(job) <= now:
             skipped[job.id] = "expired before it could be delivered"
         elif job.type in texts.SCHEDULED:
-            notes.append(Notification([job], job.data["payload"], job.type, _expiry(job)))
+            note = Notification([job], None, job.type, _expiry(job))
+            try:
+                note.payload = dict(job.data["payload"])
+            except Exception as exc:
+                note.broken(exc)
+            notes.append(note)
         elif job.type not in texts.PARTNER_EVENTS:
             skipped[job.id] = f"unknown job type {job.type}"
         else:
@@ -155,9 +167,14 @@ def plan(rows, now):
             skipped.update({job.id: "daily push limit reached" for job in jobs})
             continue
         recipient = users[user_id]
-        payload = texts.partner_event(jobs, users[actor_id].display_name, recipient, entries, _local_time(recipient))
         type_ = jobs[0].type if len({j.type for j in jobs}) == 1 else "summary"
-        notes.append(Notification(jobs, payload, type_, min(_expiry(j) for j in jobs), places[key]))
+        note = Notification(jobs, None, type_, min(_expiry(j) for j in jobs), places[key])
+        try:
+            note.payload = texts.partner_event(jobs, users[actor_id].display_name, recipient, entries,
+                                               _local_time(recipient))
+        except Exception as exc:  # one bad entry fails its own notification, never the batch
+            note.broken(exc)
+        notes.append(note)
     return notes, skipped
 
 
@@ -170,7 +187,7 @@ def _places(groups, users, now):
     wanting = defaultdict(list)
     for key in groups:
         wanting[key[0]].append(key)
-    dates = {uid: now.astimezone(ZoneInfo(users[uid].timezone)).date().isoformat() for uid in wanting}
+    dates = {uid: now.astimezone(zone_or_utc(users[uid].timezone)).date().isoformat() for uid in wanting}
     sent = _sent_today({uid: users[uid] for uid in wanting}, now)  # also counts sends from before claims
     taken = claims.held([(uid, dates[uid]) for uid in wanting], CEILING)
     places = dict.fromkeys(groups)
@@ -199,69 +216,20 @@ def messages_for(notes, subs, now):
     """(notification, Message) pairs: each notification to each of its recipient's devices that lacks it."""
     pairs = []
     for note in notes:
-        payload = texts.encode(note.payload)
-        ttl, urgency = texts.ttl_for(note.type, note.expires_at, now), texts.urgency_for(note.type)
-        topic = texts.topic_for(note.payload["tag"])
+        if note.error:
+            continue
+        try:
+            payload = texts.encode(note.payload)
+            ttl, urgency = texts.ttl_for(note.type, note.expires_at, now), texts.urgency_for(note.type)
+            topic = texts.topic_for(note.payload["tag"])
+        except Exception as exc:  # a lone surrogate in stored text, a malformed payload …
+            note.broken(exc)
+            continue
         done = note.delivered
         for sub in subs.get(note.jobs[0].user_id, ()):
             if sub.id not in done:
                 pairs.append((note, Message(sub.id, sub.endpoint, sub.p256dh, sub.auth, payload, ttl, urgency, topic)))
     return pairs
-
-
-def backoff(attempts, base):
-    """Exponential backoff with jitter: about base, 2 base, 4 base ... (each between half and full)."""
-    delay = base * 2 ** max(attempts - 1, 0)
-    return delay / 2 + random.uniform(0, delay / 2)
-
-
-def _result(note, now, config, had_subs):
-    """The column values for every job of a notification after its sends."""
-    outcomes = note.outcomes
-    delivered = sorted(note.delivered | {o.sub_id for o in outcomes if o.result == OK})
-    retry = [o for o in outcomes if o.result == RETRY]
-    errors = [o.error for o in outcomes if o.error]
-    attempts = max(job.attempts for job in note.jobs)
-    values = {"delivered_to": delivered, "last_error": "; ".join(errors)[:500] or None}
-    if retry and attempts < config["PUSH_MAX_ATTEMPTS"]:
-        delay = max(o.retry_after or backoff(attempts, config["PUSH_RETRY_BASE"]) for o in retry)
-        not_before = now + timedelta(seconds=max(delay, MIN_RETRY))
-        if not_before < note.expires_at:
-            values.update(status="pending", not_before=not_before)
-            return values
-        values["last_error"] = (values["last_error"] or "") + "; window over"
-    if delivered:
-        values.update(status="sent")
-    elif not had_subs:
-        values.update(status="skipped", last_error="no push subscription")
-    else:
-        values.update(status="failed")
-    return values
-
-
-def record(notes, skipped, subs, now):
-    """Writes every claimed job's new state; deletes subscriptions the push service says are gone."""
-    config = current_app.config
-    updates = [{"id": job_id, "status": "skipped", "last_error": reason} for job_id, reason in skipped.items()]
-    gone, unused = set(), []
-    for note in notes:
-        gone.update(o.endpoint for o in note.outcomes if o.result == GONE)
-        values = _result(note, now, config, bool(subs.get(note.jobs[0].user_id)))
-        if note.place and values["status"] != "sent":
-            unused.append(note.place)  # nothing delivered (yet): the place under the ceiling is free again
-        lead = note.jobs[0]
-        for job in note.jobs:
-            row = {"id": job.id, "not_before": now, **values}
-            if values["delivered_to"] and not job.sent_at:
-                row["sent_at"] = now
-            row["batch_id"] = lead.id
-            updates.append(row)
-    _write(updates)
-    claims.release(unused)
-    for chunk in _chunks(gone):
-        db.session.execute(delete(PushSubscription).where(PushSubscription.endpoint.in_(chunk)))
-    db.session.commit()
-    return updates
 
 
 def _prepare(now, limit):
@@ -272,31 +240,6 @@ def _prepare(now, limit):
     notes, skipped = plan(rows, now)
     subs = _subscriptions(note.jobs[0].user_id for note in notes)
     return notes, skipped, subs, messages_for(notes, subs, now)
-
-
-# PostgreSQL: one statement per chunk, the rows as one JSON parameter (an executemany would run
-# one UPDATE per job on the server). Absent keys keep the stored value.
-_PG_UPDATE = text("""
-    UPDATE push_jobs AS j SET status = v.status, last_error = v.last_error,
-        not_before = COALESCE(v.not_before, j.not_before), sent_at = COALESCE(j.sent_at, v.sent_at),
-        delivered_to = COALESCE(v.delivered_to, j.delivered_to), batch_id = COALESCE(v.batch_id, j.batch_id)
-    FROM json_to_recordset(CAST(:rows AS json)) AS v(id integer, status text, last_error text,
-        not_before timestamp, sent_at timestamp, delivered_to json, batch_id integer)
-    WHERE j.id = v.id""")
-
-
-def _naive_utc(value):
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() if isinstance(value, datetime) else value
-
-
-def _write(updates):
-    if db.engine.dialect.name != "postgresql":
-        for batch in _chunks(updates):  # SQLite runs in-process: executemany is cheap there
-            db.session.execute(update(PushJob), batch)
-        return
-    for batch in _chunks(updates, 2000):
-        rows = [{key: _naive_utc(value) for key, value in row.items()} for row in batch]
-        db.session.execute(_PG_UPDATE, {"rows": json.dumps(rows)})
 
 
 def deliver_due(now, sender, limit=None, max_rounds=1000, stop=None):
@@ -324,11 +267,16 @@ def deliver_due(now, sender, limit=None, max_rounds=1000, stop=None):
 
 def _finish(batch, now, counts):
     notes, skipped, subs, pairs, futures = batch
-    for (note, _), future in zip(pairs, futures):
-        outcome = future.result()
+    for (note, message), future in zip(pairs, futures):
+        try:
+            outcome = future.result()
+        except Exception as exc:  # Sender.send turns failures into outcomes; this is the last guard
+            log.exception("push to subscription %s raised", message.sub_id)
+            outcome = Outcome(message.sub_id, message.endpoint, REJECTED, None, f"raised {type(exc).__name__}")
         note.outcomes.append(outcome)
         counts["pushes"] += outcome.result == OK
         counts["config_errors"] += outcome.result == CONFIG
+        counts["rejected"] += outcome.result == REJECTED
     for row in record(notes, skipped, subs, now):
         counts[row["status"]] += 1
 

@@ -5,15 +5,14 @@ import logging
 from collections import defaultdict
 from functools import lru_cache
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import exists, insert, or_, select, text
 
 from ..extensions import db
 from ..models import Couple, Entry, PushJob, PushSubscription, User
-from . import accounts, claims, jobs, notifications as texts, prebuilt, visibility
-from .schedule import day_bounds, due_on, in_quiet_hours, wall_time as _wall_time
+from . import accounts, claims, jobs, notifications as texts, password_reset, prebuilt, visibility
+from .schedule import BAD_ZONE, day_bounds, due_on, in_quiet_hours, load_zone, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ class Local:
     """A candidate user as seen at `now`: their zone, local date and whether it is quiet for them."""
 
     def __init__(self, user, now):
-        self.user, self.zone, self.utc = user, ZoneInfo(user.timezone), now
+        self.user, self.zone, self.utc = user, load_zone(user.timezone), now
         self.now = now.astimezone(self.zone)
         self.today = self.now.date()
         self.day_end = day_end(self.today, self.zone)
@@ -173,7 +172,13 @@ def _timeouts(by_couple, now):
 
 def find_due(now):
     """Everything scheduled that is due at `now` for someone who can receive it (unclaimed or not)."""
-    locs = [Local(user, now) for user in candidates()]
+    locs = []
+    for user in candidates():
+        try:
+            locs.append(Local(user, now))
+        except BAD_ZONE:  # one unusable stored zone must not stop everyone's nudges
+            log.warning("user %s: time zone %r cannot be loaded on this host; nothing scheduled for them",
+                        user.id, user.timezone)
     by_couple = defaultdict(list)
     for loc in locs:
         by_couple[loc.user.couple_id].append(loc)
@@ -227,6 +232,7 @@ def tick(now, sender, stop=None):
     counts = jobs.deliver_due(now, sender, stop=stop)
     if now.minute == 0:  # hourly housekeeping
         accounts.end_expired_sessions()
+        password_reset.forget_expired()
         jobs.purge(now)
     return {"queued": queued, **counts}
 
@@ -235,6 +241,6 @@ def parse_now(value):
     """An ISO 8601 instant for `tick --now`; a naive one is taken as UTC."""
     when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo("UTC"))
+        when = when.replace(tzinfo=timezone.utc)
     return when
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import PushSubscription, utcnow
+from ..models import AuthSession, PushSubscription, utcnow
 
 INIT_HINT = "Run `flask push init` to create them (once), or set VAPID_PRIVATE_KEY."
 
@@ -23,6 +23,15 @@ class KeysMissing(Exception):
 
 class KeysExist(Exception):
     pass
+
+
+class HeldByAnother(Exception):  # noqa: N818
+    """The endpoint belongs to another account that is still signed in on the device that registered it."""
+
+
+TAKEN_MESSAGE = ("This browser's notifications are registered for another account that is still signed in "
+                 "on it. Sign that account out on this browser (signing out turns its notifications off), "
+                 "then turn notifications on again.")
 
 
 def b64url(raw):
@@ -93,9 +102,25 @@ def init_keys(force=False, config=None):
     return path, public_key_of(vapid)
 
 
+def _held_by_another(user, endpoint, now):
+    """True when the endpoint is another account's and the session that registered it is still live.
+
+    A browser used by two accounts one after the other is fine: signing the first out removes its
+    subscription (forget_sessions), and so does the hourly housekeeping once its session expired.
+    """
+    row = db.session.execute(select(PushSubscription.user_id, AuthSession.expires_at)
+                             .join(AuthSession, AuthSession.id == PushSubscription.session_id, isouter=True)
+                             .where(PushSubscription.endpoint == endpoint)).first()
+    return row is not None and row.user_id != user.id and row.expires_at is not None and row.expires_at > now
+
+
 def subscribe(user, session, endpoint, p256dh, auth):
-    """Upsert by endpoint: a browser that moves to another account moves with it, never twice."""
+    """Upsert by endpoint, for one browser's subscription. It is never taken from another account whose
+    session on that browser is still live (HeldByAnother): posting someone else's endpoint must not
+    silence their phone. Once that session has ended, the endpoint moves to whoever sends it."""
     now = utcnow()
+    if _held_by_another(user, endpoint, now):
+        raise HeldByAnother()
     values = {"user_id": user.id, "session_id": session.id if session else None, "endpoint": endpoint,
               "p256dh": p256dh, "auth": auth, "created_at": now, "updated_at": now}
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite

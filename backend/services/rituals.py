@@ -5,13 +5,13 @@ guards the edits, as for every ritual). The guided exercises and the 12-week rev
 ("anytime"): they are started from the app whenever the couple wants.
 """
 import uuid
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Entry, utcnow
 from ..schemas.bodies import Ritual
+from .schedule import zone_or_utc
 
 SUNDAY, WEDNESDAY = 6, 2
 
@@ -84,7 +84,7 @@ def create_defaults(couple, author, next_seq):
         Entry.couple_id == couple.id, Entry.kind == "ritual", Entry.deleted.is_(False)))}
     now = couple.paired_at or utcnow()
     created = []
-    for body in default_bodies(now.astimezone(ZoneInfo(author.timezone)).date()):
+    for body in default_bodies(now.astimezone(zone_or_utc(author.timezone)).date()):
         if body["type"] in have:
             continue
         entry = Entry(id=str(uuid.uuid4()), couple_id=couple.id, author_id=author.id, kind="ritual",

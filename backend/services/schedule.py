@@ -1,10 +1,36 @@
 """Schedule math as pure functions: wall-clock times in a zone (DST-safe), quiet hours, and when a
 ritual's schedule {freq, time, weekday, interval, monthday, nth} falls. No database, no clock."""
 import calendar
+import logging
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+log = logging.getLogger(__name__)
 
 EPOCH_MONDAY = date(1970, 1, 5)  # the anchor of `interval` weeks when a schedule has none
 LONGEST_GAP = 24 * 60  # minutes searched forward past a skipped wall time (real gaps are 30-60 min)
+
+
+BAD_ZONE = (ZoneInfoNotFoundError, ValueError, TypeError, OSError)
+
+
+def load_zone(name):
+    """ZoneInfo(name); raises one of BAD_ZONE for a name this host cannot load. New names are checked
+    against the tz database when stored (schemas.common), but a row stored before that rule ("localtime"),
+    or a host with an older tz database, can still hold one."""
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=256)
+def zone_or_utc(name):
+    """The user's zone, or UTC (logged once per name) when this host cannot load it: a request or a
+    push budget still gets an answer."""
+    try:
+        return load_zone(name)
+    except BAD_ZONE:
+        log.warning("time zone %r cannot be loaded on this host: using UTC", name)
+        return timezone.utc
 
 
 def parse_hhmm(value):

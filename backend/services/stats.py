@@ -2,13 +2,13 @@
 own weeks (Monday first)."""
 from collections import Counter
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Entry, utcnow
 from . import us, visibility
+from .schedule import zone_or_utc
 
 # An answer may still be withheld from the partner (answer, then reveal): even a count would tell.
 NOT_COUNTED = ("answer",)
@@ -20,7 +20,7 @@ def summary(user, weeks, now=None):
 
 
 def weekly_counts(user, weeks, now=None):
-    zone = ZoneInfo(user.timezone)
+    zone = zone_or_utc(user.timezone)
     today = (now or utcnow()).astimezone(zone).date()
     first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     start = datetime.combine(first_monday, time(), zone)

@@ -8,12 +8,14 @@ from http import HTTPStatus
 
 from ..extensions import db
 from ..models import utcnow
+from ..schemas.entries import UUID_RE
 from . import entries, sync_sql as sql, visibility
 from .write_turn import write_turn
 
 PAGE_SIZE = 500
 PAGE_BYTES = 1024 * 1024  # a page stops once its changes pass this many bytes (at least one change)
 ANY = object()  # a pull that names no couple: answered for whatever couple the user is in
+_UUID = re.compile(UUID_RE)
 _CURSOR = re.compile(r"^(\d{1,18})\.(\d{1,18})$")
 
 
@@ -68,7 +70,9 @@ def _named_ids(mutations):
     for mutation in mutations:
         entry = mutation["entry"]
         for key in ("id", "ref_id"):
-            if isinstance(entry.get(key), str):
+            # Only well-formed ids: anything else is rejected by the entry's schema, and a NUL or a lone
+            # surrogate would make PostgreSQL refuse the whole preload (a 500, and a queue that never drains).
+            if isinstance(entry.get(key), str) and _UUID.match(entry[key]):
                 ids.add(entry[key])
     return ids
 

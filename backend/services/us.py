@@ -15,13 +15,13 @@ Rules, so that the numbers are honest and explainable:
 """
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Couple, Entry, utcnow
 from . import visibility
+from .schedule import zone_or_utc
 
 TALKING_RITUALS = frozenset({"weekly_checkin", "monthly_state", "connection_check",
                              "vulnerability", "story"})
@@ -58,7 +58,7 @@ def window_start(today, weeks, zone):
 
 def compute(user, weeks=12, now=None):
     now = now or utcnow()
-    zone = ZoneInfo(user.timezone)
+    zone = zone_or_utc(user.timezone)
     today = now.astimezone(zone).date()
     couple = db.session.get(Couple, user.couple_id) if user.couple_id else None
     by_kind = defaultdict(list)

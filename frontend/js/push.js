@@ -100,7 +100,16 @@ export async function enable(userId) {
   try {
     await send(subscription, userId);
   } catch (err) {
-    throw new PushError("server", err);
+    if (err.status !== 409) throw new PushError("server", err);
+    // 409: another account still signed in on this browser holds this subscription. A fresh one is
+    // ours alone (the old endpoint dies, and the server drops it at the push service's 404/410).
+    await subscription.unsubscribe().catch(() => {});
+    try {
+      subscription = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    } catch (e) {
+      throw new PushError("push-service", e);
+    }
+    await send(subscription, userId).catch((e) => { throw new PushError("server", e); });
   }
 }
 

@@ -58,6 +58,8 @@ function match(path) {
 }
 
 function pick(path) {
+  // A password-reset link works signed in or out (the reset ends every session anyway).
+  if (path === "/reset") return { tab: null, load: () => import("./views/reset.js"), title: "Choose a new password" };
   if (!store.user) return { tab: null, module: auth };
   if (path === "/join" || path === "/pair") return { tab: null, module: pair };
   if (!store.couple && !ALONE.has(path)) return { tab: null, module: pair };

@@ -2,21 +2,37 @@
 
 /**
  * h("button", {class: "btn", onclick: fn, "aria-label": "Close"}, "Close")
- * Props: on* → listeners; class; text → textContent; true → empty attribute; false/null → skipped.
+ * Props: on* → listeners; class; text → textContent; true → empty attribute; false/null → skipped;
+ * user: true → the node holds someone's own words (see userText).
  */
 export function h(tag, props = {}, ...children) {
   const node = tag === "svg" || tag === "path" || tag === "circle"
     ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
   for (const [key, value] of Object.entries(props || {})) {
-    if (value === false || value === null || value === undefined) continue;
+    if (value === false || value === null || value === undefined || key === "user") continue;
     if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
     else if (key === "class") node.setAttribute("class", value);
     else if (key === "text") node.textContent = value;
     else if (key === "value" || key === "checked") node[key] = value;
     else node.setAttribute(key, value === true ? "" : value);
   }
+  if (props && props.user) userText(node);
   append(node, children);
   return node;
+}
+
+/** Marks a node that shows words a person wrote (entry text, a name): dir="auto" takes the direction
+ *  from the text itself, and the .user-text style isolates it (unicode-bidi: isolate), so a Hebrew or
+ *  Arabic line, or a name ending in a direction control, never reorders the app's own words around it. */
+export function userText(node) {
+  node.setAttribute("dir", "auto");
+  node.classList.add("user-text");
+  return node;
+}
+
+/** A name inside one of the app's sentences: <bdi dir="auto" class="user-text">. */
+export function bdi(text) {
+  return userText(h("bdi", {}, text));
 }
 
 function append(node, children) {

@@ -6,7 +6,7 @@ entries.own_seq: the entry's position in its author's stream; entries.seq become
 nullable (written while unpaired). shared_once now means "the partner's phones hold it".
 
 Revision ID: b1sync0001
-Revises: a14ad7de136e
+Revises: b2reset01
 Create Date: 2026-11-29 11:20:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'b1sync0001'
-down_revision = 'a14ad7de136e'
+down_revision = 'b2reset01'
 branch_labels = None
 depends_on = None
 

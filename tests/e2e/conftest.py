@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from backend import create_app
 from backend.config import TestConfig
 from backend.extensions import db
+from backend.models import utcnow
 from conftest import empty_tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,6 +97,7 @@ def new_context(browser, live_server):
 
     def make(**options):
         context = browser.new_context(base_url=live_server.url, viewport=PHONE, **options)
+        context.clock.set_system_time(utcnow())  # the test's instant, as the server's clock reads it
         context.set_default_timeout(20_000)  # a shared 2-core machine can be slow
         made.append(context)
         return context
@@ -113,6 +115,7 @@ def persistent_context(playwright_instance, live_server, tmp_path):
         context = playwright_instance.chromium.launch_persistent_context(
             str(tmp_path / f"profile-{len(made)}"), executable_path=CHROMIUM, args=ARGS, headless=True,
             base_url=live_server.url, viewport=PHONE, **options)
+        context.clock.set_system_time(utcnow())
         context.set_default_timeout(20_000)  # a shared 2-core machine can be slow
         made.append(context)
         return context

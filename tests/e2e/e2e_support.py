@@ -2,7 +2,9 @@
 import time
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+BERLIN = ZoneInfo("Europe/Berlin")  # the People fixture's time zone
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 

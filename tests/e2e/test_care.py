@@ -3,7 +3,9 @@ import datetime
 
 import pytest
 
-from .e2e_support import (artifacts, controlled, go_offline, go_online, open_app, seed, settle, synced_at, wait_synced,
+from backend.models import utcnow
+
+from .e2e_support import (BERLIN, artifacts, controlled, go_offline, go_online, open_app, seed, settle, synced_at, wait_synced,
                           wait_until)
 
 pytestmark = pytest.mark.e2e
@@ -100,7 +102,7 @@ def test_tension_script_keeps_one_issue_and_ends_with_a_step_the_partner_sees(ne
     [step] = live_server.entries(kind="commitment")
     assert step.ref_id == issue.id and step.body["text"] == "Text each other when plans change"
     due = datetime.date.fromisoformat(step.body["due_date"])
-    assert datetime.date.today() <= due <= datetime.date.today() + datetime.timedelta(days=7)
+    assert utcnow().astimezone(BERLIN).date() <= due <= utcnow().astimezone(BERLIN).date() + datetime.timedelta(days=7)
 
     partner = open_app(sam, "/tension")
     wait_synced(partner)
@@ -201,7 +203,7 @@ def test_path_step_done_is_a_private_answer_and_name_it_adds_a_feeling(new_conte
 def test_screenshots_of_the_care_screens(new_context, people, live_server, scheme):
     alex, sam = new_context(color_scheme=scheme), new_context(color_scheme=scheme)
     people.pair(alex, sam)
-    today = datetime.date.today().isoformat()
+    today = utcnow().astimezone(BERLIN).date().isoformat()
     seed(live_server, alex, "agreement", {"text": "After a time-out we come back to the talk once we're calm.",
                                           "category": "conflict_rule"})
     seed(live_server, sam, "agreement", {"text": "Phones away at dinner.", "category": "boundary"})
@@ -212,7 +214,7 @@ def test_screenshots_of_the_care_screens(new_context, people, live_server, schem
          ref_id=issue)
     bid = seed(live_server, alex, "bid", {"type": "share", "bidder": "me", "note": "Showed a photo from work"})
     seed(live_server, sam, "reaction", {"value": "not_now"}, ref_id=bid)
-    back = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=45)).isoformat()
+    back = (utcnow() + datetime.timedelta(minutes=45)).isoformat()
     seed(live_server, sam, "timeout", {"return_at": back, "note": "Need some air; I want to finish this talk."})
     page = open_app(alex, "/")
     wait_synced(page)
@@ -245,7 +247,7 @@ def test_screenshots_of_the_care_screens(new_context, people, live_server, schem
 def test_breathing_circle_stands_still_under_reduced_motion(new_context, people, live_server):
     alex, sam = new_context(reduced_motion="reduce"), new_context()
     people.pair(alex, sam)
-    back = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=30)).isoformat()
+    back = (utcnow() + datetime.timedelta(minutes=30)).isoformat()
     seed(live_server, sam, "timeout", {"return_at": back})
     page = open_app(alex, "/timeout")
     wait_synced(page)

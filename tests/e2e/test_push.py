@@ -31,12 +31,14 @@ def b64url(raw):
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def fake_push_manager(endpoint):
+def fake_push_manager(endpoint, fresh_after_unsubscribe=False):
     """An init script: PushManager.subscribe/getSubscription backed by localStorage, as a browser
-    with a reachable push service would behave. Keys are a real P-256 point and a 16-byte secret."""
+    with a reachable push service would behave. Keys are a real P-256 point and a 16-byte secret.
+    With fresh_after_unsubscribe, a subscribe after an unsubscribe gets a new endpoint, as real ones do."""
     point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    settings = {"endpoint": endpoint, "p256dh": b64url(point), "auth": b64url(os.urandom(16))}
+    settings = {"endpoint": endpoint, "p256dh": b64url(point), "auth": b64url(os.urandom(16)),
+                "fresh": fresh_after_unsubscribe}
     return """(() => {
       const S = %s;
       const make = (saved) => ({ endpoint: saved.endpoint, expirationTime: null,
@@ -49,7 +51,9 @@ def fake_push_manager(endpoint):
         return saved ? make(JSON.parse(saved)) : null;
       };
       PushManager.prototype.subscribe = async function (options) {
-        const saved = { endpoint: S.endpoint, key: Array.from(new Uint8Array(options.applicationServerKey)) };
+        const off = localStorage.getItem("fake-push-off");
+        const endpoint = S.fresh && off ? `${off}-fresh` : S.endpoint;
+        const saved = { endpoint, key: Array.from(new Uint8Array(options.applicationServerKey)) };
         localStorage.setItem("fake-push", JSON.stringify(saved));
         return make(saved);
       };
@@ -191,6 +195,29 @@ def test_the_switch_subscribes_and_switching_off_unsubscribes(new_context, peopl
     assert not box.is_checked()
     assert page.evaluate("() => localStorage.getItem('fake-push-off')") == endpoint
     assert subscriptions(live_server) == []
+
+
+def test_a_subscription_another_signed_in_account_holds_is_replaced_by_a_fresh_one(
+        new_context, people, live_server, push_keys):
+    """The server answers 409 (the endpoint is Sam's, and Sam is still signed in where it was made): the
+    app drops that subscription and makes a fresh one, which is Alex's alone; Sam's row is untouched."""
+    from datetime import timedelta
+
+    from backend.models import AuthSession, utcnow
+    alex, sam = granted(new_context, live_server), new_context()
+    user, other = people.pair(alex, sam)
+    endpoint = f"http://127.0.0.1:9/push/{uuid.uuid4()}"
+    with live_server.app.app_context():
+        session_id = db.session.scalar(select(AuthSession.id).where(AuthSession.user_id == other["id"]))
+        assert db.session.get(AuthSession, session_id).expires_at > utcnow() + timedelta(days=1)
+        db.session.add(PushSubscription(user_id=other["id"], session_id=session_id, endpoint=endpoint,
+                                        p256dh=b64url(b"\x04" + os.urandom(64)), auth=b64url(os.urandom(16))))
+        db.session.commit()
+    alex.add_init_script(fake_push_manager(endpoint, fresh_after_unsubscribe=True))
+    page = open_app(alex, "/more")
+    switch(page).click()
+    page.get_by_text("On for this phone.").wait_for()
+    assert sorted(subscriptions(live_server)) == sorted([(other["id"], endpoint), (user["id"], endpoint + "-fresh")])
 
 
 def test_the_app_resends_its_subscription_at_start(new_context, people, live_server, push_keys):

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 
+from backend.models import utcnow
+
 from .e2e_support import artifacts, go_offline, go_online, open_app, seed, settle, tab, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -143,7 +145,7 @@ def test_ritual_screens_screenshots(new_context, people, live_server, scheme):
     from .test_screens import watch
     alex, sam = new_context(color_scheme=scheme), new_context()
     people.pair(alex, sam)
-    yesterday = (datetime.datetime.now(datetime.timezone.utc).date() - datetime.timedelta(days=1)).isoformat()
+    yesterday = (utcnow().date() - datetime.timedelta(days=1)).isoformat()
     seed(live_server, sam, "commitment", {"text": "Ring the landlord about the boiler", "due_date": yesterday})
     page = alex.new_page()
     problems = watch(page)

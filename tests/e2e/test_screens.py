@@ -3,12 +3,13 @@
 With HEARTH_MANIFEST_SCREENSHOTS=1 it also refreshes frontend/screenshots/ for the manifest.
 Along the way: no console errors and no CSP violations on any screen.
 """
-import datetime
 import os
 
 import pytest
 
-from .e2e_support import REPO, artifacts, controlled, open_app, seed, tab, wait_synced
+from backend.models import utcnow
+
+from .e2e_support import BERLIN, REPO, artifacts, controlled, open_app, seed, tab, wait_synced
 
 pytestmark = pytest.mark.e2e
 SCREENS = [("today", "/", "Good"), ("rituals", "/rituals", "Rituals"), ("appreciate", "/appreciate", "Appreciate"),
@@ -17,7 +18,7 @@ SCREENS = [("today", "/", "Good"), ("rituals", "/rituals", "Rituals"), ("appreci
 
 
 def fill_story(server, alex, sam):
-    today = datetime.date.today().isoformat()
+    today = utcnow().astimezone(BERLIN).date().isoformat()
     worry = seed(server, sam, "disclosure", {"text": "I've been anxious about my sister's visit and haven't said so.",
                                              "category": "worry", "feelings": ["anxious", "tired"], "local_date": today})
     seed(server, sam, "appreciation", {"text": "Thank you for making coffee before my early call."})

@@ -1,12 +1,13 @@
 """The Us page: the numbers of a scripted history, equal to GET /api/stats, private entries left out,
 readable offline as of the last fetch; the gentle invitations; screenshots."""
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
 
-from .e2e_support import artifacts, controlled, open_app, seed, wait_synced, wait_until
+from backend.models import utcnow
+
+from .e2e_support import BERLIN, artifacts, controlled, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 FIGURES = ["meaningful_chats.total", "meaningful_chats.per_month", "mutual_disclosures.this_quarter",
@@ -16,12 +17,12 @@ FIGURES = ["meaningful_chats.total", "meaningful_chats.per_month", "mutual_discl
 
 
 def berlin_today():
-    return datetime.datetime.now(ZoneInfo("Europe/Berlin")).date()  # the People fixture's time zone
+    return utcnow().astimezone(BERLIN).date()  # the People fixture's time zone
 
 
 def script_history(server, alex, sam):
     today = berlin_today()
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = utcnow()
     for text in ("Thanks for the tea", "You listened so well", "Loved the walk"):
         seed(server, alex, "appreciation", {"text": text})
     first = seed(server, sam, "appreciation", {"text": "Thank you for fixing the bike"})
@@ -110,7 +111,7 @@ def test_us_invites_a_review_and_gently_offers_help_after_weeks_of_turning_away(
     from backend.models import Couple
     with live_server.app.app_context():
         db.session.execute(update(Couple).values(
-            paired_at=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(weeks=13)))
+            paired_at=utcnow() - datetime.timedelta(weeks=13)))
         db.session.commit()
     seed(live_server, alex, "appreciation", {"text": "Thanks for the soup"})
     for i in range(5):

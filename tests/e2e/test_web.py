@@ -39,7 +39,7 @@ def test_every_response_has_the_security_headers(live_server, path):
     assert "Strict-Transport-Security" not in headers  # plain http here
 
 
-@pytest.mark.parametrize("path", ["/", "/today", "/join", "/more"])
+@pytest.mark.parametrize("path", ["/", "/today", "/join", "/more", "/reset", "/forgot"])
 def test_app_routes_serve_the_shell(live_server, path):
     status, headers, body = fetch(live_server, path)
     assert status == 200 and headers["Content-Type"].startswith("text/html")

@@ -1,7 +1,7 @@
 // Appreciations: log one in two taps (type, send), a live 15-word guide, the ones given and got.
 import { store } from "../store.js";
 import { create } from "../entries.js";
-import { h, clear, notice, say, toast, section, words, id } from "../ui.js";
+import { bdi, h, clear, notice, say, toast, section, words, id } from "../ui.js";
 import { entryItem, list, live, partnerName, sentTo } from "./parts.js";
 
 const GUIDE = 15;
@@ -22,7 +22,7 @@ export function mount(root) {
   text.addEventListener("input", showCount);
   showCount();
   const form = h("form", { novalidate: true },
-    h("label", { for: fieldId, class: "label" }, `Something you appreciate about ${partnerName()}`), text, count, message,
+    h("label", { for: fieldId, class: "label" }, "Something you appreciate about ", bdi(partnerName())), text, count, message,
     h("button", { type: "submit", class: "btn primary wide" }, "Send appreciation"));
   form.onsubmit = async (event) => {
     event.preventDefault();
@@ -39,7 +39,7 @@ export function mount(root) {
     const got = store.theirs("appreciation");
     const gave = store.mine("appreciation");
     clear(lists,
-      section(`From ${partnerName()} (${got.length})`, list(got.map((e) => entryItem(e)), "None yet. They'll show up here.")),
+      section(["From ", bdi(partnerName()), ` (${got.length})`], list(got.map((e) => entryItem(e)), "None yet. They'll show up here.")),
       section(`From you (${gave.length})`, list(gave.map((e) => entryItem(e)), "Your appreciations will show up here.")));
   });
 }

@@ -1,13 +1,21 @@
-// Log in or sign up. A join link (/join?code=…) is remembered through either.
+// Log in or sign up, or ask for a password-reset link (/forgot). A join link (/join?code=…) is
+// remembered through either. After a reset (views/reset.js) it opens with a kind note.
 import { store } from "../store.js";
 import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { phoneZone } from "../time.js";
+import { renderForgot, RESET_EMAIL } from "./forgot.js";
+
+export const AUTH_NOTE = "hearth-auth-note"; // one message for the next time this screen opens
 
 export function mount(root, { path, params }) {
   const code = params.get("code") || sessionStorage.getItem("hearth-join-code");
   if (code) sessionStorage.setItem("hearth-join-code", code);
-  let mode = path === "/signup" || (code && path === "/join") ? "signup" : "login";
+  let mode = path === "/signup" || (code && path === "/join") ? "signup" : path === "/forgot" ? "forgot" : "login";
+  const note = sessionStorage.getItem(AUTH_NOTE);
+  sessionStorage.removeItem(AUTH_NOTE);
+  const known = localStorage.getItem(RESET_EMAIL) || "";
+  let typed = ""; // what the login form held when "Forgot password?" was tapped
 
   const tabs = h("div", { class: "segmented", role: "tablist", "aria-label": "Log in or sign up" });
   const form = h("form", { class: "card", novalidate: true });
@@ -16,6 +24,7 @@ export function mount(root, { path, params }) {
       h("h1", {}, "Hearth"),
       h("p", {}, code ? "Your partner invited you. Sign up or log in to join them."
         : "Small daily habits that keep two people close.")),
+    note ? notice(note, "info") : null,
     store.pending ? notice(`${store.pending} unsynced ${store.pending === 1 ? "change is" : "changes are"} waiting on this phone. Log in again to send them.`, "warn") : null,
     tabs, form));
 
@@ -26,8 +35,13 @@ export function mount(root, { path, params }) {
 
   function render() {
     renderTabs();
+    if (mode === "forgot") {
+      renderForgot(form, { back: () => { mode = "login"; render(); }, email: typed });
+      return;
+    }
     const signup = mode === "signup";
-    const email = h("input", { name: "email", type: "email", autocomplete: "email", required: true, inputmode: "email" });
+    const email = h("input", { name: "email", type: "email", autocomplete: "email", required: true, inputmode: "email",
+      value: signup ? "" : known });
     const password = h("input", { name: "password", type: "password", required: true, minlength: signup ? "10" : null,
       autocomplete: signup ? "new-password" : "current-password" });
     const name = signup ? h("input", { name: "display_name", autocomplete: "given-name", maxlength: "60", required: true }) : null;
@@ -38,7 +52,8 @@ export function mount(root, { path, params }) {
       signup ? field("Your first name", name, "This is what your partner will see.") : null,
       field("Email", email),
       field("Password", password, signup ? "At least 10 characters." : ""),
-      message, submit);
+      message, submit,
+      signup ? null : h("button", { type: "button", class: "btn link", onclick: () => { typed = email.value.trim(); mode = "forgot"; render(); } }, "Forgot password?"));
     form.onsubmit = async (event) => {
       event.preventDefault();
       const local = {};
@@ -54,6 +69,7 @@ export function mount(root, { path, params }) {
           ? { email: email.value.trim(), password: password.value, display_name: name.value.trim(), timezone: phoneZone() }
           : { email: email.value.trim(), password: password.value };
         await api.post(signup ? "/api/auth/signup" : "/api/auth/login", body);
+        localStorage.removeItem(RESET_EMAIL);
         const me = await api.get("/api/me");
         const joining = sessionStorage.getItem("hearth-join-code");
         history.replaceState(null, "", joining && !me.couple ? `/join?code=${encodeURIComponent(joining)}` : "/");

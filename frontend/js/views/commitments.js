@@ -51,7 +51,7 @@ function item(c, today) {
     toast(box.checked ? "Nicely done." : "Marked as not done.");
   });
   return h("li", { class: `commitment${overdue ? " overdue" : ""}${done ? " done" : ""}`, "data-id": c.id },
-    h("label", { class: "check", for: box.id }, box, h("span", { class: "commitment-text" }, c.body.text)),
+    h("label", { class: "check", for: box.id }, box, h("span", { class: "commitment-text", user: true }, c.body.text)),
     h("p", { class: "small muted due" }, `${dueText(c, today)} · ${store.nameOf(c.author_id)}`,
       c.pending ? h("span", { class: "badge amber" }, "Not yet synced") : null));
 }

@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import * as api from "../api.js";
 import * as db from "../db.js";
-import { h, clear, field, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { encode, toSvg } from "../qr.js";
 import { logout } from "./account.js";
 import { notSentNotice } from "./not-sent.js";
@@ -25,7 +25,7 @@ export function mount(root, { params }) {
   if (couple && couple.members.length > 1) {
     sessionStorage.removeItem("hearth-join-code");
     const partner = store.partner ? store.partner.display_name : "your partner";
-    head.append(h("h1", {}, `You're paired with ${partner}`),
+    head.append(h("h1", {}, "You're paired with ", bdi(partner)),
       h("p", {}, code ? "This invite isn't needed: you're already in a couple." : "Everything you share goes to them."));
     root.append(h("a", { class: "btn primary wide", href: "/", "data-link": true }, "Go to Today"));
     return;
@@ -35,7 +35,7 @@ export function mount(root, { params }) {
     root.append(inviteCard(), h("a", { class: "btn ghost wide", href: "/", "data-link": true }, "Continue to Hearth"));
     return;
   }
-  head.append(h("h1", {}, `Welcome, ${store.user.display_name}`), h("p", {}, "Hearth connects two phones. One of you starts, the other joins."));
+  head.append(h("h1", {}, "Welcome, ", bdi(store.user.display_name)), h("p", {}, "Hearth connects two phones. One of you starts, the other joins."));
   const join = joinCard(code);
   const start = section("Start as the first of you",
     h("p", { class: "muted" }, "You'll get an invite code and a link to send your partner."),

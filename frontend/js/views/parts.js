@@ -1,6 +1,6 @@
 // Pieces several screens share: names for kinds, one-line summaries, entry cards, toggles.
 import { store } from "../store.js";
-import { h, id, keepFocus } from "../ui.js";
+import { bdi, h, id, keepFocus } from "../ui.js";
 import { ago } from "../time.js";
 import { feelingChips } from "../feelings.js";
 
@@ -41,7 +41,7 @@ export function sentTo(next = "") {
 export function shareToggle(checked = true) {
   const box = h("input", { type: "checkbox", id: id("share"), name: "shared", checked });
   const label = h("label", { class: "check", for: box.id }, box,
-    h("span", {}, `Share with ${partnerName()}`, h("span", { class: "hint", text: " — untick to keep it just for you" })));
+    h("span", {}, "Share with ", bdi(partnerName()), h("span", { class: "hint", text: " — untick to keep it just for you" })));
   Object.defineProperty(label, "shared", { get: () => box.checked });
   label.reset = () => { box.checked = checked; };
   return label;
@@ -52,14 +52,14 @@ export function entryItem(entry, { title = null, quote = null, badges = [], acti
   const mine = entry.author_id === store.user.id;
   return h("li", { class: "entry", "data-id": entry.id, "data-kind": entry.kind },
     h("div", { class: "meta" },
-      h("strong", {}, title || (mine ? "You" : store.nameOf(entry.author_id))),
+      h("strong", {}, title ? bdi(title) : mine ? "You" : bdi(store.nameOf(entry.author_id))),
       h("span", {}, ago(entry.created_at)),
       entry.visibility === "private" && entry.kind !== "journal" ? h("span", { class: "badge sage" }, "Private") : null,
       entry.pending ? h("span", { class: "badge amber", title: "Saved on this phone; it will sync" }, "Not yet synced") : null,
       badges),
-    quote ? h("p", { class: "quote" }, quote) : null,
-    h("p", { class: "text" }, summary(entry)),
-    entry.body && entry.body.i_feel ? h("p", { class: "small muted" },
+    quote ? h("p", { class: "quote", user: true }, quote) : null,
+    h("p", { class: "text", user: true }, summary(entry)),
+    entry.body && entry.body.i_feel ? h("p", { class: "small muted", user: true },
       `I feel ${entry.body.i_feel.feel} when ${entry.body.i_feel.when} and I need ${entry.body.i_feel.need}.`) : null,
     feelingChips(entry.body && entry.body.feelings),
     extra,

@@ -3,7 +3,7 @@
 // answer of the session under the prompt "Follow-up message".
 import { store } from "../store.js";
 import { create } from "../entries.js";
-import { h, section, field, toast, words, id, notice, say } from "../ui.js";
+import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { commitmentForm } from "./commitments.js";
 import { partnerName, sentTo } from "./parts.js";
@@ -36,7 +36,7 @@ function summary(session) {
 }
 
 function appreciationCard() {
-  const c = counted(`Something you appreciate about ${partnerName()}`, 15, 2, "A closing thank-you: specific and short lands best.");
+  const c = counted(["Something you appreciate about ", bdi(partnerName())], 15, 2, "A closing thank-you: specific and short lands best.");
   const message = notice();
   const form = h("form", { novalidate: true }, c.node, message, h("button", { type: "submit", class: "btn primary" }, "Send appreciation"));
   form.onsubmit = async (event) => {

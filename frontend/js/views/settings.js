@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import * as api from "../api.js";
 import * as sync from "../sync.js";
-import { h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
+import { bdi, h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
 import { phoneZone } from "../time.js";
 import { nudgeSection } from "./nudge.js";
 import { accountSections } from "./account.js";
@@ -106,7 +106,7 @@ function pairing() {
   } }, "Leave couple");
   const since = couple && couple.paired_at ? new Date(couple.paired_at).toLocaleDateString() : null;
   return section("Pairing",
-    partner ? h("p", {}, `Paired with ${partner.display_name}`, since ? h("span", { class: "muted" }, ` since ${since}`) : null)
+    partner ? h("p", {}, "Paired with ", bdi(partner.display_name), since ? h("span", { class: "muted" }, ` since ${since}`) : null)
       : h("p", {}, "Waiting for your partner to join. ", h("a", { href: "/pair", "data-link": true }, "Invite again")),
     h("div", { class: "actions" }, leave), message);
 }

@@ -3,7 +3,7 @@ import { store } from "../store.js";
 import * as db from "../db.js";
 import { create } from "../entries.js";
 import { FAMILIES } from "../feelings.js";
-import { h, field, notice, say, toast } from "../ui.js";
+import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { localDate } from "../time.js";
 import { partnerName, sentTo } from "./parts.js";
 
@@ -29,7 +29,7 @@ export function composer(draft) {
     field("I felt", feeling, "One feeling, one issue. Just this one thing."),
     field("when", behavior, "What happened, as a camera would see it: no blame, no \"always\"."),
     h("p", { class: "label" }, "What you'll send"), preview, saved, message,
-    h("button", { type: "submit", class: "btn primary wide" }, `Send to ${partnerName()}`));
+    h("button", { type: "submit", class: "btn primary wide" }, "Send to ", bdi(partnerName())));
   const keep = () => {
     preview.textContent = scriptText(feeling.value, behavior.value.trim());
     draft.feeling = feeling.value;

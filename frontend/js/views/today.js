@@ -1,6 +1,6 @@
 // Today: a 10-second visit. Partner's news, one honest thing, a check-in, today's question.
 import { store } from "../store.js";
-import { h } from "../ui.js";
+import { bdi, h } from "../ui.js";
 import { greeting } from "../time.js";
 import { feed } from "./feed.js";
 import { disclosure } from "./disclose.js";
@@ -12,7 +12,7 @@ import { notSentNotice } from "./not-sent.js";
 
 export function mount(root) {
   const date = new Date().toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
-  root.append(h("div", { class: "page-head" }, h("h1", {}, `${greeting()}, ${store.user.display_name}`), h("p", {}, date)));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, `${greeting()}, `, bdi(store.user.display_name)), h("p", {}, date)));
   if (store.couple && store.couple.members.length < 2) {
     root.append(h("div", { class: "card soft" }, h("p", {}, "You're the first one here."),
       h("a", { class: "btn primary", href: "/pair", "data-link": true }, "Invite your partner")));

@@ -1,0 +1,59 @@
+import logging
+
+from flask import current_app, request
+from flask_smorest import Blueprint, abort
+
+from ..extensions import limiter
+from ..schemas.accounts import PasswordResetConfirmIn, PasswordResetIn, PasswordResetSent
+from ..services import password_reset
+from . import keys
+
+bp = Blueprint("password_reset", __name__, url_prefix="/api/auth/password-reset",
+               description="A forgotten password: a single-use link by email, valid 30 minutes")
+
+log = logging.getLogger(__name__)
+SENT = "If that address has an account, we've sent a link. It works for 30 minutes."
+INVALID = {
+    "unknown": (404, "This link doesn't work. It may be cut short: open the whole link, or ask for a new one."),
+    "used": (410, "This link has already been used. Ask for a new one if you still need it."),
+    "expired": (410, "This link has expired. Ask for a new one."),
+}
+
+
+@bp.post("")
+@limiter.limit(keys.reset_ip_limit, key_func=keys.remote_ip, scope="reset-ip")
+@limiter.limit(keys.reset_email_limit, key_func=keys.login_account, scope="reset-email")
+@bp.arguments(PasswordResetIn)
+@bp.response(202, PasswordResetSent)
+@bp.alt_response(429, description="Too many requests from this address or for this email; see Retry-After")
+def request_reset(data):
+    """Mail a reset link, if the email has an account. The answer is the same either way."""
+    password_reset.request_reset(data["email"], _link_base())
+    return {"message": SENT}
+
+
+def _link_base():
+    """PUBLIC_URL, else this request's own address, whose Host a client chooses: said once in the log."""
+    if current_app.config["PUBLIC_URL"]:
+        return current_app.config["PUBLIC_URL"]
+    if not current_app.extensions.get("hearth-public-url-warned"):
+        current_app.extensions["hearth-public-url-warned"] = True
+        log.warning("PUBLIC_URL is not set: password-reset links start with the Host the request came with "
+                    "(%s). Set PUBLIC_URL in production.", request.host_url)
+    return request.host_url
+
+
+@bp.post("/confirm")
+@limiter.limit(keys.reset_ip_limit, key_func=keys.remote_ip, scope="reset-confirm-ip")
+@bp.arguments(PasswordResetConfirmIn)
+@bp.response(204)
+@bp.alt_response(404, description="Not a link we sent")
+@bp.alt_response(410, description="The link was used already or has expired")
+@bp.alt_response(429, description="Too many tries from this address; see Retry-After")
+def confirm_reset(data):
+    """Set a new password with the link's token: every session of the account ends."""
+    try:
+        password_reset.confirm_reset(data["token"], data["new_password"])
+    except password_reset.ResetLinkInvalid as exc:
+        status, message = INVALID[exc.reason]
+        abort(status, message=message)

@@ -1,0 +1,83 @@
+"""A cheap look at every JSON body before anything parses it (webargs, a rate-limit key, Flask's get_json).
+
+Python's json.loads recurses once per nesting level (a body nested ~1,000 deep raises RecursionError) and
+int() refuses more than 4,300 digits (ValueError): both were a 500 on every route, anonymous login
+included. Here the raw bytes are scanned in C-speed passes (regex, translate, accumulate), so a hostile
+megabyte costs milliseconds and is refused in the one error shape:
+
+- nested deeper than JSON_MAX_DEPTH (32) arrays/objects: 400;
+- a number with more than JSON_MAX_NUMBER_DIGITS (100) digits in a row: 422.
+
+Nothing a phone sends comes close: a sync body is 7 levels deep, and JavaScript's JSON.stringify never
+writes more than 21 digits in a row. Strings are skipped (digits and brackets inside them are text).
+"""
+import re
+from array import array
+from functools import lru_cache
+from itertools import accumulate
+
+from flask import current_app, request
+
+from .errors import error_response
+
+MAX_DEPTH = 32
+MAX_NUMBER_DIGITS = 100
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_OPEN, _CLOSE = b"[{", b"]}"
+# '[' and '{' become +1, ']' and '}' become -1 (0xFF as a signed byte); every other byte is dropped.
+_DELTAS = bytes(1 if b in _OPEN else 0xFF if b in _CLOSE else 0 for b in range(256))
+_NOT_BRACKET = bytes(b for b in range(256) if b not in _OPEN + _CLOSE)
+
+
+@lru_cache(maxsize=4)
+def _digit_run(n):
+    return re.compile(rb"[0-9]{%d}" % n)
+
+
+class TooDeep(ValueError):
+    pass
+
+
+class NumberTooLong(ValueError):
+    pass
+
+
+def depth(data):
+    """The deepest nesting of arrays and objects in JSON bytes (brackets inside strings do not count)."""
+    if data.count(b"[") + data.count(b"{") == 0:
+        return 0
+    deltas = array("b", _STRING.sub(b'""', data).translate(_DELTAS, _NOT_BRACKET))
+    return max(accumulate(deltas), default=0)
+
+
+def check(data, max_depth=MAX_DEPTH, max_digits=MAX_NUMBER_DIGITS):
+    """Raises TooDeep or NumberTooLong for a body json.loads must not be handed. Fast paths first: a body
+    with few brackets cannot be deep, and one without a long run of digits has no long number."""
+    long_digits = _digit_run(max_digits + 1)
+    if data.count(b"[") + data.count(b"{") > max_depth and depth(data) > max_depth:
+        raise TooDeep(f"The JSON is nested deeper than {max_depth} levels.")
+    if long_digits.search(data) and long_digits.search(_STRING.sub(b'""', data)):
+        raise NumberTooLong(f"Numbers may have at most {max_digits} digits.")
+
+
+def guard_json_body():
+    """before_request: refuse a JSON body that would make the parser recurse or build a huge int."""
+    if not request.is_json:
+        return None
+    data = request.get_data(cache=True)  # bounded by MAX_CONTENT_LENGTH (413 beyond it)
+    if not data:
+        return None
+    config = current_app.config
+    try:
+        check(data, config.get("JSON_MAX_DEPTH", MAX_DEPTH), config.get("JSON_MAX_NUMBER_DIGITS", MAX_NUMBER_DIGITS))
+    except TooDeep as exc:
+        return error_response(400, str(exc), {"json": [str(exc)]})
+    except NumberTooLong as exc:
+        return error_response(422, str(exc), {"json": [str(exc)]})
+    return None
+
+
+def init_app(app):
+    """Registered before the rate limiter's hook, whose key function reads the login body."""
+    app.before_request(guard_json_body)
