@@ -31,8 +31,9 @@ def test_a_sync_body_may_be_larger_than_the_small_cap(app, pair):
     mutations = [{"mid": n, "op": "put", "entry": {"id": f"00000000-0000-4000-8000-{n:012d}", "kind": "journal",
                                                    "visibility": "private", "body": {"text": "x" * 499}}}
                  for n in range(1, 101)]
-    response = alice.client.post("/api/sync", json={"client_id": alice.client_id, "cursor": 0,
-                                                    "mutations": mutations})
+    couple_id = alice.client.get("/api/me").json["couple"]["id"]
+    response = alice.client.post("/api/sync", json={"client_id": alice.client_id, "couple_id": couple_id,
+                                                    "cursor": 0, "mutations": mutations})
     assert response.status_code == 200
     assert {r["status"] for r in response.json["results"]} == {"applied"}
 

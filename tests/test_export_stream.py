@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from backend.services import export as export_service
-from backend.services import sync
+from backend.services import visibility
 from samples import iso, now, put_ok, valid_body
 
 DOCUMENT = {"exported_at", "user", "couple", "push_devices", "entries"}
@@ -15,13 +15,13 @@ DOCUMENT = {"exported_at", "user", "couple", "push_devices", "entries"}
 def chunk_sizes(monkeypatch):
     """Chunks of 3 entries; the sizes of the row lists the export reads and checks, in order."""
     monkeypatch.setattr(export_service, "EXPORT_CHUNK", 3, raising=False)
-    seen, present = [], sync.present
+    seen, present = [], visibility.present
 
-    def recording(user, couple_id, rows):
+    def recording(user, rows):
         seen.append(len(rows))
-        return present(user, couple_id, rows)
+        return present(user, rows)
 
-    monkeypatch.setattr(sync, "present", recording)
+    monkeypatch.setattr(visibility, "present", recording)
     return seen
 
 

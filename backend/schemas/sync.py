@@ -46,7 +46,7 @@ class SyncIn(Schema):
     cursor = Cursor(required=True)
     # The couple the mutations were queued for (null: none). A phone must name it when it sends
     # mutations: writes for one couple never land in another (409 when it is not the user's now).
-    couple_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+    couple_id = String(allow_none=True, validate=validate.Length(max=36))
     mutations = fields.List(fields.Nested(MutationIn), load_default=list,
                             validate=[validate.Length(max=100, error="At most 100 mutations per request."),
                                       _increasing])
