@@ -163,7 +163,9 @@ export function choice(label, options, value, onChange, className = "") {
 
 export function section(title, ...children) {
   const headingId = id("sec");
-  return h("section", { class: "card", "aria-labelledby": headingId }, h("h2", { id: headingId }, title), ...children);
+  // A title made of pieces (words and a <bdi> name) stays one flex item of the heading.
+  const text = Array.isArray(title) ? h("span", {}, ...title) : title;
+  return h("section", { class: "card", "aria-labelledby": headingId }, h("h2", { id: headingId }, text), ...children);
 }
 
 export const words = (text) => (text.trim() ? text.trim().split(/\s+/).length : 0);
