@@ -69,3 +69,26 @@ def test_models_and_migrations_agree(app):
         differences = compare_metadata(context, db.metadata)
 
     assert differences == []
+
+
+def test_names_stored_with_direction_controls_lose_them(empty_database_url):
+    """A name stored before they were refused ("Sam" + U+202E) would reverse the app's words after it."""
+    app = create_app(_config(empty_database_url))
+    names = {"u1": "Sam\u202e", "u2": "\u2067Noa\u2069", "u3": "\u202e", "u4": "Alex"}
+    with app.app_context():
+        try:
+            upgrade(revision="b1sync0001")
+            with db.engine.begin() as conn:
+                for user_id, name in names.items():
+                    conn.execute(text(
+                        "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
+                        "show_previews, daily_push_limit, created_at) VALUES (:id, :email, 'x', :name, "
+                        "'Europe/Berlin', '20:00', false, 6, '2026-06-01 10:00:00')"),
+                        {"id": user_id, "email": f"{user_id}@example.com", "name": name})
+            upgrade()
+            with db.engine.connect() as conn:
+                stored = dict(conn.execute(text("SELECT id, display_name FROM users")).all())
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert stored == {"u1": "Sam", "u2": "Noa", "u3": "Friend", "u4": "Alex"}
