@@ -101,26 +101,34 @@ export function showErrors(form, errors) {
   return rest;
 }
 
-/** A calm message under a form or a section. */
+/** Whether a message (a string, or an array of pieces: strings and nodes such as a bdi name) has anything. */
+const filled = (text) => (Array.isArray(text) ? text.flat(Infinity).some((p) => p || p === 0) : Boolean(text));
+
+/** A calm message under a form or a section. text: a string or pieces, e.g. ["Sent to ", bdi(name), "."]. */
 export function notice(text = "", kind = "error") {
-  return h("p", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status", text, hidden: !text });
+  return h("p", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status", hidden: !filled(text) },
+    text || "");
 }
 
+/** Sets a message line's words (a string or pieces; strings go in as text nodes) and hides it when empty. */
 export function say(node, text) {
-  node.textContent = text || "";
-  node.hidden = !text;
+  node.replaceChildren();
+  append(node, [text || ""]);
+  node.hidden = !filled(text);
 }
 
 let toastTimer = null;
+/** A short message; text is a string or pieces such as ["Shared with ", bdi(name), "."]. */
 export function toast(text) {
   const node = document.getElementById("toast");
-  node.textContent = text;
+  node.replaceChildren();
+  append(node, [text]);
   node.classList.add("show");
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => node.classList.remove("show"), 2600);
 }
 
-/** A yes/no question in a native <dialog>. Resolves true when confirmed. */
+/** A yes/no question in a native <dialog>. Resolves true when confirmed. title and text: strings or pieces. */
 export function confirmDialog(title, text, yes = "Yes", danger = false, extra = null) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "dialog", "aria-labelledby": id("dlg") });
@@ -136,7 +144,7 @@ export function confirmDialog(title, text, yes = "Yes", danger = false, extra = 
   });
 }
 
-/** A single-choice row of big buttons (radio semantics). onChange(value). */
+/** A single-choice row of big buttons (radio semantics). onChange(value). An option's text may be pieces. */
 export function choice(label, options, value, onChange, className = "") {
   const group = h("div", { class: `choice ${className}`, role: "radiogroup", "aria-label": label });
   const buttons = options.map(([val, text, sub]) => h("button", {

@@ -1,7 +1,7 @@
 // Agreements: a short shared list of conflict rules, boundaries and goals that both partners edit.
 import { store } from "../store.js";
 import { create, update, remove } from "../entries.js";
-import { h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
+import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { live, partnerName } from "./parts.js";
 
 const CATEGORIES = [["conflict_rule", "Conflict rule"], ["boundary", "Boundary"], ["goal", "Goal"]];
@@ -15,7 +15,7 @@ const STARTERS = [
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Agreements"),
-    h("p", {}, `A short list you and ${partnerName()} keep together. Either of you can change it.`)));
+    h("p", {}, "A short list you and ", bdi(partnerName()), " keep together. Either of you can change it.")));
   const editing = new Map(); // id → its open edit form, kept across re-renders (typing survives a sync)
   const body = h("div", {});
   const adding = section("Add one", addForm());
@@ -33,8 +33,8 @@ export function mount(root) {
     const have = new Set(all.map((a) => a.body.text));
     const starters = STARTERS.filter(([, text]) => !have.has(text));
     clear(body, conflicts.map((f) => h("div", { class: "notice notice-warn", role: "status" },
-        `${partnerName()} changed an agreement while you were editing it. What it says now: `,
-        h("q", {}, f.current ? f.current.body.text : "it was removed"))));
+        bdi(partnerName()), " changed an agreement while you were editing it. What it says now: ",
+        h("q", { user: !!f.current }, f.current ? f.current.body.text : "it was removed"))));
     clear(lists, section("Our agreements", groups.length ? groups : h("p", { class: "empty" }, "None yet. Add your own or start from a suggestion.")));
     clear(suggestions, starters.length ? section("Suggestions", h("p", { class: "small muted" }, "One tap adds it; you can reword it after."),
         h("ul", { class: "entries" }, starters.map(([category, text]) => h("li", { class: "entry starter" },
@@ -48,16 +48,16 @@ export function mount(root) {
 }
 
 function item(entry, editing, rerender) {
-  const who = entry.author_id === store.user.id ? "you" : partnerName();
+  const who = entry.author_id === store.user.id ? "you" : bdi(partnerName());
   if (!editing.has(entry.id)) {
     return h("li", { class: "entry", "data-id": entry.id, "data-kind": "agreement" },
-      h("p", { class: "text" }, entry.body.text),
-      h("p", { class: "small muted" }, `Added by ${who}${entry.rev > 1 ? " · edited" : ""}${entry.pending ? " · not yet synced" : ""}`),
+      h("p", { class: "text", user: true }, entry.body.text),
+      h("p", { class: "small muted" }, "Added by ", who, `${entry.rev > 1 ? " · edited" : ""}${entry.pending ? " · not yet synced" : ""}`),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "btn small ghost", "aria-label": `Edit: ${entry.body.text}`,
           onclick: () => { editing.set(entry.id, editForm(entry, editing, rerender)); rerender(); } }, "Edit"),
         h("button", { type: "button", class: "btn small ghost", "aria-label": `Remove: ${entry.body.text}`, onclick: async () => {
-          if (await confirmDialog("Remove this agreement?", `It goes from ${partnerName()}'s list too.`, "Remove", true)) await remove(entry);
+          if (await confirmDialog("Remove this agreement?", ["It goes from ", bdi(partnerName()), "'s list too."], "Remove", true)) await remove(entry);
         } }, "Remove")));
   }
   return h("li", { class: "entry", "data-id": entry.id }, editing.get(entry.id));
@@ -76,9 +76,9 @@ function editForm(entry, editing, rerender) {
     event.preventDefault();
     if (!text.value.trim()) { say(message, "An agreement needs a few words."); return; }
     const now = store.byId(entry.id);
-    if (!now) { editing.delete(entry.id); rerender(); toast(`${partnerName()} removed this agreement.`); return; }
+    if (!now) { editing.delete(entry.id); rerender(); toast([bdi(partnerName()), " removed this agreement."]); return; }
     if ((now.rev || 0) !== (entry.rev || 0) && !(await confirmDialog("It changed meanwhile",
-      `${partnerName()} changed this agreement while you were editing. It now says: “${now.body.text}”. Save your wording instead?`,
+      [bdi(partnerName()), " changed this agreement while you were editing. It now says: “", bdi(now.body.text), "”. Save your wording instead?"],
       "Save mine"))) { editing.delete(entry.id); rerender(); return; }
     editing.delete(entry.id);
     await update(now, { text: text.value.trim(), category });
@@ -100,7 +100,7 @@ function addForm() {
     if (!text.value.trim()) { say(message, "Write the agreement in a few words."); text.focus(); return; }
     say(message, "");
     await create("agreement", { text: text.value.trim(), category });
-    toast(`Added. ${partnerName()} will see it too.`);
+    toast(["Added. ", bdi(partnerName()), " will see it too."]);
     form.reset();
   };
   return form;

@@ -1,7 +1,7 @@
 // Bids for connection: log one you made or noticed, answer your partner's, see the toward-rate.
 import { store } from "../store.js";
 import { create, latest } from "../entries.js";
-import { h, clear, field, choice, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
 import { BID_TYPES, RESPONSES, entryItem, list, live, partnerName } from "./parts.js";
 import { bidButtons, reactButtons, notNowLine } from "./feed.js";
@@ -22,7 +22,7 @@ export function mount(root) {
     h("p", {}, "Small reaches for attention: a question, a touch, a joke. Noticing them is the whole trick.")));
   let bidder = "me";
   let type = null;
-  const who = choice("Who reached out?", [["me", "I did"], ["partner", partnerName()]], bidder, (v) => { bidder = v; });
+  const who = choice("Who reached out?", [["me", "I did"], ["partner", bdi(partnerName())]], bidder, (v) => { bidder = v; });
   const types = choice("What kind of bid?", BID_TYPES, null, (v) => { type = v; }, "wrap");
   const note = h("input", { name: "note", maxlength: "280", placeholder: "e.g. asked about my day" });
   const message = notice();
@@ -34,7 +34,7 @@ export function mount(root) {
     if (!type) { say(message, "Pick what kind of bid it was."); return; }
     say(message, "");
     await create("bid", { type, bidder, note: note.value.trim() });
-    toast(bidder === "me" ? `Logged. ${partnerName()} can mark how it landed.` : "Logged. Mark how you answered it below.");
+    toast(bidder === "me" ? ["Logged. ", bdi(partnerName()), " can mark how it landed."] : "Logged. Mark how you answered it below.");
     form.reset();
     types.reset();
     type = null;
@@ -56,14 +56,14 @@ export function mount(root) {
     clear(stats, section("Turned toward, last 4 weeks",
       all.percent === null ? h("p", { class: "muted" }, "Once bids are answered, the toward-rate shows here.")
         : h("div", {}, h("p", { class: "stat" }, h("strong", {}, `${all.percent}%`), h("span", { class: "muted" }, `${all.toward} of ${all.answered} answered bids`)), meter(all.percent)),
-      h("p", { class: "small muted" }, `When you reached out: ${fmt(mineRate)} · When ${partnerName()} reached out: ${fmt(theirRate)}`)));
+      h("p", { class: "small muted" }, `When you reached out: ${fmt(mineRate)} · When `, bdi(partnerName()), ` reached out: ${fmt(theirRate)}`)));
     const toAnswer = bids.filter((b) => !bidderIsMe(b) && !answer(b));
     clear(lists,
-      section("Waiting for your answer", list(toAnswer.map((b) => entryItem(b, { title: `${partnerName()} reached out`,
+      section("Waiting for your answer", list(toAnswer.map((b) => entryItem(b, { title: [bdi(partnerName()), " reached out"],
         actions: [...bidButtons(b), ...reactButtons(b, ["not_now"])] })),
         "Nothing waiting. Nice.")),
       section("Recent bids", list(bids.slice(0, 30).map((b) => entryItem(b, {
-        title: bidderIsMe(b) ? "You reached out" : `${partnerName()} reached out`,
+        title: bidderIsMe(b) ? "You reached out" : [bdi(partnerName()), " reached out"],
         badges: answer(b) ? [h("span", { class: "badge sage" }, RESPONSES[answer(b).body.response])] : [h("span", { class: "badge amber" }, "Not answered yet")],
         actions: !bidderIsMe(b) && answer(b) ? bidButtons(b) : [],
         extra: bidderIsMe(b) && !answer(b) && store.partner && notNowFrom(b, store.partner.id) ? notNowLine(partnerName()) : null,

@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
-import { h, clear, field, choice, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { entryItem, list, live, shareToggle, partnerName } from "./parts.js";
 
@@ -47,7 +47,7 @@ function buildForm(done) {
     say(message, "");
     await create("checkin", { mood, us, feelings: feelings.value, note: note.value.trim() },
       { visibility: share.shared ? "shared" : "private" });
-    toast(share.shared ? `Checked in. ${partnerName()} will see it.` : "Checked in, just for you.");
+    toast(share.shared ? ["Checked in. ", bdi(partnerName()), " will see it."] : "Checked in, just for you.");
     form.reset();
     moodScale.reset();
     usScale.reset();

@@ -1,7 +1,7 @@
 // Commitments: small next steps, due within a week, from a session or on their own. Done / not done;
 // an overdue one is pointed out gently, never scolded.
 import { store } from "../store.js";
-import { h, clear, field, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { live } from "./parts.js";
 
@@ -52,7 +52,7 @@ function item(c, today) {
   });
   return h("li", { class: `commitment${overdue ? " overdue" : ""}${done ? " done" : ""}`, "data-id": c.id },
     h("label", { class: "check", for: box.id }, box, h("span", { class: "commitment-text", user: true }, c.body.text)),
-    h("p", { class: "small muted due" }, `${dueText(c, today)} · ${store.nameOf(c.author_id)}`,
+    h("p", { class: "small muted due" }, `${dueText(c, today)} · `, bdi(store.nameOf(c.author_id)),
       c.pending ? h("span", { class: "badge amber" }, "Not yet synced") : null));
 }
 

@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
-import { h, clear, field, choice, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { CATEGORIES, entryItem, list, live, shareToggle, partnerName } from "./parts.js";
 
@@ -64,7 +64,7 @@ function buildComposer(done) {
     const body = { text: statement, category, feelings: feelings.value, local_date: localDate(store.user.timezone) };
     if (anyPart) body.i_feel = { feel: parts[0], when: parts[1], need: parts[2] };
     await create("disclosure", body, { visibility: share.shared ? "shared" : "private" });
-    toast(share.shared ? `Shared with ${partnerName()}.` : "Saved just for you.");
+    toast(share.shared ? ["Shared with ", bdi(partnerName()), "."] : "Saved just for you.");
     form.reset();
     feelings.reset();
     share.reset();

@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import * as api from "../api.js";
 import * as push from "../push.js";
-import { h, notice, say, section } from "../ui.js";
+import { bdi, h, notice, say, section } from "../ui.js";
 
 const STATES = {
   on: ["info", "On for this phone."],
@@ -50,8 +50,8 @@ export function nudgeSection() {
 
   async function refresh() {
     const partner = store.partner ? store.partner.display_name : "your partner";
-    hint.textContent = `Your daily nudge comes at ${nudgeTime()} (change it under You), never in your quiet hours. `
-      + `You'll also get a note when ${partner} shares something.`;
+    hint.replaceChildren(`Your daily nudge comes at ${nudgeTime()} (change it under You), never in your quiet hours. `
+      + "You'll also get a note when ", bdi(partner), " shares something.");
     show(await push.state(store.user.id));
   }
 

@@ -30,11 +30,12 @@ export function summary(entry) {
 
 export const partnerName = () => (store.partner ? store.partner.display_name : "your partner");
 
-/** The toast after sending something to the partner: sent, or (offline) saved and waiting to go. */
+/** The toast after sending something to the partner: sent, or (offline) saved and waiting to go.
+ *  Pieces, so the name stays an isolated <bdi> inside the sentence. */
 export function sentTo(next = "") {
-  const name = partnerName();
-  const text = navigator.onLine ? `Sent to ${name}.` : `Saved. It goes to ${name} when you're back online.`;
-  return next ? `${text} ${next}` : text;
+  const name = bdi(partnerName());
+  const text = navigator.onLine ? ["Sent to ", name, "."] : ["Saved. It goes to ", name, " when you're back online."];
+  return next ? [...text, ` ${next}`] : text;
 }
 
 /** "Share with Sam" (checked) or keep it private. .shared tells which. */
@@ -47,12 +48,13 @@ export function shareToggle(checked = true) {
   return label;
 }
 
-/** One entry as a list item: who, when, badges, the text, then any actions. */
+/** One entry as a list item: who, when, badges, the text, then any actions. title: a name (shown
+ *  isolated) or pieces of a sentence with the name already a bdi, e.g. [bdi(name), " reached out"]. */
 export function entryItem(entry, { title = null, quote = null, badges = [], actions = [], extra = null } = {}) {
   const mine = entry.author_id === store.user.id;
   return h("li", { class: "entry", "data-id": entry.id, "data-kind": entry.kind },
     h("div", { class: "meta" },
-      h("strong", {}, title ? bdi(title) : mine ? "You" : bdi(store.nameOf(entry.author_id))),
+      h("strong", {}, Array.isArray(title) ? title : title ? bdi(title) : mine ? "You" : bdi(store.nameOf(entry.author_id))),
       h("span", {}, ago(entry.created_at)),
       entry.visibility === "private" && entry.kind !== "journal" ? h("span", { class: "badge sage" }, "Private") : null,
       entry.pending ? h("span", { class: "badge amber", title: "Saved on this phone; it will sync" }, "Not yet synced") : null,

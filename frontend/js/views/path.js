@@ -2,7 +2,7 @@
 // `answer` (question_id "path.week-N"), so it syncs to your own devices only. It never blocks anything.
 import { store } from "../store.js";
 import { create, remove } from "../entries.js";
-import { h, clear, toast, section } from "../ui.js";
+import { bdi, h, clear, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { live, partnerName } from "./parts.js";
 
@@ -32,7 +32,7 @@ export function mount(root) {
   root.append(body);
   return live(() => {
     const pairedAt = store.couple && store.couple.paired_at;
-    if (!pairedAt) { clear(body, h("p", { class: "card soft" }, `The path starts once ${partnerName()} has joined.`)); return; }
+    if (!pairedAt) { clear(body, h("p", { class: "card soft" }, "The path starts once ", bdi(partnerName()), " has joined.")); return; }
     const week = weekOf(pairedAt);
     const done = new Map(marks().map((e) => [e.body.question_id, e]));
     clear(body, week > STEPS.length ? h("p", { class: "notice notice-info" }, "You've walked the whole path. Any step is still here to repeat.") : null,

@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { create } from "../entries.js";
 import { questionFor } from "../questions.js";
-import { h, clear, field, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { getMeta, setMeta } from "../db.js";
 import { entryItem, list, live, partnerName } from "./parts.js";
@@ -28,7 +28,7 @@ export function question() {
     if (!text.value.trim()) { say(message, "Write a few words first."); return; }
     say(message, "");
     await create("answer", { question_id: q.id, text: text.value.trim(), local_date: localDate(store.user.timezone) });
-    toast(`Answered. You'll see ${partnerName()}'s answer as soon as they reply.`);
+    toast(["Answered. You'll see ", bdi(partnerName()), "'s answer as soon as they reply."]);
     form.reset();
   };
   function render() {
@@ -43,11 +43,11 @@ export function question() {
       return;
     }
     if (!mine.length) {
-      clear(body, prompt, h("p", { class: "hint" }, `Answer first; then you'll see ${partnerName()}'s.`), form, pass);
+      clear(body, prompt, h("p", { class: "hint" }, "Answer first; then you'll see ", bdi(partnerName()), "'s."), form, pass);
       return;
     }
     clear(body, prompt, list([...mine, ...theirs].map((e) => entryItem(e))),
-      theirs.length ? null : h("p", { class: "muted small" }, `${partnerName()} hasn't answered yet. Their answer will appear here.`));
+      theirs.length ? null : h("p", { class: "muted small" }, bdi(partnerName()), " hasn't answered yet. Their answer will appear here."));
   }
   card.cleanup = live(render);
   getMeta("question_passed").then((id) => { passed = id || null; render(); });

@@ -3,7 +3,7 @@
 // which restarts the twelve weeks.
 import { store } from "../store.js";
 import { create, update } from "../entries.js";
-import { h, section, choice, id, toast } from "../ui.js";
+import { bdi, h, section, choice, id, toast } from "../ui.js";
 import { describe } from "../schedule.js";
 import * as R from "../ritual-data.js";
 
@@ -18,7 +18,7 @@ function cadence(ritual) {
     if (interval > 1 && !schedule.start_date) schedule.start_date = R.today();
     await update(current, { ...current.body, schedule });
     desc.textContent = describe(schedule);
-    toast(`${current.body.title}: ${describe(schedule)}.`);
+    toast([bdi(current.body.title), `: ${describe(schedule)}.`]);
   };
   return h("li", { class: "cadence" }, h("h3", {}, ritual.body.title), desc,
     choice(`How often: ${ritual.body.title}`, [[1, "Every week"], [2, "Every two weeks"], [4, "Every four weeks"]], s.interval || 1, change));
@@ -36,7 +36,7 @@ export function mount(root, { navigate }) {
     h("p", { class: "small muted" }, "One tap changes it for both of you."),
     weekly.length ? h("ul", { class: "cadences" }, weekly.map(cadence)) : null,
     others.length ? h("ul", { class: "plain" }, others.map((r) => h("li", {}, h("a", { href: `/rituals/${r.id}`, "data-link": true },
-      `${r.body.title}: ${describe(r.body.schedule)}`)))) : null));
+      bdi(r.body.title), `: ${describe(r.body.schedule)}`)))) : null));
   const fields = QUESTIONS.map((q) => {
     const area = h("textarea", { id: id("review"), rows: "3", maxlength: "2000" });
     return [q, area, h("div", { class: "field" }, h("label", { for: area.id }, q), area)];

@@ -3,7 +3,7 @@
 import { store } from "../store.js";
 import * as db from "../db.js";
 import { update } from "../entries.js";
-import { h, clear, field, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { describe } from "../schedule.js";
 import { scheduleFields } from "./schedule-fields.js";
 
@@ -15,7 +15,7 @@ export function mount(root, { args, navigate }) {
     return null;
   }
   root.append(h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, "‹ Rituals")),
-    h("div", { class: "page-head" }, h("h1", {}, `Edit: ${ritual.body.title}`),
+    h("div", { class: "page-head" }, h("h1", {}, "Edit: ", bdi(ritual.body.title)),
       h("p", {}, "Changes reach your partner when you're both online. If you both change it at once, you'll see theirs and can re-apply yours.")));
   const conflicts = h("div", { class: "conflicts" });
   root.append(conflicts, form(ritual, navigate));
@@ -87,7 +87,7 @@ function conflictCard(failure, navigate) {
     await done();
   };
   return section("Your partner changed this first",
-    h("p", {}, `${store.partner ? store.partner.display_name : "Your partner"}'s change reached the server before yours, so yours wasn't saved.`),
+    h("p", {}, bdi(store.partner ? store.partner.display_name : "Your partner"), "'s change reached the server before yours, so yours wasn't saved."),
     h("h3", {}, "Their version, now current"), failure.current ? summaryOf(failure.current.body) : h("p", {}, "It was removed."),
     h("h3", {}, "Your change"), summaryOf(failure.attempted.body),
     h("div", { class: "actions" },

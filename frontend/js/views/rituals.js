@@ -65,7 +65,7 @@ function history() {
     const status = b.ended_at ? `${minutes(b)} min` : "in progress";
     return h("li", { class: "entry session-item", "data-id": s.id },
       h("div", { class: "meta" }, h("strong", {}, ritual ? ritual.body.title : "A ritual"),
-        h("span", {}, ago(b.started_at)), h("span", {}, store.nameOf(s.author_id)),
+        h("span", {}, ago(b.started_at)), h("span", { user: true }, store.nameOf(s.author_id)),
         s.pending ? h("span", { class: "badge amber" }, "Not yet synced") : null),
       h("p", { class: "small" }, `${b.answers.length} answered · ${b.passed.length} passed · ${status}`),
       h("a", { href: `/session/${s.id}`, "data-link": true, class: "btn ghost small" }, b.ended_at ? "Open" : "Resume"));

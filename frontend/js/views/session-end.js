@@ -72,9 +72,9 @@ export function ending(session, ritual, navigate) {
   const mine = session.author_id === store.user.id;
   const linked = R.commitments().filter((c) => c.ref_id === session.id);
   const parts = [
-    h("p", { class: "small muted" }, mine ? "" : `Run by ${store.nameOf(session.author_id)}`),
+    h("p", { class: "small muted" }, mine ? "" : ["Run by ", bdi(store.nameOf(session.author_id))]),
     summary(session),
-    linked.length ? section("Next steps", h("ul", { class: "answers" }, linked.map((c) => h("li", {}, `${c.body.text} · due ${c.body.due_date}`)))) : null,
+    linked.length ? section("Next steps", h("ul", { class: "answers" }, linked.map((c) => h("li", {}, bdi(c.body.text), ` · due ${c.body.due_date}`)))) : null,
   ];
   if (mine) {
     parts.push(section("Agree on one next step", h("p", { class: "small muted" }, "Something small either of you will do within a week."),

@@ -92,7 +92,7 @@ function pairing() {
   const message = notice();
   const leave = h("button", { type: "button", class: "btn ghost", onclick: async () => {
     const ok = await confirmDialog("Leave this couple?",
-      `You'll keep your own entries, but you won't see ${partner ? partner.display_name : "your partner"}'s any more, and they won't see yours.`,
+      ["You'll keep your own entries, but you won't see ", bdi(partner ? partner.display_name : "your partner"), "'s any more, and they won't see yours."],
       "Leave", true);
     if (!ok) return;
     try {

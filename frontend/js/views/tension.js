@@ -1,6 +1,6 @@
 // Tension script: one issue at a time, said as "I felt … when …", ending with one agreed next step.
 import { store } from "../store.js";
-import { h, clear, section } from "../ui.js";
+import { bdi, h, clear, section } from "../ui.js";
 import { entryItem, list, live, partnerName } from "./parts.js";
 import { composer, loadDraft, stepForm } from "./tension-form.js";
 
@@ -25,14 +25,15 @@ export function mount(root) {
       form = null; // the next issue starts from a fresh composer
       top.push(section("Your open issue",
         list([entryItem(open, { title: "You raised" })]),
-        h("p", { class: "small muted" }, `Talk it through with ${partnerName()}, then write down the one step you agree on. A new issue can wait until this one has its step.`),
+        h("p", { class: "small muted" }, "Talk it through with ", bdi(partnerName()),
+          ", then write down the one step you agree on. A new issue can wait until this one has its step."),
         stepFor(open)));
     } else {
       form = form || composer(draft);
       top.push(section("I felt … when …", form));
     }
     for (const issue of waiting) {
-      top.push(section(`${partnerName()} raised an issue`, list([entryItem(issue, { title: partnerName() })]),
+      top.push(section([bdi(partnerName()), " raised an issue"], list([entryItem(issue, { title: partnerName() })]),
         h("p", { class: "small muted" }, "When you've talked, either of you can write down the step you agreed."), stepFor(issue)));
     }
     clear(body, top, history());
@@ -48,8 +49,8 @@ function history() {
   return section("Issues and their next steps", list(done.map((issue) => {
     const step = stepsFor(issue)[0];
     return entryItem(issue, {
-      title: issue.author_id === store.user.id ? "You raised" : `${partnerName()} raised`,
-      extra: h("p", { class: "step", "data-testid": "next-step" }, h("strong", {}, "Next step: "), step.body.text,
+      title: issue.author_id === store.user.id ? "You raised" : [bdi(partnerName()), " raised"],
+      extra: h("p", { class: "step", "data-testid": "next-step" }, h("strong", {}, "Next step: "), bdi(step.body.text),
         h("span", { class: "muted" }, step.body.done_at ? " · done" : ` · by ${dayName(step.body.due_date)}`)),
     });
   }), "Nothing here yet. When an issue has its agreed step, it shows up here."));

@@ -1,7 +1,7 @@
 // Time-out: start a pause with a return time and a note; while it runs, both see the calm screen.
 import { store } from "../store.js";
 import { create, update } from "../entries.js";
-import { h, clear, field, choice, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { TIMEOUT_MIN, TIMEOUT_MAX, currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "./breathe.js";
 import { live, partnerName } from "./parts.js";
@@ -36,7 +36,7 @@ function calmScreen(entry, timer) {
   const back = when(entry.body.return_at);
   const headline = due ? "It's time to come back together."
     : mine ? `You asked for a pause. You'll come back at ${back}.`
-      : `${partnerName()} asked for a pause and will come back at ${back}. It's a pause, not a goodbye.`;
+      : [bdi(partnerName()), ` asked for a pause and will come back at ${back}. It's a pause, not a goodbye.`];
   const end = h("button", { type: "button", class: "btn primary wide", onclick: async () => {
     end.disabled = true;
     if (mine) await update(entry, { ...entry.body, ended_at: new Date().toISOString() });
@@ -46,7 +46,7 @@ function calmScreen(entry, timer) {
   return h("section", { class: "card calm", "aria-labelledby": "calm-title" },
     h("h2", { id: "calm-title" }, due ? "Welcome back" : "Breathe"),
     h("p", { class: "calm-line", "data-testid": "timeout-message" }, headline),
-    entry.body.note ? h("p", { class: "quote" }, entry.body.note) : null,
+    entry.body.note ? h("p", { class: "quote", user: true }, entry.body.note) : null,
     timer,
     h("p", { class: "small muted center" }, "Breathe in while the circle grows, out while it shrinks. Nothing needs solving right now."),
     end);
@@ -74,7 +74,7 @@ function startForm() {
     say(message, "");
     const returnAt = new Date(Date.now() + ahead * 60000).toISOString();
     await create("timeout", { return_at: returnAt, ended_at: null, note: note.value.trim() });
-    toast(`${partnerName()} will see when you'll be back.`);
+    toast([bdi(partnerName()), " will see when you'll be back."]);
     form.reset();
     lengths.reset();
     minutes = TIMEOUT_MIN;
@@ -97,9 +97,9 @@ function recent() {
   return section("Recent time-outs", h("ul", { class: "entries" }, past.map((e) => {
     const ended = timeoutEnded(e);
     return h("li", { class: "entry", "data-kind": "timeout" },
-      h("div", { class: "meta" }, h("strong", {}, store.nameOf(e.author_id)), h("span", {}, when(e.created_at))),
-      h("p", { class: "text" }, ended ? `Ended ${when(ended.at)}${ended.by === e.author_id ? "" : ` by ${store.nameOf(ended.by)}`}`
+      h("div", { class: "meta" }, h("strong", {}, bdi(store.nameOf(e.author_id))), h("span", {}, when(e.created_at))),
+      h("p", { class: "text" }, ended ? [`Ended ${when(ended.at)}`, ended.by === e.author_id ? "" : [" by ", bdi(store.nameOf(ended.by))]]
         : `Return time ${when(e.body.return_at)}`),
-      e.body.note ? h("p", { class: "small muted" }, e.body.note) : null);
+      e.body.note ? h("p", { class: "small muted", user: true }, e.body.note) : null);
   })));
 }
