@@ -144,7 +144,11 @@ async function roundTrip() {
   const mutations = outbox.map(({ mid, op, entry }) => ({ mid, op, entry }));
   let response;
   try {
-    response = await api.post("/api/sync", { client_id: id, cursor: cursor || 0, couple_id: scope, mutations });
+    // Writes name the couple they were made for; a pull alone does not, so a phone that has not yet
+    // heard of a new pairing is simply answered for the couple the user is in now (apply() starts over).
+    const body = { client_id: id, cursor: cursor || 0, mutations };
+    if (mutations.length) body.couple_id = scope;
+    response = await api.post("/api/sync", body);
   } catch (err) {
     if (err.status !== 409 || !("couple_id" in err.body)) throw err;
     await coupleChanged(err.body.couple_id);
