@@ -2,11 +2,13 @@
 import { store } from "./store.js";
 import * as sync from "./sync.js";
 import * as router from "./router.js";
-import * as status from "./views/status.js";
+import * as status from "./parts/status.js";
 import { registerWorker } from "./update.js";
 import * as push from "./push.js";
+import { loadLanguage, t } from "./i18n.js";
 
 async function start() {
+  await loadLanguage();
   await store.load();
   if (!store.user) await store.refreshMe(); // a wiped database with a live session resyncs from 0
   router.start();
@@ -28,6 +30,6 @@ async function start() {
 
 start().catch((err) => {
   const view = document.getElementById("view");
-  view.textContent = "Hearth couldn't start on this browser. Please reload. ";
+  view.textContent = `${t("app.start_failed")} `;
   view.append(String(err && err.message ? err.message : err));
 });

@@ -2,12 +2,13 @@
 // entries, journal, not sent, settings and account, help); else the tabs and screens.
 import { store } from "./store.js";
 import { h } from "./ui.js";
-import * as auth from "./views/auth.js";
-import * as pair from "./views/pair.js";
-import * as today from "./views/today.js";
-import * as appreciate from "./views/appreciate.js";
-import * as bids from "./views/bids.js";
-import * as settings from "./views/settings.js";
+import { t } from "./i18n.js";
+import * as auth from "./screens/auth.js";
+import * as pair from "./screens/pair.js";
+import * as today from "./screens/today.js";
+import * as appreciate from "./screens/appreciate.js";
+import * as bids from "./screens/bids.js";
+import * as settings from "./screens/settings.js";
 
 // The tab bar: path → [tab, module, title].
 const TABS = {
@@ -21,20 +22,20 @@ const TABS = {
 // ":name" matches one path segment and reaches the view as ctx.args.name.
 // Modules load on first use (the worker precaches them all, so this works offline).
 export const ROUTES = {
-  "/rituals": ["rituals", () => import("./views/rituals.js"), "Rituals"],
-  "/rituals/:id": ["rituals", () => import("./views/ritual-edit.js"), "Ritual"],
-  "/session/:id": ["rituals", () => import("./views/session.js"), "Ritual session"],
-  "/commitments": ["rituals", () => import("./views/commitments.js"), "Commitments"],
-  "/reassess": ["rituals", () => import("./views/reassess.js"), "Twelve-week review"],
-  "/journal": ["more", () => import("./views/journal.js"), "Journal"],
-  "/us": ["more", () => import("./views/us.js"), "Us"],
-  "/timeout": ["today", () => import("./views/timeout.js"), "Time-out"],
-  "/tension": ["more", () => import("./views/tension.js"), "Talk about a tension"],
-  "/agreements": ["more", () => import("./views/agreements.js"), "Agreements"],
-  "/path": ["more", () => import("./views/path.js"), "Six-week path"],
-  "/help": ["more", () => import("./views/help.js"), "Get help"],
-  "/mine": ["more", () => import("./views/mine.js"), "Your entries"],
-  "/not-sent": ["more", () => import("./views/not-sent.js"), "Not sent"],
+  "/rituals": ["rituals", () => import("./screens/rituals.js"), "Rituals"],
+  "/rituals/:id": ["rituals", () => import("./screens/ritual-edit.js"), "Ritual"],
+  "/session/:id": ["rituals", () => import("./screens/session.js"), "Ritual session"],
+  "/commitments": ["rituals", () => import("./screens/commitments.js"), "Commitments"],
+  "/reassess": ["rituals", () => import("./screens/reassess.js"), "Twelve-week review"],
+  "/journal": ["more", () => import("./screens/journal.js"), "Journal"],
+  "/us": ["more", () => import("./screens/us.js"), "Us"],
+  "/timeout": ["today", () => import("./screens/timeout.js"), "Time-out"],
+  "/tension": ["more", () => import("./screens/tension.js"), "Talk about a tension"],
+  "/agreements": ["more", () => import("./screens/agreements.js"), "Agreements"],
+  "/path": ["more", () => import("./screens/path.js"), "Six-week path"],
+  "/help": ["more", () => import("./screens/help.js"), "Get help"],
+  "/mine": ["more", () => import("./screens/mine.js"), "Your entries"],
+  "/not-sent": ["more", () => import("./screens/not-sent.js"), "Not sent"],
 };
 
 // What someone without a couple still reaches: their own things (issue 10, item 17).
@@ -59,7 +60,7 @@ function match(path) {
 
 function pick(path) {
   // A password-reset link works signed in or out (the reset ends every session anyway).
-  if (path === "/reset") return { tab: null, load: () => import("./views/reset.js"), title: "Choose a new password" };
+  if (path === "/reset") return { tab: null, load: () => import("./screens/reset.js"), title: "Choose a new password" };
   if (!store.user) return { tab: null, module: auth };
   if (path === "/join" || path === "/pair") return { tab: null, module: pair };
   if (!store.couple && !ALONE.has(path)) return { tab: null, module: pair };
@@ -80,7 +81,7 @@ export async function render() {
   if (!module) {
     try { module = await route.load(); } catch (err) {
       if (mine !== turn) return;
-      view.textContent = "This screen couldn't load. Please reload Hearth.";
+      view.textContent = t("app.screen_failed");
       return;
     }
     if (mine !== turn) return; // another navigation won
@@ -90,7 +91,7 @@ export async function render() {
   view.replaceChildren();
   view.className = route.tab ? "view" : "view bare";
   if (!store.couple && store.user && module !== pair) {
-    view.append(h("a", { class: "btn link back", href: "/", "data-link": true }, "‹ Back to pairing"));
+    view.append(h("a", { class: "btn link back", href: "/", "data-link": true }, t("app.back_to_pairing")));
   }
   cleanup = module.mount(view, { path: url.pathname, params: url.searchParams, args: route.args || {}, navigate }) || null;
   const bar = document.getElementById("tabbar");
@@ -99,7 +100,7 @@ export async function render() {
     if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  document.title = route.title ? `${route.title} · Hearth` : "Hearth";
+  document.title = route.title ? t("app.title", { title: route.title }) : t("app.name");
   if (!first) view.focus({ preventScroll: true });
   first = false;
 }

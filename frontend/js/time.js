@@ -1,4 +1,6 @@
 // Dates as the person lives them: in their time zone (the account's, else the phone's).
+import { formatDate, relative, t } from "./i18n.js";
+
 export const phoneZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 export function localDate(zone, when = new Date()) {
@@ -9,23 +11,23 @@ export function localDate(zone, when = new Date()) {
   }
 }
 
+/** How long ago, in the person's language: "just now", "5 minutes ago", "yesterday", then a date. */
 export function ago(iso, now = Date.now()) {
   const seconds = Math.max(0, (now - new Date(iso).getTime()) / 1000);
-  if (seconds < 60) return "just now";
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  if (seconds < 60) return t("time.just_now");
+  if (seconds < 3600) return relative(-Math.floor(seconds / 60), "minute", "short");
+  if (seconds < 86400) return relative(-Math.floor(seconds / 3600), "hour", "short");
   const days = Math.floor(seconds / 86400);
-  if (days === 1) return "yesterday";
-  if (days < 7) return `${days} days ago`;
-  return new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short" });
+  if (days < 7) return relative(-days, "day");
+  return formatDate(iso, { day: "numeric", month: "short" });
 }
 
 export const daysAgo = (iso, now = Date.now()) => (now - new Date(iso).getTime()) / 86400000;
 
 export function greeting(now = new Date()) {
   const hour = now.getHours();
-  if (hour < 5) return "Still up";
-  if (hour < 12) return "Good morning";
-  if (hour < 18) return "Good afternoon";
-  return "Good evening";
+  if (hour < 5) return t("time.greeting.night");
+  if (hour < 12) return t("time.greeting.morning");
+  if (hour < 18) return t("time.greeting.afternoon");
+  return t("time.greeting.evening");
 }

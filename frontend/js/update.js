@@ -1,6 +1,6 @@
 // The service worker: register it, and when a new version waits, offer "Update".
 // The outbox is in IndexedDB, so reloading into the new version loses nothing.
-import { showUpdate } from "./views/status.js";
+import { showUpdate } from "./parts/status.js";
 
 export function registerWorker() {
   if (!("serviceWorker" in navigator)) return;

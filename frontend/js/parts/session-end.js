@@ -5,8 +5,8 @@ import { store } from "../store.js";
 import { create } from "../entries.js";
 import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js";
 import * as R from "../ritual-data.js";
-import { commitmentForm } from "./commitments.js";
-import { partnerName, sentTo } from "./parts.js";
+import { commitmentForm } from "../screens/commitments.js";
+import { partnerName, sentTo } from "./cards.js";
 
 function counted(label, guide, rows, hint) {
   const area = h("textarea", { rows: String(rows), maxlength: "2000" });

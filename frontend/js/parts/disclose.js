@@ -4,7 +4,7 @@ import { create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
-import { CATEGORIES, entryItem, list, live, shareToggle, partnerName } from "./parts.js";
+import { CATEGORIES, entryItem, list, live, shareToggle, partnerName } from "./cards.js";
 
 const PROMPTS = {
   worry: "Something on my mind is…", regret: "I wish I had…", appreciation: "I noticed and loved that…",

@@ -3,8 +3,8 @@ import { store } from "../store.js";
 import { create, latest } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
-import { BID_TYPES, RESPONSES, entryItem, list, live, partnerName } from "./parts.js";
-import { bidButtons, reactButtons, notNowLine } from "./feed.js";
+import { BID_TYPES, RESPONSES, entryItem, list, live, partnerName } from "../parts/cards.js";
+import { bidButtons, reactButtons, notNowLine } from "../parts/feed.js";
 import { notNowFrom } from "../care.js";
 
 /** Who made a bid, and who is asked to answer it: the bidder's partner. */

@@ -3,7 +3,7 @@
 import { bdi, h, clear } from "../ui.js";
 import { when } from "../schedule.js";
 import * as R from "../ritual-data.js";
-import { live } from "./parts.js";
+import { live } from "./cards.js";
 
 export function todayLinks() {
   const node = h("nav", { class: "card soft links today-links", "aria-label": "Rituals and journal" });

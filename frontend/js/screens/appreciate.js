@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { create } from "../entries.js";
 import { bdi, h, clear, notice, say, toast, section, words, id } from "../ui.js";
-import { entryItem, list, live, partnerName, sentTo } from "./parts.js";
+import { entryItem, list, live, partnerName, sentTo } from "../parts/cards.js";
 
 const GUIDE = 15;
 

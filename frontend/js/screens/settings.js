@@ -4,8 +4,8 @@ import * as api from "../api.js";
 import * as sync from "../sync.js";
 import { bdi, h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
 import { phoneZone } from "../time.js";
-import { nudgeSection } from "./nudge.js";
-import { accountSections } from "./account.js";
+import { nudgeSection } from "../parts/nudge.js";
+import { accountSections } from "../parts/account.js";
 
 // The screens reached from More, one line each: [path, label, hint].
 const LINKS = [

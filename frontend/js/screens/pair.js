@@ -4,7 +4,7 @@ import * as api from "../api.js";
 import * as db from "../db.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { encode, toSvg } from "../qr.js";
-import { logout } from "./account.js";
+import { logout } from "../parts/account.js";
 import { notSentNotice } from "./not-sent.js";
 
 /** Without a couple, what is one's own is still here: entries, journal, settings and account. */

@@ -4,7 +4,7 @@ import { h, clear, section } from "../ui.js";
 import { ago } from "../time.js";
 import { describe, when } from "../schedule.js";
 import * as R from "../ritual-data.js";
-import { reviewBanner } from "./reassess-banner.js";
+import { reviewBanner } from "../parts/reassess-banner.js";
 
 export function mount(root, { navigate }) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Rituals"),

@@ -2,12 +2,12 @@
 import { store } from "../store.js";
 import { bdi, h } from "../ui.js";
 import { greeting } from "../time.js";
-import { feed } from "./feed.js";
-import { disclosure } from "./disclose.js";
-import { checkin } from "./checkin.js";
-import { question } from "./question.js";
-import { timeoutCard } from "./timeout-card.js";
-import { todayLinks } from "./today-links.js";
+import { feed } from "../parts/feed.js";
+import { disclosure } from "../parts/disclose.js";
+import { checkin } from "../parts/checkin.js";
+import { question } from "../parts/question.js";
+import { timeoutCard } from "../parts/timeout-card.js";
+import { todayLinks } from "../parts/today-links.js";
 import { notSentNotice } from "./not-sent.js";
 
 export function mount(root) {

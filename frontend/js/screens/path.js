@@ -4,7 +4,7 @@ import { store } from "../store.js";
 import { create, remove } from "../entries.js";
 import { bdi, h, clear, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
-import { live, partnerName } from "./parts.js";
+import { live, partnerName } from "../parts/cards.js";
 
 const WEEK = 7 * 86400000;
 export const STEPS = [

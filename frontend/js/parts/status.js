@@ -3,7 +3,7 @@ import { store } from "../store.js";
 import * as db from "../db.js";
 import * as sync from "../sync.js";
 import { h, clear, toast } from "../ui.js";
-import { KIND_NAMES, summary } from "./parts.js";
+import { KIND_NAMES, summary } from "./cards.js";
 
 let updateAction = null;
 

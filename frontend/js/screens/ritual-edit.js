@@ -5,7 +5,7 @@ import * as db from "../db.js";
 import { update } from "../entries.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { describe } from "../schedule.js";
-import { scheduleFields } from "./schedule-fields.js";
+import { scheduleFields } from "../parts/schedule-fields.js";
 
 export function mount(root, { args, navigate }) {
   const ritual = store.byId(args.id);

@@ -1,8 +1,8 @@
 // Tension script: one issue at a time, said as "I felt … when …", ending with one agreed next step.
 import { store } from "../store.js";
 import { bdi, h, clear, section } from "../ui.js";
-import { entryItem, list, live, partnerName } from "./parts.js";
-import { composer, loadDraft, stepForm } from "./tension-form.js";
+import { entryItem, list, live, partnerName } from "../parts/cards.js";
+import { composer, loadDraft, stepForm } from "../parts/tension-form.js";
 
 const stepsFor = (issue) => store.answersTo(issue.id, "commitment");
 const issues = () => store.entries.filter((e) => e.kind === "disclosure" && e.body.category === "tension");

@@ -3,8 +3,8 @@ import { store } from "../store.js";
 import { create, remove } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
 import { h, clear, field, notice, say, toast, section, confirmDialog } from "../ui.js";
-import { entryItem, list, live } from "./parts.js";
-import { nameIt } from "./nameit.js";
+import { entryItem, list, live } from "../parts/cards.js";
+import { nameIt } from "../parts/nameit.js";
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Journal"),

@@ -3,7 +3,7 @@
 import { store } from "../store.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import * as R from "../ritual-data.js";
-import { live } from "./parts.js";
+import { live } from "../parts/cards.js";
 
 /** Text + due date (default and latest: a week from today). */
 export function commitmentForm(sessionId = null) {

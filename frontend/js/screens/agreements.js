@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { create, update, remove } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
-import { live, partnerName } from "./parts.js";
+import { live, partnerName } from "../parts/cards.js";
 
 const CATEGORIES = [["conflict_rule", "Conflict rule"], ["boundary", "Boundary"], ["goal", "Goal"]];
 const PLURALS = { conflict_rule: "Conflict rules", boundary: "Boundaries", goal: "Goals" };

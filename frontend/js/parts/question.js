@@ -5,7 +5,7 @@ import { questionFor } from "../questions.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { getMeta, setMeta } from "../db.js";
-import { entryItem, list, live, partnerName } from "./parts.js";
+import { entryItem, list, live, partnerName } from "./cards.js";
 
 export function question() {
   const body = h("div", {});

@@ -3,8 +3,8 @@
 import { store } from "../store.js";
 import { remove } from "../entries.js";
 import { h, clear, section, notice, confirmDialog } from "../ui.js";
-import { KIND_NAMES, entryItem, list, live } from "./parts.js";
-import { exportButton } from "./account.js";
+import { KIND_NAMES, entryItem, list, live } from "../parts/cards.js";
+import { exportButton } from "../parts/account.js";
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Your entries"),

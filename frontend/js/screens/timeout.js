@@ -3,8 +3,8 @@ import { store } from "../store.js";
 import { create, update } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { TIMEOUT_MIN, TIMEOUT_MAX, currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
-import { breather } from "./breathe.js";
-import { live, partnerName } from "./parts.js";
+import { breather } from "../parts/breathe.js";
+import { live, partnerName } from "../parts/cards.js";
 
 const LENGTHS = [[20, "20 min"], [30, "30 min"], [60, "1 hour"], [120, "2 hours"], [240, "4 hours"], [1440, "This time tomorrow"]];
 

@@ -4,7 +4,7 @@ import { store } from "../store.js";
 import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { phoneZone } from "../time.js";
-import { renderForgot, RESET_EMAIL } from "./forgot.js";
+import { renderForgot, RESET_EMAIL } from "../parts/forgot.js";
 
 export const AUTH_NOTE = "hearth-auth-note"; // one message for the next time this screen opens
 

@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { bdi, h, clear } from "../ui.js";
 import { timeoutState, timeoutEnded, when } from "../care.js";
-import { live, partnerName } from "./parts.js";
+import { live, partnerName } from "./cards.js";
 
 const SHOW_ENDED_FOR = 2 * 3600 * 1000; // an ended time-out stays on Today this long
 

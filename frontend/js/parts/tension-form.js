@@ -5,7 +5,7 @@ import { create } from "../entries.js";
 import { FAMILIES } from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { localDate } from "../time.js";
-import { partnerName, sentTo } from "./parts.js";
+import { partnerName, sentTo } from "./cards.js";
 
 const DRAFT = "tension_draft";
 const STEP_DAYS = 6; // the server allows 7 after its own (UTC) date; 6 local days is always inside that

@@ -3,7 +3,7 @@ import * as api from "../api.js";
 import * as db from "../db.js";
 import { h, clear, section } from "../ui.js";
 import { ago } from "../time.js";
-import { weekBars, ratioGauge, partsBar } from "./charts.js";
+import { weekBars, ratioGauge, partsBar } from "../parts/charts.js";
 
 const WEEKS = 12;
 const CACHE = "us_stats";

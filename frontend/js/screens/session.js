@@ -3,8 +3,8 @@
 import { store } from "../store.js";
 import { h } from "../ui.js";
 import * as cues from "../cues.js";
-import { runner } from "./session-run.js";
-import { ending } from "./session-end.js";
+import { runner } from "../parts/session-run.js";
+import { ending } from "../parts/session-end.js";
 
 const TURN = 300;
 

@@ -3,7 +3,7 @@ import { store } from "../store.js";
 import { create, latest } from "../entries.js";
 import { bdi, h, clear, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
-import { REACTIONS, RESPONSES, entryItem, list, live, partnerName, summary } from "./parts.js";
+import { REACTIONS, RESPONSES, entryItem, list, live, partnerName, summary } from "./cards.js";
 import { NOT_NOW_LINE } from "../care.js";
 
 const WINDOW_DAYS = 7;

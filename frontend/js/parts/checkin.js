@@ -4,7 +4,7 @@ import { create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
-import { entryItem, list, live, shareToggle, partnerName } from "./parts.js";
+import { entryItem, list, live, shareToggle, partnerName } from "./cards.js";
 
 const SCALE = [[1, "1", "low"], [2, "2", ""], [3, "3", "okay"], [4, "4", ""], [5, "5", "great"]];
 

@@ -3,7 +3,7 @@
 import { store } from "../store.js";
 import * as sync from "../sync.js";
 import { h, clear, section, toast, confirmDialog } from "../ui.js";
-import { KIND_NAMES, summary, list, live } from "./parts.js";
+import { KIND_NAMES, summary, list, live } from "../parts/cards.js";
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Not sent"),

@@ -1,0 +1,141 @@
+// Hearth's words. Every sentence a person reads lives in one catalogue per language,
+// frontend/locales/<lang>.json (the server reads the same files for pushes and emails).
+//
+//   t("today.title")                         → "Today"
+//   t("feed.count", { count: 3 })            → "3 entries" (a plural: the value is {one, few, many, other})
+//   tp("feed.from", { name: bdi(partner) })  → ["From ", <bdi>, ""]: pieces, for ui.js (names stay isolated)
+//
+// Plurals, numbers, dates, relative times and lists go through Intl in the chosen language.
+// The language is the person's setting (More → Language), else the first of navigator.languages we
+// speak, else English. Keys are stable identifiers; the text is never one.
+
+export const LANGUAGES = ["en", "ru"];
+export const DEFAULT_LANGUAGE = "en";
+const SETTING = "hearth-language"; // localStorage: "en", "ru", or absent for "as the phone"
+
+let lang = DEFAULT_LANGUAGE;
+let catalogue = {};
+let plurals = new Intl.PluralRules(lang);
+
+/** The language in use now ("en" or "ru"). */
+export const language = () => lang;
+
+/** The person's choice: "en", "ru", or "" (follow the phone). */
+export function chosenLanguage() {
+  try {
+    const value = localStorage.getItem(SETTING) || "";
+    return LANGUAGES.includes(value) ? value : "";
+  } catch (err) { return ""; }
+}
+
+/** The phone's first language we speak, or English. */
+export function phoneLanguage(preferred = navigator.languages || [navigator.language]) {
+  for (const tag of preferred || []) {
+    const base = String(tag || "").toLowerCase().split("-")[0];
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return DEFAULT_LANGUAGE;
+}
+
+/** Loads the catalogue of the chosen (or the phone's) language; the service worker keeps it offline. */
+export async function loadLanguage(wanted = chosenLanguage() || phoneLanguage()) {
+  const next = LANGUAGES.includes(wanted) ? wanted : DEFAULT_LANGUAGE;
+  const response = await fetch(`/frontend/locales/${next}.json`);
+  if (!response.ok) throw new Error(`language ${next}: HTTP ${response.status}`);
+  useCatalogue(next, await response.json());
+  return next;
+}
+
+/** Puts a loaded catalogue in use (tests and loadLanguage). */
+export function useCatalogue(next, words) {
+  lang = next;
+  catalogue = words || {};
+  plurals = new Intl.PluralRules(lang);
+  if (typeof document !== "undefined") {
+    document.documentElement.lang = lang;
+    translateStatic(document);
+  }
+}
+
+/** Saves the person's choice ("" = follow the phone); the caller reloads the screen. */
+export async function chooseLanguage(value) {
+  try {
+    if (value) localStorage.setItem(SETTING, value); else localStorage.removeItem(SETTING);
+  } catch (err) { /* private mode: the choice lasts this visit */ }
+  return loadLanguage(value || phoneLanguage());
+}
+
+function lookup(key) {
+  let node = catalogue;
+  for (const part of key.split(".")) {
+    if (node === null || typeof node !== "object" || !(part in node)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+/** The raw entry for a key: a string, a plural object, or undefined. For lists of ids under a key. */
+export const entry = (key) => lookup(key);
+
+/** Whether the catalogue has this key (for optional words, such as a hint some items lack). */
+export const has = (key) => lookup(key) !== undefined;
+
+function choose(value, vars) {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const count = Number(vars.count ?? 0);
+    return value[plurals.select(count)] ?? value.other ?? "";
+  }
+  return value;
+}
+
+function fill(value, vars) {
+  if (typeof value !== "string") return undefined;
+  return value.split(/(\{[a-zA-Z0-9_]+\})/).filter((piece) => piece !== "").map((piece) => {
+    const name = piece.startsWith("{") && piece.endsWith("}") ? piece.slice(1, -1) : null;
+    if (name === null || !(name in vars)) return piece;
+    const given = vars[name];
+    return typeof given === "number" ? number(given) : given;
+  });
+}
+
+/** The text for key, with {name} placeholders filled. A missing key shows itself (tests catch it). */
+export function t(key, vars = {}) {
+  const pieces = fill(choose(lookup(key), vars), vars);
+  if (!pieces) return key;
+  return pieces.map((piece) => (typeof piece === "string" ? piece : String(piece?.textContent ?? piece))).join("");
+}
+
+/** Like t, but keeps nodes (a <bdi> name) as pieces: for say, toast, notice, section and h children. */
+export function tp(key, vars = {}) {
+  return fill(choose(lookup(key), vars), vars) || [key];
+}
+
+export const number = (value, options) => new Intl.NumberFormat(lang, options).format(value);
+
+/** A date or time in the person's language; options as Intl.DateTimeFormat's. */
+export function formatDate(when, options = { day: "numeric", month: "short" }) {
+  const date = when instanceof Date ? when : new Date(when);
+  try {
+    return new Intl.DateTimeFormat(lang, options).format(date);
+  } catch (err) {
+    return new Intl.DateTimeFormat(lang, { ...options, timeZone: undefined }).format(date);
+  }
+}
+
+/** "3 days ago", "yesterday", "in 2 hours": value and unit as Intl.RelativeTimeFormat's. */
+export function relative(value, unit, style = "long") {
+  return new Intl.RelativeTimeFormat(lang, { numeric: "auto", style }).format(value, unit);
+}
+
+/** "a, b and c" in the person's language. */
+export function list(items, type = "conjunction") {
+  return new Intl.ListFormat(lang, { style: "long", type }).format(items.map(String));
+}
+
+/** index.html's own words: data-i18n="key" sets the text, data-i18n-label the aria-label,
+ *  data-i18n-content a <meta>'s content. */
+export function translateStatic(root) {
+  for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of root.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+  for (const node of root.querySelectorAll("[data-i18n-content]")) node.setAttribute("content", t(node.dataset.i18nContent));
+}
