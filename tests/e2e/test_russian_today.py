@@ -69,7 +69,7 @@ def people_with_news(new_context, people, live_server, locale):
     people.pair(alex, sam)
     seed(live_server, sam, "disclosure", {"text": "Немного волнуюсь из-за завтрашней встречи.",
                                                       "category": "worry", "feelings": ["anxious", "left out"],
-                                                      "local_date": "2026-06-10"})
+                                                      "local_date": "2026-06-09"})  # Sam's composer stays open
     seed(live_server, sam, "appreciation", {"text": "Спасибо за суп!"})
     seed(live_server, sam, "checkin", {"mood": 4, "us": 5, "feelings": ["happy"], "note": "Хороший день"})
     seed(live_server, sam, "bid", {"type": "joke", "bidder": "me", "note": "Шутка про кота"})
@@ -138,7 +138,7 @@ def test_the_today_screens_speak_russian_with_russian_plurals_and_dates(new_cont
     page.get_by_text("Не можешь понять, что чувствуешь? Назови").click()
     page.get_by_role("radio", name="грусть").click()
     page.get_by_role("button", name="усталость").click()
-    page.get_by_text("Нет сил — в теле или на душе.").wait_for()
+    page.get_by_text("Нет сил в теле или на душе.").wait_for()
     no_english(page)
     shot(page, "ru-journal-alex")
 
@@ -148,10 +148,23 @@ def test_the_today_screens_speak_russian_with_russian_plurals_and_dates(new_cont
     no_english(page)
     shot(page, "ru-mine-alex")
 
+    visit(page, "/more")  # the More screen is not this test's; its "Daily nudge" card is
+    nudge = page.get_by_role("region", name="Ежедневное напоминание")
+    nudge.get_by_text("Уведомления на этом телефоне").wait_for()
+    nudge.get_by_text("Напоминание приходит в 20:00").wait_for()  # the time through Intl, 24-hour in Russian
+    nudge.scroll_into_view_if_needed()
+    if SHOTS:
+        nudge.screenshot(path=str(SHOTS / "ru-more-nudge.png"))
+
     partner = open_app(sam, "/")
     wait_synced(partner)
     partner.get_by_text("Ты сегодня очень помог").wait_for()
     partner.get_by_role("heading", name="От: Alex").wait_for()
+    honest = partner.get_by_role("region", name="Одна честная мысль")
+    honest.get_by_role("radio", name="Сожаление").click()
+    assert honest.get_by_role("textbox", name="Что у тебя сегодня на сердце?").get_attribute("placeholder") == "Жаль, что…"
+    honest.locator("details.feelings summary").click()
+    honest.get_by_text("Сказать в форме «Я чувствую ___, когда ___, и мне нужно ___»").click()
     no_english(partner)
     shot(partner, "ru-today-sam")
 
@@ -168,7 +181,16 @@ def test_the_same_screens_in_english_for_the_screenshots(new_context, people, li
         tab(page, path)
         page.wait_for_timeout(500)
         shot(page, f"en-{path[1:]}-alex")
+    tab(page, "/more")
+    nudge = page.get_by_role("region", name="Daily nudge")
+    nudge.get_by_text("Your daily nudge comes at 8:00 PM").wait_for()
+    nudge.scroll_into_view_if_needed()
+    nudge.screenshot(path=str(SHOTS / "en-more-nudge.png"))
     partner = open_app(sam, "/")
     wait_synced(partner)
     partner.get_by_role("heading", name="From Alex").wait_for()
+    honest = partner.get_by_role("region", name="One honest thing")
+    honest.get_by_role("radio", name="Small regret").click()
+    honest.locator("details.feelings summary").click()
+    honest.get_by_text("Say it as").click()
     shot(partner, "en-today-sam")
