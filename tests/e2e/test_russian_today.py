@@ -68,10 +68,11 @@ def people_with_news(new_context, people, live_server, locale):
     sam = new_context(locale=locale, timezone_id=ZONE)
     people.pair(alex, sam)
     seed(live_server, sam, "disclosure", {"text": "Немного волнуюсь из-за завтрашней встречи.",
-                                                      "category": "worry", "feelings": ["anxious", "left out"],
-                                                      "local_date": "2026-06-09"})  # Sam's composer stays open
+                                          "category": "worry", "feelings": ["anxious", "left out"],
+                                          "local_date": "2026-06-09"})  # Sam's composer stays open
     seed(live_server, sam, "appreciation", {"text": "Спасибо за суп!"})
-    seed(live_server, sam, "checkin", {"mood": 4, "us": 5, "feelings": ["happy"], "note": "Хороший день"})
+    seed(live_server, sam, "checkin", {"mood": 4, "us": 5, "feelings": ["happy", "wistful"],
+                                      "note": "Хороший день"})  # "wistful": a word this app doesn't know
     seed(live_server, sam, "bid", {"type": "joke", "bidder": "me", "note": "Шутка про кота"})
     seed(live_server, alex, "appreciation", {"text": "Ты сегодня очень помог"})
     seed(live_server, alex, "journal", {"text": "Мысли вслух", "feelings": ["tired"]}, visibility="private")
@@ -105,6 +106,8 @@ def test_the_today_screens_speak_russian_with_russian_plurals_and_dates(new_cont
     page.get_by_text("Как мне лучше всего тебя поддерживать?").wait_for()  # q-cheer, the question of 10 June
     feelings = page.locator("li.entry", has_text="Немного волнуюсь").locator(".chips li").all_inner_texts()
     assert feelings == ["тревога", "ненужность"]  # stored ids, Russian words
+    feelings = page.locator("li.entry", has_text="Хороший день").locator(".chips li").all_inner_texts()
+    assert feelings == ["счастье", "wistful"]  # an unknown stored word reads as stored
     page.get_by_role("button", name="Пересказать").first.click()
     assert page.get_by_role("textbox", name=re.compile("Перескажи")).input_value() == "Я слышу, что "
     no_english(page)
