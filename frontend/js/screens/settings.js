@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import * as api from "../api.js";
 import * as sync from "../sync.js";
-import { bdi, h, field, notice, say, toast, section, showErrors, confirmDialog, choice } from "../ui.js";
+import { bdi, h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
 import { t, tp, formatDate, language, chosenLanguage, chooseLanguage, LANGUAGES } from "../i18n.js";
 import { phoneZone } from "../time.js";
 import { nudgeSection } from "../parts/nudge.js";
@@ -83,14 +83,16 @@ function profileForm() {
  *  to the server so pushes and emails speak it too; the screen re-renders in place, no reload. */
 function languageSection() {
   const options = [["", t("language.auto")], ...LANGUAGES.map((code) => [code, t(`language.${code}`)])];
-  return section(t("language.label"), h("p", { class: "small muted" }, t("language.hint")),
-    choice(t("language.label"), options, chosenLanguage(), async (value) => {
-      await chooseLanguage(value);
-      if (store.user) store.tellLanguage(language());
-      const router = await import("../router.js"); // imported here: the router imports this screen
-      router.render();
-      status.refresh();
-    }, "language"));
+  const chosen = chosenLanguage();
+  // A select, not a row of buttons: "Как на телефоне" is too long for a third of a phone's width.
+  const select = h("select", { name: "language", "aria-label": t("language.label"), onchange: async () => {
+    await chooseLanguage(select.value);
+    if (store.user) store.tellLanguage(language());
+    const router = await import("../router.js"); // imported here: the router imports this screen
+    router.render();
+    status.refresh();
+  } }, options.map(([value, label]) => h("option", { value, selected: value === chosen }, label)));
+  return section(t("language.label"), select, h("p", { class: "hint" }, t("language.hint")));
 }
 
 function pairing() {
