@@ -40,7 +40,8 @@ export function mount(root, { navigate }) {
     h("p", { class: "small muted" }, t("reassess.one_tap")),
     weekly.length ? h("ul", { class: "cadences" }, weekly.map(cadence)) : null,
     others.length ? h("ul", { class: "plain" }, others.map((r) => h("li", {}, h("a", { href: `/rituals/${r.id}`, "data-link": true },
-      tp("reassess.ritual_line", { title: bdi(r.body.title), schedule: describe(r.body.schedule) }))))) : null));
+      // One span: the link is a flex box, which would split the name and the words into columns.
+      h("span", {}, tp("reassess.ritual_line", { title: bdi(r.body.title), schedule: describe(r.body.schedule) })))))) : null));
   const fields = QUESTIONS.map((key) => t(`reassess.question.${key}`)).map((q) => {
     const area = h("textarea", { id: id("review"), rows: "3", maxlength: "2000" });
     return [q, area, h("div", { class: "field" }, h("label", { for: area.id }, q), area)];
