@@ -63,12 +63,12 @@ def heading(page, name):
 
 
 WORDS = {
-    "en": {"pairing": "Pairing", "login": "Welcome back", "login_tab": "Log in", "signup": "Sign up", "create": "Create your account", "forgot": "Forgot password?",
+    "en": {"not_sent": "Not sent", "queued": "Jun", "not_sent_link": "Not sent (2)", "pairing": "Pairing", "login": "Welcome back", "login_tab": "Log in", "signup": "Sign up", "create": "Create your account", "forgot": "Forgot password?",
            "forgot_title": "Forgot your password?", "reset": "This link can't be used", "start": "Start our Hearth",
            "invite": "Invite your partner", "more": "More", "rituals": "Rituals", "edit": "Edit Weekly check-in",
            "save": "Save changes", "commitments": "Commitments", "add": "Add commitment", "next_step": "Next step",
            "review": "Twelve weeks on", "every3": "Every 3 weeks on", "due": "Jun", "since": "Jun"},
-    "ru": {"pairing": "Пара", "login": "С возвращением", "login_tab": "Войти", "signup": "Регистрация", "create": "Создай аккаунт", "forgot": "Не помнишь пароль?",
+    "ru": {"not_sent": "Не отправлено", "queued": "июн", "not_sent_link": "Не отправлено (2)", "pairing": "Пара", "login": "С возвращением", "login_tab": "Войти", "signup": "Регистрация", "create": "Создай аккаунт", "forgot": "Не помнишь пароль?",
            "forgot_title": "Не помнишь пароль?", "reset": "Эта ссылка не работает", "start": "Создать наш Hearth",
            "invite": "Пригласи свою половинку", "more": "Ещё", "rituals": "Ритуалы", "edit": "Изменить: Weekly check-in",
            "save": "Сохранить", "commitments": "Шаги", "add": "Добавить", "next_step": "Следующий шаг",
@@ -150,6 +150,24 @@ def walk_paired(new_context, people, lang):
     page.goto("/reassess")
     heading(page, w["review"])
     check(page, lang, "reassess")
+
+    # Not sent: two writes for a former couple, as sync.coupleChanged leaves them (a plural and a date).
+    page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('hearth');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('notsent', 'readwrite');
+          for (const mid of [901, 902]) tx.objectStore('notsent').put({ mid, op: 'put', couple_id: 'gone',
+            queued_at: '2026-06-09T08:00:00Z', entry: { id: 'x' + mid, kind: 'appreciation', body: { text: 'Thanks ' + mid } } });
+          tx.oncomplete = resolve; tx.onerror = reject;
+        };
+      })""")
+    page.goto("/not-sent")
+    heading(page, w["not_sent"])
+    page.get_by_text("Thanks 901").wait_for()
+    assert w["queued"] in page.locator(".entry .meta").first.inner_text()
+    check(page, lang, "not-sent")
+    page.goto("/more")
+    page.get_by_role("link", name=w["not_sent_link"]).wait_for()
 
     page2 = open_app(sam, "/more")
     heading(page2, w["more"])
