@@ -1,8 +1,10 @@
-// fetch for the JSON API: same-origin cookies, JSON for every write, one ApiError type.
+// fetch for the JSON API: same-origin cookies, JSON for every write, one ApiError type. Every request
+// says the person's language (Accept-Language), so the server's own messages come back in it.
+import { t, language } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, body, retryAfter = null) {
-    super((body && body.message) || (status ? `HTTP ${status}` : "Network error"));
+    super((body && body.message) || (status ? `HTTP ${status}` : "Network error")); // i18n-ok: a developer's message; people read explain()
     this.status = status; // 0 = no answer (offline, aborted, server down)
     this.body = body || {};
     this.errors = this.body.errors || {};
@@ -13,6 +15,7 @@ export class ApiError extends Error {
 
 export async function request(method, path, body) {
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  init.headers["Accept-Language"] = language(); // i18n-ok: a header name. The server answers in it
   if (method !== "GET" && method !== "HEAD") {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body === undefined ? {} : body);
@@ -21,7 +24,7 @@ export async function request(method, path, body) {
   try {
     response = await fetch(path, init);
   } catch (err) {
-    throw new ApiError(0, { message: "No connection." });
+    throw new ApiError(0, { message: t("api.no_connection") });
   }
   const text = await response.text().catch(() => "");
   let data = null;
@@ -41,36 +44,27 @@ export const patch = (path, body) => request("PATCH", path, body);
 export const del = (path, body) => request("DELETE", path, body);
 
 function wait(seconds) {
-  if (!seconds) return "a little while";
-  if (seconds < 90) return `${seconds} seconds`;
-  return `${Math.ceil(seconds / 60)} minutes`;
+  if (!seconds) return t("api.a_while");
+  if (seconds < 90) return t("api.seconds", { count: seconds });
+  return t("api.minutes", { count: Math.ceil(seconds / 60) });
 }
 
-const GENERIC = {
-  0: "You seem to be offline. Please try again when you have a connection.",
-  401: "Your session has ended. Please log in again.",
-  403: "This page looks out of date. Please reload and try again.",
-  404: "We couldn't find that.",
-  409: "That can't be done right now.",
-  410: "That has expired.",
-  413: "That's too long to send.",
-  415: "The app sent something the server didn't understand. Please reload.",
-  422: "Some details need another look.",
-};
+// The statuses with a sentence of their own (api.generic.<status> in the catalogue).
+const GENERIC = new Set([0, 401, 403, 404, 409, 410, 413, 415, 422]);
 
 /**
  * A kind, human sentence for any failure. `special` overrides per status
  * ({404: "That code doesn't work…"}); the server's own message is the fallback.
  */
 export function explain(err, special = {}) {
-  if (!(err instanceof ApiError)) return "Something unexpected happened. Please try again.";
+  if (!(err instanceof ApiError)) return t("api.unexpected");
   if (special[err.status]) return special[err.status];
-  if (err.status === 429) return `That's a lot of tries in a short time. Please wait ${wait(err.retryAfter)} and try again.`;
-  if (err.status >= 500) return "Something went wrong on our side. Please try again in a moment.";
+  if (err.status === 429) return t("api.too_many", { wait: wait(err.retryAfter) });
+  if (err.status >= 500) return t("api.server");
   const own = err.body.message;
   // The server's messages are written for people; bare status phrases are not.
-  if (own && own !== err.body.status && own !== "Invalid input." && err.status !== 401) return own;
-  return GENERIC[err.status] || "Something went wrong. Please try again.";
+  if (own && own !== err.body.status && own !== "Invalid input." /* i18n-ok: the server's bare phrase */ && err.status !== 401) return own;
+  return GENERIC.has(err.status) ? t(`api.generic.${err.status}`) : t("api.other");
 }
 
 /** Field errors as {field: "first message"}, for showing next to the inputs. */
@@ -78,7 +72,7 @@ export function fieldErrors(err) {
   const out = {};
   if (!(err instanceof ApiError)) return out;
   for (const [field, messages] of Object.entries(err.errors || {})) {
-    out[field] = Array.isArray(messages) ? String(messages[0]) : typeof messages === "string" ? messages : "Please check this.";
+    out[field] = Array.isArray(messages) ? String(messages[0]) : typeof messages === "string" ? messages : t("api.check");
   }
   return out;
 }

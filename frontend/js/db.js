@@ -57,7 +57,7 @@ export async function tx(names, mode, fn) {
     let result;
     t.oncomplete = () => resolve(result);
     t.onerror = () => reject(t.error);
-    t.onabort = () => reject(t.error || new DOMException("Transaction aborted", "AbortError"));
+    t.onabort = () => reject(t.error || new DOMException("Transaction aborted", "AbortError")); // i18n-ok: never shown
     Promise.resolve()
       .then(() => fn(stores, t))
       .then((value) => { result = value; }, (err) => {

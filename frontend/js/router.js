@@ -11,31 +11,32 @@ import * as bids from "./screens/bids.js";
 import * as settings from "./screens/settings.js";
 
 // The tab bar: path → [tab, module, title].
+// Titles are catalogue keys, read when the screen opens (so a language change retitles it).
 const TABS = {
-  "/": ["today", today, "Today"],
-  "/appreciate": ["appreciate", appreciate, "Appreciate"],
-  "/bids": ["bids", bids, "Bids"],
-  "/more": ["more", settings, "More"],
+  "/": ["today", today, "tab.today"],
+  "/appreciate": ["appreciate", appreciate, "tab.appreciate"],
+  "/bids": ["bids", bids, "tab.bids"],
+  "/more": ["more", settings, "tab.more"],
 };
 
 // Every other screen, one line each: pattern → [tab to highlight, loader, title].
 // ":name" matches one path segment and reaches the view as ctx.args.name.
 // Modules load on first use (the worker precaches them all, so this works offline).
 export const ROUTES = {
-  "/rituals": ["rituals", () => import("./screens/rituals.js"), "Rituals"],
-  "/rituals/:id": ["rituals", () => import("./screens/ritual-edit.js"), "Ritual"],
-  "/session/:id": ["rituals", () => import("./screens/session.js"), "Ritual session"],
-  "/commitments": ["rituals", () => import("./screens/commitments.js"), "Commitments"],
-  "/reassess": ["rituals", () => import("./screens/reassess.js"), "Twelve-week review"],
-  "/journal": ["more", () => import("./screens/journal.js"), "Journal"],
-  "/us": ["more", () => import("./screens/us.js"), "Us"],
-  "/timeout": ["today", () => import("./screens/timeout.js"), "Time-out"],
-  "/tension": ["more", () => import("./screens/tension.js"), "Talk about a tension"],
-  "/agreements": ["more", () => import("./screens/agreements.js"), "Agreements"],
-  "/path": ["more", () => import("./screens/path.js"), "Six-week path"],
-  "/help": ["more", () => import("./screens/help.js"), "Get help"],
-  "/mine": ["more", () => import("./screens/mine.js"), "Your entries"],
-  "/not-sent": ["more", () => import("./screens/not-sent.js"), "Not sent"],
+  "/rituals": ["rituals", () => import("./screens/rituals.js"), "route.rituals"],
+  "/rituals/:id": ["rituals", () => import("./screens/ritual-edit.js"), "route.ritual"],
+  "/session/:id": ["rituals", () => import("./screens/session.js"), "route.session"],
+  "/commitments": ["rituals", () => import("./screens/commitments.js"), "route.commitments"],
+  "/reassess": ["rituals", () => import("./screens/reassess.js"), "route.reassess"],
+  "/journal": ["more", () => import("./screens/journal.js"), "route.journal"],
+  "/us": ["more", () => import("./screens/us.js"), "route.us"],
+  "/timeout": ["today", () => import("./screens/timeout.js"), "route.timeout"],
+  "/tension": ["more", () => import("./screens/tension.js"), "route.tension"],
+  "/agreements": ["more", () => import("./screens/agreements.js"), "route.agreements"],
+  "/path": ["more", () => import("./screens/path.js"), "route.path"],
+  "/help": ["more", () => import("./screens/help.js"), "route.help"],
+  "/mine": ["more", () => import("./screens/mine.js"), "route.mine"],
+  "/not-sent": ["more", () => import("./screens/not-sent.js"), "route.not_sent"],
 };
 
 // What someone without a couple still reaches: their own things (issue 10, item 17).
@@ -60,7 +61,7 @@ function match(path) {
 
 function pick(path) {
   // A password-reset link works signed in or out (the reset ends every session anyway).
-  if (path === "/reset") return { tab: null, load: () => import("./screens/reset.js"), title: "Choose a new password" };
+  if (path === "/reset") return { tab: null, load: () => import("./screens/reset.js"), title: "route.reset" };
   if (!store.user) return { tab: null, module: auth };
   if (path === "/join" || path === "/pair") return { tab: null, module: pair };
   if (!store.couple && !ALONE.has(path)) return { tab: null, module: pair };
@@ -100,7 +101,7 @@ export async function render() {
     if (link.dataset.tab === route.tab) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  document.title = route.title ? t("app.title", { title: route.title }) : t("app.name");
+  document.title = route.title ? t("app.title", { title: t(route.title) }) : t("app.name");
   if (!first) view.focus({ preventScroll: true });
   first = false;
 }

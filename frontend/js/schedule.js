@@ -1,8 +1,11 @@
 // When a ritual falls: the server's rules (backend/services/schedule.py) mirrored for the list's
 // "next". Dates are calendar days as UTC midnights; instants come from wall times in the user's zone.
+import { t as say, formatDate } from "./i18n.js";
+
 const DAY = 86400000;
 const EPOCH_MONDAY = Date.UTC(1970, 0, 5);
-export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+/** Weekday names, Monday first (0 = Monday, as on the server), in the person's language. */
+export const weekdays = () => [0, 1, 2, 3, 4, 5, 6].map((i) => say(`schedule.weekday.${i}`));
 
 const weekday = (day) => (new Date(day).getUTCDay() + 6) % 7; // 0 = Monday, as on the server
 const weekStart = (day) => day - weekday(day) * DAY;
@@ -69,28 +72,28 @@ export function nextOccurrence(s, after, zone, anchor = null) {
 export const localDay = (t, zone) => new Intl.DateTimeFormat("en-CA", { timeZone: zone,
   year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(t));
 
-const NTH = { 1: "first", 2: "second", 3: "third", 4: "fourth", "-1": "last" };
-
-/** "Every other Wednesday at 19:30" */
+/** "Every other Wednesday at 19:30". Whole phrases per weekday in the catalogue: Russian declines the
+ *  day and the ordinal agrees with it ("в первую среду", "в первый понедельник"). */
 export function describe(s) {
-  if (!s || s.freq === "anytime") return "Any time you like";
-  const at = ` at ${s.time}`;
-  if (s.freq === "daily") return `Every day${at}`;
+  if (!s || s.freq === "anytime") return say("schedule.anytime");
+  const time = s.time;
+  if (s.freq === "daily") return say("schedule.daily", { time });
   if (s.freq === "weekly") {
     const n = s.interval || 1;
-    const every = n === 1 ? "Every" : n === 2 ? "Every other" : `Every ${n} weeks on`;
-    return `${every} ${WEEKDAYS[s.weekday]}${at}`;
+    if (n === 1) return say(`schedule.weekly.${s.weekday}`, { time });
+    if (n === 2) return say(`schedule.fortnightly.${s.weekday}`, { time });
+    return say(`schedule.every_n.${s.weekday}`, { count: n, time });
   }
-  if (s.monthday != null) return `Monthly on day ${s.monthday}${at}`;
-  return `The ${NTH[s.nth]} ${WEEKDAYS[s.weekday]} of the month${at}`;
+  if (s.monthday != null) return say("schedule.monthday", { day: s.monthday, time });
+  return say(`schedule.nth.${s.nth === -1 ? "last" : s.nth}.${s.weekday}`, { time });
 }
 
 /** "Sun 12 Jan, 10:00" in the user's zone, with "today"/"tomorrow" when it is. */
 export function when(t, zone, now = Date.now()) {
   const day = localDay(t, zone);
-  const time = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(t));
-  if (day === localDay(now, zone)) return `Today, ${time}`;
-  if (day === localDay(now + DAY, zone)) return `Tomorrow, ${time}`;
-  const date = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: "short", day: "numeric", month: "short" }).format(new Date(t));
-  return `${date}, ${time}`;
+  const time = formatDate(t, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  if (day === localDay(now, zone)) return say("schedule.today", { time });
+  if (day === localDay(now + DAY, zone)) return say("schedule.tomorrow", { time });
+  const date = formatDate(t, { timeZone: zone, weekday: "short", day: "numeric", month: "short" });
+  return say("schedule.date_time", { date, time });
 }

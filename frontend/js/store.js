@@ -2,6 +2,7 @@
 // everything in it comes from IndexedDB, so the first screen never waits for the network.
 import * as db from "./db.js";
 import * as api from "./api.js";
+import { t, language } from "./i18n.js";
 
 class Store extends EventTarget {
   constructor() {
@@ -54,6 +55,18 @@ class Store extends EventTarget {
     await db.setMeta("me", { user: me.user, couple: me.couple });
     if (!sameCouple) await this.reload(); // which entries are this couple's
     this.emit(sameCouple ? "me" : "couple");
+    // The account's language is what the phone speaks (its own choice, else navigator.languages), so
+    // pushes and emails match the screen. A server that doesn't carry the field yet is left alone.
+    // Once per language and visit, so a server that keeps another value cannot start a loop.
+    if (me.user.language && me.user.language !== language() && this.toldLanguage !== language()) this.tellLanguage(language());
+  }
+
+  /** PATCH /api/me {language}; a refusal (422 until the server knows it) or no connection changes nothing
+   *  here: the phone's choice holds, and the next start or change sends it again. */
+  tellLanguage(value) {
+    this.toldLanguage = value;
+    return api.patch("/api/me", { language: value })
+      .then((answer) => (answer && answer.user && this.user ? this.setUser(answer.user) : null), () => null);
   }
 
   async setUser(user) { await this.setMe({ user, couple: this.couple }); }
@@ -117,9 +130,9 @@ class Store extends EventTarget {
   }
 
   nameOf(authorId) {
-    if (this.user && authorId === this.user.id) return "You";
+    if (this.user && authorId === this.user.id) return t("common.you");
     const partner = this.partner;
-    return partner && partner.id === authorId ? partner.display_name : "Your partner";
+    return partner && partner.id === authorId ? partner.display_name : t("common.your_partner");
   }
 
   mine(kind) { return this.entries.filter((e) => e.kind === kind && e.author_id === this.user.id); }

@@ -9,13 +9,13 @@ import * as db from "./db.js";
 import { req } from "./db.js";
 import * as api from "./api.js";
 import { store } from "./store.js";
+import { t } from "./i18n.js";
 
 const LOCK = "hearth-sync";
 const TAG = "hearth-outbox";
 const BATCH = 100;
 const MAX_DELAY = 5 * 60 * 1000;
 const LOCAL_FIELDS = ["pending", "base"];
-const OFFLINE_MESSAGE = "No connection. Your changes are saved on this phone and sync when you're back online.";
 
 let timer = null;
 let attempt = 0;
@@ -111,7 +111,7 @@ async function run() {
   if (!navigator.onLine && !forced && since < MAX_DELAY) {
     // The device has no network: a request could only fail. The `online` event sends; so does a
     // slow probe, in case the browser's flag is wrong, and a tap on the pill.
-    store.setSync("offline", OFFLINE_MESSAGE);
+    store.setSync("offline", t("sync.offline"));
     schedule(MAX_DELAY - since);
     return;
   }

@@ -1,4 +1,5 @@
 // Tiny DOM helpers. User text only ever goes in as text nodes or textContent.
+import { t } from "./i18n.js";
 
 /**
  * h("button", {class: "btn", onclick: fn, "aria-label": "Close"}, "Close")
@@ -129,14 +130,14 @@ export function toast(text) {
 }
 
 /** A yes/no question in a native <dialog>. Resolves true when confirmed. title and text: strings or pieces. */
-export function confirmDialog(title, text, yes = "Yes", danger = false, extra = null) {
+export function confirmDialog(title, text, yes = t("common.yes"), danger = false, extra = null) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "dialog", "aria-labelledby": id("dlg") });
     const titleNode = h("h2", { id: dialog.getAttribute("aria-labelledby") }, title);
     const close = (value) => { dialog.close(); dialog.remove(); resolve(value); };
     dialog.append(titleNode, h("p", {}, text), extra || "",
       h("div", { class: "row end" },
-        h("button", { type: "button", class: "btn ghost", onclick: () => close(false) }, "Cancel"),
+        h("button", { type: "button", class: "btn ghost", onclick: () => close(false) }, t("common.cancel")),
         h("button", { type: "button", class: `btn ${danger ? "danger" : "primary"}`, onclick: () => close(true) }, yes)));
     dialog.addEventListener("cancel", (event) => { event.preventDefault(); close(false); });
     document.body.append(dialog);

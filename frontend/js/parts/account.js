@@ -4,12 +4,12 @@ import * as api from "../api.js";
 import * as sync from "../sync.js";
 import * as push from "../push.js";
 import { h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
+import { t } from "../i18n.js";
 
 export async function logout(everywhere = false) {
   await sync.flush().catch(() => {});
-  if (store.pending && !(await confirmDialog("Log out with unsynced changes?",
-    `${store.pending} ${store.pending === 1 ? "change hasn't" : "changes haven't"} reached the server yet. Logging out now would lose them. You could wait until you're online.`,
-    "Log out anyway", true))) return;
+  if (store.pending && !(await confirmDialog(t("account.unsynced_title"),
+    t("account.unsynced_text", { count: store.pending }), t("account.log_out_anyway"), true))) return;
   try {
     await api.post(everywhere ? "/api/auth/logout-all" : "/api/auth/logout");
   } catch (err) {
@@ -40,21 +40,21 @@ function passwordForm() {
   const next = h("input", { type: "password", name: "new_password", autocomplete: "new-password", minlength: "10" });
   const message = notice();
   const form = h("form", { novalidate: true },
-    field("Current password", current), field("New password", next, "At least 10 characters. Other devices will be logged out."),
-    message, h("button", { type: "submit", class: "btn" }, "Change password"));
+    field(t("account.current"), current), field(t("account.new"), next, t("account.new_hint")),
+    message, h("button", { type: "submit", class: "btn" }, t("account.change")));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (next.value.length < 10) { showErrors(form, { new_password: "Please use at least 10 characters." }); return; }
+    if (next.value.length < 10) { showErrors(form, { new_password: t("auth.need_length") }); return; }
     try {
       await api.post("/api/me/password", { current_password: current.value, new_password: next.value });
       form.reset();
       showErrors(form, {});
       say(message, "");
-      toast("Password changed. Your other devices are logged out.");
+      toast(t("account.changed"));
     } catch (err) {
       const rest = showErrors(form, api.fieldErrors(err));
       say(message, Object.keys(rest).length || err.status !== 422
-        ? api.explain(err, { 401: "Your current password isn't right.", 403: "Your current password isn't right." }) : "");
+        ? api.explain(err, { 401: t("account.wrong_current"), 403: t("account.wrong_current") }) : "");
     }
   };
   return form;
@@ -62,39 +62,38 @@ function passwordForm() {
 
 async function deleteAccount() {
   const password = h("input", { type: "password", name: "password", autocomplete: "current-password" });
-  const ok = await confirmDialog("Delete your account?",
-    "This removes your account and everything you wrote, on every device. It can't be undone. Consider exporting first.",
-    "Delete for good", true, field("Your password, to confirm", password));
+  const ok = await confirmDialog(t("account.delete_title"), t("account.delete_text"),
+    t("account.delete_yes"), true, field(t("account.confirm_password"), password));
   if (!ok) return;
   try {
     await api.del("/api/me", { password: password.value });
     await push.forget();
     history.replaceState(null, "", "/");
     await store.signedOut();
-    toast("Your account is deleted. Take care.");
+    toast(t("account.deleted"));
   } catch (err) {
-    toast(api.explain(err, { 401: "That password isn't right, so nothing was deleted.", 403: "That password isn't right, so nothing was deleted.", 422: "Please type your password to confirm." }));
+    toast(api.explain(err, { 401: t("account.wrong_password"), 403: t("account.wrong_password"), 422: t("account.type_password") }));
   }
 }
 
 /** "Export my data": downloads GET /api/export; errors go to `message`. */
 export function exportButton(message) {
-  return h("button", { type: "button", class: "btn", onclick: () => exportData(message) }, "Export my data");
+  return h("button", { type: "button", class: "btn", onclick: () => exportData(message) }, t("account.export"));
 }
 
 export function accountSections() {
   const exportMessage = notice();
   return [
-    section("Your data",
-      h("p", { class: "muted" }, "Download everything you can see in Hearth as a JSON file."),
+    section(t("account.data"),
+      h("p", { class: "muted" }, t("account.data_lead")),
       exportButton(exportMessage), exportMessage),
-    section("Password", passwordForm()),
-    section("Sessions",
+    section(t("account.password"), passwordForm()),
+    section(t("account.sessions"),
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn", onclick: () => logout(false) }, "Log out"),
-        h("button", { type: "button", class: "btn ghost", onclick: () => logout(true) }, "Log out everywhere"))),
-    section("Delete account",
-      h("p", { class: "muted" }, "Removes your account and your entries."),
-      h("button", { type: "button", class: "btn danger", onclick: deleteAccount }, "Delete my account")),
+        h("button", { type: "button", class: "btn", onclick: () => logout(false) }, t("common.log_out")),
+        h("button", { type: "button", class: "btn ghost", onclick: () => logout(true) }, t("account.log_out_everywhere")))),
+    section(t("account.delete"),
+      h("p", { class: "muted" }, t("account.delete_lead")),
+      h("button", { type: "button", class: "btn danger", onclick: deleteAccount }, t("account.delete_button"))),
   ];
 }

@@ -3,6 +3,7 @@
 import * as db from "../db.js";
 import * as api from "../api.js";
 import { h } from "../ui.js";
+import { t } from "../i18n.js";
 
 const FRESH = 6 * 3600 * 1000;
 
@@ -22,9 +23,9 @@ export function reviewBanner(navigate) {
   reviewDue().then((due) => {
     if (!alive || !due) return;
     node.append(h("section", { class: "card soft review", "aria-labelledby": "review-title" },
-      h("h2", { id: "review-title" }, "Twelve weeks on"),
-      h("p", {}, "Time for a short look back together: is the rhythm right, are the questions deep enough, what would you change?"),
-      h("button", { type: "button", class: "btn primary", onclick: () => navigate("/reassess") }, "Start the review")));
+      h("h2", { id: "review-title" }, t("reassess.title")),
+      h("p", {}, t("reassess.banner_text")),
+      h("button", { type: "button", class: "btn primary", onclick: () => navigate("/reassess") }, t("reassess.banner_start"))));
   });
   node.cleanup = () => { alive = false; };
   return node;

@@ -1,24 +1,27 @@
 // The schedule part of the ritual form: how often, which day, what time. .value → a Schedule body.
 import { h, field } from "../ui.js";
-import { WEEKDAYS } from "../schedule.js";
+import { weekdays } from "../schedule.js";
+import { t } from "../i18n.js";
 
 const select = (name, options, value) => h("select", { name },
   options.map(([v, text]) => h("option", { value: String(v), selected: String(v) === String(value) }, text)));
+const words = (pairs) => pairs.map(([value, key]) => [value, t(`schedule.field.${key}`)]);
 
 export function scheduleFields(s) {
-  const freq = select("freq", [["daily", "Every day"], ["weekly", "Weekly"], ["monthly", "Monthly"], ["anytime", "Any time (no schedule)"]], s.freq);
-  const interval = select("interval", [[1, "Every week"], [2, "Every two weeks"], [3, "Every three weeks"], [4, "Every four weeks"]], s.interval || 1);
-  const weekday = select("weekday", WEEKDAYS.map((d, i) => [i, d]), s.weekday ?? 6);
-  const mode = select("monthly_mode", [["nth", "On a weekday"], ["day", "On a date"]], s.monthday != null ? "day" : "nth");
-  const nth = select("nth", [[1, "First"], [2, "Second"], [3, "Third"], [4, "Fourth"], [-1, "Last"]], s.nth ?? 1);
+  const freq = select("freq", words([["daily", "every_day"], ["weekly", "weekly"], ["monthly", "monthly"], ["anytime", "anytime"]]), s.freq);
+  const interval = select("interval", words([[1, "every_week"], [2, "every_two"], [3, "every_three"], [4, "every_four"]]), s.interval || 1);
+  const weekday = select("weekday", weekdays().map((d, i) => [i, d]), s.weekday ?? 6);
+  const mode = select("monthly_mode", words([["nth", "on_weekday"], ["day", "on_date"]]), s.monthday != null ? "day" : "nth");
+  const nth = select("nth", words([[1, "first"], [2, "second"], [3, "third"], [4, "fourth"], [-1, "last"]]), s.nth ?? 1);
   const monthday = h("input", { type: "number", name: "monthday", min: "1", max: "31", inputmode: "numeric", value: String(s.monthday ?? 1) });
   const time = h("input", { type: "time", name: "time", value: s.time || "19:00" });
   const parts = {
-    interval: field("How often", interval), weekday: field("Day", weekday), mode: field("In the month", mode),
-    nth: field("Which one", nth), monthday: field("Day of the month", monthday, "31 means the last day in shorter months."),
-    time: field("Time", time, "In your time zone."),
+    interval: field(t("schedule.field.how_often"), interval), weekday: field(t("schedule.field.day"), weekday),
+    mode: field(t("schedule.field.in_month"), mode), nth: field(t("schedule.field.which"), nth),
+    monthday: field(t("schedule.field.monthday"), monthday, t("schedule.field.monthday_hint")),
+    time: field(t("schedule.field.time"), time, t("schedule.field.time_hint")),
   };
-  const node = h("fieldset", { class: "schedule" }, h("legend", {}, "When"), field("Repeats", freq),
+  const node = h("fieldset", { class: "schedule" }, h("legend", {}, t("schedule.field.when")), field(t("schedule.field.repeats"), freq),
     parts.interval, parts.mode, parts.nth, parts.weekday, parts.monthday, parts.time);
   const show = () => {
     const f = freq.value;

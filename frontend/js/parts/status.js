@@ -4,14 +4,15 @@ import * as db from "../db.js";
 import * as sync from "../sync.js";
 import { h, clear, toast } from "../ui.js";
 import { KIND_NAMES, summary } from "./cards.js";
+import { t } from "../i18n.js";
 
 let updateAction = null;
 
 export function mount() {
   const pill = document.getElementById("sync-pill");
   pill.addEventListener("click", () => {
-    if (store.pending) toast(`${describe()}. They'll sync on their own; trying now.`);
-    else toast("Everything is saved and synced.");
+    if (store.pending) toast(t("status.trying", { pending: describe() }));
+    else toast(t("status.all_synced"));
     sync.schedule(0, { force: true });
   });
   store.addEventListener("change", render);
@@ -19,26 +20,25 @@ export function mount() {
 }
 
 function describe() {
-  const n = store.pending;
-  return `${n} ${n === 1 ? "change" : "changes"} saved on this phone, not yet synced`;
+  return t("status.pending", { count: store.pending });
 }
 
 function render() {
   const pill = document.getElementById("sync-pill");
   pill.hidden = !store.user || !store.couple;
   const { state, message } = store.sync;
-  let text = "Synced";
+  let text = t("status.synced");
   let look = "ok";
   if (store.pending) {
     look = "pending";
-    text = state === "offline" ? `${store.pending} waiting · offline` : `${store.pending} not yet synced`;
-  } else if (state === "syncing") text = "Syncing…";
-  else if (state === "offline") text = "Offline";
+    text = t(state === "offline" ? "status.waiting_offline" : "status.not_synced", { count: store.pending });
+  } else if (state === "syncing") text = t("status.syncing");
+  else if (state === "offline") text = t("status.offline");
   if (state === "error") look = store.pending ? "pending" : "error";
   pill.textContent = text;
   pill.dataset.state = look;
   pill.dataset.syncedAt = store.sync.at || ""; // when the last round finished (tests wait on it)
-  pill.setAttribute("aria-label", store.pending ? `${describe()}. ${message}` : text);
+  pill.setAttribute("aria-label", store.pending ? t("status.label", { pending: describe(), message }) : text);
   pill.title = message || text;
   renderNotices();
 }
@@ -48,12 +48,12 @@ function renderNotices() {
   const parts = [];
   if (updateAction) {
     parts.push(h("div", { class: "card soft banner", role: "status" },
-      h("span", {}, "A new version of Hearth is ready."),
-      h("button", { type: "button", class: "btn primary small", onclick: updateAction }, "Update")));
+      h("span", {}, t("status.update_ready")),
+      h("button", { type: "button", class: "btn primary small", onclick: updateAction }, t("status.update"))));
   }
   if (store.failures.length) {
     parts.push(h("section", { class: "card", "aria-labelledby": "failures-title" },
-      h("h2", { id: "failures-title" }, "Couldn't save"),
+      h("h2", { id: "failures-title" }, t("status.couldnt")),
       store.failures.map(failureItem)));
   }
   clear(box, parts);
@@ -61,18 +61,18 @@ function renderNotices() {
 
 function failureItem(failure) {
   const attempted = failure.attempted || {};
-  const what = KIND_NAMES[attempted.kind] || "entry";
+  const what = KIND_NAMES[attempted.kind] || t("status.entry");
   const reasons = flatten(failure.error.errors || {});
   const conflict = failure.status === "conflict";
   return h("div", { class: "failure" },
-    h("p", {}, conflict ? `Your ${what} wasn't saved: your partner changed it first.` : `Your ${what} wasn't saved.`),
+    h("p", {}, t(conflict ? "status.conflict" : "status.not_saved", { what })),
     attempted.body ? h("p", { class: "quote" }, clip(summary(attempted))) : null,
-    h("p", { class: "small muted" }, `Reason: ${failure.error.message || "The server refused it."}`),
+    h("p", { class: "small muted" }, t("status.reason", { reason: failure.error.message || t("status.refused") })),
     reasons.length ? h("ul", { class: "small muted" }, reasons.map((r) => h("li", {}, r))) : null,
-    conflict && failure.current ? h("p", { class: "small" }, "Current version: ", h("span", { class: "quote" }, summary(failure.current))) : null,
+    conflict && failure.current ? h("p", { class: "small" }, t("status.current"), h("span", { class: "quote" }, summary(failure.current))) : null,
     h("div", { class: "actions" }, h("button", {
       type: "button", class: "btn small ghost", onclick: async () => { await db.del("failures", failure.mid); await store.reload(); },
-    }, "Dismiss")));
+    }, t("status.dismiss"))));
 }
 
 const clip = (text) => (text.length > 140 ? `${text.slice(0, 140)}…` : text);
@@ -83,6 +83,9 @@ function flatten(errors, name = "") {
   if (errors && typeof errors === "object") return Object.entries(errors).flatMap(([k, v]) => flatten(v, k));
   return [`${name}: ${errors}`];
 }
+
+/** Redraws the pill and notices (after a language change). */
+export const refresh = () => render();
 
 export function showUpdate(action) {
   updateAction = action;

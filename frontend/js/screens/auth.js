@@ -4,9 +4,10 @@ import { store } from "../store.js";
 import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { phoneZone } from "../time.js";
+import { t, has } from "../i18n.js";
 import { renderForgot, RESET_EMAIL } from "../parts/forgot.js";
 
-export const AUTH_NOTE = "hearth-auth-note"; // one message for the next time this screen opens
+export const AUTH_NOTE = "hearth-auth-note"; // one message (a catalogue key) for the next time this screen opens
 
 export function mount(root, { path, params }) {
   const code = params.get("code") || sessionStorage.getItem("hearth-join-code");
@@ -17,19 +18,18 @@ export function mount(root, { path, params }) {
   const known = localStorage.getItem(RESET_EMAIL) || "";
   let typed = ""; // what the login form held when "Forgot password?" was tapped
 
-  const tabs = h("div", { class: "segmented", role: "tablist", "aria-label": "Log in or sign up" });
+  const tabs = h("div", { class: "segmented", role: "tablist", "aria-label": t("auth.tabs_label") });
   const form = h("form", { class: "card", novalidate: true });
   root.append(h("div", { class: "auth" },
     h("div", { class: "hero" },
-      h("h1", {}, "Hearth"),
-      h("p", {}, code ? "Your partner invited you. Sign up or log in to join them."
-        : "Small daily habits that keep two people close.")),
-    note ? notice(note, "info") : null,
-    store.pending ? notice(`${store.pending} unsynced ${store.pending === 1 ? "change is" : "changes are"} waiting on this phone. Log in again to send them.`, "warn") : null,
+      h("h1", {}, t("app.name")),
+      h("p", {}, code ? t("auth.invited") : t("auth.tagline"))),
+    note ? notice(has(note) ? t(note) : note, "info") : null,
+    store.pending ? notice(t("auth.unsynced", { count: store.pending }), "warn") : null,
     tabs, form));
 
   function renderTabs() {
-    clear(tabs, ...[["login", "Log in"], ["signup", "Sign up"]].map(([key, label]) =>
+    clear(tabs, ...[["login", t("auth.log_in")], ["signup", t("auth.sign_up")]].map(([key, label]) =>
       h("button", { type: "button", role: "tab", "aria-selected": String(mode === key), onclick: () => { mode = key; render(); } }, label)));
   }
 
@@ -46,21 +46,21 @@ export function mount(root, { path, params }) {
       autocomplete: signup ? "new-password" : "current-password" });
     const name = signup ? h("input", { name: "display_name", autocomplete: "given-name", maxlength: "60", required: true }) : null;
     const message = notice();
-    const submit = h("button", { type: "submit", class: "btn primary wide" }, signup ? "Create account" : "Log in");
+    const submit = h("button", { type: "submit", class: "btn primary wide" }, signup ? t("auth.create") : t("auth.log_in"));
     clear(form,
-      h("h2", {}, signup ? "Create your account" : "Welcome back"),
-      signup ? field("Your first name", name, "This is what your partner will see.") : null,
-      field("Email", email),
-      field("Password", password, signup ? "At least 10 characters." : ""),
+      h("h2", {}, signup ? t("auth.create_title") : t("auth.welcome_back")),
+      signup ? field(t("auth.first_name"), name, t("auth.first_name_hint")) : null,
+      field(t("common.email"), email),
+      field(t("auth.password"), password, signup ? t("auth.password_hint") : ""),
       message, submit,
-      signup ? null : h("button", { type: "button", class: "btn link", onclick: () => { typed = email.value.trim(); mode = "forgot"; render(); } }, "Forgot password?"));
+      signup ? null : h("button", { type: "button", class: "btn link", onclick: () => { typed = email.value.trim(); mode = "forgot"; render(); } }, t("auth.forgot")));
     form.onsubmit = async (event) => {
       event.preventDefault();
       const local = {};
-      if (!email.value.includes("@")) local.email = "Please enter your email address.";
-      if (signup && password.value.length < 10) local.password = "Please use at least 10 characters.";
-      if (!signup && !password.value) local.password = "Please enter your password.";
-      if (signup && !name.value.trim()) local.display_name = "Please tell us your name.";
+      if (!email.value.includes("@")) local.email = t("auth.need_email");
+      if (signup && password.value.length < 10) local.password = t("auth.need_length");
+      if (!signup && !password.value) local.password = t("auth.need_password");
+      if (signup && !name.value.trim()) local.display_name = t("auth.need_name");
       if (Object.keys(showErrors(form, local)).length || Object.keys(local).length) return;
       submit.disabled = true;
       say(message, "");
@@ -77,7 +77,7 @@ export function mount(root, { path, params }) {
       } catch (err) {
         const rest = showErrors(form, api.fieldErrors(err));
         say(message, Object.keys(rest).length || !Object.keys(api.fieldErrors(err)).length
-          ? api.explain(err, { 401: "That email and password don't match. Check for a typo, or sign up if you're new here." })
+          ? api.explain(err, { 401: t("auth.mismatch") })
           : "");
         submit.disabled = false;
       }

@@ -4,41 +4,42 @@ import { store } from "../store.js";
 import * as sync from "../sync.js";
 import { h, clear, section, toast, confirmDialog } from "../ui.js";
 import { KIND_NAMES, summary, list, live } from "../parts/cards.js";
+import { t, formatDate } from "../i18n.js";
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "Not sent"),
-    h("p", {}, "Written for your previous couple, so Hearth didn't send them to anyone. They're only on this phone.")));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("notsent.title")),
+    h("p", {}, t("notsent.lead"))));
   const body = h("div", {});
   root.append(body);
   return live(() => {
     const items = store.notSent;
-    clear(body, section(`Not sent: written for your previous couple (${items.length})`,
-      list(items.map(item), "Nothing here."),
+    clear(body, section(t("notsent.section", { count: items.length }),
+      list(items.map(item), t("notsent.empty")),
       items.length ? h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn", onclick: () => download(items) }, "Download as a file"),
+        h("button", { type: "button", class: "btn", onclick: () => download(items) }, t("notsent.download")),
         h("button", { type: "button", class: "btn ghost", onclick: async () => {
-          if (await confirmDialog("Discard all of them?", "They were never sent. They'll be gone from this phone.", "Discard", true)) {
+          if (await confirmDialog(t("notsent.discard_title"), t("notsent.discard_text"), t("common.discard"), true)) {
             await sync.discardNotSent();
-            toast("Discarded.");
+            toast(t("notsent.discarded"));
           }
-        } }, "Discard all")) : null));
+        } }, t("notsent.discard_all"))) : null));
   });
 }
 
 function item(queued) {
-  const what = queued.op === "delete" ? `Deleting a ${KIND_NAMES[queued.entry.kind] || queued.entry.kind}`
-    : (KIND_NAMES[queued.entry.kind] || queued.entry.kind);
+  const kind = KIND_NAMES[queued.entry.kind] || queued.entry.kind;
+  const what = queued.op === "delete" ? t("notsent.deleting", { what: kind }) : kind;
   return h("li", { class: "entry", "data-mid": String(queued.mid) },
     h("div", { class: "meta" }, h("strong", {}, what[0].toUpperCase() + what.slice(1)),
-      h("span", {}, new Date(queued.queued_at).toLocaleString())),
+      h("span", {}, formatDate(queued.queued_at, { dateStyle: "medium", timeStyle: "short" }))),
     h("p", { class: "text" }, queued.op === "delete" ? "" : summary(queued.entry)),
     h("div", { class: "actions" }, h("button", { type: "button", class: "btn small ghost",
-      "aria-label": `Discard this ${KIND_NAMES[queued.entry.kind] || "change"}`,
-      onclick: () => sync.discardNotSent([queued.mid]) }, "Discard")));
+      "aria-label": t("notsent.discard_this", { what: KIND_NAMES[queued.entry.kind] || t("notsent.change") }),
+      onclick: () => sync.discardNotSent([queued.mid]) }, t("common.discard"))));
 }
 
 function download(items) {
-  const data = { exported_at: new Date().toISOString(), note: "Written for a previous couple; never sent.",
+  const data = { exported_at: new Date().toISOString(), note: t("notsent.file_note"),
     items: items.map(({ mid, op, entry, queued_at, couple_id }) => ({ mid, op, entry, queued_at, couple_id })) };
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
   const link = h("a", { href: URL.createObjectURL(blob), download: `hearth-not-sent-${new Date().toISOString().slice(0, 10)}.json` });
@@ -52,6 +53,6 @@ function download(items) {
 export function notSentNotice() {
   const count = store.notSent.length;
   if (!count) return null;
-  return h("p", { class: "card small", role: "status" }, `${count} ${count === 1 ? "change was" : "changes were"} not sent: written for your previous couple. `,
-    h("a", { href: "/not-sent", "data-link": true }, "See them"));
+  return h("p", { class: "card small", role: "status" }, t("notsent.notice", { count }),
+    h("a", { href: "/not-sent", "data-link": true }, t("notsent.see")));
 }

@@ -6,13 +6,13 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { encode, toSvg } from "../qr.js";
 import { logout } from "../parts/account.js";
 import { notSentNotice } from "./not-sent.js";
+import { t, tp, formatDate } from "../i18n.js";
 
 /** Without a couple, what is one's own is still here: entries, journal, settings and account. */
 function ownThings() {
-  const links = [["/mine", "Your entries", "Everything you wrote: read, delete, export"],
-    ["/journal", "Journal", "Private notes, only for you"],
-    ["/more", "Settings and account", "Reminders, export, password, delete account"]];
-  return h("nav", { class: "card links", "aria-label": "Your things" }, h("ul", { class: "link-list" },
+  const links = [["/mine", "mine"], ["/journal", "journal"], ["/more", "more"]]
+    .map(([href, key]) => [href, t(`pair.own_${key}`), t(`pair.own_${key}_hint`)]);
+  return h("nav", { class: "card links", "aria-label": t("pair.own_label") }, h("ul", { class: "link-list" },
     links.map(([href, label, hint]) => h("li", {}, h("a", { href, "data-link": true },
       h("span", { class: "link-main" }, label), h("span", { class: "link-sub" }, hint))))));
 }
@@ -24,24 +24,24 @@ export function mount(root, { params }) {
   root.append(head);
   if (couple && couple.members.length > 1) {
     sessionStorage.removeItem("hearth-join-code");
-    const partner = store.partner ? store.partner.display_name : "your partner";
-    head.append(h("h1", {}, "You're paired with ", bdi(partner)),
-      h("p", {}, code ? "This invite isn't needed: you're already in a couple." : "Everything you share goes to them."));
-    root.append(h("a", { class: "btn primary wide", href: "/", "data-link": true }, "Go to Today"));
+    const partner = store.partner ? store.partner.display_name : t("common.your_partner");
+    head.append(h("h1", {}, tp("pair.paired_title", { name: bdi(partner) })),
+      h("p", {}, code ? t("pair.not_needed") : t("pair.shared_to_them")));
+    root.append(h("a", { class: "btn primary wide", href: "/", "data-link": true }, t("pair.go_today")));
     return;
   }
   if (couple) {
-    head.append(h("h1", {}, "Invite your partner"), h("p", {}, "Hearth works best with two. Send them this invite."));
-    root.append(inviteCard(), h("a", { class: "btn ghost wide", href: "/", "data-link": true }, "Continue to Hearth"));
+    head.append(h("h1", {}, t("pair.invite_title")), h("p", {}, t("pair.invite_lead")));
+    root.append(inviteCard(), h("a", { class: "btn ghost wide", href: "/", "data-link": true }, t("pair.continue")));
     return;
   }
-  head.append(h("h1", {}, "Welcome, ", bdi(store.user.display_name)), h("p", {}, "Hearth connects two phones. One of you starts, the other joins."));
+  head.append(h("h1", {}, tp("pair.welcome", { name: bdi(store.user.display_name) })), h("p", {}, t("pair.welcome_lead")));
   const join = joinCard(code);
-  const start = section("Start as the first of you",
-    h("p", { class: "muted" }, "You'll get an invite code and a link to send your partner."),
+  const start = section(t("pair.start_title"),
+    h("p", { class: "muted" }, t("pair.start_lead")),
     startButton());
   root.append(...[notSentNotice()].filter(Boolean), ...(code ? [join, start] : [start, join]), ownThings(),
-    h("button", { type: "button", class: "btn link", onclick: () => logout() }, "Log out"));
+    h("button", { type: "button", class: "btn link", onclick: () => logout() }, t("common.log_out")));
 }
 
 function startButton() {
@@ -54,10 +54,10 @@ function startButton() {
       history.replaceState(null, "", "/pair");
       await store.setMe({ user: store.user, couple: data.couple });
     } catch (err) {
-      say(message, api.explain(err, { 409: "You're already in a couple. Reload to see it." }));
+      say(message, api.explain(err, { 409: t("pair.already") }));
       button.disabled = false;
     }
-  } }, "Start our Hearth");
+  } }, t("pair.start"));
   return h("div", {}, button, message);
 }
 
@@ -65,11 +65,11 @@ function joinCard(code) {
   const input = h("input", { name: "code", value: code, autocomplete: "off", autocapitalize: "characters",
     placeholder: "HEARTH-XXXX-XXXX", spellcheck: "false" });
   const message = notice();
-  const submit = h("button", { type: "submit", class: "btn primary wide" }, "Join");
-  const form = h("form", { novalidate: true }, field("Invite code", input, "Letters and numbers; dashes and spaces don't matter."), message, submit);
+  const submit = h("button", { type: "submit", class: "btn primary wide" }, t("pair.join"));
+  const form = h("form", { novalidate: true }, field(t("pair.code_label"), input, t("pair.code_hint")), message, submit);
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!input.value.trim()) { say(message, "Please type the code your partner sent you."); return; }
+    if (!input.value.trim()) { say(message, t("pair.need_code")); return; }
     submit.disabled = true;
     say(message, "");
     try {
@@ -77,39 +77,37 @@ function joinCard(code) {
       sessionStorage.removeItem("hearth-join-code");
       history.replaceState(null, "", "/");
       await store.setMe({ user: store.user, couple: data.couple });
-      toast("You're paired. Welcome home.");
+      toast(t("pair.joined"));
     } catch (err) {
       say(message, api.explain(err, {
-        404: "That code doesn't work. It may have a typo, be used already, or have expired (codes last 48 hours). Ask your partner for a new one.",
-        409: "You're already in a couple. To join another, leave the current one in More first.",
-        422: "That doesn't look like an invite code. It starts with HEARTH-.",
+        404: t("pair.bad_code"), 409: t("pair.already_leave"), 422: t("pair.not_code"),
       }));
       submit.disabled = false;
     }
   };
-  return section(code ? "Join your partner" : "Join with a code", form);
+  return section(code ? t("pair.join_partner") : t("pair.join_code"), form);
 }
 
 function inviteCard() {
   const body = h("div", {});
-  const card = section("Your invite", body);
+  const card = section(t("pair.your_invite"), body);
   const message = notice();
   async function show() {
     const invite = await db.getMeta("invite");
     if (!invite || new Date(invite.expires_at) < new Date()) {
-      clear(body, h("p", { class: "muted" }, "Your last invite has expired or was used on another phone."), newInviteButton(), message);
+      clear(body, h("p", { class: "muted" }, t("pair.expired")), newInviteButton(), message);
       return;
     }
-    const link = h("input", { readonly: true, value: invite.url, "aria-label": "Invite link", name: "invite-url" });
-    const expires = new Date(invite.expires_at).toLocaleString(undefined, { weekday: "short", hour: "numeric", minute: "2-digit" });
+    const link = h("input", { readonly: true, value: invite.url, "aria-label": t("pair.link_label"), name: "invite-url" });
+    const expires = formatDate(invite.expires_at, { weekday: "short", hour: "numeric", minute: "2-digit" });
     clear(body,
-      h("p", { class: "code", "aria-label": "Invite code" }, invite.code),
+      h("p", { class: "code", "aria-label": t("pair.code_label") }, invite.code),
       toQr(invite.url),
       link,
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn primary", onclick: () => copy(invite.url, link) }, "Copy link"),
-        navigator.share ? h("button", { type: "button", class: "btn", onclick: () => share(invite) }, "Share…") : null),
-      h("p", { class: "hint" }, `Works once, until ${expires}.`),
+        h("button", { type: "button", class: "btn primary", onclick: () => copy(invite.url, link) }, t("pair.copy")),
+        navigator.share ? h("button", { type: "button", class: "btn", onclick: () => share(invite) }, t("pair.share")) : null),
+      h("p", { class: "hint" }, t("pair.works_until", { when: expires })),
       newInviteButton(), message);
   }
   function newInviteButton() {
@@ -120,11 +118,11 @@ function inviteCard() {
         await db.setMeta("invite", data.invite);
         await show();
       } catch (err) {
-        say(message, api.explain(err, { 409: "Your partner has already joined.", 404: "Start a couple first." }));
+        say(message, api.explain(err, { 409: t("pair.partner_joined"), 404: t("pair.start_first") }));
         button.disabled = false;
         if (err.status === 409) store.refreshMe();
       }
-    } }, "Make a new invite");
+    } }, t("pair.new_invite"));
     return button;
   }
   show();
@@ -133,7 +131,7 @@ function inviteCard() {
 
 function toQr(url) {
   try {
-    const svg = toSvg(encode(url), "QR code of the invite link");
+    const svg = toSvg(encode(url), t("pair.qr_label"));
     svg.classList.add("qr");
     return svg;
   } catch (err) {
@@ -144,15 +142,15 @@ function toQr(url) {
 async function copy(text, input) {
   try {
     await navigator.clipboard.writeText(text);
-    toast("Link copied.");
+    toast(t("pair.copied"));
   } catch (err) {
     input.select();
-    toast("Select and copy the link above.");
+    toast(t("pair.select_copy"));
   }
 }
 
 async function share(invite) {
   try {
-    await navigator.share({ title: "Join me on Hearth", text: `Join me on Hearth. Code: ${invite.code}`, url: invite.url });
+    await navigator.share({ title: t("pair.share_title"), text: t("pair.share_text", { code: invite.code }), url: invite.url });
   } catch (err) { /* closed the sheet */ }
 }

@@ -6,6 +6,7 @@ import { store } from "../store.js";
 import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { AUTH_NOTE } from "./auth.js";
+import { t } from "../i18n.js";
 
 const TOKEN = "hearth-reset-token";
 
@@ -21,48 +22,48 @@ function takeToken() {
 export function mount(root, { navigate }) {
   const token = takeToken();
   const form = h("form", { class: "card", novalidate: true });
-  root.append(h("div", { class: "auth" }, h("div", { class: "hero" }, h("h1", {}, "Hearth")), form));
+  root.append(h("div", { class: "auth" }, h("div", { class: "hero" }, h("h1", {}, t("app.name"))), form));
 
   function askAgain(text) {
     clear(form,
-      h("h2", {}, "This link can't be used"),
+      h("h2", {}, t("reset.cant_use")),
       h("p", { class: "notice notice-error", role: "alert" }, text),
       h("a", { href: "/forgot", class: "btn primary wide", "data-link": true, onclick: () => sessionStorage.removeItem(TOKEN) },
-        "Send me a new link"));
+        t("reset.new_link")));
   }
 
   if (!token) {
-    askAgain("This link is missing its code. Open the whole link from the email, or ask for a new one.");
+    askAgain(t("reset.missing"));
     return;
   }
   const password = h("input", { name: "new_password", type: "password", required: true, minlength: "10", autocomplete: "new-password" });
   password.addEventListener("input", () => showErrors(form, {}));
   const show = h("input", { type: "checkbox", onchange: () => { password.type = show.checked ? "text" : "password"; } });
   const message = notice();
-  const submit = h("button", { type: "submit", class: "btn primary wide" }, "Save new password");
+  const submit = h("button", { type: "submit", class: "btn primary wide" }, t("reset.save"));
   clear(form,
-    h("h2", {}, "Choose a new password"),
-    h("p", { class: "small muted" }, "Saving it logs you out on every phone. Your entries and your couple stay as they are."),
-    field("New password", password, "At least 10 characters."),
-    h("label", { class: "check" }, show, "Show password"),
+    h("h2", {}, t("reset.title")),
+    h("p", { class: "small muted" }, t("reset.lead")),
+    field(t("reset.new_password"), password, t("auth.password_hint")),
+    h("label", { class: "check" }, show, t("reset.show")),
     message, submit);
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (password.value.length < 10) { showErrors(form, { new_password: "Please use at least 10 characters." }); return; }
+    if (password.value.length < 10) { showErrors(form, { new_password: t("auth.need_length") }); return; }
     showErrors(form, {});
     submit.disabled = true;
     say(message, "");
     try {
       await api.post("/api/auth/password-reset/confirm", { token, new_password: password.value });
       sessionStorage.removeItem(TOKEN);
-      sessionStorage.setItem(AUTH_NOTE, "Your new password is saved. Log in with it here and on your other phones.");
+      sessionStorage.setItem(AUTH_NOTE, "reset.saved_note"); // a key: the note reads in the language of the moment
       if (store.user) await store.sessionEnded(); // this phone's session ended with the others
       navigate("/", { replace: true });
     } catch (err) {
       if (err.status === 404 || err.status === 410) { askAgain(api.explain(err)); return; }
       const rest = showErrors(form, api.fieldErrors(err));
       say(message, Object.keys(rest).length || !Object.keys(api.fieldErrors(err)).length
-        ? api.explain(err, { 0: "You're offline. Your new password isn't saved yet: try again once you're connected." }) : "");
+        ? api.explain(err, { 0: t("reset.offline") }) : "");
       submit.disabled = false;
     }
   };

@@ -6,17 +6,18 @@ import { update } from "../entries.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { describe } from "../schedule.js";
 import { scheduleFields } from "../parts/schedule-fields.js";
+import { t, tp } from "../i18n.js";
 
 export function mount(root, { args, navigate }) {
   const ritual = store.byId(args.id);
   if (!ritual || ritual.kind !== "ritual") {
-    root.append(h("div", { class: "page-head" }, h("h1", {}, "Ritual not found")),
-      h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, "Back to rituals"));
+    root.append(h("div", { class: "page-head" }, h("h1", {}, t("rituals.edit.not_found"))),
+      h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("rituals.edit.back")));
     return null;
   }
-  root.append(h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, "‹ Rituals")),
-    h("div", { class: "page-head" }, h("h1", {}, "Edit: ", bdi(ritual.body.title)),
-      h("p", {}, "Changes reach your partner when you're both online. If you both change it at once, you'll see theirs and can re-apply yours.")));
+  root.append(h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),
+    h("div", { class: "page-head" }, h("h1", {}, tp("rituals.edit.title", { title: bdi(ritual.body.title) })),
+      h("p", {}, t("rituals.edit.lead"))));
   const conflicts = h("div", { class: "conflicts" });
   root.append(conflicts, form(ritual, navigate));
   const render = () => {
@@ -38,24 +39,24 @@ function form(ritual, navigate) {
   const schedule = scheduleFields(b.schedule);
   const message = notice();
   const node = h("form", { class: "card ritual-form", novalidate: true },
-    field("Name", title), schedule, field("Minutes", duration),
-    field("Prompts", prompts, "One per line, in the order you'll go through them. Up to 20."),
-    h("label", { class: "check", for: enabled.id }, enabled, h("span", {}, "On (untick to turn this ritual off)")),
-    message, h("button", { type: "submit", class: "btn primary wide" }, "Save changes"));
+    field(t("rituals.edit.name"), title), schedule, field(t("rituals.edit.minutes"), duration),
+    field(t("rituals.edit.prompts"), prompts, t("rituals.edit.prompts_hint")),
+    h("label", { class: "check", for: enabled.id }, enabled, h("span", {}, t("rituals.edit.on"))),
+    message, h("button", { type: "submit", class: "btn primary wide" }, t("rituals.edit.save")));
   node.onsubmit = async (event) => {
     event.preventDefault();
     const lines = prompts.value.split("\n").map((l) => l.trim()).filter(Boolean);
     const minutes = Number(duration.value);
-    if (!title.value.trim()) { say(message, "Give it a name."); return; }
-    if (!(minutes >= 1 && minutes <= 240)) { say(message, "Minutes: between 1 and 240."); return; }
-    if (lines.length > 20 || lines.some((l) => l.length > 300)) { say(message, "Up to 20 prompts, each under 300 characters."); return; }
+    if (!title.value.trim()) { say(message, t("rituals.edit.need_name")); return; }
+    if (!(minutes >= 1 && minutes <= 240)) { say(message, t("rituals.edit.minutes_range")); return; }
+    if (lines.length > 20 || lines.some((l) => l.length > 300)) { say(message, t("rituals.edit.prompts_limit")); return; }
     say(message, "");
     const current = store.byId(ritual.id) || ritual;
     const next = { ...current.body, title: title.value.trim(), duration_min: minutes, prompts: lines,
       enabled: enabled.checked, schedule: schedule.value };
     await db.setMeta(`ritual-edit:${ritual.id}`, { from: current.body, to: next }); // what a re-apply replays
     await update(current, next);
-    toast("Ritual saved.");
+    toast(t("rituals.edit.saved"));
     navigate("/rituals");
   };
   return node;
@@ -63,11 +64,12 @@ function form(ritual, navigate) {
 
 function summaryOf(body) {
   return h("dl", { class: "version" },
-    h("dt", {}, "Name"), h("dd", {}, body.title),
-    h("dt", {}, "When"), h("dd", {}, describe(body.schedule)),
-    h("dt", {}, "Minutes"), h("dd", {}, String(body.duration_min)),
-    h("dt", {}, "State"), h("dd", {}, body.enabled ? "On" : "Off"),
-    h("dt", {}, "Prompts"), h("dd", {}, `${body.prompts.length}: ${body.prompts[0] || "none"}${body.prompts.length > 1 ? " …" : ""}`));
+    h("dt", {}, t("rituals.edit.name")), h("dd", {}, body.title),
+    h("dt", {}, t("schedule.field.when")), h("dd", {}, describe(body.schedule)),
+    h("dt", {}, t("rituals.edit.minutes")), h("dd", {}, String(body.duration_min)),
+    h("dt", {}, t("rituals.edit.state")), h("dd", {}, body.enabled ? t("common.on") : t("common.off")),
+    h("dt", {}, t("rituals.edit.prompts")), h("dd", {}, t("rituals.edit.prompts_summary",
+      { count: body.prompts.length, first: body.prompts[0] || t("rituals.edit.none") }) + (body.prompts.length > 1 ? t("rituals.edit.more") : "")));
 }
 
 function conflictCard(failure, navigate) {
@@ -83,14 +85,14 @@ function conflictCard(failure, navigate) {
       if (!edit || JSON.stringify(edit.from[key]) !== JSON.stringify(mine[key])) body[key] = mine[key];
     }
     await update(current, body);
-    toast("Your change is re-applied.");
+    toast(t("rituals.edit.reapplied"));
     await done();
   };
-  return section("Your partner changed this first",
-    h("p", {}, bdi(store.partner ? store.partner.display_name : "Your partner"), "'s change reached the server before yours, so yours wasn't saved."),
-    h("h3", {}, "Their version, now current"), failure.current ? summaryOf(failure.current.body) : h("p", {}, "It was removed."),
-    h("h3", {}, "Your change"), summaryOf(failure.attempted.body),
+  return section(t("rituals.edit.conflict_title"),
+    h("p", {}, tp("rituals.edit.conflict_text", { name: bdi(store.partner ? store.partner.display_name : t("common.your_partner")) })),
+    h("h3", {}, t("rituals.edit.theirs")), failure.current ? summaryOf(failure.current.body) : h("p", {}, t("rituals.edit.removed")),
+    h("h3", {}, t("rituals.edit.yours")), summaryOf(failure.attempted.body),
     h("div", { class: "actions" },
-      failure.current ? h("button", { type: "button", class: "btn primary", onclick: reapply }, "Re-apply my change") : null,
-      h("button", { type: "button", class: "btn ghost", onclick: done }, "Keep theirs")));
+      failure.current ? h("button", { type: "button", class: "btn primary", onclick: reapply }, t("rituals.edit.reapply")) : null,
+      h("button", { type: "button", class: "btn ghost", onclick: done }, t("rituals.edit.keep"))));
 }

@@ -1,40 +1,36 @@
-// More: profile and reminders, notifications, pairing, then the account sections.
+// More: profile and reminders, language, notifications, pairing, then the account sections.
 import { store } from "../store.js";
 import * as api from "../api.js";
 import * as sync from "../sync.js";
 import { bdi, h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
+import { t, tp, formatDate, language, chosenLanguage, chooseLanguage, LANGUAGES } from "../i18n.js";
 import { phoneZone } from "../time.js";
 import { nudgeSection } from "../parts/nudge.js";
 import { accountSections } from "../parts/account.js";
+import * as status from "../parts/status.js";
 
-// The screens reached from More, one line each: [path, label, hint].
-const LINKS = [
-  ["/journal", "Journal", "Private notes, only for you"],
-  ["/rituals", "Rituals", "Check-ins, exercises and what's next"],
-  ["/commitments", "Commitments", "Small next steps, due within a week"],
-  ["/us", "Us", "Your numbers together, with small charts"],
-  ["/timeout", "Time-out", "Pause a heated talk and agree when to come back"],
-  ["/tension", "Talk about a tension", "One issue, one feeling, one next step"],
-  ["/agreements", "Agreements", "Your conflict rules, boundaries and goals"],
-  ["/path", "Six-week path", "One small step a week"],
-  ["/help", "Get help", "Therapy, finding support, and safety"],
-  ["/mine", "Your entries", "Everything you wrote, from every couple"],
-];
+// The screens reached from More, one line each: the label is the screen's title (route.<key>), the hint
+// settings.hint.<key>.
+const LINKS = ["journal", "rituals", "commitments", "us", "timeout", "tension", "agreements", "path", "help", "mine"]
+  .map((key) => [`/${key}`, key]);
 const ALONE = new Set(["/journal", "/help", "/mine"]); // what needs no partner
 
 function links() {
-  const shown = LINKS.filter(([href]) => store.couple || ALONE.has(href));
-  if (store.notSent.length) shown.push(["/not-sent", `Not sent (${store.notSent.length})`, "Written for your previous couple"]);
-  return h("nav", { class: "card links", "aria-label": "More screens" }, h("ul", { class: "link-list" },
+  const shown = LINKS.filter(([href]) => store.couple || ALONE.has(href))
+    .map(([href, key]) => [href, t(`route.${key}`), t(`settings.hint.${key}`)]);
+  if (store.notSent.length) {
+    shown.push(["/not-sent", t("settings.not_sent_link", { count: store.notSent.length }), t("settings.hint.not_sent")]);
+  }
+  return h("nav", { class: "card links", "aria-label": t("settings.nav_label") }, h("ul", { class: "link-list" },
     shown.map(([href, label, hint]) => h("li", {}, h("a", { href, "data-link": true },
       h("span", { class: "link-main" }, label), h("span", { class: "link-sub" }, hint))))));
 }
 
 export function mount(root) {
   const nudge = nudgeSection();
-  root.append(h("div", { class: "page-head" }, h("h1", {}, store.couple ? "More" : "Settings"),
-    h("p", {}, store.couple ? "Settings, pairing and your account." : "Your entries, settings and account.")),
-    links(), profileForm(), nudge, pairing(), ...accountSections());
+  root.append(h("div", { class: "page-head" }, h("h1", {}, store.couple ? t("settings.title_more") : t("settings.title_settings")),
+    h("p", {}, store.couple ? t("settings.lead_more") : t("settings.lead_alone"))),
+    links(), profileForm(), languageSection(), nudge, pairing(), ...accountSections());
   return nudge.cleanup;
 }
 
@@ -42,7 +38,7 @@ function zones(current) {
   const list = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [phoneZone()];
   const all = [...new Set([current, phoneZone(), ...list])].filter(Boolean).sort();
   return h("select", { name: "timezone" }, all.map((zone) =>
-    h("option", { value: zone, selected: zone === current }, zone === phoneZone() ? `${zone} (this phone)` : zone)));
+    h("option", { value: zone, selected: zone === current }, zone === phoneZone() ? t("settings.this_phone", { zone }) : zone)));
 }
 
 function profileForm() {
@@ -55,17 +51,18 @@ function profileForm() {
   const previews = h("input", { type: "checkbox", name: "show_previews", id: "show-previews", checked: !!u.show_previews });
   const message = notice();
   const form = h("form", { novalidate: true },
-    field("Your name", name), field("Time zone", zone, "Your days, nudges and quiet hours follow it."),
-    field("Daily nudge at", nudge, "When Hearth reminds you to share one small thing."),
-    h("div", { class: "row" }, h("div", { class: "grow" }, field("Quiet from", quietStart)), h("div", { class: "grow" }, field("until", quietEnd))),
-    h("label", { class: "check", for: previews.id }, previews, h("span", {}, "Show your partner's words on the lock screen")),
-    message, h("button", { type: "submit", class: "btn primary" }, "Save settings"));
+    field(t("settings.your_name"), name), field(t("settings.zone"), zone, t("settings.zone_hint")),
+    field(t("settings.nudge_at"), nudge, t("settings.nudge_hint")),
+    h("div", { class: "row" }, h("div", { class: "grow" }, field(t("settings.quiet_from"), quietStart)),
+      h("div", { class: "grow" }, field(t("settings.quiet_until"), quietEnd))),
+    h("label", { class: "check", for: previews.id }, previews, h("span", {}, t("settings.previews"))),
+    message, h("button", { type: "submit", class: "btn primary" }, t("settings.save")));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const data = { display_name: name.value.trim(), timezone: zone.value, nudge_time: nudge.value || "20:00",
       quiet_start: quietStart.value || null, quiet_end: quietEnd.value || null, show_previews: previews.checked };
     if ((data.quiet_start === null) !== (data.quiet_end === null)) {
-      showErrors(form, { quiet_end: "Set both ends of your quiet hours, or neither." });
+      showErrors(form, { quiet_end: t("settings.quiet_both") });
       return;
     }
     try {
@@ -73,40 +70,57 @@ function profileForm() {
       await store.setUser(user);
       showErrors(form, {});
       say(message, "");
-      toast("Settings saved.");
+      toast(t("settings.saved"));
     } catch (err) {
       const rest = showErrors(form, api.fieldErrors(err));
-      say(message, err.status !== 422 || Object.keys(rest).length ? api.explain(err, { 0: "Settings need a connection. Please try again when you're online." }) : "");
+      say(message, err.status !== 422 || Object.keys(rest).length ? api.explain(err, { 0: t("settings.need_online") }) : "");
     }
   };
-  return section("You", form);
+  return section(t("settings.you"), form);
+}
+
+/** Language: as the phone, English or Russian. Kept on this phone (it wins over the account's), and sent
+ *  to the server so pushes and emails speak it too; the screen re-renders in place, no reload. */
+function languageSection() {
+  const options = [["", t("language.auto")], ...LANGUAGES.map((code) => [code, t(`language.${code}`)])];
+  const chosen = chosenLanguage();
+  // A select, not a row of buttons: "Как на телефоне" is too long for a third of a phone's width.
+  const select = h("select", { name: "language", "aria-label": t("language.label"), onchange: async () => {
+    await chooseLanguage(select.value);
+    if (store.user) store.tellLanguage(language());
+    const router = await import("../router.js"); // imported here: the router imports this screen
+    router.render();
+    status.refresh();
+  } }, options.map(([value, label]) => h("option", { value, selected: value === chosen }, label)));
+  return section(t("language.label"), select, h("p", { class: "hint" }, t("language.hint")));
 }
 
 function pairing() {
   if (!store.couple) {
-    return section("Pairing", h("p", {}, "You're not in a couple now. Your own entries stay yours."),
-      h("a", { class: "btn primary", href: "/pair", "data-link": true }, "Pair up"));
+    return section(t("settings.pairing"), h("p", {}, t("settings.not_paired")),
+      h("a", { class: "btn primary", href: "/pair", "data-link": true }, t("settings.pair_up")));
   }
   const couple = store.couple;
   const partner = store.partner;
   const message = notice();
   const leave = h("button", { type: "button", class: "btn ghost", onclick: async () => {
-    const ok = await confirmDialog("Leave this couple?",
-      ["You'll keep your own entries, but you won't see ", bdi(partner ? partner.display_name : "your partner"), "'s any more, and they won't see yours."],
-      "Leave", true);
+    const ok = await confirmDialog(t("settings.leave_title"),
+      tp("settings.leave_text", { name: bdi(partner ? partner.display_name : t("common.your_partner")) }),
+      t("settings.leave"), true);
     if (!ok) return;
     try {
       await api.post("/api/couple/leave");
       await sync.unpaired();
       await store.refreshMe();
     } catch (err) {
-      say(message, api.explain(err, { 404: "You're not in a couple any more." }));
+      say(message, api.explain(err, { 404: t("settings.not_in_couple") }));
       if (err.status === 404) store.refreshMe();
     }
-  } }, "Leave couple");
-  const since = couple && couple.paired_at ? new Date(couple.paired_at).toLocaleDateString() : null;
-  return section("Pairing",
-    partner ? h("p", {}, "Paired with ", bdi(partner.display_name), since ? h("span", { class: "muted" }, ` since ${since}`) : null)
-      : h("p", {}, "Waiting for your partner to join. ", h("a", { href: "/pair", "data-link": true }, "Invite again")),
+  } }, t("settings.leave_couple"));
+  const since = couple && couple.paired_at ? formatDate(couple.paired_at, { dateStyle: "medium" }) : null;
+  return section(t("settings.pairing"),
+    partner ? h("p", {}, tp("settings.paired_with", { name: bdi(partner.display_name) }),
+      since ? h("span", { class: "muted" }, t("settings.since", { date: since })) : null)
+      : h("p", {}, t("settings.waiting"), h("a", { href: "/pair", "data-link": true }, t("settings.invite_again"))),
     h("div", { class: "actions" }, leave), message);
 }
