@@ -8,10 +8,9 @@ export const TIMEOUT_MIN = 20;          // minutes
 export const TIMEOUT_MAX = 24 * 60;     // minutes
 /** After the return time a time-out stays "time to come back" for this long, then it is simply over. */
 export const COME_BACK_WINDOW = 12 * 60 * MINUTE;
-/** The kind "not now" line, in the reader's language. */
-export const notNowLine = () => t("care.not_now");
-/** @deprecated English only, kept so parts/feed.js keeps working until it uses notNowLine(). */
-export const NOT_NOW_LINE = "Not right now. I'm here whenever you want to talk."; // i18n-ok: legacy export for feed.js, see notNowLine
+/** The kind "not now" line (care.not_now). Read when it is shown, so in the reader's language at that
+ *  moment: it becomes text wherever it meets a string or a node list (`${…}`, t/tp values, h children). */
+export const NOT_NOW_LINE = Object.freeze({ toString: () => t("care.not_now") });
 
 /** Suggested agreements: id → category; the words are agreements.starter.<id>. */
 export const STARTERS = [

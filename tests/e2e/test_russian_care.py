@@ -81,6 +81,8 @@ def story(live_server, alex, sam, timeout=True):
 def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, people, live_server):
     alex, sam = russian_couple(new_context, people, live_server)
     story(live_server, alex, sam)
+    bid = seed(live_server, alex, "bid", {"type": "share", "bidder": "me", "note": "фото с работы"})
+    seed(live_server, sam, "reaction", {"value": "not_now"}, ref_id=bid)
     page = open_app(alex, "/")
     wait_synced(page)
     assert page.evaluate("document.documentElement.lang") == "ru"
@@ -88,6 +90,7 @@ def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, peop
     line = page.get_by_test_id("timeout-line")
     line.wait_for()
     assert "берёт небольшую паузу и вернётся в" in line.text_content()
+    assert "Сейчас не могу. Но я рядом — поговорим, когда захочешь." in page.get_by_test_id("not-now-line").first.text_content()
     assert_no_english(page, "today's time-out card")
 
     page.goto("/timeout")
@@ -111,8 +114,9 @@ def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, peop
     assert step.startswith("Следующий шаг: ") and RU_DATE.search(step), step  # "· до ср, 25 нояб."
     page.get_by_label("Я чувствую", exact=True).select_option("hurt")
     page.get_by_label("когда", exact=True).fill("планы поменялись без предупреждения")
+    hurt = page.locator('select[name="feeling"] option[value="hurt"]').text_content()  # its name from feelings.js
     assert page.get_by_test_id("tension-preview").text_content() == (
-        "Я чувствую: hurt, когда планы поменялись без предупреждения. "
+        f"Я чувствую: {hurt}, когда планы поменялись без предупреждения. "
         "Давай поговорим о том, что случилось, и договоримся об одном следующем шаге?")
     assert_no_english(page, "/tension")
 
@@ -145,7 +149,7 @@ def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, peop
     assert "Последние 12 недель" in page.locator(".page-head p").text_content()  # "many"
     as_of = page.get_by_test_id("stats-as-of").text_content()
     assert as_of.startswith("На ") and RU_DATE.search(as_of), as_of
-    assert "3 знака внимания" in page.locator("section", has_text="Отклик друг на друга").text_content()  # "few"
+    assert "4 знака внимания" in page.locator("section", has_text="Отклик друг на друга").text_content()  # "few"
     assert_no_english(page, "/us")
 
     [mine] = [e for e in live_server.entries(kind="agreement") if e.body["category"] == "conflict_rule"]

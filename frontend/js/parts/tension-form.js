@@ -2,11 +2,18 @@
 import { store } from "../store.js";
 import * as db from "../db.js";
 import { create } from "../entries.js";
-import { FAMILIES } from "../feelings.js";
+import * as feelings from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { formatDate, t, tp } from "../i18n.js";
 import { localDate } from "../time.js";
 import { partnerName, sentTo } from "./cards.js";
+
+const { FAMILIES } = feelings;
+// A feeling's id (its English word) is what the entry stores; the person reads its name in their
+// language. feelings.js names them (feelingName/familyName) once it speaks the catalogue; until
+// then (a namespace import: a missing export is undefined, not an error) the id shows as is.
+const feelingName = (id) => (feelings.feelingName ? feelings.feelingName(id) : id);
+const familyName = (id) => (feelings.familyName ? feelings.familyName(id) : id);
 
 const DRAFT = "tension_draft";
 const STEP_DAYS = 6; // the server allows 7 after its own (UTC) date; 6 local days is always inside that
@@ -20,20 +27,22 @@ export const loadDraft = async () => (await db.getMeta(DRAFT)) || { feeling: "",
 /** The composer, filled from a draft read beforehand (so building it never waits). */
 export function composer(draft) {
   const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, t("tension.pick_word")),
-    FAMILIES.map(([family, list]) => h("optgroup", { label: family },
-      list.map((word) => h("option", { value: word, selected: word === draft.feeling }, word)))));
+    FAMILIES.map(([family, list]) => h("optgroup", { label: familyName(family) },
+      list.map((word) => h("option", { value: word, selected: word === draft.feeling }, feelingName(word))))));
   const behavior = h("textarea", { name: "behavior", rows: "2", maxlength: "300", value: draft.behavior,
     placeholder: t("tension.when_placeholder") });
   const preview = h("p", { class: "quote", "aria-live": "polite", "data-testid": "tension-preview" });
   const saved = h("p", { class: "hint", "aria-live": "polite" });
   const message = notice();
+  // The sentence in the sender's words: the feeling by its name, the entry keeps its id in `feelings`.
+  const said = () => scriptText(feeling.value && feelingName(feeling.value), behavior.value.trim());
   const form = h("form", { novalidate: true, "aria-label": t("tension.form") },
     field(t("tension.felt"), feeling, t("tension.felt_hint")),
     field(t("tension.when"), behavior, t("tension.when_hint")),
     h("p", { class: "label" }, t("tension.preview")), preview, saved, message,
     h("button", { type: "submit", class: "btn primary wide" }, tp("tension.send_to", { name: bdi(partnerName()) })));
   const keep = () => {
-    preview.textContent = scriptText(feeling.value, behavior.value.trim());
+    preview.textContent = said();
     draft.feeling = feeling.value;
     draft.behavior = behavior.value;
     db.setMeta(DRAFT, { feeling: feeling.value, behavior: behavior.value }).then(() => {
@@ -42,13 +51,13 @@ export function composer(draft) {
   };
   feeling.addEventListener("change", keep);
   behavior.addEventListener("input", keep);
-  preview.textContent = scriptText(feeling.value, behavior.value.trim());
+  preview.textContent = said();
   form.onsubmit = async (event) => {
     event.preventDefault();
     if (!feeling.value) { say(message, t("tension.pick_feeling")); feeling.focus(); return; }
     if (!behavior.value.trim()) { say(message, t("tension.say_what")); behavior.focus(); return; }
     say(message, "");
-    await create("disclosure", { text: scriptText(feeling.value, behavior.value.trim()), category: "tension",
+    await create("disclosure", { text: said(), category: "tension",
       feelings: [feeling.value], local_date: localDate(store.user.timezone) });
     await db.del("meta", DRAFT);
     draft.feeling = "";

@@ -113,6 +113,7 @@ function recent() {
       h("div", { class: "meta" }, h("strong", {}, bdi(store.nameOf(e.author_id))), h("span", {}, when(e.created_at))),
       h("p", { class: "text" }, !ended ? t("timeout.return_time", { time: when(e.body.return_at) })
         : ended.by === e.author_id ? t("timeout.ended_at", { time: when(ended.at) })
+          : ended.by === store.user.id ? t("timeout.ended_by_you", { time: when(ended.at) })
           : tp("timeout.ended_by", { time: when(ended.at), name: bdi(store.nameOf(ended.by)) })),
       e.body.note ? h("p", { class: "small muted", user: true }, e.body.note) : null);
   })));
