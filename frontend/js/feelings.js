@@ -1,5 +1,8 @@
 // The feelings vocabulary, grouped in families, and the picker every composer uses.
+// A feeling's id is its English word ("left out"): entries store it in body.feelings, so it never
+// changes. What a person reads is the catalogue's feelings.word.<key> (feelingName), in their language.
 import { h } from "./ui.js";
+import { has, list as listOf, t } from "./i18n.js";
 
 export const FAMILIES = [
   ["glad", ["happy", "grateful", "hopeful", "excited", "proud", "playful", "relieved", "content"]],
@@ -15,27 +18,39 @@ export const FAMILIES = [
 export const ALL = FAMILIES.flatMap(([, list]) => list);
 export const MAX = 12;
 
+/** The catalogue key of a stored feeling id: "left out" → "left_out", "self-conscious" → "self_conscious". */
+export const feelingKey = (feeling) => String(feeling).toLowerCase().replace(/[^a-z]+/g, "_");
+
+/** A feeling in the person's language; a word we don't know (an older app's) shows as stored. */
+export function feelingName(feeling) {
+  const key = `feelings.word.${feelingKey(feeling)}`;
+  return has(key) ? t(key) : feeling;
+}
+
+/** A family's name ("glad") in the person's language. */
+export const familyName = (family) => t(`feelings.family.${family}`);
+
 /**
  * A picker: the chosen feelings as chips, and a disclosure with every family to add more.
  * Returns a node with .value (array) and .reset().
  */
-export function feelingsPicker(label = "Feelings", onChange = () => {}) {
+export function feelingsPicker(label = t("feelings.label"), onChange = () => {}) {
   let chosen = [];
   const summary = h("span", { class: "feelings-summary" });
   const details = h("details", { class: "feelings" },
     h("summary", {}, h("span", {}, label), summary));
   const buttons = [];
   for (const [family, list] of FAMILIES) {
-    const row = h("div", { class: "chips", role: "group", "aria-label": family });
+    const row = h("div", { class: "chips", role: "group", "aria-label": familyName(family) });
     for (const feeling of list) {
       const button = h("button", {
         type: "button", class: `chip fam-${family}`, "aria-pressed": "false", "data-feeling": feeling,
         onclick: () => toggle(feeling),
-      }, feeling);
+      }, feelingName(feeling));
       buttons.push(button);
       row.append(button);
     }
-    details.append(h("p", { class: "family" }, family), row);
+    details.append(h("p", { class: "family" }, familyName(family)), row);
   }
   function toggle(feeling) {
     chosen = chosen.includes(feeling) ? chosen.filter((f) => f !== feeling)
@@ -45,7 +60,7 @@ export function feelingsPicker(label = "Feelings", onChange = () => {}) {
   }
   function render() {
     for (const b of buttons) b.setAttribute("aria-pressed", String(chosen.includes(b.dataset.feeling)));
-    summary.textContent = chosen.length ? chosen.join(", ") : "tap to name them (optional)";
+    summary.textContent = chosen.length ? listOf(chosen.map(feelingName), "unit") : t("feelings.summary_empty");
   }
   render();
   Object.defineProperty(details, "value", { get: () => [...chosen] });
@@ -57,8 +72,8 @@ export function feelingsPicker(label = "Feelings", onChange = () => {}) {
 /** Feelings shown on an entry, read-only. */
 export function feelingChips(list) {
   if (!list || !list.length) return null;
-  return h("ul", { class: "chips small", "aria-label": "Feelings" },
-    list.map((feeling) => h("li", { class: `chip static fam-${familyOf(feeling)}` }, feeling)));
+  return h("ul", { class: "chips small", "aria-label": t("feelings.group_label") },
+    list.map((feeling) => h("li", { class: `chip static fam-${familyOf(feeling)}` }, feelingName(feeling))));
 }
 
 export function familyOf(feeling) {

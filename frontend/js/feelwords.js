@@ -1,35 +1,8 @@
 // One line for each family and feeling in feelings.js, in our own words, for the "name it" helper.
-export const FAMILY_HINTS = {
-  glad: "Something went well or feels good.", calm: "Things feel steady and quiet inside.",
-  loving: "You feel drawn towards someone.", sad: "Something is missing, lost or let you down.",
-  scared: "Part of you expects something bad.", angry: "Something feels unfair or in your way.",
-  ashamed: "You feel smaller in someone's eyes, or your own.", lonely: "You feel apart from others.",
-};
+// The lines live in the catalogue (feelings.family_hint.<family>, feelings.about.<feeling>).
+import { t } from "./i18n.js";
+import { feelingKey } from "./feelings.js";
 
-export const WORDS = {
-  happy: "Light and pleased with how things are.", grateful: "Aware that someone or something gave you a gift.",
-  hopeful: "Expecting that things can turn out well.", excited: "Buzzing about something coming up.",
-  proud: "Pleased with something you or someone close did.", playful: "In the mood for fun and silliness.",
-  relieved: "A weight came off; the worry didn't happen.", content: "Enough, just as it is.",
-  peaceful: "Nothing pulling at you right now.", relaxed: "Your body and mind have let go a little.",
-  safe: "Protected; nothing to guard against.", settled: "Back on solid ground after some upheaval.",
-  rested: "Recharged, with energy to give.",
-  warm: "Kindly disposed, soft towards someone.", close: "Near to someone, not just in space.",
-  tender: "Gentle and a bit open, easily moved.", affectionate: "Wanting to show fondness, to touch or hold.",
-  connected: "On the same wavelength as someone.",
-  sad: "Down because of a loss or a letdown.", disappointed: "Something you hoped for didn't happen.",
-  hurt: "Someone's words or actions stung.", low: "Flat, with little energy or joy.",
-  heavy: "Carrying something that weighs on you.", tired: "Worn out, in body or in spirit.",
-  anxious: "Uneasy about what might happen.", worried: "Your thoughts keep going back to a problem.",
-  nervous: "Jittery before something that matters.", overwhelmed: "Too much at once; hard to think.",
-  insecure: "Unsure of your place or your worth.", unsure: "Not knowing what to think or do.",
-  annoyed: "Mildly bothered by something small.", frustrated: "Blocked again and again from what you want.",
-  resentful: "Still hurt and angry about something old.", irritated: "Rubbed the wrong way; short-fused.",
-  impatient: "Wanting things to move faster.",
-  embarrassed: "Awkward because others saw a slip.", guilty: "Sorry for something you did or didn't do.",
-  ashamed: "Feeling bad about who you are, not only what you did.", exposed: "Seen more than you wanted to be.",
-  "self-conscious": "Very aware of how you come across.",
-  lonely: "Wishing for company or understanding.", "left out": "Others are together and you're not included.",
-  unseen: "Your effort or feelings go unnoticed.", distant: "A gap has grown between you and someone.",
-  homesick: "Missing a place or a time that felt like home.",
-};
+export const familyHint = (family) => t(`feelings.family_hint.${family}`);
+
+export const aboutFeeling = (feeling) => t(`feelings.about.${feelingKey(feeling)}`);

@@ -96,6 +96,7 @@ def new_context(browser, live_server):
     made = []
 
     def make(**options):
+        options.setdefault("locale", "en-US")  # the app follows navigator.languages; tests name theirs
         context = browser.new_context(base_url=live_server.url, viewport=PHONE, **options)
         context.clock.set_system_time(utcnow())  # the test's instant, as the server's clock reads it
         context.set_default_timeout(20_000)  # a shared 2-core machine can be slow
@@ -112,6 +113,7 @@ def persistent_context(playwright_instance, live_server, tmp_path):
     made = []
 
     def make(**options):
+        options.setdefault("locale", "en-US")
         context = playwright_instance.chromium.launch_persistent_context(
             str(tmp_path / f"profile-{len(made)}"), executable_path=CHROMIUM, args=ARGS, headless=True,
             base_url=live_server.url, viewport=PHONE, **options)

@@ -3,38 +3,46 @@ import { store } from "../store.js";
 import { bdi, h, id, keepFocus } from "../ui.js";
 import { ago } from "../time.js";
 import { feelingChips } from "../feelings.js";
+import { formatDate, has, t, tp } from "../i18n.js";
 
 export const KIND_NAMES = {
   disclosure: "honest thing", reflection: "reflection", reaction: "reaction", appreciation: "appreciation",
   bid: "bid", bid_response: "answer to a bid", checkin: "check-in", answer: "answer", journal: "journal entry",
   agreement: "agreement", timeout: "time-out",
 };
-export const CATEGORIES = [["worry", "A worry"], ["regret", "Small regret"], ["appreciation", "Appreciation"],
-  ["feeling", "A feeling"], ["hope", "A hope"]];
-export const REACTIONS = { heart: "♥ Heart", thanks: "Thank you", not_now: "Not now", right: "That's right", not_quite: "Not quite" };
-export const BID_TYPES = [["question", "Question"], ["touch", "Touch"], ["joke", "Joke"], ["share", "Share"],
-  ["help", "Help"], ["affection", "Affection"], ["other", "Other"]];
-export const RESPONSES = { toward: "Turned toward", away: "Turned away", against: "Turned against" };
+// Stored values (ids) of a disclosure's category, a reaction, a bid's type and a bid's answer; the
+// words are the catalogue's cards.category.<id>, cards.reaction.<id>, cards.bid_type.<id>, cards.response.<id>.
+export const CATEGORY_IDS = ["worry", "regret", "appreciation", "feeling", "hope"];
+export const BID_TYPE_IDS = ["question", "touch", "joke", "share", "help", "affection", "other"];
+export const RESPONSE_IDS = ["toward", "away", "against"];
+/** [id, words] pairs for ui.js choice(). */
+export const categories = () => CATEGORY_IDS.map((id) => [id, t(`cards.category.${id}`)]);
+export const bidTypes = () => BID_TYPE_IDS.map((id) => [id, t(`cards.bid_type.${id}`)]);
+/** Words for a stored value; an unknown value (from a newer app) shows as stored. */
+const known = (group, value) => (value && has(`cards.${group}.${value}`) ? t(`cards.${group}.${value}`) : value);
+export const reactionName = (value) => known("reaction", value);
+export const responseName = (value) => known("response", value);
+export const bidTypeName = (value) => known("bid_type", value);
 
 export function summary(entry) {
   const b = entry.body || {};
   switch (entry.kind) {
-    case "reaction": return REACTIONS[b.value] || b.value;
-    case "bid": return [BID_TYPES.find(([k]) => k === b.type)?.[1] || b.type, b.note].filter(Boolean).join(": ");
-    case "bid_response": return RESPONSES[b.response] || b.response;
-    case "timeout": return `Time-out until ${new Date(b.return_at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}`;
-    case "checkin": return [`Mood ${b.mood}/5`, `Us ${b.us}/5`, b.note].filter(Boolean).join(" · ");
+    case "reaction": return reactionName(b.value);
+    case "bid": return [bidTypeName(b.type), b.note].filter(Boolean).join(": ");
+    case "bid_response": return responseName(b.response);
+    case "timeout": return t("cards.timeout_until", { time: formatDate(b.return_at, { hour: "2-digit", minute: "2-digit" }) });
+    case "checkin": return [t("cards.mood", { value: b.mood }), t("cards.us", { value: b.us }), b.note].filter(Boolean).join(" · ");
     default: return b.text || "";
   }
 }
 
-export const partnerName = () => (store.partner ? store.partner.display_name : "your partner");
+export const partnerName = () => (store.partner ? store.partner.display_name : t("cards.your_partner"));
 
 /** The toast after sending something to the partner: sent, or (offline) saved and waiting to go.
  *  Pieces, so the name stays an isolated <bdi> inside the sentence. */
 export function sentTo(next = "") {
   const name = bdi(partnerName());
-  const text = navigator.onLine ? ["Sent to ", name, "."] : ["Saved. It goes to ", name, " when you're back online."];
+  const text = tp(navigator.onLine ? "cards.sent_to" : "cards.saved_offline", { name });
   return next ? [...text, ` ${next}`] : text;
 }
 
@@ -42,27 +50,27 @@ export function sentTo(next = "") {
 export function shareToggle(checked = true) {
   const box = h("input", { type: "checkbox", id: id("share"), name: "shared", checked });
   const label = h("label", { class: "check", for: box.id }, box,
-    h("span", {}, "Share with ", bdi(partnerName()), h("span", { class: "hint", text: " — untick to keep it just for you" })));
+    h("span", {}, tp("cards.share_with", { name: bdi(partnerName()) }), h("span", { class: "hint", text: t("cards.share_hint") })));
   Object.defineProperty(label, "shared", { get: () => box.checked });
   label.reset = () => { box.checked = checked; };
   return label;
 }
 
 /** One entry as a list item: who, when, badges, the text, then any actions. title: a name (shown
- *  isolated) or pieces of a sentence with the name already a bdi, e.g. [bdi(name), " reached out"]. */
+ *  isolated) or pieces of a sentence with the name already a bdi, e.g. tp("feed.reached_out", { name: bdi(name) }). */
 export function entryItem(entry, { title = null, quote = null, badges = [], actions = [], extra = null } = {}) {
   const mine = entry.author_id === store.user.id;
   return h("li", { class: "entry", "data-id": entry.id, "data-kind": entry.kind },
     h("div", { class: "meta" },
-      h("strong", {}, Array.isArray(title) ? title : title ? bdi(title) : mine ? "You" : bdi(store.nameOf(entry.author_id))),
+      h("strong", {}, Array.isArray(title) ? title : title ? bdi(title) : mine ? t("cards.you") : bdi(store.nameOf(entry.author_id))),
       h("span", {}, ago(entry.created_at)),
-      entry.visibility === "private" && entry.kind !== "journal" ? h("span", { class: "badge sage" }, "Private") : null,
-      entry.pending ? h("span", { class: "badge amber", title: "Saved on this phone; it will sync" }, "Not yet synced") : null,
+      entry.visibility === "private" && entry.kind !== "journal" ? h("span", { class: "badge sage" }, t("cards.private")) : null,
+      entry.pending ? h("span", { class: "badge amber", title: t("cards.pending_title") }, t("cards.pending")) : null,
       badges),
     quote ? h("p", { class: "quote", user: true }, quote) : null,
     h("p", { class: "text", user: true }, summary(entry)),
     entry.body && entry.body.i_feel ? h("p", { class: "small muted", user: true },
-      `I feel ${entry.body.i_feel.feel} when ${entry.body.i_feel.when} and I need ${entry.body.i_feel.need}.`) : null,
+      t("cards.i_feel", entry.body.i_feel)) : null,
     feelingChips(entry.body && entry.body.feelings),
     extra,
     actions.length ? h("div", { class: "actions" }, actions) : null);

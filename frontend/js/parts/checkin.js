@@ -5,12 +5,15 @@ import { feelingsPicker } from "../feelings.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { entryItem, list, live, shareToggle, partnerName } from "./cards.js";
+import { number, t, tp } from "../i18n.js";
 
-const SCALE = [[1, "1", "low"], [2, "2", ""], [3, "3", "okay"], [4, "4", ""], [5, "5", "great"]];
+/** The 1–5 scale: value, the number as read, and words under 1, 3 and 5. */
+const scale = () => [[1, "low"], [2, ""], [3, "okay"], [4, ""], [5, "great"]]
+  .map(([value, word]) => [value, number(value), word && t(`checkin.${word}`)]);
 
 export function checkin() {
   const body = h("div", {});
-  const card = section("Quick check-in", body);
+  const card = section(t("checkin.title"), body);
   let again = false;
   const form = buildForm(() => { again = false; render(); });
   function render() {
@@ -18,7 +21,7 @@ export function checkin() {
     const mine = store.mine("checkin").filter((e) => localDate(store.user.timezone, new Date(e.created_at)) === today);
     if (mine.length && !again) {
       clear(body, list(mine.slice(0, 1).map((e) => entryItem(e))),
-        h("button", { type: "button", class: "btn link", onclick: () => { again = true; render(); } }, "Check in again"));
+        h("button", { type: "button", class: "btn link", onclick: () => { again = true; render(); } }, t("checkin.again")));
     } else {
       clear(body, form);
     }
@@ -30,24 +33,24 @@ export function checkin() {
 function buildForm(done) {
   let mood = null;
   let us = null;
-  const moodScale = choice("How are you, 1 to 5", SCALE, null, (v) => { mood = v; }, "scale");
-  const usScale = choice("How are we, 1 to 5", SCALE, null, (v) => { us = v; }, "scale");
-  const feelings = feelingsPicker("Feelings");
-  const note = h("input", { name: "note", maxlength: "280", placeholder: "Anything you'd like to add?" });
+  const moodScale = choice(t("checkin.mood_scale"), scale(), null, (v) => { mood = v; }, "scale");
+  const usScale = choice(t("checkin.us_scale"), scale(), null, (v) => { us = v; }, "scale");
+  const feelings = feelingsPicker();
+  const note = h("input", { name: "note", maxlength: "280", placeholder: t("checkin.note_placeholder") });
   const share = shareToggle(true);
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "Quick check-in" },
-    h("p", { class: "label" }, "How are you?"), moodScale,
-    h("p", { class: "label" }, "How are we?"), usScale,
-    feelings, field("One line (optional)", note), share, message,
-    h("button", { type: "submit", class: "btn primary wide" }, "Check in"));
+  const form = h("form", { novalidate: true, "aria-label": t("checkin.form_label") },
+    h("p", { class: "label" }, t("checkin.mood")), moodScale,
+    h("p", { class: "label" }, t("checkin.us")), usScale,
+    feelings, field(t("checkin.note"), note), share, message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("checkin.submit")));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!mood || !us) { say(message, "Tap a number for both: how you are, and how we are."); return; }
+    if (!mood || !us) { say(message, t("checkin.both")); return; }
     say(message, "");
     await create("checkin", { mood, us, feelings: feelings.value, note: note.value.trim() },
       { visibility: share.shared ? "shared" : "private" });
-    toast(share.shared ? ["Checked in. ", bdi(partnerName()), " will see it."] : "Checked in, just for you.");
+    toast(share.shared ? tp("checkin.shared", { name: bdi(partnerName()) }) : t("checkin.private"));
     form.reset();
     moodScale.reset();
     usScale.reset();

@@ -4,16 +4,15 @@ import { create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
-import { CATEGORIES, entryItem, list, live, shareToggle, partnerName } from "./cards.js";
+import { categories, entryItem, list, live, shareToggle, partnerName } from "./cards.js";
+import { t, tp } from "../i18n.js";
 
-const PROMPTS = {
-  worry: "Something on my mind is…", regret: "I wish I had…", appreciation: "I noticed and loved that…",
-  feeling: "Right now I feel…", hope: "I'm hoping that…",
-};
+/** A sentence starter for each category (disclose.prompt.<category>). */
+const prompt = (category) => t(`disclose.prompt.${category}`);
 
 export function disclosure() {
   const body = h("div", {});
-  const card = section("One honest thing", body);
+  const card = section(t("disclose.title"), body);
   let composing = false;
   const composer = buildComposer(() => { composing = false; render(); });
   function render() {
@@ -21,11 +20,11 @@ export function disclosure() {
     const shared = store.mine("disclosure").filter((e) => e.body.local_date === today);
     if (shared.length && !composing) {
       clear(body,
-        h("p", { class: "muted" }, "Today you shared:"),
+        h("p", { class: "muted" }, t("disclose.today_shared")),
         list(shared.map((e) => entryItem(e))),
-        h("button", { type: "button", class: "btn link", onclick: () => { composing = true; render(); } }, "Share another"));
+        h("button", { type: "button", class: "btn link", onclick: () => { composing = true; render(); } }, t("disclose.another")));
     } else {
-      clear(body, h("p", { class: "muted" }, "A worry, a small regret, something you appreciated. Small is perfect."), composer);
+      clear(body, h("p", { class: "muted" }, t("disclose.intro")), composer);
     }
   }
   card.cleanup = live(render);
@@ -34,37 +33,37 @@ export function disclosure() {
 
 function buildComposer(done) {
   let category = "feeling";
-  const text = h("textarea", { name: "text", maxlength: "500", rows: "3", placeholder: PROMPTS[category] });
-  const categories = choice("Kind of statement", CATEGORIES, category, (value) => {
+  const text = h("textarea", { name: "text", maxlength: "500", rows: "3", placeholder: prompt(category) });
+  const kinds = choice(t("disclose.kind"), categories(), category, (value) => {
     category = value;
-    text.placeholder = PROMPTS[value];
+    text.placeholder = prompt(value);
   }, "wrap");
-  const feelings = feelingsPicker("Feelings");
-  const feel = h("input", { name: "feel", maxlength: "200", placeholder: "hurt" });
-  const when = h("input", { name: "when", maxlength: "300", placeholder: "plans change at the last minute" });
-  const need = h("input", { name: "need", maxlength: "300", placeholder: "a heads-up when you can" });
-  const ifeel = h("details", { class: "ifeel" }, h("summary", {}, "Say it as “I feel ___ when ___ and I need ___”"),
-    field("I feel", feel), field("when", when), field("and I need", need));
+  const feelings = feelingsPicker();
+  const feel = h("input", { name: "feel", maxlength: "200", placeholder: t("disclose.feel_placeholder") });
+  const when = h("input", { name: "when", maxlength: "300", placeholder: t("disclose.when_placeholder") });
+  const need = h("input", { name: "need", maxlength: "300", placeholder: t("disclose.need_placeholder") });
+  const ifeel = h("details", { class: "ifeel" }, h("summary", {}, t("disclose.ifeel")),
+    field(t("disclose.feel"), feel), field(t("disclose.when"), when), field(t("disclose.need"), need));
   const share = shareToggle(true);
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "Share one honest thing" },
-    field("What's true for you today?", text), h("p", { class: "label", id: "cat-label" }, "It's…"), categories,
+  const form = h("form", { novalidate: true, "aria-label": t("disclose.form_label") },
+    field(t("disclose.what"), text), h("p", { class: "label", id: "cat-label" }, t("disclose.its")), kinds,
     feelings, ifeel, share, message,
-    h("button", { type: "submit", class: "btn primary wide" }, "Save"));
+    h("button", { type: "submit", class: "btn primary wide" }, t("disclose.save")));
 
   form.onsubmit = async (event) => {
     event.preventDefault();
     const parts = [feel.value.trim(), when.value.trim(), need.value.trim()];
     const anyPart = parts.some(Boolean);
-    if (anyPart && !parts.every(Boolean)) { say(message, "Fill in all three blanks, or leave them all empty."); return; }
+    if (anyPart && !parts.every(Boolean)) { say(message, t("disclose.all_three")); return; }
     let statement = text.value.trim();
-    if (!statement && anyPart) statement = `I feel ${parts[0]} when ${parts[1]} and I need ${parts[2]}.`;
-    if (!statement) { say(message, "Write one sentence, however small."); text.focus(); return; }
+    if (!statement && anyPart) statement = t("cards.i_feel", { feel: parts[0], when: parts[1], need: parts[2] });
+    if (!statement) { say(message, t("disclose.write_one")); text.focus(); return; }
     say(message, "");
     const body = { text: statement, category, feelings: feelings.value, local_date: localDate(store.user.timezone) };
     if (anyPart) body.i_feel = { feel: parts[0], when: parts[1], need: parts[2] };
     await create("disclosure", body, { visibility: share.shared ? "shared" : "private" });
-    toast(share.shared ? ["Shared with ", bdi(partnerName()), "."] : "Saved just for you.");
+    toast(share.shared ? tp("disclose.shared", { name: bdi(partnerName()) }) : t("disclose.saved_private"));
     form.reset();
     feelings.reset();
     share.reset();

@@ -3,14 +3,15 @@ import { store } from "../store.js";
 import { create, latest } from "../entries.js";
 import { bdi, h, clear, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
-import { REACTIONS, RESPONSES, entryItem, list, live, partnerName, summary } from "./cards.js";
+import { RESPONSE_IDS, entryItem, list, live, partnerName, reactionName, responseName, summary } from "./cards.js";
 import { NOT_NOW_LINE } from "../care.js";
+import { t, tp } from "../i18n.js";
 
 const WINDOW_DAYS = 7;
 
 export function feed(seenAt) {
   const body = h("div", {});
-  const heading = () => ["From ", bdi(partnerName())]; // pieces: the name stays an isolated <bdi>
+  const heading = () => tp("feed.from", { name: bdi(partnerName()) }); // pieces: the name stays an isolated <bdi>
   const card = section(heading(), body);
   const open = new Set(); // disclosures with the reflect form open
   function render() {
@@ -19,7 +20,7 @@ export function feed(seenAt) {
       && (!seenAt || e.created_at > seenAt || daysAgo(e.created_at) <= 2));
     const items = recent.map((e) => item(e, seenAt, open, render)).filter(Boolean);
     clear(card.querySelector("h2"), h("span", {}, heading()));
-    clear(body, list(items, ["Nothing new from ", bdi(partnerName()), " yet. When they share, it shows up here."]));
+    clear(body, list(items, tp("feed.empty", { name: bdi(partnerName()) })));
   }
   card.cleanup = live(render);
   return card;
@@ -27,34 +28,34 @@ export function feed(seenAt) {
 
 function item(entry, seenAt, open, rerender) {
   const isNew = !seenAt || entry.created_at > seenAt;
-  const badges = isNew ? [h("span", { class: "badge" }, "New")] : [];
+  const badges = isNew ? [h("span", { class: "badge" }, t("feed.new"))] : [];
   const mine = (e) => e.author_id === store.user.id;
   const target = entry.ref_id ? store.byId(entry.ref_id) : null;
   const name = partnerName();
-  const by = (words) => [bdi(name), words]; // a title: the name as its own isolated <bdi>, then the app's words
+  const by = (key) => tp(key, { name: bdi(name) }); // a title: the app's words, the name an isolated <bdi>
   switch (entry.kind) {
     case "disclosure":
-      return entryItem(entry, { badges, title: by(" shared"), actions: [
+      return entryItem(entry, { badges, title: by("feed.shared"), actions: [
         h("button", { type: "button", class: "btn small", "aria-expanded": String(open.has(entry.id)),
-          onclick: () => { open.has(entry.id) ? open.delete(entry.id) : open.add(entry.id); rerender(); } }, "Reflect back"),
+          onclick: () => { open.has(entry.id) ? open.delete(entry.id) : open.add(entry.id); rerender(); } }, t("feed.reflect")),
         ...reactButtons(entry, ["heart", "thanks", "not_now"])],
       extra: [...reflections(entry), open.has(entry.id) ? reflectForm(entry, () => { open.delete(entry.id); rerender(); }) : null] });
     case "reflection":
       if (!target || !mine(target)) return null;
-      return entryItem(entry, { badges, title: by(" reflected back"), quote: `You: ${summary(target)}`,
+      return entryItem(entry, { badges, title: by("feed.reflected"), quote: t("feed.you_said", { text: summary(target) }),
         actions: reactButtons(entry, ["right", "not_quite", "not_now"]) });
     case "appreciation":
     case "checkin":
-      return entryItem(entry, { badges, title: by(entry.kind === "checkin" ? " checked in" : " appreciates you"),
+      return entryItem(entry, { badges, title: by(entry.kind === "checkin" ? "feed.checked_in" : "feed.appreciates"),
         actions: reactButtons(entry, ["heart", "thanks"]) });
     case "bid":
       if (entry.body.bidder !== "me") return null; // a bid they noticed from you: theirs to answer
-      return entryItem(entry, { badges, title: by(" reached out"), actions: [...bidButtons(entry), ...reactButtons(entry, ["not_now"])] });
+      return entryItem(entry, { badges, title: by("feed.reached_out"), actions: [...bidButtons(entry), ...reactButtons(entry, ["not_now"])] });
     case "reaction":
     case "bid_response":
       if (!target || !mine(target) || target.kind === "timeout") return null; // Today's time-out card says it
-      return entryItem(entry, { badges, title: by(entry.kind === "reaction" ? " replied" : " answered your bid"),
-        quote: `You: ${summary(target)}`, extra: entry.body.value === "not_now" ? notNowLine(name) : null });
+      return entryItem(entry, { badges, title: by(entry.kind === "reaction" ? "feed.replied" : "feed.answered_bid"),
+        quote: t("feed.you_said", { text: summary(target) }), extra: entry.body.value === "not_now" ? notNowLine(name) : null });
     default:
       return null;
   }
@@ -62,7 +63,7 @@ function item(entry, seenAt, open, rerender) {
 
 /** What the partner sees when someone answers "not now": their kind reply, in their name. */
 export function notNowLine(name) {
-  return h("p", { class: "kind-line", "data-testid": "not-now-line" }, bdi(name), `: “${NOT_NOW_LINE}”`);
+  return h("p", { class: "kind-line", "data-testid": "not-now-line" }, tp("feed.not_now_line", { name: bdi(name), line: NOT_NOW_LINE }));
 }
 
 export function reactButtons(entry, values) {
@@ -72,43 +73,46 @@ export function reactButtons(entry, values) {
     onclick: async () => {
       if (given.includes(value)) return;
       await create("reaction", { value }, { ref_id: entry.id });
-      toast(value === "not_now" ? "Sent kindly. They'll know you're here whenever you want to talk." : "Sent.");
+      toast(t(value === "not_now" ? "feed.sent_kindly" : "feed.sent"));
     },
-  }, REACTIONS[value]));
+  }, reactionName(value)));
 }
 
 export function bidButtons(bid) {
   const answer = latest(store.answersTo(bid.id, "bid_response"));
-  return Object.entries(RESPONSES).map(([value, label]) => h("button", {
+  return RESPONSE_IDS.map((value) => h("button", {
     type: "button", class: "btn small ghost", "aria-pressed": String(!!answer && answer.body.response === value),
     onclick: async () => {
       await create("bid_response", { response: value }, { ref_id: bid.id });
-      toast(value === "toward" ? "Turned toward. Nice." : "Noted. Honest answers help.");
+      toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
     },
-  }, label));
+  }, responseName(value)));
 }
 
 function reflections(disclosure) {
   return store.answersTo(disclosure.id, "reflection").filter((r) => r.author_id === store.user.id).map((r) => {
     const verdict = latest(store.answersTo(r.id, "reaction").filter((x) => ["right", "not_quite"].includes(x.body.value)));
-    return h("p", { class: "small" }, h("strong", {}, "You reflected: "), bdi(r.body.text),
-      verdict ? h("span", { class: "badge sage" }, REACTIONS[verdict.body.value]) : null);
+    return h("p", { class: "small" }, h("strong", {}, t("feed.you_reflected")), bdi(r.body.text),
+      verdict ? h("span", { class: "badge sage" }, reactionName(verdict.body.value)) : null);
   });
 }
 
 function reflectForm(disclosure, done) {
   const id = `reflect-${disclosure.id}`;
-  const text = h("textarea", { id, name: "reflection", rows: "3", maxlength: "500", value: "What I'm hearing is " });
+  const start = t("feed.reflect_start");
+  const ask = t("feed.reflect_ask"); // "is that right?": added when the reflection doesn't end with it
+  const text = h("textarea", { id, name: "reflection", rows: "3", maxlength: "500", value: start });
   const form = h("form", { class: "reflect-form", novalidate: true },
-    h("label", { for: id }, "Say back what you heard, then ask: is that right?"), text,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary small" }, "Send reflection")));
+    h("label", { for: id }, t("feed.reflect_label")), text,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary small" }, t("feed.reflect_send"))));
   form.onsubmit = async (event) => {
     event.preventDefault();
     let value = text.value.trim();
-    if (!value || value === "What I'm hearing is") { text.focus(); return; }
-    if (!/right\?$/i.test(value)) value = `${value.replace(/[.!]$/, "")} — is that right?`;
+    if (!value || value === start.trim()) { text.focus(); return; }
+    const tail = ask.split(" ").pop().toLowerCase(); // "right?": the question already asked in other words
+    if (!value.toLowerCase().endsWith(tail)) value = `${value.replace(/[.!]$/, "")} — ${ask}`;
     await create("reflection", { text: value }, { ref_id: disclosure.id });
-    toast("Reflection sent.");
+    toast(t("feed.reflect_sent"));
     done();
   };
   queueMicrotask(() => text.focus());

@@ -3,30 +3,19 @@ import { store } from "../store.js";
 import * as api from "../api.js";
 import * as push from "../push.js";
 import { bdi, h, notice, say, section } from "../ui.js";
+import { formatDate, t, tp } from "../i18n.js";
+import { partnerName } from "./cards.js";
 
-const STATES = {
-  on: ["info", "On for this phone."],
-  off: ["info", "Off on this phone."],
-  blocked: ["warn", "Notifications are blocked for Hearth in this browser. To allow them, open this site's "
-    + "settings (the icon next to the address bar, or your phone's Settings → Notifications), allow "
-    + "notifications, then come back here."],
-  unsupported: ["warn", "This browser can't show notifications from Hearth. The app works fine without them."],
-  "ios-install": ["warn", "On iPhone and iPad, notifications work once Hearth is on your Home Screen: tap Share, "
-    + "then “Add to Home Screen”, and open Hearth from there."],
-};
+// Each state's look; its words are nudge.state.<state>.
+const STATES = { on: "info", off: "info", blocked: "warn", unsupported: "warn", "ios-install": "warn" };
 
-const FAILURES = { // "" = the state line already says it
-  denied: "",
-  dismissed: "Notifications stay off. You can turn them on whenever you like.",
-  "no-keys": "Notifications aren't set up on the server yet. Please try again later.",
-  "push-service": "This browser couldn't reach its push service, so notifications can't be turned on here "
-    + "right now. Please try again later, or from another browser.",
-};
+// Why turning on failed: nudge.failure.<reason>; "denied" has none (the state line already says it).
+const FAILURES = ["denied", "dismissed", "no-keys", "push-service"];
 
 function nudgeTime() {
   const value = (store.user && store.user.nudge_time) || "20:00";
   const [hours, minutes] = value.split(":").map(Number);
-  return new Date(2000, 0, 1, hours, minutes).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  return formatDate(new Date(2000, 0, 1, hours, minutes), { hour: "numeric", minute: "2-digit" });
 }
 
 export function nudgeSection() {
@@ -35,23 +24,21 @@ export function nudgeSection() {
   const hint = h("p", { class: "hint", id: "notify-hint" });
   const status = h("p", { class: "notice notice-info", id: "notify-status", role: "status", "aria-live": "polite" });
   const failure = notice();
-  const card = section("Daily nudge",
-    h("label", { class: "check", for: box.id }, box, h("span", {}, "Notifications on this phone")),
+  const card = section(t("nudge.title"),
+    h("label", { class: "check", for: box.id }, box, h("span", {}, t("nudge.switch"))),
     hint, status, failure);
 
   function show(state) {
-    const [kind, text] = STATES[state];
+    const kind = STATES[state];
     box.dataset.state = state;
     box.checked = state === "on";
     box.disabled = !["on", "off"].includes(state);
     status.className = `notice notice-${kind}`;
-    status.textContent = text;
+    status.textContent = t(`nudge.state.${state}`);
   }
 
   async function refresh() {
-    const partner = store.partner ? store.partner.display_name : "your partner";
-    hint.replaceChildren(`Your daily nudge comes at ${nudgeTime()} (change it under You), never in your quiet hours. `
-      + "You'll also get a note when ", bdi(partner), " shares something.");
+    hint.replaceChildren(...tp("nudge.hint", { time: nudgeTime(), name: bdi(partnerName()) }));
     show(await push.state(store.user.id));
   }
 
@@ -59,15 +46,15 @@ export function nudgeSection() {
     const turnOn = box.checked;
     box.disabled = true;
     say(failure, "");
-    status.textContent = turnOn ? "Turning on…" : "Turning off…";
+    status.textContent = t(turnOn ? "nudge.turning_on" : "nudge.turning_off");
     try {
       if (turnOn) await push.enable(store.user.id);
       else await push.disable();
     } catch (err) {
       const reason = err instanceof push.PushError ? err.reason : "server";
       const cause = err.cause || err;
-      say(failure, reason in FAILURES ? FAILURES[reason]
-        : cause instanceof api.ApiError ? api.explain(cause) : "Something went wrong. Please try again.");
+      say(failure, FAILURES.includes(reason) ? (reason === "denied" ? "" : t(`nudge.failure.${reason}`))
+        : cause instanceof api.ApiError ? api.explain(cause) : t("nudge.failure.other"));
     }
     await refresh();
   });

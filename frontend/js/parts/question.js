@@ -6,16 +6,17 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { getMeta, setMeta } from "../db.js";
 import { entryItem, list, live, partnerName } from "./cards.js";
+import { t, tp } from "../i18n.js";
 
 export function question() {
   const body = h("div", {});
-  const card = section("Today's question", body);
+  const card = section(t("question.title"), body);
   const text = h("textarea", { name: "answer", maxlength: "1000", rows: "2" });
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "Answer today's question" },
-    field("Your answer", text), message, h("button", { type: "submit", class: "btn primary wide" }, "Answer"));
+  const form = h("form", { novalidate: true, "aria-label": t("question.form_label") },
+    field(t("question.your_answer"), text), message, h("button", { type: "submit", class: "btn primary wide" }, t("question.answer")));
   // "Not today" is a full answer to a prompt: no reason asked, nothing sent, back tomorrow.
-  const pass = h("button", { type: "button", class: "btn ghost wide" }, "Not today");
+  const pass = h("button", { type: "button", class: "btn ghost wide" }, t("question.not_today"));
   let q = null;
   let passed = null;
   pass.onclick = async () => {
@@ -25,10 +26,10 @@ export function question() {
   };
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, "Write a few words first."); return; }
+    if (!text.value.trim()) { say(message, t("question.write_first")); return; }
     say(message, "");
     await create("answer", { question_id: q.id, text: text.value.trim(), local_date: localDate(store.user.timezone) });
-    toast(["Answered. You'll see ", bdi(partnerName()), "'s answer as soon as they reply."]);
+    toast(tp("question.answered", { name: bdi(partnerName()) }));
     form.reset();
   };
   function render() {
@@ -37,17 +38,17 @@ export function question() {
     const theirs = store.theirs("answer").filter((e) => e.body.question_id === q.id);
     const prompt = h("p", { class: "text" }, q.text);
     if (!mine.length && passed === q.id) {
-      const undo = h("button", { type: "button", class: "btn link" }, "Answer after all");
+      const undo = h("button", { type: "button", class: "btn link" }, t("question.after_all"));
       undo.onclick = async () => { passed = null; await setMeta("question_passed", null); render(); };
-      clear(body, h("p", { class: "muted" }, "Skipped for today. That's fine; there's a new one tomorrow."), undo);
+      clear(body, h("p", { class: "muted" }, t("question.skipped")), undo);
       return;
     }
     if (!mine.length) {
-      clear(body, prompt, h("p", { class: "hint" }, "Answer first; then you'll see ", bdi(partnerName()), "'s."), form, pass);
+      clear(body, prompt, h("p", { class: "hint" }, tp("question.first", { name: bdi(partnerName()) })), form, pass);
       return;
     }
     clear(body, prompt, list([...mine, ...theirs].map((e) => entryItem(e))),
-      theirs.length ? null : h("p", { class: "muted small" }, bdi(partnerName()), " hasn't answered yet. Their answer will appear here."));
+      theirs.length ? null : h("p", { class: "muted small" }, tp("question.waiting", { name: bdi(partnerName()) })));
   }
   card.cleanup = live(render);
   getMeta("question_passed").then((id) => { passed = id || null; render(); });

@@ -3,30 +3,31 @@ import { store } from "../store.js";
 import { create } from "../entries.js";
 import { bdi, h, clear, notice, say, toast, section, words, id } from "../ui.js";
 import { entryItem, list, live, partnerName, sentTo } from "../parts/cards.js";
+import { t, tp } from "../i18n.js";
 
 const GUIDE = 15;
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "Appreciate"),
-    h("p", {}, "One specific thing, in 15 words or fewer, lands best.")));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("appreciate.title")),
+    h("p", {}, t("appreciate.intro", { count: GUIDE }))));
   const fieldId = id("appr");
   const text = h("textarea", { id: fieldId, name: "text", rows: "2", maxlength: "280",
-    placeholder: `Thank you for…`, "aria-describedby": `${fieldId}-count` });
+    placeholder: t("appreciate.placeholder"), "aria-describedby": `${fieldId}-count` });
   const count = h("p", { class: "wordcount", id: `${fieldId}-count`, "aria-live": "polite" });
   const message = notice();
   const showCount = () => {
     const n = words(text.value);
-    count.textContent = n > GUIDE ? `${n} words · a shorter one often lands better (guide: ${GUIDE})` : `${n} of ${GUIDE} words`;
+    count.textContent = n > GUIDE ? t("appreciate.count_over", { count: n, guide: GUIDE }) : t("appreciate.count", { words: n, count: GUIDE });
     count.classList.toggle("over", n > GUIDE);
   };
   text.addEventListener("input", showCount);
   showCount();
   const form = h("form", { novalidate: true },
-    h("label", { for: fieldId, class: "label" }, "Something you appreciate about ", bdi(partnerName())), text, count, message,
-    h("button", { type: "submit", class: "btn primary wide" }, "Send appreciation"));
+    h("label", { for: fieldId, class: "label" }, tp("appreciate.label", { name: bdi(partnerName()) })), text, count, message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("appreciate.send")));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, "Write a few words first."); text.focus(); return; }
+    if (!text.value.trim()) { say(message, t("appreciate.write_first")); text.focus(); return; }
     say(message, "");
     await create("appreciation", { text: text.value.trim() });
     toast(sentTo());
@@ -34,12 +35,12 @@ export function mount(root) {
     showCount();
   };
   const lists = h("div", {});
-  root.append(section("Say thank you", form), lists);
+  root.append(section(t("appreciate.say_thanks"), form), lists);
   return live(() => {
     const got = store.theirs("appreciation");
     const gave = store.mine("appreciation");
     clear(lists,
-      section(["From ", bdi(partnerName()), ` (${got.length})`], list(got.map((e) => entryItem(e)), "None yet. They'll show up here.")),
-      section(`From you (${gave.length})`, list(gave.map((e) => entryItem(e)), "Your appreciations will show up here.")));
+      section(tp("appreciate.from", { name: bdi(partnerName()), count: got.length }), list(got.map((e) => entryItem(e)), t("appreciate.none_got"))),
+      section(t("appreciate.from_you", { count: gave.length }), list(gave.map((e) => entryItem(e)), t("appreciate.none_gave"))));
   });
 }

@@ -3,9 +3,10 @@ import { store } from "../store.js";
 import { create, latest } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
-import { BID_TYPES, RESPONSES, entryItem, list, live, partnerName } from "../parts/cards.js";
+import { bidTypes, entryItem, list, live, partnerName, responseName } from "../parts/cards.js";
 import { bidButtons, reactButtons, notNowLine } from "../parts/feed.js";
 import { notNowFrom } from "../care.js";
+import { number, t, tp } from "../i18n.js";
 
 /** Who made a bid, and who is asked to answer it: the bidder's partner. */
 const bidderIsMe = (bid) => (bid.author_id === store.user.id) === (bid.body.bidder === "me");
@@ -18,30 +19,30 @@ function rate(bids) {
 }
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "Bids"),
-    h("p", {}, "Small reaches for attention: a question, a touch, a joke. Noticing them is the whole trick.")));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("bids.title")),
+    h("p", {}, t("bids.intro"))));
   let bidder = "me";
   let type = null;
-  const who = choice("Who reached out?", [["me", "I did"], ["partner", bdi(partnerName())]], bidder, (v) => { bidder = v; });
-  const types = choice("What kind of bid?", BID_TYPES, null, (v) => { type = v; }, "wrap");
-  const note = h("input", { name: "note", maxlength: "280", placeholder: "e.g. asked about my day" });
+  const who = choice(t("bids.who"), [["me", t("bids.i_did")], ["partner", bdi(partnerName())]], bidder, (v) => { bidder = v; });
+  const types = choice(t("bids.kind_label"), bidTypes(), null, (v) => { type = v; }, "wrap");
+  const note = h("input", { name: "note", maxlength: "280", placeholder: t("bids.note_placeholder") });
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "Log a bid" },
-    h("p", { class: "label" }, "Who reached out?"), who, h("p", { class: "label" }, "What kind?"), types,
-    field("A note (optional)", note), message, h("button", { type: "submit", class: "btn primary wide" }, "Log bid"));
+  const form = h("form", { novalidate: true, "aria-label": t("bids.log") },
+    h("p", { class: "label" }, t("bids.who")), who, h("p", { class: "label" }, t("bids.kind")), types,
+    field(t("bids.note"), note), message, h("button", { type: "submit", class: "btn primary wide" }, t("bids.log_button")));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!type) { say(message, "Pick what kind of bid it was."); return; }
+    if (!type) { say(message, t("bids.pick_kind")); return; }
     say(message, "");
     await create("bid", { type, bidder, note: note.value.trim() });
-    toast(bidder === "me" ? ["Logged. ", bdi(partnerName()), " can mark how it landed."] : "Logged. Mark how you answered it below.");
+    toast(bidder === "me" ? tp("bids.logged_mine", { name: bdi(partnerName()) }) : t("bids.logged_theirs"));
     form.reset();
     types.reset();
     type = null;
   };
   const stats = h("div", {});
   const lists = h("div", {});
-  root.append(stats, section("Log a bid", form), lists);
+  root.append(stats, section(t("bids.log"), form), lists);
   return live(() => {
     const bids = store.entries.filter((e) => e.kind === "bid");
     const recent = bids.filter((b) => daysAgo(b.created_at) <= 28);
@@ -51,24 +52,28 @@ export function mount(root) {
     const meter = (percent) => {
       const bar = h("span", {});
       bar.style.width = `${percent || 0}%`;
-      return h("div", { class: "meter", role: "img", "aria-label": `${percent || 0} percent` }, bar);
+      return h("div", { class: "meter", role: "img", "aria-label": t("bids.percent", { count: percent || 0 }) }, bar);
     };
-    clear(stats, section("Turned toward, last 4 weeks",
-      all.percent === null ? h("p", { class: "muted" }, "Once bids are answered, the toward-rate shows here.")
-        : h("div", {}, h("p", { class: "stat" }, h("strong", {}, `${all.percent}%`), h("span", { class: "muted" }, `${all.toward} of ${all.answered} answered bids`)), meter(all.percent)),
-      h("p", { class: "small muted" }, `When you reached out: ${fmt(mineRate)} · When `, bdi(partnerName()), ` reached out: ${fmt(theirRate)}`)));
+    clear(stats, section(t("bids.rate_title"),
+      all.percent === null ? h("p", { class: "muted" }, t("bids.rate_empty"))
+        : h("div", {}, h("p", { class: "stat" }, h("strong", {}, percentText(all.percent)),
+          h("span", { class: "muted" }, t("bids.answered", { toward: all.toward, count: all.answered }))), meter(all.percent)),
+      h("p", { class: "small muted" }, tp("bids.split", { mine: fmt(mineRate), name: bdi(partnerName()), theirs: fmt(theirRate) }))));
     const toAnswer = bids.filter((b) => !bidderIsMe(b) && !answer(b));
     clear(lists,
-      section("Waiting for your answer", list(toAnswer.map((b) => entryItem(b, { title: [bdi(partnerName()), " reached out"],
+      section(t("bids.waiting"), list(toAnswer.map((b) => entryItem(b, { title: tp("bids.they_reached", { name: bdi(partnerName()) }),
         actions: [...bidButtons(b), ...reactButtons(b, ["not_now"])] })),
-        "Nothing waiting. Nice.")),
-      section("Recent bids", list(bids.slice(0, 30).map((b) => entryItem(b, {
-        title: bidderIsMe(b) ? "You reached out" : [bdi(partnerName()), " reached out"],
-        badges: answer(b) ? [h("span", { class: "badge sage" }, RESPONSES[answer(b).body.response])] : [h("span", { class: "badge amber" }, "Not answered yet")],
+        t("bids.nothing_waiting"))),
+      section(t("bids.recent"), list(bids.slice(0, 30).map((b) => entryItem(b, {
+        title: bidderIsMe(b) ? t("bids.you_reached") : tp("bids.they_reached", { name: bdi(partnerName()) }),
+        badges: answer(b) ? [h("span", { class: "badge sage" }, responseName(answer(b).body.response))] : [h("span", { class: "badge amber" }, t("bids.not_answered"))],
         actions: !bidderIsMe(b) && answer(b) ? bidButtons(b) : [],
         extra: bidderIsMe(b) && !answer(b) && store.partner && notNowFrom(b, store.partner.id) ? notNowLine(partnerName()) : null,
-      })), "No bids yet.")));
+      })), t("bids.none"))));
   });
 }
 
-const fmt = (r) => (r.percent === null ? "no answers yet" : `${r.percent}% toward (${r.toward}/${r.answered})`);
+/** 75 → "75%" ("75 %" in Russian). */
+const percentText = (percent) => number(percent / 100, { style: "percent" });
+const fmt = (r) => (r.percent === null ? t("bids.rate_none")
+  : t("bids.rate", { percent: percentText(r.percent), toward: r.toward, answered: r.answered }));

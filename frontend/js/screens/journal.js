@@ -5,34 +5,35 @@ import { feelingsPicker } from "../feelings.js";
 import { h, clear, field, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { entryItem, list, live } from "../parts/cards.js";
 import { nameIt } from "../parts/nameit.js";
+import { t } from "../i18n.js";
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "Journal"),
-    h("p", {}, "Private. Never shared with your partner.")));
-  const text = h("textarea", { name: "text", rows: "5", maxlength: "5000", placeholder: "What's here for you right now?" });
-  const feelings = feelingsPicker("Feelings");
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("journal.title")),
+    h("p", {}, t("journal.intro"))));
+  const text = h("textarea", { name: "text", rows: "5", maxlength: "5000", placeholder: t("journal.placeholder") });
+  const feelings = feelingsPicker();
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "New journal entry" },
-    field("Write freely", text), feelings, nameIt((word) => feelings.add(word)), message,
-    h("button", { type: "submit", class: "btn primary wide" }, "Save to journal"));
+  const form = h("form", { novalidate: true, "aria-label": t("journal.form_label") },
+    field(t("journal.write"), text), feelings, nameIt((word) => feelings.add(word)), message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("journal.save")));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, "Write something first."); text.focus(); return; }
+    if (!text.value.trim()) { say(message, t("journal.write_first")); text.focus(); return; }
     say(message, "");
     await create("journal", { text: text.value.trim(), feelings: feelings.value }, { visibility: "private" });
-    toast("Saved, just for you.");
+    toast(t("journal.saved"));
     form.reset();
     feelings.reset();
   };
   const entries = h("div", {});
-  root.append(section("New entry", form), entries);
+  root.append(section(t("journal.new"), form), entries);
   return live(() => {
     const mine = store.mine("journal");
-    clear(entries, section(`Your entries (${mine.length})`, list(mine.map((e) => entryItem(e, {
-      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": "Delete this journal entry",
+    clear(entries, section(t("journal.yours", { count: mine.length }), list(mine.map((e) => entryItem(e, {
+      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": t("journal.delete_label"),
         onclick: async () => {
-          if (await confirmDialog("Delete this entry?", "It will be removed from all your devices.", "Delete", true)) await remove(e);
-        } }, "Delete")],
-    })), "Nothing here yet.")));
+          if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true)) await remove(e);
+        } }, t("cards.delete"))],
+    })), t("cards.nothing_yet"))));
   });
 }

@@ -5,22 +5,23 @@ import { remove } from "../entries.js";
 import { h, clear, section, notice, confirmDialog } from "../ui.js";
 import { KIND_NAMES, entryItem, list, live } from "../parts/cards.js";
 import { exportButton } from "../parts/account.js";
+import { t } from "../i18n.js";
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "Your entries"),
-    h("p", {}, store.couple ? "Everything you wrote, including before this couple." : "Everything you wrote. It stays yours.")));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("mine.title")),
+    h("p", {}, t(store.couple ? "mine.intro_couple" : "mine.intro_alone"))));
   const body = h("div", {});
   const message = notice();
-  root.append(body, section("Take a copy", h("p", { class: "muted" }, "Download everything you may see, as a file."),
+  root.append(body, section(t("mine.copy"), h("p", { class: "muted" }, t("mine.copy_hint")),
     exportButton(message), message));
   return live(() => {
     const mine = (store.all || []).filter((e) => e.author_id === store.user.id);
-    clear(body, section(`Written by you (${mine.length})`, list(mine.map((e) => entryItem(e, {
+    clear(body, section(t("mine.written", { count: mine.length }), list(mine.map((e) => entryItem(e, {
       badges: [h("span", { class: "badge" }, KIND_NAMES[e.kind] || e.kind)],
-      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": `Delete this ${KIND_NAMES[e.kind] || "entry"}`,
+      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": t("mine.delete_label", { kind: KIND_NAMES[e.kind] || t("mine.entry") }),
         onclick: async () => {
-          if (await confirmDialog("Delete this entry?", "It will be removed from all your devices.", "Delete", true)) await remove(e);
-        } }, "Delete")],
-    })), "Nothing here yet.")));
+          if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true)) await remove(e);
+        } }, t("cards.delete"))],
+    })), t("cards.nothing_yet"))));
   });
 }

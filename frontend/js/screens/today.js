@@ -9,13 +9,15 @@ import { question } from "../parts/question.js";
 import { timeoutCard } from "../parts/timeout-card.js";
 import { todayLinks } from "../parts/today-links.js";
 import { notSentNotice } from "./not-sent.js";
+import { formatDate, t, tp } from "../i18n.js";
 
 export function mount(root) {
-  const date = new Date().toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
-  root.append(h("div", { class: "page-head" }, h("h1", {}, `${greeting()}, `, bdi(store.user.display_name)), h("p", {}, date)));
+  const date = formatDate(new Date(), { weekday: "long", day: "numeric", month: "long" });
+  root.append(h("div", { class: "page-head" },
+    h("h1", {}, tp("today.greeting", { greeting: greeting(), name: bdi(store.user.display_name) })), h("p", {}, date)));
   if (store.couple && store.couple.members.length < 2) {
-    root.append(h("div", { class: "card soft" }, h("p", {}, "You're the first one here."),
-      h("a", { class: "btn primary", href: "/pair", "data-link": true }, "Invite your partner")));
+    root.append(h("div", { class: "card soft" }, h("p", {}, t("today.alone")),
+      h("a", { class: "btn primary", href: "/pair", "data-link": true }, t("today.invite"))));
   }
   const notSent = notSentNotice();
   if (notSent) root.append(notSent);
