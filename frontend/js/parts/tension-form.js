@@ -2,18 +2,11 @@
 import { store } from "../store.js";
 import * as db from "../db.js";
 import { create } from "../entries.js";
-import * as feelings from "../feelings.js";
+import { FAMILIES, familyName, feelingName } from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { formatDate, t, tp } from "../i18n.js";
 import { localDate } from "../time.js";
 import { partnerName, sentTo } from "./cards.js";
-
-const { FAMILIES } = feelings;
-// A feeling's id (its English word) is what the entry stores; the person reads its name in their
-// language. feelings.js names them (feelingName/familyName) once it speaks the catalogue; until
-// then (a namespace import: a missing export is undefined, not an error) the id shows as is.
-const feelingName = (id) => (feelings.feelingName ? feelings.feelingName(id) : id);
-const familyName = (id) => (feelings.familyName ? feelings.familyName(id) : id);
 
 const DRAFT = "tension_draft";
 const STEP_DAYS = 6; // the server allows 7 after its own (UTC) date; 6 local days is always inside that
@@ -34,7 +27,7 @@ export function composer(draft) {
   const preview = h("p", { class: "quote", "aria-live": "polite", "data-testid": "tension-preview" });
   const saved = h("p", { class: "hint", "aria-live": "polite" });
   const message = notice();
-  // The sentence in the sender's words: the feeling by its name, the entry keeps its id in `feelings`.
+  // The sentence in the sender's words: the feeling by its name (feelings.js); the entry keeps its id.
   const said = () => scriptText(feeling.value && feelingName(feeling.value), behavior.value.trim());
   const form = h("form", { novalidate: true, "aria-label": t("tension.form") },
     field(t("tension.felt"), feeling, t("tension.felt_hint")),
