@@ -1,5 +1,6 @@
 // The calm screen's breathing timer: a slow circle (static under reduced motion) and a countdown.
 import { h } from "../ui.js";
+import { t } from "../i18n.js";
 import { countdown, clock } from "../care.js";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -20,9 +21,10 @@ export function breather(returnAt) {
   const box = h("div", { class: "breathe-box" }, art, h("div", { class: "breathe-text" }, left, label));
   function tick() {
     const done = Date.now() >= new Date(returnAt).getTime();
-    left.textContent = done ? "Time" : countdown(returnAt);
-    label.textContent = done ? "to come back" : `until ${clock(returnAt)}`;
-    left.setAttribute("aria-label", done ? "The return time has come" : `${countdown(returnAt)} left, until ${clock(returnAt)}`);
+    left.textContent = done ? t("breathe.time") : countdown(returnAt);
+    label.textContent = done ? t("breathe.to_come_back") : t("breathe.until", { time: clock(returnAt) });
+    left.setAttribute("aria-label", done ? t("breathe.done_label")
+      : t("breathe.left_label", { left: countdown(returnAt), time: clock(returnAt) }));
   }
   tick();
   const timer = setInterval(tick, 1000);

@@ -1,4 +1,6 @@
 // Small charts for the Us page, drawn as SVG nodes (createElementNS; colours come from CSS classes).
+import { formatDate, number, t } from "../i18n.js";
+
 const NS = "http://www.w3.org/2000/svg";
 
 function el(tag, attrs = {}, ...children) {
@@ -21,7 +23,7 @@ export function weekBars(perWeek) {
   const height = 110;
   const gap = 4;
   const barW = (width - gap * (totals.length - 1)) / Math.max(1, totals.length);
-  const label = `Shared moments per week, oldest first: ${totals.join(", ")}`;
+  const label = t("charts.bars", { totals: totals.map((n) => number(n)).join(", ") });
   const svg = chart(`0 0 ${width} ${height + 18}`, label, "bars");
   svg.append(el("line", { x1: 0, x2: width, y1: height, y2: height, class: "chart-axis" }));
   totals.forEach((total, i) => {
@@ -32,16 +34,15 @@ export function weekBars(perWeek) {
     if (total && barW > 12) svg.append(el("text", { x: (x + barW / 2).toFixed(1), y: (height - barH - 3).toFixed(1), class: "chart-num" }, String(total)));
   });
   svg.append(el("text", { x: 0, y: height + 15, class: "chart-label start" }, shortDate(perWeek[0]?.week_start)),
-    el("text", { x: width, y: height + 15, class: "chart-label end" }, "this week"));
+    el("text", { x: width, y: height + 15, class: "chart-label end" }, t("charts.this_week")));
   return svg;
 }
 
-const shortDate = (iso) => (iso ? new Date(`${iso}T12:00:00`).toLocaleDateString(undefined, { day: "numeric", month: "short" }) : "");
+const shortDate = (iso) => (iso ? formatDate(new Date(`${iso}T12:00:00`), { day: "numeric", month: "short" }) : "");
 
 /** A half-circle gauge for the positive:corrective ratio, with the 5:1 guide marked. Scale 0–10. */
 export function ratioGauge(ratio, positive, corrective) {
-  const label = ratio === null ? `${positive} positive moments, no corrective ones yet`
-    : `${ratio} positive moments for each corrective one; the guide is 5`;
+  const label = ratio === null ? t("charts.gauge_none", { count: positive }) : t("charts.gauge", { count: ratio });
   const svg = chart("0 0 200 116", label, "gauge");
   const r = 80;
   const point = (fraction) => {
@@ -58,8 +59,8 @@ export function ratioGauge(ratio, positive, corrective) {
   if (value > 0) svg.append(arc(0, value, value >= 0.5 ? "gauge-fill good" : "gauge-fill"));
   const [mx, my] = point(0.5);
   svg.append(el("circle", { cx: mx.toFixed(1), cy: my.toFixed(1), r: 5, class: "gauge-mark" }),
-    el("text", { x: 100, y: 96, class: "gauge-value" }, ratio === null ? (positive ? "all +" : "–") : `${ratio}:1`),
-    el("text", { x: 100, y: 113, class: "chart-label mid" }, "guide 5:1"));
+    el("text", { x: 100, y: 96, class: "gauge-value" }, ratio === null ? (positive ? t("charts.all_positive") : "–") : `${number(ratio)}:1`),
+    el("text", { x: 100, y: 113, class: "chart-label mid" }, t("charts.guide")));
   return svg;
 }
 

@@ -2,56 +2,60 @@
 import { store } from "../store.js";
 import * as db from "../db.js";
 import { create } from "../entries.js";
-import { FAMILIES } from "../feelings.js";
+import { FAMILIES, familyName, feelingName } from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
+import { formatDate, t, tp } from "../i18n.js";
 import { localDate } from "../time.js";
 import { partnerName, sentTo } from "./cards.js";
 
 const DRAFT = "tension_draft";
 const STEP_DAYS = 6; // the server allows 7 after its own (UTC) date; 6 local days is always inside that
 
+/** The message sent, in the sender's language: it is their own words from then on (stored as text). */
 export const scriptText = (feeling, behavior) =>
-  `I felt ${feeling || "___"} when ${(behavior || "___").replace(/[.!?\s]+$/, "")}. Can we talk about what happened and agree one next step?`;
+  t("tension.script", { feeling: feeling || "___", behavior: (behavior || "___").replace(/[.!?\s]+$/, "") });
 
 export const loadDraft = async () => (await db.getMeta(DRAFT)) || { feeling: "", behavior: "" };
 
 /** The composer, filled from a draft read beforehand (so building it never waits). */
 export function composer(draft) {
-  const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, "Pick the closest word"),
-    FAMILIES.map(([family, list]) => h("optgroup", { label: family },
-      list.map((word) => h("option", { value: word, selected: word === draft.feeling }, word)))));
+  const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, t("tension.pick_word")),
+    FAMILIES.map(([family, list]) => h("optgroup", { label: familyName(family) },
+      list.map((word) => h("option", { value: word, selected: word === draft.feeling }, feelingName(word))))));
   const behavior = h("textarea", { name: "behavior", rows: "2", maxlength: "300", value: draft.behavior,
-    placeholder: "the plans changed without a word to me" });
+    placeholder: t("tension.when_placeholder") });
   const preview = h("p", { class: "quote", "aria-live": "polite", "data-testid": "tension-preview" });
   const saved = h("p", { class: "hint", "aria-live": "polite" });
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "Tension script" },
-    field("I felt", feeling, "One feeling, one issue. Just this one thing."),
-    field("when", behavior, "What happened, as a camera would see it: no blame, no \"always\"."),
-    h("p", { class: "label" }, "What you'll send"), preview, saved, message,
-    h("button", { type: "submit", class: "btn primary wide" }, "Send to ", bdi(partnerName())));
+  // The sentence in the sender's words: the feeling by its name (feelings.js); the entry keeps its id.
+  const said = () => scriptText(feeling.value && feelingName(feeling.value), behavior.value.trim());
+  const form = h("form", { novalidate: true, "aria-label": t("tension.form") },
+    field(t("tension.felt"), feeling, t("tension.felt_hint")),
+    field(t("tension.when"), behavior, t("tension.when_hint")),
+    h("p", { class: "label" }, t("tension.preview")), preview, saved, message,
+    h("button", { type: "submit", class: "btn primary wide" }, tp("tension.send_to", { name: bdi(partnerName()) })));
   const keep = () => {
-    preview.textContent = scriptText(feeling.value, behavior.value.trim());
+    preview.textContent = said();
     draft.feeling = feeling.value;
     draft.behavior = behavior.value;
     db.setMeta(DRAFT, { feeling: feeling.value, behavior: behavior.value }).then(() => {
-      saved.textContent = feeling.value || behavior.value ? "Draft kept on this phone." : "";
+      saved.textContent = feeling.value || behavior.value ? t("tension.draft_kept") : "";
     });
   };
   feeling.addEventListener("change", keep);
   behavior.addEventListener("input", keep);
-  preview.textContent = scriptText(feeling.value, behavior.value.trim());
+  preview.textContent = said();
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!feeling.value) { say(message, "Pick the feeling that fits best."); feeling.focus(); return; }
-    if (!behavior.value.trim()) { say(message, "Say what happened, in a few words."); behavior.focus(); return; }
+    if (!feeling.value) { say(message, t("tension.pick_feeling")); feeling.focus(); return; }
+    if (!behavior.value.trim()) { say(message, t("tension.say_what")); behavior.focus(); return; }
     say(message, "");
-    await create("disclosure", { text: scriptText(feeling.value, behavior.value.trim()), category: "tension",
+    await create("disclosure", { text: said(), category: "tension",
       feelings: [feeling.value], local_date: localDate(store.user.timezone) });
     await db.del("meta", DRAFT);
     draft.feeling = "";
     draft.behavior = "";
-    toast(sentTo("Next: agree one small step."));
+    toast(sentTo(t("tension.next_hint")));
   };
   return form;
 }
@@ -60,7 +64,7 @@ function dueChoices() {
   const out = [];
   for (let days = 1; days <= STEP_DAYS; days++) {
     const day = new Date(Date.now() + days * 86400000);
-    const label = days === 1 ? "Tomorrow" : day.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "short" });
+    const label = days === 1 ? t("tension.step.tomorrow") : formatDate(day, { weekday: "long", day: "numeric", month: "short" });
     out.push(h("option", { value: localDate(store.user.timezone, day), selected: days === 3 }, label));
   }
   return out;
@@ -70,22 +74,22 @@ const typedSteps = new Map(); // issue id → what was typed so far, kept while 
 
 /** "Our next step": a commitment pointing at the issue, due within the week. */
 export function stepForm(issue) {
-  const text = h("input", { name: "step", maxlength: "280", placeholder: "Text each other when plans change",
+  const text = h("input", { name: "step", maxlength: "280", placeholder: t("tension.step.placeholder"),
     value: typedSteps.get(issue.id) || "" });
   text.addEventListener("input", () => typedSteps.set(issue.id, text.value));
   const due = h("select", { name: "due" }, dueChoices());
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "Agree one next step" },
-    field("The one next step you agreed", text, "Small and doable this week beats big and vague."),
-    field("Done by", due), message,
-    h("button", { type: "submit", class: "btn primary wide" }, "Save our next step"));
+  const form = h("form", { novalidate: true, "aria-label": t("tension.step.form") },
+    field(t("tension.step.label"), text, t("tension.step.hint")),
+    field(t("tension.step.due"), due), message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("tension.step.save")));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, "Write the step you agreed, in a few words."); text.focus(); return; }
+    if (!text.value.trim()) { say(message, t("tension.step.empty")); text.focus(); return; }
     say(message, "");
     await create("commitment", { text: text.value.trim(), due_date: due.value, done_at: null }, { ref_id: issue.id });
     typedSteps.delete(issue.id);
-    toast("Next step saved. One issue, one step: well done.");
+    toast(t("tension.step.saved"));
   };
   return form;
 }

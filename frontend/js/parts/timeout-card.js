@@ -1,6 +1,7 @@
 // Today's time-out card: the partner's kind message with the return time, or that it has ended.
 import { store } from "../store.js";
 import { bdi, h, clear } from "../ui.js";
+import { t, tp } from "../i18n.js";
 import { timeoutState, timeoutEnded, when } from "../care.js";
 import { live, partnerName } from "./cards.js";
 
@@ -19,16 +20,14 @@ export function timeoutCard() {
     const back = when(latest.body.return_at);
     let line;
     // Pieces, not one string: a name stays an isolated <bdi> inside the sentence.
-    if (ended) line = ["The time-out has ended (", ended.by === store.user.id ? "you" : bdi(store.nameOf(ended.by)),
-      ` ended it at ${when(ended.at)}). Come back to the talk gently.`];
-    else if (state === "due") line = mine ? "It's your return time. Come back together when you're ready."
-      : ["It's time: ", bdi(partnerName()), " said they'd be back around now."];
-    else line = mine ? `You're taking a time-out until ${back}.`
-      : [bdi(partnerName()), ` is taking a short pause and will be back at ${back}. Nothing is wrong with pausing; they're coming back.`];
-    clear(card, h("h2", { id: "timeout-card-title" }, ended ? "Time-out over" : "Time-out"),
+    if (ended) line = ended.by === store.user.id ? t("timeout.card.ended_by_you", { time: when(ended.at) })
+      : tp("timeout.card.ended_by", { name: bdi(store.nameOf(ended.by)), time: when(ended.at) });
+    else if (state === "due") line = mine ? t("timeout.card.due_mine") : tp("timeout.card.due_theirs", { name: bdi(partnerName()) });
+    else line = mine ? t("timeout.card.mine", { time: back }) : tp("timeout.card.theirs", { name: bdi(partnerName()), time: back });
+    clear(card, h("h2", { id: "timeout-card-title" }, ended ? t("timeout.card.over") : t("timeout.title")),
       h("p", { "data-testid": "timeout-line" }, line),
       !ended && latest.body.note ? h("p", { class: "quote", user: true }, latest.body.note) : null,
-      ended ? null : h("a", { class: "btn small", href: "/timeout", "data-link": true }, "Open the calm screen"));
+      ended ? null : h("a", { class: "btn small", href: "/timeout", "data-link": true }, t("timeout.card.open")));
   }
   const stop = live(render);
   const timer = setInterval(render, 30000);

@@ -2,63 +2,64 @@
 import { store } from "../store.js";
 import { create, update, remove } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
+import { t, tp } from "../i18n.js";
+import { STARTERS, starterOf } from "../care.js";
 import { live, partnerName } from "../parts/cards.js";
 
-const CATEGORIES = [["conflict_rule", "Conflict rule"], ["boundary", "Boundary"], ["goal", "Goal"]];
-const PLURALS = { conflict_rule: "Conflict rules", boundary: "Boundaries", goal: "Goals" };
-const STARTERS = [
-  ["conflict_rule", "If a fight escalates, either of us can call a time-out, and that's respected."],
-  ["conflict_rule", "No name-calling, even when we're angry."],
-  ["conflict_rule", "We stick to the issue at hand and leave old mistakes out of it."],
-  ["conflict_rule", "After a time-out we come back to the talk once we're calm."],
-];
+const CATEGORY_IDS = ["conflict_rule", "boundary", "goal"];
+const categories = () => CATEGORY_IDS.map((key) => [key, t(`agreements.category.${key}`)]);
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "Agreements"),
-    h("p", {}, "A short list you and ", bdi(partnerName()), " keep together. Either of you can change it.")));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("agreements.title")),
+    h("p", {}, tp("agreements.intro", { name: bdi(partnerName()) }))));
   const editing = new Map(); // id → its open edit form, kept across re-renders (typing survives a sync)
   const body = h("div", {});
-  const adding = section("Add one", addForm());
+  const adding = section(t("agreements.add_one"), addForm());
   const lists = h("div", {});
   const suggestions = h("div", {});
   root.append(body, lists, adding, suggestions);
   function render() {
     const all = store.entries.filter((e) => e.kind === "agreement");
     const conflicts = store.failures.filter((f) => f.status === "conflict" && f.attempted && f.attempted.kind === "agreement");
-    const groups = CATEGORIES.map(([key]) => {
+    const groups = CATEGORY_IDS.map((key) => {
       const items = all.filter((a) => a.body.category === key);
-      return items.length ? h("div", { class: "agree-group" }, h("h3", {}, PLURALS[key]),
+      return items.length ? h("div", { class: "agree-group" }, h("h3", {}, t(`agreements.group.${key}`)),
         h("ul", { class: "entries" }, items.map((a) => item(a, editing, render)))) : null;
     }).filter(Boolean);
-    const have = new Set(all.map((a) => a.body.text));
-    const starters = STARTERS.filter(([, text]) => !have.has(text));
+    // A suggestion already added (in either wording it was stored in) is not offered again.
+    const have = new Set(all.map((a) => starterOf(a.body.text)).filter(Boolean));
+    const starters = STARTERS.filter(([id]) => !have.has(id));
     clear(body, conflicts.map((f) => h("div", { class: "notice notice-warn", role: "status" },
-        bdi(partnerName()), " changed an agreement while you were editing it. What it says now: ",
-        h("q", { user: !!f.current }, f.current ? f.current.body.text : "it was removed"))));
-    clear(lists, section("Our agreements", groups.length ? groups : h("p", { class: "empty" }, "None yet. Add your own or start from a suggestion.")));
-    clear(suggestions, starters.length ? section("Suggestions", h("p", { class: "small muted" }, "One tap adds it; you can reword it after."),
-        h("ul", { class: "entries" }, starters.map(([category, text]) => h("li", { class: "entry starter" },
-          h("p", { class: "text" }, text),
-          h("button", { type: "button", class: "btn small", "aria-label": `Add: ${text}`, onclick: async () => {
-            await create("agreement", { text, category });
-            toast("Added to your agreements.");
-          } }, "Add"))))) : null);
+        tp("agreements.changed_notice", { name: bdi(partnerName()) }),
+        h("q", { user: !!f.current }, f.current ? f.current.body.text : t("agreements.was_removed")))));
+    clear(lists, section(t("agreements.ours"), groups.length ? groups : h("p", { class: "empty" }, t("agreements.none"))));
+    clear(suggestions, starters.length ? section(t("agreements.suggestions"), h("p", { class: "small muted" }, t("agreements.suggestions_hint")),
+        h("ul", { class: "entries" }, starters.map(([id, category]) => {
+          const text = t(`agreements.starter.${id}`);
+          return h("li", { class: "entry starter", "data-starter": id },
+            h("p", { class: "text" }, text),
+            h("button", { type: "button", class: "btn small", "aria-label": t("agreements.add_label", { text }), onclick: async () => {
+              await create("agreement", { text, category });
+              toast(t("agreements.added"));
+            } }, t("agreements.add")));
+        }))) : null);
   }
   return live(render);
 }
 
 function item(entry, editing, rerender) {
-  const who = entry.author_id === store.user.id ? "you" : bdi(partnerName());
+  const who = entry.author_id === store.user.id ? t("agreements.added_by_you") : tp("agreements.added_by", { name: bdi(partnerName()) });
   if (!editing.has(entry.id)) {
     return h("li", { class: "entry", "data-id": entry.id, "data-kind": "agreement" },
       h("p", { class: "text", user: true }, entry.body.text),
-      h("p", { class: "small muted" }, "Added by ", who, `${entry.rev > 1 ? " · edited" : ""}${entry.pending ? " · not yet synced" : ""}`),
+      h("p", { class: "small muted" }, who, entry.rev > 1 ? t("agreements.edited") : "", entry.pending ? t("agreements.not_synced") : ""),
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "btn small ghost", "aria-label": `Edit: ${entry.body.text}`,
-          onclick: () => { editing.set(entry.id, editForm(entry, editing, rerender)); rerender(); } }, "Edit"),
-        h("button", { type: "button", class: "btn small ghost", "aria-label": `Remove: ${entry.body.text}`, onclick: async () => {
-          if (await confirmDialog("Remove this agreement?", ["It goes from ", bdi(partnerName()), "'s list too."], "Remove", true)) await remove(entry);
-        } }, "Remove")));
+        h("button", { type: "button", class: "btn small ghost", "aria-label": t("agreements.edit_label", { text: entry.body.text }),
+          onclick: () => { editing.set(entry.id, editForm(entry, editing, rerender)); rerender(); } }, t("agreements.edit")),
+        h("button", { type: "button", class: "btn small ghost", "aria-label": t("agreements.remove_label", { text: entry.body.text }), onclick: async () => {
+          if (await confirmDialog(t("agreements.remove_title"), tp("agreements.remove_text", { name: bdi(partnerName()) }),
+            t("agreements.remove"), true)) await remove(entry);
+        } }, t("agreements.remove"))));
   }
   return h("li", { class: "entry", "data-id": entry.id }, editing.get(entry.id));
 }
@@ -66,23 +67,23 @@ function item(entry, editing, rerender) {
 function editForm(entry, editing, rerender) {
   const text = h("textarea", { name: "text", rows: "2", maxlength: "280", value: entry.body.text });
   let category = entry.body.category;
-  const kinds = choice("Kind", CATEGORIES, category, (v) => { category = v; }, "wrap");
+  const kinds = choice(t("agreements.kind"), categories(), category, (v) => { category = v; }, "wrap");
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "Edit agreement" }, field("Agreement", text), kinds, message,
+  const form = h("form", { novalidate: true, "aria-label": t("agreements.edit_form") }, field(t("agreements.agreement"), text), kinds, message,
     h("div", { class: "actions" },
-      h("button", { type: "submit", class: "btn primary small" }, "Save"),
-      h("button", { type: "button", class: "btn small ghost", onclick: () => { editing.delete(entry.id); rerender(); } }, "Cancel")));
+      h("button", { type: "submit", class: "btn primary small" }, t("common.save")),
+      h("button", { type: "button", class: "btn small ghost", onclick: () => { editing.delete(entry.id); rerender(); } }, t("common.cancel"))));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, "An agreement needs a few words."); return; }
+    if (!text.value.trim()) { say(message, t("agreements.needs_words")); return; }
     const now = store.byId(entry.id);
-    if (!now) { editing.delete(entry.id); rerender(); toast([bdi(partnerName()), " removed this agreement."]); return; }
-    if ((now.rev || 0) !== (entry.rev || 0) && !(await confirmDialog("It changed meanwhile",
-      [bdi(partnerName()), " changed this agreement while you were editing. It now says: “", bdi(now.body.text), "”. Save your wording instead?"],
-      "Save mine"))) { editing.delete(entry.id); rerender(); return; }
+    if (!now) { editing.delete(entry.id); rerender(); toast(tp("agreements.partner_removed", { name: bdi(partnerName()) })); return; }
+    if ((now.rev || 0) !== (entry.rev || 0) && !(await confirmDialog(t("agreements.changed_title"),
+      tp("agreements.changed_text", { name: bdi(partnerName()), text: bdi(now.body.text) }),
+      t("agreements.save_mine")))) { editing.delete(entry.id); rerender(); return; }
     editing.delete(entry.id);
     await update(now, { text: text.value.trim(), category });
-    toast("Saved. You'll both see the new wording.");
+    toast(t("agreements.saved"));
   };
   queueMicrotask(() => text.focus());
   return form;
@@ -90,17 +91,17 @@ function editForm(entry, editing, rerender) {
 
 function addForm() {
   let category = "conflict_rule";
-  const text = h("textarea", { name: "text", rows: "2", maxlength: "280", placeholder: "We don't make big decisions when one of us is exhausted." });
-  const kinds = choice("Kind", CATEGORIES, category, (v) => { category = v; }, "wrap");
+  const text = h("textarea", { name: "text", rows: "2", maxlength: "280", placeholder: t("agreements.placeholder") });
+  const kinds = choice(t("agreements.kind"), categories(), category, (v) => { category = v; }, "wrap");
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "New agreement" }, field("Agreement", text),
-    h("p", { class: "label" }, "Kind"), kinds, message, h("button", { type: "submit", class: "btn primary wide" }, "Add agreement"));
+  const form = h("form", { novalidate: true, "aria-label": t("agreements.new_form") }, field(t("agreements.agreement"), text),
+    h("p", { class: "label" }, t("agreements.kind")), kinds, message, h("button", { type: "submit", class: "btn primary wide" }, t("agreements.submit")));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, "Write the agreement in a few words."); text.focus(); return; }
+    if (!text.value.trim()) { say(message, t("agreements.write_it")); text.focus(); return; }
     say(message, "");
     await create("agreement", { text: text.value.trim(), category });
-    toast(["Added. ", bdi(partnerName()), " will see it too."]);
+    toast(tp("agreements.added_shared", { name: bdi(partnerName()) }));
     form.reset();
   };
   return form;

@@ -1,6 +1,7 @@
 // Tension script: one issue at a time, said as "I felt … when …", ending with one agreed next step.
 import { store } from "../store.js";
 import { bdi, h, clear, section } from "../ui.js";
+import { formatDate, t, tp } from "../i18n.js";
 import { entryItem, list, live, partnerName } from "../parts/cards.js";
 import { composer, loadDraft, stepForm } from "../parts/tension-form.js";
 
@@ -8,8 +9,8 @@ const stepsFor = (issue) => store.answersTo(issue.id, "commitment");
 const issues = () => store.entries.filter((e) => e.kind === "disclosure" && e.body.category === "tension");
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "Talk about a tension"),
-    h("p", {}, "One issue at a time. Say how you felt and what happened, then agree one next step together.")));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("tension.title")),
+    h("p", {}, t("tension.intro"))));
   const body = h("div", {});
   root.append(body);
   let form = null; // the composer (built from the kept draft) stays while no issue is open
@@ -23,18 +24,17 @@ export function mount(root) {
     const top = [];
     if (open) {
       form = null; // the next issue starts from a fresh composer
-      top.push(section("Your open issue",
-        list([entryItem(open, { title: "You raised" })]),
-        h("p", { class: "small muted" }, "Talk it through with ", bdi(partnerName()),
-          ", then write down the one step you agree on. A new issue can wait until this one has its step."),
+      top.push(section(t("tension.open_issue"),
+        list([entryItem(open, { title: t("tension.you_raised") })]),
+        h("p", { class: "small muted" }, tp("tension.talk_it_through", { name: bdi(partnerName()) })),
         stepFor(open)));
     } else {
       form = form || composer(draft);
-      top.push(section("I felt … when …", form));
+      top.push(section(t("tension.composer"), form));
     }
     for (const issue of waiting) {
-      top.push(section([bdi(partnerName()), " raised an issue"], list([entryItem(issue, { title: partnerName() })]),
-        h("p", { class: "small muted" }, "When you've talked, either of you can write down the step you agreed."), stepFor(issue)));
+      top.push(section(tp("tension.raised_issue", { name: bdi(partnerName()) }), list([entryItem(issue, { title: partnerName() })]),
+        h("p", { class: "small muted" }, t("tension.when_talked")), stepFor(issue)));
     }
     clear(body, top, history());
   }
@@ -46,14 +46,14 @@ export function mount(root) {
 
 function history() {
   const done = issues().filter((e) => stepsFor(e).length).slice(0, 10);
-  return section("Issues and their next steps", list(done.map((issue) => {
+  return section(t("tension.history"), list(done.map((issue) => {
     const step = stepsFor(issue)[0];
     return entryItem(issue, {
-      title: issue.author_id === store.user.id ? "You raised" : [bdi(partnerName()), " raised"],
-      extra: h("p", { class: "step", "data-testid": "next-step" }, h("strong", {}, "Next step: "), bdi(step.body.text),
-        h("span", { class: "muted" }, step.body.done_at ? " · done" : ` · by ${dayName(step.body.due_date)}`)),
+      title: issue.author_id === store.user.id ? t("tension.you_raised") : tp("tension.they_raised", { name: bdi(partnerName()) }),
+      extra: h("p", { class: "step", "data-testid": "next-step" }, h("strong", {}, t("tension.next_step")), bdi(step.body.text),
+        h("span", { class: "muted" }, step.body.done_at ? t("tension.step_done") : t("tension.step_by", { day: dayName(step.body.due_date) }))),
     });
-  }), "Nothing here yet. When an issue has its agreed step, it shows up here."));
+  }), t("tension.empty")));
 }
 
-const dayName = (date) => new Date(`${date}T12:00:00`).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
+const dayName = (date) => formatDate(new Date(`${date}T12:00:00`), { weekday: "short", day: "numeric", month: "short" });

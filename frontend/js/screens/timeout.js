@@ -2,15 +2,28 @@
 import { store } from "../store.js";
 import { create, update } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
+import { t, tp } from "../i18n.js";
 import { TIMEOUT_MIN, TIMEOUT_MAX, currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "../parts/breathe.js";
 import { live, partnerName } from "../parts/cards.js";
 
-const LENGTHS = [[20, "20 min"], [30, "30 min"], [60, "1 hour"], [120, "2 hours"], [240, "4 hours"], [1440, "This time tomorrow"]];
+const LENGTHS = [20, 30, 60, 120, 240, 1440]; // minutes
+
+/** A length's button label: "20 min", "2 hours", or (a day) "This time tomorrow". */
+function lengthLabel(minutes) {
+  if (minutes === 24 * 60) return t("timeout.tomorrow");
+  return minutes < 60 ? t("timeout.minutes", { count: minutes }) : t("timeout.hours", { count: minutes / 60 });
+}
+
+/** "20 minutes" / "24 hours": the bounds a return time must keep, for the hint and the error. */
+function span(minutes) {
+  return minutes % 60 ? t("timeout.span_minutes", { count: minutes }) : t("timeout.span_hours", { count: minutes / 60 });
+}
+const bounds = () => ({ min: span(TIMEOUT_MIN), max: span(TIMEOUT_MAX) });
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, "Time-out"),
-    h("p", {}, "When a talk heats up, pause it and agree when you'll come back. A pause is not a goodbye.")));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("timeout.title")),
+    h("p", {}, t("timeout.intro"))));
   const body = h("div", {});
   root.append(body);
   let shown = null; // the time-out on screen (id + state), so ticking doesn't rebuild the form
@@ -23,7 +36,7 @@ export function mount(root) {
     shown = key;
     if (calm) calm.stop();
     calm = current ? breather(current.body.return_at) : null;
-    clear(body, current ? calmScreen(current, calm) : [section("Start a time-out", form), recent()]);
+    clear(body, current ? calmScreen(current, calm) : [section(t("timeout.start"), form), recent()]);
   }
   const stopLive = live(render);
   const minute = setInterval(render, 15000);
@@ -34,47 +47,47 @@ function calmScreen(entry, timer) {
   const mine = entry.author_id === store.user.id;
   const due = timeoutState(entry) === "due";
   const back = when(entry.body.return_at);
-  const headline = due ? "It's time to come back together."
-    : mine ? `You asked for a pause. You'll come back at ${back}.`
-      : [bdi(partnerName()), ` asked for a pause and will come back at ${back}. It's a pause, not a goodbye.`];
+  const headline = due ? t("timeout.due")
+    : mine ? t("timeout.mine", { time: back })
+      : tp("timeout.theirs", { name: bdi(partnerName()), time: back });
   const end = h("button", { type: "button", class: "btn primary wide", onclick: async () => {
     end.disabled = true;
     if (mine) await update(entry, { ...entry.body, ended_at: new Date().toISOString() });
     else await create("reaction", { value: "thanks" }, { ref_id: entry.id });
-    toast("Time-out ended. Go gently.");
-  } }, "End the time-out");
+    toast(t("timeout.ended"));
+  } }, t("timeout.end"));
   return h("section", { class: "card calm", "aria-labelledby": "calm-title" },
-    h("h2", { id: "calm-title" }, due ? "Welcome back" : "Breathe"),
+    h("h2", { id: "calm-title" }, due ? t("timeout.welcome") : t("timeout.breathe")),
     h("p", { class: "calm-line", "data-testid": "timeout-message" }, headline),
     entry.body.note ? h("p", { class: "quote", user: true }, entry.body.note) : null,
     timer,
-    h("p", { class: "small muted center" }, "Breathe in while the circle grows, out while it shrinks. Nothing needs solving right now."),
+    h("p", { class: "small muted center" }, t("timeout.breathe_hint")),
     end);
 }
 
 function startForm() {
   let minutes = TIMEOUT_MIN;
-  const lengths = choice("Come back in", LENGTHS, minutes, (v) => { minutes = v; at.value = ""; }, "wrap");
+  const lengths = choice(t("timeout.come_back_in"), LENGTHS.map((m) => [m, lengthLabel(m)]), minutes, (v) => { minutes = v; at.value = ""; }, "wrap");
   const at = h("input", { type: "time", name: "at" });
   at.addEventListener("input", () => { if (at.value) lengths.reset(); });
-  const note = h("input", { name: "note", maxlength: "280", placeholder: "I need a walk; I still want to sort this out." });
+  const note = h("input", { name: "note", maxlength: "280", placeholder: t("timeout.note_placeholder") });
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": "Start a time-out" },
-    h("p", { class: "label" }, "Come back in"), lengths,
-    field("Or at a set time", at, "Between 20 minutes and 24 hours from now."),
-    field("A note for your partner (optional)", note), message,
-    h("button", { type: "submit", class: "btn primary wide" }, "Start time-out"));
+  const form = h("form", { novalidate: true, "aria-label": t("timeout.start") },
+    h("p", { class: "label" }, t("timeout.come_back_in")), lengths,
+    field(t("timeout.at"), at, t("timeout.at_hint", bounds())),
+    field(t("timeout.note"), note), message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("timeout.submit")));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const ahead = at.value ? minutesUntil(at.value) : minutes;
     if (!ahead || ahead < TIMEOUT_MIN || ahead > TIMEOUT_MAX) {
-      say(message, "Pick a return time between 20 minutes and 24 hours from now.");
+      say(message, t("timeout.out_of_range", bounds()));
       return;
     }
     say(message, "");
     const returnAt = new Date(Date.now() + ahead * 60000).toISOString();
     await create("timeout", { return_at: returnAt, ended_at: null, note: note.value.trim() });
-    toast([bdi(partnerName()), " will see when you'll be back."]);
+    toast(tp("timeout.sent", { name: bdi(partnerName()) }));
     form.reset();
     lengths.reset();
     minutes = TIMEOUT_MIN;
@@ -94,12 +107,14 @@ function minutesUntil(hhmm) {
 function recent() {
   const past = store.entries.filter((e) => e.kind === "timeout").slice(0, 3);
   if (!past.length) return null;
-  return section("Recent time-outs", h("ul", { class: "entries" }, past.map((e) => {
+  return section(t("timeout.recent"), h("ul", { class: "entries" }, past.map((e) => {
     const ended = timeoutEnded(e);
     return h("li", { class: "entry", "data-kind": "timeout" },
       h("div", { class: "meta" }, h("strong", {}, bdi(store.nameOf(e.author_id))), h("span", {}, when(e.created_at))),
-      h("p", { class: "text" }, ended ? [`Ended ${when(ended.at)}`, ended.by === e.author_id ? "" : [" by ", bdi(store.nameOf(ended.by))]]
-        : `Return time ${when(e.body.return_at)}`),
+      h("p", { class: "text" }, !ended ? t("timeout.return_time", { time: when(e.body.return_at) })
+        : ended.by === e.author_id ? t("timeout.ended_at", { time: when(ended.at) })
+          : ended.by === store.user.id ? t("timeout.ended_by_you", { time: when(ended.at) })
+          : tp("timeout.ended_by", { time: when(ended.at), name: bdi(store.nameOf(ended.by)) })),
       e.body.note ? h("p", { class: "small muted", user: true }, e.body.note) : null);
   })));
 }
