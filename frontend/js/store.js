@@ -2,6 +2,7 @@
 // everything in it comes from IndexedDB, so the first screen never waits for the network.
 import * as db from "./db.js";
 import * as api from "./api.js";
+import { alwaysPrivate } from "./kinds.js";
 
 class Store extends EventTarget {
   constructor() {
@@ -107,7 +108,7 @@ class Store extends EventTarget {
    *  entry of this couple (entries from a former couple, or written while alone, stay in "Your
    *  entries" and the export, never in a new couple's feed). Unpaired, everything of one's own. */
   current(entry) {
-    if (entry.kind === "journal" || !this.couple) return true;
+    if (alwaysPrivate(entry.kind) || !this.couple) return true;
     return entry.couple_id === undefined || entry.couple_id === this.couple.id;
   }
 

@@ -3,12 +3,11 @@ import { store } from "../store.js";
 import { bdi, h, id, keepFocus } from "../ui.js";
 import { ago } from "../time.js";
 import { feelingChips } from "../feelings.js";
+import { t } from "../i18n.js";
+import { alwaysPrivate, labelKey } from "../kinds.js";
 
-export const KIND_NAMES = {
-  disclosure: "honest thing", reflection: "reflection", reaction: "reaction", appreciation: "appreciation",
-  bid: "bid", bid_response: "answer to a bid", checkin: "check-in", answer: "answer", journal: "journal entry",
-  agreement: "agreement", timeout: "time-out",
-};
+/** A kind's name as a person reads it ("check-in"); kinds.js names its catalogue key. */
+export const kindName = (kind) => t(labelKey(kind));
 export const CATEGORIES = [["worry", "A worry"], ["regret", "Small regret"], ["appreciation", "Appreciation"],
   ["feeling", "A feeling"], ["hope", "A hope"]];
 export const REACTIONS = { heart: "♥ Heart", thanks: "Thank you", not_now: "Not now", right: "That's right", not_quite: "Not quite" };
@@ -56,7 +55,7 @@ export function entryItem(entry, { title = null, quote = null, badges = [], acti
     h("div", { class: "meta" },
       h("strong", {}, Array.isArray(title) ? title : title ? bdi(title) : mine ? "You" : bdi(store.nameOf(entry.author_id))),
       h("span", {}, ago(entry.created_at)),
-      entry.visibility === "private" && entry.kind !== "journal" ? h("span", { class: "badge sage" }, "Private") : null,
+      entry.visibility === "private" && !alwaysPrivate(entry.kind) ? h("span", { class: "badge sage" }, "Private") : null,
       entry.pending ? h("span", { class: "badge amber", title: "Saved on this phone; it will sync" }, "Not yet synced") : null,
       badges),
     quote ? h("p", { class: "quote", user: true }, quote) : null,

@@ -5,6 +5,7 @@ import { bdi, h, clear, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
 import { REACTIONS, RESPONSES, entryItem, list, live, partnerName, summary } from "./cards.js";
 import { NOT_NOW_LINE } from "../care.js";
+import { inFeed } from "../kinds.js";
 
 const WINDOW_DAYS = 7;
 
@@ -15,7 +16,7 @@ export function feed(seenAt) {
   const open = new Set(); // disclosures with the reflect form open
   function render() {
     const me = store.user.id;
-    const recent = store.entries.filter((e) => e.author_id !== me && daysAgo(e.created_at) <= WINDOW_DAYS
+    const recent = store.entries.filter((e) => e.author_id !== me && inFeed(e.kind) && daysAgo(e.created_at) <= WINDOW_DAYS
       && (!seenAt || e.created_at > seenAt || daysAgo(e.created_at) <= 2));
     const items = recent.map((e) => item(e, seenAt, open, render)).filter(Boolean);
     clear(card.querySelector("h2"), h("span", {}, heading()));
@@ -32,7 +33,7 @@ function item(entry, seenAt, open, rerender) {
   const target = entry.ref_id ? store.byId(entry.ref_id) : null;
   const name = partnerName();
   const by = (words) => [bdi(name), words]; // a title: the name as its own isolated <bdi>, then the app's words
-  switch (entry.kind) {
+  switch (entry.kind) { // one case per kind kinds.js shows in the feed (tests/test_kinds.py checks)
     case "disclosure":
       return entryItem(entry, { badges, title: by(" shared"), actions: [
         h("button", { type: "button", class: "btn small", "aria-expanded": String(open.has(entry.id)),

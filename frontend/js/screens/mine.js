@@ -3,7 +3,7 @@
 import { store } from "../store.js";
 import { remove } from "../entries.js";
 import { h, clear, section, notice, confirmDialog } from "../ui.js";
-import { KIND_NAMES, entryItem, list, live } from "../parts/cards.js";
+import { kindName, entryItem, list, live } from "../parts/cards.js";
 import { exportButton } from "../parts/account.js";
 
 export function mount(root) {
@@ -16,8 +16,8 @@ export function mount(root) {
   return live(() => {
     const mine = (store.all || []).filter((e) => e.author_id === store.user.id);
     clear(body, section(`Written by you (${mine.length})`, list(mine.map((e) => entryItem(e, {
-      badges: [h("span", { class: "badge" }, KIND_NAMES[e.kind] || e.kind)],
-      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": `Delete this ${KIND_NAMES[e.kind] || "entry"}`,
+      badges: [h("span", { class: "badge" }, kindName(e.kind))],
+      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": `Delete this ${kindName(e.kind)}`,
         onclick: async () => {
           if (await confirmDialog("Delete this entry?", "It will be removed from all your devices.", "Delete", true)) await remove(e);
         } }, "Delete")],

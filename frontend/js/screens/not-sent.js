@@ -3,7 +3,7 @@
 import { store } from "../store.js";
 import * as sync from "../sync.js";
 import { h, clear, section, toast, confirmDialog } from "../ui.js";
-import { KIND_NAMES, summary, list, live } from "../parts/cards.js";
+import { kindName, summary, list, live } from "../parts/cards.js";
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Not sent"),
@@ -26,14 +26,14 @@ export function mount(root) {
 }
 
 function item(queued) {
-  const what = queued.op === "delete" ? `Deleting a ${KIND_NAMES[queued.entry.kind] || queued.entry.kind}`
-    : (KIND_NAMES[queued.entry.kind] || queued.entry.kind);
+  const what = queued.op === "delete" ? `Deleting a ${kindName(queued.entry.kind)}`
+    : kindName(queued.entry.kind);
   return h("li", { class: "entry", "data-mid": String(queued.mid) },
     h("div", { class: "meta" }, h("strong", {}, what[0].toUpperCase() + what.slice(1)),
       h("span", {}, new Date(queued.queued_at).toLocaleString())),
     h("p", { class: "text" }, queued.op === "delete" ? "" : summary(queued.entry)),
     h("div", { class: "actions" }, h("button", { type: "button", class: "btn small ghost",
-      "aria-label": `Discard this ${KIND_NAMES[queued.entry.kind] || "change"}`,
+      "aria-label": `Discard this ${kindName(queued.entry.kind)}`,
       onclick: () => sync.discardNotSent([queued.mid]) }, "Discard")));
 }
 
