@@ -57,9 +57,3 @@ def named(predicate):
     """The names of the kinds a predicate holds for, as a frozenset (for `in` and SQL IN)."""
     return frozenset(kind.name for kind in _REGISTRY if predicate(kind))
 
-
-def describe():
-    """The registry as plain values (what tests/test_kinds.py compares with frontend/js/kinds.js)."""
-    return {kind.name: {"edit": kind.edit, "private": kind.private, "ref": kind.ref,
-                        "answers": sorted(kind.answers), "tells_partner": kind.tells_partner,
-                        "topic": kind.topic} for kind in _REGISTRY}
