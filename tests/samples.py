@@ -3,10 +3,9 @@ import uuid
 from datetime import timedelta, timezone
 
 from backend.extensions import db
+from backend.kinds import NAMES as KINDS  # every registered kind: valid_body needs one for each
 from backend.models import Couple, Entry, PushJob, User, utcnow
 
-KINDS = ("disclosure", "reflection", "reaction", "appreciation", "bid", "bid_response", "checkin",
-         "ritual", "ritual_session", "commitment", "agreement", "timeout", "answer", "journal")
 # The kind a ref must point at, for the kinds that need one ("reaction": anything).
 REF_TARGET = {"reflection": "disclosure", "bid_response": "bid", "ritual_session": "ritual",
               "reaction": "appreciation"}

@@ -15,7 +15,7 @@ import requests
 from marshmallow import Schema, fields
 
 from backend.config import ROOT, Config
-from backend.schemas.bodies import BODY_SCHEMAS
+from backend.kinds import KINDS
 from conftest import PASSWORD, Person
 
 ERROR_KEYS = {"code", "status", "message", "errors"}
@@ -60,7 +60,7 @@ def schema_classes():
 def input_schemas():
     """Schemas the server loads: request bodies and queries (*In, *Query), entry bodies, and what they nest."""
     classes = schema_classes()
-    roots = [c for n, c in classes.items() if n.endswith(("In", "Query"))] + list(BODY_SCHEMAS.values())
+    roots = [c for n, c in classes.items() if n.endswith(("In", "Query"))] + [kind.schema for kind in KINDS.values()]
     seen, stack = {}, list(roots)
     while stack:
         schema = stack.pop()

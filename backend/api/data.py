@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from ..extensions import db
 from ..models import User
-from ..schemas.entries import EntryOut
+from ..schemas.entries import entry_out
 from ..schemas.misc import ExportOut, StatsOut, StatsQuery
 from ..security import current_user, login_required
 from ..services import export as export_service
@@ -37,7 +37,7 @@ def _export_json(user_id):
     yield head[:-1] + ', "entries": ['
     separator = ""
     for chunk in export_service.entry_chunks(user):
-        for entry in EntryOut(many=True).dump(chunk):
+        for entry in map(entry_out, chunk):
             yield separator + dumps(entry)
             separator = ", "
     yield "]}"

@@ -18,7 +18,7 @@ bp = Blueprint("sync", __name__, url_prefix="/api/sync", description="The phone'
 @bp.alt_response(410, description="Cursor too old: resync from 0")
 def sync(data):
     try:
-        # Already plain JSON values in SyncOut's shape (services.sync.entry_out): sent as they are, the
+        # Already plain JSON values in SyncOut's shape (schemas.entries.entry_out): sent as they are, the
         # schema's dump would be a second pass over every change. SyncOut still documents the answer.
         return jsonify(sync_service.sync(current_caller(), data["client_id"].lower(), data["cursor"],
                                          data["mutations"], data.get("couple_id", sync_service.ANY)))

@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import DateTime, TypeDecorator
 
+from ..times import naive_utc
+
 
 class Clock:
     """The app's one "now" (UTC). Real time unless `shift_to(instant)` was called: from then on now
@@ -44,7 +46,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return naive_utc(value)
 
     def process_result_value(self, value, dialect):
         if value is None:

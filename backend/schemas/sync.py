@@ -65,7 +65,7 @@ class ErrorOut(Schema):
 
 
 class DumpedEntry(fields.Nested):
-    """An entry that services.sync.entry_out already made JSON-ready: passed through as is (a sync
+    """An entry that schemas.entries.entry_out already made JSON-ready: passed through as is (a sync
     answer can carry 500 of them), documented in the OpenAPI document as EntryOut."""
 
     def __init__(self, **kwargs):

@@ -5,17 +5,13 @@ from typing import NamedTuple
 from marshmallow import ValidationError
 
 from ..extensions import db
+from ..kinds import KINDS
 from ..models import Entry, PushJob
-from ..schemas.bodies import BODY_SCHEMAS, check_against_creation, parse_datetime
 from ..schemas.entries import EntryDeleteIn, EntryIn
+from ..times import parse_instant
 from . import visibility
 from .visibility import SHARED_EDIT
 
-REF_REQUIRED = frozenset({"reflection", "reaction", "bid_response", "ritual_session"})
-REF_KINDS = {"reflection": {"disclosure"}, "bid_response": {"bid"}, "ritual_session": {"ritual"}}
-# Kinds whose creation the partner hears about (the push worker sends the job).
-PARTNER_EVENTS = frozenset({"appreciation", "bid", "bid_response", "reflection", "reaction",
-                            "answer", "timeout", "disclosure"})
 CLOCK_SKEW = timedelta(minutes=5)
 OLDEST_OFFLINE = timedelta(days=90)
 
@@ -101,7 +97,7 @@ def _get(entry_id, known):
 
 def _can_see(entry, user):
     """visibility.can_see, asking for this user's answers only when the entry is a partner's answer."""
-    answered = visibility.answered_for(user, [entry]) if entry.kind == "answer" else frozenset()
+    answered = visibility.answered_for(user, [entry]) if entry.kind in visibility.REVEALED else frozenset()
     return visibility.can_see(entry, user, answered)
 
 
@@ -128,15 +124,16 @@ def _check_write(existing, user, base_rev):
 
 def _check_ref(couple_id, user, entry_id, kind, ref_id, known=None):
     if ref_id is None:
-        if kind in REF_REQUIRED:
+        if KINDS[kind].ref == "required":
             raise Rejected(422, "This entry must answer another one.", {"ref_id": ["Required for this kind."]})
         return None
     target = _get(ref_id, known)
     if (ref_id == entry_id or target is None or target.couple_id != couple_id
             or target.deleted or not _can_see(target, user)):
         raise Rejected(422, "The entry this answers is not there.", {"ref_id": ["No such entry."]})
-    if kind in REF_KINDS and target.kind not in REF_KINDS[kind]:
-        raise Rejected(422, f"A {kind} must answer a {'/'.join(sorted(REF_KINDS[kind]))}.",
+    answers = KINDS[kind].answers
+    if answers and target.kind not in answers:
+        raise Rejected(422, f"A {kind} must answer a {'/'.join(sorted(answers))}.",
                        {"ref_id": ["Wrong kind of entry."]})
     if kind == "reflection" and target.author_id == user.id:
         raise Rejected(422, "Reflect back on your partner's words, not your own.", {"ref_id": ["Your own entry."]})
@@ -147,7 +144,7 @@ def _created_at(claimed, now):
     """The phone's time for an entry made offline, kept within sane bounds of the server's clock."""
     if claimed is None:
         return now
-    when = parse_datetime(claimed)
+    when = parse_instant(claimed)
     return min(max(when, now - OLDEST_OFFLINE), now + CLOCK_SKEW)
 
 
@@ -174,7 +171,7 @@ def parse_put(raw):
     except Rejected as err:
         return ParsedPut(err, None)
     try:
-        return ParsedPut(data, _load(BODY_SCHEMAS[data["kind"]], data["body"], "body"))
+        return ParsedPut(data, _load(KINDS[data["kind"]].schema, data["body"], "body"))
     except Rejected as err:
         return ParsedPut(data, err)
 
@@ -200,10 +197,11 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
         _check_write(existing, user, data["base_rev"])
     body = _loaded(parsed.body)
     created_at = existing.created_at if existing else _created_at(data["created_at"], now)
-    try:
-        check_against_creation(kind, body, created_at)
-    except ValidationError as err:
-        raise Rejected(422, "This entry is not valid.", {"body": err.messages}) from None
+    if KINDS[kind].created_rule is not None:
+        try:
+            KINDS[kind].created_rule(body, created_at)
+        except ValidationError as err:
+            raise Rejected(422, "This entry is not valid.", {"body": err.messages}) from None
     if existing is None or existing.ref_id != data["ref_id"]:
         target = _check_ref(existing.couple_id if existing else couple_id, user, data["id"], kind,
                             data["ref_id"], known)
@@ -228,15 +226,16 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
     was_ended = existing is not None and existing.body.get("ended_at")
     was_live = existing is not None and _live_topic(existing)
     entry.visibility, entry.ref_id, entry.body = visibility_, data["ref_id"], body
-    entry.topic = body.get("question_id") if kind == "answer" else None
+    topic = KINDS[kind].topic
+    entry.topic = body.get(topic) if topic else None
     entry.updated_at = now
     here = entry.couple_id is not None and entry.couple_id == couple_id
     answered = frozenset()
-    if kind == "answer" and here and partner_id is not None:
+    if entry.topic is not None and here and partner_id is not None:
         answered = visibility.answered_topics(partner_id, couple_id, {entry.topic})
     stamp(entry, user, couple_id, stamps, answered)
 
-    if kind == "answer" and here and _live_topic(entry) and entry.topic != was_live and writes is not None:
+    if entry.topic is not None and here and _live_topic(entry) and entry.topic != was_live and writes is not None:
         writes.reveals.append(entry)  # a first live answer to this question: see reveal()
     if partner_id is not None and here and visibility.meant_for_partner(entry):
         _notify(entry, user, partner_id, existing, target, was_ended, writes)
@@ -270,7 +269,7 @@ def reveal(couple_id, user, answers, stamps):
     if not topics:
         return
     held = db.session.scalars(db.select(Entry).where(
-        Entry.couple_id == couple_id, Entry.kind == "answer", Entry.topic.in_(topics),
+        Entry.couple_id == couple_id, Entry.kind.in_(visibility.REVEALED), Entry.topic.in_(topics),
         Entry.author_id != user.id, visibility.live_answer_clause())).all()
     for answer in held:
         stamps.couple(answer, foreign=True)
@@ -281,12 +280,13 @@ def reveal(couple_id, user, answers, stamps):
 def _notify(entry, user, partner_id, existing, target, was_ended, writes=None):
     """A push job for the partner, in this same transaction; the worker turns it into a notification."""
     kind, event = entry.kind, None
-    if existing is None and kind in PARTNER_EVENTS:
+    rule = KINDS[kind]
+    if existing is None and rule.tells_partner:
         event = kind
-        if kind == "bid" and entry.body.get("bidder") != "me":
-            event = None  # a bid the partner made and I noticed: nothing to tell them
-        if kind in {"bid_response", "reflection", "reaction"} and (target is None or target.author_id == user.id):
-            event = None
+        if rule.tells_if is not None and not rule.tells_if(entry.body):
+            event = None  # e.g. a bid the partner made and I noticed: nothing to tell them
+        if rule.tells_partner == "reply" and (target is None or target.author_id == user.id):
+            event = None  # news only when it answers something of theirs
     elif kind == "timeout" and entry.body.get("ended_at") and not was_ended:
         event = "timeout_ended"
     if event and writes is not None:

@@ -5,7 +5,7 @@ through a delivery.Sender; outcomes.py records what happened: sent, retried late
 A job that raises while its notification is built (or sent) fails alone: the rest of the batch goes on."""
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import any_, bindparam, delete, func, select, update
@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..extensions import db
 from ..models import Entry, PushJob, PushSubscription, User
+from ..times import parse_instant
 from . import claims, notifications as texts, prebuilt, visibility
 from .delivery import CONFIG, OK, REJECTED, Message, Outcome
 from .outcomes import backoff, record  # noqa: F401 - backoff is part of this module's interface
@@ -123,7 +124,7 @@ def _expiry(job):
 
 def _local_time(user):
     zone = zone_or_utc(user.timezone)
-    return lambda iso: datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(zone).strftime("%H:%M")
+    return lambda iso: parse_instant(iso).astimezone(zone).strftime("%H:%M")
 
 
 def plan(rows, now):

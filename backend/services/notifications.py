@@ -9,6 +9,9 @@ import json
 import re
 from datetime import timedelta
 
+from ..kinds import KINDS
+from . import visibility
+
 APP_NAME = "Hearth"
 PREVIEW_CHARS = 120
 MAX_PAYLOAD = 1024
@@ -27,7 +30,7 @@ PARTNER_EVENTS = {
     "timeout_ended": ("{name} is ready to talk again", "updates", "/"),
 }
 # A partner's answer is withheld until the recipient answered too: never preview it.
-NO_PREVIEW = frozenset({"answer"})
+NO_PREVIEW = visibility.REVEALED
 URGENT = frozenset({"timeout", "timeout_ended", "timeout_reminder"})
 SCHEDULED = frozenset({"nudge", "ritual_reminder", "commitment_reminder", "timeout_reminder"})
 TTL = {"nudge": 12 * HOUR, "ritual_reminder": 6 * HOUR, "commitment_reminder": 12 * HOUR,
@@ -38,8 +41,7 @@ EVENT_WINDOW = timedelta(hours=24)  # a partner event not delivered within this 
 RITUAL_NAMES = {"nightly_gratitude": "nightly gratitude", "weekly_checkin": "weekly check-in",
                 "monthly_state": "monthly state of us", "connection_check": "connection check",
                 "custom": "ritual"}
-PREVIEW_FIELDS = {"appreciation": "text", "disclosure": "text", "reflection": "text", "bid": "note",
-                  "timeout": "note"}
+PREVIEW_FIELDS = {name: kind.preview for name, kind in KINDS.items() if kind.preview}
 REACTION_WORDS = {"right": "That's right", "not_quite": "Not quite", "heart": "\u2764\ufe0f", "thanks": "Thanks",
                   "not_now": "Not now"}
 RESPONSE_WORDS = {"toward": "Turned toward you", "away": "Turned away", "against": "Turned against"}

@@ -5,12 +5,13 @@ import logging
 from collections import defaultdict
 from functools import lru_cache
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, insert, or_, select, text
 
 from ..extensions import db
 from ..models import Couple, Entry, PushJob, PushSubscription, User
+from ..times import parse_instant
 from . import accounts, claims, jobs, notifications as texts, password_reset, prebuilt, visibility
 from .schedule import BAD_ZONE, day_bounds, due_on, in_quiet_hours, load_zone, wall_time as _wall_time
 
@@ -159,7 +160,7 @@ def _timeouts(by_couple, now):
     for entry in timeouts:
         if entry.id in ended:
             continue
-        return_at = datetime.fromisoformat(entry.body["return_at"].replace("Z", "+00:00"))
+        return_at = parse_instant(entry.body["return_at"])
         if not return_at <= now < return_at + TIMEOUT_WINDOW:
             continue
         for loc in _recipients(entry, by_couple):
@@ -239,8 +240,5 @@ def tick(now, sender, stop=None):
 
 def parse_now(value):
     """An ISO 8601 instant for `tick --now`; a naive one is taken as UTC."""
-    when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when
+    return parse_instant(value, naive_is_utc=True)
 

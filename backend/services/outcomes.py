@@ -2,13 +2,14 @@
 subscriptions the push service says are gone are deleted, unused places under the ceiling given back."""
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, text, update
 
 from ..extensions import db
 from ..models import PushJob, PushSubscription
+from ..times import naive_utc
 from . import claims, prebuilt
 from .delivery import GONE, OK, RETRY
 
@@ -85,7 +86,8 @@ _PG_UPDATE = text("""
 
 
 def _naive_utc(value):
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() if isinstance(value, datetime) else value
+    value = naive_utc(value)
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _write(updates):

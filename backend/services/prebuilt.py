@@ -10,7 +10,7 @@ Results come back as the driver gives them (tuples, unconverted), so these state
 select datetime or JSON columns: compare them in SQL instead.
 """
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy.dialects import postgresql
@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.dialects.sqlite.pysqlite import dialect as pysqlite_dialect
 
 from ..extensions import db
+from ..times import naive_utc
 
 
 @cache
@@ -51,13 +52,6 @@ def execute_many(statement, rows):
     cursor, sql, fixed, convert = _prepare(statement, rows[0])
     cursor.executemany(sql, [{**fixed, **{key: convert(value) for key, value in row.items()}} for row in rows])
     return cursor
-
-
-def naive_utc(value):
-    """An aware datetime as the columns store it (naive UTC); any other value as it is."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
 
 
 def _sqlite_value(value):

@@ -11,7 +11,7 @@ from . import us, visibility
 from .schedule import zone_or_utc
 
 # An answer may still be withheld from the partner (answer, then reveal): even a count would tell.
-NOT_COUNTED = ("answer",)
+NOT_COUNTED = sorted(visibility.REVEALED)
 
 
 def summary(user, weeks, now=None):

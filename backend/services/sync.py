@@ -8,7 +8,7 @@ from http import HTTPStatus
 
 from ..extensions import db
 from ..models import utcnow
-from ..schemas.entries import UUID_RE
+from ..schemas.entries import UUID_RE, entry_out
 from . import entries, sync_sql as sql, visibility
 from .write_turn import write_turn
 
@@ -200,22 +200,6 @@ def _sync(user, client_id, position, mutations, page_size, parsed):
                 "changes": changes, "cursor": new_cursor, "more": more}
     db.session.commit()
     return response
-
-
-def entry_out(entry):
-    """An entry (a row, or a tombstone's dict) as the API sends it: EntryOut's fields, dumped by hand
-    because this runs for every change of every sync (schemas.sync passes these through)."""
-    if entry is None or isinstance(entry, dict):
-        return entry if entry is None else {**entry, "created_at": _iso(entry["created_at"]),
-                                            "updated_at": _iso(entry["updated_at"])}
-    return {"id": entry.id, "kind": entry.kind, "author_id": entry.author_id, "visibility": entry.visibility,
-            "ref_id": entry.ref_id, "body": entry.body, "rev": entry.rev, "seq": entry.seq,
-            "couple_id": entry.couple_id, "created_at": _iso(entry.created_at),
-            "updated_at": _iso(entry.updated_at), "deleted": entry.deleted}
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
 
 
 def pull(user, streams, position, page_size, page_bytes=None):

@@ -19,7 +19,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from ..extensions import db
+from ..kinds import named
 from ..models import Couple, Entry, utcnow
+from ..times import parse_date, parse_instant
 from . import visibility
 from .schedule import zone_or_utc
 
@@ -29,12 +31,7 @@ CHATS_TARGET = [4, 6]
 REASSESS_AFTER = timedelta(weeks=12)
 HELP_WINDOW_WEEKS = 4
 DAYS_PER_MONTH = 365.25 / 12
-USED_KINDS = ("ritual", "ritual_session", "disclosure", "commitment", "bid", "bid_response",
-              "reaction", "appreciation", "checkin")
-
-
-def _parse(instant):
-    return datetime.fromisoformat(instant.replace("Z", "+00:00"))
+USED_KINDS = sorted(named(lambda kind: kind.us))
 
 
 def _ratio(numerator, denominator):
@@ -97,7 +94,7 @@ def meaningful_chats(by_kind, since, now, zone, paired_at):
     talking = {e.id for e in by_kind.get("ritual", []) if e.body.get("type") in TALKING_RITUALS}
     talks = set()
     for s in by_kind.get("ritual_session", []):
-        started = _parse(s.body["started_at"])
+        started = parse_instant(s.body["started_at"])
         if s.ref_id in talking and s.body.get("ended_at") and since <= started <= now:
             talks.add((s.ref_id, started.astimezone(zone).date()))
     today = now.astimezone(zone).date()
@@ -112,7 +109,7 @@ def mutual_disclosures(disclosures, today):
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     authors_by_day = defaultdict(set)
     for d in disclosures:
-        day = date.fromisoformat(d.body["local_date"])
+        day = parse_date(d.body["local_date"])
         if quarter_start <= day <= today:
             authors_by_day[day].add(d.author_id)
     return sum(1 for authors in authors_by_day.values() if len(authors) >= 2)
@@ -121,7 +118,7 @@ def mutual_disclosures(disclosures, today):
 def follow_ups(commitments, today):
     done = sum(1 for c in commitments if c.body.get("done_at"))
     overdue = sum(1 for c in commitments
-                  if not c.body.get("done_at") and date.fromisoformat(c.body["due_date"]) < today)
+                  if not c.body.get("done_at") and parse_date(c.body["due_date"]) < today)
     return {"made": len(commitments), "done": done, "overdue": overdue}
 
 
@@ -151,7 +148,7 @@ def reassessment_due(paired_at, by_kind, now):
     if paired_at is None:
         return False
     reassessments = {e.id for e in by_kind.get("ritual", []) if e.body.get("type") == "reassessment"}
-    ended = [_parse(s.body["ended_at"]) for s in by_kind.get("ritual_session", [])
+    ended = [parse_instant(s.body["ended_at"]) for s in by_kind.get("ritual_session", [])
              if s.ref_id in reassessments and s.body.get("ended_at")]
     last = max([paired_at, *[e for e in ended if e <= now]])
     return now - last >= REASSESS_AFTER

@@ -10,10 +10,14 @@ its existence and its timing included: such changes move only the author's own s
 from sqlalchemy import and_, select
 
 from ..extensions import db
+from ..kinds import named
 from ..models import Entry
+from ..schemas.entries import entry_out
 
-ALWAYS_PRIVATE = frozenset({"journal"})
-SHARED_EDIT = frozenset({"ritual", "agreement"})  # both partners edit these; base_rev guards them
+ALWAYS_PRIVATE = named(lambda kind: kind.private)
+SHARED_EDIT = named(lambda kind: kind.edit == "both")  # both partners edit these; base_rev guards them
+# Kinds withheld from the partner until they have answered the same question (answer, then reveal).
+REVEALED = named(lambda kind: kind.topic is not None)
 
 
 # --- the rule, per row -------------------------------------------------------------------------
@@ -27,7 +31,7 @@ def partner_sees(entry, answered):
     """The author's partner may see this (live) entry now; `answered`: the question ids the partner
     has a live answer to (answered_topics)."""
     return (not entry.deleted and meant_for_partner(entry)
-            and (entry.kind != "answer" or entry.topic in answered))
+            and (entry.kind not in REVEALED or entry.topic in answered))
 
 
 def stored_visibility(kind, requested):
@@ -41,13 +45,13 @@ def partner_hears(entry, answered):
     delete), and whether the partner holds it afterwards (Entry.shared_once). A withheld answer
     moves nothing the partner can observe."""
     visible = partner_sees(entry, answered)
-    withheld = entry.kind == "answer" and not visible and not entry.deleted and meant_for_partner(entry)
+    withheld = entry.kind in REVEALED and not visible and not entry.deleted and meant_for_partner(entry)
     return visible or (bool(entry.shared_once) and not withheld), visible
 
 
 def is_live_answer(entry):
     """An answer that reveals the partner's answers to the same question: shared and not deleted."""
-    return entry.kind == "answer" and not entry.deleted and meant_for_partner(entry)
+    return entry.kind in REVEALED and not entry.deleted and meant_for_partner(entry)
 
 
 def can_see(entry, user, answered=frozenset()):
@@ -60,7 +64,7 @@ def can_see(entry, user, answered=frozenset()):
 
 def answered_for(user, entries):
     """answered_topics for the partner answers among `entries` (no query when there are none)."""
-    topics = {e.topic for e in entries if e.kind == "answer" and e.author_id != user.id}
+    topics = {e.topic for e in entries if e.kind in REVEALED and e.author_id != user.id}
     return answered_topics(user.id, user.couple_id, topics)
 
 
@@ -69,7 +73,7 @@ def answered_topics(user_id, couple_id, topics):
     if not topics or couple_id is None:
         return set()
     return set(db.session.scalars(select(Entry.topic).where(
-        Entry.couple_id == couple_id, Entry.kind == "answer", Entry.author_id == user_id,
+        Entry.couple_id == couple_id, Entry.kind.in_(REVEALED), Entry.author_id == user_id,
         Entry.topic.in_(topics), live_answer_clause())))
 
 
@@ -100,7 +104,7 @@ def present(user, rows):
     for entry in rows:
         if entry.author_id == user.id or partner_sees(entry, answered):
             out.append(entry)
-        elif entry.kind == "answer" and not entry.deleted and meant_for_partner(entry):
+        elif entry.kind in REVEALED and not entry.deleted and meant_for_partner(entry):
             continue  # withheld: not even a tombstone
         else:
             out.append(tombstone(entry))
@@ -110,6 +114,5 @@ def present(user, rows):
 def tombstone(entry):
     """What the partner gets of an entry they may no longer see: its id, kind and author. Not its rev
     nor its updated_at, which a later private edit would move (how often, and when, they wrote)."""
-    return {"id": entry.id, "kind": entry.kind, "author_id": entry.author_id, "visibility": "private",
-            "ref_id": None, "body": {}, "rev": 0, "seq": entry.seq, "couple_id": entry.couple_id,
-            "created_at": entry.created_at, "updated_at": entry.created_at, "deleted": True}
+    return entry_out(entry, visibility="private", ref_id=None, body={}, rev=0, updated_at=entry.created_at,
+                     deleted=True)

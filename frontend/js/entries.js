@@ -1,7 +1,10 @@
 // Creating and removing entries: each goes to IndexedDB and the outbox at once (sync.queue).
 import { queue } from "./sync.js";
+import { KINDS } from "./kinds.js";
 
 export function create(kind, body, { visibility = "shared", ref_id = null } = {}) {
+  // A kind the server does not know would only come back rejected, after the person moved on.
+  if (!KINDS[kind]) throw new Error(`unknown entry kind: ${kind}`);
   const entry = { id: crypto.randomUUID(), kind, visibility, ref_id, body };
   return queue("put", entry).then(() => entry);
 }

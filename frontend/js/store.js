@@ -3,6 +3,7 @@
 import * as db from "./db.js";
 import * as api from "./api.js";
 import { t, language } from "./i18n.js";
+import { alwaysPrivate } from "./kinds.js";
 
 class Store extends EventTarget {
   constructor() {
@@ -120,7 +121,7 @@ class Store extends EventTarget {
    *  entry of this couple (entries from a former couple, or written while alone, stay in "Your
    *  entries" and the export, never in a new couple's feed). Unpaired, everything of one's own. */
   current(entry) {
-    if (entry.kind === "journal" || !this.couple) return true;
+    if (alwaysPrivate(entry.kind) || !this.couple) return true;
     return entry.couple_id === undefined || entry.couple_id === this.couple.id;
   }
 

@@ -10,6 +10,7 @@ import { req } from "./db.js";
 import * as api from "./api.js";
 import { store } from "./store.js";
 import { t } from "./i18n.js";
+import { alwaysPrivate } from "./kinds.js";
 
 const LOCK = "hearth-sync";
 const TAG = "hearth-outbox";
@@ -173,7 +174,7 @@ export function coupleChanged(current) {
     for (const item of await req(s.outbox.getAll())) {
       const scope = item.couple_id === undefined ? known : item.couple_id;
       if (scope === current) continue;
-      if (item.entry.kind === "journal") { s.outbox.put({ ...item, couple_id: current }); continue; }
+      if (alwaysPrivate(item.entry.kind)) { s.outbox.put({ ...item, couple_id: current }); continue; }
       const local = await req(s.entries.get(item.entry.id));
       s.notsent.put({ ...item, couple_id: scope === undefined ? null : scope, entry: { ...item.entry,
         body: item.entry.body || (local && local.body) || {} }, set_aside_at: new Date().toISOString() });

@@ -4,12 +4,10 @@ import { bdi, h, id, keepFocus } from "../ui.js";
 import { ago } from "../time.js";
 import { feelingChips } from "../feelings.js";
 import { formatDate, has, t, tp } from "../i18n.js";
+import { alwaysPrivate, labelKey } from "../kinds.js";
 
-export const KIND_NAMES = {
-  disclosure: "honest thing", reflection: "reflection", reaction: "reaction", appreciation: "appreciation",
-  bid: "bid", bid_response: "answer to a bid", checkin: "check-in", answer: "answer", journal: "journal entry",
-  agreement: "agreement", timeout: "time-out",
-};
+/** A kind's name as a person reads it ("check-in"); kinds.js names its catalogue key. */
+export const kindName = (kind) => t(labelKey(kind));
 // Stored values (ids) of a disclosure's category, a reaction, a bid's type and a bid's answer; the
 // words are the catalogue's cards.category.<id>, cards.reaction.<id>, cards.bid_type.<id>, cards.response.<id>.
 export const CATEGORY_IDS = ["worry", "regret", "appreciation", "feeling", "hope"];
@@ -64,7 +62,7 @@ export function entryItem(entry, { title = null, quote = null, badges = [], acti
     h("div", { class: "meta" },
       h("strong", {}, Array.isArray(title) ? title : title ? bdi(title) : mine ? t("cards.you") : bdi(store.nameOf(entry.author_id))),
       h("span", {}, ago(entry.created_at)),
-      entry.visibility === "private" && entry.kind !== "journal" ? h("span", { class: "badge sage" }, t("cards.private")) : null,
+      entry.visibility === "private" && !alwaysPrivate(entry.kind) ? h("span", { class: "badge sage" }, t("cards.private")) : null,
       entry.pending ? h("span", { class: "badge amber", title: t("cards.pending_title") }, t("cards.pending")) : null,
       badges),
     quote ? h("p", { class: "quote", user: true }, quote) : null,

@@ -6,6 +6,7 @@ import { daysAgo } from "../time.js";
 import { RESPONSE_IDS, entryItem, list, live, partnerName, reactionName, responseName, summary } from "./cards.js";
 import { NOT_NOW_LINE } from "../care.js";
 import { t, tp } from "../i18n.js";
+import { inFeed } from "../kinds.js";
 
 const WINDOW_DAYS = 7;
 
@@ -16,7 +17,7 @@ export function feed(seenAt) {
   const open = new Set(); // disclosures with the reflect form open
   function render() {
     const me = store.user.id;
-    const recent = store.entries.filter((e) => e.author_id !== me && daysAgo(e.created_at) <= WINDOW_DAYS
+    const recent = store.entries.filter((e) => e.author_id !== me && inFeed(e.kind) && daysAgo(e.created_at) <= WINDOW_DAYS
       && (!seenAt || e.created_at > seenAt || daysAgo(e.created_at) <= 2));
     const items = recent.map((e) => item(e, seenAt, open, render)).filter(Boolean);
     clear(card.querySelector("h2"), h("span", {}, heading()));
@@ -33,7 +34,7 @@ function item(entry, seenAt, open, rerender) {
   const target = entry.ref_id ? store.byId(entry.ref_id) : null;
   const name = partnerName();
   const by = (key) => tp(key, { name: bdi(name) }); // a title: the app's words, the name an isolated <bdi>
-  switch (entry.kind) {
+  switch (entry.kind) { // one case per kind kinds.js shows in the feed (tests/test_kinds.py checks)
     case "disclosure":
       return entryItem(entry, { badges, title: by("feed.shared"), actions: [
         h("button", { type: "button", class: "btn small", "aria-expanded": String(open.has(entry.id)),

@@ -3,7 +3,7 @@ import { store } from "../store.js";
 import * as db from "../db.js";
 import * as sync from "../sync.js";
 import { h, clear, toast } from "../ui.js";
-import { KIND_NAMES, summary } from "./cards.js";
+import { kindName, summary } from "./cards.js";
 import { t } from "../i18n.js";
 
 let updateAction = null;
@@ -61,7 +61,7 @@ function renderNotices() {
 
 function failureItem(failure) {
   const attempted = failure.attempted || {};
-  const what = KIND_NAMES[attempted.kind] || t("status.entry");
+  const what = kindName(attempted.kind);
   const reasons = flatten(failure.error.errors || {});
   const conflict = failure.status === "conflict";
   return h("div", { class: "failure" },

@@ -3,7 +3,7 @@
 import { store } from "../store.js";
 import { remove } from "../entries.js";
 import { h, clear, section, notice, confirmDialog } from "../ui.js";
-import { KIND_NAMES, entryItem, list, live } from "../parts/cards.js";
+import { kindName, entryItem, list, live } from "../parts/cards.js";
 import { exportButton } from "../parts/account.js";
 import { t } from "../i18n.js";
 
@@ -17,8 +17,8 @@ export function mount(root) {
   return live(() => {
     const mine = (store.all || []).filter((e) => e.author_id === store.user.id);
     clear(body, section(t("mine.written", { count: mine.length }), list(mine.map((e) => entryItem(e, {
-      badges: [h("span", { class: "badge" }, KIND_NAMES[e.kind] || e.kind)],
-      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": t("mine.delete_label", { kind: KIND_NAMES[e.kind] || t("mine.entry") }),
+      badges: [h("span", { class: "badge" }, kindName(e.kind))],
+      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": t("mine.delete_label", { kind: kindName(e.kind) }),
         onclick: async () => {
           if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true)) await remove(e);
         } }, t("cards.delete"))],

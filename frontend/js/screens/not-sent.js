@@ -3,7 +3,7 @@
 import { store } from "../store.js";
 import * as sync from "../sync.js";
 import { h, clear, section, toast, confirmDialog } from "../ui.js";
-import { KIND_NAMES, summary, list, live } from "../parts/cards.js";
+import { kindName, summary, list, live } from "../parts/cards.js";
 import { t, formatDate } from "../i18n.js";
 
 export function mount(root) {
@@ -27,14 +27,14 @@ export function mount(root) {
 }
 
 function item(queued) {
-  const kind = KIND_NAMES[queued.entry.kind] || queued.entry.kind;
+  const kind = kindName(queued.entry.kind);
   const what = queued.op === "delete" ? t("notsent.deleting", { what: kind }) : kind;
   return h("li", { class: "entry", "data-mid": String(queued.mid) },
     h("div", { class: "meta" }, h("strong", {}, what[0].toUpperCase() + what.slice(1)),
       h("span", {}, formatDate(queued.queued_at, { dateStyle: "medium", timeStyle: "short" }))),
     h("p", { class: "text" }, queued.op === "delete" ? "" : summary(queued.entry)),
     h("div", { class: "actions" }, h("button", { type: "button", class: "btn small ghost",
-      "aria-label": t("notsent.discard_this", { what: KIND_NAMES[queued.entry.kind] || t("notsent.change") }),
+      "aria-label": t("notsent.discard_this", { what: kindName(queued.entry.kind) }),
       onclick: () => sync.discardNotSent([queued.mid]) }, t("common.discard"))));
 }
 
