@@ -51,7 +51,7 @@ def test_nudge_comes_at_the_chosen_local_minute(app, person, tz, before, at):
     assert nudges(device) == []
     tick(app, at)
     assert nudges(device) == [{"type": "nudge", "title": "Hearth", "body": "One small, honest thing to share today?",
-                               "url": "/", "tag": "nudge"}]
+                               "url": "/", "tag": "nudge", "share": "Share now"}]
 
 
 def test_nudge_push_has_a_topic_ttl_and_normal_urgency(app, person, push_service):
@@ -318,7 +318,7 @@ def test_a_russian_speaker_is_nudged_in_russian(app, person):
     alice, device = person("Europe/Berlin", "20:00", language="ru")
     tick(app, utc(2026, 5, 1, 18, 0))
     assert nudges(device) == [{"type": "nudge", "title": "Hearth", "url": "/", "tag": "nudge",
-                               "body": "Поделишься сегодня чем-то маленьким и честным?"}]
+                               "body": "Поделишься сегодня чем-то маленьким и честным?", "share": "Поделиться"}]
 
 
 def test_each_partner_hears_of_a_ritual_in_their_own_language(app, pair, push_service):

@@ -120,7 +120,9 @@ def partner_event(jobs, actor_name, recipient, entries, local_time_of):
 
 def nudge(recipient):
     lang = recipient.language
-    return {"type": "nudge", "title": t("app.name", lang), "body": t("push.nudge", lang), "url": "/", "tag": "nudge"}
+    # share: the label of the notification's "share now" button (the service worker has no catalogue)
+    return {"type": "nudge", "title": t("app.name", lang), "body": t("push.nudge", lang), "url": "/", "tag": "nudge",
+            "share": t("push.share_now", lang)}
 
 
 def ritual_reminder(entry, recipient):
