@@ -20,6 +20,7 @@ HOUR = 3600
 # push.partner.<type> for one event, push.several.<type> (a plural) for a burst of one type.
 PARTNER_EVENTS = {"appreciation": "/appreciate", "bid": "/bids", "bid_response": "/bids", "reflection": "/",
                   "reaction": "/", "answer": "/", "disclosure": "/", "timeout": "/", "timeout_ended": "/"}
+# A partner's answer is withheld until the recipient answered too: never preview it.
 NO_PREVIEW = frozenset({"answer"})
 URGENT = frozenset({"timeout", "timeout_ended", "timeout_reminder"})
 SCHEDULED = frozenset({"nudge", "ritual_reminder", "commitment_reminder", "timeout_reminder"})
