@@ -75,6 +75,11 @@ self.addEventListener("sync", (event) => {
 });
 
 // Push payloads are small pokes {type, title, body, url, tag}; the page pulls the data itself.
+// The server writes them in the recipient's language, the nudge's "share" button label too; the
+// worker has no catalogue, so a payload without one (queued before it had one) takes this table.
+const SHARE_LABEL = { en: "Share now", ru: "Поделиться" };
+const shareLabel = (data) => data.share
+  || SHARE_LABEL[String(self.navigator.language || "en").slice(0, 2).toLowerCase()] || SHARE_LABEL.en;
 const BADGE_CACHE = "hearth-badge"; // unseen partner pushes; the page deletes it when it is seen
 const ICON = "/frontend/icons/icon-192.png";
 
@@ -91,7 +96,7 @@ self.addEventListener("push", (event) => {
       tag: data.tag || type,
       renotify: false,
       data: { url: data.url || "/", type },
-      actions: type === "nudge" ? [{ action: "share", title: "Share now" }] : [],
+      actions: type === "nudge" ? [{ action: "share", title: shareLabel(data) }] : [],
     }),
     String(data.tag || "").startsWith("partner-") ? countUnseen(data.count || 1) : null,
   ]));

@@ -115,6 +115,9 @@ BAD_BODIES = [
     ("ritual_session", _with("ritual_session", started_at="yesterday"), "started_at"),
     ("ritual_session", _with("ritual_session", started_at="2026-05-01T10:00:00"), "started_at"),
     ("ritual_session", _with("ritual_session", answers=[{"text": "no prompt"}]), "answers"),
+    ("ritual_session", _with("ritual_session", answers=[{"prompt": "Follow-up", "prompt_id": "Follow-up message",
+                                                        "text": "x"}]), "answers"),
+    ("ritual_session", _with("ritual_session", answers=[{"prompt": "x", "prompt_id": None, "text": "x"}]), "answers"),
     ("ritual_session", _with("ritual_session", started_at=iso(now()),
                              ended_at=iso(now() - timedelta(hours=1))), "ended_at"),
     ("commitment", _with("commitment", due_date=(now().date() + timedelta(days=8)).isoformat()), "due_date"),
@@ -282,3 +285,14 @@ def test_reaction_may_answer_any_visible_entry(app, pair):
 
     assert only_result(alice.sync(("put", sent)))["status"] == "applied"
     assert stored(app, sent["id"]).ref_id == checkin
+
+
+def test_a_session_answer_names_hearths_own_prompt_by_its_stable_id(app, pair):
+    """The follow-up and story answers carry prompt_id; the prompt text beside it is any language's."""
+    alice, bob = pair()
+    ritual = put_ok(bob, "ritual")
+    answers = [{"prompt": "Сообщение после разговора", "prompt_id": "follow_up", "text": "Спасибо за вечер"},
+               {"prompt": "Our 90-second story", "prompt_id": "story", "text": "I felt calm when we walked"},
+               {"prompt": "What went well?", "text": "The walk"}]
+    sent = put_ok(alice, "ritual_session", {**valid_body("ritual_session"), "answers": answers}, ref_id=ritual)
+    assert stored(app, sent).body["answers"] == answers

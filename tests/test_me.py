@@ -50,6 +50,37 @@ def test_me_in_a_couple_lists_both_members(pair):
     assert bob.client.get("/api/me").json["couple"]["id"] == couple["id"]
 
 
+@pytest.mark.parametrize("accept, language", [
+    (None, "en"),
+    ("ru-RU,ru;q=0.9,en-US;q=0.8", "ru"),
+    ("de-DE,ru;q=0.5", "ru"),
+    ("de-DE,fr;q=0.9", "en"),
+    ("en-GB,ru;q=0.9", "en"),
+])
+def test_signup_takes_the_language_of_the_phone(app, accept, language):
+    headers = {"Accept-Language": accept} if accept else {}
+    response = app.test_client().post("/api/auth/signup", headers=headers, json={
+        "email": "ru@example.com", "password": PASSWORD, "display_name": "Саша", "timezone": "Europe/Moscow"})
+    assert response.status_code == 201, response.json
+    assert response.json["user"]["language"] == language
+    assert get_user(app, response.json["user"]["id"]).language == language
+
+
+def test_signup_may_name_its_language(app):
+    response = app.test_client().post("/api/auth/signup", headers={"Accept-Language": "en"}, json={
+        "email": "ru@example.com", "password": PASSWORD, "display_name": "Саша", "timezone": "Europe/Moscow",
+        "language": "ru"})
+    assert response.status_code == 201 and response.json["user"]["language"] == "ru"
+
+
+def test_signup_with_a_language_hearth_does_not_speak_is_422(app):
+    response = app.test_client().post("/api/auth/signup", json={
+        "email": "ru@example.com", "password": PASSWORD, "display_name": "Sasha", "timezone": "Europe/Moscow",
+        "language": "de"})
+    assert response.status_code == 422 and list(response.json["errors"]) == ["language"]
+    assert count(app, User) == 0
+
+
 # --- PATCH /api/me ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("field, value, stored", [
@@ -61,6 +92,8 @@ def test_me_in_a_couple_lists_both_members(pair):
     ("quiet_start", "22:00", "22:00"),
     ("quiet_end", "07:00", "07:00"),
     ("show_previews", True, True),
+    ("language", "ru", "ru"),
+    ("language", "en", "en"),
 ])
 def test_patch_me_changes_each_setting(app, signup, field, value, stored):
     alice = signup("Alice")
@@ -106,6 +139,12 @@ def test_patch_me_leaves_fields_not_sent_alone(app, signup):
     ("quiet_end", "7pm"),
     ("show_previews", "sometimes"),
     ("show_previews", None),
+    ("language", "de"),
+    ("language", "RU"),
+    ("language", "ru-RU"),
+    ("language", ""),
+    ("language", None),
+    ("language", 7),
     ("email", "new@example.com"),
 ])
 def test_patch_me_rejects_bad_values_with_422(app, signup, field, value):

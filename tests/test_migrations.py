@@ -92,3 +92,23 @@ def test_names_stored_with_direction_controls_lose_them(empty_database_url):
             db.session.remove()
             db.engine.dispose()
     assert stored == {"u1": "Sam", "u2": "Noa", "u3": "Friend", "u4": "Alex"}
+
+
+def test_people_who_signed_up_before_languages_speak_english(empty_database_url):
+    """users.language arrives with every existing account set to English, the only language there was."""
+    app = create_app(_config(empty_database_url))
+    with app.app_context():
+        try:
+            upgrade(revision="b3names01")
+            with db.engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
+                    "show_previews, daily_push_limit, created_at) VALUES ('u1', 'u1@example.com', 'x', 'Sam', "
+                    "'Europe/Berlin', '20:00', false, 6, '2026-06-01 10:00:00')"))
+            upgrade()
+            with db.engine.connect() as conn:
+                stored = conn.execute(text("SELECT id, language FROM users")).all()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert [tuple(row) for row in stored] == [("u1", "en")]

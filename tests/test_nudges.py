@@ -51,7 +51,7 @@ def test_nudge_comes_at_the_chosen_local_minute(app, person, tz, before, at):
     assert nudges(device) == []
     tick(app, at)
     assert nudges(device) == [{"type": "nudge", "title": "Hearth", "body": "One small, honest thing to share today?",
-                               "url": "/", "tag": "nudge"}]
+                               "url": "/", "tag": "nudge", "share": "Share now"}]
 
 
 def test_nudge_push_has_a_topic_ttl_and_normal_urgency(app, person, push_service):
@@ -309,3 +309,44 @@ def test_own_thanks_does_not_end_a_timeout(app, pair, push_service):
     alice.put("reaction", {"value": "thanks"}, ref_id=entry_id, visibility="shared")
     tick(app, return_at)
     assert len(reminders(a, "timeout_reminder")) == 1
+
+
+# In the recipient's language
+
+
+def test_a_russian_speaker_is_nudged_in_russian(app, person):
+    alice, device = person("Europe/Berlin", "20:00", language="ru")
+    tick(app, utc(2026, 5, 1, 18, 0))
+    assert nudges(device) == [{"type": "nudge", "title": "Hearth", "url": "/", "tag": "nudge",
+                               "body": "Поделишься сегодня чем-то маленьким и честным?", "share": "Поделиться"}]
+
+
+def test_each_partner_hears_of_a_ritual_in_their_own_language(app, pair, push_service):
+    alice, bob = pair()
+    a, b = subscribe(alice, push_service), subscribe(bob, push_service)
+    bob.client.patch("/api/me", json={"language": "ru"})
+    _, entry_id = alice.put("ritual", ritual({"freq": "weekly", "weekday": 6, "time": "19:00"}), visibility="shared")
+    tick(app, utc(2026, 5, 3, 17, 0))
+    assert [m["body"] for m in reminders(a, "ritual_reminder", entry_id)] == ["It's time for your weekly check-in."]
+    assert [m["body"] for m in reminders(b, "ritual_reminder", entry_id)] == ["Пора: разговор недели."]
+
+
+def test_commitment_reminder_in_russian(app, pair, push_service):
+    alice, bob = pair()
+    a = subscribe(alice, push_service)
+    alice.client.patch("/api/me", json={"language": "ru"})
+    due = (utcnow().date() + timedelta(days=2)).isoformat()
+    alice.put("commitment", {"text": "Book the table", "due_date": due}, visibility="shared")
+    tick(app, wall_time(date.fromisoformat(due), "09:00", ZoneInfo("Europe/Berlin")))
+    assert [m["body"] for m in reminders(a, "commitment_reminder")] == ["Сегодня срок одного из твоих обещаний."]
+
+
+def test_time_out_reminder_in_russian(app, pair, push_service):
+    alice, bob = pair()
+    a = subscribe(alice, push_service)
+    alice.client.patch("/api/me", json={"language": "ru"})
+    return_at = utcnow().replace(microsecond=0) + timedelta(minutes=30)
+    alice.put("timeout", {"return_at": iso(return_at)}, visibility="shared")
+    tick(app, return_at)
+    assert [m["body"] for m in reminders(a, "timeout_reminder")] == [
+        "Тайм-аут закончился. Когда вы оба будете готовы, бережно вернитесь к разговору."]

@@ -314,3 +314,30 @@ def test_double_tapping_create_couple_makes_one_couple(app, signup):
     assert sorted(r.status_code for r in responses) == [201, 409]
     with app.app_context():
         assert len(db.session.scalars(select(Couple)).all()) == 1
+
+
+# --- the default rituals speak the language of the partner who pairs ------------------------------
+
+@pytest.mark.parametrize("joiner_language, title, first_prompt", [
+    ("ru", "Разговор недели", "Телефоны в сторону, лучше в другую комнату. Что у нас получилось на этой неделе?"),
+    ("en", "Weekly check-in", "Phones away, in another room if you can. What went well for us this week?"),
+])
+def test_default_rituals_are_written_in_the_joiners_language(app, signup, joiner_language, title, first_prompt):
+    alice, bob = signup("Alice"), signup("Bob")
+    alice.client.patch("/api/me", json={"language": "en" if joiner_language == "ru" else "ru"})
+    bob.client.patch("/api/me", json={"language": joiner_language})
+    code = create_couple(alice)["invite"]["code"]
+    assert join(bob, code).status_code == 200
+    rituals = {e["body"]["type"]: e["body"] for e in bob.pull_all() if e["kind"] == "ritual"}
+    assert (rituals["weekly_checkin"]["title"], rituals["weekly_checkin"]["prompts"][0]) == (title, first_prompt)
+    assert len(rituals["weekly_checkin"]["prompts"]) == 5 and len(rituals["story"]["prompts"]) == 2
+
+
+def test_no_english_in_a_russian_speakers_default_rituals(app, signup):
+    alice, bob = signup("Alice"), signup("Bob")
+    bob.client.patch("/api/me", json={"language": "ru"})
+    assert join(bob, create_couple(alice)["invite"]["code"]).status_code == 200
+    words = [text for e in bob.pull_all() if e["kind"] == "ritual"
+             for text in (e["body"]["title"], *e["body"]["prompts"])]
+    assert len(words) == 7 + 27  # titles and prompts
+    assert [w for w in words if re.search(r"\b(the|you|and|of)\b", w)] == []

@@ -100,6 +100,19 @@ def test_the_mail_is_well_formed_plain_text_in_the_users_words(app, smtp, alice)
     assert text.startswith("Hi Alice,") and "30 minutes" in text and "ignore this email" in text
 
 
+def test_a_russian_speaker_gets_the_mail_in_russian(app, smtp, alice):
+    assert alice.client.patch("/api/me", json={"language": "ru"}).status_code == 200
+    response = ask(app)
+    assert response.status_code == 202
+    received = smtp.next()
+    message = received["message"]
+    assert message["Subject"] == "Новый пароль для Hearth"
+    text = message.get_content()
+    assert text.startswith("Привет, Alice!") and "срок — 30 мин." in text and "Hi " not in text
+    link, token = reset_link(received)
+    assert confirm(app, token).status_code == 204
+
+
 def test_public_url_starts_the_link_whatever_host_the_request_names(make_app, smtp):
     app = make_app(PUBLIC_URL="https://hearth.example.org", **smtp.settings)
     Person(app, "alice@example.com", "Alice")

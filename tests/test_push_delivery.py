@@ -323,3 +323,60 @@ def test_stale_partner_events_are_dropped(app, couple, push_service):
     assert device.pushes(*PARTNER) == []
     assert jobs(app)[0].status == "skipped"
 
+
+
+# --- In the recipient's language (users.language) --------------------------------------------------
+
+def speak(person, language):
+    assert person.client.patch("/api/me", json={"language": language}).status_code == 200
+
+
+def test_a_russian_speaker_gets_the_partner_event_in_russian(app, couple, push_service):
+    alice, bob, device = couple
+    speak(bob, "ru")
+    appreciate(alice)
+    tick(app)
+    [message] = device.messages(*PARTNER)
+    assert (message["title"], message["body"]) == ("Hearth", "Alice: новая благодарность для тебя")
+
+
+@pytest.mark.parametrize("count, body", [(2, "Alice: 2 благодарности для тебя"),
+                                         (5, "Alice: 5 благодарностей для тебя")])
+def test_a_russian_summary_takes_the_plural_its_count_needs(app, couple, push_service, count, body):
+    alice, bob, device = couple
+    speak(bob, "ru")
+    for n in range(count):
+        appreciate(alice, f"thing {n}")
+    tick(app)
+    [message] = device.messages(*PARTNER)
+    assert message["body"] == body
+
+
+def test_the_senders_language_does_not_choose_the_recipients(app, couple, push_service):
+    alice, bob, device = couple
+    speak(alice, "ru")
+    appreciate(alice)
+    tick(app)
+    [message] = device.messages(*PARTNER)
+    assert message["body"] == "Alice sent you an appreciation"
+
+
+def test_a_russian_preview_of_a_reaction_is_in_russian(app, couple, push_service):
+    alice, bob, device = couple
+    speak(bob, "ru")
+    assert bob.client.patch("/api/me", json={"show_previews": True}).status_code == 200
+    _, mine = bob.put("appreciation", {"text": "thank you"}, visibility="shared")
+    alice.put("reaction", {"value": "thanks"}, visibility="shared", ref_id=mine)
+    tick(app)
+    [message] = device.messages("reaction")
+    assert (message["title"], message["body"]) == ("Alice: реакция на твою запись", "Спасибо")
+
+
+def test_a_russian_time_out_names_the_return_time_in_russian(app, couple, push_service):
+    alice, bob, device = couple
+    speak(bob, "ru")
+    return_at = (utcnow() + timedelta(minutes=30)).isoformat().replace("+00:00", "Z")
+    alice.put("timeout", {"return_at": return_at}, visibility="shared")
+    tick(app)
+    [message] = device.messages("timeout")
+    assert message["body"].startswith("Alice просит тайм-аут. Вернётесь к разговору в ")

@@ -2,6 +2,7 @@ from flask import current_app, request
 from flask_smorest import Blueprint, abort
 
 from ..extensions import db
+from ..i18n import request_language
 from ..schemas.accounts import LoginIn, SignupIn, UserResponse
 from ..security import (clear_session_cookie, current_session, current_user, login_required,
                         set_device_cookie, set_session_cookie)
@@ -28,7 +29,7 @@ def _logged_in(user, status):
 @bp.alt_response(429, description="Too many signups from this address; see Retry-After")
 def signup(data):
     try:
-        user = accounts.signup(**data)
+        user = accounts.signup(**{"language": request_language(), **data})
     except accounts.EmailTaken:
         abort(409, message="An account with this email already exists. Try logging in.")
     return _logged_in(user, 201)

@@ -18,6 +18,8 @@ class User(db.Model):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     show_previews: Mapped[bool] = mapped_column(Boolean, default=False)
     daily_push_limit: Mapped[int] = mapped_column(Integer, default=6)
+    # The language of this person's pushes and emails ("en" | "ru"): set at signup from the phone's.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # The user's own stream: every change they make takes the next value as the entry's own_seq.
     own_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     own_horizon: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -1,6 +1,12 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..i18n import LANGUAGES
 from .common import DisplayName, Email, String, Time, Timezone
+
+
+def Language(**kwargs):
+    """A language Hearth speaks: its pushes and emails to this person are written in it."""
+    return String(validate=validate.OneOf(LANGUAGES), metadata={"description": "en or ru"}, **kwargs)
 
 
 def encodable(value):
@@ -22,6 +28,7 @@ class SignupIn(Schema):
     password = String(required=True, load_only=True, validate=NEW_PASSWORD)
     display_name = DisplayName(required=True)
     timezone = Timezone(required=True)
+    language = Language()  # when left out: the request's Accept-Language
 
 
 class LoginIn(Schema):
@@ -39,6 +46,7 @@ class UserOut(Schema):
     quiet_end = fields.String(allow_none=True)
     show_previews = fields.Boolean()
     daily_push_limit = fields.Integer()
+    language = fields.String()
     created_at = fields.DateTime()
 
 
@@ -54,6 +62,7 @@ class SettingsIn(Schema):
     quiet_end = Time(allow_none=True)
     show_previews = fields.Boolean()
     daily_push_limit = fields.Integer(validate=validate.Range(min=1, max=50))
+    language = Language()
 
 
 class PasswordChangeIn(Schema):

@@ -132,8 +132,14 @@ class Ritual(Schema):
     enabled = fields.Boolean(load_default=True)
 
 
+# Prompts Hearth asks in every session, beside a ritual's own (frontend/js/ritual-data.js): an answer
+# to one carries its stable id, so no language's wording is ever matched. `prompt` keeps readable text.
+SESSION_PROMPT_IDS = ("follow_up", "story")
+
+
 class SessionAnswer(Schema):
     prompt = Text(300, required=True)
+    prompt_id = OneOf(SESSION_PROMPT_IDS)
     text = Text(2000, min_len=0, required=True)
 
 

@@ -34,12 +34,12 @@ def normalize_email(email):
     return email.strip().lower()
 
 
-def signup(email, password, display_name, timezone):
+def signup(email, password, display_name, timezone, language="en"):
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise EmailTaken(email)
     user = User(email=email, password_hash=hasher.hash(password),
-                display_name=display_name.strip(), timezone=timezone)
+                display_name=display_name.strip(), timezone=timezone, language=language)
     db.session.add(user)
     try:
         db.session.flush()

@@ -131,7 +131,7 @@ def plan(rows, now):
     """(notifications, skipped): group the claimed jobs, drop stale and unwanted ones."""
     users = _by_id(User, [r.user_id for r in rows] + [r.actor_id for r in rows],
                    User.id, User.display_name, User.timezone, User.couple_id, User.show_previews,
-                   User.daily_push_limit)
+                   User.daily_push_limit, User.language)
     entries = _by_id(Entry, [r.entry_id for r in rows if r.type in texts.PARTNER_EVENTS],
                      Entry.id, Entry.kind, Entry.author_id, Entry.couple_id, Entry.visibility, Entry.deleted,
                      Entry.body)

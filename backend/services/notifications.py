@@ -2,6 +2,7 @@
 
 By default the partner's words never reach the lock screen: the body is a generic line. The
 recipient's show_previews setting lets the entry's text in, cut to about 120 characters.
+Every word Hearth adds comes from the catalogue (push.*), in the recipient's language (users.language).
 """
 import base64
 import hashlib
@@ -9,26 +10,18 @@ import json
 import re
 from datetime import timedelta
 
+from ..i18n import t
 from ..kinds import KINDS
 from . import visibility
 
-APP_NAME = "Hearth"
 PREVIEW_CHARS = 120
 MAX_PAYLOAD = 1024
 HOUR = 3600
 
-# type: (one, several, url). `one` is the line for a single event, `several` the plural noun.
-PARTNER_EVENTS = {
-    "appreciation": ("{name} sent you an appreciation", "appreciations", "/appreciate"),
-    "bid": ("{name} reached out to you", "bids", "/bids"),
-    "bid_response": ("{name} answered your bid", "answers to your bids", "/bids"),
-    "reflection": ("{name} reflected back what you shared", "reflections", "/"),
-    "reaction": ("{name} reacted to something you wrote", "reactions", "/"),
-    "answer": ("{name} answered today's question", "answers", "/"),
-    "disclosure": ("{name} shared something with you", "things they shared", "/"),
-    "timeout": ("{name} asked for a time-out", "time-outs", "/"),
-    "timeout_ended": ("{name} is ready to talk again", "updates", "/"),
-}
+# The partner events a push tells of, and the screen each opens. Their words are the catalogue's:
+# push.partner.<type> for one event, push.several.<type> (a plural) for a burst of one type.
+PARTNER_EVENTS = {"appreciation": "/appreciate", "bid": "/bids", "bid_response": "/bids", "reflection": "/",
+                  "reaction": "/", "answer": "/", "disclosure": "/", "timeout": "/", "timeout_ended": "/"}
 # A partner's answer is withheld until the recipient answered too: never preview it.
 NO_PREVIEW = visibility.REVEALED
 URGENT = frozenset({"timeout", "timeout_ended", "timeout_reminder"})
@@ -38,13 +31,7 @@ TTL = {"nudge": 12 * HOUR, "ritual_reminder": 6 * HOUR, "commitment_reminder": 1
 EVENT_TTL = 24 * HOUR
 EVENT_WINDOW = timedelta(hours=24)  # a partner event not delivered within this is dropped
 
-RITUAL_NAMES = {"nightly_gratitude": "nightly gratitude", "weekly_checkin": "weekly check-in",
-                "monthly_state": "monthly state of us", "connection_check": "connection check",
-                "custom": "ritual"}
 PREVIEW_FIELDS = {name: kind.preview for name, kind in KINDS.items() if kind.preview}
-REACTION_WORDS = {"right": "That's right", "not_quite": "Not quite", "heart": "\u2764\ufe0f", "thanks": "Thanks",
-                  "not_now": "Not now"}
-RESPONSE_WORDS = {"toward": "Turned toward you", "away": "Turned away", "against": "Turned against"}
 _TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -72,13 +59,20 @@ def _cut(text, limit=PREVIEW_CHARS):
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def preview_text(type_, entry):
-    """The entry's own words (or its answer) for a preview, or None."""
+def _word(key, lang):
+    try:
+        return t(key, lang)
+    except KeyError:  # a value this server does not know (a newer phone's): no preview
+        return None
+
+
+def preview_text(type_, entry, lang="en"):
+    """The entry's own words (or its answer, in the recipient's language) for a preview, or None."""
     body = entry.body or {}
     if type_ == "reaction":
-        return REACTION_WORDS.get(body.get("value"))
+        return _word(f"push.reaction.{body.get('value')}", lang)
     if type_ == "bid_response":
-        return RESPONSE_WORDS.get(body.get("response"))
+        return _word(f"push.response.{body.get('response')}", lang)
     return body.get(PREVIEW_FIELDS.get(type_, "")) or None
 
 
@@ -92,57 +86,67 @@ def encode(payload):
 
 
 def partner_event(jobs, actor_name, recipient, entries, local_time_of):
-    """One notification for one or several partner events for one recipient (same actor).
+    """One notification for one or several partner events for one recipient (same actor), in the
+    recipient's language.
 
     `entries` maps entry id to Entry (for previews); `local_time_of(iso)` formats an instant
     in the recipient's zone (for a time-out's return time).
     """
-    name = actor_name or "Your partner"
+    lang = recipient.language
+    app = t("app.name", lang)
+    name = actor_name or t("push.someone", lang)
     types = [job.type for job in jobs]
     if len(jobs) == 1:
         job = jobs[0]
-        line, _, url = PARTNER_EVENTS[job.type]
-        title, body = APP_NAME, line.format(name=name)
+        url = PARTNER_EVENTS[job.type]
+        line = t(f"push.partner.{job.type}", lang, name=name)
+        title, body = app, line
         entry = entries.get(job.entry_id)
         if job.type == "timeout" and entry is not None and entry.body.get("return_at"):
-            body += f". You'll come back to it at {local_time_of(entry.body['return_at'])}."
-        text = preview_text(job.type, entry) if entry is not None and job.type not in NO_PREVIEW else None
+            body = t("push.partner.timeout_return", lang, name=name, time=local_time_of(entry.body["return_at"]))
+        text = preview_text(job.type, entry, lang) if entry is not None and job.type not in NO_PREVIEW else None
         if recipient.show_previews and text:
-            title, body = line.format(name=name), _cut(text)
+            title, body = line, _cut(text)
         tag = f"partner-{job.type}"
     elif len(set(types)) == 1:
-        _, several, url = PARTNER_EVENTS[types[0]]
-        title, body, tag = APP_NAME, f"{name} sent you {len(jobs)} {several}", f"partner-{types[0]}"
+        url = PARTNER_EVENTS[types[0]]
+        title, tag = app, f"partner-{types[0]}"
+        body = t(f"push.several.{types[0]}", lang, name=name, count=len(jobs))
     else:
-        title, body, tag, url = APP_NAME, f"{name} sent you {len(jobs)} things", "partner-summary", "/"
+        title, tag, url = app, "partner-summary", "/"
+        body = t("push.several.summary", lang, name=name, count=len(jobs))
     kind = types[0] if len(set(types)) == 1 else "summary"
     # count: how many partner items this one notification stands for (the app badge adds it up).
     return {"type": kind, "title": title, "body": body, "url": url, "tag": tag, "count": len(jobs)}
 
 
-def nudge():
-    return {"type": "nudge", "title": APP_NAME, "body": "One small, honest thing to share today?",
-            "url": "/", "tag": "nudge"}
+def nudge(recipient):
+    lang = recipient.language
+    # share: the label of the notification's "share now" button (the service worker has no catalogue)
+    return {"type": "nudge", "title": t("app.name", lang), "body": t("push.nudge", lang), "url": "/", "tag": "nudge",
+            "share": t("push.share_now", lang)}
 
 
 def ritual_reminder(entry, recipient):
-    name = RITUAL_NAMES.get(entry.body.get("type"), "ritual")
-    body = f"It's time for your {name}."
+    lang = recipient.language
+    name = _word(f"push.ritual_names.{entry.body.get('type')}", lang) or t("push.ritual_names.custom", lang)
+    body = t("push.ritual_due", lang, name=name)
     if recipient.show_previews and entry.body.get("title"):
-        body = f"It's time for {_cut(entry.body['title'], 80)}."
-    return {"type": "ritual_reminder", "title": APP_NAME, "body": body, "url": "/",
+        body = t("push.ritual_due_titled", lang, title=_cut(entry.body['title'], 80))
+    return {"type": "ritual_reminder", "title": t("app.name", lang), "body": body, "url": "/",
             "tag": f"ritual-{entry.id}"}
 
 
 def commitment_reminder(entry, recipient):
-    body = "A commitment you made is due today."
+    lang = recipient.language
+    body = t("push.commitment_due", lang)
     if recipient.show_previews and entry.body.get("text"):
-        body = f"Due today: {_cut(entry.body['text'])}"
-    return {"type": "commitment_reminder", "title": APP_NAME, "body": body, "url": "/",
+        body = t("push.commitment_due_text", lang, text=_cut(entry.body["text"]))
+    return {"type": "commitment_reminder", "title": t("app.name", lang), "body": body, "url": "/",
             "tag": f"commitment-{entry.id}"}
 
 
-def timeout_reminder(entry):
-    return {"type": "timeout_reminder", "title": APP_NAME,
-            "body": "Your time-out is over. When you're both ready, come back to it gently.",
+def timeout_reminder(entry, recipient):
+    lang = recipient.language
+    return {"type": "timeout_reminder", "title": t("app.name", lang), "body": t("push.timeout_over", lang),
             "url": "/", "tag": f"timeout-{entry.id}"}

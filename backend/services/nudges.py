@@ -66,7 +66,7 @@ def candidates():
     has_sub = exists().where(PushSubscription.user_id == User.id)
     rows = db.session.execute(
         select(User.id, User.timezone, User.nudge_time, User.quiet_start, User.quiet_end, User.couple_id,
-               User.show_previews)
+               User.show_previews, User.language)
         .join(Couple, Couple.id == User.couple_id)
         .where(has_sub, Couple.ended_at.is_(None), Couple.paired_at.is_not(None))).all()
     return rows
@@ -75,7 +75,7 @@ def candidates():
 def _nudges(locals_, now):
     ready = [loc for loc in locals_ if loc.ready(wall_time(loc.today, loc.user.nudge_time, loc.zone))]
     shared = _shared_today(ready, now)
-    return [Due(loc.user.id, "nudge", loc.today.isoformat(), "nudge", texts.nudge(), None, loc.day_end)
+    return [Due(loc.user.id, "nudge", loc.today.isoformat(), "nudge", texts.nudge(loc.user), None, loc.day_end)
             for loc in ready if loc.user.id not in shared]
 
 
@@ -166,7 +166,7 @@ def _timeouts(by_couple, now):
         for loc in _recipients(entry, by_couple):
             if loc.ready(return_at):
                 due.append(Due(loc.user.id, f"timeout:{entry.id}", loc.today.isoformat(), "timeout_reminder",
-                               texts.timeout_reminder(entry), entry.id,
+                               texts.timeout_reminder(entry, loc.user), entry.id,
                                min(loc.day_end, return_at + TIMEOUT_WINDOW)))
     return due
 

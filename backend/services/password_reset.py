@@ -49,7 +49,7 @@ def request_reset(email, base_url):
     db.session.add(PasswordReset(id=token_id, user_id=user.id, created_at=now, expires_at=now + ttl))
     db.session.commit()  # before the mail goes out, so the link works as soon as it arrives
     subject, text = mail_text.render(
-        "password_reset", name=user.display_name, link=f"{base_url.rstrip('/')}/reset#token={token}",
+        "password_reset", user.language, name=user.display_name, link=f"{base_url.rstrip('/')}/reset#token={token}",
         minutes=int(ttl.total_seconds() // 60))
     mail.send(current_app.config, user.email, subject, text)
 

@@ -17,11 +17,11 @@ export class PushError extends Error {
 }
 
 export function supported() {
-  return "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  return "serviceWorker" in navigator && "PushManager" in window && window.Notification !== undefined;
 }
 
 export function permission() {
-  return "Notification" in window ? Notification.permission : "unsupported";
+  return window.Notification !== undefined ? Notification.permission : "unsupported";
 }
 
 /** iOS and iPadOS only offer Web Push to an app opened from the Home Screen. */
@@ -146,13 +146,14 @@ export function clearBadge() {
 }
 
 // "Share now" on the daily nudge lands on /?share=1: open Today's composer, even after a first share.
+// The disclosure card offers compose() (parts/disclose.js): nothing here depends on what a button says.
 function openComposerIfAsked() {
   if (new URL(location.href).searchParams.get("share") !== "1" || !store.couple) return;
   history.replaceState(null, "", "/");
-  const view = document.getElementById("view");
-  const again = [...view.querySelectorAll("button")].find((button) => button.textContent === "Share another");
-  if (again) again.click();
-  const text = view.querySelector('form[aria-label="Share one honest thing"] textarea');
+  const card = document.getElementById("view").querySelector('[data-card="disclosure"]');
+  if (!card) return;
+  if (card.compose) card.compose();
+  const text = card.querySelector("form textarea");
   if (text) { text.scrollIntoView({ block: "center" }); text.focus({ preventScroll: true }); }
 }
 

@@ -3,6 +3,7 @@ import { store } from "./store.js";
 import { create, update } from "./entries.js";
 import { nextOccurrence, localDay, parseDay, isoDay } from "./schedule.js";
 import { phoneZone } from "./time.js";
+import { t } from "./i18n.js";
 
 export const zone = () => (store.user && store.user.timezone) || phoneZone();
 export const GUIDED = ["vulnerability", "story"];
@@ -64,6 +65,23 @@ export function setDone(entry, done) {
   return update(entry, { ...entry.body, done_at: done ? new Date().toISOString() : null });
 }
 
-export const handled = (body) => new Set([...body.answers.map((a) => a.prompt), ...body.passed]);
-export const FOLLOW_UP = "Follow-up message";
-export const STORY = "Our 90-second story";
+// Answers Hearth asks for itself (not a ritual's prompts) carry a stable prompt_id; the prompt text
+// beside it is only for reading (an export, an older phone). Older entries held the English text alone.
+export const FOLLOW_UP = "follow_up";
+export const STORY = "story";
+const STORED_AS = {
+  "Follow-up message": FOLLOW_UP, // i18n-ok: how older entries named the prompt (matched, never shown)
+  "Our 90-second story": STORY, // i18n-ok: how older entries named the prompt (matched, never shown)
+};
+const LABELS = { [FOLLOW_UP]: () => t("prompt.follow_up"), [STORY]: () => t("prompt.story") };
+
+/** The stable id of an answer's prompt, or null for a ritual's own prompt. */
+export const promptId = (answer) => answer.prompt_id || STORED_AS[answer.prompt] || null;
+/** The answer to one of Hearth's own prompts, by id. */
+export const answerTo = (body, pid) => body.answers.find((a) => promptId(a) === pid) || null;
+/** What to show above an answer: Hearth's prompt in the reader's language, or the ritual's own text. */
+export const promptLabel = (answer) => (LABELS[promptId(answer)] ? LABELS[promptId(answer)]() : answer.prompt);
+/** An answer to one of Hearth's own prompts, as stored. */
+export const ownAnswer = (pid, text) => ({ prompt: LABELS[pid](), prompt_id: pid, text });
+
+export const handled = (body) => new Set([...body.answers.map((a) => promptId(a) || a.prompt), ...body.passed]);

@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -17,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select
 
 from backend.extensions import db
-from backend.models import PushSubscription
+from backend.models import PushSubscription, utcnow
 
 from .e2e_support import artifacts, open_app, seed, tab, wait_synced, wait_until
 
@@ -168,6 +169,40 @@ def test_a_notification_click_routes_the_open_page(new_context, people, live_ser
         assert page.evaluate("() => location.search") == ""
     else:
         page.get_by_role("heading", name="Bids", level=1).wait_for()
+
+
+@pytest.mark.parametrize("payload, label", [({**NUDGE, "share": "Поделиться"}, "Поделиться"),
+                                            (NUDGE, "Поделиться")])
+def test_the_share_button_speaks_the_payloads_language_else_the_phones(new_context, people, live_server, payload,
+                                                                        label):
+    """The server writes the nudge's button label in the recipient's language; a payload without one
+    (queued before) falls back to the phone's language: the worker has no catalogue."""
+    alex, sam = granted(new_context, live_server, locale="ru-RU"), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex)
+    push_to(page, live_server, payload)
+    [shown] = wait_until(page, NOTIFICATIONS)
+    assert shown["actions"] == [f"share:{label}"]
+
+
+def test_share_now_opens_the_composer_after_a_first_share_too(new_context, people, live_server):
+    """push.js asks the disclosure card to compose (no button is found by its words)."""
+    alex, sam = granted(new_context, live_server), new_context()
+    people.pair(alex, sam)
+    today = utcnow().astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
+    seed(live_server, alex, "disclosure", {"text": "Already shared one", "category": "feeling", "feelings": [],
+                                           "local_date": today})
+    page = open_app(alex, "/more")
+    wait_synced(page)
+    push_to(page, live_server, NUDGE)
+    wait_until(page, NOTIFICATIONS)
+    alex.service_workers[0].evaluate("""async () => {
+        const [notification] = await self.registration.getNotifications();
+        self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: 'share' }));
+      }""")
+    composer = page.get_by_role("textbox", name="What's true for you today?")
+    composer.wait_for()
+    assert composer.evaluate("(node) => node === document.activeElement")
 
 
 def test_the_switch_subscribes_and_switching_off_unsubscribes(new_context, people, live_server, push_keys):

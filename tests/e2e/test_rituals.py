@@ -225,3 +225,52 @@ def test_review_changes_cadence_in_one_tap_and_records_a_session(new_context, pe
     assert session.body["answers"] == [{"prompt": "Are the questions deep enough?",
                                         "text": "Mostly; the Sunday one could go deeper"}]
     assert "Every other Sunday" in ritual(page, "weekly_checkin").inner_text()
+
+
+def test_a_session_in_russian_end_to_end(new_context, people, live_server):
+    """A phone that speaks Russian: default rituals written in the joiner's Russian, the runner, the end
+    screen and the follow-up in Russian; the follow-up stored under its stable id; an older session that
+    named the follow-up by its English text still reads as one. Screenshots at 390x844."""
+    alex, sam = new_context(locale="ru-RU"), new_context(locale="ru-RU")
+    people.signup(alex, "Alex")
+    people.signup(sam, "Sam")
+    assert sam.request.patch(f"{live_server.url}/api/me", data={"language": "ru"}).status == 200
+    invite = alex.request.post(f"{live_server.url}/api/couple", data={}).json()["invite"]
+    assert sam.request.post(f"{live_server.url}/api/couple/join", data={"code": invite["code"]}).status == 200
+    page = open_app(alex)
+    wait_synced(page)
+    [checkin] = [r for r in live_server.entries(kind="ritual") if r.body["type"] == "weekly_checkin"]
+    older = seed(live_server, alex, "ritual_session", {
+        "started_at": "2026-06-07T08:00:00Z", "ended_at": "2026-06-07T08:20:00Z", "passed": [], "note": "",
+        "answers": [{"prompt": "Follow-up message", "text": "Old follow-up, stored by its English text"}]},  # i18n-ok
+        ref_id=checkin.id)
+
+    page.goto("/rituals")  # by address: the tab bar's names are another screen's words
+    ritual(page, "weekly_checkin").locator("button.btn.primary").click()
+    page.get_by_text("Вопрос 1 из 5").wait_for()
+    page.get_by_role("heading", name="Телефоны в сторону, лучше в другую комнату.").wait_for()
+    page.get_by_role("button", name="Пропустить").click()
+    page.get_by_text("Вопрос 2 из 5").wait_for()
+    page.get_by_label("Твой ответ").fill("Переезд дался нам обоим нелегко")
+    page.get_by_role("button", name="Дальше").click()
+    page.get_by_text("Вопрос 3 из 5").wait_for()
+    shoot(page, "runner-ru")
+    page.get_by_role("button", name="Завершить встречу").click()
+    page.get_by_role("heading", name="Договоритесь об одном шаге").wait_for()
+    page.get_by_text("Слов: 0 из 60").wait_for()
+    page.get_by_role("textbox", name="Сообщение после разговора").fill("Светлый момент: прогулка. Действие: суббота. Вопрос: куда?")
+    page.get_by_role("button", name="Сохранить сообщение").click()
+    page.get_by_text("Сообщение сохранено вместе со встречей.").wait_for()
+    shoot(page, "end-screen-ru")
+    settle(page, timeout=30_000)
+    [session] = [s for s in live_server.entries(kind="ritual_session") if s.id != older]
+    assert session.body["passed"] == ["Телефоны в сторону, лучше в другую комнату. Что у нас получилось на этой неделе?"]
+    assert session.body["answers"][-1] == {"prompt": "Сообщение после разговора", "prompt_id": "follow_up",
+                                           "text": "Светлый момент: прогулка. Действие: суббота. Вопрос: куда?"}
+
+    page.goto(f"/session/{older}")
+    page.get_by_role("heading", name="О чём вы поговорили").wait_for()
+    page.get_by_text("Ответы не записаны.").wait_for()  # the old follow-up is not a ritual answer
+    page.locator(".ending h3", has_text="Сообщение после разговора").wait_for()
+    page.get_by_text("Old follow-up, stored by its English text").wait_for()
+    assert page.get_by_role("textbox", name="Сообщение после разговора").input_value() == "Old follow-up, stored by its English text"

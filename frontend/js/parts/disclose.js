@@ -14,6 +14,9 @@ export function disclosure() {
   const body = h("div", {});
   const card = section(t("disclose.title"), body);
   let composing = false;
+  // push.js opens the composer from a "Share now" notification through these, never by a button's text.
+  card.dataset.card = "disclosure";
+  card.compose = () => { composing = true; render(); };
   const composer = buildComposer(() => { composing = false; render(); });
   function render() {
     const today = localDate(store.user.timezone);

@@ -1,9 +1,10 @@
 // After a session: what was said (answers, passes, notes), then one next step (a commitment due within
 // a week), a closing appreciation (15-word guide) and the follow-up message (60 words), stored as an
-// answer of the session under the prompt "Follow-up message".
+// answer of the session with the prompt id "follow_up".
 import { store } from "../store.js";
 import { create } from "../entries.js";
 import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js";
+import { t, tp, formatDate } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { commitmentForm } from "../screens/commitments.js";
 import { partnerName, sentTo } from "./cards.js";
@@ -15,7 +16,7 @@ function counted(label, guide, rows, hint) {
   area.setAttribute("aria-describedby", `${area.getAttribute("aria-describedby")} ${count.id}`);
   const show = () => {
     const n = words(area.value);
-    count.textContent = n > guide ? `${n} words · over the ${guide}-word guide` : `${n} of ${guide} words`;
+    count.textContent = n > guide ? t("session.words_over", { count: n, guide }) : t("session.words_of", { count: n, guide });
     count.classList.toggle("over", n > guide);
   };
   area.addEventListener("input", show);
@@ -26,60 +27,65 @@ function counted(label, guide, rows, hint) {
 
 function summary(session) {
   const b = session.body;
-  const follow = b.answers.find((a) => a.prompt === R.FOLLOW_UP);
-  return section("What you covered",
-    b.answers.filter((a) => a !== follow).length ? h("ul", { class: "answers" }, b.answers.filter((a) => a !== follow).map((a) =>
-      h("li", {}, h("p", { class: "small muted" }, a.prompt), h("p", {}, a.text || "(talked, no notes)")))) : h("p", { class: "empty" }, "No answers written down."),
-    b.passed.length ? h("p", { class: "small muted" }, `Passed: ${b.passed.length}`) : null,
+  const follow = R.answerTo(b, R.FOLLOW_UP);
+  const others = b.answers.filter((a) => a !== follow);
+  return section(t("session.covered"),
+    others.length ? h("ul", { class: "answers" }, others.map((a) =>
+      h("li", {}, h("p", { class: "small muted" }, R.promptLabel(a)), h("p", {}, a.text || t("session.no_notes"))))) : h("p", { class: "empty" }, t("session.no_answers")),
+    b.passed.length ? h("p", { class: "small muted" }, t("session.passed", { count: b.passed.length })) : null,
     b.note ? h("p", { class: "quote" }, b.note) : null,
-    follow ? h("div", {}, h("h3", {}, "Follow-up message"), h("p", { class: "quote" }, follow.text)) : null);
+    follow ? h("div", {}, h("h3", {}, t("prompt.follow_up")), h("p", { class: "quote" }, follow.text)) : null);
 }
 
+const MAX_APPRECIATION = 280;
+
 function appreciationCard() {
-  const c = counted(["Something you appreciate about ", bdi(partnerName())], 15, 2, "A closing thank-you: specific and short lands best.");
+  const c = counted(tp("session.appreciate_label", { name: bdi(partnerName()) }), 15, 2, t("session.appreciate_hint"));
   const message = notice();
-  const form = h("form", { novalidate: true }, c.node, message, h("button", { type: "submit", class: "btn primary" }, "Send appreciation"));
+  const form = h("form", { novalidate: true }, c.node, message, h("button", { type: "submit", class: "btn primary" }, t("session.send_appreciation")));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const text = c.area.value.trim();
-    if (!text) { say(message, "Write a few words first."); return; }
-    if (text.length > 280) { say(message, "Keep it under 280 characters."); return; }
+    if (!text) { say(message, t("session.write_first")); return; }
+    if (text.length > MAX_APPRECIATION) { say(message, t("session.too_long", { max: MAX_APPRECIATION })); return; }
     say(message, "");
     await create("appreciation", { text });
     form.reset(); c.show();
     toast(sentTo());
   };
-  return section("Close with an appreciation", form);
+  return section(t("session.close_with_appreciation"), form);
 }
 
 function followUpCard(session) {
-  const c = counted("Follow-up message", 60, 4, "One highlight, one action, one question. Around 60 words.");
-  c.area.placeholder = "Highlight: …\nAction: …\nQuestion: …";
-  const saved = session.body.answers.find((a) => a.prompt === R.FOLLOW_UP);
+  const c = counted(t("prompt.follow_up"), 60, 4, t("session.follow_up_hint"));
+  c.area.placeholder = t("session.follow_up_placeholder");
+  const saved = R.answerTo(session.body, R.FOLLOW_UP);
   if (saved) { c.area.value = saved.text; c.show(); }
-  const form = h("form", { novalidate: true }, c.node, h("button", { type: "submit", class: "btn ghost" }, "Save follow-up"));
+  const form = h("form", { novalidate: true }, c.node, h("button", { type: "submit", class: "btn ghost" }, t("session.save_follow_up")));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const text = c.area.value.trim();
-    await R.patchSession(session.id, (b) => ({ answers: [...b.answers.filter((a) => a.prompt !== R.FOLLOW_UP),
-      ...(text ? [{ prompt: R.FOLLOW_UP, text }] : [])] }));
-    toast("Follow-up saved with the session.");
+    await R.patchSession(session.id, (b) => ({ answers: [...b.answers.filter((a) => R.promptId(a) !== R.FOLLOW_UP),
+      ...(text ? [R.ownAnswer(R.FOLLOW_UP, text)] : [])] }));
+    toast(t("session.follow_up_saved"));
   };
-  return section("Follow-up message", form);
+  return section(t("prompt.follow_up"), form);
 }
 
 export function ending(session, ritual, navigate) {
   const mine = session.author_id === store.user.id;
   const linked = R.commitments().filter((c) => c.ref_id === session.id);
+  const due = (day) => formatDate(`${day}T12:00:00Z`, { day: "numeric", month: "short", timeZone: "UTC" });
   const parts = [
-    h("p", { class: "small muted" }, mine ? "" : ["Run by ", bdi(store.nameOf(session.author_id))]),
+    h("p", { class: "small muted" }, mine ? "" : tp("session.run_by", { name: bdi(store.nameOf(session.author_id)) })),
     summary(session),
-    linked.length ? section("Next steps", h("ul", { class: "answers" }, linked.map((c) => h("li", {}, bdi(c.body.text), ` · due ${c.body.due_date}`)))) : null,
+    linked.length ? section(t("session.next_steps"), h("ul", { class: "answers" }, linked.map((c) =>
+      h("li", {}, bdi(c.body.text), t("session.due", { date: due(c.body.due_date) }))))) : null,
   ];
   if (mine) {
-    parts.push(section("Agree on one next step", h("p", { class: "small muted" }, "Something small either of you will do within a week."),
+    parts.push(section(t("session.agree_next_step"), h("p", { class: "small muted" }, t("session.next_step_hint")),
       commitmentForm(session.id)), appreciationCard(), followUpCard(session));
   }
-  parts.push(h("button", { type: "button", class: "btn primary wide", onclick: () => navigate("/rituals") }, "Done"));
+  parts.push(h("button", { type: "button", class: "btn primary wide", onclick: () => navigate("/rituals") }, t("common.done")));
   return h("div", { class: "ending", "data-ritual": ritual.body.type }, parts);
 }

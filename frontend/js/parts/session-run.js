@@ -2,6 +2,7 @@
 // In the connection check a visible three-second pause follows each answer. Shared notes; End.
 import { store } from "../store.js";
 import { h, clear, id, toast } from "../ui.js";
+import { t } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { storyComposer } from "./story.js";
 
@@ -9,7 +10,7 @@ const PAUSE = 3;
 
 export function runner(session, ritual, finished) {
   const sid = session.id;
-  const prompts = ritual.body.prompts.length ? ritual.body.prompts : ["Talk about whatever matters most to you both right now."];
+  const prompts = ritual.body.prompts.length ? ritual.body.prompts : [t("session.open_prompt")];
   const step = h("section", { class: "card prompt-card", "aria-live": "polite" });
   let pausing = null;
 
@@ -18,13 +19,13 @@ export function runner(session, ritual, finished) {
     const done = R.handled(body);
     const index = prompts.findIndex((p) => !done.has(p));
     if (index === -1) {
-      clear(step, h("h2", {}, "That's every prompt"),
-        h("p", {}, "Add a note if you like, then end the session when you're both ready."));
+      clear(step, h("h2", {}, t("session.all_prompts_done")),
+        h("p", {}, t("session.all_prompts_hint")));
       return;
     }
     const prompt = prompts[index];
     const answerId = id("answer");
-    const answer = h("textarea", { id: answerId, rows: "3", maxlength: "2000", placeholder: "A few words to remember (optional)" });
+    const answer = h("textarea", { id: answerId, rows: "3", maxlength: "2000", placeholder: t("session.answer_placeholder") });
     const record = async (pass) => {
       const text = answer.value.trim();
       await R.patchSession(sid, (b) => (pass ? { passed: [...b.passed, prompt] }
@@ -33,20 +34,20 @@ export function runner(session, ritual, finished) {
       else render();
     };
     clear(step,
-      h("p", { class: "prompt-count" }, `Prompt ${index + 1} of ${prompts.length}`),
+      h("p", { class: "prompt-count" }, t("session.prompt_of", { n: index + 1, count: prompts.length })),
       h("h2", { class: "prompt-text" }, prompt),
-      h("label", { for: answerId, class: "label" }, "Your answer"), answer,
+      h("label", { for: answerId, class: "label" }, t("session.your_answer")), answer,
       h("div", { class: "actions prompt-actions" },
-        h("button", { type: "button", class: "btn primary", onclick: () => record(false) }, "Next"),
-        h("button", { type: "button", class: "btn ghost", onclick: () => record(true) }, "Pass")),
-      h("p", { class: "small muted" }, "Passing is always fine. No reason needed."));
+        h("button", { type: "button", class: "btn primary", onclick: () => record(false) }, t("session.next")),
+        h("button", { type: "button", class: "btn ghost", onclick: () => record(true) }, t("session.pass"))),
+      h("p", { class: "small muted" }, t("session.pass_hint")));
   };
 
   const pause = () => {
     let left = PAUSE;
     const count = h("p", { class: "pause-count", "aria-hidden": "true" }, String(left));
     clear(step, h("div", { class: "pause", role: "status" },
-      h("h2", {}, "Pause"), h("p", {}, "Let three seconds pass before anyone answers."), count));
+      h("h2", {}, t("session.pause")), h("p", {}, t("session.pause_hint")), count));
     step.classList.add("pausing");
     pausing = setInterval(() => {
       left -= 1;
@@ -59,7 +60,7 @@ export function runner(session, ritual, finished) {
   };
 
   const noteId = id("note");
-  const note = h("textarea", { id: noteId, rows: "3", maxlength: "2000", placeholder: "Anything to remember from today" });
+  const note = h("textarea", { id: noteId, rows: "3", maxlength: "2000", placeholder: t("session.note_placeholder") });
   note.value = session.body.note || "";
   const saveNote = () => {
     const current = store.byId(sid).body.note || "";
@@ -70,13 +71,13 @@ export function runner(session, ritual, finished) {
     saveNote();
     if (pausing) clearInterval(pausing);
     await R.patchSession(sid, () => ({ ended_at: new Date().toISOString() }));
-    toast("Session saved.");
+    toast(t("session.saved"));
     finished();
   };
   render();
   return h("div", { class: "runner" },
     ritual.body.type === "story" ? storyComposer(sid) : null,
     step,
-    h("section", { class: "card" }, h("label", { for: noteId, class: "label" }, "Notes (your partner sees them too)"), note),
-    h("button", { type: "button", class: "btn primary wide end-session", onclick: end }, "End session"));
+    h("section", { class: "card" }, h("label", { for: noteId, class: "label" }, t("session.notes_label")), note),
+    h("button", { type: "button", class: "btn primary wide end-session", onclick: end }, t("session.end")));
 }

@@ -2,28 +2,31 @@
 import { store } from "../store.js";
 import { h, field, toast } from "../ui.js";
 import { FAMILIES } from "../feelings.js";
+import { t, tp } from "../i18n.js";
 import * as R from "../ritual-data.js";
 
 export function storyComposer(sid) {
-  const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, "Pick a feeling"),
+  const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, t("story.pick_feeling")),
     FAMILIES.map(([family, list]) => h("optgroup", { label: family }, list.map((f) => h("option", { value: f }, f)))));
-  const event = h("input", { name: "event", maxlength: "400", placeholder: "what happened" });
-  const takeaway = h("input", { name: "takeaway", maxlength: "400", placeholder: "what you learned" });
+  const event = h("input", { name: "event", maxlength: "400", placeholder: t("story.event_placeholder") });
+  const takeaway = h("input", { name: "takeaway", maxlength: "400", placeholder: t("story.takeaway_placeholder") });
   const preview = h("p", { class: "quote story-preview", "aria-live": "polite" });
   const show = () => {
-    preview.textContent = `I felt ${feeling.value || "…"} when ${event.value.trim() || "…"}; that taught me ${takeaway.value.trim() || "…"}.`;
+    preview.textContent = t("story.sentence", { feeling: feeling.value || "…", event: event.value.trim() || "…",
+      takeaway: takeaway.value.trim() || "…" });
   };
   for (const control of [feeling, event, takeaway]) control.addEventListener("input", show);
   show();
   const save = async () => {
-    if (!feeling.value || !event.value.trim()) { toast("Pick a feeling and say when it was."); return; }
-    await R.patchSession(sid, (b) => ({ answers: [...b.answers.filter((a) => a.prompt !== R.STORY), { prompt: R.STORY, text: preview.textContent }] }));
-    toast("Story saved in this session.");
+    if (!feeling.value || !event.value.trim()) { toast(t("story.incomplete")); return; }
+    await R.patchSession(sid, (b) => ({ answers: [...b.answers.filter((a) => R.promptId(a) !== R.STORY),
+      R.ownAnswer(R.STORY, preview.textContent)] }));
+    toast(t("story.saved"));
   };
-  const saved = store.byId(sid).body.answers.find((a) => a.prompt === R.STORY);
-  return h("section", { class: "card story" }, h("h2", {}, "Your story"),
-    h("p", { class: "small muted" }, "Optional: write it down so you both keep it."),
-    field("I felt", feeling), field("when", event), field("and that taught me", takeaway), preview,
-    saved ? h("p", { class: "small muted" }, `Saved earlier: ${saved.text}`) : null,
-    h("button", { type: "button", class: "btn ghost", onclick: save }, "Save the story"));
+  const saved = R.answerTo(store.byId(sid).body, R.STORY);
+  return h("section", { class: "card story" }, h("h2", {}, t("story.title")),
+    h("p", { class: "small muted" }, t("story.optional")),
+    field(t("story.felt"), feeling), field(t("story.when"), event), field(t("story.taught"), takeaway), preview,
+    saved ? h("p", { class: "small muted" }, tp("story.saved_earlier", { text: saved.text })) : null,
+    h("button", { type: "button", class: "btn ghost", onclick: save }, t("story.save")));
 }

@@ -2,6 +2,7 @@
 // the screen kept awake, cues at phase changes, then the prompts (session-run) or the end (session-end).
 import { store } from "../store.js";
 import { h } from "../ui.js";
+import { t } from "../i18n.js";
 import * as cues from "../cues.js";
 import { runner } from "../parts/session-run.js";
 import { ending } from "../parts/session-end.js";
@@ -13,14 +14,13 @@ export function phases(ritual) {
   const b = ritual.body;
   const planned = b.duration_min * 60;
   if (b.type === "vulnerability") {
-    return [[0, "First turn: one of you talks about a fear; the other listens, then mirrors and validates.", true],
-      [TURN, "Swap. The listener talks now; the first speaker mirrors. No debate.", true],
-      [2 * TURN, "Both turns done. Close with a thank-you.", false]];
+    return [[0, t("session.phase.first_turn"), true], [TURN, t("session.phase.swap"), true],
+      [2 * TURN, t("session.phase.turns_done"), false]];
   }
-  if (b.type === "story") return [[0, "Tell your story in 90 seconds.", true], [90, "Time. Listener: say what stayed with you.", false]];
-  const out = [[0, "Take your time. Pass on anything, no reason needed.", false]];
-  if (b.type === "connection_check") out.splice(0, 1, [0, "First ten minutes: just be together.", true], [600, "Now your questions, each followed by a pause.", false]);
-  if (planned > out[out.length - 1][0]) out.push([planned, "That's the time you planned. Finish when you're ready.", false]);
+  if (b.type === "story") return [[0, t("session.phase.tell_story"), true], [90, t("session.phase.story_time"), false]];
+  const out = [[0, t("session.phase.take_your_time"), false]];
+  if (b.type === "connection_check") out.splice(0, 1, [0, t("session.phase.be_together"), true], [600, t("session.phase.questions"), false]);
+  if (planned > out[out.length - 1][0]) out.push([planned, t("session.phase.planned_time"), false]);
   return out;
 }
 
@@ -32,10 +32,10 @@ function timer(session, ritual) {
   const time = h("p", { class: "timer-digits", role: "timer", "aria-live": "off", "data-started": session.body.started_at });
   const label = h("p", { class: "timer-phase", "aria-live": "polite" });
   const mute = h("button", { type: "button", class: "btn ghost small", "aria-pressed": String(cues.muted()) });
-  const showMute = () => { mute.textContent = cues.muted() ? "Sound and buzz: off" : "Sound and buzz: on"; mute.setAttribute("aria-pressed", String(cues.muted())); };
+  const showMute = () => { mute.textContent = cues.muted() ? t("session.sound_off") : t("session.sound_on"); mute.setAttribute("aria-pressed", String(cues.muted())); };
   mute.onclick = () => { cues.setMuted(!cues.muted()); cues.unlockAudio(); showMute(); };
   showMute();
-  const node = h("section", { class: "timer card", "aria-label": "Timer" }, time, label, h("div", { class: "row end" }, mute));
+  const node = h("section", { class: "timer card", "aria-label": t("session.timer") }, time, label, h("div", { class: "row end" }, mute));
   let shown = -1;
   const tick = () => {
     const elapsed = Math.max(0, (Date.now() - started) / 1000);
@@ -60,14 +60,14 @@ export function mount(root, { args, navigate }) {
   const session = store.byId(args.id);
   const ritual = session && store.byId(session.ref_id);
   if (!session || session.kind !== "ritual_session" || !ritual) {
-    root.append(h("div", { class: "page-head" }, h("h1", {}, "Session not found")),
-      h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, "Back to rituals"));
+    root.append(h("div", { class: "page-head" }, h("h1", {}, t("session.not_found"))),
+      h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("session.back_to_rituals")));
     return null;
   }
   const mine = session.author_id === store.user.id;
-  root.append(h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, "‹ Rituals")),
+  root.append(h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("session.back"))),
     h("div", { class: "page-head" }, h("h1", {}, ritual.body.title),
-      h("p", {}, session.body.ended_at ? "Finished" : `${ritual.body.duration_min} minutes, together`)));
+      h("p", {}, session.body.ended_at ? t("session.finished") : t("session.minutes_together", { count: ritual.body.duration_min }))));
   if (session.body.ended_at || !mine) {
     root.append(ending(session, ritual, navigate));
     return null;
