@@ -11,7 +11,7 @@ import * as status from "../parts/status.js";
 
 // The screens reached from More, one line each: the label is the screen's title (route.<key>), the hint
 // settings.hint.<key>.
-const LINKS = ["journal", "rituals", "commitments", "us", "timeout", "tension", "agreements", "path", "help", "mine"]
+const LINKS = ["journal", "rituals", "commitments", "us", "timeout", "tension", "agreements", "path", "help", "mine"] // screens, not kinds
   .map((key) => [`/${key}`, key]);
 const ALONE = new Set(["/journal", "/help", "/mine"]); // what needs no partner
 
