@@ -47,7 +47,7 @@ def couples(pair, push_service):
 
 
 def test_a_message_that_cannot_be_encoded_fails_alone(app, couples, caplog):
-    logging.getLogger("backend.services.jobs").disabled = False
+    logging.getLogger("backend.services.push_plan").disabled = False
     alice, bob, bobs_phone, carol, dave, daves_phone = couples
     bad = appreciate(alice)
     set_entry_text(app, bad, LONE_SURROGATE)
