@@ -100,7 +100,7 @@ def plan(rows, now):
     """(notifications, skipped): group the claimed jobs, drop stale and unwanted ones."""
     users = _by_id(User, [r.user_id for r in rows] + [r.actor_id for r in rows],
                    User.id, User.display_name, User.timezone, User.couple_id, User.show_previews,
-                   User.daily_push_limit)
+                   User.daily_partner_push_limit)
     entries = _by_id(Entry, [r.entry_id for r in rows if r.type in texts.PARTNER_EVENTS],
                      Entry.id, Entry.kind, Entry.author_id, Entry.couple_id, Entry.visibility, Entry.deleted,
                      Entry.body)
@@ -164,7 +164,7 @@ def _places(groups, users, now):
     while wanting:
         asked, rows = {}, []
         for uid, keys in wanting.items():
-            held, limit = taken[(uid, dates[uid])], users[uid].daily_push_limit
+            held, limit = taken[(uid, dates[uid])], users[uid].daily_partner_push_limit
             room = max(0, min(limit - max(len(held), sent[uid]), len(keys)))
             asked[uid] = [kind for kind in (f"{CEILING}{n}" for n in range(1, limit + 1)) if kind not in held][:room]
             rows += [{"user_id": uid, "kind": kind, "local_date": dates[uid], "created_at": now} for kind in asked[uid]]
