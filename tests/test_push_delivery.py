@@ -12,8 +12,9 @@ from backend.models import PushJob, PushSubscription, utcnow
 from backend.services import job_queue, notifications, push
 from backend.services import jobs as runner
 from backend.services.delivery import Sender
-from push_service import (SUBJECT, app, check_vapid, push_service, subscribe, tick,  # noqa: F401
-                          vapid_pem)
+from push_service import SUBJECT, check_vapid, subscribe, tick
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 PARTNER = (*notifications.PARTNER_EVENTS, "summary")  # not the reminders of rituals seeded at pairing
 WORDS = "You made the whole evening feel easy, thank you"
@@ -126,7 +127,7 @@ def test_mixed_events_summarise_as_things(app, couple, push_service):
 
 def test_the_daily_ceiling_skips_jobs_past_it(app, couple, push_service):
     alice, bob, device = couple
-    bob.client.patch("/api/me", json={"daily_push_limit": 2})
+    bob.client.patch("/api/me", json={"daily_partner_push_limit": 2})
     for n in range(3):
         appreciate(alice, f"thing {n}")
         tick(app)
@@ -152,7 +153,7 @@ def test_the_ceiling_counts_a_notification_still_being_sent(app, couple, push_se
     """A second worker, or the same worker's next batch, plans while a notification is on the wire:
     it counts that one too, or each would send one past the ceiling."""
     alice, bob, device = couple
-    bob.client.patch("/api/me", json={"daily_push_limit": 1})
+    bob.client.patch("/api/me", json={"daily_partner_push_limit": 1})
     appreciate(alice, "first")
     with app.app_context():
         in_flight = runner._prepare(utcnow(), 100)  # worker A: claimed and planned, not sent yet
@@ -175,7 +176,7 @@ def test_a_claim_takes_at_most_its_batch(app, couple, push_service):
 
 def test_a_notification_not_delivered_gives_its_place_back(app, couple, push_service):
     alice, bob, device = couple
-    bob.client.patch("/api/me", json={"daily_push_limit": 1})
+    bob.client.patch("/api/me", json={"daily_partner_push_limit": 1})
     push_service.answer(device, 403, times=1, types=PARTNER)  # refused: the job fails, nothing was delivered
     appreciate(alice, "first")
     tick(app)
