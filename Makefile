@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := backend
 
-.PHONY: run serve test test-sqlite test-postgres test-clocks install install-dev chromium migrate clean fuzz bench load wrk
+.PHONY: run serve test test-sqlite test-postgres test-clocks install install-dev chromium migrate clean fuzz bench load wrk \
+	lint format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,29 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# Biome (the JavaScript linter and formatter), exactly as package-lock.json pins it, into node_modules.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# What `make lint` reads: all Python (ruff.toml) and the PWA's scripts (biome.json).
+LINT_PY := backend tests bench migrations
+LINT_JS := frontend/js service-worker.js
+
+# Every check runs, even after one fails, so one run lists everything; any failure fails the target.
+lint: install-dev node_modules/.installed
+	@status=0; \
+	echo "== ruff check"; $(BIN)/ruff check $(LINT_PY) || status=1; \
+	echo "== ruff format --check"; $(BIN)/ruff format --check $(LINT_PY) || status=1; \
+	echo "== biome ci"; node_modules/.bin/biome ci $(LINT_JS) || status=1; \
+	exit $$status
+
+# Rewrites files in place: the fixes ruff and Biome call safe, then their formatting.
+format: install-dev node_modules/.installed
+	$(BIN)/ruff check --fix $(LINT_PY)
+	$(BIN)/ruff format $(LINT_PY)
+	node_modules/.bin/biome check --write $(LINT_JS)
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -44,9 +68,9 @@ chromium:
 	  else echo "chromium is missing and we are not root: the browser tests will be skipped"; fi; \
 	fi
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# Lint first, then the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 # pytest exits 5 when it collected no test: that fails the run like any other non-zero code.
-test: install-dev chromium
+test: lint install-dev chromium
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
 	@$(MAKE) --no-print-directory test-clocks
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -96,4 +120,4 @@ fuzz: install-dev
 	env -u TEST_DATABASE_URL FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache test-artifacts

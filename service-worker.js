@@ -121,7 +121,8 @@ async function addUnseen(added) {
   await self.navigator.setAppBadge(count).catch(() => {});
 }
 
-// The server's urls are hash routes ("/#/today"); the app routes by path ("/", "/bids").
+// The app routes by path ("/", "/bids") and the server's pushes carry paths. A url in the old hash
+// form ("/#/bids"), from a notification sent before the app routed by path, still opens its screen.
 function routeOf(url) {
   const target = new URL(url || "/", self.location.origin);
   if (target.origin !== self.location.origin) return "/";

@@ -23,7 +23,7 @@ class Kind(NamedTuple):
     tells_partner: Optional[str] = None
     tells_if: Optional[Callable] = None  # body → whether this one is news for the partner (a bid they made: no)
     preview: Optional[str] = None  # the body field a push preview may show (show_previews on)
-    topic: Optional[str] = None  # the body field of a question: withheld from the partner until they answer it too
+    question_field: Optional[str] = None  # the body field naming a question: withheld from the partner until they answer it too
     us: bool = False  # read by the Us numbers (services/us.py)
     created_rule: Optional[Callable] = None  # (body, created_at) → raises ValidationError: rules on the server's clock
 
@@ -45,7 +45,7 @@ _REGISTRY = (
     Kind("agreement", bodies.Agreement, edit="both"),
     Kind("timeout", bodies.Timeout, tells_partner="created", preview="note",
          created_rule=bodies.returns_in_time),
-    Kind("answer", bodies.Answer, tells_partner="created", topic="question_id"),
+    Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
     Kind("journal", bodies.Journal, private=True),
 )
 

@@ -80,7 +80,7 @@ def _insert(model, rows, chunk=2000):
 def entry_row(couple_id, author_id, seq, kind=None, visibility="shared", when=NOW, own_seq=None):
     kind = kind or KINDS[seq % len(KINDS)]
     return {"id": str(uuid.uuid4()), "couple_id": couple_id, "author_id": author_id, "kind": kind,
-            "visibility": visibility, "shared_once": visibility == "shared", "ref_id": None, "topic": None,
+            "visibility": visibility, "shared_once": visibility == "shared", "ref_id": None, "question_id": None,
             "body": body_for(kind, seq), "rev": 1, "seq": seq, "own_seq": own_seq, "created_at": when,
             "updated_at": when,
             "deleted": False}
@@ -113,7 +113,7 @@ def seed_couples(app, count, entries=0, prefix="c"):
             user_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
             users.append({"id": user_id, "email": f"{prefix}{n}{side}-{couple_id[:8]}@bench.test",
                           "password_hash": "-", "display_name": f"{side.upper()}{n}", "timezone": "Europe/Berlin",
-                          "nudge_time": "20:00", "show_previews": False, "daily_push_limit": 6,
+                          "nudge_time": "20:00", "show_previews": False, "daily_partner_push_limit": 6,
                           "couple_id": couple_id, "created_at": NOW, "own_version": (entries + (side == "b")) // 2})
             sessions.append({"id": hashlib.sha256(token.encode()).hexdigest(), "user_id": user_id,
                              "created_at": NOW, "last_seen_at": NOW, "expires_at": expires})

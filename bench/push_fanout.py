@@ -87,7 +87,7 @@ def populate(app, users, origin, p256dh, auth):
             user_id = str(uuid.uuid4())
             people.append({"id": user_id, "email": f"u{n}{side}@bench.test", "password_hash": "-",
                            "display_name": f"U{n}{side}", "timezone": "Europe/Berlin", "nudge_time": "20:00",
-                           "show_previews": False, "daily_push_limit": 6, "couple_id": couple_id,
+                           "show_previews": False, "daily_partner_push_limit": 6, "couple_id": couple_id,
                            "created_at": NOW})
             subs.append({"user_id": user_id, "endpoint": f"{origin}/push/{user_id}", "p256dh": p256dh,
                          "auth": auth, "created_at": NOW, "updated_at": NOW})

@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import subprocess
-import tempfile
 import time
 import uuid
 from datetime import date
@@ -140,7 +139,6 @@ def pulls(base, small, large, requests_each=60):
 
 def pull_plan(url, couple):
     """EXPLAIN of the pull query for the long-history couple (PostgreSQL): the index it uses."""
-    from sqlalchemy import select
     from backend.extensions import db
     from backend.models import User
     from backend.services.sync import _streams, pull_query

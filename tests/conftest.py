@@ -13,6 +13,7 @@ from backend import create_app
 from backend.config import TestConfig
 from backend.extensions import db
 from backend.models import base as model_base
+from push_service import SUBJECT, PushService, new_vapid_pem
 
 PASSWORD = "correct horse battery"
 
@@ -130,9 +131,27 @@ def make_app(database_url):
             db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def vapid_pem():
+    """One VAPID private key (PEM) for the run."""
+    return new_vapid_pem()
+
+
 @pytest.fixture
-def app(make_app):
+def app(request, make_app):
+    """The app on the test database. Under @pytest.mark.vapid (the push test modules' pytestmark) it
+    has a VAPID key and subject, as a deployment that sends pushes has; otherwise it has none."""
+    if request.node.get_closest_marker("vapid"):
+        return make_app(VAPID_PRIVATE_KEY=request.getfixturevalue("vapid_pem"), VAPID_SUBJECT=SUBJECT)
     return make_app()
+
+
+@pytest.fixture
+def push_service():
+    """A loopback Web Push service on 127.0.0.1 (tests/push_service.py), closed after the test."""
+    service = PushService()
+    yield service
+    service.close()
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """A loopback Web Push service for the push tests: a real HTTP server on 127.0.0.1 that receives
-pywebpush's requests, and subscriber devices that hold their own keys and decrypt what arrives.
+pywebpush's requests, and subscriber devices that hold their own keys and decrypt what arrives; helpers
+that subscribe, queue jobs and run a worker pass. The fixtures (`push_service`, `vapid_pem`, and the
+`app` with a VAPID key under @pytest.mark.vapid) are in tests/conftest.py.
 
 Nothing is mocked: the app encrypts and signs for real, the server checks what a push service would.
 """
@@ -9,7 +11,7 @@ import os
 import threading
 import time
 from collections import defaultdict, deque
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
@@ -190,7 +192,7 @@ def tick(app, now=None):
 
 
 # An instant the tests choose (a Wednesday, 13:00 in Berlin): no default ritual or nudge is due then.
-NOW = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
 
 def add_job(app, user_id, now=NOW, payload=None, type="nudge"):
@@ -226,22 +228,4 @@ def add_subscription(app, user_id, endpoint):
 def job_row(app, job_id):
     with app.app_context():
         return db.session.get(PushJob, job_id)
-
-
-@pytest.fixture(scope="session")
-def vapid_pem():
-    return new_vapid_pem()
-
-
-@pytest.fixture
-def push_service():
-    service = PushService()
-    yield service
-    service.close()
-
-
-@pytest.fixture
-def app(make_app, vapid_pem):
-    """The app with a VAPID key and subject, for every test module that imports this fixture."""
-    return make_app(VAPID_PRIVATE_KEY=vapid_pem, VAPID_SUBJECT=SUBJECT)
 

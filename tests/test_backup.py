@@ -19,7 +19,7 @@ from push_service import Device
 from samples import valid_body
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
-ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "topic", "body",
+ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "question_id", "body",
                  "rev", "seq", "created_at", "updated_at", "deleted", "deleted_at")
 
 

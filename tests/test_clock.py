@@ -7,7 +7,9 @@ import pytest
 
 from backend.models import utcnow
 from conftest import DEFAULT_NOW, _run_instant, parse_instant
-from push_service import app, push_service, subscribe, vapid_pem  # noqa: F401
+from push_service import subscribe
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 
 def test_the_app_clock_reads_the_runs_instant():

@@ -88,6 +88,7 @@ def test_json_at_the_depth_cap_is_parsed(app, signup):
     ("/api/auth/login", '{"email": "a@example.com", "password": %s}'),
     ("/api/auth/signup", '{"email": "a@example.com", "password": "long enough pass", "display_name": %s}'),
     ("/api/sync", '{"client_id": "%s", "cursor": %%s, "mutations": []}' % uuid.uuid4()),
+    ("/api/me", '{"daily_partner_push_limit": %s}'),
     ("/api/me", '{"daily_push_limit": %s}'),
 ])
 @pytest.mark.parametrize("number", ["1" * 4301, "-" + "9" * 5000, "1" * (MAX_NUMBER_DIGITS + 1),

@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 
 from backend.extensions import db
 from backend.models import AuthSession, Entry, User
-
 from conftest import PASSWORD
 
 ERROR_KEYS = {"code", "status", "message", "errors"}
@@ -94,6 +93,7 @@ def test_signup_with_a_language_hearth_does_not_speak_is_422(app):
     ("show_previews", True, True),
     ("language", "ru", "ru"),
     ("language", "en", "en"),
+    ("daily_partner_push_limit", 2, 2),
 ])
 def test_patch_me_changes_each_setting(app, signup, field, value, stored):
     alice = signup("Alice")
@@ -145,6 +145,10 @@ def test_patch_me_leaves_fields_not_sent_alone(app, signup):
     ("language", ""),
     ("language", None),
     ("language", 7),
+    ("daily_partner_push_limit", 0),
+    ("daily_partner_push_limit", 51),
+    ("daily_partner_push_limit", None),
+    ("daily_push_limit", 0),
     ("email", "new@example.com"),
 ])
 def test_patch_me_rejects_bad_values_with_422(app, signup, field, value):
@@ -155,6 +159,25 @@ def test_patch_me_rejects_bad_values_with_422(app, signup, field, value):
     assert set(response.json) == ERROR_KEYS
     assert list(response.json["errors"]) == [field]
     assert alice.client.get("/api/me").json["user"] == before
+
+
+def test_the_old_name_of_the_partner_push_limit_still_sets_it(app, signup):
+    """Clients written before the rename send and read `daily_push_limit`: it is the same setting."""
+    alice = signup()
+    response = alice.client.patch("/api/me", json={"daily_push_limit": 3})
+    assert response.status_code == 200
+    assert response.json["user"]["daily_partner_push_limit"] == response.json["user"]["daily_push_limit"] == 3
+    assert get_user(app, alice.id).daily_partner_push_limit == 3
+
+
+@pytest.mark.parametrize("old, new, status, stored", [(4, 4, 200, 4), (4, 5, 422, 6)])
+def test_both_names_of_the_partner_push_limit_must_agree(app, signup, old, new, status, stored):
+    alice = signup()
+    response = alice.client.patch("/api/me", json={"daily_push_limit": old, "daily_partner_push_limit": new})
+    assert response.status_code == status
+    if status == 422:
+        assert set(response.json) == ERROR_KEYS and list(response.json["errors"]) == ["daily_push_limit"]
+    assert get_user(app, alice.id).daily_partner_push_limit == stored
 
 
 # --- POST /api/me/password --------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The daily nudge and the reminders: the right minute in each zone, DST days, quiet hours, once per
 local date, catch-up within the date only; through `flask nudges tick --now` and the real push path."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 from backend.extensions import db
 from backend.models import Claim, PushJob, utcnow
 from backend.services.schedule import wall_time
-from push_service import app, push_service, subscribe, tick, vapid_pem  # noqa: F401
+from push_service import subscribe, tick
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def iso(when):

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import PushSubscription
-from push_service import app, b64url, vapid_pem  # noqa: F401 - fixtures
+from push_service import b64url
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 P256DH = b64url(b"\x04" + os.urandom(64))
 AUTH = b64url(os.urandom(16))

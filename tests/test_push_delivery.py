@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import PushJob, PushSubscription, utcnow
-from backend.services import jobs as queue
-from backend.services import notifications, push
+from backend.services import job_queue, notifications, push
+from backend.services import jobs as runner
 from backend.services.delivery import Sender
-from push_service import (SUBJECT, app, check_vapid, push_service, subscribe, tick,  # noqa: F401
-                          vapid_pem)
+from push_service import SUBJECT, check_vapid, subscribe, tick
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 PARTNER = (*notifications.PARTNER_EVENTS, "summary")  # not the reminders of rituals seeded at pairing
 WORDS = "You made the whole evening feel easy, thank you"
@@ -126,7 +127,7 @@ def test_mixed_events_summarise_as_things(app, couple, push_service):
 
 def test_the_daily_ceiling_skips_jobs_past_it(app, couple, push_service):
     alice, bob, device = couple
-    bob.client.patch("/api/me", json={"daily_push_limit": 2})
+    bob.client.patch("/api/me", json={"daily_partner_push_limit": 2})
     for n in range(3):
         appreciate(alice, f"thing {n}")
         tick(app)
@@ -136,12 +137,12 @@ def test_the_daily_ceiling_skips_jobs_past_it(app, couple, push_service):
 
 
 def send(app, batch):
-    """Finishes a batch that queue._prepare planned: sends it through the real Sender and records it."""
+    """Finishes a batch that jobs._prepare planned: sends it through the real Sender and records it."""
     with app.app_context():
         vapid, _ = push.load_vapid()
         with Sender(vapid, app.config["VAPID_SUBJECT"], timeout=5, threads=2) as sender:
             futures = sender.submit_all([message for _, message in batch[3]])
-            queue._finish((*batch, futures), utcnow(), defaultdict(int))
+            runner._finish((*batch, futures), utcnow(), defaultdict(int))
 
 
 def partner_statuses(app):
@@ -152,10 +153,10 @@ def test_the_ceiling_counts_a_notification_still_being_sent(app, couple, push_se
     """A second worker, or the same worker's next batch, plans while a notification is on the wire:
     it counts that one too, or each would send one past the ceiling."""
     alice, bob, device = couple
-    bob.client.patch("/api/me", json={"daily_push_limit": 1})
+    bob.client.patch("/api/me", json={"daily_partner_push_limit": 1})
     appreciate(alice, "first")
     with app.app_context():
-        in_flight = queue._prepare(utcnow(), 100)  # worker A: claimed and planned, not sent yet
+        in_flight = runner._prepare(utcnow(), 100)  # worker A: claimed and planned, not sent yet
     appreciate(alice, "second")
     tick(app)  # worker B
     assert device.pushes(*PARTNER) == []
@@ -170,12 +171,12 @@ def test_a_claim_takes_at_most_its_batch(app, couple, push_service):
         appreciate(alice, f"thing {n}")
     with app.app_context():
         now = utcnow()
-        assert [len(queue.claim(now, 1)), len(queue.claim(now, 2)), len(queue.claim(now, 5))] == [1, 2, 1]
+        assert [len(job_queue.claim(now, 1)), len(job_queue.claim(now, 2)), len(job_queue.claim(now, 5))] == [1, 2, 1]
 
 
 def test_a_notification_not_delivered_gives_its_place_back(app, couple, push_service):
     alice, bob, device = couple
-    bob.client.patch("/api/me", json={"daily_push_limit": 1})
+    bob.client.patch("/api/me", json={"daily_partner_push_limit": 1})
     push_service.answer(device, 403, times=1, types=PARTNER)  # refused: the job fails, nothing was delivered
     appreciate(alice, "first")
     tick(app)
@@ -256,7 +257,7 @@ def test_500_is_retried_with_backoff_then_fails(app, couple, push_service):
 
 
 def test_backoff_grows(app):
-    from backend.services.jobs import backoff
+    from backend.services.outcomes import backoff
     assert all(backoff(n, 30) <= backoff(n + 2, 30) for n in range(1, 5))
     assert 15 <= backoff(1, 30) <= 30 and 120 <= backoff(4, 30) <= 240
 
@@ -304,15 +305,14 @@ def test_a_deleted_entry_is_not_announced(app, couple, push_service):
 
 
 def test_a_job_whose_worker_died_is_taken_again_after_the_lease(app, couple, push_service):
-    from backend.services import jobs as queue
     alice, bob, device = couple
     appreciate(alice)
     now = utcnow()
     with app.app_context():
-        assert len(queue.claim(now, 10)) == 1  # claimed, then the worker "dies"
+        assert len(job_queue.claim(now, 10)) == 1  # claimed, then the worker "dies"
     tick(app, now + timedelta(minutes=1))
     assert device.pushes(*PARTNER) == []
-    tick(app, now + queue.LEASE + timedelta(seconds=1))
+    tick(app, now + job_queue.LEASE + timedelta(seconds=1))
     assert len(device.pushes(*PARTNER)) == 1
 
 

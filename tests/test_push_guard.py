@@ -12,8 +12,9 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.models import PushSubscription
 from backend.services import outbound
-from push_service import (NOW, Device, PushService, add_job, add_subscription, app, b64url, job_row,  # noqa: F401
-                          push_service, subscribe, tick, vapid_pem)
+from push_service import NOW, Device, PushService, add_job, add_subscription, b64url, job_row, subscribe, tick
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 # Hosts that reach this machine, its network or a cloud metadata service, in every spelling the
 # resolver accepts; {port} is a loopback push service's port, so a request that got out would be seen.

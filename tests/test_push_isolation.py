@@ -10,7 +10,9 @@ from sqlalchemy import select, update
 
 from backend.extensions import db
 from backend.models import Claim, Entry, PushJob
-from push_service import NOW, add_job, app, due_at, job_row, push_service, subscribe, tick, vapid_pem  # noqa: F401
+from push_service import NOW, add_job, due_at, job_row, subscribe, tick
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 LONE_SURROGATE = "thank you \ud800 for tonight"
 
@@ -47,7 +49,7 @@ def couples(pair, push_service):
 
 
 def test_a_message_that_cannot_be_encoded_fails_alone(app, couples, caplog):
-    logging.getLogger("backend.services.jobs").disabled = False
+    logging.getLogger("backend.services.push_plan").disabled = False
     alice, bob, bobs_phone, carol, dave, daves_phone = couples
     bad = appreciate(alice)
     set_entry_text(app, bad, LONE_SURROGATE)

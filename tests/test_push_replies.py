@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import PushSubscription
-from push_service import NOW, add_job, app, job_row, push_service, subscribe, tick, vapid_pem  # noqa: F401
+from push_service import NOW, add_job, job_row, subscribe, tick
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 
 def kept(app):

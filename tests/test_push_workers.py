@@ -3,14 +3,14 @@ connections) send every nudge and every partner push exactly once."""
 import os
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import Couple, Entry, PushJob, PushSubscription, User
-from push_service import Device, push_service, tick, vapid_pem, SUBJECT  # noqa: F401
+from push_service import SUBJECT, Device, tick
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 COUPLES = 40
-NOW = datetime(2026, 5, 1, 18, 0, tzinfo=timezone.utc)  # 20:00 in Berlin
+NOW = datetime(2026, 5, 1, 18, 0, tzinfo=UTC)  # 20:00 in Berlin
 
 
 def populate(app, service, appreciations=1, limit=6, nudge_time="20:00"):
@@ -32,7 +32,7 @@ def populate(app, service, appreciations=1, limit=6, nudge_time="20:00"):
             db.session.add(couple)
             people = [User(id=str(uuid.uuid4()), email=f"w{n}{side}@example.com", password_hash="-",
                            display_name=f"P{n}{side}", timezone="Europe/Berlin", nudge_time=nudge_time,
-                           daily_push_limit=limit, couple_id=couple.id) for side in "ab"]
+                           daily_partner_push_limit=limit, couple_id=couple.id) for side in "ab"]
             db.session.add_all(people)
             db.session.flush()
             seq = 0

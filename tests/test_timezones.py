@@ -1,7 +1,7 @@
 """Time zones: only names of the tz database are stored, and one unusable stored zone (a row from before
 that rule, or a host whose tz database lacks it) never stops the worker for anyone else."""
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -10,7 +10,9 @@ from backend.extensions import db
 from backend.models import PushJob, User
 from backend.schemas.common import known_timezones
 from conftest import PASSWORD
-from push_service import app, push_service, subscribe, tick, vapid_pem  # noqa: F401
+from push_service import subscribe, tick
+
+pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/conftest.py, app)
 
 # Names ZoneInfo may or may not load depending on the host: its own setting, the tz placeholder,
 # the special directories, paths, and near misses.
@@ -64,7 +66,7 @@ def test_one_unusable_stored_zone_does_not_stop_the_others_nudges(app, pair, pus
                "carol": subscribe(carol, push_service)}
     _store_zone(app, bob.id, bad)
     # A partner event for Bob: its daily budget needs his local date. Queued a minute before the tick.
-    at = datetime(2026, 5, 1, 18, 0, tzinfo=timezone.utc)  # 20:00 in Berlin, a Friday
+    at = datetime(2026, 5, 1, 18, 0, tzinfo=UTC)  # 20:00 in Berlin, a Friday
     alice.put("appreciation", {"text": "Thank you for dinner."})
     with app.app_context():
         db.session.execute(update(PushJob).values(created_at=at - timedelta(minutes=1),

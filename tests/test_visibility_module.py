@@ -17,5 +17,5 @@ def test_only_the_visibility_module_spells_out_who_sees_what():
 
 
 def test_pull_export_stats_pushes_and_reveal_ask_the_visibility_module():
-    for name in ("sync.py", "export.py", "stats.py", "us.py", "jobs.py", "nudges.py", "entries.py"):
+    for name in ("sync.py", "export.py", "stats.py", "us.py", "push_plan.py", "nudges.py", "entries.py"):
         assert "visibility." in (BACKEND / "services" / name).read_text(), name

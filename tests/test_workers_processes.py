@@ -6,7 +6,7 @@ import re
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import Claim, Couple, Entry, PushJob, PushSubscription, User
-from push_service import SUBJECT, Device, push_service, vapid_pem  # noqa: F401
+from push_service import SUBJECT, Device
 from servers import Processes
 
-START = datetime(2026, 5, 1, 17, 0, tzinfo=timezone.utc)
+START = datetime(2026, 5, 1, 17, 0, tzinfo=UTC)
 MINUTES = 90
 SPEED = 360  # simulated seconds per real second: 90 minutes in 15 s
 COUPLES = 150

@@ -7,7 +7,7 @@ from ..schemas.accounts import LoginIn, SignupIn, UserResponse
 from ..security import (clear_session_cookie, current_session, current_user, login_required,
                         set_device_cookie, set_session_cookie)
 from ..services import accounts, devices
-from . import keys
+from . import rate_limits
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign up, log in, log out")
 
@@ -22,7 +22,7 @@ def _logged_in(user, status):
 
 
 @bp.post("/signup")
-@keys.signup_per_ip
+@rate_limits.signup_per_ip
 @bp.arguments(SignupIn)
 @bp.response(201, UserResponse)
 @bp.alt_response(409, description="An account with this email exists")
@@ -36,9 +36,9 @@ def signup(data):
 
 
 @bp.post("/login")
-@keys.login_per_ip
-@keys.login_per_account
-@keys.login_per_device
+@rate_limits.login_per_ip
+@rate_limits.login_per_account
+@rate_limits.login_per_device
 @bp.arguments(LoginIn)
 @bp.response(200, UserResponse)
 @bp.alt_response(401, description="Wrong email or password")

@@ -5,7 +5,7 @@ from ..extensions import db, limiter
 from ..schemas.couples import CoupleCreatedOut, CoupleResponse, InviteResponse, JoinIn
 from ..security import current_user, login_required
 from ..services import couples
-from . import keys
+from . import rate_limits
 
 bp = Blueprint("couple", __name__, url_prefix="/api/couple", description="Pairing two partners")
 
@@ -41,9 +41,9 @@ def new_invite():
 
 @bp.post("/join")
 @login_required
-@limiter.limit(keys.invite_ip_limit, key_func=keys.remote_ip, scope="invite-ip")
-@limiter.limit(keys.invite_account_limit, key_func=keys.current_account, scope="invite-account",
-               deduct_when=keys.failed)
+@limiter.limit(rate_limits.invite_ip_limit, key_func=rate_limits.remote_ip, scope="invite-ip")
+@limiter.limit(rate_limits.invite_account_limit, key_func=rate_limits.current_account, scope="invite-account",
+               deduct_when=rate_limits.failed)
 @bp.arguments(JoinIn)
 @bp.response(200, CoupleResponse)
 @bp.alt_response(404, description="Unknown, used or expired code")

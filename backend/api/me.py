@@ -6,7 +6,7 @@ from ..schemas.accounts import PasswordChangeIn, PasswordIn, SettingsIn, UserRes
 from ..schemas.couples import MeOut
 from ..security import clear_session_cookie, current_session, current_user, login_required
 from ..services import accounts, couples
-from . import keys
+from . import rate_limits
 
 bp = Blueprint("me", __name__, url_prefix="/api/me", description="The logged-in user and their settings")
 
@@ -30,30 +30,30 @@ def update_me(data):
 
 
 @bp.post("/password")
-@keys.password_check_per_ip
-@keys.password_check_per_account
+@rate_limits.password_check_per_ip
+@rate_limits.password_check_per_account
 @login_required
 @bp.arguments(PasswordChangeIn)
 @bp.response(204)
 @bp.alt_response(429, description="Too many wrong passwords; see Retry-After")
 def change_password(data):
     if not accounts.change_password(current_user(), current_session(), **data):
-        keys.note_wrong_password()
+        rate_limits.note_wrong_password()
         abort(422, message="The current password is not right.",
               errors={"current_password": ["This is not your current password."]})
     db.session.commit()
 
 
 @bp.delete("")
-@keys.password_check_per_ip
-@keys.password_check_per_account
+@rate_limits.password_check_per_ip
+@rate_limits.password_check_per_account
 @login_required
 @bp.arguments(PasswordIn)
 @bp.response(204)
 @bp.alt_response(429, description="Too many wrong passwords; see Retry-After")
 def delete_me(data):
     if not accounts.check_password(current_user(), data["password"]):
-        keys.note_wrong_password()
+        rate_limits.note_wrong_password()
         abort(422, message="The password is not right.", errors={"password": ["Wrong password."]})
     accounts.delete_account(current_user())
     db.session.commit()

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint, abort
 from ..extensions import limiter
 from ..schemas.accounts import PasswordResetConfirmIn, PasswordResetIn, PasswordResetSent
 from ..services import password_reset
-from . import keys
+from . import rate_limits
 
 bp = Blueprint("password_reset", __name__, url_prefix="/api/auth/password-reset",
                description="A forgotten password: a single-use link by email, valid 30 minutes")
@@ -21,8 +21,8 @@ INVALID = {
 
 
 @bp.post("")
-@limiter.limit(keys.reset_ip_limit, key_func=keys.remote_ip, scope="reset-ip")
-@limiter.limit(keys.reset_email_limit, key_func=keys.login_account, scope="reset-email")
+@limiter.limit(rate_limits.reset_ip_limit, key_func=rate_limits.remote_ip, scope="reset-ip")
+@limiter.limit(rate_limits.reset_email_limit, key_func=rate_limits.login_account, scope="reset-email")
 @bp.arguments(PasswordResetIn)
 @bp.response(202, PasswordResetSent)
 @bp.alt_response(429, description="Too many requests from this address or for this email; see Retry-After")
@@ -44,7 +44,7 @@ def _link_base():
 
 
 @bp.post("/confirm")
-@limiter.limit(keys.reset_ip_limit, key_func=keys.remote_ip, scope="reset-confirm-ip")
+@limiter.limit(rate_limits.reset_ip_limit, key_func=rate_limits.remote_ip, scope="reset-confirm-ip")
 @bp.arguments(PasswordResetConfirmIn)
 @bp.response(204)
 @bp.alt_response(404, description="Not a link we sent")

@@ -19,8 +19,8 @@ class Entry(db.Model):
     # moves once and they get a bare tombstone (services.visibility).
     shared_once: Mapped[bool] = mapped_column(Boolean, default=False)
     ref_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    # A per-kind key the server queries on: the question_id of an `answer`.
-    topic: Mapped[str | None] = mapped_column(String(64))
+    # The body's question_id, for an `answer` only, in a column: the reveal queries on it.
+    question_id: Mapped[str | None] = mapped_column(String(64))
     body = mapped_column(JSON, nullable=False)
     rev: Mapped[int] = mapped_column(Integer, default=1)
     # Position in the couple's stream (moved only by changes the partner may see; None: never seen)
@@ -34,7 +34,7 @@ class Entry(db.Model):
 
     __table_args__ = (
         Index("ix_entries_couple_seq", "couple_id", "seq", unique=True),
-        Index("ix_entries_couple_kind_topic", "couple_id", "kind", "topic"),
+        Index("ix_entries_couple_kind_question", "couple_id", "kind", "question_id"),
         Index("ix_entries_author_own_seq", "author_id", "own_seq", unique=True),
     )
 

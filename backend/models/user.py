@@ -17,7 +17,8 @@ class User(db.Model):
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     show_previews: Mapped[bool] = mapped_column(Boolean, default=False)
-    daily_push_limit: Mapped[int] = mapped_column(Integer, default=6)
+    # Partner-event pushes a day (appreciations, bids, time-outs…); nudges and reminders are not counted.
+    daily_partner_push_limit: Mapped[int] = mapped_column(Integer, default=6)
     # The language of this person's pushes and emails ("en" | "ru"): set at signup from the phone's.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # The user's own stream: every change they make takes the next value as the entry's own_seq.

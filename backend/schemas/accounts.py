@@ -1,4 +1,4 @@
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from ..i18n import LANGUAGES
 from .common import DisplayName, Email, String, Time, Timezone
@@ -21,6 +21,8 @@ def encodable(value):
 NEW_PASSWORD = [validate.Length(min=10, max=200), encodable]
 # A reset link's token as secrets.token_urlsafe makes it (base64url), so nothing else reaches the hash.
 RESET_TOKEN = validate.Regexp(r"^[A-Za-z0-9_-]{1,200}\Z", error="This link is not complete.")
+# Partner-event pushes a day (PATCH /api/me): nudges and reminders have their own once-a-day rule.
+PARTNER_PUSH_LIMIT = validate.Range(min=1, max=50)
 
 
 class SignupIn(Schema):
@@ -45,7 +47,9 @@ class UserOut(Schema):
     quiet_start = fields.String(allow_none=True)
     quiet_end = fields.String(allow_none=True)
     show_previews = fields.Boolean()
-    daily_push_limit = fields.Integer()
+    daily_partner_push_limit = fields.Integer()
+    daily_push_limit = fields.Integer(attribute="daily_partner_push_limit", dump_only=True, metadata={
+        "deprecated": True, "description": "The old name of daily_partner_push_limit."})
     language = fields.String()
     created_at = fields.DateTime()
 
@@ -61,8 +65,17 @@ class SettingsIn(Schema):
     quiet_start = Time(allow_none=True)
     quiet_end = Time(allow_none=True)
     show_previews = fields.Boolean()
-    daily_push_limit = fields.Integer(validate=validate.Range(min=1, max=50))
+    daily_partner_push_limit = fields.Integer(validate=PARTNER_PUSH_LIMIT)
+    daily_push_limit = fields.Integer(validate=PARTNER_PUSH_LIMIT, load_only=True, metadata={
+        "deprecated": True, "description": "The old name of daily_partner_push_limit, still accepted."})
     language = Language()
+
+    @post_load
+    def _old_limit_name(self, data, **_kwargs):
+        old = data.pop("daily_push_limit", None)
+        if old is not None and data.setdefault("daily_partner_push_limit", old) != old:
+            raise ValidationError("Give daily_partner_push_limit only.", "daily_push_limit")
+        return data
 
 
 class PasswordChangeIn(Schema):

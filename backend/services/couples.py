@@ -44,13 +44,6 @@ def members(couple):
         select(User).where(User.couple_id == couple.id).order_by(User.created_at)).all()
 
 
-def partner_of(user):
-    if not user.couple_id:
-        return None
-    return db.session.scalar(
-        select(User).where(User.couple_id == user.couple_id, User.id != user.id))
-
-
 def lock(couple_id):
     """Take the couple's row lock for this transaction: syncs and joins of one couple run one at a time.
 

@@ -224,26 +224,26 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
         entry = existing
         entry.rev += 1
     was_ended = existing is not None and existing.body.get("ended_at")
-    was_live = existing is not None and _live_topic(existing)
+    was_live = existing is not None and _live_question(existing)
     entry.visibility, entry.ref_id, entry.body = visibility_, data["ref_id"], body
-    topic = KINDS[kind].topic
-    entry.topic = body.get(topic) if topic else None
+    question_field = KINDS[kind].question_field
+    entry.question_id = body.get(question_field) if question_field else None
     entry.updated_at = now
     here = entry.couple_id is not None and entry.couple_id == couple_id
     answered = frozenset()
-    if entry.topic is not None and here and partner_id is not None:
-        answered = visibility.answered_topics(partner_id, couple_id, {entry.topic})
+    if entry.question_id is not None and here and partner_id is not None:
+        answered = visibility.answered_questions(partner_id, couple_id, {entry.question_id})
     stamp(entry, user, couple_id, stamps, answered)
 
-    if entry.topic is not None and here and _live_topic(entry) and entry.topic != was_live and writes is not None:
+    if entry.question_id is not None and here and _live_question(entry) and entry.question_id != was_live and writes is not None:
         writes.reveals.append(entry)  # a first live answer to this question: see reveal()
     if partner_id is not None and here and visibility.meant_for_partner(entry):
         _notify(entry, user, partner_id, existing, target, was_ended, writes)
     return entry
 
 
-def _live_topic(entry):
-    return entry.topic if visibility.is_live_answer(entry) else None
+def _live_question(entry):
+    return entry.question_id if visibility.is_live_answer(entry) else None
 
 
 def delete(couple_id, user, raw, now, stamps, known=None):
@@ -265,11 +265,11 @@ def reveal(couple_id, user, answers, stamps):
     """Answer, then reveal: after a batch, each answer of this user's that became the first live one
     to its question (and still is: an answer deleted or made private in the same batch reveals
     nothing) sends the partner's live answers to that question, at the couple's next positions."""
-    topics = {a.topic for a in answers if visibility.is_live_answer(a)}
-    if not topics:
+    question_ids = {a.question_id for a in answers if visibility.is_live_answer(a)}
+    if not question_ids:
         return
     held = db.session.scalars(db.select(Entry).where(
-        Entry.couple_id == couple_id, Entry.kind.in_(visibility.REVEALED), Entry.topic.in_(topics),
+        Entry.couple_id == couple_id, Entry.kind.in_(visibility.REVEALED), Entry.question_id.in_(question_ids),
         Entry.author_id != user.id, visibility.live_answer_clause())).all()
     for answer in held:
         stamps.couple(answer, foreign=True)

@@ -12,14 +12,13 @@ from sqlalchemy import exists, insert, or_, select, text
 from ..extensions import db
 from ..models import Couple, Entry, PushJob, PushSubscription, User
 from ..times import parse_instant
-from . import accounts, claims, jobs, notifications as texts, password_reset, prebuilt, visibility
+from . import accounts, claims, job_queue, jobs, notifications as texts, password_reset, prebuilt, visibility
 from .schedule import BAD_ZONE, day_bounds, due_on, in_quiet_hours, load_zone, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
 
 COMMITMENT_TIME = "09:00"
 TIMEOUT_WINDOW = timedelta(hours=3)  # a time-out reminder held (quiet hours, worker down) no longer than this
-CHUNK = 500
 
 
 @lru_cache(maxsize=8192)
@@ -84,7 +83,7 @@ def _shared_today(locs, now):
     by_user = {loc.user.id: loc for loc in locs}
     dates = sorted({loc.today.isoformat() for loc in locs})
     shared = set()
-    for chunk in jobs._chunks(by_user):
+    for chunk in prebuilt.chunks(by_user):
         rows = db.session.execute(select(Entry.author_id, Entry.created_at, Entry.body["local_date"].as_string())
                                   .where(Entry.kind == "disclosure", Entry.deleted.is_(False),
                                          Entry.author_id.in_(chunk),
@@ -99,7 +98,7 @@ def _shared_today(locs, now):
 
 def _couple_entries(kind, couple_ids, *where):
     found = []
-    for chunk in jobs._chunks(couple_ids):
+    for chunk in prebuilt.chunks(couple_ids):
         found += db.session.scalars(select(Entry).where(Entry.kind == kind, Entry.deleted.is_(False),
                                                         Entry.couple_id.in_(chunk), *where)).all()
     return found
@@ -205,12 +204,12 @@ def queue(items, now):
                  "data": {"claim": d.kind, "local_date": d.local_date, "payload": d.payload}}
                 for d in items if (d.user_id, d.kind) in won]
     if db.engine.dialect.name == "postgresql":
-        for chunk in jobs._chunks(job_rows):  # one constant statement, the rows as one JSON array
+        for chunk in prebuilt.chunks(job_rows):  # one constant statement, the rows as one JSON array
             prebuilt.execute(_pg_insert_jobs(), {"rows": prebuilt.records(chunk)})
     else:
         # RETURNING lets SQLAlchemy batch the rows into multi-row INSERTs (insertmanyvalues).
         stmt = insert(PushJob.__table__).returning(PushJob.__table__.c.id)
-        for chunk in jobs._chunks(job_rows):
+        for chunk in prebuilt.chunks(job_rows):
             db.session.connection().execute(stmt, chunk).all()
     db.session.commit()
     return len(job_rows)
@@ -234,7 +233,7 @@ def tick(now, sender, stop=None):
     if now.minute == 0:  # hourly housekeeping
         accounts.end_expired_sessions()
         password_reset.forget_expired()
-        jobs.purge(now)
+        job_queue.purge(now)
     return {"queued": queued, **counts}
 
 

@@ -132,7 +132,7 @@ def _pg_write(device_kind):
     return text(sql)  # run through execute() only: plain values, datetimes already naive UTC
 
 
-_ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "topic", "body",
+_ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "question_id", "body",
                   "rev", "seq", "own_seq", "created_at", "updated_at", "deleted", "deleted_at")
 
 

@@ -17,7 +17,7 @@ from ..schemas.entries import entry_out
 ALWAYS_PRIVATE = named(lambda kind: kind.private)
 SHARED_EDIT = named(lambda kind: kind.edit == "both")  # both partners edit these; base_rev guards them
 # Kinds withheld from the partner until they have answered the same question (answer, then reveal).
-REVEALED = named(lambda kind: kind.topic is not None)
+REVEALED = named(lambda kind: kind.question_field is not None)
 
 
 # --- the rule, per row -------------------------------------------------------------------------
@@ -29,9 +29,9 @@ def meant_for_partner(entry):
 
 def partner_sees(entry, answered):
     """The author's partner may see this (live) entry now; `answered`: the question ids the partner
-    has a live answer to (answered_topics)."""
+    has a live answer to (answered_questions)."""
     return (not entry.deleted and meant_for_partner(entry)
-            and (entry.kind not in REVEALED or entry.topic in answered))
+            and (entry.kind not in REVEALED or entry.question_id in answered))
 
 
 def stored_visibility(kind, requested):
@@ -63,18 +63,18 @@ def can_see(entry, user, answered=frozenset()):
 
 
 def answered_for(user, entries):
-    """answered_topics for the partner answers among `entries` (no query when there are none)."""
-    topics = {e.topic for e in entries if e.kind in REVEALED and e.author_id != user.id}
-    return answered_topics(user.id, user.couple_id, topics)
+    """answered_questions for the partner answers among `entries` (no query when there are none)."""
+    question_ids = {e.question_id for e in entries if e.kind in REVEALED and e.author_id != user.id}
+    return answered_questions(user.id, user.couple_id, question_ids)
 
 
-def answered_topics(user_id, couple_id, topics):
-    """The question ids among `topics` this user has a live answer to in this couple."""
-    if not topics or couple_id is None:
+def answered_questions(user_id, couple_id, question_ids):
+    """The question ids among `question_ids` this user has a live answer to in this couple."""
+    if not question_ids or couple_id is None:
         return set()
-    return set(db.session.scalars(select(Entry.topic).where(
+    return set(db.session.scalars(select(Entry.question_id).where(
         Entry.couple_id == couple_id, Entry.kind.in_(REVEALED), Entry.author_id == user_id,
-        Entry.topic.in_(topics), live_answer_clause())))
+        Entry.question_id.in_(question_ids), live_answer_clause())))
 
 
 # --- the rule, as SQL --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 //   outbox   — queued mutations, keyed by mid (oldest first), each with the couple it was written for
 //   failures — mutations the server rejected or refused as conflicts, until dismissed
 //   notsent  — queued mutations written for a couple the user is no longer in: never sent; shown,
-//              exported or discarded by the person (views/not-sent.js)
+//              exported or discarded by the person (screens/not-sent.js)
 //   meta     — key/value: client_id, next_mid, cursor, couple_id, me, seen_at
 const NAME = "hearth";
 const VERSION = 2;

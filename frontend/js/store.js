@@ -36,7 +36,7 @@ class Store extends EventTarget {
       (s) => Promise.all([db.req(s.entries.getAll()), db.req(s.outbox.count()), db.req(s.failures.getAll()),
         db.req(s.notsent.getAll())]));
     const live = entries.filter((e) => !e.deleted).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
-    this.all = live;     // every entry on this phone, own ones from former couples too (views/mine.js)
+    this.all = live;     // every entry on this phone, own ones from former couples too (screens/mine.js)
     this.entries = live.filter((e) => this.current(e));
     this.pending = pending;
     this.failures = failures;

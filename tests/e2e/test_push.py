@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from backend.extensions import db
 from backend.models import PushSubscription, utcnow
 
-from .e2e_support import artifacts, open_app, seed, tab, wait_synced, wait_until
+from .e2e_support import artifacts, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 

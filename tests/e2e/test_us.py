@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from backend.models import utcnow
 
-from .e2e_support import BERLIN, artifacts, controlled, open_app, seed, wait_synced, wait_until
+from .e2e_support import BERLIN, artifacts, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 FIGURES = ["meaningful_chats.total", "meaningful_chats.per_month", "mutual_disclosures.this_quarter",

@@ -1,5 +1,5 @@
 // Log in or sign up, or ask for a password-reset link (/forgot). A join link (/join?code=…) is
-// remembered through either. After a reset (views/reset.js) it opens with a kind note.
+// remembered through either. After a reset (screens/reset.js) it opens with a kind note.
 import { store } from "../store.js";
 import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";

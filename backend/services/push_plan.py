@@ -1,0 +1,203 @@
+"""Planning a claimed batch of push jobs: drop the stale and unwanted ones, group a burst of
+partner events into one notification per recipient within their daily ceiling of partner-event
+pushes, build each payload, and pair each notification with the devices that still lack it.
+
+A job that raises while its notification is built fails alone: the rest of the batch goes on."""
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from ..extensions import db
+from ..models import Entry, PushJob, PushSubscription, User
+from ..times import parse_instant
+from . import claims, notifications as texts, prebuilt, visibility
+from .delivery import Message
+from .schedule import day_bounds, zone_or_utc
+
+log = logging.getLogger(__name__)
+
+CEILING = "ceiling-"  # claim kinds of the places under a recipient's daily ceiling: ceiling-1, ceiling-2, …
+
+
+def _among(column, values):
+    """`column IN values`; on PostgreSQL `column = ANY(:array)`: one parameter, so the statement
+    text is the same for any number of values (an expanding IN is new SQL to render and parse for
+    every count)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def _by_id(model, ids, *columns):
+    out = {}
+    for chunk in prebuilt.chunks(set(ids) - {None}):
+        for row in db.session.execute(select(*columns).where(_among(model.id, chunk))):
+            out[row.id] = row
+    return out
+
+
+def subscriptions(user_ids):
+    subs = defaultdict(list)
+    for chunk in prebuilt.chunks(set(user_ids)):
+        for row in db.session.execute(select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint,
+                                             PushSubscription.p256dh, PushSubscription.auth)
+                                      .where(_among(PushSubscription.user_id, chunk))):
+            subs[row.user_id].append(row)
+    return subs
+
+
+def _sent_today(users, now):
+    """Partner-event notifications each recipient already had on their local date (the ceiling)."""
+    counts = defaultdict(int)
+    since = now - timedelta(hours=27)  # covers any zone's local midnight
+    for chunk in prebuilt.chunks(users):
+        rows = db.session.execute(select(PushJob.user_id, PushJob.sent_at).where(
+            _among(PushJob.user_id, chunk), PushJob.sent_at >= since, PushJob.batch_id == PushJob.id,
+            PushJob.type.in_(tuple(texts.PARTNER_EVENTS))))
+        for user_id, sent_at in rows:
+            user = users[user_id]
+            zone = zone_or_utc(user.timezone)
+            start, _ = day_bounds(now.astimezone(zone).date(), zone)
+            if sent_at >= start:
+                counts[user_id] += 1
+    return counts
+
+
+class Notification:
+    """One payload for one recipient, standing for one or more jobs."""
+
+    def __init__(self, jobs, payload, type_, expires_at, place=None):
+        self.jobs, self.payload, self.type = jobs, payload, type_
+        self.expires_at = expires_at
+        self.place = place  # (user_id, kind, local_date) of its claim under the daily ceiling
+        self.outcomes = []
+        self.error = None  # why it could not be built or sent: its jobs fail, the batch goes on
+
+    def broken(self, exc):
+        # backslashreplace: the reason may quote the very text that could not be encoded
+        self.error = f"could not be built: {type(exc).__name__}: {exc}"[:500].encode(errors="backslashreplace").decode()
+        log.error("push job(s) %s failed, the rest of the batch goes on: %s",
+                  ", ".join(str(job.id) for job in self.jobs), self.error, exc_info=exc)
+
+    @property
+    def delivered(self):
+        sets = [set(job.delivered_to or ()) for job in self.jobs]
+        return set.intersection(*sets) if sets else set()
+
+
+def _expiry(job):
+    return job.expires_at or job.created_at + texts.EVENT_WINDOW
+
+
+def _local_time(user):
+    zone = zone_or_utc(user.timezone)
+    return lambda iso: parse_instant(iso).astimezone(zone).strftime("%H:%M")
+
+
+def plan(rows, now):
+    """(notifications, skipped): group the claimed jobs, drop stale and unwanted ones."""
+    users = _by_id(User, [r.user_id for r in rows] + [r.actor_id for r in rows],
+                   User.id, User.display_name, User.timezone, User.couple_id, User.show_previews,
+                   User.daily_partner_push_limit, User.language)
+    entries = _by_id(Entry, [r.entry_id for r in rows if r.type in texts.PARTNER_EVENTS],
+                     Entry.id, Entry.kind, Entry.author_id, Entry.couple_id, Entry.visibility, Entry.deleted,
+                     Entry.body)
+    skipped, notes, groups = {}, [], defaultdict(list)
+    for job in rows:
+        recipient = users.get(job.user_id)
+        if recipient is None:
+            skipped[job.id] = "the recipient is gone"
+        elif _expiry(job) <= now:
+            skipped[job.id] = "expired before it could be delivered"
+        elif job.type in texts.SCHEDULED:
+            note = Notification([job], None, job.type, _expiry(job))
+            try:
+                note.payload = dict(job.data["payload"])
+            except Exception as exc:
+                note.broken(exc)
+            notes.append(note)
+        elif job.type not in texts.PARTNER_EVENTS:
+            skipped[job.id] = f"unknown job type {job.type}"
+        else:
+            actor, entry = users.get(job.actor_id), entries.get(job.entry_id)
+            if actor is None or recipient.couple_id is None or actor.couple_id != recipient.couple_id:
+                skipped[job.id] = "no longer a couple"
+            elif (entry is None or entry.deleted or not visibility.meant_for_partner(entry)
+                  or entry.couple_id != recipient.couple_id):
+                skipped[job.id] = "the entry is gone"
+            else:
+                urgent = job.type in texts.URGENT  # time-outs go on their own, never in a summary
+                groups[(job.user_id, job.actor_id, job.type if urgent else "partner")].append(job)
+    places = _places(list(groups), users, now) if groups else {}
+    for key, jobs in groups.items():
+        user_id, actor_id, _ = key
+        if places[key] is None:
+            skipped.update({job.id: "daily push limit reached" for job in jobs})
+            continue
+        recipient = users[user_id]
+        type_ = jobs[0].type if len({j.type for j in jobs}) == 1 else "summary"
+        note = Notification(jobs, None, type_, min(_expiry(j) for j in jobs), places[key])
+        try:
+            note.payload = texts.partner_event(jobs, users[actor_id].display_name, recipient, entries,
+                                               _local_time(recipient))
+        except Exception as exc:  # one bad entry fails its own notification, never the batch
+            note.broken(exc)
+        notes.append(note)
+    return notes, skipped
+
+
+def _places(groups, users, now):
+    """{group: (user_id, kind, local_date) or None}: a place under the recipient's daily ceiling for
+    each group of partner events, held as a claim row ("ceiling-N", their local date) from planning
+    on. A notification still on the wire thus counts for a second worker, or for this worker's next
+    batch; record() gives the place back if nothing was delivered. Committed before returning, so
+    no other worker waits on these rows."""
+    wanting = defaultdict(list)
+    for key in groups:
+        wanting[key[0]].append(key)
+    dates = {uid: now.astimezone(zone_or_utc(users[uid].timezone)).date().isoformat() for uid in wanting}
+    sent = _sent_today({uid: users[uid] for uid in wanting}, now)  # also counts sends from before claims
+    taken = claims.held([(uid, dates[uid]) for uid in wanting], CEILING)
+    places = dict.fromkeys(groups)
+    while wanting:
+        asked, rows = {}, []
+        for uid, keys in wanting.items():
+            held, limit = taken[(uid, dates[uid])], users[uid].daily_partner_push_limit
+            room = max(0, min(limit - max(len(held), sent[uid]), len(keys)))
+            asked[uid] = [kind for kind in (f"{CEILING}{n}" for n in range(1, limit + 1)) if kind not in held][:room]
+            rows += [{"user_id": uid, "kind": kind, "local_date": dates[uid], "created_at": now} for kind in asked[uid]]
+        # One order for every worker: two inserting the same places never wait on each other in a cycle.
+        won = claims.insert(sorted(rows, key=lambda row: (row["user_id"], row["kind"]))) if rows else set()
+        still = {}
+        for uid, keys in wanting.items():
+            got = [kind for kind in asked[uid] if (uid, kind) in won]
+            places.update({key: (uid, kind, dates[uid]) for key, kind in zip(keys, got)})
+            taken[(uid, dates[uid])].update(asked[uid])  # ours now, or another worker's
+            if len(got) < len(asked[uid]) and len(keys) > len(got):
+                still[uid] = keys[len(got):]  # some went to another worker meanwhile: look again
+        wanting = still
+    db.session.commit()
+    return places
+
+
+def messages_for(notes, subs, now):
+    """(notification, Message) pairs: each notification to each of its recipient's devices that lacks it."""
+    pairs = []
+    for note in notes:
+        if note.error:
+            continue
+        try:
+            payload = texts.encode(note.payload)
+            ttl, urgency = texts.ttl_for(note.type, note.expires_at, now), texts.urgency_for(note.type)
+            topic = texts.topic_for(note.payload["tag"])
+        except Exception as exc:  # a lone surrogate in stored text, a malformed payload …
+            note.broken(exc)
+            continue
+        done = note.delivered
+        for sub in subs.get(note.jobs[0].user_id, ()):
+            if sub.id not in done:
+                pairs.append((note, Message(sub.id, sub.endpoint, sub.p256dh, sub.auth, payload, ttl, urgency, topic)))
+    return pairs
