@@ -1,6 +1,7 @@
 from flask import current_app, request
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
+from ..errors import fail
 from ..extensions import db
 from ..schemas.accounts import LoginIn, SignupIn, UserResponse
 from ..security import (clear_session_cookie, current_session, current_user, login_required,
@@ -30,7 +31,7 @@ def signup(data):
     try:
         user = accounts.signup(**data)
     except accounts.EmailTaken:
-        abort(409, message="An account with this email already exists. Try logging in.")
+        fail(409, "email_taken")
     return _logged_in(user, 201)
 
 
@@ -45,7 +46,7 @@ def signup(data):
 def login(data):
     user = accounts.authenticate(data["email"], data["password"])
     if user is None:
-        abort(401, message="That email and password don't match.")
+        fail(401, "wrong_login")
     return _logged_in(user, 200)
 
 

@@ -1,6 +1,10 @@
-from marshmallow import Schema, ValidationError, fields, validate
+import re
 
-from .common import DisplayName, Email, String, Time, Timezone
+from marshmallow import Schema, fields
+
+from .. import limits as L
+from ..errors import invalid
+from .common import DisplayName, Email, Length, Range, String, Time, Timezone
 
 
 def encodable(value):
@@ -8,25 +12,32 @@ def encodable(value):
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValidationError("Contains a character that can't be stored.") from None
+        raise invalid("unstorable") from None
 
 
-# A new password, wherever one is chosen (signup, change, reset): at least 10 characters.
-NEW_PASSWORD = [validate.Length(min=10, max=200), encodable]
+# A new password, wherever one is chosen (signup, change, reset).
+NEW_PASSWORD = [Length(min=L.PASSWORD_MIN, max=L.PASSWORD_MAX), encodable]
+# A password being checked: anything a new one could have been.
+SOME_PASSWORD = Length(min=1, max=L.PASSWORD_MAX)
 # A reset link's token as secrets.token_urlsafe makes it (base64url), so nothing else reaches the hash.
-RESET_TOKEN = validate.Regexp(r"^[A-Za-z0-9_-]{1,200}\Z", error="This link is not complete.")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,200}\Z")
+
+
+def reset_token(value):
+    if not _TOKEN.match(value):
+        raise invalid("incomplete_link")
 
 
 class SignupIn(Schema):
-    email = Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True, validate=Length(max=L.EMAIL_MAX))
     password = String(required=True, load_only=True, validate=NEW_PASSWORD)
     display_name = DisplayName(required=True)
     timezone = Timezone(required=True)
 
 
 class LoginIn(Schema):
-    email = String(required=True, validate=validate.Length(min=1, max=254))
-    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    email = String(required=True, validate=Length(min=1, max=L.EMAIL_MAX))
+    password = String(required=True, load_only=True, validate=SOME_PASSWORD)
 
 
 class UserOut(Schema):
@@ -53,24 +64,24 @@ class SettingsIn(Schema):
     quiet_start = Time(allow_none=True)
     quiet_end = Time(allow_none=True)
     show_previews = fields.Boolean()
-    daily_push_limit = fields.Integer(validate=validate.Range(min=1, max=50))
+    daily_push_limit = fields.Integer(validate=Range(min=L.DAILY_PUSH_LIMIT_MIN, max=L.DAILY_PUSH_LIMIT_MAX))
 
 
 class PasswordChangeIn(Schema):
-    current_password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    current_password = String(required=True, load_only=True, validate=SOME_PASSWORD)
     new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
 class PasswordIn(Schema):
-    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = String(required=True, load_only=True, validate=SOME_PASSWORD)
 
 
 class PasswordResetIn(Schema):
-    email = Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True, validate=Length(max=L.EMAIL_MAX))
 
 
 class PasswordResetConfirmIn(Schema):
-    token = String(required=True, load_only=True, validate=RESET_TOKEN)
+    token = String(required=True, load_only=True, validate=reset_token)
     new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
