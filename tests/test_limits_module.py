@@ -186,4 +186,4 @@ def test_views_that_mirror_a_limit_import_it_from_limits_js():
     users = {p.relative_to(JS).as_posix() for p in js_files()
              if re.search(r'from "\.\.?/(?:\.\./)?limits\.js"', p.read_text(encoding="utf-8"))}
     assert {"screens/appreciate.js", "parts/session-end.js", "screens/journal.js", "parts/disclose.js",
-            "care.js", "ritual-data.js", "feelings.js", "screens/settings.js", "screens/auth.js"} <= users
+            "screens/timeout.js", "ritual-data.js", "feelings.js", "screens/settings.js", "screens/auth.js"} <= users

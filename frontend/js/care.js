@@ -2,8 +2,6 @@
 import { store } from "./store.js";
 
 const MINUTE = 60 * 1000;
-export const TIMEOUT_MIN = 20;          // minutes
-export const TIMEOUT_MAX = 24 * 60;     // minutes
 /** After the return time a time-out stays "time to come back" for this long, then it is simply over. */
 export const COME_BACK_WINDOW = 12 * 60 * MINUTE;
 export const NOT_NOW_LINE = "Not right now. I'm here whenever you want to talk.";

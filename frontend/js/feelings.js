@@ -1,5 +1,6 @@
 // The feelings vocabulary, grouped in families, and the picker every composer uses.
 import { h } from "./ui.js";
+import { FEELINGS_MAX } from "./limits.js";
 
 export const FAMILIES = [
   ["glad", ["happy", "grateful", "hopeful", "excited", "proud", "playful", "relieved", "content"]],
@@ -13,7 +14,7 @@ export const FAMILIES = [
 ];
 
 export const ALL = FAMILIES.flatMap(([, list]) => list);
-export const MAX = 12;
+export const MAX = FEELINGS_MAX;
 
 /**
  * A picker: the chosen feelings as chips, and a disclosure with every family to add more.

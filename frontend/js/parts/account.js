@@ -4,6 +4,7 @@ import * as api from "../api.js";
 import * as sync from "../sync.js";
 import * as push from "../push.js";
 import { h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
+import { PASSWORD_MIN } from "../limits.js";
 
 export async function logout(everywhere = false) {
   await sync.flush().catch(() => {});
@@ -37,14 +38,14 @@ async function exportData(message) {
 
 function passwordForm() {
   const current = h("input", { type: "password", name: "current_password", autocomplete: "current-password" });
-  const next = h("input", { type: "password", name: "new_password", autocomplete: "new-password", minlength: "10" });
+  const next = h("input", { type: "password", name: "new_password", autocomplete: "new-password", minlength: String(PASSWORD_MIN) });
   const message = notice();
   const form = h("form", { novalidate: true },
     field("Current password", current), field("New password", next, "At least 10 characters. Other devices will be logged out."),
     message, h("button", { type: "submit", class: "btn" }, "Change password"));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (next.value.length < 10) { showErrors(form, { new_password: "Please use at least 10 characters." }); return; }
+    if (next.value.length < PASSWORD_MIN) { showErrors(form, { new_password: "Please use at least 10 characters." }); return; }
     try {
       await api.post("/api/me/password", { current_password: current.value, new_password: next.value });
       form.reset();
@@ -73,7 +74,7 @@ async function deleteAccount() {
     await store.signedOut();
     toast("Your account is deleted. Take care.");
   } catch (err) {
-    toast(api.explain(err, { 401: "That password isn't right, so nothing was deleted.", 403: "That password isn't right, so nothing was deleted.", 422: "Please type your password to confirm." }));
+    toast(api.explain(err, { wrong_password: "That password isn't right, so nothing was deleted.", validation: "Please type your password to confirm." }));
   }
 }
 

@@ -5,6 +5,7 @@ import { feelingsPicker } from "../feelings.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { entryItem, list, live, shareToggle, partnerName } from "./cards.js";
+import { NOTE_MAX } from "../limits.js";
 
 const SCALE = [[1, "1", "low"], [2, "2", ""], [3, "3", "okay"], [4, "4", ""], [5, "5", "great"]];
 
@@ -33,7 +34,7 @@ function buildForm(done) {
   const moodScale = choice("How are you, 1 to 5", SCALE, null, (v) => { mood = v; }, "scale");
   const usScale = choice("How are we, 1 to 5", SCALE, null, (v) => { us = v; }, "scale");
   const feelings = feelingsPicker("Feelings");
-  const note = h("input", { name: "note", maxlength: "280", placeholder: "Anything you'd like to add?" });
+  const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: "Anything you'd like to add?" });
   const share = shareToggle(true);
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": "Quick check-in" },

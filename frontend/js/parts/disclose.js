@@ -5,6 +5,7 @@ import { feelingsPicker } from "../feelings.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { CATEGORIES, entryItem, list, live, shareToggle, partnerName } from "./cards.js";
+import { DISCLOSURE_TEXT_MAX, I_FEEL_FEEL_MAX, I_FEEL_WHEN_MAX, I_FEEL_NEED_MAX } from "../limits.js";
 
 const PROMPTS = {
   worry: "Something on my mind is…", regret: "I wish I had…", appreciation: "I noticed and loved that…",
@@ -34,15 +35,15 @@ export function disclosure() {
 
 function buildComposer(done) {
   let category = "feeling";
-  const text = h("textarea", { name: "text", maxlength: "500", rows: "3", placeholder: PROMPTS[category] });
+  const text = h("textarea", { name: "text", maxlength: String(DISCLOSURE_TEXT_MAX), rows: "3", placeholder: PROMPTS[category] });
   const categories = choice("Kind of statement", CATEGORIES, category, (value) => {
     category = value;
     text.placeholder = PROMPTS[value];
   }, "wrap");
   const feelings = feelingsPicker("Feelings");
-  const feel = h("input", { name: "feel", maxlength: "200", placeholder: "hurt" });
-  const when = h("input", { name: "when", maxlength: "300", placeholder: "plans change at the last minute" });
-  const need = h("input", { name: "need", maxlength: "300", placeholder: "a heads-up when you can" });
+  const feel = h("input", { name: "feel", maxlength: String(I_FEEL_FEEL_MAX), placeholder: "hurt" });
+  const when = h("input", { name: "when", maxlength: String(I_FEEL_WHEN_MAX), placeholder: "plans change at the last minute" });
+  const need = h("input", { name: "need", maxlength: String(I_FEEL_NEED_MAX), placeholder: "a heads-up when you can" });
   const ifeel = h("details", { class: "ifeel" }, h("summary", {}, "Say it as “I feel ___ when ___ and I need ___”"),
     field("I feel", feel), field("when", when), field("and I need", need));
   const share = shareToggle(true);

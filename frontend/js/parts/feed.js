@@ -5,6 +5,7 @@ import { bdi, h, clear, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
 import { REACTIONS, RESPONSES, entryItem, list, live, partnerName, summary } from "./cards.js";
 import { NOT_NOW_LINE } from "../care.js";
+import { REFLECTION_TEXT_MAX } from "../limits.js";
 
 const WINDOW_DAYS = 7;
 
@@ -98,7 +99,7 @@ function reflections(disclosure) {
 
 function reflectForm(disclosure, done) {
   const id = `reflect-${disclosure.id}`;
-  const text = h("textarea", { id, name: "reflection", rows: "3", maxlength: "500", value: "What I'm hearing is " });
+  const text = h("textarea", { id, name: "reflection", rows: "3", maxlength: String(REFLECTION_TEXT_MAX), value: "What I'm hearing is " });
   const form = h("form", { class: "reflect-form", novalidate: true },
     h("label", { for: id }, "Say back what you heard, then ask: is that right?"), text,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary small" }, "Send reflection")));

@@ -6,11 +6,12 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { getMeta, setMeta } from "../db.js";
 import { entryItem, list, live, partnerName } from "./cards.js";
+import { ANSWER_TEXT_MAX } from "../limits.js";
 
 export function question() {
   const body = h("div", {});
   const card = section("Today's question", body);
-  const text = h("textarea", { name: "answer", maxlength: "1000", rows: "2" });
+  const text = h("textarea", { name: "answer", maxlength: String(ANSWER_TEXT_MAX), rows: "2" });
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": "Answer today's question" },
     field("Your answer", text), message, h("button", { type: "submit", class: "btn primary wide" }, "Answer"));

@@ -7,9 +7,11 @@ import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js"
 import * as R from "../ritual-data.js";
 import { commitmentForm } from "../screens/commitments.js";
 import { partnerName, sentTo } from "./cards.js";
+import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS, FOLLOW_UP_WORDS, SESSION_TEXT_MAX } from "../limits.js";
 
-function counted(label, guide, rows, hint) {
-  const area = h("textarea", { rows: String(rows), maxlength: "2000" });
+// `most`: the field's own limit on the server, so the box never takes more than will be accepted.
+function counted(label, guide, most, rows, hint) {
+  const area = h("textarea", { rows: String(rows), maxlength: String(most) });
   const f = field(label, area, hint);
   const count = h("p", { class: "wordcount", id: id("count"), "aria-live": "polite" });
   area.setAttribute("aria-describedby", `${area.getAttribute("aria-describedby")} ${count.id}`);
@@ -36,14 +38,13 @@ function summary(session) {
 }
 
 function appreciationCard() {
-  const c = counted(["Something you appreciate about ", bdi(partnerName())], 15, 2, "A closing thank-you: specific and short lands best.");
+  const c = counted(["Something you appreciate about ", bdi(partnerName())], APPRECIATION_WORDS, APPRECIATION_TEXT_MAX, 2, "A closing thank-you: specific and short lands best.");
   const message = notice();
   const form = h("form", { novalidate: true }, c.node, message, h("button", { type: "submit", class: "btn primary" }, "Send appreciation"));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const text = c.area.value.trim();
     if (!text) { say(message, "Write a few words first."); return; }
-    if (text.length > 280) { say(message, "Keep it under 280 characters."); return; }
     say(message, "");
     await create("appreciation", { text });
     form.reset(); c.show();
@@ -53,7 +54,7 @@ function appreciationCard() {
 }
 
 function followUpCard(session) {
-  const c = counted("Follow-up message", 60, 4, "One highlight, one action, one question. Around 60 words.");
+  const c = counted("Follow-up message", FOLLOW_UP_WORDS, SESSION_TEXT_MAX, 4, "One highlight, one action, one question. Around 60 words.");
   c.area.placeholder = "Highlight: …\nAction: …\nQuestion: …";
   const saved = session.body.answers.find((a) => a.prompt === R.FOLLOW_UP);
   if (saved) { c.area.value = saved.text; c.show(); }

@@ -4,6 +4,7 @@ import { store } from "../store.js";
 import { h, clear, id, toast } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { storyComposer } from "./story.js";
+import { SESSION_TEXT_MAX } from "../limits.js";
 
 const PAUSE = 3;
 
@@ -24,7 +25,7 @@ export function runner(session, ritual, finished) {
     }
     const prompt = prompts[index];
     const answerId = id("answer");
-    const answer = h("textarea", { id: answerId, rows: "3", maxlength: "2000", placeholder: "A few words to remember (optional)" });
+    const answer = h("textarea", { id: answerId, rows: "3", maxlength: String(SESSION_TEXT_MAX), placeholder: "A few words to remember (optional)" });
     const record = async (pass) => {
       const text = answer.value.trim();
       await R.patchSession(sid, (b) => (pass ? { passed: [...b.passed, prompt] }
@@ -59,7 +60,7 @@ export function runner(session, ritual, finished) {
   };
 
   const noteId = id("note");
-  const note = h("textarea", { id: noteId, rows: "3", maxlength: "2000", placeholder: "Anything to remember from today" });
+  const note = h("textarea", { id: noteId, rows: "3", maxlength: String(SESSION_TEXT_MAX), placeholder: "Anything to remember from today" });
   note.value = session.body.note || "";
   const saveNote = () => {
     const current = store.byId(sid).body.note || "";

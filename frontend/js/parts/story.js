@@ -3,12 +3,13 @@ import { store } from "../store.js";
 import { h, field, toast } from "../ui.js";
 import { FAMILIES } from "../feelings.js";
 import * as R from "../ritual-data.js";
+import { STORY_PART_MAX } from "../limits.js";
 
 export function storyComposer(sid) {
   const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, "Pick a feeling"),
     FAMILIES.map(([family, list]) => h("optgroup", { label: family }, list.map((f) => h("option", { value: f }, f)))));
-  const event = h("input", { name: "event", maxlength: "400", placeholder: "what happened" });
-  const takeaway = h("input", { name: "takeaway", maxlength: "400", placeholder: "what you learned" });
+  const event = h("input", { name: "event", maxlength: String(STORY_PART_MAX), placeholder: "what happened" });
+  const takeaway = h("input", { name: "takeaway", maxlength: String(STORY_PART_MAX), placeholder: "what you learned" });
   const preview = h("p", { class: "quote story-preview", "aria-live": "polite" });
   const show = () => {
     preview.textContent = `I felt ${feeling.value || "…"} when ${event.value.trim() || "…"}; that taught me ${takeaway.value.trim() || "…"}.`;

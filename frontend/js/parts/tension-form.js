@@ -6,9 +6,10 @@ import { FAMILIES } from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { localDate } from "../time.js";
 import { partnerName, sentTo } from "./cards.js";
+import { COMMITMENT_DAYS, COMMITMENT_TEXT_MAX, I_FEEL_WHEN_MAX } from "../limits.js";
 
 const DRAFT = "tension_draft";
-const STEP_DAYS = 6; // the server allows 7 after its own (UTC) date; 6 local days is always inside that
+const STEP_DAYS = COMMITMENT_DAYS - 1; // the server counts from its own (UTC) date; a day less is always inside
 
 export const scriptText = (feeling, behavior) =>
   `I felt ${feeling || "___"} when ${(behavior || "___").replace(/[.!?\s]+$/, "")}. Can we talk about what happened and agree one next step?`;
@@ -20,7 +21,7 @@ export function composer(draft) {
   const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, "Pick the closest word"),
     FAMILIES.map(([family, list]) => h("optgroup", { label: family },
       list.map((word) => h("option", { value: word, selected: word === draft.feeling }, word)))));
-  const behavior = h("textarea", { name: "behavior", rows: "2", maxlength: "300", value: draft.behavior,
+  const behavior = h("textarea", { name: "behavior", rows: "2", maxlength: String(I_FEEL_WHEN_MAX), value: draft.behavior,
     placeholder: "the plans changed without a word to me" });
   const preview = h("p", { class: "quote", "aria-live": "polite", "data-testid": "tension-preview" });
   const saved = h("p", { class: "hint", "aria-live": "polite" });
@@ -70,7 +71,7 @@ const typedSteps = new Map(); // issue id → what was typed so far, kept while 
 
 /** "Our next step": a commitment pointing at the issue, due within the week. */
 export function stepForm(issue) {
-  const text = h("input", { name: "step", maxlength: "280", placeholder: "Text each other when plans change",
+  const text = h("input", { name: "step", maxlength: String(COMMITMENT_TEXT_MAX), placeholder: "Text each other when plans change",
     value: typedSteps.get(issue.id) || "" });
   text.addEventListener("input", () => typedSteps.set(issue.id, text.value));
   const due = h("select", { name: "due" }, dueChoices());

@@ -3,6 +3,7 @@ import { store } from "../store.js";
 import { create, update, remove } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { live, partnerName } from "../parts/cards.js";
+import { AGREEMENT_TEXT_MAX } from "../limits.js";
 
 const CATEGORIES = [["conflict_rule", "Conflict rule"], ["boundary", "Boundary"], ["goal", "Goal"]];
 const PLURALS = { conflict_rule: "Conflict rules", boundary: "Boundaries", goal: "Goals" };
@@ -64,7 +65,7 @@ function item(entry, editing, rerender) {
 }
 
 function editForm(entry, editing, rerender) {
-  const text = h("textarea", { name: "text", rows: "2", maxlength: "280", value: entry.body.text });
+  const text = h("textarea", { name: "text", rows: "2", maxlength: String(AGREEMENT_TEXT_MAX), value: entry.body.text });
   let category = entry.body.category;
   const kinds = choice("Kind", CATEGORIES, category, (v) => { category = v; }, "wrap");
   const message = notice();
@@ -90,7 +91,7 @@ function editForm(entry, editing, rerender) {
 
 function addForm() {
   let category = "conflict_rule";
-  const text = h("textarea", { name: "text", rows: "2", maxlength: "280", placeholder: "We don't make big decisions when one of us is exhausted." });
+  const text = h("textarea", { name: "text", rows: "2", maxlength: String(AGREEMENT_TEXT_MAX), placeholder: "We don't make big decisions when one of us is exhausted." });
   const kinds = choice("Kind", CATEGORIES, category, (v) => { category = v; }, "wrap");
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": "New agreement" }, field("Agreement", text),

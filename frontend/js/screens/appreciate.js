@@ -3,14 +3,15 @@ import { store } from "../store.js";
 import { create } from "../entries.js";
 import { bdi, h, clear, notice, say, toast, section, words, id } from "../ui.js";
 import { entryItem, list, live, partnerName, sentTo } from "../parts/cards.js";
+import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS } from "../limits.js";
 
-const GUIDE = 15;
+const GUIDE = APPRECIATION_WORDS;
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Appreciate"),
     h("p", {}, "One specific thing, in 15 words or fewer, lands best.")));
   const fieldId = id("appr");
-  const text = h("textarea", { id: fieldId, name: "text", rows: "2", maxlength: "280",
+  const text = h("textarea", { id: fieldId, name: "text", rows: "2", maxlength: String(APPRECIATION_TEXT_MAX),
     placeholder: `Thank you for…`, "aria-describedby": `${fieldId}-count` });
   const count = h("p", { class: "wordcount", id: `${fieldId}-count`, "aria-live": "polite" });
   const message = notice();

@@ -5,6 +5,7 @@ import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { phoneZone } from "../time.js";
 import { renderForgot, RESET_EMAIL } from "../parts/forgot.js";
+import { DISPLAY_NAME_MAX, PASSWORD_MIN } from "../limits.js";
 
 export const AUTH_NOTE = "hearth-auth-note"; // one message for the next time this screen opens
 
@@ -42,9 +43,9 @@ export function mount(root, { path, params }) {
     const signup = mode === "signup";
     const email = h("input", { name: "email", type: "email", autocomplete: "email", required: true, inputmode: "email",
       value: signup ? "" : known });
-    const password = h("input", { name: "password", type: "password", required: true, minlength: signup ? "10" : null,
+    const password = h("input", { name: "password", type: "password", required: true, minlength: signup ? String(PASSWORD_MIN) : null,
       autocomplete: signup ? "new-password" : "current-password" });
-    const name = signup ? h("input", { name: "display_name", autocomplete: "given-name", maxlength: "60", required: true }) : null;
+    const name = signup ? h("input", { name: "display_name", autocomplete: "given-name", maxlength: String(DISPLAY_NAME_MAX), required: true }) : null;
     const message = notice();
     const submit = h("button", { type: "submit", class: "btn primary wide" }, signup ? "Create account" : "Log in");
     clear(form,

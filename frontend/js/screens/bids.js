@@ -6,6 +6,7 @@ import { daysAgo } from "../time.js";
 import { BID_TYPES, RESPONSES, entryItem, list, live, partnerName } from "../parts/cards.js";
 import { bidButtons, reactButtons, notNowLine } from "../parts/feed.js";
 import { notNowFrom } from "../care.js";
+import { NOTE_MAX } from "../limits.js";
 
 /** Who made a bid, and who is asked to answer it: the bidder's partner. */
 const bidderIsMe = (bid) => (bid.author_id === store.user.id) === (bid.body.bidder === "me");
@@ -24,7 +25,7 @@ export function mount(root) {
   let type = null;
   const who = choice("Who reached out?", [["me", "I did"], ["partner", bdi(partnerName())]], bidder, (v) => { bidder = v; });
   const types = choice("What kind of bid?", BID_TYPES, null, (v) => { type = v; }, "wrap");
-  const note = h("input", { name: "note", maxlength: "280", placeholder: "e.g. asked about my day" });
+  const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: "e.g. asked about my day" });
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": "Log a bid" },
     h("p", { class: "label" }, "Who reached out?"), who, h("p", { class: "label" }, "What kind?"), types,

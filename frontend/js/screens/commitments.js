@@ -4,11 +4,12 @@ import { store } from "../store.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { live } from "../parts/cards.js";
+import { COMMITMENT_TEXT_MAX } from "../limits.js";
 
 /** Text + due date (default and latest: a week from today). */
 export function commitmentForm(sessionId = null) {
   const first = R.today();
-  const text = h("input", { name: "text", maxlength: "280", placeholder: "e.g. Plan Saturday's walk" });
+  const text = h("input", { name: "text", maxlength: String(COMMITMENT_TEXT_MAX), placeholder: "e.g. Plan Saturday's walk" });
   const due = h("input", { type: "date", name: "due_date", value: R.lastDue(), min: first, max: R.lastDue() });
   const message = notice();
   const added = h("ul", { class: "added small" });

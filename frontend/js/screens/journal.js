@@ -5,11 +5,12 @@ import { feelingsPicker } from "../feelings.js";
 import { h, clear, field, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { entryItem, list, live } from "../parts/cards.js";
 import { nameIt } from "../parts/nameit.js";
+import { JOURNAL_TEXT_MAX } from "../limits.js";
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, "Journal"),
     h("p", {}, "Private. Never shared with your partner.")));
-  const text = h("textarea", { name: "text", rows: "5", maxlength: "5000", placeholder: "What's here for you right now?" });
+  const text = h("textarea", { name: "text", rows: "5", maxlength: String(JOURNAL_TEXT_MAX), placeholder: "What's here for you right now?" });
   const feelings = feelingsPicker("Feelings");
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": "New journal entry" },

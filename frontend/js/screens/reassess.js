@@ -6,6 +6,7 @@ import { create, update } from "../entries.js";
 import { bdi, h, section, choice, id, toast } from "../ui.js";
 import { describe } from "../schedule.js";
 import * as R from "../ritual-data.js";
+import { SESSION_TEXT_MAX } from "../limits.js";
 
 const QUESTIONS = ["Is the rhythm right, or too much or too little?", "Are the questions deep enough?", "What do we want to change?"];
 
@@ -38,7 +39,7 @@ export function mount(root, { navigate }) {
     others.length ? h("ul", { class: "plain" }, others.map((r) => h("li", {}, h("a", { href: `/rituals/${r.id}`, "data-link": true },
       bdi(r.body.title), `: ${describe(r.body.schedule)}`)))) : null));
   const fields = QUESTIONS.map((q) => {
-    const area = h("textarea", { id: id("review"), rows: "3", maxlength: "2000" });
+    const area = h("textarea", { id: id("review"), rows: "3", maxlength: String(SESSION_TEXT_MAX) });
     return [q, area, h("div", { class: "field" }, h("label", { for: area.id }, q), area)];
   });
   root.append(section("Talk it through", ...(ritual ? ritual.body.prompts.map((p) => h("p", { class: "small muted" }, p)) : []),

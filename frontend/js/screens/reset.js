@@ -6,6 +6,7 @@ import { store } from "../store.js";
 import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { AUTH_NOTE } from "./auth.js";
+import { PASSWORD_MIN } from "../limits.js";
 
 const TOKEN = "hearth-reset-token";
 
@@ -35,7 +36,7 @@ export function mount(root, { navigate }) {
     askAgain("This link is missing its code. Open the whole link from the email, or ask for a new one.");
     return;
   }
-  const password = h("input", { name: "new_password", type: "password", required: true, minlength: "10", autocomplete: "new-password" });
+  const password = h("input", { name: "new_password", type: "password", required: true, minlength: String(PASSWORD_MIN), autocomplete: "new-password" });
   password.addEventListener("input", () => showErrors(form, {}));
   const show = h("input", { type: "checkbox", onchange: () => { password.type = show.checked ? "text" : "password"; } });
   const message = notice();

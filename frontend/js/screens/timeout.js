@@ -2,9 +2,10 @@
 import { store } from "../store.js";
 import { create, update } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
-import { TIMEOUT_MIN, TIMEOUT_MAX, currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
+import { currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "../parts/breathe.js";
 import { live, partnerName } from "../parts/cards.js";
+import { NOTE_MAX, TIMEOUT_MAX_MINUTES, TIMEOUT_MIN_MINUTES } from "../limits.js";
 
 const LENGTHS = [[20, "20 min"], [30, "30 min"], [60, "1 hour"], [120, "2 hours"], [240, "4 hours"], [1440, "This time tomorrow"]];
 
@@ -53,11 +54,11 @@ function calmScreen(entry, timer) {
 }
 
 function startForm() {
-  let minutes = TIMEOUT_MIN;
+  let minutes = TIMEOUT_MIN_MINUTES;
   const lengths = choice("Come back in", LENGTHS, minutes, (v) => { minutes = v; at.value = ""; }, "wrap");
   const at = h("input", { type: "time", name: "at" });
   at.addEventListener("input", () => { if (at.value) lengths.reset(); });
-  const note = h("input", { name: "note", maxlength: "280", placeholder: "I need a walk; I still want to sort this out." });
+  const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: "I need a walk; I still want to sort this out." });
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": "Start a time-out" },
     h("p", { class: "label" }, "Come back in"), lengths,
@@ -67,7 +68,7 @@ function startForm() {
   form.onsubmit = async (event) => {
     event.preventDefault();
     const ahead = at.value ? minutesUntil(at.value) : minutes;
-    if (!ahead || ahead < TIMEOUT_MIN || ahead > TIMEOUT_MAX) {
+    if (!ahead || ahead < TIMEOUT_MIN_MINUTES || ahead > TIMEOUT_MAX_MINUTES) {
       say(message, "Pick a return time between 20 minutes and 24 hours from now.");
       return;
     }
@@ -77,7 +78,7 @@ function startForm() {
     toast([bdi(partnerName()), " will see when you'll be back."]);
     form.reset();
     lengths.reset();
-    minutes = TIMEOUT_MIN;
+    minutes = TIMEOUT_MIN_MINUTES;
   };
   return form;
 }
