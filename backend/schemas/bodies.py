@@ -108,7 +108,8 @@ class Schedule(Schema):
     freq = OneOf(SCHEDULE_FREQS, required=True)  # anytime: started at will, never reminded
     time = Time()  # required unless anytime
     weekday = fields.Integer(strict=True, validate=Range(min=0, max=6), allow_none=True)  # 0 = Monday
-    interval = fields.Integer(strict=True, validate=Range(min=1, max=L.SCHEDULE_WEEKS_MAX), load_default=1)  # every n weeks
+    # every n weeks
+    interval = fields.Integer(strict=True, validate=Range(min=1, max=L.SCHEDULE_WEEKS_MAX), load_default=1)
     monthday = fields.Integer(strict=True, validate=Range(min=1, max=31), allow_none=True)
     nth = fields.Integer(strict=True, validate=validate.OneOf((1, 2, 3, 4, -1)), allow_none=True)  # -1 = last
     start_date = LocalDate(allow_none=True)  # counts `interval` weeks from this date's week
