@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from flask import current_app, request
 
-from .errors import error_response
+from .errors import Coded, error_response
 
 MAX_DEPTH = 32
 MAX_NUMBER_DIGITS = 100
@@ -68,13 +68,15 @@ def guard_json_body():
     data = request.get_data(cache=True)  # bounded by MAX_CONTENT_LENGTH (413 beyond it)
     if not data:
         return None
-    config = current_app.config
+    max_depth = current_app.config.get("JSON_MAX_DEPTH", MAX_DEPTH)
+    max_digits = current_app.config.get("JSON_MAX_NUMBER_DIGITS", MAX_NUMBER_DIGITS)
     try:
-        check(data, config.get("JSON_MAX_DEPTH", MAX_DEPTH), config.get("JSON_MAX_NUMBER_DIGITS", MAX_NUMBER_DIGITS))
-    except TooDeep as exc:
-        return error_response(400, str(exc), {"json": [str(exc)]})
-    except NumberTooLong as exc:
-        return error_response(422, str(exc), {"json": [str(exc)]})
+        check(data, max_depth, max_digits)
+    except TooDeep:
+        return error_response(400, "too_deep", {"json": [Coded("too_deep", max=max_depth)]}, max=max_depth)
+    except NumberTooLong:
+        return error_response(422, "number_too_long", {"json": [Coded("number_too_long", max=max_digits)]},
+                              max=max_digits)
     return None
 
 

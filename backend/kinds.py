@@ -22,6 +22,7 @@ class Kind(NamedTuple):
     # "reply" only when it answers an entry of theirs; None: never.
     tells_partner: Optional[str] = None
     tells_if: Optional[Callable] = None  # body → whether this one is news for the partner (a bid they made: no)
+    opens: str = "/"  # the screen a push about it opens
     preview: Optional[str] = None  # the body field a push preview may show (show_previews on)
     question_field: Optional[str] = None  # the body field naming a question: withheld from the partner until they answer it too
     us: bool = False  # read by the Us numbers (services/us.py)
@@ -33,10 +34,10 @@ _REGISTRY = (
     Kind("reflection", bodies.Reflection, ref="required", answers=frozenset({"disclosure"}),
          tells_partner="reply", preview="text"),
     Kind("reaction", bodies.Reaction, ref="required", tells_partner="reply", us=True),
-    Kind("appreciation", bodies.Appreciation, tells_partner="created", preview="text", us=True),
-    Kind("bid", bodies.Bid, tells_partner="created", tells_if=lambda body: body.get("bidder") == "me",
+    Kind("appreciation", bodies.Appreciation, tells_partner="created", opens="/appreciate", preview="text", us=True),
+    Kind("bid", bodies.Bid, tells_partner="created", opens="/bids", tells_if=lambda body: body.get("bidder") == "me",
          preview="note", us=True),
-    Kind("bid_response", bodies.BidResponse, ref="required", answers=frozenset({"bid"}), tells_partner="reply",
+    Kind("bid_response", bodies.BidResponse, ref="required", answers=frozenset({"bid"}), tells_partner="reply", opens="/bids",
          us=True),
     Kind("checkin", bodies.Checkin, us=True),
     Kind("ritual", bodies.Ritual, edit="both", us=True),

@@ -2,9 +2,10 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, request
+from flask import current_app, g, request
 from flask.sessions import SessionInterface
 
+from .errors import fail
 from .extensions import db
 from .models import AuthSession, User
 from .services import accounts, devices
@@ -40,7 +41,7 @@ def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if current_caller() is None:
-            abort(401, "Please log in.")
+            fail(401, "login_required")
         return view(*args, **kwargs)
     return wrapper
 
@@ -64,11 +65,11 @@ def guard_writes():
     origin = request.headers.get("Origin")
     if origin and origin != "null":
         if urlsplit(origin).netloc != request.host:
-            abort(403, "Cross-site requests are not allowed.")
+            fail(403, "cross_site")
     elif origin == "null":
-        abort(403, "Cross-site requests are not allowed.")
+        fail(403, "cross_site")
     if not request.is_json:
-        abort(415, "Send JSON (Content-Type: application/json).")
+        fail(415, "not_json")
 
 
 def set_session_cookie(response, token):

@@ -244,7 +244,7 @@ def test_access(app, method, path, spec, role):
     response = getattr(world.client(role), method)(path, **kwargs)
     assert response.status_code == spec["statuses"][role], response.get_data(as_text=True)
     if response.status_code >= 400:
-        assert set(response.json) == {"code", "status", "message", "errors"}
+        assert set(response.json) == {"code", "status", "reason", "message", "errors", "codes"}
     if role == "anonymous":
         check_owner_unchanged(world, role, response)  # no cookie, no effect on anyone's data
     elif spec["check"]:

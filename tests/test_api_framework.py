@@ -10,7 +10,7 @@ import pytest
 from backend import config
 from backend.config import ROOT
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 SIGNUP = {"email": "alice@example.com", "password": "correct horse battery", "display_name": "Alice",
           "timezone": "Europe/Berlin"}
 

@@ -15,7 +15,7 @@ from backend.services import accounts
 from conftest import PASSWORD
 
 COOKIE = "hearth_session"
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 
 
 def signup_body(**changes):

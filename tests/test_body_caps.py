@@ -7,7 +7,7 @@ import pytest
 from backend.config import ROOT, Config
 from conftest import Person
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 TABLE_ROW = re.compile(r"^\| `(GET|POST|PATCH|PUT|DELETE) (/\S*)` \|", re.MULTILINE)
 SMALL_ROUTES = [("post", "/api/auth/signup"), ("post", "/api/auth/login"), ("patch", "/api/me"),
                 ("delete", "/api/me"), ("post", "/api/me/password"), ("post", "/api/couple/join"),

@@ -36,7 +36,7 @@ def _assert_rejected(app, response, entry_id, path, code=422):
     assert result["entry"] is None
     error = result["error"]
     assert error["code"] == code
-    assert set(error) == {"code", "status", "message", "errors"}
+    assert set(error) == {"code", "status", "reason", "message", "errors", "codes"}
     errors = error["errors"]
     for key in path:
         assert key in errors, (path, error)
@@ -182,8 +182,9 @@ def test_commitment_due_is_counted_from_the_phones_creation_time(app, pair):
     response = alice.sync(("put", due_in_time), ("put", too_late))
 
     assert [r["status"] for r in response.json["results"]] == ["applied", "rejected"]
+    assert response.json["results"][1]["error"]["codes"] == {"body": {"due_date": ["due_too_late"]}}
     assert response.json["results"][1]["error"]["errors"] == {"body": {"due_date": [
-        "A commitment is due within seven days."]}}
+        "Pick a day within the next 7 days."]}}
     assert stored(app, due_in_time["id"]).created_at.date() == made.date()
     assert stored(app, too_late["id"]) is None
 

@@ -16,7 +16,7 @@ from push_service import new_vapid_pem
 from samples import entry, put_ok, stored, valid_body
 from test_limits import input_schemas
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 # As the phone's JSON carries them: Flask's test client writes \u0000, \ud800, \udc00 escapes.
 HOSTILE = {"nul": "a\x00b", "high-surrogate": "a\ud800b", "low-surrogate": "\udc00", "trailing-nul": "ok\x00"}
 ENVELOPE_HOSTILE = {**HOSTILE, "newline": "\n"}  # "$" in a pattern matched before a trailing newline

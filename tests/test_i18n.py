@@ -110,7 +110,7 @@ CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # Literals that look like words but are identifiers: key names, HTTP, event and storage names.
 IDENTIFIERS = {
     "Enter", "Escape", "Tab", "Backspace", "Space", "Home", "End", "Authorization", "Accept", "Allow",
-    "Hearth", "GET", "POST", "PUT", "PATCH", "DELETE", "Content-Type", "Retry-After", "If-Match",
+    "Hearth", "GET", "POST", "PUT", "PATCH", "DELETE", "Content-Type", "Accept-Language", "Retry-After", "If-Match",
     "Service-Worker-Navigation-Preload", "Etag", "ETag", "Date", "Infinity", "NaN", "Z", "UTC",
     "NotAllowedError", "AbortError", "QuotaExceededError", "TimeoutError", "TypeError", "InvalidStateError",
     "ConstraintError", "NotFoundError", "DataError", "SecurityError", "Error", "Object", "Array",

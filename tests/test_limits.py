@@ -18,7 +18,7 @@ from backend.config import ROOT, Config
 from backend.kinds import KINDS
 from conftest import PASSWORD, Person
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 REDIS_URI = "redis://127.0.0.1:6379"
 TOO_LONG = "x" * 100_000
 

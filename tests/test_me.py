@@ -6,7 +6,7 @@ from backend.extensions import db
 from backend.models import AuthSession, Entry, User
 from conftest import PASSWORD
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 NEW_PASSWORD = "a brand new passphrase"
 
 

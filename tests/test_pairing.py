@@ -11,7 +11,7 @@ from backend.extensions import db
 from backend.models import Couple, Invite, User, utcnow
 from backend.services.couples import ALPHABET
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 CODE_RE = re.compile(r"^HEARTH-([0-9A-HJKMNP-TV-Z]{4})-([0-9A-HJKMNP-TV-Z]{4})$")
 
 

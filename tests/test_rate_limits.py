@@ -15,7 +15,7 @@ from backend.models import AuthSession
 
 from conftest import PASSWORD
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 REDIS_URI = "redis://127.0.0.1:6379"
 
 

@@ -58,9 +58,10 @@ def test_rejected_mutation_does_not_stop_the_valid_one_after_it(app, pair):
     assert response.status_code == 200
     rejected, applied = response.json["results"]
     assert rejected["mid"] == 1 and rejected["status"] == "rejected" and rejected["entry"] is None
-    assert rejected["error"] == {"code": 422, "status": "Unprocessable Entity", "message": "This entry is not valid.",
-                                 "errors": {"body": {"mood": ["Must be greater than or equal to 1 and less than or "
-                                                              "equal to 5."]}}}
+    assert rejected["error"] == {"code": 422, "status": "Unprocessable Entity", "reason": "invalid_entry",
+                                 "message": "This entry is not valid.",
+                                 "errors": {"body": {"mood": ["The most is 5."]}},
+                                 "codes": {"body": {"mood": ["too_big"]}}}
     assert applied["mid"] == 2 and applied["status"] == "applied" and applied["entry"]["id"] == good["id"]
     assert response.json["last_mid"] == 2
     assert stored(app, bad["id"]) is None and stored(app, good["id"]) is not None

@@ -1,6 +1,7 @@
 from flask import current_app, request
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
+from ..errors import fail
 from ..extensions import db
 from ..i18n import request_language
 from ..schemas.accounts import LoginIn, SignupIn, UserResponse
@@ -31,7 +32,7 @@ def signup(data):
     try:
         user = accounts.signup(**{"language": request_language(), **data})
     except accounts.EmailTaken:
-        abort(409, message="An account with this email already exists. Try logging in.")
+        fail(409, "email_taken")
     return _logged_in(user, 201)
 
 
@@ -46,7 +47,7 @@ def signup(data):
 def login(data):
     user = accounts.authenticate(data["email"], data["password"])
     if user is None:
-        abort(401, message="That email and password don't match.")
+        fail(401, "wrong_login")
     return _logged_in(user, 200)
 
 

@@ -1,6 +1,7 @@
 from flask import request
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
+from ..errors import fail
 from ..extensions import db, limiter
 from ..schemas.couples import CoupleCreatedOut, CoupleResponse, InviteResponse, JoinIn
 from ..security import current_user, login_required
@@ -18,7 +19,7 @@ def create_couple():
     try:
         couple, invite = couples.create(current_user())
     except couples.AlreadyPaired:
-        abort(409, message="You are already in a couple.")
+        fail(409, "already_in_couple")
     db.session.commit()
     return {"couple": couples.describe(current_user()), "invite": couples.invite_view(invite, request.host_url)}
 
@@ -32,9 +33,9 @@ def new_invite():
     try:
         invite = couples.invite_again(current_user())
     except couples.NotFound:
-        abort(404, message="Create a couple first.")
+        fail(404, "no_couple")
     except couples.NotAlone:
-        abort(409, message="Your partner has already joined.")
+        fail(409, "partner_joined")
     db.session.commit()
     return {"invite": couples.invite_view(invite, request.host_url)}
 
@@ -53,9 +54,9 @@ def join(data):
     try:
         couples.join(current_user(), data["code"])
     except couples.AlreadyPaired:
-        abort(409, message="You are already in a couple. Leave it first to join another.")
+        fail(409, "already_in_couple")
     except couples.NotFound:
-        abort(404, message="That code didn't work. It may be mistyped, used already or expired.")
+        fail(404, "bad_invite_code")
     db.session.commit()
     return {"couple": couples.describe(current_user())}
 
@@ -68,5 +69,5 @@ def leave():
     try:
         couples.leave(current_user())
     except couples.NotFound:
-        abort(404, message="You are not in a couple.")
+        fail(404, "no_couple")
     db.session.commit()

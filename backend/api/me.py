@@ -1,6 +1,7 @@
 from flask import current_app
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
+from ..errors import Coded, fail
 from ..extensions import db
 from ..schemas.accounts import PasswordChangeIn, PasswordIn, SettingsIn, UserResponse
 from ..schemas.couples import MeOut
@@ -39,8 +40,7 @@ def update_me(data):
 def change_password(data):
     if not accounts.change_password(current_user(), current_session(), **data):
         rate_limits.note_wrong_password()
-        abort(422, message="The current password is not right.",
-              errors={"current_password": ["This is not your current password."]})
+        fail(422, "wrong_password", {"current_password": [Coded("wrong_password")]})
     db.session.commit()
 
 
@@ -54,7 +54,7 @@ def change_password(data):
 def delete_me(data):
     if not accounts.check_password(current_user(), data["password"]):
         rate_limits.note_wrong_password()
-        abort(422, message="The password is not right.", errors={"password": ["Wrong password."]})
+        fail(422, "wrong_password", {"password": [Coded("wrong_password")]})
     accounts.delete_account(current_user())
     db.session.commit()
     return clear_session_cookie(current_app.response_class(status=204))

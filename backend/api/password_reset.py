@@ -1,8 +1,9 @@
 import logging
 
 from flask import current_app, request
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
+from ..errors import fail
 from ..extensions import limiter
 from ..schemas.accounts import PasswordResetConfirmIn, PasswordResetIn, PasswordResetSent
 from ..services import password_reset
@@ -13,11 +14,7 @@ bp = Blueprint("password_reset", __name__, url_prefix="/api/auth/password-reset"
 
 log = logging.getLogger(__name__)
 SENT = "If that address has an account, we've sent a link. It works for 30 minutes."
-INVALID = {
-    "unknown": (404, "This link doesn't work. It may be cut short: open the whole link, or ask for a new one."),
-    "used": (410, "This link has already been used. Ask for a new one if you still need it."),
-    "expired": (410, "This link has expired. Ask for a new one."),
-}
+INVALID = {"unknown": (404, "bad_reset_link"), "used": (410, "reset_link_used"), "expired": (410, "reset_link_expired")}
 
 
 @bp.post("")
@@ -55,5 +52,4 @@ def confirm_reset(data):
     try:
         password_reset.confirm_reset(data["token"], data["new_password"])
     except password_reset.ResetLinkInvalid as exc:
-        status, message = INVALID[exc.reason]
-        abort(status, message=message)
+        fail(*INVALID[exc.reason])

@@ -1,5 +1,6 @@
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
+from ..errors import fail
 from ..extensions import db
 from ..schemas.push import PublicKeyOut, SubscriptionDeleteIn, SubscriptionIn, SubscriptionResponse
 from ..security import current_session, current_user, login_required
@@ -15,8 +16,7 @@ def public_key():
     try:
         return {"public_key": push.load_vapid()[1]}
     except push.KeysMissing:
-        abort(503, message="Push notifications are not set up on this server yet: "
-                           "an operator must run `flask push init`.")
+        fail(503, "push_not_configured")
 
 
 @bp.post("/subscriptions")
@@ -28,7 +28,7 @@ def subscribe(data):
     try:
         subscription = push.subscribe(current_user(), current_session(), data["endpoint"], **data["keys"])
     except push.HeldByAnother:
-        abort(409, message=push.TAKEN_MESSAGE)
+        fail(409, "push_taken")
     db.session.commit()
     return {"subscription": subscription}
 
@@ -40,5 +40,5 @@ def subscribe(data):
 @bp.alt_response(404, description="No such subscription of yours")
 def unsubscribe(data):
     if not push.unsubscribe(current_user(), data["endpoint"]):
-        abort(404, message="No such push subscription.")
+        fail(404, "not_found")
     db.session.commit()

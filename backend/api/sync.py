@@ -1,7 +1,7 @@
 from flask import jsonify
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from ..errors import error_response
+from ..errors import Coded, error_body, fail
 from ..schemas.sync import SyncIn, SyncOut
 from ..security import current_caller, login_required
 from ..services import sync as sync_service
@@ -25,15 +25,12 @@ def sync(data):
     except sync_service.CoupleChanged as changed:
         return _couple_changed(changed.couple_id)
     except sync_service.CursorGone:
-        abort(410, message="This device is too far behind. Resync from cursor 0.")
+        fail(410, "cursor_gone")
 
 
 def _couple_changed(couple_id):
     """409 in the one error shape, plus the couple the user is in now, so the phone can set aside what
     it queued for the other one."""
-    response = error_response(409, "These changes were written for another couple. Nothing was saved.",
-                              {"couple_id": ["Not your couple now."]})
-    body = response.get_json()
+    body = error_body(409, "couple_mismatch", {"couple_id": [Coded("not_your_couple")]})
     body["couple_id"] = couple_id
-    response.set_data(jsonify(body).get_data())
-    return response
+    return jsonify(body), 409

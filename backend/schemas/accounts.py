@@ -1,7 +1,11 @@
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+import re
 
+from marshmallow import Schema, fields, post_load, validate
+
+from .. import limits as L
+from ..errors import invalid
 from ..i18n import LANGUAGES
-from .common import DisplayName, Email, String, Time, Timezone
+from .common import DisplayName, Email, Length, Range, String, Time, Timezone
 
 
 def Language(**kwargs):
@@ -14,19 +18,28 @@ def encodable(value):
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValidationError("Contains a character that can't be stored.") from None
+        raise invalid("unstorable") from None
 
 
-# A new password, wherever one is chosen (signup, change, reset): at least 10 characters.
-NEW_PASSWORD = [validate.Length(min=10, max=200), encodable]
+# A new password, wherever one is chosen (signup, change, reset).
+NEW_PASSWORD = [Length(min=L.PASSWORD_MIN, max=L.PASSWORD_MAX), encodable]
+# A password being checked: anything a new one could have been.
+SOME_PASSWORD = Length(min=1, max=L.PASSWORD_MAX)
 # A reset link's token as secrets.token_urlsafe makes it (base64url), so nothing else reaches the hash.
-RESET_TOKEN = validate.Regexp(r"^[A-Za-z0-9_-]{1,200}\Z", error="This link is not complete.")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,200}\Z")
+
+
+def reset_token(value):
+    if not _TOKEN.match(value):
+        raise invalid("incomplete_link")
+
+
 # Partner-event pushes a day (PATCH /api/me): nudges and reminders have their own once-a-day rule.
-PARTNER_PUSH_LIMIT = validate.Range(min=1, max=50)
+PARTNER_PUSH_LIMIT = Range(min=L.DAILY_PUSH_LIMIT_MIN, max=L.DAILY_PUSH_LIMIT_MAX)
 
 
 class SignupIn(Schema):
-    email = Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True, validate=Length(max=L.EMAIL_MAX))
     password = String(required=True, load_only=True, validate=NEW_PASSWORD)
     display_name = DisplayName(required=True)
     timezone = Timezone(required=True)
@@ -34,8 +47,8 @@ class SignupIn(Schema):
 
 
 class LoginIn(Schema):
-    email = String(required=True, validate=validate.Length(min=1, max=254))
-    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    email = String(required=True, validate=Length(min=1, max=L.EMAIL_MAX))
+    password = String(required=True, load_only=True, validate=SOME_PASSWORD)
 
 
 class UserOut(Schema):
@@ -74,25 +87,25 @@ class SettingsIn(Schema):
     def _old_limit_name(self, data, **_kwargs):
         old = data.pop("daily_push_limit", None)
         if old is not None and data.setdefault("daily_partner_push_limit", old) != old:
-            raise ValidationError("Give daily_partner_push_limit only.", "daily_push_limit")
+            raise invalid("two_names", "daily_push_limit", name="daily_partner_push_limit")
         return data
 
 
 class PasswordChangeIn(Schema):
-    current_password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    current_password = String(required=True, load_only=True, validate=SOME_PASSWORD)
     new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
 class PasswordIn(Schema):
-    password = String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = String(required=True, load_only=True, validate=SOME_PASSWORD)
 
 
 class PasswordResetIn(Schema):
-    email = Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True, validate=Length(max=L.EMAIL_MAX))
 
 
 class PasswordResetConfirmIn(Schema):
-    token = String(required=True, load_only=True, validate=RESET_TOKEN)
+    token = String(required=True, load_only=True, validate=reset_token)
     new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 

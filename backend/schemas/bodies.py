@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .. import limits as L
+from ..errors import Coded, invalid
 from ..times import parse_date, parse_instant
-from .common import String, Text, Time
+from .common import Length, Range, String, Text, Time
 
 DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "tension", "other")
 REACTIONS = ("right", "not_quite", "heart", "thanks", "not_now")
@@ -27,16 +29,16 @@ def _local_date(value):
             raise ValueError(value)
         parse_date(value)
     except (TypeError, ValueError):
-        raise ValidationError("Use a date as YYYY-MM-DD.") from None
+        raise invalid("bad_date") from None
 
 
 def _aware_datetime(value):
     try:
         parsed = parse_instant(value)
     except (AttributeError, ValueError):
-        raise ValidationError("Use an ISO 8601 time with a zone, e.g. 2026-05-01T18:30:00Z.") from None
+        raise invalid("bad_instant") from None
     if parsed.tzinfo is None:
-        raise ValidationError("Give the time zone (e.g. a trailing Z for UTC).")
+        raise invalid("no_zone")
 
 
 def LocalDate(**kwargs):
@@ -48,8 +50,8 @@ def Instant(**kwargs):
 
 
 def Feelings():
-    return fields.List(String(validate=validate.Length(min=1, max=40)),
-                       validate=validate.Length(max=12), load_default=list)
+    return fields.List(String(validate=Length(min=1, max=L.FEELING_MAX)),
+                       validate=Length(max=L.FEELINGS_MAX), load_default=list)
 
 
 def OneOf(choices, **kwargs):
@@ -57,13 +59,13 @@ def OneOf(choices, **kwargs):
 
 
 class IFeel(Schema):
-    feel = Text(200, required=True)
-    when = Text(300, required=True)
-    need = Text(300, required=True)
+    feel = Text(L.I_FEEL_FEEL_MAX, required=True)
+    when = Text(L.I_FEEL_WHEN_MAX, required=True)
+    need = Text(L.I_FEEL_NEED_MAX, required=True)
 
 
 class Disclosure(Schema):
-    text = Text(500, required=True)
+    text = Text(L.DISCLOSURE_TEXT_MAX, required=True)
     category = OneOf(DISCLOSURE_CATEGORIES, required=True)
     feelings = Feelings()
     local_date = LocalDate(required=True)
@@ -71,7 +73,7 @@ class Disclosure(Schema):
 
 
 class Reflection(Schema):
-    text = Text(500, required=True)
+    text = Text(L.REFLECTION_TEXT_MAX, required=True)
 
 
 class Reaction(Schema):
@@ -79,13 +81,13 @@ class Reaction(Schema):
 
 
 class Appreciation(Schema):
-    text = Text(280, required=True)
+    text = Text(L.APPRECIATION_TEXT_MAX, required=True)
 
 
 class Bid(Schema):
     type = OneOf(BID_TYPES, required=True)
     bidder = OneOf(("me", "partner"), required=True)
-    note = Text(280, min_len=0, load_default="")
+    note = Text(L.NOTE_MAX, min_len=0, load_default="")
 
 
 class BidResponse(Schema):
@@ -93,18 +95,19 @@ class BidResponse(Schema):
 
 
 class Checkin(Schema):
-    mood = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    us = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    mood = fields.Integer(required=True, strict=True, validate=Range(min=L.SCALE_MIN, max=L.SCALE_MAX))
+    us = fields.Integer(required=True, strict=True, validate=Range(min=L.SCALE_MIN, max=L.SCALE_MAX))
     feelings = Feelings()
-    note = Text(280, min_len=0, load_default="")
+    note = Text(L.NOTE_MAX, min_len=0, load_default="")
 
 
 class Schedule(Schema):
     freq = OneOf(SCHEDULE_FREQS, required=True)  # anytime: started at will, never reminded
     time = Time()  # required unless anytime
-    weekday = fields.Integer(strict=True, validate=validate.Range(min=0, max=6), allow_none=True)  # 0 = Monday
-    interval = fields.Integer(strict=True, validate=validate.Range(min=1, max=4), load_default=1)  # every n weeks
-    monthday = fields.Integer(strict=True, validate=validate.Range(min=1, max=31), allow_none=True)
+    weekday = fields.Integer(strict=True, validate=Range(min=0, max=6), allow_none=True)  # 0 = Monday
+    # every n weeks
+    interval = fields.Integer(strict=True, validate=Range(min=1, max=L.SCHEDULE_WEEKS_MAX), load_default=1)
+    monthday = fields.Integer(strict=True, validate=Range(min=1, max=31), allow_none=True)
     nth = fields.Integer(strict=True, validate=validate.OneOf((1, 2, 3, 4, -1)), allow_none=True)  # -1 = last
     start_date = LocalDate(allow_none=True)  # counts `interval` weeks from this date's week
 
@@ -113,22 +116,23 @@ class Schedule(Schema):
         if data["freq"] == "anytime":
             return
         if not data.get("time"):
-            raise ValidationError("A scheduled ritual needs a time (HH:MM).", "time")
+            raise invalid("needs_time", "time")
         if data["freq"] == "weekly" and data.get("weekday") is None:
-            raise ValidationError("A weekly ritual needs a weekday (0 = Monday).", "weekday")
+            raise invalid("needs_weekday", "weekday")
         if data["freq"] == "monthly":
             by_day = data.get("monthday") is not None
             by_nth = data.get("nth") is not None and data.get("weekday") is not None
             if by_day == by_nth:
-                raise ValidationError("A monthly ritual needs either monthday, or nth and weekday.", "monthday")
+                raise invalid("needs_monthday", "monthday")
 
 
 class Ritual(Schema):
     type = OneOf(RITUAL_TYPES, required=True)
-    title = Text(80, required=True)
+    title = Text(L.RITUAL_TITLE_MAX, required=True)
     schedule = fields.Nested(Schedule, required=True)
-    duration_min = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=240))
-    prompts = fields.List(Text(300), validate=validate.Length(max=20), load_default=list)
+    duration_min = fields.Integer(strict=True, required=True,
+                                  validate=Range(min=L.RITUAL_MINUTES_MIN, max=L.RITUAL_MINUTES_MAX))
+    prompts = fields.List(Text(L.PROMPT_MAX), validate=Length(max=L.PROMPTS_MAX), load_default=list)
     enabled = fields.Boolean(load_default=True)
 
 
@@ -138,50 +142,50 @@ SESSION_PROMPT_IDS = ("follow_up", "story")
 
 
 class SessionAnswer(Schema):
-    prompt = Text(300, required=True)
+    prompt = Text(L.PROMPT_MAX, required=True)
     prompt_id = OneOf(SESSION_PROMPT_IDS)
-    text = Text(2000, min_len=0, required=True)
+    text = Text(L.SESSION_TEXT_MAX, min_len=0, required=True)
 
 
 class RitualSession(Schema):
     started_at = Instant(required=True)
     ended_at = Instant(allow_none=True, load_default=None)
-    answers = fields.List(fields.Nested(SessionAnswer), validate=validate.Length(max=50), load_default=list)
-    passed = fields.List(Text(300), validate=validate.Length(max=50), load_default=list)
-    note = Text(2000, min_len=0, load_default="")
+    answers = fields.List(fields.Nested(SessionAnswer), validate=Length(max=L.SESSION_ITEMS_MAX), load_default=list)
+    passed = fields.List(Text(L.PROMPT_MAX), validate=Length(max=L.SESSION_ITEMS_MAX), load_default=list)
+    note = Text(L.SESSION_TEXT_MAX, min_len=0, load_default="")
 
     @validates_schema
     def _ends_after_start(self, data, **_):
         if data.get("ended_at") and parse_instant(data["ended_at"]) < parse_instant(data["started_at"]):
-            raise ValidationError("A session cannot end before it started.", "ended_at")
+            raise invalid("ends_before_start", "ended_at")
 
 
 class Commitment(Schema):
-    text = Text(280, required=True)
+    text = Text(L.COMMITMENT_TEXT_MAX, required=True)
     due_date = LocalDate(required=True)
     done_at = Instant(allow_none=True, load_default=None)
 
 
 class Agreement(Schema):
-    text = Text(280, required=True)
+    text = Text(L.AGREEMENT_TEXT_MAX, required=True)
     category = OneOf(AGREEMENT_CATEGORIES, required=True)
 
 
 class Timeout(Schema):
     return_at = Instant(required=True)
     ended_at = Instant(allow_none=True, load_default=None)
-    note = Text(280, min_len=0, load_default="")
+    note = Text(L.NOTE_MAX, min_len=0, load_default="")
 
 
 class Answer(Schema):
-    question_id = String(required=True, validate=[validate.Length(min=1, max=64),
+    question_id = String(required=True, validate=[Length(min=1, max=64),
                                                          validate.Regexp(r"^[A-Za-z0-9_.:-]+$")])
-    text = Text(1000, required=True)
+    text = Text(L.ANSWER_TEXT_MAX, required=True)
     local_date = LocalDate(required=True)
 
 
 class Journal(Schema):
-    text = Text(5000, required=True)
+    text = Text(L.JOURNAL_TEXT_MAX, required=True)
     feelings = Feelings()
 
 
@@ -191,11 +195,13 @@ class Journal(Schema):
 def due_within_a_week(body, created_at):
     due = parse_date(body["due_date"])
     made = created_at.date()
-    if not made - timedelta(days=1) <= due <= made + timedelta(days=7):
-        raise ValidationError({"due_date": ["A commitment is due within seven days."]})
+    if not made - timedelta(days=1) <= due <= made + timedelta(days=L.COMMITMENT_DAYS):
+        raise ValidationError({"due_date": [Coded("due_too_late", days=L.COMMITMENT_DAYS)]})
 
 
 def returns_in_time(body, created_at):
+    # A minute of slack each way: the phone picks the time, then the write takes a moment to arrive.
     ahead = parse_instant(body["return_at"]) - created_at
-    if not timedelta(minutes=19) <= ahead <= timedelta(hours=24, minutes=1):
-        raise ValidationError({"return_at": ["Come back between 20 minutes and 24 hours from now."]})
+    if not (timedelta(minutes=L.TIMEOUT_MIN_MINUTES - 1) <= ahead <= timedelta(minutes=L.TIMEOUT_MAX_MINUTES + 1)):
+        raise ValidationError({"return_at": [Coded("timeout_range", min=L.TIMEOUT_MIN_MINUTES,
+                                                   max=L.TIMEOUT_MAX_MINUTES // 60)]})

@@ -8,7 +8,10 @@ escape (\\u0000, \\ud800), so this is the one place they are turned away, as a 4
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from marshmallow import ValidationError, fields
+from marshmallow import fields, validate
+
+from .. import limits
+from ..errors import invalid
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _NUL = "\x00"
@@ -31,9 +34,9 @@ _ZONES = known_timezones()
 def check_clean(value):
     """Refuses text no database stores faithfully: NUL, and a lone surrogate (half of an emoji's pair)."""
     if _NUL in value:
-        raise ValidationError("Contains a NUL character (U+0000), which is not allowed.")
+        raise invalid("nul_char")
     if _SURROGATE.search(value):
-        raise ValidationError("Contains a broken character (a lone UTF-16 surrogate), which is not allowed.")
+        raise invalid("broken_char")
 
 
 class Clean:
@@ -55,36 +58,54 @@ class Email(Clean, fields.Email):
 
 def validate_timezone(value):
     if value not in _ZONES:
-        raise ValidationError("Not a known IANA time zone, e.g. Europe/Berlin.")
+        raise invalid("bad_timezone")
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError("Not a known IANA time zone, e.g. Europe/Berlin.") from None
+        raise invalid("bad_timezone") from None
 
 
 def validate_hhmm(value):
     if not _HHMM.match(value):
-        raise ValidationError("Use a 24-hour time as HH:MM, e.g. 20:30.")
+        raise invalid("bad_time")
 
 
 def validate_no_bidi(value):
     if _BIDI.search(value):
-        raise ValidationError("Names cannot contain direction-control characters (such as U+202E): "
-                              "they would turn the words around them backwards on your partner's screen.")
+        raise invalid("bidi_control")
+
+
+class Length(validate.Length):
+    """validate.Length whose errors carry codes: too_short / too_long for text, too_many for a list."""
+
+    def _format_error(self, value, message):
+        if self.max is not None and len(value) > self.max:
+            return invalid("too_long" if isinstance(value, str) else "too_many", max=self.max).messages[0]
+        return invalid("too_short", min=self.min).messages[0]
+
+
+class Range(validate.Range):
+    """validate.Range (inclusive) whose errors carry codes: too_small / too_big, with the bound."""
+
+    def _format_error(self, value, message):
+        if self.max is not None and value > self.max:
+            return invalid("too_big", max=self.max).messages[0]
+        return invalid("too_small", min=self.min).messages[0]
 
 
 def Text(max_len, min_len=1, validate=(), **kwargs):
-    """A trimmed-length text field: at least min_len non-blank characters, at most max_len."""
+    """A trimmed-length text field: at least min_len non-blank characters, at most max_len
+    (the numbers come from backend/limits.py, which the phone mirrors)."""
     def check(value):
         if len(value.strip()) < min_len:
-            raise ValidationError("Write something here." if min_len else "Too short.")
+            raise invalid("blank")
         if len(value) > max_len:
-            raise ValidationError(f"Keep it to {max_len} characters or fewer.")
+            raise invalid("too_long", max=max_len)
     return String(validate=[check, *validate], **kwargs)
 
 
 def DisplayName(**kwargs):
-    return Text(60, validate=[validate_no_bidi], **kwargs)
+    return Text(limits.DISPLAY_NAME_MAX, validate=[validate_no_bidi], **kwargs)
 
 
 def Time(**kwargs):

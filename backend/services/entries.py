@@ -4,6 +4,7 @@ from typing import NamedTuple
 
 from marshmallow import ValidationError
 
+from ..errors import Coded
 from ..extensions import db
 from ..kinds import KINDS
 from ..models import Entry, PushJob
@@ -17,9 +18,12 @@ OLDEST_OFFLINE = timedelta(days=90)
 
 
 class Rejected(Exception):
-    def __init__(self, code, message, errors=None):
-        super().__init__(message)
-        self.code, self.message, self.errors = code, message, errors or {}
+    """A mutation refused: HTTP-like `code`, the stable `reason` (docs/errors.md), field errors, and the
+    values the reason's message names."""
+
+    def __init__(self, code, reason, errors=None, **values):
+        super().__init__(reason)
+        self.code, self.reason, self.errors, self.values = code, reason, errors or {}, values
 
 
 class Conflict(Exception):
@@ -76,7 +80,7 @@ def _load(schema, data, field=None):
         return instance.load(data)
     except ValidationError as err:
         errors = {field: err.messages} if field else err.messages
-        raise Rejected(422, "This entry is not valid.", errors) from None
+        raise Rejected(422, "invalid_entry", errors) from None
 
 
 def preload(ids):
@@ -108,35 +112,35 @@ def _existing(user, entry_id, known=None):
     if entry is None:
         return None
     if not _can_see(entry, user):
-        raise Rejected(404, "No such entry.")
+        raise Rejected(404, "not_found")
     return entry
 
 
 def _check_write(existing, user, base_rev):
     if existing.deleted:
-        raise Rejected(410, "This entry was deleted.")
+        raise Rejected(410, "entry_deleted")
     if existing.kind in SHARED_EDIT:
         if base_rev != existing.rev:  # missing, stale, or from the future: not the version stored
             raise Conflict(existing)
     elif existing.author_id != user.id:
-        raise Rejected(403, "Only the person who wrote this can change it.")
+        raise Rejected(403, "not_author")
 
 
 def _check_ref(couple_id, user, entry_id, kind, ref_id, known=None):
     if ref_id is None:
         if KINDS[kind].ref == "required":
-            raise Rejected(422, "This entry must answer another one.", {"ref_id": ["Required for this kind."]})
+            raise Rejected(422, "ref_required", {"ref_id": [Coded("required")]})
         return None
     target = _get(ref_id, known)
     if (ref_id == entry_id or target is None or target.couple_id != couple_id
             or target.deleted or not _can_see(target, user)):
-        raise Rejected(422, "The entry this answers is not there.", {"ref_id": ["No such entry."]})
+        raise Rejected(422, "ref_missing", {"ref_id": [Coded("no_such_entry")]})
     answers = KINDS[kind].answers
     if answers and target.kind not in answers:
-        raise Rejected(422, f"A {kind} must answer a {'/'.join(sorted(answers))}.",
-                       {"ref_id": ["Wrong kind of entry."]})
+        raise Rejected(422, "ref_wrong_kind", {"ref_id": [Coded("wrong_kind")]},
+                       kind=kind, kinds="/".join(sorted(answers)))
     if kind == "reflection" and target.author_id == user.id:
-        raise Rejected(422, "Reflect back on your partner's words, not your own.", {"ref_id": ["Your own entry."]})
+        raise Rejected(422, "ref_own_entry", {"ref_id": [Coded("own_entry")]})
     return target
 
 
@@ -193,7 +197,7 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
     existing = _existing(user, data["id"], known)
     if existing is not None:
         if existing.kind != kind:
-            raise Rejected(422, "An entry's kind cannot change.", {"kind": ["Differs from the stored entry."]})
+            raise Rejected(422, "kind_changed", {"kind": [Coded("kind_changed")]})
         _check_write(existing, user, data["base_rev"])
     body = _loaded(parsed.body)
     created_at = existing.created_at if existing else _created_at(data["created_at"], now)
@@ -201,7 +205,7 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
         try:
             KINDS[kind].created_rule(body, created_at)
         except ValidationError as err:
-            raise Rejected(422, "This entry is not valid.", {"body": err.messages}) from None
+            raise Rejected(422, "invalid_entry", {"body": err.messages}) from None
     if existing is None or existing.ref_id != data["ref_id"]:
         target = _check_ref(existing.couple_id if existing else couple_id, user, data["id"], kind,
                             data["ref_id"], known)
@@ -250,7 +254,7 @@ def delete(couple_id, user, raw, now, stamps, known=None):
     data = _load(EntryDeleteIn, raw)
     existing = _existing(user, data["id"], known)
     if existing is None:
-        raise Rejected(404, "No such entry.")
+        raise Rejected(404, "not_found")
     if existing.deleted:
         return existing  # deleting twice changes nothing
     _check_write(existing, user, data["base_rev"])

@@ -18,10 +18,10 @@ PREVIEW_CHARS = 120
 MAX_PAYLOAD = 1024
 HOUR = 3600
 
-# The partner events a push tells of, and the screen each opens. Their words are the catalogue's:
-# push.partner.<type> for one event, push.several.<type> (a plural) for a burst of one type.
-PARTNER_EVENTS = {"appreciation": "/appreciate", "bid": "/bids", "bid_response": "/bids", "reflection": "/",
-                  "reaction": "/", "answer": "/", "disclosure": "/", "timeout": "/", "timeout_ended": "/"}
+# The partner events a push tells of, and the screen each opens: every kind the partner hears of
+# (kinds.py), plus the end of a time-out. Their words are the catalogue's: push.partner.<type> for
+# one event, push.several.<type> (a plural) for a burst of one type.
+PARTNER_EVENTS = {name: kind.opens for name, kind in KINDS.items() if kind.tells_partner} | {"timeout_ended": "/"}
 # A partner's answer is withheld until the recipient answered too: never preview it.
 NO_PREVIEW = visibility.REVEALED
 URGENT = frozenset({"timeout", "timeout_ended", "timeout_reminder"})

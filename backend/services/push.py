@@ -29,11 +29,6 @@ class HeldByAnother(Exception):  # noqa: N818
     """The endpoint belongs to another account that is still signed in on the device that registered it."""
 
 
-TAKEN_MESSAGE = ("This browser's notifications are registered for another account that is still signed in "
-                 "on it. Sign that account out on this browser (signing out turns its notifications off), "
-                 "then turn notifications on again.")
-
-
 def b64url(raw):
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 

@@ -4,8 +4,8 @@ Two streams (docs/sync.md): the couple's, moved only by changes the partner may 
 user's own, moved by every change they make. The cursor carries a position in each ("c.o")."""
 import json
 import re
-from http import HTTPStatus
 
+from ..errors import error_body
 from ..extensions import db
 from ..models import utcnow
 from ..schemas.entries import UUID_RE, entry_out
@@ -85,11 +85,10 @@ def _apply(streams, user, mutation, now, stamps, partner_id, known, writes, pars
         else:
             entry = entries.delete(streams.couple_id, user, mutation["entry"], now, stamps, known)
     except entries.Rejected as err:
-        error = {"code": err.code, "status": HTTPStatus(err.code).phrase, "message": err.message, "errors": err.errors}
+        error = error_body(err.code, err.reason, err.errors, **err.values)
         return {"mid": mutation["mid"], "status": "rejected", "error": error, "entry": None}
     except entries.Conflict as conflict:
-        error = {"code": 409, "status": HTTPStatus.CONFLICT.phrase,
-                 "message": "Your partner changed this first; here is their version.", "errors": {}}
+        error = error_body(409, "edit_conflict")
         return {"mid": mutation["mid"], "status": "conflict", "error": error, "entry": conflict.entry}
     return {"mid": mutation["mid"], "status": "applied", "error": None, "entry": entry}
 

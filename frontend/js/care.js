@@ -4,8 +4,6 @@ import { store } from "./store.js";
 import { formatDate, t } from "./i18n.js";
 
 const MINUTE = 60 * 1000;
-export const TIMEOUT_MIN = 20;          // minutes
-export const TIMEOUT_MAX = 24 * 60;     // minutes
 /** After the return time a time-out stays "time to come back" for this long, then it is simply over. */
 export const COME_BACK_WINDOW = 12 * 60 * MINUTE;
 /** The kind "not now" line (care.not_now). Read when it is shown, so in the reader's language at that

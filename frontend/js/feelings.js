@@ -3,6 +3,7 @@
 // changes. What a person reads is the catalogue's feelings.word.<key> (feelingName), in their language.
 import { h } from "./ui.js";
 import { has, list as listOf, t } from "./i18n.js";
+import { FEELINGS_MAX } from "./limits.js";
 
 export const FAMILIES = [
   ["glad", ["happy", "grateful", "hopeful", "excited", "proud", "playful", "relieved", "content"]],
@@ -16,7 +17,7 @@ export const FAMILIES = [
 ];
 
 export const ALL = FAMILIES.flatMap(([, list]) => list);
-export const MAX = 12;
+export const MAX = FEELINGS_MAX;
 
 /** The catalogue key of a stored feeling id: "left out" → "left_out", "self-conscious" → "self_conscious". */
 export const feelingKey = (feeling) => String(feeling).toLowerCase().replace(/[^a-z]+/g, "_");

@@ -4,6 +4,7 @@ import { create, update } from "./entries.js";
 import { nextOccurrence, localDay, parseDay, isoDay } from "./schedule.js";
 import { phoneZone } from "./time.js";
 import { t } from "./i18n.js";
+import { COMMITMENT_DAYS } from "./limits.js";
 
 export const zone = () => (store.user && store.user.timezone) || phoneZone();
 export const GUIDED = ["vulnerability", "story"];
@@ -46,7 +47,7 @@ export function patchSession(id, change) {
 
 export const today = () => localDay(Date.now(), zone());
 export const addDays = (iso, n) => isoDay(parseDay(iso) + n * 86400000);
-export const MAX_DAYS = 7;
+export const MAX_DAYS = COMMITMENT_DAYS;
 /** The last allowed due date: a week on, by both the local and the server's (UTC) calendar. */
 export function lastDue() {
   const local = addDays(today(), MAX_DAYS);

@@ -151,7 +151,7 @@ async function roundTrip() {
     if (mutations.length) body.couple_id = scope;
     response = await api.post("/api/sync", body);
   } catch (err) {
-    if (err.status !== 409 || !("couple_id" in err.body)) throw err;
+    if (err.reason !== "couple_mismatch") throw err;
     await coupleChanged(err.body.couple_id);
     await store.refreshMe();
     return true; // again, for the couple the user is in now

@@ -25,3 +25,24 @@ def test_a_rejected_write_is_shown_with_the_reason_until_dismissed(new_context, 
     failure.wait_for()  # kept across reloads until dismissed
     failure.get_by_role("button", name="Dismiss").click()
     failure.wait_for(state="detached")
+
+
+def test_the_closing_appreciation_takes_no_more_than_the_server_keeps(new_context, people, live_server):
+    """After a session the appreciation box took 2,000 characters, then refused above 280 by hand: now it
+    takes what the server keeps (limits.js), so what was typed is what is sent."""
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex, "/rituals")
+    wait_synced(page)
+    page.locator('.ritual[data-type="weekly_checkin"]').get_by_role("button", name="Start Weekly check-in").click()
+    page.get_by_role("timer").wait_for()
+    page.get_by_role("button", name="End session").click()
+    box = page.get_by_role("textbox", name="Something you appreciate about")
+    box.wait_for()
+    assert box.get_attribute("maxlength") == "280"
+    box.press_sequentially("x" * 285)
+    assert len(box.input_value()) == 280
+    page.get_by_role("button", name="Send appreciation").click()
+    settle(page)
+    [sent] = live_server.entries(kind="appreciation")
+    assert sent.body["text"] == "x" * 280

@@ -5,6 +5,7 @@ import * as sync from "../sync.js";
 import * as push from "../push.js";
 import { h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
 import { t } from "../i18n.js";
+import { PASSWORD_MIN } from "../limits.js";
 
 export async function logout(everywhere = false) {
   await sync.flush().catch(() => {});
@@ -37,14 +38,14 @@ async function exportData(message) {
 
 function passwordForm() {
   const current = h("input", { type: "password", name: "current_password", autocomplete: "current-password" });
-  const next = h("input", { type: "password", name: "new_password", autocomplete: "new-password", minlength: "10" });
+  const next = h("input", { type: "password", name: "new_password", autocomplete: "new-password", minlength: String(PASSWORD_MIN) });
   const message = notice();
   const form = h("form", { novalidate: true },
     field(t("account.current"), current), field(t("account.new"), next, t("account.new_hint")),
     message, h("button", { type: "submit", class: "btn" }, t("account.change")));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (next.value.length < 10) { showErrors(form, { new_password: t("auth.need_length") }); return; }
+    if (next.value.length < PASSWORD_MIN) { showErrors(form, { new_password: t("auth.need_length") }); return; }
     try {
       await api.post("/api/me/password", { current_password: current.value, new_password: next.value });
       form.reset();
@@ -72,7 +73,7 @@ async function deleteAccount() {
     await store.signedOut();
     toast(t("account.deleted"));
   } catch (err) {
-    toast(api.explain(err, { 401: t("account.wrong_password"), 403: t("account.wrong_password"), 422: t("account.type_password") }));
+    toast(api.explain(err, { wrong_password: t("account.wrong_password"), validation: t("account.type_password") }));
   }
 }
 

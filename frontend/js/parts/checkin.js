@@ -6,6 +6,7 @@ import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui
 import { localDate } from "../time.js";
 import { entryItem, list, live, shareToggle, partnerName } from "./cards.js";
 import { number, t, tp } from "../i18n.js";
+import { NOTE_MAX } from "../limits.js";
 
 /** The 1–5 scale: value, the number as read, and words under 1, 3 and 5. */
 const scale = () => [[1, "low"], [2, ""], [3, "okay"], [4, ""], [5, "great"]]
@@ -36,7 +37,7 @@ function buildForm(done) {
   const moodScale = choice(t("checkin.mood_scale"), scale(), null, (v) => { mood = v; }, "scale");
   const usScale = choice(t("checkin.us_scale"), scale(), null, (v) => { us = v; }, "scale");
   const feelings = feelingsPicker();
-  const note = h("input", { name: "note", maxlength: "280", placeholder: t("checkin.note_placeholder") });
+  const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: t("checkin.note_placeholder") });
   const share = shareToggle(true);
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": t("checkin.form_label") },

@@ -6,6 +6,7 @@ import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui
 import { localDate } from "../time.js";
 import { categories, entryItem, list, live, shareToggle, partnerName } from "./cards.js";
 import { t, tp } from "../i18n.js";
+import { DISCLOSURE_TEXT_MAX, I_FEEL_FEEL_MAX, I_FEEL_WHEN_MAX, I_FEEL_NEED_MAX } from "../limits.js";
 
 /** A sentence starter for each category (disclose.prompt.<category>). */
 const prompt = (category) => t(`disclose.prompt.${category}`);
@@ -36,15 +37,15 @@ export function disclosure() {
 
 function buildComposer(done) {
   let category = "feeling";
-  const text = h("textarea", { name: "text", maxlength: "500", rows: "3", placeholder: prompt(category) });
+  const text = h("textarea", { name: "text", maxlength: String(DISCLOSURE_TEXT_MAX), rows: "3", placeholder: prompt(category) });
   const kinds = choice(t("disclose.kind"), categories(), category, (value) => {
     category = value;
     text.placeholder = prompt(value);
   }, "wrap");
   const feelings = feelingsPicker();
-  const feel = h("input", { name: "feel", maxlength: "200", placeholder: t("disclose.feel_placeholder") });
-  const when = h("input", { name: "when", maxlength: "300", placeholder: t("disclose.when_placeholder") });
-  const need = h("input", { name: "need", maxlength: "300", placeholder: t("disclose.need_placeholder") });
+  const feel = h("input", { name: "feel", maxlength: String(I_FEEL_FEEL_MAX), placeholder: t("disclose.feel_placeholder") });
+  const when = h("input", { name: "when", maxlength: String(I_FEEL_WHEN_MAX), placeholder: t("disclose.when_placeholder") });
+  const need = h("input", { name: "need", maxlength: String(I_FEEL_NEED_MAX), placeholder: t("disclose.need_placeholder") });
   const ifeel = h("details", { class: "ifeel" }, h("summary", {}, t("disclose.ifeel")),
     field(t("disclose.feel"), feel), field(t("disclose.when"), when), field(t("disclose.need"), need));
   const share = shareToggle(true);

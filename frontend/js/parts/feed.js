@@ -7,6 +7,7 @@ import { RESPONSE_IDS, entryItem, list, live, partnerName, reactionName, respons
 import { NOT_NOW_LINE } from "../care.js";
 import { t, tp } from "../i18n.js";
 import { inFeed } from "../kinds.js";
+import { REFLECTION_TEXT_MAX } from "../limits.js";
 
 const WINDOW_DAYS = 7;
 
@@ -102,7 +103,7 @@ function reflectForm(disclosure, done) {
   const id = `reflect-${disclosure.id}`;
   const start = t("feed.reflect_start");
   const ask = t("feed.reflect_ask"); // "is that right?": added when the reflection doesn't end with it
-  const text = h("textarea", { id, name: "reflection", rows: "3", maxlength: "500", value: start });
+  const text = h("textarea", { id, name: "reflection", rows: "3", maxlength: String(REFLECTION_TEXT_MAX), value: start });
   const form = h("form", { class: "reflect-form", novalidate: true },
     h("label", { for: id }, t("feed.reflect_label")), text,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary small" }, t("feed.reflect_send"))));

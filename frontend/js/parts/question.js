@@ -7,11 +7,12 @@ import { localDate } from "../time.js";
 import { getMeta, setMeta } from "../db.js";
 import { entryItem, list, live, partnerName } from "./cards.js";
 import { t, tp } from "../i18n.js";
+import { ANSWER_TEXT_MAX } from "../limits.js";
 
 export function question() {
   const body = h("div", {});
   const card = section(t("question.title"), body);
-  const text = h("textarea", { name: "answer", maxlength: "1000", rows: "2" });
+  const text = h("textarea", { name: "answer", maxlength: String(ANSWER_TEXT_MAX), rows: "2" });
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": t("question.form_label") },
     field(t("question.your_answer"), text), message, h("button", { type: "submit", class: "btn primary wide" }, t("question.answer")));

@@ -8,9 +8,11 @@ import { t, tp, formatDate } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { commitmentForm } from "../screens/commitments.js";
 import { partnerName, sentTo } from "./cards.js";
+import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS, FOLLOW_UP_WORDS, SESSION_TEXT_MAX } from "../limits.js";
 
-function counted(label, guide, rows, hint) {
-  const area = h("textarea", { rows: String(rows), maxlength: "2000" });
+// `most`: the field's own limit on the server, so the box never takes more than will be accepted.
+function counted(label, guide, most, rows, hint) {
+  const area = h("textarea", { rows: String(rows), maxlength: String(most) });
   const f = field(label, area, hint);
   const count = h("p", { class: "wordcount", id: id("count"), "aria-live": "polite" });
   area.setAttribute("aria-describedby", `${area.getAttribute("aria-describedby")} ${count.id}`);
@@ -37,17 +39,14 @@ function summary(session) {
     follow ? h("div", {}, h("h3", {}, t("prompt.follow_up")), h("p", { class: "quote" }, follow.text)) : null);
 }
 
-const MAX_APPRECIATION = 280;
-
 function appreciationCard() {
-  const c = counted(tp("session.appreciate_label", { name: bdi(partnerName()) }), 15, 2, t("session.appreciate_hint"));
+  const c = counted(tp("session.appreciate_label", { name: bdi(partnerName()) }), APPRECIATION_WORDS, APPRECIATION_TEXT_MAX, 2, t("session.appreciate_hint"));
   const message = notice();
   const form = h("form", { novalidate: true }, c.node, message, h("button", { type: "submit", class: "btn primary" }, t("session.send_appreciation")));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const text = c.area.value.trim();
     if (!text) { say(message, t("session.write_first")); return; }
-    if (text.length > MAX_APPRECIATION) { say(message, t("session.too_long", { max: MAX_APPRECIATION })); return; }
     say(message, "");
     await create("appreciation", { text });
     form.reset(); c.show();
@@ -57,7 +56,7 @@ function appreciationCard() {
 }
 
 function followUpCard(session) {
-  const c = counted(t("prompt.follow_up"), 60, 4, t("session.follow_up_hint"));
+  const c = counted(t("prompt.follow_up"), FOLLOW_UP_WORDS, SESSION_TEXT_MAX, 4, t("session.follow_up_hint"));
   c.area.placeholder = t("session.follow_up_placeholder");
   const saved = R.answerTo(session.body, R.FOLLOW_UP);
   if (saved) { c.area.value = saved.text; c.show(); }

@@ -5,6 +5,7 @@ import { h, clear, id, toast } from "../ui.js";
 import { t } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { storyComposer } from "./story.js";
+import { SESSION_TEXT_MAX } from "../limits.js";
 
 const PAUSE = 3;
 
@@ -25,7 +26,7 @@ export function runner(session, ritual, finished) {
     }
     const prompt = prompts[index];
     const answerId = id("answer");
-    const answer = h("textarea", { id: answerId, rows: "3", maxlength: "2000", placeholder: t("session.answer_placeholder") });
+    const answer = h("textarea", { id: answerId, rows: "3", maxlength: String(SESSION_TEXT_MAX), placeholder: t("session.answer_placeholder") });
     const record = async (pass) => {
       const text = answer.value.trim();
       await R.patchSession(sid, (b) => (pass ? { passed: [...b.passed, prompt] }
@@ -60,7 +61,7 @@ export function runner(session, ritual, finished) {
   };
 
   const noteId = id("note");
-  const note = h("textarea", { id: noteId, rows: "3", maxlength: "2000", placeholder: t("session.note_placeholder") });
+  const note = h("textarea", { id: noteId, rows: "3", maxlength: String(SESSION_TEXT_MAX), placeholder: t("session.note_placeholder") });
   note.value = session.body.note || "";
   const saveNote = () => {
     const current = store.byId(sid).body.note || "";

@@ -4,12 +4,13 @@ import { h, field, toast } from "../ui.js";
 import { FAMILIES } from "../feelings.js";
 import { t, tp } from "../i18n.js";
 import * as R from "../ritual-data.js";
+import { STORY_PART_MAX } from "../limits.js";
 
 export function storyComposer(sid) {
   const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, t("story.pick_feeling")),
     FAMILIES.map(([family, list]) => h("optgroup", { label: family }, list.map((f) => h("option", { value: f }, f)))));
-  const event = h("input", { name: "event", maxlength: "400", placeholder: t("story.event_placeholder") });
-  const takeaway = h("input", { name: "takeaway", maxlength: "400", placeholder: t("story.takeaway_placeholder") });
+  const event = h("input", { name: "event", maxlength: String(STORY_PART_MAX), placeholder: t("story.event_placeholder") });
+  const takeaway = h("input", { name: "takeaway", maxlength: String(STORY_PART_MAX), placeholder: t("story.takeaway_placeholder") });
   const preview = h("p", { class: "quote story-preview", "aria-live": "polite" });
   const show = () => {
     preview.textContent = t("story.sentence", { feeling: feeling.value || "…", event: event.value.trim() || "…",

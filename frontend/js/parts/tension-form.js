@@ -7,9 +7,10 @@ import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { formatDate, t, tp } from "../i18n.js";
 import { localDate } from "../time.js";
 import { partnerName, sentTo } from "./cards.js";
+import { COMMITMENT_DAYS, COMMITMENT_TEXT_MAX, I_FEEL_WHEN_MAX } from "../limits.js";
 
 const DRAFT = "tension_draft";
-const STEP_DAYS = 6; // the server allows 7 after its own (UTC) date; 6 local days is always inside that
+const STEP_DAYS = COMMITMENT_DAYS - 1; // the server counts from its own (UTC) date; a day less is always inside
 
 /** The message sent, in the sender's language: it is their own words from then on (stored as text). */
 export const scriptText = (feeling, behavior) =>
@@ -22,7 +23,7 @@ export function composer(draft) {
   const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, t("tension.pick_word")),
     FAMILIES.map(([family, list]) => h("optgroup", { label: familyName(family) },
       list.map((word) => h("option", { value: word, selected: word === draft.feeling }, feelingName(word))))));
-  const behavior = h("textarea", { name: "behavior", rows: "2", maxlength: "300", value: draft.behavior,
+  const behavior = h("textarea", { name: "behavior", rows: "2", maxlength: String(I_FEEL_WHEN_MAX), value: draft.behavior,
     placeholder: t("tension.when_placeholder") });
   const preview = h("p", { class: "quote", "aria-live": "polite", "data-testid": "tension-preview" });
   const saved = h("p", { class: "hint", "aria-live": "polite" });
@@ -74,7 +75,7 @@ const typedSteps = new Map(); // issue id → what was typed so far, kept while 
 
 /** "Our next step": a commitment pointing at the issue, due within the week. */
 export function stepForm(issue) {
-  const text = h("input", { name: "step", maxlength: "280", placeholder: t("tension.step.placeholder"),
+  const text = h("input", { name: "step", maxlength: String(COMMITMENT_TEXT_MAX), placeholder: t("tension.step.placeholder"),
     value: typedSteps.get(issue.id) || "" });
   text.addEventListener("input", () => typedSteps.set(issue.id, text.value));
   const due = h("select", { name: "due" }, dueChoices());

@@ -5,6 +5,7 @@ import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialo
 import { t, tp } from "../i18n.js";
 import { STARTERS, starterOf } from "../care.js";
 import { live, partnerName } from "../parts/cards.js";
+import { AGREEMENT_TEXT_MAX } from "../limits.js";
 
 const CATEGORY_IDS = ["conflict_rule", "boundary", "goal"];
 const categories = () => CATEGORY_IDS.map((key) => [key, t(`agreements.category.${key}`)]);
@@ -65,7 +66,7 @@ function item(entry, editing, rerender) {
 }
 
 function editForm(entry, editing, rerender) {
-  const text = h("textarea", { name: "text", rows: "2", maxlength: "280", value: entry.body.text });
+  const text = h("textarea", { name: "text", rows: "2", maxlength: String(AGREEMENT_TEXT_MAX), value: entry.body.text });
   let category = entry.body.category;
   const kinds = choice(t("agreements.kind"), categories(), category, (v) => { category = v; }, "wrap");
   const message = notice();
@@ -91,7 +92,7 @@ function editForm(entry, editing, rerender) {
 
 function addForm() {
   let category = "conflict_rule";
-  const text = h("textarea", { name: "text", rows: "2", maxlength: "280", placeholder: t("agreements.placeholder") });
+  const text = h("textarea", { name: "text", rows: "2", maxlength: String(AGREEMENT_TEXT_MAX), placeholder: t("agreements.placeholder") });
   const kinds = choice(t("agreements.kind"), categories(), category, (v) => { category = v; }, "wrap");
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": t("agreements.new_form") }, field(t("agreements.agreement"), text),

@@ -4,14 +4,15 @@ import { create } from "../entries.js";
 import { bdi, h, clear, notice, say, toast, section, words, id } from "../ui.js";
 import { entryItem, list, live, partnerName, sentTo } from "../parts/cards.js";
 import { t, tp } from "../i18n.js";
+import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS } from "../limits.js";
 
-const GUIDE = 15;
+const GUIDE = APPRECIATION_WORDS;
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, t("appreciate.title")),
     h("p", {}, t("appreciate.intro", { count: GUIDE }))));
   const fieldId = id("appr");
-  const text = h("textarea", { id: fieldId, name: "text", rows: "2", maxlength: "280",
+  const text = h("textarea", { id: fieldId, name: "text", rows: "2", maxlength: String(APPRECIATION_TEXT_MAX),
     placeholder: t("appreciate.placeholder"), "aria-describedby": `${fieldId}-count` });
   const count = h("p", { class: "wordcount", id: `${fieldId}-count`, "aria-live": "polite" });
   const message = notice();

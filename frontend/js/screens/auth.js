@@ -6,6 +6,7 @@ import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { phoneZone } from "../time.js";
 import { t, has } from "../i18n.js";
 import { renderForgot, RESET_EMAIL } from "../parts/forgot.js";
+import { DISPLAY_NAME_MAX, PASSWORD_MIN } from "../limits.js";
 
 export const AUTH_NOTE = "hearth-auth-note"; // one message (a catalogue key) for the next time this screen opens
 
@@ -42,9 +43,9 @@ export function mount(root, { path, params }) {
     const signup = mode === "signup";
     const email = h("input", { name: "email", type: "email", autocomplete: "email", required: true, inputmode: "email",
       value: signup ? "" : known });
-    const password = h("input", { name: "password", type: "password", required: true, minlength: signup ? "10" : null,
+    const password = h("input", { name: "password", type: "password", required: true, minlength: signup ? String(PASSWORD_MIN) : null,
       autocomplete: signup ? "new-password" : "current-password" });
-    const name = signup ? h("input", { name: "display_name", autocomplete: "given-name", maxlength: "60", required: true }) : null;
+    const name = signup ? h("input", { name: "display_name", autocomplete: "given-name", maxlength: String(DISPLAY_NAME_MAX), required: true }) : null;
     const message = notice();
     const submit = h("button", { type: "submit", class: "btn primary wide" }, signup ? t("auth.create") : t("auth.log_in"));
     clear(form,
@@ -58,7 +59,7 @@ export function mount(root, { path, params }) {
       event.preventDefault();
       const local = {};
       if (!email.value.includes("@")) local.email = t("auth.need_email");
-      if (signup && password.value.length < 10) local.password = t("auth.need_length");
+      if (signup && password.value.length < PASSWORD_MIN) local.password = t("auth.need_length");
       if (!signup && !password.value) local.password = t("auth.need_password");
       if (signup && !name.value.trim()) local.display_name = t("auth.need_name");
       if (Object.keys(showErrors(form, local)).length || Object.keys(local).length) return;

@@ -7,6 +7,7 @@ import { bidTypes, entryItem, list, live, partnerName, responseName } from "../p
 import { bidButtons, reactButtons, notNowLine } from "../parts/feed.js";
 import { notNowFrom } from "../care.js";
 import { number, t, tp } from "../i18n.js";
+import { NOTE_MAX } from "../limits.js";
 
 /** Who made a bid, and who is asked to answer it: the bidder's partner. */
 const bidderIsMe = (bid) => (bid.author_id === store.user.id) === (bid.body.bidder === "me");
@@ -25,7 +26,7 @@ export function mount(root) {
   let type = null;
   const who = choice(t("bids.who"), [["me", t("bids.i_did")], ["partner", bdi(partnerName())]], bidder, (v) => { bidder = v; });
   const types = choice(t("bids.kind_label"), bidTypes(), null, (v) => { type = v; }, "wrap");
-  const note = h("input", { name: "note", maxlength: "280", placeholder: t("bids.note_placeholder") });
+  const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: t("bids.note_placeholder") });
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": t("bids.log") },
     h("p", { class: "label" }, t("bids.who")), who, h("p", { class: "label" }, t("bids.kind")), types,

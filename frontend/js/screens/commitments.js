@@ -5,11 +5,12 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { live } from "../parts/cards.js";
 import { t, tp, formatDate } from "../i18n.js";
+import { COMMITMENT_TEXT_MAX } from "../limits.js";
 
 /** Text + due date (default and latest: a week from today). */
 export function commitmentForm(sessionId = null) {
   const first = R.today();
-  const text = h("input", { name: "text", maxlength: "280", placeholder: t("commitments.placeholder") });
+  const text = h("input", { name: "text", maxlength: String(COMMITMENT_TEXT_MAX), placeholder: t("commitments.placeholder") });
   const due = h("input", { type: "date", name: "due_date", value: R.lastDue(), min: first, max: R.lastDue() });
   const message = notice();
   const added = h("ul", { class: "added small" });

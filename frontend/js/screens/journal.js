@@ -6,11 +6,12 @@ import { h, clear, field, notice, say, toast, section, confirmDialog } from "../
 import { entryItem, list, live } from "../parts/cards.js";
 import { nameIt } from "../parts/nameit.js";
 import { t } from "../i18n.js";
+import { JOURNAL_TEXT_MAX } from "../limits.js";
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, t("journal.title")),
     h("p", {}, t("journal.intro"))));
-  const text = h("textarea", { name: "text", rows: "5", maxlength: "5000", placeholder: t("journal.placeholder") });
+  const text = h("textarea", { name: "text", rows: "5", maxlength: String(JOURNAL_TEXT_MAX), placeholder: t("journal.placeholder") });
   const feelings = feelingsPicker();
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": t("journal.form_label") },

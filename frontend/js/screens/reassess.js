@@ -7,6 +7,7 @@ import { bdi, h, section, choice, id, toast } from "../ui.js";
 import { describe } from "../schedule.js";
 import * as R from "../ritual-data.js";
 import { t, tp } from "../i18n.js";
+import { SESSION_TEXT_MAX } from "../limits.js";
 
 // The review's questions, by id (reassess.question.<id>). A finished review stores each as the person
 // read it, in their language, next to their answer: a record of what was asked, never matched on.
@@ -43,7 +44,7 @@ export function mount(root, { navigate }) {
       // One span: the link is a flex box, which would split the name and the words into columns.
       h("span", {}, tp("reassess.ritual_line", { title: bdi(r.body.title), schedule: describe(r.body.schedule) })))))) : null));
   const fields = QUESTIONS.map((key) => t(`reassess.question.${key}`)).map((q) => {
-    const area = h("textarea", { id: id("review"), rows: "3", maxlength: "2000" });
+    const area = h("textarea", { id: id("review"), rows: "3", maxlength: String(SESSION_TEXT_MAX) });
     return [q, area, h("div", { class: "field" }, h("label", { for: area.id }, q), area)];
   });
   root.append(section(t("reassess.talk"), ...(ritual ? ritual.body.prompts.map((p) => h("p", { class: "small muted" }, p)) : []),

@@ -7,6 +7,7 @@ import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { AUTH_NOTE } from "./auth.js";
 import { t } from "../i18n.js";
+import { PASSWORD_MIN } from "../limits.js";
 
 const TOKEN = "hearth-reset-token";
 
@@ -36,7 +37,7 @@ export function mount(root, { navigate }) {
     askAgain(t("reset.missing"));
     return;
   }
-  const password = h("input", { name: "new_password", type: "password", required: true, minlength: "10", autocomplete: "new-password" });
+  const password = h("input", { name: "new_password", type: "password", required: true, minlength: String(PASSWORD_MIN), autocomplete: "new-password" });
   password.addEventListener("input", () => showErrors(form, {}));
   const show = h("input", { type: "checkbox", onchange: () => { password.type = show.checked ? "text" : "password"; } });
   const message = notice();
@@ -49,7 +50,7 @@ export function mount(root, { navigate }) {
     message, submit);
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (password.value.length < 10) { showErrors(form, { new_password: t("auth.need_length") }); return; }
+    if (password.value.length < PASSWORD_MIN) { showErrors(form, { new_password: t("auth.need_length") }); return; }
     showErrors(form, {});
     submit.disabled = true;
     say(message, "");

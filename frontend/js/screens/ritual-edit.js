@@ -7,6 +7,7 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { describe } from "../schedule.js";
 import { scheduleFields } from "../parts/schedule-fields.js";
 import { t, tp } from "../i18n.js";
+import { PROMPTS_MAX, PROMPT_MAX, RITUAL_MINUTES_MAX, RITUAL_MINUTES_MIN, RITUAL_TITLE_MAX } from "../limits.js";
 
 export function mount(root, { args, navigate }) {
   const ritual = store.byId(args.id);
@@ -32,8 +33,8 @@ export function mount(root, { args, navigate }) {
 
 function form(ritual, navigate) {
   const b = ritual.body;
-  const title = h("input", { name: "title", value: b.title, maxlength: "80", required: true });
-  const duration = h("input", { type: "number", name: "duration_min", min: "1", max: "240", inputmode: "numeric", value: String(b.duration_min) });
+  const title = h("input", { name: "title", value: b.title, maxlength: String(RITUAL_TITLE_MAX), required: true });
+  const duration = h("input", { type: "number", name: "duration_min", min: String(RITUAL_MINUTES_MIN), max: String(RITUAL_MINUTES_MAX), inputmode: "numeric", value: String(b.duration_min) });
   const prompts = h("textarea", { name: "prompts", rows: "7", value: b.prompts.join("\n") });
   const enabled = h("input", { type: "checkbox", id: "ritual-enabled", name: "enabled", checked: b.enabled });
   const schedule = scheduleFields(b.schedule);
@@ -48,8 +49,8 @@ function form(ritual, navigate) {
     const lines = prompts.value.split("\n").map((l) => l.trim()).filter(Boolean);
     const minutes = Number(duration.value);
     if (!title.value.trim()) { say(message, t("rituals.edit.need_name")); return; }
-    if (!(minutes >= 1 && minutes <= 240)) { say(message, t("rituals.edit.minutes_range")); return; }
-    if (lines.length > 20 || lines.some((l) => l.length > 300)) { say(message, t("rituals.edit.prompts_limit")); return; }
+    if (!(minutes >= RITUAL_MINUTES_MIN && minutes <= RITUAL_MINUTES_MAX)) { say(message, t("rituals.edit.minutes_range")); return; }
+    if (lines.length > PROMPTS_MAX || lines.some((l) => l.length > PROMPT_MAX)) { say(message, t("rituals.edit.prompts_limit")); return; }
     say(message, "");
     const current = store.byId(ritual.id) || ritual;
     const next = { ...current.body, title: title.value.trim(), duration_min: minutes, prompts: lines,

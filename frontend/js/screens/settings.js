@@ -8,6 +8,7 @@ import { phoneZone } from "../time.js";
 import { nudgeSection } from "../parts/nudge.js";
 import { accountSections } from "../parts/account.js";
 import * as status from "../parts/status.js";
+import { DISPLAY_NAME_MAX } from "../limits.js";
 
 // The screens reached from More, one line each: the label is the screen's title (route.<key>), the hint
 // settings.hint.<key>.
@@ -43,7 +44,7 @@ function zones(current) {
 
 function profileForm() {
   const u = store.user;
-  const name = h("input", { name: "display_name", value: u.display_name, maxlength: "60", autocomplete: "given-name" });
+  const name = h("input", { name: "display_name", value: u.display_name, maxlength: String(DISPLAY_NAME_MAX), autocomplete: "given-name" });
   const zone = zones(u.timezone || phoneZone());
   const nudge = h("input", { type: "time", name: "nudge_time", value: u.nudge_time || "20:00" });
   const quietStart = h("input", { type: "time", name: "quiet_start", value: u.quiet_start || "" });

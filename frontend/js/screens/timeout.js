@@ -3,9 +3,10 @@ import { store } from "../store.js";
 import { create, update } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { t, tp } from "../i18n.js";
-import { TIMEOUT_MIN, TIMEOUT_MAX, currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
+import { currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "../parts/breathe.js";
 import { live, partnerName } from "../parts/cards.js";
+import { NOTE_MAX, TIMEOUT_MAX_MINUTES, TIMEOUT_MIN_MINUTES } from "../limits.js";
 
 const LENGTHS = [20, 30, 60, 120, 240, 1440]; // minutes
 
@@ -19,7 +20,7 @@ function lengthLabel(minutes) {
 function span(minutes) {
   return minutes % 60 ? t("timeout.span_minutes", { count: minutes }) : t("timeout.span_hours", { count: minutes / 60 });
 }
-const bounds = () => ({ min: span(TIMEOUT_MIN), max: span(TIMEOUT_MAX) });
+const bounds = () => ({ min: span(TIMEOUT_MIN_MINUTES), max: span(TIMEOUT_MAX_MINUTES) });
 
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, t("timeout.title")),
@@ -66,11 +67,11 @@ function calmScreen(entry, timer) {
 }
 
 function startForm() {
-  let minutes = TIMEOUT_MIN;
+  let minutes = TIMEOUT_MIN_MINUTES;
   const lengths = choice(t("timeout.come_back_in"), LENGTHS.map((m) => [m, lengthLabel(m)]), minutes, (v) => { minutes = v; at.value = ""; }, "wrap");
   const at = h("input", { type: "time", name: "at" });
   at.addEventListener("input", () => { if (at.value) lengths.reset(); });
-  const note = h("input", { name: "note", maxlength: "280", placeholder: t("timeout.note_placeholder") });
+  const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: t("timeout.note_placeholder") });
   const message = notice();
   const form = h("form", { novalidate: true, "aria-label": t("timeout.start") },
     h("p", { class: "label" }, t("timeout.come_back_in")), lengths,
@@ -80,7 +81,7 @@ function startForm() {
   form.onsubmit = async (event) => {
     event.preventDefault();
     const ahead = at.value ? minutesUntil(at.value) : minutes;
-    if (!ahead || ahead < TIMEOUT_MIN || ahead > TIMEOUT_MAX) {
+    if (!ahead || ahead < TIMEOUT_MIN_MINUTES || ahead > TIMEOUT_MAX_MINUTES) {
       say(message, t("timeout.out_of_range", bounds()));
       return;
     }
@@ -90,7 +91,7 @@ function startForm() {
     toast(tp("timeout.sent", { name: bdi(partnerName()) }));
     form.reset();
     lengths.reset();
-    minutes = TIMEOUT_MIN;
+    minutes = TIMEOUT_MIN_MINUTES;
   };
   return form;
 }

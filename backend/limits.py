@@ -1,0 +1,96 @@
+"""Every limit the phone mirrors, defined once: the schemas validate with these numbers, and the phone
+reads them from frontend/js/limits.js, which this module writes:
+
+    .venv/bin/python -m backend.limits
+
+tests/test_limits_module.py fails when the committed limits.js differs from what this writes, and when a
+schema stops using one of these numbers. A name's trailing comment here becomes its comment there.
+"""
+import re
+import sys
+from pathlib import Path
+
+# Accounts
+EMAIL_MAX = 254  # characters
+PASSWORD_MIN = 10  # characters, for a new password (signup, change, reset)
+PASSWORD_MAX = 200  # characters
+DISPLAY_NAME_MAX = 60  # characters
+DAILY_PUSH_LIMIT_MIN = 1  # pushes a person may get in a day, the least they can choose
+DAILY_PUSH_LIMIT_MAX = 50  # and the most
+
+# Entry texts: each kind's main text, at most this many characters (and at least one that is not blank)
+DISCLOSURE_TEXT_MAX = 500
+I_FEEL_FEEL_MAX = 200  # "I feel ___"
+I_FEEL_WHEN_MAX = 300  # "when ___" (also the tension script's "when", inside a disclosure's 500)
+I_FEEL_NEED_MAX = 300  # "and I need ___"
+REFLECTION_TEXT_MAX = 500
+APPRECIATION_TEXT_MAX = 280
+NOTE_MAX = 280  # the optional note of a bid, a check-in or a time-out
+COMMITMENT_TEXT_MAX = 280
+AGREEMENT_TEXT_MAX = 280
+ANSWER_TEXT_MAX = 1000  # the daily question's answer
+JOURNAL_TEXT_MAX = 5000
+RITUAL_TITLE_MAX = 80
+PROMPT_MAX = 300  # one prompt of a ritual, or a passed one
+PROMPTS_MAX = 20  # prompts in a ritual
+SESSION_TEXT_MAX = 2000  # an answer written in a ritual session, and the session's note
+SESSION_ITEMS_MAX = 50  # answers, and passed prompts, in one session
+STORY_PART_MAX = 400  # the 90-second story's "when" and "taught me": both, framed, fit SESSION_TEXT_MAX
+FEELINGS_MAX = 12  # feelings named on one entry
+FEELING_MAX = 40  # characters of one feeling
+
+# Guides the phone counts words against (shown, never refused)
+APPRECIATION_WORDS = 15  # "one appreciation in 15 words or fewer"
+FOLLOW_UP_WORDS = 60  # the follow-up message after a talk
+
+# Scales, times and dates
+SCALE_MIN = 1  # the check-in's mood and "us" taps
+SCALE_MAX = 5
+RITUAL_MINUTES_MIN = 1  # a ritual's duration
+RITUAL_MINUTES_MAX = 240
+SCHEDULE_WEEKS_MAX = 4  # a weekly ritual: every 1 to this many weeks
+COMMITMENT_DAYS = 7  # a commitment is due at most this many days after it was made
+TIMEOUT_MIN_MINUTES = 20  # a time-out's return time, at least this far ahead
+TIMEOUT_MAX_MINUTES = 24 * 60  # and at most this far
+
+JS_PATH = Path(__file__).resolve().parent.parent / "frontend" / "js" / "limits.js"
+_LINE = re.compile(r"^([A-Z][A-Z0-9_]*) = [^#]+?(?:\s+#\s*(.*))?$")
+_SECTION = re.compile(r"^# (.+)$")
+
+
+def phone_limits():
+    """[(name, value, comment or "")] in this file's order, and the section titles as (None, None, title)."""
+    out = []
+    for line in Path(__file__).read_text(encoding="utf-8").splitlines():
+        section, match = _SECTION.match(line), _LINE.match(line)
+        if section:
+            out.append((None, None, section[1]))
+        elif match and isinstance(globals().get(match[1]), int):
+            out.append((match[1], globals()[match[1]], match[2] or ""))
+    return out
+
+
+def render_js():
+    lines = ["// GENERATED from backend/limits.py: do not edit. After changing a limit there, run",
+             "//   .venv/bin/python -m backend.limits",
+             "// The server's schemas validate with these same numbers; tests/test_limits_module.py checks both.", ""]
+    for name, value, comment in phone_limits():
+        if name is None:
+            lines += ["", f"// {comment}"] if len(lines) > 4 else [f"// {comment}"]
+        else:
+            lines.append(f"export const {name} = {value};" + (f" // {comment}" if comment else ""))
+    return "\n".join(lines) + "\n"
+
+
+def export(path=JS_PATH):
+    """Writes limits.js; True when it changed."""
+    text = render_js()
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+if __name__ == "__main__":
+    changed = export()
+    print(f"{JS_PATH}: {'written' if changed else 'already up to date'}", file=sys.stderr)

@@ -1,0 +1,46 @@
+// GENERATED from backend/limits.py: do not edit. After changing a limit there, run
+//   .venv/bin/python -m backend.limits
+// The server's schemas validate with these same numbers; tests/test_limits_module.py checks both.
+
+// Accounts
+export const EMAIL_MAX = 254; // characters
+export const PASSWORD_MIN = 10; // characters, for a new password (signup, change, reset)
+export const PASSWORD_MAX = 200; // characters
+export const DISPLAY_NAME_MAX = 60; // characters
+export const DAILY_PUSH_LIMIT_MIN = 1; // pushes a person may get in a day, the least they can choose
+export const DAILY_PUSH_LIMIT_MAX = 50; // and the most
+
+// Entry texts: each kind's main text, at most this many characters (and at least one that is not blank)
+export const DISCLOSURE_TEXT_MAX = 500;
+export const I_FEEL_FEEL_MAX = 200; // "I feel ___"
+export const I_FEEL_WHEN_MAX = 300; // "when ___" (also the tension script's "when", inside a disclosure's 500)
+export const I_FEEL_NEED_MAX = 300; // "and I need ___"
+export const REFLECTION_TEXT_MAX = 500;
+export const APPRECIATION_TEXT_MAX = 280;
+export const NOTE_MAX = 280; // the optional note of a bid, a check-in or a time-out
+export const COMMITMENT_TEXT_MAX = 280;
+export const AGREEMENT_TEXT_MAX = 280;
+export const ANSWER_TEXT_MAX = 1000; // the daily question's answer
+export const JOURNAL_TEXT_MAX = 5000;
+export const RITUAL_TITLE_MAX = 80;
+export const PROMPT_MAX = 300; // one prompt of a ritual, or a passed one
+export const PROMPTS_MAX = 20; // prompts in a ritual
+export const SESSION_TEXT_MAX = 2000; // an answer written in a ritual session, and the session's note
+export const SESSION_ITEMS_MAX = 50; // answers, and passed prompts, in one session
+export const STORY_PART_MAX = 400; // the 90-second story's "when" and "taught me": both, framed, fit SESSION_TEXT_MAX
+export const FEELINGS_MAX = 12; // feelings named on one entry
+export const FEELING_MAX = 40; // characters of one feeling
+
+// Guides the phone counts words against (shown, never refused)
+export const APPRECIATION_WORDS = 15; // "one appreciation in 15 words or fewer"
+export const FOLLOW_UP_WORDS = 60; // the follow-up message after a talk
+
+// Scales, times and dates
+export const SCALE_MIN = 1; // the check-in's mood and "us" taps
+export const SCALE_MAX = 5;
+export const RITUAL_MINUTES_MIN = 1; // a ritual's duration
+export const RITUAL_MINUTES_MAX = 240;
+export const SCHEDULE_WEEKS_MAX = 4; // a weekly ritual: every 1 to this many weeks
+export const COMMITMENT_DAYS = 7; // a commitment is due at most this many days after it was made
+export const TIMEOUT_MIN_MINUTES = 20; // a time-out's return time, at least this far ahead
+export const TIMEOUT_MAX_MINUTES = 1440; // and at most this far

@@ -1,0 +1,190 @@
+"""Limits live once, in backend/limits.py: the schemas validate with those numbers, and the phone's
+frontend/js/limits.js is exactly what the module writes (no view keeps a number of its own)."""
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from marshmallow import ValidationError
+
+from backend import limits as L
+from backend.errors import field_code
+from backend.kinds import KINDS
+from backend.schemas import accounts, bodies
+
+ROOT = Path(__file__).resolve().parent.parent
+JS = ROOT / "frontend" / "js"
+# Guides the phone shows and the server does not enforce (a longer appreciation is still stored).
+PHONE_ONLY = {"APPRECIATION_WORDS", "FOLLOW_UP_WORDS", "STORY_PART_MAX"}
+
+
+def test_the_committed_limits_js_is_what_the_server_writes():
+    assert L.JS_PATH == JS / "limits.js"
+    assert L.JS_PATH.read_text(encoding="utf-8") == L.render_js(), \
+        "frontend/js/limits.js is stale: run .venv/bin/python -m backend.limits"
+
+
+def test_limits_js_exports_every_limit_with_its_value():
+    exported = dict(re.findall(r"^export const (\w+) = (\d+);", L.render_js(), re.M))
+    names = {name for name, value, _ in L.phone_limits() if name}
+    assert names and set(exported) == names
+    assert all(int(exported[name]) == getattr(L, name) for name in names)
+    assert exported["APPRECIATION_TEXT_MAX"] == "280" and exported["TIMEOUT_MAX_MINUTES"] == "1440"
+
+
+def test_export_writes_the_file_and_then_leaves_it(tmp_path):
+    target = tmp_path / "limits.js"
+    assert L.export(target) is True
+    assert target.read_text(encoding="utf-8") == L.render_js()
+    assert L.export(target) is False
+
+
+# What a schema's own cross-field check needs besides the field under test.
+NEEDS = {bodies.Schedule: {"freq": "anytime"}}
+
+
+def codes_of(schema, data):
+    """Each failing field's codes, from a partial load (only the fields given are checked)."""
+    try:
+        schema().load({**NEEDS.get(schema, {}), **data}, partial=True)
+    except ValidationError as err:
+        return _codes(err.messages)
+    return {}
+
+
+def _codes(messages):
+    if isinstance(messages, dict):
+        return {key: _codes(value) for key, value in messages.items()}
+    return [field_code(m)[0] for m in messages]
+
+
+def nest(path, value):
+    for key in reversed(path.split(".")):
+        value = {key: value}
+    return value
+
+
+def dig(found, path):
+    for key in path.split("."):
+        found = found.get(key, {}) if isinstance(found, dict) else {}
+    return found
+
+
+# (schema, field path, the limit, how a value of that size is made)
+TEXTS = [
+    (bodies.Disclosure, "text", "DISCLOSURE_TEXT_MAX"), (bodies.Disclosure, "i_feel.feel", "I_FEEL_FEEL_MAX"),
+    (bodies.Disclosure, "i_feel.when", "I_FEEL_WHEN_MAX"), (bodies.Disclosure, "i_feel.need", "I_FEEL_NEED_MAX"),
+    (bodies.Reflection, "text", "REFLECTION_TEXT_MAX"), (bodies.Appreciation, "text", "APPRECIATION_TEXT_MAX"),
+    (bodies.Bid, "note", "NOTE_MAX"), (bodies.Checkin, "note", "NOTE_MAX"), (bodies.Timeout, "note", "NOTE_MAX"),
+    (bodies.Commitment, "text", "COMMITMENT_TEXT_MAX"), (bodies.Agreement, "text", "AGREEMENT_TEXT_MAX"),
+    (bodies.Answer, "text", "ANSWER_TEXT_MAX"), (bodies.Journal, "text", "JOURNAL_TEXT_MAX"),
+    (bodies.Ritual, "title", "RITUAL_TITLE_MAX"), (bodies.SessionAnswer, "text", "SESSION_TEXT_MAX"),
+    (bodies.SessionAnswer, "prompt", "PROMPT_MAX"), (bodies.RitualSession, "note", "SESSION_TEXT_MAX"),
+    (accounts.SignupIn, "display_name", "DISPLAY_NAME_MAX"), (accounts.SettingsIn, "display_name", "DISPLAY_NAME_MAX"),
+    (accounts.SignupIn, "password", "PASSWORD_MAX"), (accounts.LoginIn, "password", "PASSWORD_MAX"),
+    (accounts.LoginIn, "email", "EMAIL_MAX"),
+]
+LISTS = [  # (schema, field, the limit on how many, one valid item)
+    (bodies.Disclosure, "feelings", "FEELINGS_MAX", "calm"), (bodies.Journal, "feelings", "FEELINGS_MAX", "calm"),
+    (bodies.Ritual, "prompts", "PROMPTS_MAX", "How was your week?"),
+    (bodies.RitualSession, "passed", "SESSION_ITEMS_MAX", "A prompt"),
+    (bodies.RitualSession, "answers", "SESSION_ITEMS_MAX", {"prompt": "A prompt", "text": ""}),
+]
+RANGES = [  # (schema, field path, lowest limit, highest limit)
+    (bodies.Checkin, "mood", "SCALE_MIN", "SCALE_MAX"), (bodies.Checkin, "us", "SCALE_MIN", "SCALE_MAX"),
+    (bodies.Ritual, "duration_min", "RITUAL_MINUTES_MIN", "RITUAL_MINUTES_MAX"),
+    (bodies.Schedule, "interval", None, "SCHEDULE_WEEKS_MAX"),
+    (accounts.SettingsIn, "daily_push_limit", "DAILY_PUSH_LIMIT_MIN", "DAILY_PUSH_LIMIT_MAX"),
+]
+
+
+@pytest.mark.parametrize("schema, path, limit", TEXTS, ids=lambda v: getattr(v, "__name__", v))
+def test_a_text_is_cut_at_its_limit(schema, path, limit):
+    most = getattr(L, limit)
+    assert dig(codes_of(schema, nest(path, "x" * most)), path) == {}
+    assert dig(codes_of(schema, nest(path, "x" * (most + 1))), path) == ["too_long"]
+
+
+@pytest.mark.parametrize("schema, path, limit, item", LISTS, ids=lambda v: getattr(v, "__name__", str(v)[:12]))
+def test_a_list_is_cut_at_its_limit(schema, path, limit, item):
+    most = getattr(L, limit)
+    assert dig(codes_of(schema, {path: [item] * most}), path) == {}
+    assert dig(codes_of(schema, {path: [item] * (most + 1)}), path) == ["too_many"]
+
+
+def test_one_feeling_is_cut_at_its_limit():
+    assert codes_of(bodies.Checkin, {"feelings": ["x" * L.FEELING_MAX]}) == {}
+    assert codes_of(bodies.Checkin, {"feelings": ["x" * (L.FEELING_MAX + 1)]}) == {"feelings": {0: ["too_long"]}}
+
+
+@pytest.mark.parametrize("schema, path, low, high", RANGES, ids=lambda v: getattr(v, "__name__", v))
+def test_a_number_stays_in_its_range(schema, path, low, high):
+    least = getattr(L, low) if low else 1
+    for ok in (least, getattr(L, high)):
+        assert dig(codes_of(schema, nest(path, ok)), path) == {}
+    assert dig(codes_of(schema, nest(path, getattr(L, high) + 1)), path) == ["too_big"]
+    assert dig(codes_of(schema, nest(path, least - 1)), path) == ["too_small"]
+
+
+@pytest.mark.parametrize("schema", [accounts.SignupIn, accounts.PasswordChangeIn, accounts.PasswordResetConfirmIn])
+def test_a_new_password_needs_the_minimum(schema):
+    assert codes_of(schema, {"new_password" if schema is not accounts.SignupIn else "password":
+                             "x" * (L.PASSWORD_MIN - 1)}) == {
+        "new_password" if schema is not accounts.SignupIn else "password": ["too_short"]}
+    assert codes_of(schema, {"new_password" if schema is not accounts.SignupIn else "password":
+                             "x" * L.PASSWORD_MIN}) == {}
+
+
+MADE = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def creation_codes(kind, body):
+    try:
+        KINDS[kind].created_rule(body, MADE)
+    except ValidationError as err:
+        return _codes(err.messages)
+    return {}
+
+
+def test_a_commitment_is_due_within_the_days_limit():
+    last = (MADE.date() + timedelta(days=L.COMMITMENT_DAYS)).isoformat()
+    late = (MADE.date() + timedelta(days=L.COMMITMENT_DAYS + 1)).isoformat()
+    assert creation_codes("commitment", {"due_date": last}) == {}
+    assert creation_codes("commitment", {"due_date": late}) == {"due_date": ["due_too_late"]}
+
+
+def test_a_timeout_comes_back_between_its_limits():
+    def at(minutes):
+        return {"return_at": (MADE + timedelta(minutes=minutes)).isoformat()}
+    assert creation_codes("timeout", at(L.TIMEOUT_MIN_MINUTES)) == {}
+    assert creation_codes("timeout", at(L.TIMEOUT_MAX_MINUTES)) == {}
+    assert creation_codes("timeout", at(L.TIMEOUT_MIN_MINUTES - 2)) == {"return_at": ["timeout_range"]}
+    assert creation_codes("timeout", at(L.TIMEOUT_MAX_MINUTES + 2)) == {"return_at": ["timeout_range"]}
+
+
+def test_every_enforced_limit_has_a_test_here():
+    checked = {limit for _s, _p, limit in TEXTS} | {limit for _s, _p, limit, _i in LISTS}
+    checked |= {name for _s, _p, low, high in RANGES for name in (low, high) if name}
+    checked |= {"PASSWORD_MIN", "FEELING_MAX", "COMMITMENT_DAYS", "TIMEOUT_MIN_MINUTES", "TIMEOUT_MAX_MINUTES"}
+    names = {name for name, _value, _comment in L.phone_limits() if name}
+    assert names - PHONE_ONLY - checked == set(), "a limit without a test that the schemas use it"
+
+
+def js_files():
+    return [p for p in sorted(JS.rglob("*.js")) if p.name != "limits.js"]
+
+
+@pytest.mark.parametrize("attribute", ["maxlength", "minlength"])
+def test_no_view_writes_a_length_of_its_own(attribute):
+    """Lengths come from limits.js: `maxlength: String(APPRECIATION_TEXT_MAX)`, never `maxlength: "280"`."""
+    literal = re.compile(rf"""["']?{attribute}["']?\s*:\s*["'`]?\d""")
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in js_files()
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if literal.search(line)]
+    assert found == []
+
+
+def test_views_that_mirror_a_limit_import_it_from_limits_js():
+    users = {p.relative_to(JS).as_posix() for p in js_files()
+             if re.search(r'from "\.\.?/(?:\.\./)?limits\.js"', p.read_text(encoding="utf-8"))}
+    assert {"screens/appreciate.js", "parts/session-end.js", "screens/journal.js", "parts/disclose.js",
+            "screens/timeout.js", "ritual-data.js", "feelings.js", "screens/settings.js", "screens/auth.js"} <= users
