@@ -160,14 +160,15 @@ def pull_plan(url, couple):
     from sqlalchemy import select
     from backend.extensions import db
     from backend.models import User
-    from backend.services.sync import _streams, pull_query
+    from backend.services import sync_sql
     from common import make_app
     app = make_app(url)
     with app.app_context():
         reader = couple["users"][1 - couple["version"] % 2]
         user = db.session.get(User, reader["id"])
-        streams = _streams(user, couple["id"], lock=False)
-        query = pull_query(user, streams, (couple["version"] - 1, reader["own_version"]), 501)
+        counters = sync_sql.read_counters(user.id, couple["id"])
+        params = sync_sql.pull_params(user.id, counters, (couple["version"] - 1, reader["own_version"]), 501)
+        query = sync_sql.pull_statement().params(params)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = [row[0] for row in db.session.execute(db.text(f"EXPLAIN ANALYZE {compiled}"))]
         db.engine.dispose()
