@@ -73,7 +73,7 @@ def phones_file(couples, scratch, partners=False):
     couple, on consecutive threads, so each phone's next sync also pulls what the other just wrote."""
     phones = [(c, user) for c in couples for user in (c["users"] if partners else c["users"][:1])]
     path = Path(scratch) / f"phones-{uuid.uuid4().hex[:8]}.txt"
-    path.write_text("".join(f"{user['token']} {uuid.uuid4()} {c['version']}.{user['own_version']} {c['id']}\n"
+    path.write_text("".join(f"{user['token']} {uuid.uuid4()} {c['seq']}.{user['own_seq']} {c['id']}\n"
                             for c, user in phones))
     return str(path)
 
@@ -133,9 +133,9 @@ def pulls(base, small, large, requests_each=60):
     def client(couple):
         session = requests.Session()
         # The partner who did not write the last entry: it reaches them by the couple's stream.
-        reader = couple["users"][1 - couple["version"] % 2]
+        reader = couple["users"][1 - couple["seq"] % 2]
         session.cookies.set("hearth_session", reader["token"])
-        body = {"client_id": str(uuid.uuid4()), "cursor": f"{couple['version'] - 1}.{reader['own_version']}",
+        body = {"client_id": str(uuid.uuid4()), "cursor": f"{couple['seq'] - 1}.{reader['own_seq']}",
                 "mutations": []}
         return session, body
 
@@ -164,10 +164,10 @@ def pull_plan(url, couple):
     from common import make_app
     app = make_app(url)
     with app.app_context():
-        reader = couple["users"][1 - couple["version"] % 2]
+        reader = couple["users"][1 - couple["seq"] % 2]
         user = db.session.get(User, reader["id"])
         counters = sync_sql.read_counters(user.id, couple["id"])
-        params = sync_sql.pull_params(user.id, counters, (couple["version"] - 1, reader["own_version"]), 501)
+        params = sync_sql.pull_params(user.id, counters, (couple["seq"] - 1, reader["own_seq"]), 501)
         query = sync_sql.pull_statement().params(params)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = [row[0] for row in db.session.execute(db.text(f"EXPLAIN ANALYZE {compiled}"))]

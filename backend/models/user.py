@@ -18,8 +18,9 @@ class User(db.Model):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     show_previews: Mapped[bool] = mapped_column(Boolean, default=False)
     daily_push_limit: Mapped[int] = mapped_column(Integer, default=6)
-    # The user's own stream: every change they make takes the next value as the entry's own_seq.
-    own_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The user's own stream's counter, the last own_seq handed out: every change they make takes the
+    # next value as the entry's own_seq.
+    own_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     own_horizon: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     couple_id: Mapped[str | None] = mapped_column(
         ForeignKey("couples.id", ondelete="SET NULL"), index=True)

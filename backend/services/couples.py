@@ -124,8 +124,8 @@ def join(user, raw_code):
 
 def _bump(couple):
     """The couple's next seq (its row is locked by join)."""
-    couple.version += 1
-    return couple.version
+    couple.seq += 1
+    return couple.seq
 
 
 def leave(user):

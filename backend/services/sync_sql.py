@@ -190,7 +190,7 @@ def write_batch(batch, device_known, last_mid):
     if batch.couple_id is not None and stamps.couple_seq != batch.counters_at[0]:
         prebuilt.execute(built.couple_counter, {"couple_id": batch.couple_id, "couple_seq": stamps.couple_seq})
     if stamps.own_seq != batch.counters_at[1]:
-        prebuilt.execute(built.own_counter, {"user_id": batch.user.id, "own_seq": stamps.own_seq})
+        prebuilt.execute(built.own_counter, {"user_id": batch.user.id, "new_own_seq": stamps.own_seq})
     if device_known:  # an UPDATE's bound names may not be its columns' names
         prebuilt.execute(built.device_update, {"b_" + key: value for key, value in device.items()})
     else:
@@ -216,10 +216,10 @@ def _pg_write(device_known):
               "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)")
     sql = (f"WITH new_entries AS ({prebuilt.records_insert(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
            f"new_jobs AS ({prebuilt.records_insert(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
-           "couple_counter AS (UPDATE couples SET version = :couple_seq "
-           "WHERE id = :couple_id AND version <> :couple_seq), "
-           "own_counter AS (UPDATE users SET own_version = :own_seq "
-           "WHERE id = :user_id AND own_version <> :own_seq) " + device)
+           "couple_counter AS (UPDATE couples SET seq = :couple_seq "
+           "WHERE id = :couple_id AND seq <> :couple_seq), "
+           "own_counter AS (UPDATE users SET own_seq = :own_seq "
+           "WHERE id = :user_id AND own_seq <> :own_seq) " + device)
     return text(sql)  # run through prebuilt.execute only: plain values, datetimes already naive UTC
 
 
@@ -237,8 +237,8 @@ def _built():
     named_pg = func.json_array_elements_text(func.cast(bindparam("ids"), JSON)).table_valued("value")
     named_sqlite = func.json_each(bindparam("ids")).table_valued("value")
 
-    couple_columns = (couples.c.version, couples.c.horizon_seq, couples.c.ended_at)
-    own_columns = (users.c.own_version, users.c.own_horizon, users.c.couple_id)
+    couple_columns = (couples.c.seq, couples.c.horizon_seq, couples.c.ended_at)
+    own_columns = (users.c.own_seq, users.c.own_horizon, users.c.couple_id)
     read_paired = (select(*couple_columns, *own_columns).select_from(couples)
                    .join(users, users.c.id == bindparam("user_id")).where(couples.c.id == bindparam("couple_id")))
     read_alone = select(*own_columns).where(users.c.id == bindparam("user_id"))
@@ -266,18 +266,18 @@ def _built():
         lock_paired=read_paired.with_for_update(key_share=True),
         lock_alone=read_alone.with_for_update(key_share=True),
         lock_sqlite=(update(users).where(users.c.id == bindparam("user_id"))
-                     .values(own_version=users.c.own_version).returning(*own_columns)),
+                     .values(own_seq=users.c.own_seq).returning(*own_columns)),
         lock_couple=select(couples.c.id).where(couples.c.id == bindparam("couple_id")).with_for_update(key_share=True),
         lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id"))
-                            .values(version=couples.c.version)),
+                            .values(seq=couples.c.seq)),
         last_mid=select(last_mid),
         under_lock_postgresql=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_pg.c.value)))),
         under_lock_sqlite=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_sqlite.c.value)))),
         pull=pull,
         insert_entry=insert(entries), insert_job=insert(PushJob.__table__),
         couple_counter=update(couples).where(couples.c.id == bindparam("couple_id"))
-        .values(version=bindparam("couple_seq")),
-        own_counter=update(users).where(users.c.id == bindparam("user_id")).values(own_version=bindparam("own_seq")),
+        .values(seq=bindparam("couple_seq")),
+        own_counter=update(users).where(users.c.id == bindparam("user_id")).values(own_seq=bindparam("new_own_seq")),
         device_insert=insert(states),
         device_update=(update(states).where(states.c.user_id == bindparam("b_user_id"),
                                             states.c.client_id == bindparam("b_client_id"))
