@@ -99,14 +99,14 @@ def body_for(kind, n):
 
 def seed_couples(app, count, entries=0, prefix="c"):
     """`count` couples of two users, each user with a live session; each couple with `entries` shared
-    entries (half by each partner). Returns [{"id", "version", "users": [{"id", "token"}, ...]}]."""
+    entries (half by each partner). Returns [{"id", "seq", "users": [{"id", "token", "own_seq"}, ...]}]."""
     from backend.extensions import db
     from backend.models import AuthSession, Couple, Entry, User
     couples, users, sessions, rows, out = [], [], [], [], []
     expires = NOW + timedelta(days=60)
     for n in range(count):
         couple_id = str(uuid.uuid4())
-        couples.append({"id": couple_id, "version": entries, "horizon_seq": 0, "created_at": NOW,
+        couples.append({"id": couple_id, "seq": entries, "horizon_seq": 0, "created_at": NOW,
                         "paired_at": NOW})
         members = []
         for side in "ab":
@@ -114,15 +114,15 @@ def seed_couples(app, count, entries=0, prefix="c"):
             users.append({"id": user_id, "email": f"{prefix}{n}{side}-{couple_id[:8]}@bench.test",
                           "password_hash": "-", "display_name": f"{side.upper()}{n}", "timezone": "Europe/Berlin",
                           "nudge_time": "20:00", "show_previews": False, "daily_partner_push_limit": 6,
-                          "couple_id": couple_id, "created_at": NOW, "own_version": (entries + (side == "b")) // 2})
+                          "couple_id": couple_id, "created_at": NOW, "own_seq": (entries + (side == "b")) // 2})
             sessions.append({"id": hashlib.sha256(token.encode()).hexdigest(), "user_id": user_id,
                              "created_at": NOW, "last_seen_at": NOW, "expires_at": expires})
             members.append({"id": user_id, "token": token})
         for seq in range(1, entries + 1):  # the partners' own streams: a takes the even seqs, b the odd
             rows.append(entry_row(couple_id, members[seq % 2]["id"], seq, own_seq=(seq + 1) // 2))
         for member, side in zip(members, "ab"):
-            member["own_version"] = (entries + (side == "b")) // 2
-        out.append({"id": couple_id, "version": entries, "users": members})
+            member["own_seq"] = (entries + (side == "b")) // 2
+        out.append({"id": couple_id, "seq": entries, "users": members})
     with app.app_context():
         _insert(Couple, couples)
         _insert(User, users)
@@ -151,7 +151,7 @@ def gunicorn(url, workers=2, threads=4):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy shared host starts slowly
         while True:
             try:
                 if requests.get(base + "/healthz", timeout=5).status_code == 200:

@@ -1,6 +1,8 @@
 """Profile the typical sync (one new entry + pull) in-process with pyinstrument, and count its queries.
+The two partners' phones take turns, so each sync also pulls the other's latest change (as
+bench/run.py's `sync` load); --solo profiles one phone alone (its pull has nothing to bring).
 
-    .venv/bin/python bench/profile_sync.py [--db sqlite|postgresql] [--requests 300] [--mutations 1] [--html out.html]
+    .venv/bin/python bench/profile_sync.py [--db sqlite|postgresql] [--requests 300] [--mutations 1] [--solo] [--html out.html]
 (pip install pyinstrument first; it is a tool, not a dependency.)
 """
 import argparse
@@ -17,32 +19,42 @@ def main():
     parser.add_argument("--mutations", type=int, default=1)
     parser.add_argument("--html")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--solo", action="store_true", help="one phone per couple: nothing to pull")
     args = parser.parse_args()
     url = database_urls(scratch_dir())[args.db]
     app = reset_database(url)
     couples = seed_couples(app, 1, entries=100)
     couple = couples[0]
-    client = app.test_client()
-    client.set_cookie("hearth_session", couple["users"][0]["token"])
-    client_id, cursor, mid = str(uuid.uuid4()), f"{couple['version']}.{couple['users'][0]['own_version']}", 0
+    phones = []
+    for user in couple["users"][:1] if args.solo else couple["users"]:
+        client = app.test_client()
+        client.set_cookie("hearth_session", user["token"])
+        phones.append({"client": client, "client_id": str(uuid.uuid4()),
+                       "cursor": f"{couple['seq']}.{user['own_seq']}", "mid": 0})
+    turn = 0
 
     from sqlalchemy import event
     from backend.extensions import db
     statements = []
 
     def one():
-        nonlocal cursor, mid
+        nonlocal turn
+        phone = phones[turn % len(phones)]
+        turn += 1
         mutations = []
         for _ in range(args.mutations):
-            mid += 1
+            phone["mid"] += 1
+            mid = phone["mid"]
             kind, body = (("appreciation", {"text": f"thanks {mid}"}) if mid % 2
                           else ("checkin", {"mood": 3, "us": 4}))
             mutations.append({"mid": mid, "op": "put", "entry": {
                 "id": str(uuid.uuid4()), "kind": kind, "visibility": "shared", "body": body}})
-        response = client.post("/api/sync", json={"client_id": client_id, "cursor": cursor, "couple_id": couple["id"],
-                                                  "mutations": mutations})
+        response = phone["client"].post("/api/sync", json={
+            "client_id": phone["client_id"], "cursor": phone["cursor"], "couple_id": couple["id"],
+            "mutations": mutations})
         assert response.status_code == 200, response.json
-        cursor = response.json["cursor"]
+        assert len(response.json["changes"]) == args.mutations * (1 if args.solo or turn == 1 else 2), response.json
+        phone["cursor"] = response.json["cursor"]
 
     for _ in range(20):
         one()
@@ -72,22 +84,25 @@ def main():
         print("   ", " ".join(s.split())[:160])
     statements.clear()
 
-    times = []
+    times, cpu = [], []
     profiler = None
     if not args.no_profile:
         from pyinstrument import Profiler
         profiler = Profiler(interval=0.0005)
         profiler.start()
     for _ in range(args.requests):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         one()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     if profiler:
         profiler.stop()
         if args.html:
             open(args.html, "w").write(profiler.output_html())
         print(profiler.output_text(unicode=False, color=False, show_all=False))
-    print(f"median {median(times) * 1000:.2f} ms per sync in-process ({args.db})")
+    # CPU time of this process (the app's Python, not PostgreSQL's): hardly moved by a busy machine.
+    print(f"median {median(times) * 1000:.2f} ms per sync in-process, {median(cpu) * 1000:.2f} ms CPU ({args.db}, "
+          f"{'one phone' if args.solo else 'two phones taking turns'})")
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def populate(app, users, origin, p256dh, auth):
     couples, people, subs = [], [], []
     for n in range(users // 2):
         couple_id = str(uuid.uuid4())
-        couples.append({"id": couple_id, "version": 0, "horizon_seq": 0, "created_at": NOW, "paired_at": NOW})
+        couples.append({"id": couple_id, "seq": 0, "horizon_seq": 0, "created_at": NOW, "paired_at": NOW})
         for side in "ab":
             user_id = str(uuid.uuid4())
             people.append({"id": user_id, "email": f"u{n}{side}@bench.test", "password_hash": "-",

@@ -249,5 +249,5 @@ def _drop_default_rituals(app, user_id):
     with app.app_context():
         couple_id = db.session.get(User, user_id).couple_id
         db.session.execute(db.delete(Entry).where(Entry.couple_id == couple_id))
-        db.session.get(Couple, couple_id).version = 0
+        db.session.get(Couple, couple_id).seq = 0
         db.session.commit()

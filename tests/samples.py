@@ -89,20 +89,20 @@ def entry_count(app):
         return db.session.scalar(db.select(db.func.count()).select_from(Entry))
 
 
-def couple_version(app, person):
+def couple_seq(app, person):
     with app.app_context():
-        return db.session.scalar(db.select(Couple.version).join(User, User.couple_id == Couple.id)
+        return db.session.scalar(db.select(Couple.seq).join(User, User.couple_id == Couple.id)
                                  .where(User.id == person.id))
 
 
-def own_version(app, person):
+def own_seq(app, person):
     with app.app_context():
-        return db.session.get(User, person.id).own_version
+        return db.session.get(User, person.id).own_seq
 
 
 def cursor_at(app, person, couple_ahead=0, own_ahead=0):
     """The cursor of a device that has seen everything (plus the given distances ahead)."""
-    return f"{(couple_version(app, person) or 0) + couple_ahead}.{own_version(app, person) + own_ahead}"
+    return f"{(couple_seq(app, person) or 0) + couple_ahead}.{own_seq(app, person) + own_ahead}"
 
 
 def push_jobs(app):

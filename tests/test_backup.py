@@ -104,7 +104,7 @@ def snapshot(app):
             "entries": entries,
             "users": {u.id: (u.email, u.password_hash, u.display_name, u.timezone, u.nudge_time, u.couple_id)
                       for u in db.session.scalars(select(User))},
-            "couples": {c.id: (c.version, c.horizon_seq, c.paired_at, c.ended_at)
+            "couples": {c.id: (c.seq, c.horizon_seq, c.paired_at, c.ended_at)
                         for c in db.session.scalars(select(Couple))},
             "clients": {(s.user_id, s.client_id): s.last_mid for s in db.session.scalars(select(ClientState))},
             "subscriptions": {s.endpoint: (s.user_id, s.p256dh, s.auth)

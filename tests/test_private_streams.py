@@ -1,6 +1,6 @@
 """Nobody can tell that, or when, their partner wrote privately (issue 10, item 3): what only its
 author may see moves the author's own stream, never the couple's (seq, cursor, tombstones)."""
-from samples import couple_version, entry, own_version, put_ok, stored, valid_body
+from samples import couple_seq, entry, own_seq, put_ok, stored, valid_body
 
 
 def _answer(question_id):
@@ -17,7 +17,7 @@ def test_private_writes_move_nothing_the_partner_can_observe(app, pair):
     alice, bob = pair(rituals=False)
     put_ok(alice, "appreciation")
     _, couple_before = _partner_view(bob)
-    version = couple_version(app, alice)
+    version = couple_seq(app, alice)
 
     put_ok(alice, "journal")
     put_ok(alice, "disclosure", visibility="private")
@@ -25,7 +25,7 @@ def test_private_writes_move_nothing_the_partner_can_observe(app, pair):
     changes, couple_after = _partner_view(bob)
 
     assert changes == [] and couple_after == couple_before
-    assert couple_version(app, alice) == version
+    assert couple_seq(app, alice) == version
     shared = put_ok(alice, "appreciation")
     [change] = bob.pull_all()
     assert change["id"] == shared and change["seq"] == version + 1  # no gap where the private writes were
@@ -33,12 +33,12 @@ def test_private_writes_move_nothing_the_partner_can_observe(app, pair):
 
 def test_private_entries_take_no_couple_seq_but_an_own_seq(app, pair):
     alice, _ = pair(rituals=False)
-    before = own_version(app, alice)
+    before = own_seq(app, alice)
 
     journal = put_ok(alice, "journal")
 
     row = stored(app, journal)
-    assert row.seq is None and row.own_seq == before + 1 == own_version(app, alice)
+    assert row.seq is None and row.own_seq == before + 1 == own_seq(app, alice)
 
 
 def test_a_turn_to_private_sends_one_bare_tombstone_and_later_private_edits_none(app, pair):

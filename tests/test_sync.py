@@ -6,7 +6,7 @@ import pytest
 
 from backend.extensions import db
 from backend.models import ClientState, Entry
-from samples import (change_ids, couple_version, entry, entry_count, new_id, only_result, push_jobs, put_ok, stored,
+from samples import (change_ids, couple_seq, entry, entry_count, new_id, only_result, push_jobs, put_ok, stored,
                      valid_body)
 
 
@@ -22,14 +22,14 @@ def test_retried_request_applies_its_mutations_once(app, pair):
     sent = entry("appreciation")
     payload = {"mutations": [{"mid": 1, "op": "put", "entry": sent}]}
     first = _post(alice, **payload)
-    version = couple_version(app, alice)
+    version = couple_seq(app, alice)
 
     retry = _post(alice, **payload)
 
     assert first.json["results"][0]["status"] == "applied"
     assert retry.status_code == 200
     assert retry.json["results"] == [] and retry.json["last_mid"] == 1
-    assert couple_version(app, alice) == version
+    assert couple_seq(app, alice) == version
     assert stored(app, sent["id"]).rev == 1
     assert entry_count(app) == 1
 
@@ -92,13 +92,13 @@ def test_last_mid_is_returned_and_kept_per_device(app, pair):
 
 def test_each_changed_entry_gets_its_own_seq(app, pair):
     alice, _ = pair(rituals=False)
-    before = couple_version(app, alice)
+    before = couple_seq(app, alice)
 
     response = alice.sync(*[("put", entry("appreciation")) for _ in range(3)])
 
     seqs = [r["entry"]["seq"] for r in response.json["results"]]
     assert seqs == [before + 1, before + 2, before + 3]
-    assert couple_version(app, alice) == before + 3
+    assert couple_seq(app, alice) == before + 3
     assert response.json["cursor"] == f"{before + 3}.3"  # the couple's position, then Alice's own
     assert response.json["couple_id"]
 
@@ -228,7 +228,7 @@ def test_stale_base_rev_is_a_conflict_returning_the_current_entry(app, pair, kin
     entry_id = put_ok(alice, kind)
     bobs = {**valid_body(kind), "title" if kind == "ritual" else "text": "Bob's version"}
     assert only_result(bob.sync(("put", entry(kind, bobs, id=entry_id, base_rev=1))))["status"] == "applied"
-    version = couple_version(app, alice)
+    version = couple_seq(app, alice)
 
     alices = {**valid_body(kind), "title" if kind == "ritual" else "text": "Alice's version"}
     result = only_result(alice.sync(("put", entry(kind, alices, id=entry_id, base_rev=1))))
@@ -239,7 +239,7 @@ def test_stale_base_rev_is_a_conflict_returning_the_current_entry(app, pair, kin
     assert result["entry"]["body"]["title" if kind == "ritual" else "text"] == "Bob's version"
     row = stored(app, entry_id)
     assert row.rev == 2 and row.body == result["entry"]["body"]
-    assert couple_version(app, alice) == version
+    assert couple_seq(app, alice) == version
 
 
 def test_missing_base_rev_on_an_existing_shared_edit_entry_is_a_conflict(app, pair):
@@ -317,12 +317,12 @@ def test_deleting_twice_changes_nothing(app, pair):
     alice, _ = pair(rituals=False)
     entry_id = put_ok(alice, "appreciation")
     alice.sync(("delete", {"id": entry_id}))
-    version, seq = couple_version(app, alice), stored(app, entry_id).seq
+    version, seq = couple_seq(app, alice), stored(app, entry_id).seq
 
     result = only_result(alice.sync(("delete", {"id": entry_id})))
 
     assert result["status"] == "applied" and result["entry"]["deleted"] is True
-    assert couple_version(app, alice) == version and stored(app, entry_id).seq == seq
+    assert couple_seq(app, alice) == version and stored(app, entry_id).seq == seq
 
 
 def test_put_on_a_deleted_entry_is_gone(app, pair):

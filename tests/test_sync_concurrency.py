@@ -99,11 +99,11 @@ def test_concurrent_writers_and_a_puller_see_every_entry_exactly_once(app, pair)
     with app.app_context():
         seqs = db.session.scalars(select(Entry.seq)).all()
         stored_ids = set(db.session.scalars(select(Entry.id)))
-        version = db.session.scalar(select(Couple.version).where(Couple.id == select(Entry.couple_id).limit(1)
+        last_seq = db.session.scalar(select(Couple.seq).where(Couple.id == select(Entry.couple_id).limit(1)
                                                                  .scalar_subquery()))
         assert db.session.scalar(select(func.count(func.distinct(Entry.couple_id)))) == 1
     assert len(seqs) == len(set(seqs)), "two entries share a seq"
-    assert sorted(seqs) == list(range(1, version + 1))
+    assert sorted(seqs) == list(range(1, last_seq + 1))
     assert stored_ids == set(seen)
 
 

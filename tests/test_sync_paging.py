@@ -7,7 +7,7 @@ from sqlalchemy import insert
 import backend.services.sync as sync_service
 from backend.extensions import db
 from backend.models import ClientState, Couple, Entry, User
-from samples import change_ids, couple_version, cursor_at, entry, new_id, now, put_ok, stored, valid_body
+from samples import change_ids, couple_seq, cursor_at, entry, new_id, now, put_ok, stored, valid_body
 
 
 # --- paging and cursors ------------------------------------------------------------------------------------
@@ -42,9 +42,9 @@ def _insert_appreciations(app, person, count):
         db.session.execute(insert(Entry), [
             {"id": entry_id, "couple_id": couple.id, "author_id": person.id, "kind": "appreciation",
              "visibility": "shared", "shared_once": True, "body": valid_body("appreciation"), "rev": 1,
-             "seq": couple.version + n, "created_at": when, "updated_at": when, "deleted": False}
+             "seq": couple.seq + n, "created_at": when, "updated_at": when, "deleted": False}
             for n, entry_id in enumerate(ids, start=1)])
-        couple.version += count
+        couple.seq += count
         db.session.commit()
     return ids
 
@@ -60,7 +60,7 @@ def test_paging_at_500_returns_1100_entries_once_each(app, pair):
     seen = [c["id"] for p in pages for c in p["changes"]]
     assert len(seen) == len(set(seen)) and set(seen) == set(written)
     seqs = [c["seq"] for p in pages for c in p["changes"]]
-    assert seqs == sorted(seqs) and pages[-1]["cursor"] == f"{couple_version(app, alice)}.0"
+    assert seqs == sorted(seqs) and pages[-1]["cursor"] == f"{couple_seq(app, alice)}.0"
 
 
 def test_paging_through_synced_entries_returns_each_once(app, pair, monkeypatch):
@@ -123,7 +123,7 @@ def test_cursor_older_than_the_purged_horizon_is_gone(app, pair, runner):
     assert alice.sync(cursor=cursor_at(app, alice)).status_code == 200
 
 
-def test_cursor_ahead_of_the_couples_version_is_gone(app, pair):
+def test_cursor_ahead_of_the_couples_seq_is_gone(app, pair):
     alice, _ = pair(rituals=False)
     put_ok(alice, "appreciation")
 

@@ -10,7 +10,7 @@ from backend.extensions import db
 from backend.models import Couple, Entry, User
 from backend.schemas.bodies import Ritual
 from backend.services import rituals, schedule
-from samples import couple_version, iso, now, only_result, put_ok, stored, valid_body
+from samples import couple_seq, iso, now, only_result, put_ok, stored, valid_body
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEFAULT_TYPES = {"nightly_gratitude", "weekly_checkin", "monthly_state", "connection_check",
@@ -121,7 +121,7 @@ def test_ritual_schedule_rules(app, pair, sched, error_field):
 def test_both_partners_pull_the_default_rituals_once_each(app, pair):
     alice, bob = pair()
 
-    version = couple_version(app, alice)
+    version = couple_seq(app, alice)
     for person in (alice, bob):
         changes = person.pull_all()
         made = [e for e in changes if e["kind"] == "ritual"]

@@ -6,11 +6,12 @@ from .base import UTCDateTime, new_id, utcnow
 
 
 class Couple(db.Model):
-    """Two people. `version` is the couple's sync counter: every entry change takes the next value as its seq."""
+    """Two people. `seq` is the couple stream's counter, the last seq handed out: every change the
+    partner may see takes the next value as the entry's seq (docs/sync.md)."""
     __tablename__ = "couples"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
     # Cursors below this were made before tombstones were purged: they must resync from 0.
     horizon_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -21,8 +21,9 @@ class User(db.Model):
     daily_partner_push_limit: Mapped[int] = mapped_column(Integer, default=6)
     # The language of this person's pushes and emails ("en" | "ru"): set at signup from the phone's.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
-    # The user's own stream: every change they make takes the next value as the entry's own_seq.
-    own_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The user's own stream's counter, the last own_seq handed out: every change they make takes the
+    # next value as the entry's own_seq.
+    own_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     own_horizon: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     couple_id: Mapped[str | None] = mapped_column(
         ForeignKey("couples.id", ondelete="SET NULL"), index=True)

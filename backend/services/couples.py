@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Couple, Invite, PushJob, User, utcnow
-from . import rituals
+from . import rituals, sync_sql
 
 # Crockford's base32: no I, L, O or U, so a code read aloud is not misheard.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -45,16 +45,11 @@ def members(couple):
 
 
 def lock(couple_id):
-    """Take the couple's row lock for this transaction: syncs and joins of one couple run one at a time.
-
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite: a no-op write, which takes the database's
-    write lock (pysqlite begins the transaction at the first write, so no stale snapshot is held).
-    """
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(update(Couple).where(Couple.id == couple_id).values(version=Couple.version))
-        return db.session.get(Couple, couple_id, populate_existing=True)
-    return db.session.scalar(
-        select(Couple).where(Couple.id == couple_id).with_for_update().execution_options(populate_existing=True))
+    """Take the couple's row lock for this transaction, the one a writing sync takes
+    (sync_sql.lock_couple): syncs, joins and leaves of one couple run one at a time. Returns the
+    couple as it is once the lock is held."""
+    sync_sql.lock_couple(couple_id)
+    return db.session.get(Couple, couple_id, populate_existing=True)
 
 
 def new_invite(user, couple):
@@ -122,8 +117,8 @@ def join(user, raw_code):
 
 def _bump(couple):
     """The couple's next seq (its row is locked by join)."""
-    couple.version += 1
-    return couple.version
+    couple.seq += 1
+    return couple.seq
 
 
 def leave(user):

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from ..errors import Coded
 from ..extensions import db
 from ..kinds import KINDS
-from ..models import Entry, PushJob
+from ..models import Entry
 from ..schemas.entries import EntryDeleteIn, EntryIn
 from ..times import parse_instant
 from . import visibility
@@ -33,26 +33,43 @@ class Conflict(Exception):
 
 
 class Stamps:
-    """Hands out stream positions for one batch, under the locks (services.sync): the couple's
+    """Hands out stream positions for one batch, under the lock (services.sync): the couple's
     counter for changes the partner may see, the author's own counter for every change they make.
     `foreign` counts couple positions given to entries this batch did not write (a reveal)."""
 
-    def __init__(self, couple_version, own_version):
-        self.couple_version, self.own_version = couple_version, own_version
+    def __init__(self, couple_seq, own_seq):
+        self.couple_seq, self.own_seq = couple_seq, own_seq
         self.stamped, self.foreign = set(), 0
 
     def couple(self, entry, foreign=False):
-        self.couple_version += 1
-        entry.seq = self.couple_version
+        self.couple_seq += 1
+        entry.seq = self.couple_seq
         if foreign:
             self.foreign += 1
         else:
             self.stamped.add(entry.id)
 
     def own(self, entry):
-        self.own_version += 1
-        entry.own_seq = self.own_version
+        self.own_seq += 1
+        entry.own_seq = self.own_seq
         self.stamped.add(entry.id)
+
+
+class Batch:
+    """One sync's mutations, applied under the lock: who writes from which device, in which couple
+    (None: in none), who hears of it (the partner, or None), the time, the stream positions handed
+    out, `known` (preload()'s map, plus what the batch creates, so later mutations see it), and what
+    the batch creates, for services.sync_sql.write_batch to insert in one go: new entries (still
+    changed by later mutations of the batch), push jobs (plain values), and answers that may reveal
+    the partner's (reveal()). Changes to stored entries stay with the session's flush."""
+
+    def __init__(self, user, client_id, couple_id, partner_id, now, counters_at, known):
+        self.user, self.client_id, self.couple_id, self.partner_id, self.now = (
+            user, client_id, couple_id, partner_id, now)
+        self.counters_at = counters_at  # (couple seq, own seq) when the lock was taken
+        self.stamps = Stamps(*counters_at)
+        self.known = known
+        self.entries, self.jobs, self.reveals = [], [], []
 
 
 def stamp(entry, user, couple_id, stamps, answered=frozenset()):
@@ -94,7 +111,7 @@ def preload(ids):
 
 
 def _get(entry_id, known):
-    if known is not None and entry_id in known:
+    if entry_id in known:
         return known[entry_id]
     return db.session.get(Entry, entry_id)
 
@@ -105,7 +122,7 @@ def _can_see(entry, user):
     return visibility.can_see(entry, user, answered)
 
 
-def _existing(user, entry_id, known=None):
+def _existing(user, entry_id, known):
     """The stored entry with this id, if this user may know it exists (their own, from any couple, or
     their partner's that they may see); otherwise a 404 rejection."""
     entry = _get(entry_id, known)
@@ -126,7 +143,7 @@ def _check_write(existing, user, base_rev):
         raise Rejected(403, "not_author")
 
 
-def _check_ref(couple_id, user, entry_id, kind, ref_id, known=None):
+def _check_ref(couple_id, user, entry_id, kind, ref_id, known):
     if ref_id is None:
         if KINDS[kind].ref == "required":
             raise Rejected(422, "ref_required", {"ref_id": [Coded("required")]})
@@ -150,15 +167,6 @@ def _created_at(claimed, now):
         return now
     when = parse_instant(claimed)
     return min(max(when, now - OLDEST_OFFLINE), now + CLOCK_SKEW)
-
-
-class Writes:
-    """What a batch of mutations creates, written by the caller with one multi-row INSERT each
-    (services.sync): new entries (transient rows, still changed by later mutations of the batch)
-    and push jobs (plain values). Changes to stored entries stay with the session's flush."""
-
-    def __init__(self):
-        self.entries, self.jobs, self.reveals = [], [], []
 
 
 class ParsedPut(NamedTuple):
@@ -186,11 +194,9 @@ def _loaded(value):
     return value
 
 
-def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, parsed=None):
-    """Applies one put for a user in couple `couple_id` (None: in none). `stamps` hands out stream
-    positions; `partner_id` is who hears about it (None: nobody); `known` is preload()'s map;
-    `parsed` is parse_put(raw) when done already. Rows are written at the caller's next flush (or the
-    next query's autoflush), or, given `writes`, collected there for the caller to insert."""
+def put(batch, raw, parsed=None):
+    """Applies one put of the batch; `parsed` is parse_put(raw) when done already."""
+    user, couple_id, partner_id, known, now = batch.user, batch.couple_id, batch.partner_id, batch.known, batch.now
     parsed = parsed or parse_put(raw)
     data = _loaded(parsed.data)
     kind = data["kind"]
@@ -218,12 +224,8 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
     if existing is None:
         entry = Entry(id=data["id"], couple_id=couple_id, author_id=user.id, kind=kind, rev=1,
                       created_at=created_at, shared_once=False, deleted=False, deleted_at=None)
-        if writes is None:
-            db.session.add(entry)
-        else:
-            writes.entries.append(entry)
-        if known is not None:
-            known[entry.id] = entry
+        batch.entries.append(entry)
+        known[entry.id] = entry
     else:
         entry = existing
         entry.rev += 1
@@ -237,12 +239,12 @@ def put(couple_id, user, raw, now, stamps, partner_id, known=None, writes=None, 
     answered = frozenset()
     if entry.question_id is not None and here and partner_id is not None:
         answered = visibility.answered_questions(partner_id, couple_id, {entry.question_id})
-    stamp(entry, user, couple_id, stamps, answered)
+    stamp(entry, user, couple_id, batch.stamps, answered)
 
-    if entry.question_id is not None and here and _live_question(entry) and entry.question_id != was_live and writes is not None:
-        writes.reveals.append(entry)  # a first live answer to this question: see reveal()
+    if entry.question_id is not None and here and _live_question(entry) and entry.question_id != was_live:
+        batch.reveals.append(entry)  # a first live answer to this question: see reveal()
     if partner_id is not None and here and visibility.meant_for_partner(entry):
-        _notify(entry, user, partner_id, existing, target, was_ended, writes)
+        _notify(batch, entry, existing, target, was_ended)
     return entry
 
 
@@ -250,9 +252,11 @@ def _live_question(entry):
     return entry.question_id if visibility.is_live_answer(entry) else None
 
 
-def delete(couple_id, user, raw, now, stamps, known=None):
+def delete(batch, raw):
+    """Applies one delete of the batch (deleting twice changes nothing)."""
+    user, now = batch.user, batch.now
     data = _load(EntryDeleteIn, raw)
-    existing = _existing(user, data["id"], known)
+    existing = _existing(user, data["id"], batch.known)
     if existing is None:
         raise Rejected(404, "not_found")
     if existing.deleted:
@@ -261,29 +265,29 @@ def delete(couple_id, user, raw, now, stamps, known=None):
     existing.deleted, existing.deleted_at, existing.body = True, now, {}
     existing.rev += 1
     existing.updated_at = now
-    stamp(existing, user, couple_id, stamps)
+    stamp(existing, user, batch.couple_id, batch.stamps)
     return existing
 
 
-def reveal(couple_id, user, answers, stamps):
+def reveal(batch):
     """Answer, then reveal: after a batch, each answer of this user's that became the first live one
     to its question (and still is: an answer deleted or made private in the same batch reveals
     nothing) sends the partner's live answers to that question, at the couple's next positions."""
-    question_ids = {a.question_id for a in answers if visibility.is_live_answer(a)}
+    question_ids = {a.question_id for a in batch.reveals if visibility.is_live_answer(a)}
     if not question_ids:
         return
     held = db.session.scalars(db.select(Entry).where(
-        Entry.couple_id == couple_id, Entry.kind.in_(visibility.REVEALED), Entry.question_id.in_(question_ids),
-        Entry.author_id != user.id, visibility.live_answer_clause())).all()
+        Entry.couple_id == batch.couple_id, Entry.kind.in_(visibility.REVEALED), Entry.question_id.in_(question_ids),
+        Entry.author_id != batch.user.id, visibility.live_answer_clause())).all()
     for answer in held:
-        stamps.couple(answer, foreign=True)
+        batch.stamps.couple(answer, foreign=True)
         answer.shared_once = True
     db.session.flush()
 
 
-def _notify(entry, user, partner_id, existing, target, was_ended, writes=None):
-    """A push job for the partner, in this same transaction; the worker turns it into a notification."""
-    kind, event = entry.kind, None
+def _notify(batch, entry, existing, target, was_ended):
+    """A push job for the partner, written with the batch; the worker turns it into a notification."""
+    kind, event, user = entry.kind, None, batch.user
     rule = KINDS[kind]
     if existing is None and rule.tells_partner:
         event = kind
@@ -293,9 +297,6 @@ def _notify(entry, user, partner_id, existing, target, was_ended, writes=None):
             event = None  # news only when it answers something of theirs
     elif kind == "timeout" and entry.body.get("ended_at") and not was_ended:
         event = "timeout_ended"
-    if event and writes is not None:
-        writes.jobs.append({"user_id": partner_id, "type": event, "actor_id": user.id, "entry_id": entry.id,
-                            "not_before": entry.updated_at})
-    elif event:
-        db.session.add(PushJob(user_id=partner_id, type=event, actor_id=user.id, entry_id=entry.id,
-                               not_before=entry.updated_at))
+    if event:
+        batch.jobs.append({"user_id": batch.partner_id, "type": event, "actor_id": user.id, "entry_id": entry.id,
+                           "not_before": entry.updated_at})

@@ -58,7 +58,7 @@ def create_defaults(couple, author, next_seq):
     They are written in the language of the partner who pairs (`author`): a title and prompts are
     the couple's own text from then on, which either of them may rewrite.
     Runs in the pairing transaction with the couple's row locked; each entry takes a seq from
-    next_seq (which bumps couple.version), so both partners pull them on their next sync.
+    next_seq (which bumps couple.seq), so both partners pull them on their next sync.
     """
     have = {body.get("type") for body in db.session.scalars(select(Entry.body).where(
         Entry.couple_id == couple.id, Entry.kind == "ritual", Entry.deleted.is_(False)))}

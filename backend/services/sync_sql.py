@@ -1,7 +1,13 @@
-"""The SQL a sync sends, built once: SQLAlchemy statements with bound parameters (building
-expressions per request cost more CPU than running them), the PostgreSQL write statement, and
-execute(), which sends the hot ones straight to psycopg on PostgreSQL (prebuilt.execute)."""
+"""Every statement a sync sends, one named function each (the way replicache-express keeps its SQL in
+data.ts). The statements are built once (`_built()`: building SQLAlchemy expressions per request cost
+more CPU than running them) and sent straight to the driver on the session's connection and
+transaction (prebuilt.execute). The few places where SQLite and PostgreSQL differ are here, each
+said once: how a writer locks, how a JSON array of ids is read, and how a batch's rows are written."""
+import json
+from datetime import datetime, timezone
 from functools import cache
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, literal, or_, select, text, union_all, update
 
@@ -11,130 +17,269 @@ from . import prebuilt
 from .visibility import SHARED_EDIT
 
 
-@cache
-def statements():
-    """The statements every sync sends, built once with bound parameters: building SQLAlchemy
-    expressions per request cost more CPU than running them. Call with the parameters named here."""
-    last_mid = (select(ClientState.last_mid).where(ClientState.user_id == bindparam("user_id"),
-                                                   ClientState.client_id == bindparam("client_id"))
-                .scalar_subquery())
-    partner = (select(User.id).where(User.couple_id == bindparam("couple_id"), User.id != bindparam("user_id"))
-               .limit(1).scalar_subquery())
-    # The batch's ids travel as one JSON array (an expanding IN would be re-rendered, and be a new
-    # statement to the server, for every batch size).
-    named = {"postgresql": func.json_array_elements_text(func.cast(bindparam("ids"), JSON)).table_valued("value"),
-             "sqlite": func.json_each(bindparam("ids")).table_valued("value")}
-    stored = {dialect: exists().where(Entry.id.in_(select(ids.c.value))) for dialect, ids in named.items()}
-    limit = bindparam("limit", type_=Integer)
-    # The couple's stream: every change there is one the partner may hear of (services.entries.stamp);
-    # this user's own entries come by their own stream, except those the partner edits too.
-    couple_stream = (select(Entry.id, literal(0).label("stream"), Entry.seq.label("pos"))
-                     .where(Entry.couple_id == bindparam("couple_id"), Entry.seq > bindparam("cursor"),
-                            Entry.seq <= bindparam("version"),
-                            or_(Entry.author_id != bindparam("user_id"), Entry.kind.in_(sorted(SHARED_EDIT))))
-                     .order_by(Entry.seq).limit(limit).subquery())
-    own_stream = (select(Entry.id, literal(1).label("stream"), Entry.own_seq.label("pos"))
-                  .where(Entry.author_id == bindparam("user_id"), Entry.own_seq > bindparam("own_cursor"),
-                         Entry.own_seq <= bindparam("own_version"))
-                  .order_by(Entry.own_seq).limit(limit).subquery())
-    page = union_all(select(couple_stream), select(own_stream)).subquery()
-    pull = (select(Entry, page.c.stream, page.c.pos).join(page, Entry.id == page.c.id)
-            .order_by(page.c.stream, page.c.pos))
-    users = User.__table__
-    couple_columns = (Couple.version, Couple.horizon_seq, Couple.ended_at)
-    own_columns = (users.c.own_version, users.c.own_horizon, users.c.couple_id)
-    # The streams' counters, read by a pull (no lock) or under the locks a writer takes (see
-    # services.sync._lock): PostgreSQL locks the couple's row, then the user's, in one statement,
-    # without writing new versions of them (NO KEY UPDATE still excludes every other writer, not the
-    # FK checks' KEY SHARE); pairing and leaving lock the couple's row first too. SQLite has no row
-    # locks: a write takes the database's write lock.
-    read = {"paired": select(*couple_columns, *own_columns).select_from(Couple).join(
-                users, users.c.id == bindparam("user_id")).where(Couple.id == bindparam("couple_id")),
-            "alone": select(*own_columns).where(users.c.id == bindparam("user_id"))}
-    lock = {"postgresql_paired": read["paired"].with_for_update(key_share=True),
-            "postgresql_alone": read["alone"].with_for_update(key_share=True),
-            "sqlite_alone": update(users).where(users.c.id == bindparam("user_id"))
-            .values(own_version=users.c.own_version).returning(*own_columns)}
-    couples, states = Couple.__table__, ClientState.__table__
-    counter = (update(couples).where(couples.c.id == bindparam("couple_id"))
-               .values(version=bindparam("new_version")))
-    device_update = (update(states).where(states.c.user_id == bindparam("b_user_id"),
-                                          states.c.client_id == bindparam("b_client_id"))
-                     .values(last_mid=bindparam("b_last_mid"), updated_at=bindparam("b_updated_at")))
-    own_counter = (update(users).where(users.c.id == bindparam("user_id"))
-                   .values(own_version=bindparam("new_own_version")))
-    return {"last_mid": select(last_mid), "pull": pull, "own_counter": own_counter,
-            **{"read_" + name: statement for name, statement in read.items()},
-            **{"under_lock_" + dialect: select(last_mid, partner, test) for dialect, test in stored.items()},
-            **{"lock_" + name: statement for name, statement in lock.items()},
-            "insert_entry": insert(Entry.__table__), "insert_job": insert(PushJob.__table__),
-            "counter": counter, "device_insert": insert(states), "device_update": device_update}
+def _postgresql():
+    return db.session.connection().dialect.name == "postgresql"
 
 
-def execute(name, params):
-    """Runs the prebuilt statement `name` (statements(), or write_insert / write_update on PostgreSQL)
-    in the session's transaction: see prebuilt.execute."""
-    statement = _pg_write(name[len("write_"):]) if name.startswith("write_") else statements()[name]
-    return prebuilt.execute(statement, params)
+# --- the counters, and the one lock a writer takes ----------------------------------------------
+
+class Counters(NamedTuple):
+    """The two streams' counters as a sync reads them (docs/sync.md): the couple's last seq handed
+    out and its horizon (None when unpaired, or the couple row is gone), and the user's own; plus the
+    user's couple as the database has it now. `own_seq` is None when the account is gone."""
+    couple_id: "str | None"
+    couple_seq: int = 0
+    couple_horizon: int = 0
+    ended_at: "object | None" = None
+    own_seq: "int | None" = None
+    own_horizon: "int | None" = None
+    current_couple: "str | None" = None
 
 
-def write(streams, before, writes, device):
-    """The batch's rows: new entries, push jobs, the counter and the device's record, as plain Core
-    statements on the session's connection (no unit of work). On PostgreSQL they go as one prebuilt
-    statement (_pg_write): one round trip, and one compiled form whatever the batch size. On SQLite
-    (no DML in WITH; no network either) prebuilt statements, one per table.
-    Changes to stored entries (edits, deletes, revealed answers) are flushed first by the session."""
+def read_counters(user_id, couple_id):
+    """The counters, read without a lock (a pull alone)."""
+    built = _built()
+    statement = built.read_paired if couple_id else built.read_alone
+    return _counters(couple_id, prebuilt.execute(statement, {"user_id": user_id, "couple_id": couple_id}).fetchone())
+
+
+def lock_counters(user_id, couple_id):
+    """The counters, read under the lock a writer holds until its transaction ends: syncs of one
+    couple (and of one user) then hand out, and commit, positions in one order.
+    PostgreSQL: `SELECT … FOR NO KEY UPDATE` of the couple's row and the user's, in one statement; a
+    second writer waits, then reads the committed rows. NO KEY UPDATE still excludes every other
+    writer (lock_couple takes the same), not the foreign-key checks' KEY SHARE.
+    SQLite has no row locks: a no-op `UPDATE users … RETURNING` takes the database's write lock
+    (pysqlite begins the transaction there, so no stale snapshot is held), then a plain read."""
+    built, params = _built(), {"user_id": user_id, "couple_id": couple_id}
+    if _postgresql():
+        statement = built.lock_paired if couple_id else built.lock_alone
+        return _counters(couple_id, prebuilt.execute(statement, params).fetchone())
+    own = prebuilt.execute(built.lock_sqlite, params).fetchone()
+    if couple_id is None:
+        return _counters(None, own)
+    return _counters(couple_id, prebuilt.execute(built.read_paired, params).fetchone())
+
+
+def lock_couple(couple_id):
+    """The same lock for pairing and leaving (services.couples.lock), on the couple's row alone."""
+    built = _built()
+    prebuilt.execute(built.lock_couple if _postgresql() else built.lock_couple_sqlite, {"couple_id": couple_id})
+
+
+def _counters(couple_id, row):
+    if row is None:
+        return Counters(couple_id)
+    if couple_id is None:
+        return Counters(None, 0, 0, None, *row)
+    return Counters(couple_id, *row)
+
+
+# --- what the push reads under the lock ---------------------------------------------------------
+
+def last_mid(user_id, client_id):
+    """The device's last applied mutation id, or None for a device never seen."""
+    return prebuilt.execute(_built().last_mid, {"user_id": user_id, "client_id": client_id}).fetchone()[0]
+
+
+def device_partner_and_stored(user_id, client_id, couple_id, ids):
+    """(last_mid or None, the partner's id or None, whether any of `ids` is stored) in one statement,
+    sent after the lock is held (PostgreSQL then reads with a snapshot taken after it was granted).
+    The ids travel as one JSON array: an expanding IN would be a new statement for every batch size."""
+    built = _built()
+    statement = built.under_lock_postgresql if _postgresql() else built.under_lock_sqlite
+    params = {"user_id": user_id, "client_id": client_id, "couple_id": couple_id, "ids": json.dumps(sorted(ids))}
+    return tuple(prebuilt.execute(statement, params).fetchone())
+
+
+# --- the pull -----------------------------------------------------------------------------------
+
+class PulledEntry(NamedTuple):
+    """An entry as the pull reads it (plain values, no ORM row): the attributes visibility.present
+    and sync.entry_out read, and which stream (0: the couple's, 1: the user's own) at which position."""
+    id: str
+    couple_id: "str | None"
+    author_id: str
+    kind: str
+    visibility: str
+    shared_once: bool
+    ref_id: "str | None"
+    topic: "str | None"
+    body: dict
+    rev: int
+    seq: "int | None"
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool
+    stream: int
+    pos: int
+
+
+def pull_page(user_id, counters, position, limit):
+    """Up to `limit` rows of each stream past the cursor `position` (couple, own), up to the counters
+    (every position up to them has committed), ordered by stream then position: range scans of the
+    (couple_id, seq) and (author_id, own_seq) indexes. On the driver, not the ORM: a pull is the
+    largest part of most syncs, and mapping rows to objects cost more than reading them."""
+    rows = prebuilt.execute(_built().pull, pull_params(user_id, counters, position, limit)).fetchall()
+    convert = _pulled_postgresql if _postgresql() else _pulled_sqlite
+    return [convert(row) for row in rows]
+
+
+def pull_params(user_id, counters, position, limit):
+    return {"user_id": user_id, "couple_id": counters.couple_id, "cursor": position[0],
+            "couple_seq": counters.couple_seq or 0, "own_cursor": position[1], "own_seq": counters.own_seq,
+            "limit": limit}
+
+
+def pull_statement():
+    """The pull's statement, for EXPLAIN (bench/run.py): bind pull_params()."""
+    return _built().pull
+
+
+def _pulled_postgresql(row):
+    # psycopg gives json as Python values, timestamps as naive datetimes (the columns hold UTC).
+    (id_, couple_id, author_id, kind, visibility, shared_once, ref_id, topic, body, rev, seq,
+     created_at, updated_at, deleted, stream, pos) = row
+    return PulledEntry(id_, couple_id, author_id, kind, visibility, shared_once, ref_id, topic,
+                       json.loads(body) if isinstance(body, str) else body, rev, seq,
+                       created_at.replace(tzinfo=timezone.utc), updated_at.replace(tzinfo=timezone.utc),
+                       deleted, stream, pos)
+
+
+def _pulled_sqlite(row):
+    # SQLite keeps JSON as text, timestamps as SQLAlchemy's naive UTC text, booleans as 0 and 1.
+    (id_, couple_id, author_id, kind, visibility, shared_once, ref_id, topic, body, rev, seq,
+     created_at, updated_at, deleted, stream, pos) = row
+    return PulledEntry(id_, couple_id, author_id, kind, visibility, bool(shared_once), ref_id, topic,
+                       json.loads(body), rev, seq, _sqlite_time(created_at), _sqlite_time(updated_at),
+                       bool(deleted), stream, pos)
+
+
+def _sqlite_time(value):
+    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+
+
+# --- the one write of a batch -------------------------------------------------------------------
+
+def write_batch(batch, device_known, last_mid):
+    """The batch's rows: new entries, push jobs, the counters that moved and the device's
+    exactly-once record (updated, or inserted the first time this device writes), as plain
+    statements on the session's connection (no unit of work). Changes to stored entries (edits,
+    deletes, revealed answers) are flushed first by the session.
+    PostgreSQL: one statement (_pg_write): one round trip, one prepared form whatever the batch size.
+    SQLite (no DML in WITH; no network either): one prepared statement per table."""
     db.session.flush()
-    rows = [_entry_row(e) for e in writes.entries]
+    stamps, now = batch.stamps, batch.now
+    rows = [_entry_row(e) for e in batch.entries]
     # Spelled out: the rows skip the columns' Python-side defaults.
     created = utcnow()
-    jobs = [{"status": "pending", "attempts": 0, "created_at": created, **job} for job in writes.jobs]
-    kind, device_values = device
-    counters = {"couple_id": streams.couple_id, "new_version": streams.version or 0,
-                "user_id": device_values["user_id"], "new_own_version": streams.own_version}
-    if db.session.connection().dialect.name == "postgresql":
-        execute("write_" + kind, {
-            "entries": prebuilt.records(rows), "jobs": prebuilt.records(jobs), **counters,
-            **{"d_" + key: value for key, value in device_values.items()}})
+    jobs = [{"status": "pending", "attempts": 0, "created_at": created, **job} for job in batch.jobs]
+    device = {"user_id": batch.user.id, "client_id": batch.client_id, "last_mid": last_mid, "updated_at": now}
+    built = _built()
+    if _postgresql():
+        prebuilt.execute(_pg_write(device_known), {
+            "entries": prebuilt.records(rows), "jobs": prebuilt.records(jobs),
+            "couple_id": batch.couple_id, "couple_seq": stamps.couple_seq or 0,
+            "user_id": batch.user.id, "own_seq": stamps.own_seq,
+            **{"d_" + key: value for key, value in device.items()}})
         return
-    built = statements()
     if rows:
-        prebuilt.execute_many(built["insert_entry"], rows)
+        prebuilt.execute_many(built.insert_entry, rows)
     if jobs:
-        prebuilt.execute_many(built["insert_job"], jobs)
-    if streams.couple_id is not None and streams.version != before[0]:
-        prebuilt.execute(built["counter"], {"couple_id": streams.couple_id, "new_version": streams.version})
-    if streams.own_version != before[1]:
-        prebuilt.execute(built["own_counter"], {"user_id": counters["user_id"],
-                                                "new_own_version": streams.own_version})
-    if kind == "update":  # an UPDATE's bound names may not be its columns' names
-        device_values = {"b_" + key: value for key, value in device_values.items()}
-    prebuilt.execute(built["device_" + kind], device_values)
-
-
-_JOB_COLUMNS = ("user_id", "type", "actor_id", "entry_id", "not_before", "status", "attempts", "created_at")
-
-
-@cache
-def _pg_write(device_kind):
-    """The sync's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
-    once, all on one snapshot), rows passed as JSON arrays. The counter is written only when it moved."""
-    device = ("UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
-              "WHERE user_id = :d_user_id AND client_id = :d_client_id" if device_kind == "update" else
-              "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
-              "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)")
-    sql = (f"WITH new_entries AS ({prebuilt.records_insert(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
-           f"new_jobs AS ({prebuilt.records_insert(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
-           "counter AS (UPDATE couples SET version = :new_version "
-           "WHERE id = :couple_id AND version <> :new_version), "
-           "own_counter AS (UPDATE users SET own_version = :new_own_version "
-           "WHERE id = :user_id AND own_version <> :new_own_version) " + device)
-    return text(sql)  # run through execute() only: plain values, datetimes already naive UTC
+        prebuilt.execute_many(built.insert_job, jobs)
+    if batch.couple_id is not None and stamps.couple_seq != batch.counters_at[0]:
+        prebuilt.execute(built.couple_counter, {"couple_id": batch.couple_id, "couple_seq": stamps.couple_seq})
+    if stamps.own_seq != batch.counters_at[1]:
+        prebuilt.execute(built.own_counter, {"user_id": batch.user.id, "new_own_seq": stamps.own_seq})
+    if device_known:  # an UPDATE's bound names may not be its columns' names
+        prebuilt.execute(built.device_update, {"b_" + key: value for key, value in device.items()})
+    else:
+        prebuilt.execute(built.device_insert, device)
 
 
 _ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "question_id", "body",
                   "rev", "seq", "own_seq", "created_at", "updated_at", "deleted", "deleted_at")
+_JOB_COLUMNS = ("user_id", "type", "actor_id", "entry_id", "not_before", "status", "attempts", "created_at")
 
 
 def _entry_row(entry):
     return {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
+
+
+@cache
+def _pg_write(device_known):
+    """The batch's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
+    once, all on one snapshot), rows passed as JSON arrays. A counter is written only when it moved."""
+    device = ("UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
+              "WHERE user_id = :d_user_id AND client_id = :d_client_id" if device_known else
+              "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
+              "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)")
+    sql = (f"WITH new_entries AS ({prebuilt.records_insert(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
+           f"new_jobs AS ({prebuilt.records_insert(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
+           "couple_counter AS (UPDATE couples SET seq = :couple_seq "
+           "WHERE id = :couple_id AND seq <> :couple_seq), "
+           "own_counter AS (UPDATE users SET own_seq = :own_seq "
+           "WHERE id = :user_id AND own_seq <> :own_seq) " + device)
+    return text(sql)  # run through prebuilt.execute only: plain values, datetimes already naive UTC
+
+
+# --- the statements, built once -----------------------------------------------------------------
+
+@cache
+def _built():
+    """Every statement above, built once with bound parameters, as attributes named for their use."""
+    users, couples, states, entries = User.__table__, Couple.__table__, ClientState.__table__, Entry.__table__
+    last_mid = (select(states.c.last_mid).where(states.c.user_id == bindparam("user_id"),
+                                                states.c.client_id == bindparam("client_id"))
+                .scalar_subquery())
+    partner = (select(users.c.id).where(users.c.couple_id == bindparam("couple_id"), users.c.id != bindparam("user_id"))
+               .limit(1).scalar_subquery())
+    named_pg = func.json_array_elements_text(func.cast(bindparam("ids"), JSON)).table_valued("value")
+    named_sqlite = func.json_each(bindparam("ids")).table_valued("value")
+
+    couple_columns = (couples.c.seq, couples.c.horizon_seq, couples.c.ended_at)
+    own_columns = (users.c.own_seq, users.c.own_horizon, users.c.couple_id)
+    read_paired = (select(*couple_columns, *own_columns).select_from(couples)
+                   .join(users, users.c.id == bindparam("user_id")).where(couples.c.id == bindparam("couple_id")))
+    read_alone = select(*own_columns).where(users.c.id == bindparam("user_id"))
+
+    # The couple's stream: every change there is one the partner may hear of (services.entries.stamp);
+    # this user's own entries come by their own stream, except those the partner edits too.
+    limit = bindparam("limit", type_=Integer)
+    shared_edit = or_(*(entries.c.kind == literal(kind) for kind in sorted(SHARED_EDIT)))
+    couple_stream = (select(entries.c.id, literal(0).label("stream"), entries.c.seq.label("pos"))
+                     .where(entries.c.couple_id == bindparam("couple_id"), entries.c.seq > bindparam("cursor"),
+                            entries.c.seq <= bindparam("couple_seq"),
+                            or_(entries.c.author_id != bindparam("user_id"), shared_edit))
+                     .order_by(entries.c.seq).limit(limit).subquery())
+    own_stream = (select(entries.c.id, literal(1).label("stream"), entries.c.own_seq.label("pos"))
+                  .where(entries.c.author_id == bindparam("user_id"), entries.c.own_seq > bindparam("own_cursor"),
+                         entries.c.own_seq <= bindparam("own_seq"))
+                  .order_by(entries.c.own_seq).limit(limit).subquery())
+    page = union_all(select(couple_stream), select(own_stream)).subquery()
+    pulled = [entries.c[name] for name in PulledEntry._fields[:-2]]
+    pull = (select(*pulled, page.c.stream, page.c.pos).join(page, entries.c.id == page.c.id)
+            .order_by(page.c.stream, page.c.pos))
+
+    return SimpleNamespace(
+        read_paired=read_paired, read_alone=read_alone,
+        lock_paired=read_paired.with_for_update(key_share=True),
+        lock_alone=read_alone.with_for_update(key_share=True),
+        lock_sqlite=(update(users).where(users.c.id == bindparam("user_id"))
+                     .values(own_seq=users.c.own_seq).returning(*own_columns)),
+        lock_couple=select(couples.c.id).where(couples.c.id == bindparam("couple_id")).with_for_update(key_share=True),
+        lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id"))
+                            .values(seq=couples.c.seq)),
+        last_mid=select(last_mid),
+        under_lock_postgresql=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_pg.c.value)))),
+        under_lock_sqlite=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_sqlite.c.value)))),
+        pull=pull,
+        insert_entry=insert(entries), insert_job=insert(PushJob.__table__),
+        couple_counter=update(couples).where(couples.c.id == bindparam("couple_id"))
+        .values(seq=bindparam("couple_seq")),
+        own_counter=update(users).where(users.c.id == bindparam("user_id")).values(own_seq=bindparam("new_own_seq")),
+        device_insert=insert(states),
+        device_update=(update(states).where(states.c.user_id == bindparam("b_user_id"),
+                                            states.c.client_id == bindparam("b_client_id"))
+                       .values(last_mid=bindparam("b_last_mid"), updated_at=bindparam("b_updated_at"))),
+    )

@@ -1,0 +1,38 @@
+"""The pull reads rows on the driver, not the ORM (services/sync_sql.pull_page): what it sends must
+read exactly as the entry its writer got back, on SQLite (JSON as text, times as text, booleans as
+0/1) and on PostgreSQL alike."""
+from datetime import timedelta
+
+from samples import entry, iso, now
+
+
+def test_a_pulled_entry_reads_as_its_writer_got_it(pair):
+    alice, bob = pair(rituals=False)
+    # Made offline at a whole second (no microseconds: the text form differs) and with a nested body.
+    made = (now() - timedelta(hours=3)).replace(microsecond=0)
+    sent = entry("checkin", {"mood": 4, "us": 5, "feelings": ["calm", "ünïcode"], "note": "«тихо»"},
+                 created_at=iso(made))
+    written = alice.sync(("put", sent))
+    assert written.status_code == 200
+    [result] = written.json["results"]
+    assert result["status"] == "applied"
+
+    pulled = bob.sync()
+
+    assert pulled.status_code == 200
+    [change] = [c for c in pulled.json["changes"] if c["id"] == sent["id"]]
+    assert change == result["entry"]
+    assert change["deleted"] is False and change["body"]["feelings"] == ["calm", "ünïcode"]
+    assert change["created_at"].startswith(made.strftime("%Y-%m-%dT%H:%M:%S"))
+
+
+def test_a_pulled_deleted_entry_reads_as_a_boolean(pair):
+    alice, _ = pair(rituals=False)
+    sent = entry("appreciation")
+    assert alice.sync(("put", sent)).status_code == 200
+    assert alice.sync(("delete", {"id": sent["id"], "base_rev": 1})).status_code == 200
+
+    # Another device of hers, from the start: her own row as stored, not a partner's tombstone.
+    [change] = [c for c in alice.sync(cursor="0").json["changes"] if c["id"] == sent["id"]]
+
+    assert change["deleted"] is True and change["body"] == {} and change["rev"] == 2
