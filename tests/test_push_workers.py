@@ -28,7 +28,7 @@ def populate(app, service, appreciations=1, limit=6, nudge_time="20:00"):
     devices = {}
     with app.app_context():
         for n in range(COUPLES):
-            couple = Couple(id=str(uuid.uuid4()), version=2 * appreciations, paired_at=NOW)
+            couple = Couple(id=str(uuid.uuid4()), seq=2 * appreciations, paired_at=NOW)
             db.session.add(couple)
             people = [User(id=str(uuid.uuid4()), email=f"w{n}{side}@example.com", password_hash="-",
                            display_name=f"P{n}{side}", timezone="Europe/Berlin", nudge_time=nudge_time,

@@ -33,7 +33,7 @@ def populate(app, service):
     people = {}
     with app.app_context():
         for n in range(COUPLES):
-            couple = Couple(id=str(uuid.uuid4()), version=1, paired_at=START - timedelta(days=3))
+            couple = Couple(id=str(uuid.uuid4()), seq=1, paired_at=START - timedelta(days=3))
             db.session.add(couple)
             pair = []
             for side in range(2):

@@ -104,7 +104,7 @@ class PulledEntry(NamedTuple):
     visibility: str
     shared_once: bool
     ref_id: "str | None"
-    topic: "str | None"
+    question_id: "str | None"
     body: dict
     rev: int
     seq: "int | None"
@@ -138,9 +138,9 @@ def pull_statement():
 
 def _pulled_postgresql(row):
     # psycopg gives json as Python values, timestamps as naive datetimes (the columns hold UTC).
-    (id_, couple_id, author_id, kind, visibility, shared_once, ref_id, topic, body, rev, seq,
+    (id_, couple_id, author_id, kind, visibility, shared_once, ref_id, question_id, body, rev, seq,
      created_at, updated_at, deleted, stream, pos) = row
-    return PulledEntry(id_, couple_id, author_id, kind, visibility, shared_once, ref_id, topic,
+    return PulledEntry(id_, couple_id, author_id, kind, visibility, shared_once, ref_id, question_id,
                        json.loads(body) if isinstance(body, str) else body, rev, seq,
                        created_at.replace(tzinfo=timezone.utc), updated_at.replace(tzinfo=timezone.utc),
                        deleted, stream, pos)
@@ -148,9 +148,9 @@ def _pulled_postgresql(row):
 
 def _pulled_sqlite(row):
     # SQLite keeps JSON as text, timestamps as SQLAlchemy's naive UTC text, booleans as 0 and 1.
-    (id_, couple_id, author_id, kind, visibility, shared_once, ref_id, topic, body, rev, seq,
+    (id_, couple_id, author_id, kind, visibility, shared_once, ref_id, question_id, body, rev, seq,
      created_at, updated_at, deleted, stream, pos) = row
-    return PulledEntry(id_, couple_id, author_id, kind, visibility, bool(shared_once), ref_id, topic,
+    return PulledEntry(id_, couple_id, author_id, kind, visibility, bool(shared_once), ref_id, question_id,
                        json.loads(body), rev, seq, _sqlite_time(created_at), _sqlite_time(updated_at),
                        bool(deleted), stream, pos)
 
