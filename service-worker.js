@@ -9,19 +9,22 @@ const SYNC_TAG = "hearth-outbox";
 
 self.addEventListener("install", (event) => {
   // cache: "reload" skips the HTTP cache, so the new version never stores stale files.
-  event.waitUntil(caches.open(CACHE).then((cache) =>
-    cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))));
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+  );
   // No skipWaiting here: a new version waits until the page asks (see "message").
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil((async () => {
-    const names = await caches.keys();
-    await Promise.all(names
-      .filter((name) => name.startsWith(PREFIX) && name !== CACHE)
-      .map((name) => caches.delete(name)));
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
+      );
+      await self.clients.claim();
+    })(),
+  );
 });
 
 self.addEventListener("message", (event) => {
@@ -78,28 +81,40 @@ self.addEventListener("sync", (event) => {
 // The server writes them in the recipient's language, the nudge's "share" button label too; the
 // worker has no catalogue, so a payload without one (queued before it had one) takes this table.
 const SHARE_LABEL = { en: "Share now", ru: "Поделиться" };
-const shareLabel = (data) => data.share
-  || SHARE_LABEL[String(self.navigator.language || "en").slice(0, 2).toLowerCase()] || SHARE_LABEL.en;
+const shareLabel = (data) =>
+  data.share ||
+  SHARE_LABEL[
+    String(self.navigator.language || "en")
+      .slice(0, 2)
+      .toLowerCase()
+  ] ||
+  SHARE_LABEL.en;
 const BADGE_CACHE = "hearth-badge"; // unseen partner pushes; the page deletes it when it is seen
 const ICON = "/frontend/icons/icon-192.png";
 
 self.addEventListener("push", (event) => {
   let data = {};
-  try { data = event.data ? event.data.json() : {}; } catch (err) { data = {}; }
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (_err) {
+    data = {};
+  }
   const type = data.type || "hearth";
-  event.waitUntil(Promise.all([
-    askPagesToFlush("push"),
-    self.registration.showNotification(data.title || "Hearth", {
-      body: data.body || "",
-      icon: ICON,
-      badge: ICON,
-      tag: data.tag || type,
-      renotify: false,
-      data: { url: data.url || "/", type },
-      actions: type === "nudge" ? [{ action: "share", title: shareLabel(data) }] : [],
-    }),
-    String(data.tag || "").startsWith("partner-") ? countUnseen(data.count || 1) : null,
-  ]));
+  event.waitUntil(
+    Promise.all([
+      askPagesToFlush("push"),
+      self.registration.showNotification(data.title || "Hearth", {
+        body: data.body || "",
+        icon: ICON,
+        badge: ICON,
+        tag: data.tag || type,
+        renotify: false,
+        data: { url: data.url || "/", type },
+        actions: type === "nudge" ? [{ action: "share", title: shareLabel(data) }] : [],
+      }),
+      String(data.tag || "").startsWith("partner-") ? countUnseen(data.count || 1) : null,
+    ]),
+  );
 });
 
 // The app badge shows how many partner pushes arrived since the app was last seen.
@@ -134,14 +149,16 @@ self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const data = event.notification.data || {};
   const path = event.action === "share" ? "/?share=1" : routeOf(data.url);
-  event.waitUntil((async () => {
-    const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-    const page = pages.find((p) => p.focused) || pages.find((p) => p.visibilityState === "visible") || pages[0];
-    if (page) {
-      await page.focus().catch(() => {});
-      page.postMessage({ type: "NAVIGATE", url: path }); // the page routes without a reload
-      return;
-    }
-    await self.clients.openWindow(path);
-  })());
+  event.waitUntil(
+    (async () => {
+      const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const page = pages.find((p) => p.focused) || pages.find((p) => p.visibilityState === "visible") || pages[0];
+      if (page) {
+        await page.focus().catch(() => {});
+        page.postMessage({ type: "NAVIGATE", url: path }); // the page routes without a reload
+        return;
+      }
+      await self.clients.openWindow(path);
+    })(),
+  );
 });

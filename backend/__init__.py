@@ -1,4 +1,5 @@
 """Hearth: the Flask app factory."""
+
 from flask import Flask
 
 from . import limiter_store
@@ -35,4 +36,5 @@ def _trust_proxy(app):
     hops = {key: app.config.get(f"PROXY_FIX_X_{key.upper()}", 0) for key in ("for", "proto", "host")}
     if any(hops.values()):
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"])

@@ -1,5 +1,6 @@
 """Flask commands: `flask entries purge`, `flask push init`, `flask nudges run|tick`,
 `flask export-all` / `flask import-all`, `flask mail test` (and, later, demo data)."""
+
 import logging
 import os
 import signal
@@ -45,7 +46,8 @@ def push_init(force):
     except push.KeysExist as exc:
         raise click.ClickException(
             f"VAPID keys already exist at {exc}; not replacing them (every push subscription depends on them). "
-            "Use --force to replace them anyway.") from None
+            "Use --force to replace them anyway."
+        ) from None
     click.echo(f"VAPID keys written to {path}\npublic key: {public_key}")
 
 
@@ -80,14 +82,23 @@ def nudges_tick(when):
 
 @nudges_cli.command("run")
 @click.option("--interval", type=float, default=None, help="Seconds between ticks (default: NUDGE_INTERVAL).")
-@click.option("--from", "start", default=None,
-              help="Simulated time: start the clock at this ISO 8601 instant and tick every simulated minute.")
-@click.option("--speed", type=float, default=1.0, show_default=True,
-              help="With --from: simulated seconds per real second.")
+@click.option(
+    "--from",
+    "start",
+    default=None,
+    help="Simulated time: start the clock at this ISO 8601 instant and tick every simulated minute.",
+)
+@click.option(
+    "--speed", type=float, default=1.0, show_default=True, help="With --from: simulated seconds per real second."
+)
 @click.option("--minutes", type=int, default=None, help="With --from: stop after this many simulated minutes.")
-@click.option("--real-start", type=float, default=None,
-              help="With --from: the UNIX time that maps to --from (default: now). Give several workers the "
-                   "same value and their clocks agree.")
+@click.option(
+    "--real-start",
+    type=float,
+    default=None,
+    help="With --from: the UNIX time that maps to --from (default: now). Give several workers the "
+    "same value and their clocks agree.",
+)
 def nudges_run(interval, start, speed, minutes, real_start):
     """Tick once a minute until stopped; SIGTERM or Ctrl-C finishes the current pass, then exits."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -170,8 +181,11 @@ class _Lines:
 
 @click.command("import-all")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--replace-bad-text", is_flag=True,
-              help="Replace NUL and lone surrogates (stored by old versions) with U+FFFD instead of refusing them.")
+@click.option(
+    "--replace-bad-text",
+    is_flag=True,
+    help="Replace NUL and lone surrogates (stored by old versions) with U+FFFD instead of refusing them.",
+)
 @with_appcontext
 def import_all(path, replace_bad_text):
     """Check a backup written by export-all, then load it into this empty, migrated database (one transaction).
@@ -207,8 +221,9 @@ def mail_test(address):
     try:
         mail.deliver(settings, mail.build_message(current_app.config["MAIL_FROM"], address, subject, text))
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the operator reads it
-        raise click.ClickException(f"not sent through {settings.host}:{settings.port} ({settings.security}): "
-                                   f"{type(exc).__name__}: {exc}") from None
+        raise click.ClickException(
+            f"not sent through {settings.host}:{settings.port} ({settings.security}): {type(exc).__name__}: {exc}"
+        ) from None
     click.echo(f"sent to {address} through {settings.host}:{settings.port} ({settings.security})")
 
 

@@ -1,4 +1,5 @@
 """Settings, read from the environment. See the README's settings table."""
+
 import os
 import secrets
 from datetime import timedelta
@@ -41,14 +42,13 @@ def _database_url(url):
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 class Config:
     INSTANCE_PATH = str(INSTANCE)
-    SQLALCHEMY_DATABASE_URI = _database_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'hearth.db'}"))
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'hearth.db'}"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = None  # filled lazily by create_app through _secret_key()
 
@@ -112,8 +112,9 @@ class Config:
     PUSH_BATCH = int(os.environ.get("PUSH_BATCH", "1000"))  # jobs claimed per round
     # Comma-separated hosts of self-hosted push services, accepted besides the browsers' own
     # (outbound.DEFAULT_PUSH_HOSTS); each also covers the names under it. Only public addresses are reached.
-    PUSH_ENDPOINT_HOSTS = tuple(h.strip().lower() for h in os.environ.get("PUSH_ENDPOINT_HOSTS", "").split(",")
-                                if h.strip())
+    PUSH_ENDPOINT_HOSTS = tuple(
+        h.strip().lower() for h in os.environ.get("PUSH_ENDPOINT_HOSTS", "").split(",") if h.strip()
+    )
     NUDGE_INTERVAL = float(os.environ.get("NUDGE_INTERVAL", "60"))  # seconds between worker ticks
 
     # Behind a TLS proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: do not trust the header).
@@ -125,8 +126,6 @@ class Config:
     @classmethod
     def secret_key(cls):
         return cls.SECRET_KEY or _secret_key()
-
-
 
 
 class TestConfig(Config):

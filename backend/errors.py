@@ -8,6 +8,7 @@
 never by the words, which come from the catalogue (frontend/locales) in the request's language
 (Accept-Language). `codes` nests like `errors`, one code for each message.
 """
+
 import logging
 import re
 from http import HTTPStatus
@@ -23,23 +24,40 @@ log = logging.getLogger(__name__)
 
 # The reason of an error raised without one, by HTTP status.
 REASONS = {
-    400: "bad_request", 401: "login_required", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    409: "conflict", 410: "gone", 413: "too_large", 415: "not_json", 422: "validation", 429: "rate_limited",
-    500: "internal", 503: "unavailable",
+    400: "bad_request",
+    401: "login_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    410: "gone",
+    413: "too_large",
+    415: "not_json",
+    422: "validation",
+    429: "rate_limited",
+    500: "internal",
+    503: "unavailable",
 }
 
 
 class Error(Schema):
     """The one error shape, as the OpenAPI document describes it (every key always present)."""
+
     code = fields.Integer(required=True, metadata={"description": "The HTTP status."})
     status = fields.String(required=True)
-    reason = fields.String(required=True, metadata={"description": "Stable machine code of the error "
-                                                    "(docs/errors.md)."})
+    reason = fields.String(
+        required=True, metadata={"description": "Stable machine code of the error (docs/errors.md)."}
+    )
     message = fields.String(required=True, metadata={"description": "For people, in the request's language."})
-    errors = fields.Dict(required=True, metadata={"description": "Field name to a list of messages; "
-                                                  "nested objects nest the same way."})
-    codes = fields.Dict(required=True, metadata={"description": "Like `errors`, with each message's stable "
-                                                 "code (too_long, required, …) in its place."})
+    errors = fields.Dict(
+        required=True, metadata={"description": "Field name to a list of messages; nested objects nest the same way."}
+    )
+    codes = fields.Dict(
+        required=True,
+        metadata={
+            "description": "Like `errors`, with each message's stable code (too_long, required, …) in its place."
+        },
+    )
 
 
 class Coded(str):
@@ -71,9 +89,21 @@ def _template(message, code, **names):
 
 
 _RANGE = validate.Range(min=0, max=1)
-_TYPE_MESSAGES = {m for f in (fields.String, fields.Integer, fields.Boolean, fields.List, fields.Dict,
-                              fields.Nested, fields.Number, fields.Float)
-                  for key, m in f.default_error_messages.items() if key in {"invalid", "type"}}
+_TYPE_MESSAGES = {
+    m
+    for f in (
+        fields.String,
+        fields.Integer,
+        fields.Boolean,
+        fields.List,
+        fields.Dict,
+        fields.Nested,
+        fields.Number,
+        fields.Float,
+    )
+    for key, m in f.default_error_messages.items()
+    if key in {"invalid", "type"}
+}
 # marshmallow's own messages (fields and validators we did not write), read from marshmallow itself.
 _BUILTIN = [
     _template(fields.Field.default_error_messages["required"], "required"),
@@ -130,8 +160,14 @@ def error_body(code, reason=None, errors=None, lang=None, **values):
     reason = reason or REASONS.get(code, "error")
     key = f"error.{reason}" if lookup(f"error.{reason}", "en") is not None else "error.error"
     texts, codes = split(errors or {}, lang)
-    return {"code": code, "status": HTTPStatus(code).phrase, "reason": reason, "message": t(key, lang, **values),
-            "errors": texts, "codes": codes}
+    return {
+        "code": code,
+        "status": HTTPStatus(code).phrase,
+        "reason": reason,
+        "message": t(key, lang, **values),
+        "errors": texts,
+        "codes": codes,
+    }
 
 
 def error_response(code, reason=None, errors=None, headers=None, **values):
@@ -158,8 +194,9 @@ def _flatten(messages):
 def handle_http_exception(exc):
     data = getattr(exc, "data", None) or {}
     errors = _flatten(data["messages"]) if "messages" in data else data.get("errors")
-    response = error_response(exc.code, data.get("reason"), errors, dict(data.get("headers") or {}),
-                              **(data.get("values") or {}))
+    response = error_response(
+        exc.code, data.get("reason"), errors, dict(data.get("headers") or {}), **(data.get("values") or {})
+    )
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response

@@ -1,4 +1,5 @@
 """Extension objects, bound to the app in create_app()."""
+
 from flask import current_app, has_app_context
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

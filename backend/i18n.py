@@ -5,9 +5,10 @@ for a plural entry ({"one": …, "few": …, "many": …, "other": …}), the fo
 A request's language is the phone's Accept-Language (the phone sends the language the person chose);
 pushes and emails use the recipient's saved language (users.language) instead.
 """
+
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from flask import has_request_context, request
@@ -18,7 +19,7 @@ LOCALES = Path(__file__).resolve().parent.parent / "frontend" / "locales"
 _PLACEHOLDER = re.compile(r"\{([a-zA-Z0-9_]+)\}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang):
     return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
 

@@ -11,6 +11,7 @@ megabyte costs milliseconds and is refused in the one error shape:
 Nothing a phone sends comes close: a sync body is 7 levels deep, and JavaScript's JSON.stringify never
 writes more than 21 digits in a row. Strings are skipped (digits and brackets inside them are text).
 """
+
 import re
 from array import array
 from functools import lru_cache
@@ -75,8 +76,9 @@ def guard_json_body():
     except TooDeep:
         return error_response(400, "too_deep", {"json": [Coded("too_deep", max=max_depth)]}, max=max_depth)
     except NumberTooLong:
-        return error_response(422, "number_too_long", {"json": [Coded("number_too_long", max=max_digits)]},
-                              max=max_digits)
+        return error_response(
+            422, "number_too_long", {"json": [Coded("number_too_long", max=max_digits)]}, max=max_digits
+        )
     return None
 
 

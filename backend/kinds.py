@@ -6,7 +6,9 @@ modules that act on these facts stay the homes of their rules (visibility.py: wh
 services/entries.py: who may write what and who hears of it; us.py: what the Us numbers read);
 they ask this table which kinds a rule applies to instead of listing them again.
 """
-from typing import Callable, NamedTuple, Optional
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 from .schemas import bodies
 
@@ -20,32 +22,53 @@ class Kind(NamedTuple):
     answers: frozenset = frozenset()  # the kinds its ref_id may point at (empty: any kind)
     # The partner hears of a new one (a push job in the same transaction): "created" for any new one,
     # "reply" only when it answers an entry of theirs; None: never.
-    tells_partner: Optional[str] = None
-    tells_if: Optional[Callable] = None  # body → whether this one is news for the partner (a bid they made: no)
+    tells_partner: str | None = None
+    tells_if: Callable | None = None  # body → whether this one is news for the partner (a bid they made: no)
     opens: str = "/"  # the screen a push about it opens
-    preview: Optional[str] = None  # the body field a push preview may show (show_previews on)
-    question_field: Optional[str] = None  # the body field naming a question: withheld from the partner until they answer it too
+    preview: str | None = None  # the body field a push preview may show (show_previews on)
+    question_field: str | None = (
+        None  # the body field naming a question: withheld from the partner until they answer it too
+    )
     us: bool = False  # read by the Us numbers (services/us.py)
-    created_rule: Optional[Callable] = None  # (body, created_at) → raises ValidationError: rules on the server's clock
+    created_rule: Callable | None = None  # (body, created_at) → raises ValidationError: rules on the server's clock
 
 
 _REGISTRY = (
     Kind("disclosure", bodies.Disclosure, tells_partner="created", preview="text", us=True),
-    Kind("reflection", bodies.Reflection, ref="required", answers=frozenset({"disclosure"}),
-         tells_partner="reply", preview="text"),
+    Kind(
+        "reflection",
+        bodies.Reflection,
+        ref="required",
+        answers=frozenset({"disclosure"}),
+        tells_partner="reply",
+        preview="text",
+    ),
     Kind("reaction", bodies.Reaction, ref="required", tells_partner="reply", us=True),
     Kind("appreciation", bodies.Appreciation, tells_partner="created", opens="/appreciate", preview="text", us=True),
-    Kind("bid", bodies.Bid, tells_partner="created", opens="/bids", tells_if=lambda body: body.get("bidder") == "me",
-         preview="note", us=True),
-    Kind("bid_response", bodies.BidResponse, ref="required", answers=frozenset({"bid"}), tells_partner="reply", opens="/bids",
-         us=True),
+    Kind(
+        "bid",
+        bodies.Bid,
+        tells_partner="created",
+        opens="/bids",
+        tells_if=lambda body: body.get("bidder") == "me",
+        preview="note",
+        us=True,
+    ),
+    Kind(
+        "bid_response",
+        bodies.BidResponse,
+        ref="required",
+        answers=frozenset({"bid"}),
+        tells_partner="reply",
+        opens="/bids",
+        us=True,
+    ),
     Kind("checkin", bodies.Checkin, us=True),
     Kind("ritual", bodies.Ritual, edit="both", us=True),
     Kind("ritual_session", bodies.RitualSession, ref="required", answers=frozenset({"ritual"}), us=True),
     Kind("commitment", bodies.Commitment, us=True, created_rule=bodies.due_within_a_week),
     Kind("agreement", bodies.Agreement, edit="both"),
-    Kind("timeout", bodies.Timeout, tells_partner="created", preview="note",
-         created_rule=bodies.returns_in_time),
+    Kind("timeout", bodies.Timeout, tells_partner="created", preview="note", created_rule=bodies.returns_in_time),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
     Kind("journal", bodies.Journal, private=True),
 )
@@ -57,4 +80,3 @@ NAMES = tuple(KINDS)
 def named(predicate):
     """The names of the kinds a predicate holds for, as a frozenset (for `in` and SQL IN)."""
     return frozenset(kind.name for kind in _REGISTRY if predicate(kind))
-

@@ -3,6 +3,7 @@ each process counts alone, so n gunicorn workers would let n times as many guess
 with more than one process and a per-process store is refused at start (deploy/gunicorn.conf.py's
 `on_starting` hook, and create_app inside a gunicorn worker however it was started). One process
 (`make run`, `flask run`) keeps the memory store."""
+
 import sys
 
 
@@ -16,10 +17,12 @@ def problem(processes, storage_uri, enabled=True):
     """Why serving with this many processes and this store would weaken the limits, or None."""
     if not enabled or processes <= 1 or not per_process(storage_uri):
         return None
-    return (f"Refusing to start: {processes} worker processes with the per-process rate-limit store "
-            f"{storage_uri!r} would each count logins on their own, multiplying every limit by {processes}. "
-            "Set RATELIMIT_STORAGE_URI to a shared store (for example redis://127.0.0.1:6379/0), or serve "
-            "with one worker (WEB_CONCURRENCY=1).")
+    return (
+        f"Refusing to start: {processes} worker processes with the per-process rate-limit store "
+        f"{storage_uri!r} would each count logins on their own, multiplying every limit by {processes}. "
+        "Set RATELIMIT_STORAGE_URI to a shared store (for example redis://127.0.0.1:6379/0), or serve "
+        "with one worker (WEB_CONCURRENCY=1)."
+    )
 
 
 def gunicorn_workers():

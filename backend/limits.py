@@ -6,6 +6,7 @@ reads them from frontend/js/limits.js, which this module writes:
 tests/test_limits_module.py fails when the committed limits.js differs from what this writes, and when a
 schema stops using one of these numbers. A name's trailing comment here becomes its comment there.
 """
+
 import re
 import sys
 from pathlib import Path
@@ -71,9 +72,12 @@ def phone_limits():
 
 
 def render_js():
-    lines = ["// GENERATED from backend/limits.py: do not edit. After changing a limit there, run",
-             "//   .venv/bin/python -m backend.limits",
-             "// The server's schemas validate with these same numbers; tests/test_limits_module.py checks both.", ""]
+    lines = [
+        "// GENERATED from backend/limits.py: do not edit. After changing a limit there, run",
+        "//   .venv/bin/python -m backend.limits",
+        "// The server's schemas validate with these same numbers; tests/test_limits_module.py checks both.",
+        "",
+    ]
     for name, value, comment in phone_limits():
         if name is None:
             lines += ["", f"// {comment}"] if len(lines) > 4 else [f"// {comment}"]

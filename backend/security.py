@@ -1,4 +1,5 @@
 """Who is asking, and is the request allowed to change anything: cookies, login_required, CSRF guards."""
+
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -43,6 +44,7 @@ def login_required(view):
         if current_caller() is None:
             fail(401, "login_required")
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -75,9 +77,14 @@ def guard_writes():
 def set_session_cookie(response, token):
     config = current_app.config
     response.set_cookie(
-        config["SESSION_COOKIE_NAME"], token,
+        config["SESSION_COOKIE_NAME"],
+        token,
         max_age=int(config["SESSION_LIFETIME"].total_seconds()),
-        httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"], path="/")
+        httponly=True,
+        samesite="Lax",
+        secure=config["SESSION_COOKIE_SECURE"],
+        path="/",
+    )
     return response
 
 
@@ -85,15 +92,22 @@ def set_device_cookie(response, value):
     """The device cookie (services/devices.py): sent only to the login routes, never readable by scripts."""
     config = current_app.config
     response.set_cookie(
-        devices.COOKIE_NAME, value, max_age=int(config["DEVICE_COOKIE_LIFETIME"].total_seconds()),
-        httponly=True, samesite="Strict", secure=config["SESSION_COOKIE_SECURE"], path="/api/auth")
+        devices.COOKIE_NAME,
+        value,
+        max_age=int(config["DEVICE_COOKIE_LIFETIME"].total_seconds()),
+        httponly=True,
+        samesite="Strict",
+        secure=config["SESSION_COOKIE_SECURE"],
+        path="/api/auth",
+    )
     return response
 
 
 def clear_session_cookie(response):
     config = current_app.config
-    response.delete_cookie(config["SESSION_COOKIE_NAME"], path="/", httponly=True, samesite="Lax",
-                           secure=config["SESSION_COOKIE_SECURE"])
+    response.delete_cookie(
+        config["SESSION_COOKIE_NAME"], path="/", httponly=True, samesite="Lax", secure=config["SESSION_COOKIE_SECURE"]
+    )
     return response
 
 

@@ -1,6 +1,7 @@
 """Instants as the API and entry bodies write them (ISO 8601, "Z" for UTC) and as the columns store
 them (naive UTC): one home for each conversion, so every module reads and writes them alike."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 
 def parse_instant(value, naive_is_utc=False):
@@ -8,7 +9,7 @@ def parse_instant(value, naive_is_utc=False):
     A time without a zone stays naive unless `naive_is_utc`."""
     when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if naive_is_utc and when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when
 
 
@@ -20,7 +21,7 @@ def parse_date(value):
 def naive_utc(value):
     """An aware datetime as the columns store it (naive UTC); any other value as it is."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 

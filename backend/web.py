@@ -3,6 +3,7 @@
 The worker's version and precache list come from the files themselves: a sha256 over
 every shell file, recomputed whenever a file's size or mtime changes. No hand-kept number.
 """
+
 import hashlib
 import json
 from pathlib import Path
@@ -18,17 +19,27 @@ SERVED = {".html", ".js", ".css", ".png", ".svg", ".json", ".ico", ".txt", ".wof
 # Served, but not needed offline: left out of the precache.
 NOT_PRECACHED = {"screenshots"}
 
-CSP = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'",
-    "img-src 'self' data: blob:", "connect-src 'self'", "manifest-src 'self'",
-    "worker-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
 
 _worker = (None, None)  # (stat key, rendered service-worker.js), replaced as one tuple
 
 
 class PageConverter(PathConverter):
     """An app route such as /today or /join: anything outside /api without a file extension."""
+
     regex = r"(?!api(?:/|$))[^.]+"
 
 
@@ -65,8 +76,8 @@ def render_worker(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     urls = ["/", "/manifest.json"] + [
-        "/frontend/" + p.relative_to(root / "frontend").as_posix()
-        for p in sources[:-2] if p.name != "index.html"]
+        "/frontend/" + p.relative_to(root / "frontend").as_posix() for p in sources[:-2] if p.name != "index.html"
+    ]
     text = (root / "service-worker.js").read_text(encoding="utf-8")
     text = text.replace('"__VERSION__"', json.dumps(digest.hexdigest()[:20]), 1)
     text = text.replace("[] /* __PRECACHE__ */", json.dumps(urls), 1)

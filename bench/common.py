@@ -4,6 +4,7 @@ Rows are inserted directly (bulk inserts): signing up thousands of people throug
 measure the password hasher, not the sync. Each seeded user gets a real session row, so requests
 carry a real `hearth_session` cookie and go through the app's own login check.
 """
+
 import hashlib
 import os
 import secrets
@@ -15,7 +16,7 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -23,7 +24,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 KINDS = ("appreciation", "checkin", "bid", "disclosure")
 
 
@@ -46,8 +47,10 @@ def scratch_dir():
 def make_app(url):
     from backend import create_app
     from backend.config import Config
-    config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                                            "RATELIMIT_ENABLED": False})
+
+    config = type(
+        "BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
+    )
     return create_app(config)
 
 
@@ -55,10 +58,12 @@ def reset_database(url):
     """An empty database built by the migrations (PostgreSQL: the public schema is dropped first)."""
     from flask_migrate import upgrade
     from sqlalchemy import text
+
     from backend.extensions import db
+
     if url.startswith("sqlite:///"):
         for suffix in ("", "-wal", "-shm"):
-            Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
+            Path(url[len("sqlite:///") :] + suffix).unlink(missing_ok=True)
     app = make_app(url)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -72,18 +77,32 @@ def reset_database(url):
 
 def _insert(model, rows, chunk=2000):
     from sqlalchemy import insert
+
     from backend.extensions import db
+
     for start in range(0, len(rows), chunk):
-        db.session.execute(insert(model), rows[start:start + chunk])
+        db.session.execute(insert(model), rows[start : start + chunk])
 
 
 def entry_row(couple_id, author_id, seq, kind=None, visibility="shared", when=NOW, own_seq=None):
     kind = kind or KINDS[seq % len(KINDS)]
-    return {"id": str(uuid.uuid4()), "couple_id": couple_id, "author_id": author_id, "kind": kind,
-            "visibility": visibility, "shared_once": visibility == "shared", "ref_id": None, "question_id": None,
-            "body": body_for(kind, seq), "rev": 1, "seq": seq, "own_seq": own_seq, "created_at": when,
-            "updated_at": when,
-            "deleted": False}
+    return {
+        "id": str(uuid.uuid4()),
+        "couple_id": couple_id,
+        "author_id": author_id,
+        "kind": kind,
+        "visibility": visibility,
+        "shared_once": visibility == "shared",
+        "ref_id": None,
+        "question_id": None,
+        "body": body_for(kind, seq),
+        "rev": 1,
+        "seq": seq,
+        "own_seq": own_seq,
+        "created_at": when,
+        "updated_at": when,
+        "deleted": False,
+    }
 
 
 def body_for(kind, n):
@@ -93,8 +112,12 @@ def body_for(kind, n):
         return {"mood": 1 + n % 5, "us": 1 + (n // 5) % 5, "feelings": [], "note": ""}
     if kind == "bid":
         return {"type": "joke", "bidder": "me", "note": f"pun {n}"}
-    return {"text": f"A small worry, number {n}", "category": "worry", "feelings": [],
-            "local_date": NOW.date().isoformat()}
+    return {
+        "text": f"A small worry, number {n}",
+        "category": "worry",
+        "feelings": [],
+        "local_date": NOW.date().isoformat(),
+    }
 
 
 def seed_couples(app, count, entries=0, prefix="c"):
@@ -102,21 +125,39 @@ def seed_couples(app, count, entries=0, prefix="c"):
     entries (half by each partner). Returns [{"id", "seq", "users": [{"id", "token", "own_seq"}, ...]}]."""
     from backend.extensions import db
     from backend.models import AuthSession, Couple, Entry, User
+
     couples, users, sessions, rows, out = [], [], [], [], []
     expires = NOW + timedelta(days=60)
     for n in range(count):
         couple_id = str(uuid.uuid4())
-        couples.append({"id": couple_id, "seq": entries, "horizon_seq": 0, "created_at": NOW,
-                        "paired_at": NOW})
+        couples.append({"id": couple_id, "seq": entries, "horizon_seq": 0, "created_at": NOW, "paired_at": NOW})
         members = []
         for side in "ab":
             user_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
-            users.append({"id": user_id, "email": f"{prefix}{n}{side}-{couple_id[:8]}@bench.test",
-                          "password_hash": "-", "display_name": f"{side.upper()}{n}", "timezone": "Europe/Berlin",
-                          "nudge_time": "20:00", "show_previews": False, "daily_partner_push_limit": 6,
-                          "couple_id": couple_id, "created_at": NOW, "own_seq": (entries + (side == "b")) // 2})
-            sessions.append({"id": hashlib.sha256(token.encode()).hexdigest(), "user_id": user_id,
-                             "created_at": NOW, "last_seen_at": NOW, "expires_at": expires})
+            users.append(
+                {
+                    "id": user_id,
+                    "email": f"{prefix}{n}{side}-{couple_id[:8]}@bench.test",
+                    "password_hash": "-",
+                    "display_name": f"{side.upper()}{n}",
+                    "timezone": "Europe/Berlin",
+                    "nudge_time": "20:00",
+                    "show_previews": False,
+                    "daily_partner_push_limit": 6,
+                    "couple_id": couple_id,
+                    "created_at": NOW,
+                    "own_seq": (entries + (side == "b")) // 2,
+                }
+            )
+            sessions.append(
+                {
+                    "id": hashlib.sha256(token.encode()).hexdigest(),
+                    "user_id": user_id,
+                    "created_at": NOW,
+                    "last_seen_at": NOW,
+                    "expires_at": expires,
+                }
+            )
             members.append({"id": user_id, "token": token})
         for seq in range(1, entries + 1):  # the partners' own streams: a takes the even seqs, b the odd
             rows.append(entry_row(couple_id, members[seq % 2]["id"], seq, own_seq=(seq + 1) // 2))
@@ -142,13 +183,34 @@ def free_port():
 def gunicorn(url, workers=2, threads=4):
     """The app under gunicorn (`workers` processes, gthread so keep-alive works) on a free port."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SESSION_COOKIE_SECURE": "0", "RATELIMIT_ENABLED": "0",
-           "SECRET_KEY": "bench"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SESSION_COOKIE_SECURE": "0",
+        "RATELIMIT_ENABLED": "0",
+        "SECRET_KEY": "bench",
+    }
     log = open(Path(os.environ["HEARTH_INSTANCE"]) / f"gunicorn-{port}.log", "w")
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
-         "--keep-alive", "30", "-b", f"127.0.0.1:{port}", "backend:create_app()"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "-b",
+            f"127.0.0.1:{port}",
+            "backend:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120  # a busy shared host starts slowly

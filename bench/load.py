@@ -9,6 +9,7 @@ contended for real). Phones run as threads in 4 client processes. Prints p50/p99
 
     .venv/bin/python bench/load.py [--phones 200] [--seconds 60] [--database-url URL]
 """
+
 import argparse
 import json
 import multiprocessing
@@ -20,7 +21,7 @@ import uuid
 
 import requests
 
-from common import (PG_URL, body_for, gunicorn, percentile, reset_database, scratch_dir, seed_couples)
+from common import PG_URL, body_for, gunicorn, percentile, reset_database, scratch_dir, seed_couples
 
 KINDS = ("appreciation", "checkin", "bid", "disclosure")
 
@@ -37,8 +38,18 @@ def phone(base, token, stop_at, seed, out):
         for _ in range(rng.randint(1, 3)):
             mid += 1
             kind = rng.choice(KINDS)
-            outbox.append({"mid": mid, "op": "put", "entry": {
-                "id": str(uuid.uuid4()), "kind": kind, "visibility": "shared", "body": body_for(kind, mid)}})
+            outbox.append(
+                {
+                    "mid": mid,
+                    "op": "put",
+                    "entry": {
+                        "id": str(uuid.uuid4()),
+                        "kind": kind,
+                        "visibility": "shared",
+                        "body": body_for(kind, mid),
+                    },
+                }
+            )
         more = True
         while more and time.monotonic() < stop_at + 10:
             body = {"client_id": client_id, "cursor": cursor, "couple_id": couple_id, "mutations": outbox[:100]}
@@ -81,8 +92,10 @@ def run(base, tokens, seconds, processes=4):
     stop_at = time.monotonic() + seconds
     queue = multiprocessing.Queue()
     chunks = [tokens[i::processes] for i in range(processes)]
-    procs = [multiprocessing.Process(target=client_process, args=(base, chunk, stop_at, i, queue))
-             for i, chunk in enumerate(chunks)]
+    procs = [
+        multiprocessing.Process(target=client_process, args=(base, chunk, stop_at, i, queue))
+        for i, chunk in enumerate(chunks)
+    ]
     for p in procs:
         p.start()
     phones = [result for _ in procs for result in queue.get(timeout=seconds + 120)]
@@ -90,7 +103,9 @@ def run(base, tokens, seconds, processes=4):
         p.join()
     latencies = [lat for result in phones for lat in result[0]]
     return {
-        "phones": len(tokens), "seconds": seconds, "requests": len(latencies),
+        "phones": len(tokens),
+        "seconds": seconds,
+        "requests": len(latencies),
         "rps": round(len(latencies) / seconds, 1),
         "errors": sum(result[1] for result in phones),
         "error_kinds": {k: sum(r[4].get(k, 0) for r in phones) for k in {k for r in phones for k in r[4]}},
@@ -118,11 +133,14 @@ def main():
     figures["db"] = "postgresql" if args.database_url.startswith("postgresql") else "sqlite"
     figures["load_average"] = round(os.getloadavg()[0], 1)
     print(json.dumps(figures, indent=2))
-    print(f"{figures['phones']} phones, {figures['seconds']} s: {figures['requests']} syncs, "
-          f"{figures['errors']} errors, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms "
-          f"(goal: 0 errors, p99 < 250 ms)")
+    print(
+        f"{figures['phones']} phones, {figures['seconds']} s: {figures['requests']} syncs, "
+        f"{figures['errors']} errors, p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms "
+        f"(goal: 0 errors, p99 < 250 ms)"
+    )
 
     from run import REPORT, RESULTS, markdown
+
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["load"] = figures
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

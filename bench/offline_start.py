@@ -7,16 +7,25 @@ mark of its own, so an init script watches the DOM from the first byte and recor
 performance.now() (milliseconds since navigation start) the moment Today shows both its greeting
 with the user's name (read from IndexedDB) and the "One honest thing" card.
 """
+
 import statistics
 import time
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "correct horse battery"
 NAME = "Alex"
 
-WATCH = """(() => {
+WATCH = (
+    """(() => {
   const drawn = () => {
     const h1 = document.querySelector('.page-head h1');
     if (!h1 || !h1.textContent.includes(%r)) return false;
@@ -26,7 +35,9 @@ WATCH = """(() => {
     if (window.__todayDrawnAt === undefined && drawn()) window.__todayDrawnAt = performance.now();
   };
   new MutationObserver(check).observe(document, {childList: true, subtree: true, characterData: true});
-})();""" % NAME
+})();"""
+    % NAME
+)
 
 
 def wait_until(page, script, timeout=20):
@@ -46,14 +57,21 @@ def wait_until(page, script, timeout=20):
 
 
 def _signup(context, base, name, n):
-    response = context.request.post(f"{base}/api/auth/signup", data={
-        "email": f"{name.lower()}{n}-{time.time_ns()}@bench.test", "password": PASSWORD, "display_name": name,
-        "timezone": "Europe/Berlin"})
+    response = context.request.post(
+        f"{base}/api/auth/signup",
+        data={
+            "email": f"{name.lower()}{n}-{time.time_ns()}@bench.test",
+            "password": PASSWORD,
+            "display_name": name,
+            "timezone": "Europe/Berlin",
+        },
+    )
     assert response.status == 201, response.text()
 
 
 def measure(base, runs=10, log=print):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
@@ -67,8 +85,11 @@ def measure(base, runs=10, log=print):
             page = alex.new_page()
             page.goto("/")
             wait_until(page, "() => navigator.serviceWorker.controller !== null")
-            wait_until(page, """() => { const p = document.getElementById('sync-pill');
-                return p && Number(p.dataset.syncedAt || 0) > 0 && p.dataset.state === 'ok'; }""")
+            wait_until(
+                page,
+                """() => { const p = document.getElementById('sync-pill');
+                return p && Number(p.dataset.syncedAt || 0) > 0 && p.dataset.state === 'ok'; }""",
+            )
             wait_until(page, "() => window.__todayDrawnAt !== undefined")
 
             alex.set_offline(True)

@@ -2,12 +2,15 @@
 The two partners' phones take turns, so each sync also pulls the other's latest change (as
 bench/run.py's `sync` load); --solo profiles one phone alone (its pull has nothing to bring).
 
-    .venv/bin/python bench/profile_sync.py [--db sqlite|postgresql] [--requests 300] [--mutations 1] [--solo] [--html out.html]
+    .venv/bin/python bench/profile_sync.py [--db sqlite|postgresql] [--requests 300] [--mutations 1]
+        [--solo] [--html out.html]
 (pip install pyinstrument first; it is a tool, not a dependency.)
 """
+
 import argparse
 import time
 import uuid
+from pathlib import Path
 
 from common import database_urls, median, reset_database, scratch_dir, seed_couples
 
@@ -29,12 +32,15 @@ def main():
     for user in couple["users"][:1] if args.solo else couple["users"]:
         client = app.test_client()
         client.set_cookie("hearth_session", user["token"])
-        phones.append({"client": client, "client_id": str(uuid.uuid4()),
-                       "cursor": f"{couple['seq']}.{user['own_seq']}", "mid": 0})
+        phones.append(
+            {"client": client, "client_id": str(uuid.uuid4()), "cursor": f"{couple['seq']}.{user['own_seq']}", "mid": 0}
+        )
     turn = 0
 
     from sqlalchemy import event
+
     from backend.extensions import db
+
     statements = []
 
     def one():
@@ -45,13 +51,23 @@ def main():
         for _ in range(args.mutations):
             phone["mid"] += 1
             mid = phone["mid"]
-            kind, body = (("appreciation", {"text": f"thanks {mid}"}) if mid % 2
-                          else ("checkin", {"mood": 3, "us": 4}))
-            mutations.append({"mid": mid, "op": "put", "entry": {
-                "id": str(uuid.uuid4()), "kind": kind, "visibility": "shared", "body": body}})
-        response = phone["client"].post("/api/sync", json={
-            "client_id": phone["client_id"], "cursor": phone["cursor"], "couple_id": couple["id"],
-            "mutations": mutations})
+            kind, body = ("appreciation", {"text": f"thanks {mid}"}) if mid % 2 else ("checkin", {"mood": 3, "us": 4})
+            mutations.append(
+                {
+                    "mid": mid,
+                    "op": "put",
+                    "entry": {"id": str(uuid.uuid4()), "kind": kind, "visibility": "shared", "body": body},
+                }
+            )
+        response = phone["client"].post(
+            "/api/sync",
+            json={
+                "client_id": phone["client_id"],
+                "cursor": phone["cursor"],
+                "couple_id": couple["id"],
+                "mutations": mutations,
+            },
+        )
         assert response.status_code == 200, response.json
         assert len(response.json["changes"]) == args.mutations * (1 if args.solo or turn == 1 else 2), response.json
         phone["cursor"] = response.json["cursor"]
@@ -67,6 +83,7 @@ def main():
     # The hot statements bypass SQLAlchemy's execution (services/prebuilt.py), so its event does
     # not see them: they are recorded where prebuilt hands them to the driver.
     from backend.services import prebuilt
+
     prepare = prebuilt._prepare
 
     def recorded(statement, keys):
@@ -88,6 +105,7 @@ def main():
     profiler = None
     if not args.no_profile:
         from pyinstrument import Profiler
+
         profiler = Profiler(interval=0.0005)
         profiler.start()
     for _ in range(args.requests):
@@ -98,11 +116,13 @@ def main():
     if profiler:
         profiler.stop()
         if args.html:
-            open(args.html, "w").write(profiler.output_html())
+            Path(args.html).write_text(profiler.output_html())
         print(profiler.output_text(unicode=False, color=False, show_all=False))
     # CPU time of this process (the app's Python, not PostgreSQL's): hardly moved by a busy machine.
-    print(f"median {median(times) * 1000:.2f} ms per sync in-process, {median(cpu) * 1000:.2f} ms CPU ({args.db}, "
-          f"{'one phone' if args.solo else 'two phones taking turns'})")
+    print(
+        f"median {median(times) * 1000:.2f} ms per sync in-process, {median(cpu) * 1000:.2f} ms CPU ({args.db}, "
+        f"{'one phone' if args.solo else 'two phones taking turns'})"
+    )
 
 
 if __name__ == "__main__":

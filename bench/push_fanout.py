@@ -9,6 +9,7 @@ them into bench/results.json (push_per_s, raw_push_per_s, push_ratio).
     .venv/bin/python bench/push_fanout.py [--users 5000] [--threads N]
     BENCH_DATABASE_URL=postgresql+psycopg://... to run against PostgreSQL (its tables are reset).
 """
+
 import argparse
 import json
 import multiprocessing
@@ -17,18 +18,19 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results.json"
-NOW = datetime(2026, 5, 1, 18, 0, tzinfo=timezone.utc)  # 20:00 in Berlin
+NOW = datetime(2026, 5, 1, 18, 0, tzinfo=UTC)  # 20:00 in Berlin
 
 
 def serve(port_queue):
     """The loopback push service: keep-alive HTTP/1.1, 201 for everything, nothing else."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -49,23 +51,38 @@ def serve(port_queue):
 
 
 def make_app(url, threads):
-    from backend import create_app
-    from backend.config import Config
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-    config = type("BenchConfig", (Config,), {
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-        "VAPID_PRIVATE_KEY": pem, "VAPID_SUBJECT": "mailto:bench@hearth.test", "PUSH_THREADS": threads})
+    from backend import create_app
+    from backend.config import Config
+
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
+    config = type(
+        "BenchConfig",
+        (Config,),
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "VAPID_PRIVATE_KEY": pem,
+            "VAPID_SUBJECT": "mailto:bench@hearth.test",
+            "PUSH_THREADS": threads,
+        },
+    )
     return create_app(config)
 
 
 def reset_and_migrate(app):
     from flask_migrate import upgrade
     from sqlalchemy import text
+
     from backend.extensions import db
+
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -77,24 +94,44 @@ def reset_and_migrate(app):
 def populate(app, users, origin, p256dh, auth):
     """users/2 couples, everyone due at NOW (20:00 Berlin), one subscription each."""
     from sqlalchemy import insert
+
     from backend.extensions import db
     from backend.models import Couple, PushSubscription, User
+
     couples, people, subs = [], [], []
     for n in range(users // 2):
         couple_id = str(uuid.uuid4())
         couples.append({"id": couple_id, "seq": 0, "horizon_seq": 0, "created_at": NOW, "paired_at": NOW})
         for side in "ab":
             user_id = str(uuid.uuid4())
-            people.append({"id": user_id, "email": f"u{n}{side}@bench.test", "password_hash": "-",
-                           "display_name": f"U{n}{side}", "timezone": "Europe/Berlin", "nudge_time": "20:00",
-                           "show_previews": False, "daily_partner_push_limit": 6, "couple_id": couple_id,
-                           "created_at": NOW})
-            subs.append({"user_id": user_id, "endpoint": f"{origin}/push/{user_id}", "p256dh": p256dh,
-                         "auth": auth, "created_at": NOW, "updated_at": NOW})
+            people.append(
+                {
+                    "id": user_id,
+                    "email": f"u{n}{side}@bench.test",
+                    "password_hash": "-",
+                    "display_name": f"U{n}{side}",
+                    "timezone": "Europe/Berlin",
+                    "nudge_time": "20:00",
+                    "show_previews": False,
+                    "daily_partner_push_limit": 6,
+                    "couple_id": couple_id,
+                    "created_at": NOW,
+                }
+            )
+            subs.append(
+                {
+                    "user_id": user_id,
+                    "endpoint": f"{origin}/push/{user_id}",
+                    "p256dh": p256dh,
+                    "auth": auth,
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+            )
     with app.app_context():
         for model, rows in ((Couple, couples), (User, people), (PushSubscription, subs)):
             for start in range(0, len(rows), 1000):
-                db.session.execute(insert(model), rows[start:start + 1000])
+                db.session.execute(insert(model), rows[start : start + 1000])
         db.session.commit()
     return [s["endpoint"] for s in subs]
 
@@ -103,9 +140,11 @@ def raw_rate(sender, endpoints, p256dh, auth):
     """pywebpush encryption + POST only: the same Sender, no database."""
     from backend.services import notifications as texts
     from backend.services.delivery import OK, Message
+
     payload = texts.encode(texts.nudge())
-    messages = [Message(i, endpoint, p256dh, auth, payload, 4 * 3600, "normal", "nudge")
-                for i, endpoint in enumerate(endpoints)]
+    messages = [
+        Message(i, endpoint, p256dh, auth, payload, 4 * 3600, "normal", "nudge") for i, endpoint in enumerate(endpoints)
+    ]
     started = time.perf_counter()
     outcomes = sender.send_all(messages)
     elapsed = time.perf_counter() - started
@@ -115,6 +154,7 @@ def raw_rate(sender, endpoints, p256dh, auth):
 
 def worker_rate(app, sender, users, now):
     from backend.services import nudges
+
     with app.app_context():
         started = time.perf_counter()
         counts = nudges.tick(now, sender)
@@ -128,6 +168,7 @@ def measure(url, users=5000, threads=None, rounds=5, log=print):
     raw/worker rounds. Returns {push_per_s, raw_push_per_s, push_ratio} of the median-ratio round.
     bench/run.py calls this for each database; main() below is the command-line entry."""
     from backend.config import Config
+
     threads = threads or Config.PUSH_THREADS
     ports = multiprocessing.Queue()
     service = multiprocessing.Process(target=serve, args=(ports,), daemon=True)
@@ -136,12 +177,15 @@ def measure(url, users=5000, threads=None, rounds=5, log=print):
 
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
+
     from backend.services.delivery import Sender
     from backend.services.outbound import Guard
     from backend.services.push import b64url, load_vapid
+
     device = ec.generate_private_key(ec.SECP256R1())
-    p256dh = b64url(device.public_key().public_bytes(serialization.Encoding.X962,
-                                                     serialization.PublicFormat.UncompressedPoint))
+    p256dh = b64url(
+        device.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
     auth = b64url(os.urandom(16))
 
     app = make_app(url, threads)
@@ -158,12 +202,15 @@ def measure(url, users=5000, threads=None, rounds=5, log=print):
                 raws.append(raw_rate(sender, endpoints, p256dh, auth))
                 worker, counts, elapsed = worker_rate(app, sender, users, NOW + timedelta(days=day))
                 workers.append(worker)
-                log(f"round {day + 1}: worker {worker:6.0f}/s  raw {raws[-1]:6.0f}/s  "
-                    f"ratio {worker / raws[-1]:.2f}  ({elapsed:.2f} s tick)")
+                log(
+                    f"round {day + 1}: worker {worker:6.0f}/s  raw {raws[-1]:6.0f}/s  "
+                    f"ratio {worker / raws[-1]:.2f}  ({elapsed:.2f} s tick)"
+                )
     finally:
         service.terminate()
         with app.app_context():
             from backend.extensions import db
+
             db.engine.dispose()
 
     # Rounds are interleaved so both rates see the same machine load; the round with the median
@@ -183,8 +230,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--threads", type=int, default=None, help="sender threads (default: PUSH_THREADS)")
-    parser.add_argument("--rounds", type=int, default=5,
-                        help="interleaved raw/worker rounds; the median-ratio round is reported (a busy machine is noisy)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="interleaved raw/worker rounds; the median-ratio round is reported (a busy machine is noisy)",
+    )
     args = parser.parse_args()
 
     scratch = tempfile.mkdtemp(prefix="hearth-bench-")

@@ -7,24 +7,23 @@ interleaved, median reported: the machine is shared and absolute numbers move wi
     .venv/bin/python bench/run.py [--duration 3] [--rounds 7] [--only sqlite|postgresql] [--skip-browser] [--sync-only]
     BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test (the default; "off" skips it)
 """
+
 import argparse
 import gzip
 import json
 import os
 import platform
+import resource
 import subprocess
 import time
 import uuid
 from datetime import date
 from pathlib import Path
-
-import resource
 from urllib.parse import urlsplit
 
 import requests
 
-from common import (ROOT, database_urls, gunicorn, median, process_cpu, reset_database, scratch_dir,
-                    seed_couples)
+from common import ROOT, database_urls, gunicorn, median, process_cpu, reset_database, scratch_dir, seed_couples
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results.json"
@@ -48,11 +47,27 @@ def wrk(base, script, duration, connections=CONNECTIONS, env=None):
 
     children, server = resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu()
     out = subprocess.run(
-        ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{int(duration)}s", "--timeout", "5s",
-         "-s", str(BENCH / script), base + ("/api/sync" if script == "sync.lua" else "/healthz")],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True).stdout
-    line = next(l for l in out.splitlines() if l.startswith("WRKJSON "))
-    figures = json.loads(line[len("WRKJSON "):])
+        [
+            "wrk",
+            "-t",
+            str(connections),
+            "-c",
+            str(connections),
+            "-d",
+            f"{int(duration)}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(BENCH / script),
+            base + ("/api/sync" if script == "sync.lua" else "/healthz"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=True,
+    ).stdout
+    line = next(row for row in out.splitlines() if row.startswith("WRKJSON "))
+    figures = json.loads(line[len("WRKJSON ") :])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     own = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
@@ -72,8 +87,9 @@ def phones_file(couples, scratch, partners=False):
     couple, on consecutive threads, so each phone's next sync also pulls what the other just wrote."""
     phones = [(c, user) for c in couples for user in (c["users"] if partners else c["users"][:1])]
     path = Path(scratch) / f"phones-{uuid.uuid4().hex[:8]}.txt"
-    path.write_text("".join(f"{user['token']} {uuid.uuid4()} {c['seq']}.{user['own_seq']} {c['id']}\n"
-                            for c, user in phones))
+    path.write_text(
+        "".join(f"{user['token']} {uuid.uuid4()} {c['seq']}.{user['own_seq']} {c['id']}\n" for c, user in phones)
+    )
     return str(path)
 
 
@@ -84,10 +100,10 @@ def throughput(base, couples, scratch, duration, rounds, log):
     `sync` is a real couple's load: both partners write, so most syncs also pull the partner's latest
     change. The solo load (the couple's only writer, nothing new since its cursor but its own writes)
     takes the shortcut that skips the pull: it is reported beside it, not instead of it."""
-    batches = iter([couples[i:i + CONNECTIONS] for i in range(0, len(couples), CONNECTIONS)])
+    batches = iter([couples[i : i + CONNECTIONS] for i in range(0, len(couples), CONNECTIONS)])
 
     def sync_run(per, seconds, partners=False):
-        phones = next(batches)[:CONNECTIONS // 2] if partners else next(batches)
+        phones = next(batches)[: CONNECTIONS // 2] if partners else next(batches)
         env = {"BENCH_SESSIONS": phones_file(phones, scratch, partners), "BENCH_MUTATIONS": str(per)}
         return wrk(base, "sync.lua", seconds, env=env)
 
@@ -99,11 +115,14 @@ def throughput(base, couples, scratch, duration, rounds, log):
         sync1.append(sync_run(1, duration, partners=True))
         solo.append(sync_run(1, duration))
         sync10.append(sync_run(10, duration))
-        log(f"  round {n + 1}: bare {bare[-1]['rps']:7.1f}/s ({bare[-1]['cpu_ms']:.2f} ms CPU)  "
-            f"sync {sync1[-1]['rps']:7.1f}/s ({sync1[-1]['cpu_ms']:.2f} ms CPU, p50 {sync1[-1]['p50_us'] / 1000:.1f} ms, "
+        log(
+            f"  round {n + 1}: bare {bare[-1]['rps']:7.1f}/s ({bare[-1]['cpu_ms']:.2f} ms CPU)  "
+            f"sync {sync1[-1]['rps']:7.1f}/s ({sync1[-1]['cpu_ms']:.2f} ms CPU, "
+            f"p50 {sync1[-1]['p50_us'] / 1000:.1f} ms, "
             f"p99 {sync1[-1]['p99_us'] / 1000:.1f} ms, {sync1[-1]['pulled'] / max(sync1[-1]['requests'], 1):.0%} "
             f"pulled the partner's)  solo {solo[-1]['rps']:7.1f}/s ({solo[-1]['cpu_ms']:.2f} ms CPU)  "
-            f"sync10 {sync10[-1]['rps']:6.1f}/s")
+            f"sync10 {sync10[-1]['rps']:6.1f}/s"
+        )
     # A sync whose mutation was rejected or conflicted is an error too: it would measure the cheap path.
     errors = sum(r["non2xx"] + r["socket_errors"] + r.get("not_applied", 0) for r in bare + sync1 + solo + sync10)
     return {
@@ -129,13 +148,13 @@ def throughput(base, couples, scratch, duration, rounds, log):
 def pulls(base, small, large, requests_each=60):
     """An incremental sync (cursor one change behind, nothing to push), alternating between a couple
     with a short history and one with a long one, on one keep-alive connection each."""
+
     def client(couple):
         session = requests.Session()
         # The partner who did not write the last entry: it reaches them by the couple's stream.
         reader = couple["users"][1 - couple["seq"] % 2]
         session.cookies.set("hearth_session", reader["token"])
-        body = {"client_id": str(uuid.uuid4()), "cursor": f"{couple['seq'] - 1}.{reader['own_seq']}",
-                "mutations": []}
+        body = {"client_id": str(uuid.uuid4()), "cursor": f"{couple['seq'] - 1}.{reader['own_seq']}", "mutations": []}
         return session, body
 
     clients = [client(small), client(large)]
@@ -150,8 +169,11 @@ def pulls(base, small, large, requests_each=60):
             if n >= 5:  # the first few warm up both workers
                 times[which].append(elapsed)
     small_ms, large_ms = median(times[0]) * 1000, median(times[1]) * 1000
-    return {"pull_small_ms": round(small_ms, 2), "pull_large_ms": round(large_ms, 2),
-            "history_ratio": round(large_ms / small_ms, 3)}
+    return {
+        "pull_small_ms": round(small_ms, 2),
+        "pull_large_ms": round(large_ms, 2),
+        "history_ratio": round(large_ms / small_ms, 3),
+    }
 
 
 def pull_plan(url, couple):
@@ -160,6 +182,7 @@ def pull_plan(url, couple):
     from backend.models import User
     from backend.services import sync_sql
     from common import make_app
+
     app = make_app(url)
     with app.app_context():
         reader = couple["users"][1 - couple["seq"] % 2]
@@ -175,6 +198,7 @@ def pull_plan(url, couple):
 
 def database_version(url):
     from sqlalchemy import create_engine, text
+
     engine = create_engine(url)
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
@@ -194,6 +218,7 @@ def server_figures(name, url, scratch, args, log):
     large = None if args.sync_only else seed_couples(app, 1, entries=100_000, prefix="large")[0]
     with app.app_context():
         from backend.extensions import db
+
         if db.engine.dialect.name == "postgresql":
             # Settle the freshly seeded tables first, as a live database is: otherwise autovacuum
             # (its CPU counts as PostgreSQL's) and the checkpointer work on them during the first rounds.
@@ -216,8 +241,10 @@ def server_figures(name, url, scratch, args, log):
         except Exception as err:  # the plan is a diagnostic: never lose the run's figures to it
             figures["pull_plan"] = [f"EXPLAIN failed: {err}"]
     import push_fanout
-    figures.update(push_fanout.measure(url, users=args.push_users, rounds=args.push_rounds,
-                                       log=lambda line: log("  push " + line)))
+
+    figures.update(
+        push_fanout.measure(url, users=args.push_users, rounds=args.push_rounds, log=lambda line: log("  push " + line))
+    )
     return figures
 
 
@@ -225,13 +252,17 @@ def shell_kb_gz():
     """The service worker's precache list (the shell files, manifest.json, the worker itself), each
     gzipped on its own (gzip -6, as a server would), summed."""
     from backend.web import render_worker, shell_files
-    files = [p.read_bytes() for p in shell_files(ROOT)] + [(ROOT / "manifest.json").read_bytes(),
-                                                           render_worker(ROOT).encode()]
+
+    files = [p.read_bytes() for p in shell_files(ROOT)] + [
+        (ROOT / "manifest.json").read_bytes(),
+        render_worker(ROOT).encode(),
+    ]
     return round(sum(len(gzip.compress(data, 6)) for data in files) / 1024, 1), len(files)
 
 
 def offline_start(scratch, runs=10, log=print):
     from offline_start import measure
+
     url = f"sqlite:///{scratch}/browser.db"
     reset_database(url)
     with gunicorn(url) as base:
@@ -239,8 +270,11 @@ def offline_start(scratch, runs=10, log=print):
 
 
 TABLE = [
-    ("sync_rps", "req/s, POST /api/sync, 1 new entry + pull, 8 closed-loop phones: 4 couples, both "
-     "partners writing in turn", None),
+    (
+        "sync_rps",
+        "req/s, POST /api/sync, 1 new entry + pull, 8 closed-loop phones: 4 couples, both partners writing in turn",
+        None,
+    ),
     ("bare_rps", "req/s, GET /healthz (one SELECT 1), same server and load", None),
     ("sync_vs_bare", "median of per-round ratios", ">= 0.40"),
     ("sync_pulled_share", "share of those syncs whose pull brought the partner's changes", "report"),
@@ -269,28 +303,44 @@ TABLE = [
 
 def markdown(results):
     dbs = [k for k in ("sqlite", "postgresql") if k in results]
-    lines = [f"# Benchmark results ({results['date']})", "",
-             f"Machine: {results['machine']}. Shared with other jobs while it ran: ratios measured side by side "
-             "(rounds interleaved, median) are the figures to read; absolute numbers move with the load.", "",
-             "| key | what | goal | " + " | ".join(dbs) + " |",
-             "| --- | --- | --- | " + " | ".join("---" for _ in dbs) + " |"]
+    lines = [
+        f"# Benchmark results ({results['date']})",
+        "",
+        f"Machine: {results['machine']}. Shared with other jobs while it ran: ratios measured side by side "
+        "(rounds interleaved, median) are the figures to read; absolute numbers move with the load.",
+        "",
+        "| key | what | goal | " + " | ".join(dbs) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in dbs) + " |",
+    ]
     for key, what, goal in TABLE:
         cells = [str(results[d].get(key, "")) for d in dbs]
         lines.append(f"| {key} | {what} | {goal or ''} | " + " | ".join(cells) + " |")
-    for key, what, goal in (("shell_kb_gz", f"app shell, gzipped, {results.get('shell_files')} precached files", "< 150 KB"),
-                            ("offline_start_ms", "offline reload to Today drawn from IndexedDB, median of 10", "report")):
+    for key, what, goal in (
+        ("shell_kb_gz", f"app shell, gzipped, {results.get('shell_files')} precached files", "< 150 KB"),
+        ("offline_start_ms", "offline reload to Today drawn from IndexedDB, median of 10", "report"),
+    ):
         value = results.get(key, "")
         lines.append(f"| {key} | {what} | {goal} | " + " | ".join(str(value) for _ in dbs) + " |")
     if "load" in results:
         load = results["load"]
-        lines += ["", "## Load (bench/load.py)", "",
-                  "| phones | couples | seconds | requests | errors | p50 ms | p99 ms | goal |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- |",
-                  f"| {load['phones']} | {load['couples']} | {load['seconds']} | {load['requests']} | "
-                  f"{load['errors']} | {load['p50_ms']} | {load['p99_ms']} | 0 errors, p99 < 250 ms |"]
+        lines += [
+            "",
+            "## Load (bench/load.py)",
+            "",
+            "| phones | couples | seconds | requests | errors | p50 ms | p99 ms | goal |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            f"| {load['phones']} | {load['couples']} | {load['seconds']} | {load['requests']} | "
+            f"{load['errors']} | {load['p50_ms']} | {load['p99_ms']} | 0 errors, p99 < 250 ms |",
+        ]
     if results.get("postgresql", {}).get("pull_plan"):
-        lines += ["", "Pull query plan on PostgreSQL (100,000-entry couple):", "", "```",
-                  *results["postgresql"]["pull_plan"], "```"]
+        lines += [
+            "",
+            "Pull query plan on PostgreSQL (100,000-entry couple):",
+            "",
+            "```",
+            *results["postgresql"]["pull_plan"],
+            "```",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -302,21 +352,30 @@ def main():
     parser.add_argument("--rounds", type=int, default=7, help="interleaved bare/sync/solo/sync10 rounds")
     parser.add_argument("--push-users", type=int, default=3000)
     parser.add_argument("--push-rounds", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="gunicorn threads per worker (2 workers), for both endpoints; default: 1 on SQLite, "
-                             "2 on PostgreSQL (see DEFAULT_THREADS)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="gunicorn threads per worker (2 workers), for both endpoints; default: 1 on SQLite, "
+        "2 on PostgreSQL (see DEFAULT_THREADS)",
+    )
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--sync-only", action="store_true",
-                        help="only sync vs bare (no pulls, push, shell, browser); prints, writes no results")
+    parser.add_argument(
+        "--sync-only",
+        action="store_true",
+        help="only sync vs bare (no pulls, push, shell, browser); prints, writes no results",
+    )
     args = parser.parse_args()
 
     scratch = scratch_dir()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results = {"date": date.today().isoformat(),
-               "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start, "
-                          f"{platform.python_implementation()} {platform.python_version()}, gunicorn 2 workers "
-                          f"x {threads_label(args)} threads (gthread), wrk {CONNECTIONS} connections"}
+    results = {
+        "date": date.today().isoformat(),
+        "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start, "
+        f"{platform.python_implementation()} {platform.python_version()}, gunicorn 2 workers "
+        f"x {threads_label(args)} threads (gthread), wrk {CONNECTIONS} connections",
+    }
     if "load" in previous:
         results["load"] = previous["load"]
     started = time.monotonic()
@@ -327,11 +386,30 @@ def main():
     if args.sync_only:
         for name in ("sqlite", "postgresql"):
             if name in results:
-                print(name, {k: results[name].get(k) for k in ("bare_rps", "sync_rps", "sync_vs_bare", "sync_pulled_share", "sync_cpu_ms", "bare_cpu_ms", "sync_vs_bare_cpu",
-                                                               "sync_solo_rps", "sync_solo_vs_bare", "sync_solo_cpu_ms",
-                                                               "sync_solo_vs_bare_cpu",
-                                                               "sync10_rps", "sync10_vs_bare", "sync_p50_ms",
-                                                               "sync_p99_ms", "errors")})
+                print(
+                    name,
+                    {
+                        k: results[name].get(k)
+                        for k in (
+                            "bare_rps",
+                            "sync_rps",
+                            "sync_vs_bare",
+                            "sync_pulled_share",
+                            "sync_cpu_ms",
+                            "bare_cpu_ms",
+                            "sync_vs_bare_cpu",
+                            "sync_solo_rps",
+                            "sync_solo_vs_bare",
+                            "sync_solo_cpu_ms",
+                            "sync_solo_vs_bare_cpu",
+                            "sync10_rps",
+                            "sync10_vs_bare",
+                            "sync_p50_ms",
+                            "sync_p99_ms",
+                            "errors",
+                        )
+                    },
+                )
         return
     results["shell_kb_gz"], results["shell_files"] = shell_kb_gz()
     if not args.skip_browser:

@@ -1,5 +1,6 @@
 """Fixtures: a migrated database per run (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
 emptied before every test; an app, a client, a CLI runner; helpers to sign up and pair."""
+
 import os
 import time
 import uuid
@@ -69,6 +70,7 @@ def fast_password_hashing(monkeypatch):
     from argon2 import PasswordHasher
 
     from backend.services import accounts
+
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(accounts, "hasher", cheap)
     monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not anyone's password"))
@@ -78,6 +80,7 @@ def fast_password_hashing(monkeypatch):
 def database_url(tmp_path_factory):
     """A database built by the migrations alone (never create_all), shared by the run."""
     from flask_migrate import upgrade
+
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         _reset_postgres(url)
@@ -173,8 +176,9 @@ class Person:
     def __init__(self, app, email, name, timezone="Europe/Berlin"):
         self.client = app.test_client()
         self.email, self.name = email, name
-        response = self.client.post("/api/auth/signup", json={
-            "email": email, "password": PASSWORD, "display_name": name, "timezone": timezone})
+        response = self.client.post(
+            "/api/auth/signup", json={"email": email, "password": PASSWORD, "display_name": name, "timezone": timezone}
+        )
         assert response.status_code == 201, response.json
         self.user = response.json["user"]
         self.id = self.user["id"]
@@ -191,9 +195,15 @@ class Person:
             numbered.append({"mid": self.mid, "op": op, "entry": entry})
         if couple_id is CURRENT:
             couple_id = self.couple_id()
-        return self.client.post("/api/sync", json={
-            "client_id": self.client_id, "cursor": self.cursor if cursor is None else cursor,
-            "couple_id": couple_id, "mutations": numbered})
+        return self.client.post(
+            "/api/sync",
+            json={
+                "client_id": self.client_id,
+                "cursor": self.cursor if cursor is None else cursor,
+                "couple_id": couple_id,
+                "mutations": numbered,
+            },
+        )
 
     def couple_id(self):
         couple = self.client.get("/api/me").json["couple"]
@@ -223,6 +233,7 @@ def signup(app):
     def make(name=None, timezone="Europe/Berlin"):
         n = next(count)
         return Person(app, f"person{n}@example.com", name or f"Person {n}", timezone)
+
     return make
 
 
@@ -234,6 +245,7 @@ def pair(app, signup):
     entries and seqs ask for rituals=False: the defaults are removed and the counter reset,
     as for a couple paired before they existed.
     """
+
     def make(rituals=True):
         alice, bob = signup("Alice"), signup("Bob")
         code = alice.client.post("/api/couple", json={}).json["invite"]["code"]
@@ -241,11 +253,13 @@ def pair(app, signup):
         if not rituals:
             _drop_default_rituals(app, bob.id)
         return alice, bob
+
     return make
 
 
 def _drop_default_rituals(app, user_id):
     from backend.models import Couple, Entry, User
+
     with app.app_context():
         couple_id = db.session.get(User, user_id).couple_id
         db.session.execute(db.delete(Entry).where(Entry.couple_id == couple_id))

@@ -1,5 +1,6 @@
 """A real SMTP server for the tests (aiosmtpd in a thread): plain, STARTTLS or implicit TLS, with or
 without a required login. Every message it accepts lands in `messages` (a queue), parsed."""
+
 import datetime
 import email
 import email.policy
@@ -21,10 +22,16 @@ class Inbox:
         self.messages = queue.Queue()
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                           policy=email.policy.default)
-        self.messages.put({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message,
-                           "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None, "login": getattr(session, "auth_data", None)})
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        self.messages.put(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "message": message,
+                "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
+                "login": getattr(session, "auth_data", None),
+            }
+        )
         return "250 Message accepted for delivery"
 
 
@@ -63,8 +70,14 @@ class MailServer:
 
     @property
     def settings(self):
-        settings = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": self.port, "SMTP_SECURITY": self.security,
-                    "SMTP_CA_FILE": self.ca_file, "SMTP_TIMEOUT": 10.0, "MAIL_FROM": "Hearth <hearth@example.org>"}
+        settings = {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": self.port,
+            "SMTP_SECURITY": self.security,
+            "SMTP_CA_FILE": self.ca_file,
+            "SMTP_TIMEOUT": 10.0,
+            "MAIL_FROM": "Hearth <hearth@example.org>",
+        }
         if self.login:
             settings.update(SMTP_USERNAME=self.login[0], SMTP_PASSWORD=self.login[1])
         return settings
@@ -102,16 +115,29 @@ class Certificate:
         # A fixed validity window around any date the suite may run on (never the real clock).
         start, end = datetime.datetime(2000, 1, 1), datetime.datetime(2099, 12, 31)
         certificate = (
-            x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.SubjectAlternativeName([
-                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start)
+            .not_valid_after(end)
+            .add_extension(
+                x509.SubjectAlternativeName(
+                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                ),
+                critical=False,
+            )
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+            .sign(key, hashes.SHA256())
+        )
         self.cert_path = str(directory / "smtp-cert.pem")
         self.key_path = str(directory / "smtp-key.pem")
         with open(self.cert_path, "wb") as f:
             f.write(certificate.public_bytes(serialization.Encoding.PEM))
         with open(self.key_path, "wb") as f:
-            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                      serialization.NoEncryption()))
+            f.write(
+                key.private_bytes(
+                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            )

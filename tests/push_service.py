@@ -5,6 +5,7 @@ that subscribe, queue jobs and run a worker pass. The fixtures (`push_service`, 
 
 Nothing is mocked: the app encrypts and signs for real, the server checks what a push service would.
 """
+
 import base64
 import json
 import os
@@ -41,8 +42,9 @@ def unb64url(text):
 
 def new_vapid_pem():
     key = ec.generate_private_key(ec.SECP256R1())
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 class Received:
@@ -133,8 +135,11 @@ class Device:
 
     @property
     def p256dh(self):
-        return b64url(self.key.public_key().public_bytes(serialization.Encoding.X962,
-                                                         serialization.PublicFormat.UncompressedPoint))
+        return b64url(
+            self.key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        )
 
     def subscription(self):
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": b64url(self.auth)}}
@@ -164,8 +169,11 @@ def check_vapid(request, public_key, origin, subject=SUBJECT):
     raw = unb64url(signature)
     point = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64url(parts["k"]))
     try:
-        point.verify(encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")),
-                     f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+        point.verify(
+            encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")),
+            f"{header}.{claims}".encode(),
+            ec.ECDSA(hashes.SHA256()),
+        )
     except InvalidSignature:
         pytest.fail("VAPID JWT signature does not verify")
     assert json.loads(unb64url(header)) == {"typ": "JWT", "alg": "ES256"}
@@ -199,8 +207,14 @@ def add_job(app, user_id, now=NOW, payload=None, type="nudge"):
     """A scheduled push job due at `now`, written straight into the database (no input rules on the way)."""
     payload = payload or {"type": type, "title": "Hearth", "body": "One small thing?", "url": "/", "tag": type}
     with app.app_context():
-        job = PushJob(user_id=user_id, type=type, data={"payload": payload}, not_before=now, created_at=now,
-                      expires_at=now + timedelta(hours=1))
+        job = PushJob(
+            user_id=user_id,
+            type=type,
+            data={"payload": payload},
+            not_before=now,
+            created_at=now,
+            expires_at=now + timedelta(hours=1),
+        )
         db.session.add(job)
         db.session.commit()
         return job.id
@@ -209,8 +223,9 @@ def add_job(app, user_id, now=NOW, payload=None, type="nudge"):
 def due_at(app, now=NOW):
     """Moves every pending job (written by a sync at the real time) to `now`, as if made then."""
     with app.app_context():
-        db.session.execute(update(PushJob).where(PushJob.status == "pending")
-                           .values(not_before=now, created_at=now, expires_at=None))
+        db.session.execute(
+            update(PushJob).where(PushJob.status == "pending").values(not_before=now, created_at=now, expires_at=None)
+        )
         db.session.commit()
 
 
@@ -228,4 +243,3 @@ def add_subscription(app, user_id, endpoint):
 def job_row(app, job_id):
     with app.app_context():
         return db.session.get(PushJob, job_id)
-

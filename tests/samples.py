@@ -1,14 +1,13 @@
 """Valid entry bodies for every kind, and small helpers shared by the entry and sync tests."""
+
 import uuid
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from backend.extensions import db
-from backend.kinds import NAMES as KINDS  # every registered kind: valid_body needs one for each
 from backend.models import Couple, Entry, PushJob, User, utcnow
 
 # The kind a ref must point at, for the kinds that need one ("reaction": anything).
-REF_TARGET = {"reflection": "disclosure", "bid_response": "bid", "ritual_session": "ritual",
-              "reaction": "appreciation"}
+REF_TARGET = {"reflection": "disclosure", "bid_response": "bid", "ritual_session": "ritual", "reaction": "appreciation"}
 
 
 def now():
@@ -16,7 +15,7 @@ def now():
 
 
 def iso(moment):
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def new_id():
@@ -26,21 +25,34 @@ def new_id():
 def valid_body(kind):
     today = now().date()
     return {
-        "disclosure": {"text": "I was nervous before the call.", "category": "worry", "feelings": ["nervous"],
-                       "local_date": today.isoformat(),
-                       "i_feel": {"feel": "nervous", "when": "calls pile up", "need": "a quiet evening"}},
+        "disclosure": {
+            "text": "I was nervous before the call.",
+            "category": "worry",
+            "feelings": ["nervous"],
+            "local_date": today.isoformat(),
+            "i_feel": {"feel": "nervous", "when": "calls pile up", "need": "a quiet evening"},
+        },
         "reflection": {"text": "What I'm hearing is the call worried you. Is that right?"},
         "reaction": {"value": "heart"},
         "appreciation": {"text": "Thank you for the coffee this morning."},
         "bid": {"type": "question", "bidder": "me", "note": "Asked about the film"},
         "bid_response": {"response": "toward"},
         "checkin": {"mood": 4, "us": 5, "feelings": ["calm"], "note": "Good day"},
-        "ritual": {"type": "weekly_checkin", "title": "Sunday check-in",
-                   "schedule": {"freq": "weekly", "weekday": 6, "time": "19:30", "interval": 1},
-                   "duration_min": 20, "prompts": ["What went well?"], "enabled": True},
-        "ritual_session": {"started_at": iso(now() - timedelta(minutes=25)), "ended_at": iso(now()),
-                           "answers": [{"prompt": "What went well?", "text": "The walk."}],
-                           "passed": [], "note": ""},
+        "ritual": {
+            "type": "weekly_checkin",
+            "title": "Sunday check-in",
+            "schedule": {"freq": "weekly", "weekday": 6, "time": "19:30", "interval": 1},
+            "duration_min": 20,
+            "prompts": ["What went well?"],
+            "enabled": True,
+        },
+        "ritual_session": {
+            "started_at": iso(now() - timedelta(minutes=25)),
+            "ended_at": iso(now()),
+            "answers": [{"prompt": "What went well?", "text": "The walk."}],
+            "passed": [],
+            "note": "",
+        },
         "commitment": {"text": "Book the table for Friday.", "due_date": (today + timedelta(days=3)).isoformat()},
         "agreement": {"text": "No big talks after 22:00.", "category": "conflict_rule"},
         "timeout": {"return_at": iso(now() + timedelta(minutes=45)), "note": "Back after a walk"},
@@ -51,8 +63,14 @@ def valid_body(kind):
 
 def entry(kind, body=None, **fields):
     """An entry as a phone sends it in a put."""
-    return {"id": fields.pop("id", new_id()), "kind": kind, "visibility": fields.pop("visibility", "shared"),
-            "ref_id": fields.pop("ref_id", None), "body": valid_body(kind) if body is None else body, **fields}
+    return {
+        "id": fields.pop("id", new_id()),
+        "kind": kind,
+        "visibility": fields.pop("visibility", "shared"),
+        "ref_id": fields.pop("ref_id", None),
+        "body": valid_body(kind) if body is None else body,
+        **fields,
+    }
 
 
 def put_ok(person, kind, body=None, **fields):
@@ -91,8 +109,9 @@ def entry_count(app):
 
 def couple_seq(app, person):
     with app.app_context():
-        return db.session.scalar(db.select(Couple.seq).join(User, User.couple_id == Couple.id)
-                                 .where(User.id == person.id))
+        return db.session.scalar(
+            db.select(Couple.seq).join(User, User.couple_id == Couple.id).where(User.id == person.id)
+        )
 
 
 def own_seq(app, person):
@@ -107,6 +126,7 @@ def cursor_at(app, person, couple_ahead=0, own_ahead=0):
 
 def push_jobs(app):
     with app.app_context():
-        return [(j.user_id, j.type, j.actor_id, j.entry_id, j.status)
-                for j in db.session.scalars(db.select(PushJob).order_by(PushJob.id))]
-
+        return [
+            (j.user_id, j.type, j.actor_id, j.entry_id, j.status)
+            for j in db.session.scalars(db.select(PushJob).order_by(PushJob.id))
+        ]

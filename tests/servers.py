@@ -1,6 +1,7 @@
 """Real server processes for the crash and deploy tests: start gunicorn (or any command), wait for
 /healthz, stop it gently or kill -9 the whole process group. Every process started here is tracked and
 killed by `stop_all`, which the tests call from a finalizer."""
+
 import os
 import signal
 import socket
@@ -58,8 +59,7 @@ class Processes:
 
     def start(self, argv, env, log_path, cwd=ROOT):
         log = open(log_path, "ab")
-        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         self.started.append(process)
         return process

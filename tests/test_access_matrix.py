@@ -5,6 +5,7 @@ alice has a shared appreciation and bid, a private journal and a push subscripti
 role gets and checks that nothing of alice's leaks or changes. A new route without a row fails
 test_the_matrix_covers_every_route.
 """
+
 import base64
 import uuid
 
@@ -18,8 +19,10 @@ from push_service import new_vapid_pem
 
 ROLES = ("anonymous", "stranger", "partner", "owner")
 ENDPOINT = "https://fcm.googleapis.com/fcm/send/alice-device"
-KEYS = {"p256dh": base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode().rstrip("="),
-        "auth": base64.urlsafe_b64encode(b"\x02" * 16).decode().rstrip("=")}
+KEYS = {
+    "p256dh": base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode().rstrip("="),
+    "auth": base64.urlsafe_b64encode(b"\x02" * 16).decode().rstrip("="),
+}
 
 
 class World:
@@ -38,8 +41,10 @@ class World:
         self.bid = self._put("bid", {"type": "question", "bidder": "me", "note": "How was work?"})
         self.private = self._put("journal", {"text": "Only mine"}, visibility="private")
         self.owner_entries = {self.shared, self.bid, self.private}
-        assert self.owner.client.post("/api/push/subscriptions",
-                                      json={"endpoint": ENDPOINT, "keys": KEYS}).status_code == 201
+        assert (
+            self.owner.client.post("/api/push/subscriptions", json={"endpoint": ENDPOINT, "keys": KEYS}).status_code
+            == 201
+        )
 
     def _put(self, kind, body, visibility="shared"):
         response, entry_id = self.owner.put(kind, body, visibility=visibility)
@@ -54,13 +59,16 @@ class World:
 
     def subscriptions(self):
         with self.app.app_context():
-            return db.session.scalar(select(func.count()).select_from(PushSubscription)
-                                     .where(PushSubscription.endpoint == ENDPOINT))
+            return db.session.scalar(
+                select(func.count()).select_from(PushSubscription).where(PushSubscription.endpoint == ENDPOINT)
+            )
 
     def owner_still_paired(self):
         me = self.owner.client.get("/api/me").json
         return me["couple"] is not None and {m["id"] for m in me["couple"]["members"]} == {
-            self.owner.id, self.partner.id}
+            self.owner.id,
+            self.partner.id,
+        }
 
 
 def visible_ids(entries):
@@ -71,8 +79,7 @@ def sees_what_it_may(world, role, response):
     """Sync pulls and export: the stranger gets nothing of alice's, bob her shared entries only."""
     key = "changes" if "changes" in response.json else "entries"
     ids = visible_ids(response.json[key]) & world.owner_entries
-    expected = {"stranger": set(), "partner": {world.shared, world.bid},
-                "owner": world.owner_entries}[role]
+    expected = {"stranger": set(), "partner": {world.shared, world.bid}, "owner": world.owner_entries}[role]
     assert ids == expected
 
 
@@ -83,9 +90,23 @@ def sync_body(world, role):
 def edit_owners_entry(world, role):
     """A put on alice's shared appreciation: only alice may change it."""
     person = world.person(role)
-    return {"client_id": str(uuid.uuid4()), "cursor": 0, "couple_id": person and person.couple_id(),
-            "mutations": [{"mid": 1, "op": "put", "entry": {
-        "id": world.shared, "kind": "appreciation", "visibility": "shared", "body": {"text": "Changed"}}}]}
+    return {
+        "client_id": str(uuid.uuid4()),
+        "cursor": 0,
+        "couple_id": person and person.couple_id(),
+        "mutations": [
+            {
+                "mid": 1,
+                "op": "put",
+                "entry": {
+                    "id": world.shared,
+                    "kind": "appreciation",
+                    "visibility": "shared",
+                    "body": {"text": "Changed"},
+                },
+            }
+        ],
+    }
 
 
 def check_edit(world, role, response):
@@ -163,41 +184,62 @@ def row(statuses, body=None, check=None):
 
 MATRIX = {
     ("get", "/healthz"): row(200),
-    ("post", "/api/auth/signup"): row(201, lambda w, r: {
-        "email": f"new-{r}@example.com", "password": PASSWORD, "display_name": "New", "timezone": "UTC"},
-        check_signup),
+    ("post", "/api/auth/signup"): row(
+        201,
+        lambda w, r: {"email": f"new-{r}@example.com", "password": PASSWORD, "display_name": "New", "timezone": "UTC"},
+        check_signup,
+    ),
     ("post", "/api/auth/login"): row(200, body({"email": "alice@example.com", "password": PASSWORD}), check_login),
-    ("post", "/api/auth/logout"): row(204, body({}), lambda w, r, resp: r == "anonymous" or check_session_ended(w, r, resp)),
-    ("post", "/api/auth/logout-all"): row({**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}),
-                                         check_session_ended),
+    ("post", "/api/auth/logout"): row(
+        204, body({}), lambda w, r, resp: r == "anonymous" or check_session_ended(w, r, resp)
+    ),
+    ("post", "/api/auth/logout-all"): row(
+        {**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}), check_session_ended
+    ),
     # Anyone may ask for a reset link (the same answer for every email) and try a token; nobody's
     # password or session changes without the mailed token (test_password_reset.py follows a real link).
     ("post", "/api/auth/password-reset"): row(202, body({"email": "alice@example.com"}), check_owner_unchanged),
-    ("post", "/api/auth/password-reset/confirm"): row(404, body({"token": "not-a-token", "new_password": "x" * 12}),
-                                                      check_owner_unchanged),
+    ("post", "/api/auth/password-reset/confirm"): row(
+        404, body({"token": "not-a-token", "new_password": "x" * 12}), check_owner_unchanged
+    ),
     ("get", "/api/me"): row(LOGIN_ONLY, None, check_me),
     ("patch", "/api/me"): row(LOGIN_ONLY, body({"display_name": "Mallory"}), check_owner_unchanged),
-    ("delete", "/api/me"): row({**LOGIN_ONLY, "stranger": 422, "partner": 422, "owner": 422},
-                               body({"password": "not the password"}), check_owner_unchanged),
-    ("post", "/api/me/password"): row({**LOGIN_ONLY, "stranger": 422, "partner": 422, "owner": 422},
-                                      body({"current_password": "not the password", "new_password": "x" * 12}),
-                                      check_owner_unchanged),
-    ("post", "/api/couple"): row({**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409}, body({}),
-                                 check_owner_unchanged),
-    ("post", "/api/couple/invite"): row({**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409}, body({}),
-                                        check_owner_unchanged),
-    ("post", "/api/couple/join"): row({**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409},
-                                      lambda w, r: {"code": w.invite}, check_owner_unchanged),
-    ("post", "/api/couple/leave"): row({**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}),
-                                       check_leave),
+    ("delete", "/api/me"): row(
+        {**LOGIN_ONLY, "stranger": 422, "partner": 422, "owner": 422},
+        body({"password": "not the password"}),
+        check_owner_unchanged,
+    ),
+    ("post", "/api/me/password"): row(
+        {**LOGIN_ONLY, "stranger": 422, "partner": 422, "owner": 422},
+        body({"current_password": "not the password", "new_password": "x" * 12}),
+        check_owner_unchanged,
+    ),
+    ("post", "/api/couple"): row(
+        {**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409}, body({}), check_owner_unchanged
+    ),
+    ("post", "/api/couple/invite"): row(
+        {**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409}, body({}), check_owner_unchanged
+    ),
+    ("post", "/api/couple/join"): row(
+        {**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409},
+        lambda w, r: {"code": w.invite},
+        check_owner_unchanged,
+    ),
+    ("post", "/api/couple/leave"): row(
+        {**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}), check_leave
+    ),
     ("post", "/api/sync"): row(LOGIN_ONLY, sync_body, sees_what_it_may),
     ("get", "/api/stats"): row(LOGIN_ONLY, None, check_stats),
     ("get", "/api/export"): row(LOGIN_ONLY, None, sees_what_it_may),
     ("get", "/api/push/key"): row(200),
-    ("post", "/api/push/subscriptions"): row({**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 201},
-                                             body({"endpoint": ENDPOINT, "keys": KEYS}), check_subscribe),
-    ("delete", "/api/push/subscriptions"): row({**LOGIN_ONLY, "stranger": 404, "partner": 404, "owner": 204},
-                                               body({"endpoint": ENDPOINT}), check_unsubscribe),
+    ("post", "/api/push/subscriptions"): row(
+        {**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 201},
+        body({"endpoint": ENDPOINT, "keys": KEYS}),
+        check_subscribe,
+    ),
+    ("delete", "/api/push/subscriptions"): row(
+        {**LOGIN_ONLY, "stranger": 404, "partner": 404, "owner": 204}, body({"endpoint": ENDPOINT}), check_unsubscribe
+    ),
 }
 
 # More than one row per route where one request cannot show the rule.
@@ -218,9 +260,12 @@ def operations(document):
 def test_the_matrix_covers_every_route(app):
     document = app.test_client().get("/api/openapi.json").json
     assert set(MATRIX) == operations(document)
-    rules = {(method.lower(), rule.rule) for rule in app.url_map.iter_rules()
-             if (rule.rule.startswith("/api/") or rule.rule == "/healthz") and rule.rule != "/api/openapi.json"
-             for method in rule.methods - {"HEAD", "OPTIONS"}}
+    rules = {
+        (method.lower(), rule.rule)
+        for rule in app.url_map.iter_rules()
+        if (rule.rule.startswith("/api/") or rule.rule == "/healthz") and rule.rule != "/api/openapi.json"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert set(MATRIX) == rules
 
 
@@ -237,7 +282,9 @@ CASES = [(method, path, spec) for (method, path), spec in MATRIX.items()] + EXTR
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("method, path, spec", CASES, ids=[f"{m.upper()} {p} #{i}" for i, (m, p, _) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "method, path, spec", CASES, ids=[f"{m.upper()} {p} #{i}" for i, (m, p, _) in enumerate(CASES)]
+)
 def test_access(app, method, path, spec, role):
     world = World(app)
     kwargs = {"json": spec["body"](world, role)} if spec["body"] else {}

@@ -1,4 +1,5 @@
 """What every route shares: the write guards, login_required, the error shape, OpenAPI, settings."""
+
 import os
 import re
 import stat
@@ -11,25 +12,51 @@ from backend import config
 from backend.config import ROOT
 
 ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
-SIGNUP = {"email": "alice@example.com", "password": "correct horse battery", "display_name": "Alice",
-          "timezone": "Europe/Berlin"}
+SIGNUP = {
+    "email": "alice@example.com",
+    "password": "correct horse battery",
+    "display_name": "Alice",
+    "timezone": "Europe/Berlin",
+}
 
 # Every route of the API table (README, "API in brief").
 API_TABLE = [
-    ("post", "/api/auth/signup"), ("post", "/api/auth/login"), ("post", "/api/auth/logout"),
-    ("post", "/api/auth/logout-all"), ("get", "/api/me"), ("patch", "/api/me"), ("delete", "/api/me"),
-    ("post", "/api/me/password"), ("post", "/api/couple"), ("post", "/api/couple/invite"),
-    ("post", "/api/couple/join"), ("post", "/api/couple/leave"), ("post", "/api/sync"),
-    ("get", "/api/stats"), ("get", "/api/export"), ("get", "/healthz"),
-    ("post", "/api/auth/password-reset"), ("post", "/api/auth/password-reset/confirm"),
-    ("get", "/api/push/key"), ("post", "/api/push/subscriptions"), ("delete", "/api/push/subscriptions"),
+    ("post", "/api/auth/signup"),
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/logout"),
+    ("post", "/api/auth/logout-all"),
+    ("get", "/api/me"),
+    ("patch", "/api/me"),
+    ("delete", "/api/me"),
+    ("post", "/api/me/password"),
+    ("post", "/api/couple"),
+    ("post", "/api/couple/invite"),
+    ("post", "/api/couple/join"),
+    ("post", "/api/couple/leave"),
+    ("post", "/api/sync"),
+    ("get", "/api/stats"),
+    ("get", "/api/export"),
+    ("get", "/healthz"),
+    ("post", "/api/auth/password-reset"),
+    ("post", "/api/auth/password-reset/confirm"),
+    ("get", "/api/push/key"),
+    ("post", "/api/push/subscriptions"),
+    ("delete", "/api/push/subscriptions"),
 ]
 
 LOGIN_REQUIRED = [
-    ("get", "/api/me"), ("patch", "/api/me"), ("delete", "/api/me"), ("post", "/api/me/password"),
-    ("post", "/api/auth/logout-all"), ("post", "/api/couple"), ("post", "/api/couple/invite"),
-    ("post", "/api/couple/join"), ("post", "/api/couple/leave"), ("post", "/api/sync"),
-    ("get", "/api/stats"), ("get", "/api/export"),
+    ("get", "/api/me"),
+    ("patch", "/api/me"),
+    ("delete", "/api/me"),
+    ("post", "/api/me/password"),
+    ("post", "/api/auth/logout-all"),
+    ("post", "/api/couple"),
+    ("post", "/api/couple/invite"),
+    ("post", "/api/couple/join"),
+    ("post", "/api/couple/leave"),
+    ("post", "/api/sync"),
+    ("get", "/api/stats"),
+    ("get", "/api/export"),
 ]
 
 
@@ -45,12 +72,16 @@ def assert_error_shape(response, code):
 
 # --- write guards -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs", [
-    {"data": SIGNUP},
-    {"data": "email=alice@example.com", "content_type": "text/plain"},
-    {"data": '{"email": "alice@example.com"}', "content_type": "text/plain"},
-    {},
-])
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": SIGNUP},
+        {"data": "email=alice@example.com", "content_type": "text/plain"},
+        {"data": '{"email": "alice@example.com"}', "content_type": "text/plain"},
+        {},
+    ],
+)
 def test_a_write_that_is_not_json_is_415(app, client, kwargs):
     response = client.post("/api/auth/signup", **kwargs)
     assert_error_shape(response, 415)
@@ -65,8 +96,9 @@ def test_patch_and_delete_must_be_json_too(signup, method):
     assert alice.client.get("/api/me").status_code == 200
 
 
-@pytest.mark.parametrize("origin", ["http://evil.example", "https://localhost.evil.example",
-                                    "http://localhost.evil.example", "null"])
+@pytest.mark.parametrize(
+    "origin", ["http://evil.example", "https://localhost.evil.example", "http://localhost.evil.example", "null"]
+)
 def test_a_write_from_another_origin_is_403(app, client, origin):
     response = client.post("/api/auth/signup", json=SIGNUP, headers={"Origin": origin})
     assert_error_shape(response, 403)
@@ -75,8 +107,9 @@ def test_a_write_from_another_origin_is_403(app, client, origin):
 
 def test_a_cross_origin_write_with_a_cookie_changes_nothing(signup):
     alice = signup("Alice")
-    response = alice.client.patch("/api/me", json={"display_name": "Mallory"},
-                                  headers={"Origin": "http://evil.example"})
+    response = alice.client.patch(
+        "/api/me", json={"display_name": "Mallory"}, headers={"Origin": "http://evil.example"}
+    )
     assert_error_shape(response, 403)
     assert alice.client.get("/api/me").json["user"]["display_name"] == "Alice"
 
@@ -104,15 +137,16 @@ def test_login_required_routes_answer_401_without_a_cookie(client, method, path)
 
 # --- errors -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, path", [("get", "/api/nope"), ("get", "/api"), ("get", "/api/me/nope"),
-                                          ("post", "/api/nope")])
+
+@pytest.mark.parametrize(
+    "method, path", [("get", "/api/nope"), ("get", "/api"), ("get", "/api/me/nope"), ("post", "/api/nope")]
+)
 def test_unknown_api_path_is_a_404_json_error(client, method, path):
     kwargs = {} if method == "get" else {"json": {}}
     assert_error_shape(getattr(client, method)(path, **kwargs), 404)
 
 
-@pytest.mark.parametrize("method, path", [("get", "/api/auth/login"), ("put", "/api/me"),
-                                          ("get", "/api/couple/join")])
+@pytest.mark.parametrize("method, path", [("get", "/api/auth/login"), ("put", "/api/me"), ("get", "/api/couple/join")])
 def test_wrong_method_is_a_405_json_error_with_allow(client, method, path):
     kwargs = {} if method == "get" else {"json": {}}
     response = getattr(client, method)(path, **kwargs)
@@ -147,6 +181,7 @@ def test_an_unexpected_exception_is_a_500_without_details(make_app):
 
 # --- OpenAPI ----------------------------------------------------------------------------------
 
+
 def openapi_path(rule):
     """Flask's /x/<int:id> is OpenAPI's /x/{id}."""
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
@@ -156,8 +191,11 @@ def test_openapi_lists_every_api_route_with_its_methods(app, client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     paths = response.json["paths"]
-    rules = [r for r in app.url_map.iter_rules()
-             if (r.rule.startswith("/api/") or r.rule == "/healthz") and r.rule != "/api/openapi.json"]
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if (r.rule.startswith("/api/") or r.rule == "/healthz") and r.rule != "/api/openapi.json"
+    ]
     assert set(API_TABLE) <= {(method.lower(), rule.rule) for rule in rules for method in rule.methods}
     for rule in rules:
         path = openapi_path(rule.rule)
@@ -172,6 +210,7 @@ def test_openapi_lists_each_route_of_the_api_table(client, method, path):
 
 
 # --- settings ---------------------------------------------------------------------------------
+
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -199,12 +238,15 @@ def test_secret_key_from_the_environment_wins_and_writes_nothing(tmp_path, monke
     assert not (tmp_path / "instance" / "secret_key").exists()
 
 
-@pytest.mark.parametrize("given, used", [
-    ("postgres://u:p@db:5432/hearth", "postgresql+psycopg://u:p@db:5432/hearth"),
-    ("postgresql://u:p@db/hearth", "postgresql+psycopg://u:p@db/hearth"),
-    ("postgresql+psycopg://u@db/hearth", "postgresql+psycopg://u@db/hearth"),
-    ("sqlite:////var/lib/hearth.db", "sqlite:////var/lib/hearth.db"),
-])
+@pytest.mark.parametrize(
+    "given, used",
+    [
+        ("postgres://u:p@db:5432/hearth", "postgresql+psycopg://u:p@db:5432/hearth"),
+        ("postgresql://u:p@db/hearth", "postgresql+psycopg://u:p@db/hearth"),
+        ("postgresql+psycopg://u@db/hearth", "postgresql+psycopg://u@db/hearth"),
+        ("sqlite:////var/lib/hearth.db", "sqlite:////var/lib/hearth.db"),
+    ],
+)
 def test_database_url_is_rewritten_for_psycopg_3(given, used):
     assert config._database_url(given) == used
 
@@ -215,8 +257,14 @@ def test_session_cookies_are_secure_unless_turned_off(env, secure):
     environ = {k: v for k, v in os.environ.items() if k != "SESSION_COOKIE_SECURE"}
     if env is not None:
         environ["SESSION_COOKIE_SECURE"] = env
-    out = subprocess.run([sys.executable, "-c", "from backend.config import Config; print(Config.SESSION_COOKIE_SECURE)"],
-                         env=environ, capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", "from backend.config import Config; print(Config.SESSION_COOKIE_SECURE)"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     assert out.stdout.strip() == secure
 
 
@@ -224,7 +272,9 @@ def test_a_request_that_succeeds_commits_and_one_that_fails_rolls_back(app, sign
     """A ROLLBACK makes psycopg drop every statement prepared on the connection, so even read-only
     requests end with COMMIT when they succeed; a failed one still rolls back what it did."""
     from sqlalchemy import event
+
     from backend.extensions import db
+
     alice = signup()
     with app.app_context():
         engine = db.engine

@@ -1,4 +1,5 @@
 """Sign up, log in, log out, and the server-side session behind the cookie."""
+
 import hashlib
 import threading
 import time
@@ -11,7 +12,6 @@ from sqlalchemy import func, select
 from backend.extensions import db
 from backend.models import AuthSession, User, utcnow
 from backend.services import accounts
-
 from conftest import PASSWORD
 
 COOKIE = "hearth_session"
@@ -19,8 +19,7 @@ ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 
 
 def signup_body(**changes):
-    body = {"email": "alice@example.com", "password": PASSWORD, "display_name": "Alice",
-            "timezone": "Europe/Berlin"}
+    body = {"email": "alice@example.com", "password": PASSWORD, "display_name": "Alice", "timezone": "Europe/Berlin"}
     body.update(changes)
     return {k: v for k, v in body.items() if v is not None}
 
@@ -47,6 +46,7 @@ def set_session_times(app, **times):
 
 
 # --- signup -----------------------------------------------------------------------------------
+
 
 def test_signup_returns_the_user_and_sets_an_httponly_lax_cookie(app, client):
     response = client.post("/api/auth/signup", json=signup_body())
@@ -95,20 +95,23 @@ def test_signup_with_a_taken_email_in_any_case_is_409(app, client, second_email)
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"password": "123456789"}, "password"),
-    ({"password": ""}, "password"),
-    ({"email": "not-an-email"}, "email"),
-    ({"email": "alice@"}, "email"),
-    ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
-    ({"timezone": "CEST+2"}, "timezone"),
-    ({"display_name": "   "}, "display_name"),
-    ({"display_name": "x" * 61}, "display_name"),
-    ({"email": None}, "email"),
-    ({"password": None}, "password"),
-    ({"display_name": None}, "display_name"),
-    ({"timezone": None}, "timezone"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"password": "123456789"}, "password"),
+        ({"password": ""}, "password"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "alice@"}, "email"),
+        ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
+        ({"timezone": "CEST+2"}, "timezone"),
+        ({"display_name": "   "}, "display_name"),
+        ({"display_name": "x" * 61}, "display_name"),
+        ({"email": None}, "email"),
+        ({"password": None}, "password"),
+        ({"display_name": None}, "display_name"),
+        ({"timezone": None}, "timezone"),
+    ],
+)
 def test_signup_rejects_each_bad_field_with_422(app, client, changes, field):
     body = signup_body(**changes)
     if None in changes.values():  # None means: leave the field out
@@ -128,6 +131,7 @@ def test_signup_accepts_a_ten_character_password(client):
 
 
 # --- login ------------------------------------------------------------------------------------
+
 
 def test_login_returns_the_user_and_a_new_session_cookie(app, signup):
     alice = signup("Alice")
@@ -179,8 +183,9 @@ def test_unknown_email_login_takes_about_as_long_as_a_wrong_password(app, signup
     # The production cost, so the hash dominates the request as it does in real life.
     real = PasswordHasher()
     with app.app_context():
-        db.session.execute(db.update(User).where(User.id == alice.id)
-                           .values(password_hash=real.hash("something else entirely")))
+        db.session.execute(
+            db.update(User).where(User.id == alice.id).values(password_hash=real.hash("something else entirely"))
+        )
         db.session.commit()
     monkeypatch.setattr(accounts, "hasher", real)
     monkeypatch.setattr(accounts, "_DUMMY_HASH", real.hash("not anyone's password"))
@@ -191,7 +196,9 @@ def test_unknown_email_login_takes_about_as_long_as_a_wrong_password(app, signup
         times = []
         for _ in range(4):
             start = time.perf_counter()
-            assert client.post("/api/auth/login", json={"email": email, "password": "wrong password"}).status_code == 401
+            assert (
+                client.post("/api/auth/login", json={"email": email, "password": "wrong password"}).status_code == 401
+            )
             times.append(time.perf_counter() - start)
         return min(times)
 
@@ -202,6 +209,7 @@ def test_unknown_email_login_takes_about_as_long_as_a_wrong_password(app, signup
 
 
 # --- logout -----------------------------------------------------------------------------------
+
 
 def test_logout_ends_that_session_only(app, signup):
     alice = signup()
@@ -238,6 +246,7 @@ def test_logout_clears_the_cookie_even_when_the_session_was_due_to_roll(app, sig
 
 # --- the session row behind the cookie --------------------------------------------------------
 
+
 def test_deleting_the_session_row_logs_the_cookie_out(app, signup):
     alice = signup()
     assert alice.client.get("/api/me").status_code == 200
@@ -265,6 +274,7 @@ def test_the_login_cookie_is_not_read_as_flasks_signed_session(app, signup):
     """The login cookie shares SESSION_COOKIE_NAME with Flask's cookie session, which is switched off:
     flask.session is a null session that refuses writes, so nothing can replace the login cookie."""
     import flask
+
     alice = signup()
     token = alice.client.get_cookie(COOKIE).value
     with app.test_request_context("/api/me", headers={"Cookie": f"{COOKIE}={token}"}):

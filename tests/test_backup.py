@@ -1,5 +1,6 @@
 """Backups: `flask export-all` / `flask import-all` round-trip every row into an empty migrated database,
 and a phone's next incremental sync carries on after the restore. On PostgreSQL, the pg_dump route too."""
+
 import json
 import os
 import shutil
@@ -19,8 +20,23 @@ from push_service import Device
 from samples import valid_body
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
-ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "question_id", "body",
-                 "rev", "seq", "created_at", "updated_at", "deleted", "deleted_at")
+ENTRY_COLUMNS = (
+    "id",
+    "couple_id",
+    "author_id",
+    "kind",
+    "visibility",
+    "shared_once",
+    "ref_id",
+    "question_id",
+    "body",
+    "rev",
+    "seq",
+    "created_at",
+    "updated_at",
+    "deleted",
+    "deleted_at",
+)
 
 
 def _scratch_url(base, name):
@@ -83,8 +99,12 @@ def populate(pair):
         assert response.json["results"][0]["status"] == "applied", response.json
     response, ids["private"] = bob.put("appreciation", {"text": "only mine"}, visibility="private")
     assert response.json["results"][0]["status"] == "applied"
-    edited = {"id": ids["appreciation"], "kind": "appreciation", "visibility": "shared",
-              "body": {"text": "Thank you, edited."}}
+    edited = {
+        "id": ids["appreciation"],
+        "kind": "appreciation",
+        "visibility": "shared",
+        "body": {"text": "Thank you, edited."},
+    }
     assert alice.sync(("put", edited)).json["results"][0]["status"] == "applied"
     assert alice.sync(("delete", {"id": ids["bid"]})).json["results"][0]["status"] == "applied"
     alice.pull_all()
@@ -98,17 +118,20 @@ def populate(pair):
 def snapshot(app):
     """Every row that must survive, as plain comparable values."""
     with app.app_context():
-        entries = {row.id: tuple(getattr(row, c) for c in ENTRY_COLUMNS)
-                   for row in db.session.scalars(select(Entry))}
+        entries = {row.id: tuple(getattr(row, c) for c in ENTRY_COLUMNS) for row in db.session.scalars(select(Entry))}
         return {
             "entries": entries,
-            "users": {u.id: (u.email, u.password_hash, u.display_name, u.timezone, u.nudge_time, u.couple_id)
-                      for u in db.session.scalars(select(User))},
-            "couples": {c.id: (c.seq, c.horizon_seq, c.paired_at, c.ended_at)
-                        for c in db.session.scalars(select(Couple))},
+            "users": {
+                u.id: (u.email, u.password_hash, u.display_name, u.timezone, u.nudge_time, u.couple_id)
+                for u in db.session.scalars(select(User))
+            },
+            "couples": {
+                c.id: (c.seq, c.horizon_seq, c.paired_at, c.ended_at) for c in db.session.scalars(select(Couple))
+            },
             "clients": {(s.user_id, s.client_id): s.last_mid for s in db.session.scalars(select(ClientState))},
-            "subscriptions": {s.endpoint: (s.user_id, s.p256dh, s.auth)
-                              for s in db.session.scalars(select(PushSubscription))},
+            "subscriptions": {
+                s.endpoint: (s.user_id, s.p256dh, s.auth) for s in db.session.scalars(select(PushSubscription))
+            },
         }
 
 
@@ -145,10 +168,20 @@ def test_phone_syncs_incrementally_after_a_restore(app, pair, empty_database, tm
         person.client = empty_database.test_client()
         person.client.set_cookie(name, cookie)
     cursor_before = alice.cursor
-    replay = {"mid": alice.mid, "op": "put", "entry": {"id": ids["appreciation"], "kind": "appreciation",
-                                                       "visibility": "shared", "body": {"text": "again"}}}
-    response = alice.client.post("/api/sync", json={"client_id": alice.client_id, "cursor": alice.cursor,
-                                                    "couple_id": alice.couple_id(), "mutations": [replay]})
+    replay = {
+        "mid": alice.mid,
+        "op": "put",
+        "entry": {"id": ids["appreciation"], "kind": "appreciation", "visibility": "shared", "body": {"text": "again"}},
+    }
+    response = alice.client.post(
+        "/api/sync",
+        json={
+            "client_id": alice.client_id,
+            "cursor": alice.cursor,
+            "couple_id": alice.couple_id(),
+            "mutations": [replay],
+        },
+    )
     assert response.status_code == 200, response.json
     assert response.json["last_mid"] == alice.mid and response.json["results"] == []  # already processed
     assert response.json["changes"] == [] and response.json["cursor"] == cursor_before
@@ -186,29 +219,34 @@ def test_import_refuses_a_cut_off_file(app, pair, empty_database, tmp_path):
         assert db.session.scalar(select(db.func.count()).select_from(Entry)) == 0  # nothing half-imported
 
 
-CHECKSUM = text("SELECT count(*), md5(string_agg(id || ':' || seq || ':' || rev || ':' || deleted || ':' "
-                "|| body::text, ',' ORDER BY id)) FROM entries")
+CHECKSUM = text(
+    "SELECT count(*), md5(string_agg(id || ':' || seq || ':' || rev || ':' || deleted || ':' "
+    "|| body::text, ',' ORDER BY id)) FROM entries"
+)
 
 
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not ON_POSTGRES, reason="pg_dump/pg_restore: needs PostgreSQL (TEST_DATABASE_URL)")
-@pytest.mark.skipif(not shutil.which("pg_dump") or not shutil.which("pg_restore"),
-                    reason="pg_dump and pg_restore are not installed")
+@pytest.mark.skipif(
+    not shutil.which("pg_dump") or not shutil.which("pg_restore"), reason="pg_dump and pg_restore are not installed"
+)
 def test_pg_dump_and_pg_restore_keep_every_entry(app, pair, database_url, tmp_path):
     populate(pair)
     source = urlsplit(database_url)
     dump = tmp_path / "hearth.dump"
     connection = ["-h", source.hostname, "-p", str(source.port or 5432), "-U", source.username or "postgres"]
-    subprocess.run(["pg_dump", "-Fc", "--no-owner", *connection, "-f", str(dump), source.path.lstrip("/")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pg_dump", "-Fc", "--no-owner", *connection, "-f", str(dump), source.path.lstrip("/")], check=True, timeout=120
+    )
     name = "test_h11_restore"
     admin = _admin(database_url)
     try:
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             conn.execute(text(f"CREATE DATABASE {name}"))
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *connection, "-d", name, str(dump)],
-                       check=True, timeout=120)
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", *connection, "-d", name, str(dump)], check=True, timeout=120
+        )
         engines = [create_engine(database_url), create_engine(_scratch_url(database_url, name))]
         try:
             sums = []
@@ -227,6 +265,7 @@ def test_pg_dump_and_pg_restore_keep_every_entry(app, pair, database_url, tmp_pa
 
 
 # --- rows whatever their text; import checks first and names rows, never their values ---------
+
 
 def _export(app, tmp_path):
     path = tmp_path / "hearth.jsonl"
@@ -257,10 +296,13 @@ def _secrets(app):
 def test_export_all_writes_rows_with_nul_and_lone_surrogates_stored_by_old_versions(app, pair, tmp_path):
     alice, _bob, ids = populate(pair)
     with app.app_context():  # as SQLite kept them before inputs were checked
-        db.session.execute(text("UPDATE entries SET body = :body WHERE id = :id"),
-                           {"body": '{"text": "broken \\ud800 emoji \\u0000"}', "id": ids["appreciation"]})
-        db.session.execute(text("UPDATE users SET display_name = :name WHERE id = :id"),
-                           {"name": "Ali\x00ce", "id": alice.id})
+        db.session.execute(
+            text("UPDATE entries SET body = :body WHERE id = :id"),
+            {"body": '{"text": "broken \\ud800 emoji \\u0000"}', "id": ids["appreciation"]},
+        )
+        db.session.execute(
+            text("UPDATE users SET display_name = :name WHERE id = :id"), {"name": "Ali\x00ce", "id": alice.id}
+        )
         db.session.commit()
     path = _export(app, tmp_path)
     path.read_bytes().decode("utf-8")  # strict UTF-8 all through
@@ -272,11 +314,14 @@ def test_export_all_writes_rows_with_nul_and_lone_surrogates_stored_by_old_versi
 
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's own refusal")
-@pytest.mark.parametrize("statement, value", [
-    ("UPDATE users SET display_name = :v", "Ali\x00ce"),
-    ("UPDATE entries SET body = CAST(:v AS jsonb)", '{"text": "a\\u0000b"}'),
-    ("UPDATE entries SET body = CAST(:v AS jsonb)", '{"text": "a\\ud800b"}'),
-])
+@pytest.mark.parametrize(
+    "statement, value",
+    [
+        ("UPDATE users SET display_name = :v", "Ali\x00ce"),
+        ("UPDATE entries SET body = CAST(:v AS jsonb)", '{"text": "a\\u0000b"}'),
+        ("UPDATE entries SET body = CAST(:v AS jsonb)", '{"text": "a\\ud800b"}'),
+    ],
+)
 def test_postgresql_stores_no_nul_or_lone_surrogate_so_its_backups_have_none(app, pair, statement, value):
     populate(pair)
     with app.app_context():
@@ -286,18 +331,23 @@ def test_postgresql_stores_no_nul_or_lone_surrogate_so_its_backups_have_none(app
     assert "0x00" in str(refused.value) or "Unicode" in str(refused.value) or "NUL" in str(refused.value)
 
 
-@pytest.mark.parametrize("change, table, column, what", [
-    (lambda row: row.update(display_name="Ali\x00ce"), "users", "display_name", "NUL"),
-    (lambda row: row.update(email="a\x00@example.com"), "users", "email", "NUL"),
-    (lambda row: row.update(body={"text": "broken \ud800"}), "entries", "body", "surrogate"),
-    (lambda row: row.update(body={"answers": [{"text\x00": "x"}]}), "entries", "body", "NUL"),
-    (lambda row: row.update(seq="twelve"), "entries", "seq", "not an integer"),
-    (lambda row: row.update(created_at="yesterday"), "entries", "created_at", "ISO 8601"),
-    (lambda row: row.update(favourite="x"), "users", "favourite", "not a column"),
-    (lambda row: row.pop("email"), "users", "email", "missing"),
-], ids=["nul-name", "nul-email", "surrogate-body", "nul-body-key", "seq", "created_at", "unknown", "missing"])
-def test_import_checks_every_row_first_and_names_it_without_its_values(app, pair, empty_database, tmp_path,
-                                                                      change, table, column, what):
+@pytest.mark.parametrize(
+    "change, table, column, what",
+    [
+        (lambda row: row.update(display_name="Ali\x00ce"), "users", "display_name", "NUL"),
+        (lambda row: row.update(email="a\x00@example.com"), "users", "email", "NUL"),
+        (lambda row: row.update(body={"text": "broken \ud800"}), "entries", "body", "surrogate"),
+        (lambda row: row.update(body={"answers": [{"text\x00": "x"}]}), "entries", "body", "NUL"),
+        (lambda row: row.update(seq="twelve"), "entries", "seq", "not an integer"),
+        (lambda row: row.update(created_at="yesterday"), "entries", "created_at", "ISO 8601"),
+        (lambda row: row.update(favourite="x"), "users", "favourite", "not a column"),
+        (lambda row: row.pop("email"), "users", "email", "missing"),
+    ],
+    ids=["nul-name", "nul-email", "surrogate-body", "nul-body-key", "seq", "created_at", "unknown", "missing"],
+)
+def test_import_checks_every_row_first_and_names_it_without_its_values(
+    app, pair, empty_database, tmp_path, change, table, column, what
+):
     populate(pair)
     path = _export(app, tmp_path)
     items = _lines(path)

@@ -1,5 +1,6 @@
 """The tests' clock: every test runs at an instant it chooses (tests/conftest.py, `clock`), so none
 depends on the day it happens to run. The app reads one clock (models.utcnow)."""
+
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 

@@ -1,6 +1,7 @@
 """Writes queued for one couple never land in another (issue 10, item 1), and after a couple ends each
 keeps their own entries, journal included: readable, editable, deletable, exportable (item 17)."""
-from samples import entry, put_ok, push_jobs, stored
+
+from samples import entry, push_jobs, put_ok, stored
 
 THANKS = "thank you for last night. I still love you."
 
@@ -57,9 +58,12 @@ def test_after_the_couple_ends_own_entries_stay_readable_editable_deletable(app,
     bobs = put_ok(bob, "appreciation")
     _leave(bob)
 
-    edited = alice.sync(("put", entry("journal", {"text": "Still mine", "feelings": []}, id=journal)),
-                        ("put", entry("appreciation", {"text": "Kept"}, id=shared)),
-                        ("delete", {"id": gone}), couple_id=None)
+    edited = alice.sync(
+        ("put", entry("journal", {"text": "Still mine", "feelings": []}, id=journal)),
+        ("put", entry("appreciation", {"text": "Kept"}, id=shared)),
+        ("delete", {"id": gone}),
+        couple_id=None,
+    )
 
     assert edited.status_code == 200
     assert [r["status"] for r in edited.json["results"]] == ["applied"] * 3

@@ -2,6 +2,7 @@
 killed with SIGKILL mid-load and started again. The phones retry exactly as the protocol says (the same
 batch after a connection error; drop what `last_mid` covers after a success) until their outboxes are
 empty. Then every mutation is applied exactly once, and every phone's view agrees with the database."""
+
 import os
 import random
 import sys
@@ -19,9 +20,11 @@ from servers import Processes, free_port, wait_healthy
 
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                       reason="crash test needs PostgreSQL (TEST_DATABASE_URL): gunicorn's workers write "
-                              "concurrently from separate processes"),
+    pytest.mark.skipif(
+        not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+        reason="crash test needs PostgreSQL (TEST_DATABASE_URL): gunicorn's workers write "
+        "concurrently from separate processes",
+    ),
 ]
 
 COUPLES = 3
@@ -34,15 +37,34 @@ class Gunicorn:
         self.processes, self.port = processes, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / "gunicorn.log"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "HEARTH_INSTANCE": str(tmp_path),
-                    "SECRET_KEY": "crash-test-secret", "SESSION_COOKIE_SECURE": "0", "RATELIMIT_ENABLED": "0",
-                    "PYTHONUNBUFFERED": "1"}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "HEARTH_INSTANCE": str(tmp_path),
+            "SECRET_KEY": "crash-test-secret",
+            "SESSION_COOKIE_SECURE": "0",
+            "RATELIMIT_ENABLED": "0",
+            "PYTHONUNBUFFERED": "1",
+        }
         self.process = None
 
     def start(self):
         self.process = self.processes.start(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "5", "backend:create_app()"], self.env, self.log)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "5",
+                "backend:create_app()",
+            ],
+            self.env,
+            self.log,
+        )
         wait_healthy(self.url, process=self.process)
 
     def crash(self):
@@ -86,8 +108,13 @@ class Phone(threading.Thread):
                 entry_id = str(uuid.uuid4())
                 self.mine[entry_id] = (0, f"note {self.mid}")
             body = {"text": self.mine[entry_id][1]}
-            self.outbox.append({"mid": self.mid, "op": "put", "entry": {
-                "id": entry_id, "kind": "appreciation", "visibility": "shared", "body": body}})
+            self.outbox.append(
+                {
+                    "mid": self.mid,
+                    "op": "put",
+                    "entry": {"id": entry_id, "kind": "appreciation", "visibility": "shared", "body": body},
+                }
+            )
 
     def sync_once(self):
         """One request; False after a connection error or 5xx (the caller retries the same batch)."""
@@ -95,9 +122,16 @@ class Phone(threading.Thread):
         try:
             if self.couple_id is None:  # the couple the phone writes for, as the app keeps it
                 self.couple_id = self.http.get(f"{self.url}/api/me", timeout=30).json()["couple"]["id"]
-            response = self.http.post(f"{self.url}/api/sync", timeout=30, json={
-                "client_id": self.client_id, "cursor": self.cursor, "couple_id": self.couple_id,
-                "mutations": batch})
+            response = self.http.post(
+                f"{self.url}/api/sync",
+                timeout=30,
+                json={
+                    "client_id": self.client_id,
+                    "cursor": self.cursor,
+                    "couple_id": self.couple_id,
+                    "mutations": batch,
+                },
+            )
         except (requests.RequestException, ValueError):  # ValueError: a half-started server's answer
             self.connection_errors += 1
             return False
@@ -130,8 +164,11 @@ class Phone(threading.Thread):
     def pull_from_zero(self):
         entries, cursor = {}, 0
         while True:
-            response = self.http.post(f"{self.url}/api/sync", timeout=30, json={
-                "client_id": self.client_id, "cursor": cursor, "mutations": []})
+            response = self.http.post(
+                f"{self.url}/api/sync",
+                timeout=30,
+                json={"client_id": self.client_id, "cursor": cursor, "mutations": []},
+            )
             assert response.status_code == 200, response.text
             for change in response.json()["changes"]:
                 entries[change["id"]] = change
@@ -142,9 +179,16 @@ class Phone(threading.Thread):
 
 def _person(url, n):
     session = requests.Session()
-    response = session.post(f"{url}/api/auth/signup", timeout=30, json={
-        "email": f"crash{n}@example.com", "password": PASSWORD, "display_name": f"Crash {n}",
-        "timezone": "Europe/Berlin"})
+    response = session.post(
+        f"{url}/api/auth/signup",
+        timeout=30,
+        json={
+            "email": f"crash{n}@example.com",
+            "password": PASSWORD,
+            "display_name": f"Crash {n}",
+            "timezone": "Europe/Berlin",
+        },
+    )
     assert response.status_code == 201, response.text
     return session, response.json()["user"]["id"]
 
@@ -205,8 +249,11 @@ def test_sigkill_mid_load_loses_nothing_and_applies_each_mutation_once(app, guni
 
         for phone, (_, user_id) in zip(phones, people):
             couple_id = db.session.get(User, user_id).couple_id
-            visible = db.session.scalars(select(Entry).where(
-                Entry.couple_id == couple_id, or_(Entry.author_id == user_id, Entry.visibility == "shared"))).all()
+            visible = db.session.scalars(
+                select(Entry).where(
+                    Entry.couple_id == couple_id, or_(Entry.author_id == user_id, Entry.visibility == "shared")
+                )
+            ).all()
             expected = {e.id: (e.rev, e.seq, e.deleted, e.body) for e in visible}
             assert {i: _summary(e) for i, e in phone.pull_from_zero().items()} == expected
             assert phone.sync_once()  # catch up on what the partner wrote after this phone finished

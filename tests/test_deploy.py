@@ -1,6 +1,7 @@
 """deploy/: the systemd units and the Procfile, tried by running their exact command lines (systemd cannot
 run here) with their Environment/EnvironmentFile settings pointed at the test database and Redis; and the
 PROXY_FIX_* settings that make the app see the browser's scheme, host and address behind a TLS proxy."""
+
 import os
 import re
 import shlex
@@ -74,10 +75,18 @@ def processes():
 def settings(database_url, tmp_path, app):
     """/etc/hearth/hearth.env as the example has it, with test values for the database, Redis, the port."""
     values = environment_file(DEPLOY / "hearth.env.example")
-    values.update({"DATABASE_URL": database_url, "SECRET_KEY": "deploy-test-secret",
-                   "HEARTH_INSTANCE": str(tmp_path / "instance"), "HEARTH_BIND": f"127.0.0.1:{free_port()}",
-                   "WEB_CONCURRENCY": "2", "VAPID_PRIVATE_KEY": new_vapid_pem().replace("\n", "\\n"),
-                   "VAPID_SUBJECT": "mailto:ops@hearth.test", "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute"})
+    values.update(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "deploy-test-secret",
+            "HEARTH_INSTANCE": str(tmp_path / "instance"),
+            "HEARTH_BIND": f"127.0.0.1:{free_port()}",
+            "WEB_CONCURRENCY": "2",
+            "VAPID_PRIVATE_KEY": new_vapid_pem().replace("\n", "\\n"),
+            "VAPID_SUBJECT": "mailto:ops@hearth.test",
+            "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute",
+        }
+    )
     # Two workers need a shared rate-limit store (with memory:// they refuse to start: test_deploy_limits).
     values["RATELIMIT_STORAGE_URI"] = redis_url() or "memory://"
     if not redis_url():
@@ -127,13 +136,21 @@ def test_web_unit_migrates_serves_behind_the_proxy_and_stops_on_sigterm(settings
     wait_healthy(url, process=web)
 
     # As the TLS proxy forwards a browser's request: the app sees https and the public host.
-    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "hearth.example.org",
-               "X-Forwarded-For": "203.0.113.9", "Origin": "https://hearth.example.org"}
+    proxied = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "hearth.example.org",
+        "X-Forwarded-For": "203.0.113.9",
+        "Origin": "https://hearth.example.org",
+    }
     response = requests.get(f"{url}/healthz", headers=proxied, timeout=10)
     assert "max-age" in response.headers.get("Strict-Transport-Security", "")
     email = f"deploy-{uuid.uuid4().hex[:8]}@example.com"
-    codes = [requests.post(f"{url}/api/auth/login", headers=proxied, timeout=10,
-                           json={"email": email, "password": "wrong password!"}).status_code for _ in range(4)]
+    codes = [
+        requests.post(
+            f"{url}/api/auth/login", headers=proxied, timeout=10, json={"email": email, "password": "wrong password!"}
+        ).status_code
+        for _ in range(4)
+    ]
     assert codes[:3] == [401, 401, 401]  # the Origin check passed: the proxy's host is the app's host
     if env["RATELIMIT_STORAGE_URI"].startswith("redis"):
         assert codes[3] == 429  # counted in Redis, shared by both workers
@@ -145,8 +162,11 @@ def test_web_unit_migrates_serves_behind_the_proxy_and_stops_on_sigterm(settings
 
 def test_worker_unit_starts_and_stops_on_sigterm(settings, processes, tmp_path):
     unit = parse_unit(DEPLOY / "hearth-worker@.service", instance="2")
-    assert any("%i" in line for line in (DEPLOY / "hearth-worker@.service").read_text().splitlines()
-               if line.startswith("Description"))
+    assert any(
+        "%i" in line
+        for line in (DEPLOY / "hearth-worker@.service").read_text().splitlines()
+        if line.startswith("Description")
+    )
     env = unit_env(unit, settings)
     log = tmp_path / "worker.log"
     worker = processes.start(command(unit["ExecStart"][0]), env, log)
@@ -182,16 +202,24 @@ def test_procfile_release_web_and_worker_run(settings, processes, tmp_path):
     assert processes.stop(worker) == 0
 
 
-@pytest.mark.parametrize("hops, status, hsts", [
-    ({}, 403, False),  # no proxy trusted: the Origin is https://public, the request says http://localhost
-    ({"PROXY_FIX_X_PROTO": 1, "PROXY_FIX_X_HOST": 1, "PROXY_FIX_X_FOR": 1}, 401, True),
-])
+@pytest.mark.parametrize(
+    "hops, status, hsts",
+    [
+        ({}, 403, False),  # no proxy trusted: the Origin is https://public, the request says http://localhost
+        ({"PROXY_FIX_X_PROTO": 1, "PROXY_FIX_X_HOST": 1, "PROXY_FIX_X_FOR": 1}, 401, True),
+    ],
+)
 def test_proxy_fix_makes_the_browser_host_and_scheme_the_apps(make_app, hops, status, hsts):
     app = make_app(**hops)
-    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "hearth.example.org",
-               "X-Forwarded-For": "203.0.113.9", "Origin": "https://hearth.example.org"}
-    response = app.test_client().post("/api/auth/login", headers=headers,
-                                      json={"email": "nobody@example.com", "password": "wrong password!"})
+    headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "hearth.example.org",
+        "X-Forwarded-For": "203.0.113.9",
+        "Origin": "https://hearth.example.org",
+    }
+    response = app.test_client().post(
+        "/api/auth/login", headers=headers, json={"email": "nobody@example.com", "password": "wrong password!"}
+    )
     assert response.status_code == status
     assert ("Strict-Transport-Security" in response.headers) is hsts
 
@@ -203,11 +231,14 @@ def test_proxy_fix_is_off_by_default(make_app):
     @app.get("/_probe")
     def probe():
         from flask import request
+
         seen.update(addr=request.remote_addr, scheme=request.scheme, host=request.host)
         return "ok"
 
-    app.test_client().get("/_probe", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
-                                              "X-Forwarded-Host": "evil.example"})
+    app.test_client().get(
+        "/_probe",
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"},
+    )
     assert seen == {"addr": "127.0.0.1", "scheme": "http", "host": "localhost"}
 
 

@@ -1,8 +1,10 @@
 """Nobody can lock a user out by guessing (OWASP's device cookies): a browser that logged in to an account
 before keeps its own allowance of attempts, while attempts from anywhere else share the account's
 untrusted allowance and the per-IP limit."""
-from conftest import PASSWORD, Person
+
 from test_rate_limits import assert_429, login
+
+from conftest import PASSWORD, Person
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -85,8 +87,12 @@ def test_changing_the_password_ends_the_trust_of_cookies_minted_before(make_app)
     alice = Person(app, "alice@example.com", "Alice")
     old_browser = app.test_client()
     assert login(old_browser, alice.email, PASSWORD).status_code == 200
-    assert alice.client.post("/api/me/password", json={"current_password": PASSWORD,
-                                                       "new_password": NEW_PASSWORD}).status_code == 204
+    assert (
+        alice.client.post(
+            "/api/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+        ).status_code
+        == 204
+    )
     hammer(app, alice.email, 3)
     assert_429(login(old_browser, alice.email, NEW_PASSWORD))
 

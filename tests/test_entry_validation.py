@@ -1,4 +1,5 @@
 """Every entry kind: a valid body is applied; a bad one is rejected naming the field, and nothing is written."""
+
 from datetime import timedelta
 
 import pytest
@@ -115,11 +116,17 @@ BAD_BODIES = [
     ("ritual_session", _with("ritual_session", started_at="yesterday"), "started_at"),
     ("ritual_session", _with("ritual_session", started_at="2026-05-01T10:00:00"), "started_at"),
     ("ritual_session", _with("ritual_session", answers=[{"text": "no prompt"}]), "answers"),
-    ("ritual_session", _with("ritual_session", answers=[{"prompt": "Follow-up", "prompt_id": "Follow-up message",
-                                                        "text": "x"}]), "answers"),
+    (
+        "ritual_session",
+        _with("ritual_session", answers=[{"prompt": "Follow-up", "prompt_id": "Follow-up message", "text": "x"}]),
+        "answers",
+    ),
     ("ritual_session", _with("ritual_session", answers=[{"prompt": "x", "prompt_id": None, "text": "x"}]), "answers"),
-    ("ritual_session", _with("ritual_session", started_at=iso(now()),
-                             ended_at=iso(now() - timedelta(hours=1))), "ended_at"),
+    (
+        "ritual_session",
+        _with("ritual_session", started_at=iso(now()), ended_at=iso(now() - timedelta(hours=1))),
+        "ended_at",
+    ),
     ("commitment", _with("commitment", due_date=(now().date() + timedelta(days=8)).isoformat()), "due_date"),
     ("commitment", _with("commitment", due_date=(now().date() - timedelta(days=5)).isoformat()), "due_date"),
     ("commitment", _with("commitment", due_date="next friday"), "due_date"),
@@ -137,8 +144,7 @@ BAD_BODIES = [
 ]
 
 
-@pytest.mark.parametrize("kind,body,field", BAD_BODIES,
-                         ids=[f"{k}-{f}-{i}" for i, (k, _, f) in enumerate(BAD_BODIES)])
+@pytest.mark.parametrize("kind,body,field", BAD_BODIES, ids=[f"{k}-{f}-{i}" for i, (k, _, f) in enumerate(BAD_BODIES)])
 def test_bad_body_is_rejected_naming_the_field(app, pair, kind, body, field):
     alice, bob = pair()
     sent = entry(kind, body, ref_id=_ref_for(kind, alice, bob))
@@ -154,16 +160,19 @@ def test_unknown_body_field_is_rejected(app, pair, kind):
     _assert_rejected(app, alice.sync(("put", sent)), sent["id"], ["body", "mood_colour"])
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"kind": "poem"}, "kind"),
-    ({"id": "not-a-uuid"}, "id"),
-    ({"visibility": "friends"}, "visibility"),
-    ({"body": "text"}, "body"),
-    ({"ref_id": "nope"}, "ref_id"),
-    ({"base_rev": -1}, "base_rev"),
-    ({"created_at": "yesterday"}, "created_at"),
-    ({"author_id": "someone-else"}, "author_id"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"kind": "poem"}, "kind"),
+        ({"id": "not-a-uuid"}, "id"),
+        ({"visibility": "friends"}, "visibility"),
+        ({"body": "text"}, "body"),
+        ({"ref_id": "nope"}, "ref_id"),
+        ({"base_rev": -1}, "base_rev"),
+        ({"created_at": "yesterday"}, "created_at"),
+        ({"author_id": "someone-else"}, "author_id"),
+    ],
+)
 def test_bad_entry_envelope_is_rejected_naming_the_field(app, pair, change, field):
     alice, _ = pair()
     sent = {**entry("appreciation"), **change}
@@ -174,17 +183,20 @@ def test_bad_entry_envelope_is_rejected_naming_the_field(app, pair, change, fiel
 def test_commitment_due_is_counted_from_the_phones_creation_time(app, pair):
     alice, _ = pair()
     made = now() - timedelta(days=3)
-    due_in_time = entry("commitment", _with("commitment", due_date=(made.date() + timedelta(days=7)).isoformat()),
-                        created_at=iso(made))
-    too_late = entry("commitment", _with("commitment", due_date=(made.date() + timedelta(days=8)).isoformat()),
-                     created_at=iso(made))
+    due_in_time = entry(
+        "commitment", _with("commitment", due_date=(made.date() + timedelta(days=7)).isoformat()), created_at=iso(made)
+    )
+    too_late = entry(
+        "commitment", _with("commitment", due_date=(made.date() + timedelta(days=8)).isoformat()), created_at=iso(made)
+    )
 
     response = alice.sync(("put", due_in_time), ("put", too_late))
 
     assert [r["status"] for r in response.json["results"]] == ["applied", "rejected"]
     assert response.json["results"][1]["error"]["codes"] == {"body": {"due_date": ["due_too_late"]}}
-    assert response.json["results"][1]["error"]["errors"] == {"body": {"due_date": [
-        "Pick a day within the next 7 days."]}}
+    assert response.json["results"][1]["error"]["errors"] == {
+        "body": {"due_date": ["Pick a day within the next 7 days."]}
+    }
     assert stored(app, due_in_time["id"]).created_at.date() == made.date()
     assert stored(app, too_late["id"]) is None
 
@@ -192,8 +204,9 @@ def test_commitment_due_is_counted_from_the_phones_creation_time(app, pair):
 def test_creation_time_from_the_future_is_clamped(app, pair):
     alice, _ = pair()
     far = now() + timedelta(days=200)
-    sent = entry("commitment", _with("commitment", due_date=(far.date() + timedelta(days=2)).isoformat()),
-                 created_at=iso(far))
+    sent = entry(
+        "commitment", _with("commitment", due_date=(far.date() + timedelta(days=2)).isoformat()), created_at=iso(far)
+    )
 
     _assert_rejected(app, alice.sync(("put", sent)), sent["id"], ["body", "due_date"])
 
@@ -209,6 +222,7 @@ def test_timeout_return_is_counted_from_the_phones_creation_time(app, pair):
 
 # --- ref rules --------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["reflection", "reaction", "bid_response", "ritual_session"])
 def test_kind_that_answers_an_entry_needs_a_ref(app, pair, kind):
     alice, _ = pair()
@@ -217,11 +231,14 @@ def test_kind_that_answers_an_entry_needs_a_ref(app, pair, kind):
     _assert_rejected(app, alice.sync(("put", sent)), sent["id"], ["ref_id"])
 
 
-@pytest.mark.parametrize("kind,target_kind", [
-    ("reflection", "appreciation"),
-    ("bid_response", "disclosure"),
-    ("ritual_session", "agreement"),
-])
+@pytest.mark.parametrize(
+    "kind,target_kind",
+    [
+        ("reflection", "appreciation"),
+        ("bid_response", "disclosure"),
+        ("ritual_session", "agreement"),
+    ],
+)
 def test_ref_must_point_at_the_right_kind(app, pair, kind, target_kind):
     alice, bob = pair()
     target = put_ok(bob, target_kind)
@@ -292,8 +309,10 @@ def test_a_session_answer_names_hearths_own_prompt_by_its_stable_id(app, pair):
     """The follow-up and story answers carry prompt_id; the prompt text beside it is any language's."""
     alice, bob = pair()
     ritual = put_ok(bob, "ritual")
-    answers = [{"prompt": "Сообщение после разговора", "prompt_id": "follow_up", "text": "Спасибо за вечер"},
-               {"prompt": "Our 90-second story", "prompt_id": "story", "text": "I felt calm when we walked"},
-               {"prompt": "What went well?", "text": "The walk"}]
+    answers = [
+        {"prompt": "Сообщение после разговора", "prompt_id": "follow_up", "text": "Спасибо за вечер"},
+        {"prompt": "Our 90-second story", "prompt_id": "story", "text": "I felt calm when we walked"},
+        {"prompt": "What went well?", "text": "The walk"},
+    ]
     sent = put_ok(alice, "ritual_session", {**valid_body("ritual_session"), "answers": answers}, ref_id=ritual)
     assert stored(app, sent).body["answers"] == answers

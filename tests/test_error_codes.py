@@ -1,5 +1,6 @@
 """Errors carry stable machine codes (`reason`, and `codes` beside each field's messages) and speak the
 request's language; every code the server can send is in both catalogues and in docs/errors.md."""
+
 import re
 from pathlib import Path
 
@@ -13,8 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
 DOC = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
 BAD_SIGNUP = {"email": 5, "password": "short", "timezone": "Mars/Olympus", "extra": True}
-SIGNUP_CODES = {"email": ["bad_email"], "password": ["too_short"], "timezone": ["bad_timezone"],
-                "display_name": ["required"], "extra": ["unknown_field"]}
+SIGNUP_CODES = {
+    "email": ["bad_email"],
+    "password": ["too_short"],
+    "timezone": ["bad_timezone"],
+    "display_name": ["required"],
+    "extra": ["unknown_field"],
+}
 
 
 def signup_with(client, lang):
@@ -60,10 +66,13 @@ def test_a_rejected_write_in_a_sync_has_codes_and_the_requests_language(pair):
     assert error["message"] == "С этой записью что-то не так."
 
 
-@pytest.mark.parametrize("lang, message", [
-    ("en", "That code didn't work. It may be mistyped, used already or expired."),
-    ("ru", "Код не подошёл. Возможно, в нём опечатка, им уже воспользовались или срок истёк."),
-])
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "That code didn't work. It may be mistyped, used already or expired."),
+        ("ru", "Код не подошёл. Возможно, в нём опечатка, им уже воспользовались или срок истёк."),
+    ],
+)
 def test_a_route_error_has_its_reason_and_words(signup, lang, message):
     person = signup()
     response = person.client.post("/api/couple/join", json={"code": "NOPE-NOPE"}, headers={"Accept-Language": lang})

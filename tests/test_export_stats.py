@@ -1,5 +1,6 @@
 """GET /api/export: what the user may see and nothing else.
 GET /api/stats: shared entries per week, in the user's own time zone (the Us numbers: test_us_stats.py)."""
+
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,8 +24,7 @@ def _answer(question_id):
 
 def test_export_holds_own_entries_and_the_partners_shared_ones(app, pair):
     alice, bob = pair()
-    mine = {put_ok(alice, "disclosure", visibility="private"), put_ok(alice, "journal"),
-            put_ok(alice, "appreciation")}
+    mine = {put_ok(alice, "disclosure", visibility="private"), put_ok(alice, "journal"), put_ok(alice, "appreciation")}
     theirs = put_ok(bob, "appreciation")
     put_ok(bob, "disclosure", visibility="private")
     put_ok(bob, "journal")
@@ -74,6 +74,7 @@ def test_export_needs_a_login(client):
 
 # --- stats -------------------------------------------------------------------------------------------------
 
+
 def _stats(person, **query):
     """The stats, with the default rituals made at pairing left out of the weekly counts."""
     response = person.client.get("/api/stats", query_string=query)
@@ -114,7 +115,8 @@ def test_stats_count_shared_entries_by_kind_per_week_in_the_users_zone(app, pair
 
     assert alices["weeks"] == 4
     assert [w["week_start"] for w in alices["per_week"]] == [
-        (last_monday + timedelta(weeks=n)).isoformat() for n in (-2, -1, 0, 1)]
+        (last_monday + timedelta(weeks=n)).isoformat() for n in (-2, -1, 0, 1)
+    ]
     assert [w["counts"] for w in alices["per_week"]] == [{}, {}, {"appreciation": 1, "checkin": 2}, {}]
     bobs = _stats(bob, weeks=4)["per_week"]
     assert [w["counts"] for w in bobs][1:3] == [{"appreciation": 1, "checkin": 1}, {"checkin": 1}]

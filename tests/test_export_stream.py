@@ -1,11 +1,11 @@
 """GET /api/export is streamed: the same document (exported_at, user, couple, push_devices, entries), written
 while the entries are read a chunk at a time, so years of entries never make one huge response in memory."""
+
 from datetime import timedelta
 
 import pytest
 
-from backend.services import export as export_service
-from backend.services import visibility
+from backend.services import export as export_service, visibility
 from samples import iso, now, put_ok, valid_body
 
 DOCUMENT = {"exported_at", "user", "couple", "push_devices", "entries"}

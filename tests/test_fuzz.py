@@ -4,6 +4,7 @@ A small, derandomized run is part of `make test`; `make fuzz` runs the same test
 (FUZZ_EXAMPLES=300) and the coverage phase (boundary values, every wrong type, unexpected methods).
 Stateful runs (links between operations) are not set up: each operation gets its own fresh database.
 """
+
 import os
 
 import pytest
@@ -11,28 +12,45 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
-                                               response_schema_conformance, status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from backend import create_app
 from backend.config import TestConfig
 from push_service import new_vapid_pem
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
-FUZZ_SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-                         suppress_health_check=list(HealthCheck))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+)
 
 
 def config(security_parameters):
-    return SchemathesisConfig.from_dict({
-        "seed": 20260501,
-        "generation": {"max-examples": EXAMPLES, "deterministic": True, "database": "none",
-                       "mode": "all", "with-security-parameters": security_parameters},
-        # The coverage phase alone sends hundreds of requests per operation: `make fuzz` only.
-        "phases": {"coverage": {"enabled": EXAMPLES > 20}, "stateful": {"enabled": False}},
-    })
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": 20260501,
+            "generation": {
+                "max-examples": EXAMPLES,
+                "deterministic": True,
+                "database": "none",
+                "mode": "all",
+                "with-security-parameters": security_parameters,
+            },
+            # The coverage phase alone sends hundreds of requests per operation: `make fuzz` only.
+            "phases": {"coverage": {"enabled": EXAMPLES > 20}, "stateful": {"enabled": False}},
+        }
+    )
 
 
 @pytest.fixture

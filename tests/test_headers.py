@@ -1,4 +1,5 @@
 """Security headers on every kind of answer (HTML, JS, JSON, errors), HSTS over HTTPS only, cookie flags."""
+
 import pytest
 
 from conftest import PASSWORD
@@ -7,9 +8,9 @@ SIGNUP = {"email": "alice@example.com", "password": PASSWORD, "display_name": "A
 
 # (method, path, request kwargs, expected status): one of each kind of answer the app gives.
 ANSWERS = [
-    ("get", "/", {}, 200),                                   # the shell (HTML)
-    ("get", "/today", {}, 200),                              # an app route: the same shell
-    ("get", "/frontend/js/main.js", {}, 200),                # an ES module
+    ("get", "/", {}, 200),  # the shell (HTML)
+    ("get", "/today", {}, 200),  # an app route: the same shell
+    ("get", "/frontend/js/main.js", {}, 200),  # an ES module
     ("get", "/service-worker.js", {}, 200),
     ("get", "/manifest.json", {}, 200),
     ("get", "/api/openapi.json", {}, 200),
@@ -119,8 +120,9 @@ def test_the_session_cookie_is_secure_httponly_lax_by_default(make_app):
     assert "secure" in parts and "httponly" in parts and "samesite=lax" in parts and "path=/" in parts
 
 
-@pytest.mark.parametrize("path, body", [("/api/auth/login", {"email": SIGNUP["email"], "password": PASSWORD}),
-                                        ("/api/auth/logout", {})])
+@pytest.mark.parametrize(
+    "path, body", [("/api/auth/login", {"email": SIGNUP["email"], "password": PASSWORD}), ("/api/auth/logout", {})]
+)
 def test_every_session_cookie_the_app_sets_or_clears_is_secure(make_app, path, body):
     app = make_app(SESSION_COOKIE_SECURE=True)
     client = app.test_client()
@@ -140,6 +142,7 @@ def test_config_default_is_secure_without_the_setting(monkeypatch):
     import importlib.util
 
     from backend import config
+
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     spec = importlib.util.spec_from_file_location("fresh_config", config.__file__)
     fresh = importlib.util.module_from_spec(spec)

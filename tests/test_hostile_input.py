@@ -2,10 +2,12 @@
 JSON nested too deep, numbers too long (both refused before parsing), NUL and lone surrogates in any
 string (a 422 on the field; inside a sync, a rejected mutation so the phone's queue drains), raw bytes
 that are not UTF-8 or not JSON, and direction-control characters in display names."""
+
 import uuid
 
 import pytest
 from marshmallow import ValidationError, fields
+from test_limits import input_schemas
 
 from backend.extensions import db
 from backend.json_guard import MAX_DEPTH, MAX_NUMBER_DIGITS, depth
@@ -14,15 +16,16 @@ from backend.schemas.common import Clean
 from conftest import PASSWORD
 from push_service import new_vapid_pem
 from samples import entry, put_ok, stored, valid_body
-from test_limits import input_schemas
 
 ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 # As the phone's JSON carries them: Flask's test client writes \u0000, \ud800, \udc00 escapes.
 HOSTILE = {"nul": "a\x00b", "high-surrogate": "a\ud800b", "low-surrogate": "\udc00", "trailing-nul": "ok\x00"}
 ENVELOPE_HOSTILE = {**HOSTILE, "newline": "\n"}  # "$" in a pattern matched before a trailing newline
 DEEP = "[" * 972 + "]" * 972
-KEYS = {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
-        "auth": "tBHItJI5svbpez7KI4CCXg"}
+KEYS = {
+    "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+    "auth": "tBHItJI5svbpez7KI4CCXg",
+}
 
 
 @pytest.fixture
@@ -42,6 +45,7 @@ def raw_post(client, path, text, method="post"):
 
 
 # --- 8. nesting depth and long numbers, on every route, before any parsing ---------------------
+
 
 def api_routes(app):
     routes = []
@@ -84,15 +88,19 @@ def test_json_at_the_depth_cap_is_parsed(app, signup):
     assert "x" in response.json["errors"]
 
 
-@pytest.mark.parametrize("path, template", [
-    ("/api/auth/login", '{"email": "a@example.com", "password": %s}'),
-    ("/api/auth/signup", '{"email": "a@example.com", "password": "long enough pass", "display_name": %s}'),
-    ("/api/sync", '{"client_id": "%s", "cursor": %%s, "mutations": []}' % uuid.uuid4()),
-    ("/api/me", '{"daily_partner_push_limit": %s}'),
-    ("/api/me", '{"daily_push_limit": %s}'),
-])
-@pytest.mark.parametrize("number", ["1" * 4301, "-" + "9" * 5000, "1" * (MAX_NUMBER_DIGITS + 1),
-                                    "0." + "1" * 5000, "1" * 5000 + "e5"])
+@pytest.mark.parametrize(
+    "path, template",
+    [
+        ("/api/auth/login", '{"email": "a@example.com", "password": %s}'),
+        ("/api/auth/signup", '{"email": "a@example.com", "password": "long enough pass", "display_name": %s}'),
+        ("/api/sync", '{"client_id": "%s", "cursor": %%s, "mutations": []}' % uuid.uuid4()),
+        ("/api/me", '{"daily_partner_push_limit": %s}'),
+        ("/api/me", '{"daily_push_limit": %s}'),
+    ],
+)
+@pytest.mark.parametrize(
+    "number", ["1" * 4301, "-" + "9" * 5000, "1" * (MAX_NUMBER_DIGITS + 1), "0." + "1" * 5000, "1" * 5000 + "e5"]
+)
 def test_a_number_with_too_many_digits_is_422(app, signup, path, template, number):
     person = signup()
     method = "patch" if path == "/api/me" else "post"
@@ -108,6 +116,7 @@ def test_digits_and_brackets_inside_text_are_only_text(app, pair):
 
 
 # --- 9. NUL and lone surrogates: 422 on the field, on every route -------------------------------
+
 
 def _signup_body(**changes):
     return {"email": "new@example.com", "password": PASSWORD, "display_name": "New", "timezone": "UTC", **changes}
@@ -128,23 +137,50 @@ ROUTES = [
     ("me.display_name", "patch", "/api/me", lambda v: {"display_name": "Al" + v}, "display_name"),
     ("me.timezone", "patch", "/api/me", lambda v: {"timezone": v}, "timezone"),
     ("me.nudge_time", "patch", "/api/me", lambda v: {"nudge_time": "20:00" + v}, "nudge_time"),
-    ("password.new", "post", "/api/me/password",
-     lambda v: {"current_password": PASSWORD, "new_password": PASSWORD + v}, "new_password"),
-    ("password.current", "post", "/api/me/password",
-     lambda v: {"current_password": v, "new_password": PASSWORD}, "current_password"),
+    (
+        "password.new",
+        "post",
+        "/api/me/password",
+        lambda v: {"current_password": PASSWORD, "new_password": PASSWORD + v},
+        "new_password",
+    ),
+    (
+        "password.current",
+        "post",
+        "/api/me/password",
+        lambda v: {"current_password": v, "new_password": PASSWORD},
+        "current_password",
+    ),
     ("delete-me.password", "delete", "/api/me", lambda v: {"password": v}, "password"),
     ("join.code", "post", "/api/couple/join", lambda v: {"code": "ABCD-EFGH" + v}, "code"),
-    ("push.endpoint", "post", "/api/push/subscriptions",
-     lambda v: _subscription(endpoint="https://fcm.googleapis.com/fcm/send/" + v), "endpoint"),
+    (
+        "push.endpoint",
+        "post",
+        "/api/push/subscriptions",
+        lambda v: _subscription(endpoint="https://fcm.googleapis.com/fcm/send/" + v),
+        "endpoint",
+    ),
     ("push.p256dh", "post", "/api/push/subscriptions", lambda v: _subscription(p256dh=KEYS["p256dh"] + v), "keys"),
     ("push.auth", "post", "/api/push/subscriptions", lambda v: _subscription(auth=v), "keys"),
-    ("push-delete.endpoint", "delete", "/api/push/subscriptions", lambda v: {"endpoint": "https://x/" + v},
-     "endpoint"),
-    ("sync.client_id", "post", "/api/sync", lambda v: {"client_id": str(uuid.uuid4())[:-1] + v, "cursor": 0},
-     "client_id"),
-    ("sync.op", "post", "/api/sync",
-     lambda v: {"client_id": str(uuid.uuid4()), "cursor": 0, "mutations": [{"mid": 1, "op": "put" + v,
-                                                                            "entry": {}}]}, "mutations"),
+    ("push-delete.endpoint", "delete", "/api/push/subscriptions", lambda v: {"endpoint": "https://x/" + v}, "endpoint"),
+    (
+        "sync.client_id",
+        "post",
+        "/api/sync",
+        lambda v: {"client_id": str(uuid.uuid4())[:-1] + v, "cursor": 0},
+        "client_id",
+    ),
+    (
+        "sync.op",
+        "post",
+        "/api/sync",
+        lambda v: {
+            "client_id": str(uuid.uuid4()),
+            "cursor": 0,
+            "mutations": [{"mid": 1, "op": "put" + v, "entry": {}}],
+        },
+        "mutations",
+    ),
 ]
 
 
@@ -193,8 +229,7 @@ BODY_SPOTS = [
 
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
 @pytest.mark.parametrize("kind, path, how", BODY_SPOTS, ids=[f"{s[0]}.{'.'.join(map(str, s[1]))}" for s in BODY_SPOTS])
-def test_hostile_text_in_an_entry_body_is_a_rejected_mutation_and_the_queue_drains(app, pair, kind, path, how,
-                                                                                   value):
+def test_hostile_text_in_an_entry_body_is_a_rejected_mutation_and_the_queue_drains(app, pair, kind, path, how, value):
     alice, _bob = pair()
     ref_id = put_ok(alice, "ritual") if kind == "ritual_session" else None
     body = valid_body(kind)
@@ -228,25 +263,36 @@ def test_hostile_text_in_an_entry_envelope_is_a_rejected_mutation(app, pair, spo
     elif spot == "id":
         bad["id"] = bad["id"][:-1] + value
     else:
-        bad[spot] = (str(uuid.uuid4()) if spot == "ref_id" else "2026-05-01T10:00:00Z" if spot == "created_at"
-                     else bad.get(spot) or "shared") + value
+        bad[spot] = (
+            str(uuid.uuid4())
+            if spot == "ref_id"
+            else "2026-05-01T10:00:00Z"
+            if spot == "created_at"
+            else bad.get(spot) or "shared"
+        ) + value
     response = alice.sync((op, bad), ("put", entry("appreciation")))
     assert response.status_code == 200, response.json
     rejected, applied = response.json["results"]
     assert rejected["status"] == "rejected" and rejected["error"]["code"] == 422, rejected
     assert applied["status"] == "applied" and response.json["last_mid"] == alice.mid
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(Entry).where(Entry.author_id == alice.id)) \
-            == 1 + db.session.scalar(db.select(db.func.count()).select_from(Entry).where(
-                Entry.author_id == alice.id, Entry.kind == "ritual"))
+        assert db.session.scalar(
+            db.select(db.func.count()).select_from(Entry).where(Entry.author_id == alice.id)
+        ) == 1 + db.session.scalar(
+            db.select(db.func.count()).select_from(Entry).where(Entry.author_id == alice.id, Entry.kind == "ritual")
+        )
 
 
-@pytest.mark.parametrize("raw", [
-    b'{"email": "a@example.com", "password": "x\x00y"}',         # a raw NUL: a control character, not JSON
-    b'{"email": "a@example.com", "password": "\xed\xa0\x80"}',   # a surrogate written as UTF-8: not UTF-8
-    b'{"email": "a@example.com", "password": "\xff\xfe"}',       # not UTF-8 at all
-    b'\xff\xfe{\x00}\x00',                                       # UTF-16 with a byte-order mark
-], ids=["raw-nul", "utf8-surrogate", "not-utf8", "utf16"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"email": "a@example.com", "password": "x\x00y"}',  # a raw NUL: a control character, not JSON
+        b'{"email": "a@example.com", "password": "\xed\xa0\x80"}',  # a surrogate written as UTF-8: not UTF-8
+        b'{"email": "a@example.com", "password": "\xff\xfe"}',  # not UTF-8 at all
+        b"\xff\xfe{\x00}\x00",  # UTF-16 with a byte-order mark
+    ],
+    ids=["raw-nul", "utf8-surrogate", "not-utf8", "utf16"],
+)
 @pytest.mark.parametrize("path", ["/api/auth/login", "/api/auth/signup", "/api/sync"])
 def test_raw_bytes_that_are_not_json_text_are_400(app, signup, raw, path):
     person = signup()
@@ -270,15 +316,25 @@ def test_every_input_string_field_refuses_nul_and_surrogates():
 
 # --- bidi controls in names ---------------------------------------------------------------------
 
-BIDI = {"RLO": "\u202e", "LRO": "\u202d", "RLE": "\u202b", "PDF": "\u202c", "RLI": "\u2067", "PDI": "\u2069",
-        "RLM": "\u200f", "LRM": "\u200e"}
+BIDI = {
+    "RLO": "\u202e",
+    "LRO": "\u202d",
+    "RLE": "\u202b",
+    "PDF": "\u202c",
+    "RLI": "\u2067",
+    "PDI": "\u2069",
+    "RLM": "\u200f",
+    "LRM": "\u200e",
+}
 
 
 @pytest.mark.parametrize("mark", BIDI.values(), ids=BIDI.keys())
 def test_display_names_refuse_direction_controls(app, signup, mark):
     person = signup()
-    for method, path, body in (("patch", "/api/me", {"display_name": "Eve" + mark}),
-                               ("post", "/api/auth/signup", _signup_body(display_name="Eve" + mark))):
+    for method, path, body in (
+        ("patch", "/api/me", {"display_name": "Eve" + mark}),
+        ("post", "/api/auth/signup", _signup_body(display_name="Eve" + mark)),
+    ):
         error = assert_error(getattr(person.client, method)(path, json=body), 422)
         assert "direction" in error["errors"]["display_name"][0]
     with app.app_context():

@@ -1,6 +1,7 @@
 """The catalogues (frontend/locales/<lang>.json): both languages have every key, plurals have the forms
 their language needs, placeholders agree, every key the code names exists, and no view writes a
 sentence of its own (a scan: words belong in the catalogue, not in the JavaScript)."""
+
 import json
 import re
 from pathlib import Path
@@ -109,11 +110,47 @@ PHRASE = re.compile(r"[A-Za-z]{2,}[’']?[a-z]*\s+[A-Za-z]{2,}.*[.!?…:]$")
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # Literals that look like words but are identifiers: key names, HTTP, event and storage names.
 IDENTIFIERS = {
-    "Enter", "Escape", "Tab", "Backspace", "Space", "Home", "End", "Authorization", "Accept", "Allow",
-    "Hearth", "GET", "POST", "PUT", "PATCH", "DELETE", "Content-Type", "Accept-Language", "Retry-After", "If-Match",
-    "Service-Worker-Navigation-Preload", "Etag", "ETag", "Date", "Infinity", "NaN", "Z", "UTC",
-    "NotAllowedError", "AbortError", "QuotaExceededError", "TimeoutError", "TypeError", "InvalidStateError",
-    "ConstraintError", "NotFoundError", "DataError", "SecurityError", "Error", "Object", "Array",
+    "Enter",
+    "Escape",
+    "Tab",
+    "Backspace",
+    "Space",
+    "Home",
+    "End",
+    "Authorization",
+    "Accept",
+    "Allow",
+    "Hearth",
+    "GET",
+    "POST",
+    "PUT",
+    "PATCH",
+    "DELETE",
+    "Content-Type",
+    "Accept-Language",
+    "Retry-After",
+    "If-Match",
+    "Service-Worker-Navigation-Preload",
+    "Etag",
+    "ETag",
+    "Date",
+    "Infinity",
+    "NaN",
+    "Z",
+    "UTC",
+    "NotAllowedError",
+    "AbortError",
+    "QuotaExceededError",
+    "TimeoutError",
+    "TypeError",
+    "InvalidStateError",
+    "ConstraintError",
+    "NotFoundError",
+    "DataError",
+    "SecurityError",
+    "Error",
+    "Object",
+    "Array",
 }
 # Where a literal may be English on purpose, one line at a time: `// i18n-ok: why`.
 ALLOW_MARK = "i18n-ok"
@@ -154,11 +191,14 @@ def test_no_view_writes_its_own_sentences(path):
 
 def test_the_scan_finds_a_sentence_and_lets_keys_pass(tmp_path):
     sample = tmp_path / "view.js"
-    sample.write_text('h("p", {}, "Shared with your partner.");\n'
-                      'button.textContent = "Save";\n'
-                      'h("p", {}, t("feed.empty"));\n'
-                      'if (event.key === "Enter") go();\n'
-                      'h("span", { class: "btn ghost" }, "—");\n'
-                      'say(line, "Готово");\n', encoding="utf-8")
+    sample.write_text(
+        'h("p", {}, "Shared with your partner.");\n'
+        'button.textContent = "Save";\n'
+        'h("p", {}, t("feed.empty"));\n'
+        'if (event.key === "Enter") go();\n'
+        'h("span", { class: "btn ghost" }, "—");\n'
+        'say(line, "Готово");\n',
+        encoding="utf-8",
+    )
     found = hard_coded(sample)
     assert [item.split(":")[1] for item in found] == ["1", "2", "6"]

@@ -2,6 +2,7 @@
 frontend/js/kinds.js on the phone. These tests fail when the two disagree, when a kind lacks a body
 schema, a name in the catalogues or its case in the feed, and when a module lists kinds again
 instead of asking its registry."""
+
 import json
 import re
 import shutil
@@ -20,8 +21,10 @@ from samples import valid_body
 ROOT = Path(__file__).resolve().parent.parent
 PHONE_KINDS = ROOT / "frontend" / "js" / "kinds.js"
 FEED = ROOT / "frontend" / "js" / "parts" / "feed.js"
-CATALOGUES = {lang: json.loads((ROOT / "frontend" / "locales" / f"{lang}.json").read_text(encoding="utf-8"))
-              for lang in ("en", "ru")}
+CATALOGUES = {
+    lang: json.loads((ROOT / "frontend" / "locales" / f"{lang}.json").read_text(encoding="utf-8"))
+    for lang in ("en", "ru")
+}
 
 
 def phone_registry():
@@ -29,8 +32,9 @@ def phone_registry():
     if shutil.which("node") is None:
         pytest.fail("node is needed to read frontend/js/kinds.js")
     script = f"import({json.dumps(PHONE_KINDS.as_uri())}).then((m) => console.log(JSON.stringify(m.KINDS)))"
-    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
-                          timeout=30, check=True)
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=30, check=True
+    )
     return json.loads(done.stdout)
 
 
@@ -122,10 +126,22 @@ def test_no_phone_module_keeps_its_own_list_of_kinds():
 
 # --- one serializer ---------------------------------------------------------------------------------
 
+
 def test_entry_out_writes_what_the_openapi_schema_documents():
     # EntryOut documents the shape (OpenAPI); entry_out writes it, by hand for speed: they must agree.
-    row = Entry(id="5b0e7c1e-1111-4222-8333-444455556666", couple_id="c1", author_id="u1", kind="bid",
-                visibility="shared", ref_id=None, body=valid_body("bid"), rev=2, seq=7,
-                created_at=utcnow(), updated_at=utcnow(), deleted=False)
+    row = Entry(
+        id="5b0e7c1e-1111-4222-8333-444455556666",
+        couple_id="c1",
+        author_id="u1",
+        kind="bid",
+        visibility="shared",
+        ref_id=None,
+        body=valid_body("bid"),
+        rev=2,
+        seq=7,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+        deleted=False,
+    )
     assert entry_out(row) == EntryOut().dump(row)
     assert set(entry_out(row)) == set(EntryOut().fields)

@@ -1,7 +1,8 @@
 """Limits live once, in backend/limits.py: the schemas validate with those numbers, and the phone's
 frontend/js/limits.js is exactly what the module writes (no view keeps a number of its own)."""
+
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,9 @@ PHONE_ONLY = {"APPRECIATION_WORDS", "FOLLOW_UP_WORDS", "STORY_PART_MAX"}
 
 def test_the_committed_limits_js_is_what_the_server_writes():
     assert L.JS_PATH == JS / "limits.js"
-    assert L.JS_PATH.read_text(encoding="utf-8") == L.render_js(), \
+    assert L.JS_PATH.read_text(encoding="utf-8") == L.render_js(), (
         "frontend/js/limits.js is stale: run .venv/bin/python -m backend.limits"
+    )
 
 
 def test_limits_js_exports_every_limit_with_its_value():
@@ -72,26 +74,39 @@ def dig(found, path):
 
 # (schema, field path, the limit, how a value of that size is made)
 TEXTS = [
-    (bodies.Disclosure, "text", "DISCLOSURE_TEXT_MAX"), (bodies.Disclosure, "i_feel.feel", "I_FEEL_FEEL_MAX"),
-    (bodies.Disclosure, "i_feel.when", "I_FEEL_WHEN_MAX"), (bodies.Disclosure, "i_feel.need", "I_FEEL_NEED_MAX"),
-    (bodies.Reflection, "text", "REFLECTION_TEXT_MAX"), (bodies.Appreciation, "text", "APPRECIATION_TEXT_MAX"),
-    (bodies.Bid, "note", "NOTE_MAX"), (bodies.Checkin, "note", "NOTE_MAX"), (bodies.Timeout, "note", "NOTE_MAX"),
-    (bodies.Commitment, "text", "COMMITMENT_TEXT_MAX"), (bodies.Agreement, "text", "AGREEMENT_TEXT_MAX"),
-    (bodies.Answer, "text", "ANSWER_TEXT_MAX"), (bodies.Journal, "text", "JOURNAL_TEXT_MAX"),
-    (bodies.Ritual, "title", "RITUAL_TITLE_MAX"), (bodies.SessionAnswer, "text", "SESSION_TEXT_MAX"),
-    (bodies.SessionAnswer, "prompt", "PROMPT_MAX"), (bodies.RitualSession, "note", "SESSION_TEXT_MAX"),
-    (accounts.SignupIn, "display_name", "DISPLAY_NAME_MAX"), (accounts.SettingsIn, "display_name", "DISPLAY_NAME_MAX"),
-    (accounts.SignupIn, "password", "PASSWORD_MAX"), (accounts.LoginIn, "password", "PASSWORD_MAX"),
+    (bodies.Disclosure, "text", "DISCLOSURE_TEXT_MAX"),
+    (bodies.Disclosure, "i_feel.feel", "I_FEEL_FEEL_MAX"),
+    (bodies.Disclosure, "i_feel.when", "I_FEEL_WHEN_MAX"),
+    (bodies.Disclosure, "i_feel.need", "I_FEEL_NEED_MAX"),
+    (bodies.Reflection, "text", "REFLECTION_TEXT_MAX"),
+    (bodies.Appreciation, "text", "APPRECIATION_TEXT_MAX"),
+    (bodies.Bid, "note", "NOTE_MAX"),
+    (bodies.Checkin, "note", "NOTE_MAX"),
+    (bodies.Timeout, "note", "NOTE_MAX"),
+    (bodies.Commitment, "text", "COMMITMENT_TEXT_MAX"),
+    (bodies.Agreement, "text", "AGREEMENT_TEXT_MAX"),
+    (bodies.Answer, "text", "ANSWER_TEXT_MAX"),
+    (bodies.Journal, "text", "JOURNAL_TEXT_MAX"),
+    (bodies.Ritual, "title", "RITUAL_TITLE_MAX"),
+    (bodies.SessionAnswer, "text", "SESSION_TEXT_MAX"),
+    (bodies.SessionAnswer, "prompt", "PROMPT_MAX"),
+    (bodies.RitualSession, "note", "SESSION_TEXT_MAX"),
+    (accounts.SignupIn, "display_name", "DISPLAY_NAME_MAX"),
+    (accounts.SettingsIn, "display_name", "DISPLAY_NAME_MAX"),
+    (accounts.SignupIn, "password", "PASSWORD_MAX"),
+    (accounts.LoginIn, "password", "PASSWORD_MAX"),
     (accounts.LoginIn, "email", "EMAIL_MAX"),
 ]
 LISTS = [  # (schema, field, the limit on how many, one valid item)
-    (bodies.Disclosure, "feelings", "FEELINGS_MAX", "calm"), (bodies.Journal, "feelings", "FEELINGS_MAX", "calm"),
+    (bodies.Disclosure, "feelings", "FEELINGS_MAX", "calm"),
+    (bodies.Journal, "feelings", "FEELINGS_MAX", "calm"),
     (bodies.Ritual, "prompts", "PROMPTS_MAX", "How was your week?"),
     (bodies.RitualSession, "passed", "SESSION_ITEMS_MAX", "A prompt"),
     (bodies.RitualSession, "answers", "SESSION_ITEMS_MAX", {"prompt": "A prompt", "text": ""}),
 ]
 RANGES = [  # (schema, field path, lowest limit, highest limit)
-    (bodies.Checkin, "mood", "SCALE_MIN", "SCALE_MAX"), (bodies.Checkin, "us", "SCALE_MIN", "SCALE_MAX"),
+    (bodies.Checkin, "mood", "SCALE_MIN", "SCALE_MAX"),
+    (bodies.Checkin, "us", "SCALE_MIN", "SCALE_MAX"),
     (bodies.Ritual, "duration_min", "RITUAL_MINUTES_MIN", "RITUAL_MINUTES_MAX"),
     (bodies.Schedule, "interval", None, "SCHEDULE_WEEKS_MAX"),
     (accounts.SettingsIn, "daily_push_limit", "DAILY_PUSH_LIMIT_MIN", "DAILY_PUSH_LIMIT_MAX"),
@@ -128,14 +143,16 @@ def test_a_number_stays_in_its_range(schema, path, low, high):
 
 @pytest.mark.parametrize("schema", [accounts.SignupIn, accounts.PasswordChangeIn, accounts.PasswordResetConfirmIn])
 def test_a_new_password_needs_the_minimum(schema):
-    assert codes_of(schema, {"new_password" if schema is not accounts.SignupIn else "password":
-                             "x" * (L.PASSWORD_MIN - 1)}) == {
-        "new_password" if schema is not accounts.SignupIn else "password": ["too_short"]}
-    assert codes_of(schema, {"new_password" if schema is not accounts.SignupIn else "password":
-                             "x" * L.PASSWORD_MIN}) == {}
+    assert codes_of(
+        schema, {"new_password" if schema is not accounts.SignupIn else "password": "x" * (L.PASSWORD_MIN - 1)}
+    ) == {"new_password" if schema is not accounts.SignupIn else "password": ["too_short"]}
+    assert (
+        codes_of(schema, {"new_password" if schema is not accounts.SignupIn else "password": "x" * L.PASSWORD_MIN})
+        == {}
+    )
 
 
-MADE = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+MADE = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def creation_codes(kind, body):
@@ -156,6 +173,7 @@ def test_a_commitment_is_due_within_the_days_limit():
 def test_a_timeout_comes_back_between_its_limits():
     def at(minutes):
         return {"return_at": (MADE + timedelta(minutes=minutes)).isoformat()}
+
     assert creation_codes("timeout", at(L.TIMEOUT_MIN_MINUTES)) == {}
     assert creation_codes("timeout", at(L.TIMEOUT_MAX_MINUTES)) == {}
     assert creation_codes("timeout", at(L.TIMEOUT_MIN_MINUTES - 2)) == {"return_at": ["timeout_range"]}
@@ -178,13 +196,29 @@ def js_files():
 def test_no_view_writes_a_length_of_its_own(attribute):
     """Lengths come from limits.js: `maxlength: String(APPRECIATION_TEXT_MAX)`, never `maxlength: "280"`."""
     literal = re.compile(rf"""["']?{attribute}["']?\s*:\s*["'`]?\d""")
-    found = [f"{p.relative_to(ROOT)}:{n}" for p in js_files()
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if literal.search(line)]
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in js_files()
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if literal.search(line)
+    ]
     assert found == []
 
 
 def test_views_that_mirror_a_limit_import_it_from_limits_js():
-    users = {p.relative_to(JS).as_posix() for p in js_files()
-             if re.search(r'from "\.\.?/(?:\.\./)?limits\.js"', p.read_text(encoding="utf-8"))}
-    assert {"screens/appreciate.js", "parts/session-end.js", "screens/journal.js", "parts/disclose.js",
-            "screens/timeout.js", "ritual-data.js", "feelings.js", "screens/settings.js", "screens/auth.js"} <= users
+    users = {
+        p.relative_to(JS).as_posix()
+        for p in js_files()
+        if re.search(r'from "\.\.?/(?:\.\./)?limits\.js"', p.read_text(encoding="utf-8"))
+    }
+    assert {
+        "screens/appreciate.js",
+        "parts/session-end.js",
+        "screens/journal.js",
+        "parts/disclose.js",
+        "screens/timeout.js",
+        "ritual-data.js",
+        "feelings.js",
+        "screens/settings.js",
+        "screens/auth.js",
+    } <= users

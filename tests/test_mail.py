@@ -1,15 +1,16 @@
 """The SMTP client behind password resets (services/mail.py) against a real local server: verified
 STARTTLS and implicit TLS with a login, failures logged and never raised into a request, the log
 instead of mail when SMTP_HOST is unset, and `flask mail test`. Runs on SQLite and PostgreSQL."""
+
 import logging
 
 import pytest
+from test_password_reset import SENT, ask, confirm, reset_rows, smtp  # noqa: F401 - smtp is a fixture
 
 from backend.services import mail
 from conftest import Person
 from mail_server import Certificate, MailServer, reset_link
 from servers import free_port
-from test_password_reset import SENT, ask, confirm, reset_rows, smtp  # noqa: F401 - smtp is a fixture
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,6 @@ def test_without_smtp_the_link_goes_to_the_log(make_app, caplog):
     assert confirm(app, token).status_code == 204
 
 
-
 def test_flask_mail_test_sends_one_message_in_the_foreground(make_app, smtp):
     app = make_app(**smtp.settings)
     result = app.test_cli_runner().invoke(args=["mail", "test", "ops@example.org"])
@@ -85,11 +85,14 @@ def test_flask_mail_test_sends_one_message_in_the_foreground(make_app, smtp):
     assert received["to"] == ["ops@example.org"] and received["message"]["Subject"] == "Hearth can send email"
 
 
-@pytest.mark.parametrize("settings, says", [
-    ({"SMTP_HOST": None}, "SMTP_HOST is not set"),
-    ({"SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "ssl"}, "SMTP_SECURITY must be starttls, tls or none"),
-    ({"SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "none", "SMTP_TIMEOUT": 2.0}, "ConnectionRefusedError"),
-])
+@pytest.mark.parametrize(
+    "settings, says",
+    [
+        ({"SMTP_HOST": None}, "SMTP_HOST is not set"),
+        ({"SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "ssl"}, "SMTP_SECURITY must be starttls, tls or none"),
+        ({"SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "none", "SMTP_TIMEOUT": 2.0}, "ConnectionRefusedError"),
+    ],
+)
 def test_flask_mail_test_says_what_is_wrong(make_app, settings, says):
     app = make_app(SMTP_PORT=free_port(), **settings)
     result = app.test_cli_runner().invoke(args=["mail", "test", "ops@example.org"])

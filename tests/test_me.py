@@ -1,4 +1,5 @@
 """The logged-in user: reading and changing settings, changing the password, deleting the account."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -27,6 +28,7 @@ def login(app, email, password):
 
 # --- GET /api/me ------------------------------------------------------------------------------
 
+
 def test_me_without_a_couple_has_couple_null(signup):
     alice = signup("Alice")
     response = alice.client.get("/api/me")
@@ -44,57 +46,81 @@ def test_me_in_a_couple_lists_both_members(pair):
     alice, bob = pair(rituals=False)
     couple = alice.client.get("/api/me").json["couple"]
     assert set(couple) >= {"id", "members", "created_at"}
-    assert couple["members"] == [{"id": alice.id, "display_name": "Alice"},
-                                 {"id": bob.id, "display_name": "Bob"}]
+    assert couple["members"] == [{"id": alice.id, "display_name": "Alice"}, {"id": bob.id, "display_name": "Bob"}]
     assert bob.client.get("/api/me").json["couple"]["id"] == couple["id"]
 
 
-@pytest.mark.parametrize("accept, language", [
-    (None, "en"),
-    ("ru-RU,ru;q=0.9,en-US;q=0.8", "ru"),
-    ("de-DE,ru;q=0.5", "ru"),
-    ("de-DE,fr;q=0.9", "en"),
-    ("en-GB,ru;q=0.9", "en"),
-])
+@pytest.mark.parametrize(
+    "accept, language",
+    [
+        (None, "en"),
+        ("ru-RU,ru;q=0.9,en-US;q=0.8", "ru"),
+        ("de-DE,ru;q=0.5", "ru"),
+        ("de-DE,fr;q=0.9", "en"),
+        ("en-GB,ru;q=0.9", "en"),
+    ],
+)
 def test_signup_takes_the_language_of_the_phone(app, accept, language):
     headers = {"Accept-Language": accept} if accept else {}
-    response = app.test_client().post("/api/auth/signup", headers=headers, json={
-        "email": "ru@example.com", "password": PASSWORD, "display_name": "Саша", "timezone": "Europe/Moscow"})
+    response = app.test_client().post(
+        "/api/auth/signup",
+        headers=headers,
+        json={"email": "ru@example.com", "password": PASSWORD, "display_name": "Саша", "timezone": "Europe/Moscow"},
+    )
     assert response.status_code == 201, response.json
     assert response.json["user"]["language"] == language
     assert get_user(app, response.json["user"]["id"]).language == language
 
 
 def test_signup_may_name_its_language(app):
-    response = app.test_client().post("/api/auth/signup", headers={"Accept-Language": "en"}, json={
-        "email": "ru@example.com", "password": PASSWORD, "display_name": "Саша", "timezone": "Europe/Moscow",
-        "language": "ru"})
+    response = app.test_client().post(
+        "/api/auth/signup",
+        headers={"Accept-Language": "en"},
+        json={
+            "email": "ru@example.com",
+            "password": PASSWORD,
+            "display_name": "Саша",
+            "timezone": "Europe/Moscow",
+            "language": "ru",
+        },
+    )
     assert response.status_code == 201 and response.json["user"]["language"] == "ru"
 
 
 def test_signup_with_a_language_hearth_does_not_speak_is_422(app):
-    response = app.test_client().post("/api/auth/signup", json={
-        "email": "ru@example.com", "password": PASSWORD, "display_name": "Sasha", "timezone": "Europe/Moscow",
-        "language": "de"})
+    response = app.test_client().post(
+        "/api/auth/signup",
+        json={
+            "email": "ru@example.com",
+            "password": PASSWORD,
+            "display_name": "Sasha",
+            "timezone": "Europe/Moscow",
+            "language": "de",
+        },
+    )
     assert response.status_code == 422 and list(response.json["errors"]) == ["language"]
     assert count(app, User) == 0
 
 
 # --- PATCH /api/me ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("field, value, stored", [
-    ("display_name", "Ally", "Ally"),
-    ("display_name", "  Ally  ", "Ally"),
-    ("timezone", "America/New_York", "America/New_York"),
-    ("nudge_time", "07:45", "07:45"),
-    ("nudge_time", "23:59", "23:59"),
-    ("quiet_start", "22:00", "22:00"),
-    ("quiet_end", "07:00", "07:00"),
-    ("show_previews", True, True),
-    ("language", "ru", "ru"),
-    ("language", "en", "en"),
-    ("daily_partner_push_limit", 2, 2),
-])
+
+@pytest.mark.parametrize(
+    "field, value, stored",
+    [
+        ("display_name", "Ally", "Ally"),
+        ("display_name", "  Ally  ", "Ally"),
+        ("timezone", "America/New_York", "America/New_York"),
+        ("nudge_time", "07:45", "07:45"),
+        ("nudge_time", "23:59", "23:59"),
+        ("quiet_start", "22:00", "22:00"),
+        ("quiet_end", "07:00", "07:00"),
+        ("show_previews", True, True),
+        ("language", "ru", "ru"),
+        ("language", "en", "en"),
+        ("daily_partner_push_limit", 2, 2),
+    ],
+)
 def test_patch_me_changes_each_setting(app, signup, field, value, stored):
     alice = signup("Alice")
     response = alice.client.patch("/api/me", json={field: value})
@@ -123,34 +149,37 @@ def test_patch_me_leaves_fields_not_sent_alone(app, signup):
     assert (user.display_name, user.nudge_time, user.show_previews) == ("Ally", "08:30", True)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("display_name", ""),
-    ("display_name", "   "),
-    ("display_name", "x" * 61),
-    ("display_name", None),
-    ("timezone", "Middle/Earth"),
-    ("timezone", None),
-    ("nudge_time", "24:00"),
-    ("nudge_time", "8:30"),
-    ("nudge_time", "08:60"),
-    ("nudge_time", "noon"),
-    ("nudge_time", None),
-    ("quiet_start", "25:00"),
-    ("quiet_end", "7pm"),
-    ("show_previews", "sometimes"),
-    ("show_previews", None),
-    ("language", "de"),
-    ("language", "RU"),
-    ("language", "ru-RU"),
-    ("language", ""),
-    ("language", None),
-    ("language", 7),
-    ("daily_partner_push_limit", 0),
-    ("daily_partner_push_limit", 51),
-    ("daily_partner_push_limit", None),
-    ("daily_push_limit", 0),
-    ("email", "new@example.com"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("display_name", ""),
+        ("display_name", "   "),
+        ("display_name", "x" * 61),
+        ("display_name", None),
+        ("timezone", "Middle/Earth"),
+        ("timezone", None),
+        ("nudge_time", "24:00"),
+        ("nudge_time", "8:30"),
+        ("nudge_time", "08:60"),
+        ("nudge_time", "noon"),
+        ("nudge_time", None),
+        ("quiet_start", "25:00"),
+        ("quiet_end", "7pm"),
+        ("show_previews", "sometimes"),
+        ("show_previews", None),
+        ("language", "de"),
+        ("language", "RU"),
+        ("language", "ru-RU"),
+        ("language", ""),
+        ("language", None),
+        ("language", 7),
+        ("daily_partner_push_limit", 0),
+        ("daily_partner_push_limit", 51),
+        ("daily_partner_push_limit", None),
+        ("daily_push_limit", 0),
+        ("email", "new@example.com"),
+    ],
+)
 def test_patch_me_rejects_bad_values_with_422(app, signup, field, value):
     alice = signup("Alice")
     before = alice.client.get("/api/me").json["user"]
@@ -182,11 +211,11 @@ def test_both_names_of_the_partner_push_limit_must_agree(app, signup, old, new, 
 
 # --- POST /api/me/password --------------------------------------------------------------------
 
+
 def test_change_password_keeps_this_session_and_ends_the_others(app, signup):
     alice = signup()
     phone, _ = login(app, alice.email, PASSWORD)
-    response = alice.client.post("/api/me/password",
-                                 json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = alice.client.post("/api/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     assert response.status_code == 204
     assert alice.client.get("/api/me").status_code == 200
     assert phone.get("/api/me").status_code == 401
@@ -204,8 +233,9 @@ def test_after_a_password_change_only_the_new_password_logs_in(app, signup):
 def test_change_password_with_a_wrong_current_password_is_422_and_changes_nothing(app, signup):
     alice = signup()
     phone, _ = login(app, alice.email, PASSWORD)
-    response = alice.client.post("/api/me/password",
-                                 json={"current_password": "not my password", "new_password": NEW_PASSWORD})
+    response = alice.client.post(
+        "/api/me/password", json={"current_password": "not my password", "new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 422
     assert set(response.json) == ERROR_KEYS
     assert list(response.json["errors"]) == ["current_password"]
@@ -213,11 +243,14 @@ def test_change_password_with_a_wrong_current_password_is_422_and_changes_nothin
     assert login(app, alice.email, PASSWORD)[1].status_code == 200
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"current_password": PASSWORD, "new_password": "short"}, "new_password"),
-    ({"current_password": PASSWORD}, "new_password"),
-    ({"new_password": NEW_PASSWORD}, "current_password"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"current_password": PASSWORD, "new_password": "short"}, "new_password"),
+        ({"current_password": PASSWORD}, "new_password"),
+        ({"new_password": NEW_PASSWORD}, "current_password"),
+    ],
+)
 def test_change_password_validates_its_fields(app, signup, body, field):
     alice = signup()
     response = alice.client.post("/api/me/password", json=body)
@@ -227,6 +260,7 @@ def test_change_password_validates_its_fields(app, signup, body, field):
 
 
 # --- DELETE /api/me ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("body", [{"password": "not my password"}, {}])
 def test_delete_me_needs_the_right_password(app, signup, body):
@@ -270,7 +304,9 @@ def test_delete_me_leaves_the_partner_unpaired_with_their_entries(app, pair):
 def test_a_deleted_email_can_sign_up_again(app, signup):
     alice = signup()
     alice.client.delete("/api/me", json={"password": PASSWORD})
-    response = app.test_client().post("/api/auth/signup", json={
-        "email": alice.email, "password": PASSWORD, "display_name": "Alice", "timezone": "UTC"})
+    response = app.test_client().post(
+        "/api/auth/signup",
+        json={"email": alice.email, "password": PASSWORD, "display_name": "Alice", "timezone": "UTC"},
+    )
     assert response.status_code == 201
     assert response.json["user"]["id"] != alice.id

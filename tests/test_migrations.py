@@ -1,4 +1,5 @@
 """The schema comes only from the migrations: they build an empty database up to head, and match the models."""
+
 import os
 
 import pytest
@@ -80,11 +81,14 @@ def test_names_stored_with_direction_controls_lose_them(empty_database_url):
             upgrade(revision="b1sync0001")
             with db.engine.begin() as conn:
                 for user_id, name in names.items():
-                    conn.execute(text(
-                        "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
-                        "show_previews, daily_push_limit, created_at) VALUES (:id, :email, 'x', :name, "
-                        "'Europe/Berlin', '20:00', false, 6, '2026-06-01 10:00:00')"),
-                        {"id": user_id, "email": f"{user_id}@example.com", "name": name})
+                    conn.execute(
+                        text(
+                            "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
+                            "show_previews, daily_push_limit, created_at) VALUES (:id, :email, 'x', :name, "
+                            "'Europe/Berlin', '20:00', false, 6, '2026-06-01 10:00:00')"
+                        ),
+                        {"id": user_id, "email": f"{user_id}@example.com", "name": name},
+                    )
             upgrade()
             with db.engine.connect() as conn:
                 stored = dict(conn.execute(text("SELECT id, display_name FROM users")).all())
@@ -101,10 +105,13 @@ def test_people_who_signed_up_before_languages_speak_english(empty_database_url)
         try:
             upgrade(revision="b3names01")
             with db.engine.begin() as conn:
-                conn.execute(text(
-                    "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
-                    "show_previews, daily_push_limit, created_at) VALUES ('u1', 'u1@example.com', 'x', 'Sam', "
-                    "'Europe/Berlin', '20:00', false, 6, '2026-06-01 10:00:00')"))
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
+                        "show_previews, daily_push_limit, created_at) VALUES ('u1', 'u1@example.com', 'x', 'Sam', "
+                        "'Europe/Berlin', '20:00', false, 6, '2026-06-01 10:00:00')"
+                    )
+                )
             upgrade()
             with db.engine.connect() as conn:
                 stored = conn.execute(text("SELECT id, language FROM users")).all()

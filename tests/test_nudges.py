@@ -1,5 +1,6 @@
 """The daily nudge and the reminders: the right minute in each zone, DST days, quiet hours, once per
 local date, catch-up within the date only; through `flask nudges tick --now` and the real push path."""
+
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,11 +26,13 @@ def iso(when):
 @pytest.fixture
 def person(pair, push_service):
     """Alice, paired with Bob, with one subscribed device; (alice, device). Bob has no device."""
+
     def make(tz="Europe/Berlin", nudge_time="20:00", **settings):
         alice, bob = pair()
         response = alice.client.patch("/api/me", json={"timezone": tz, "nudge_time": nudge_time, **settings})
         assert response.status_code == 200, response.json
         return alice, subscribe(alice, push_service)
+
     return make
 
 
@@ -42,18 +45,29 @@ def claims(app):
         return db.session.scalar(select(func.count()).select_from(Claim).where(Claim.kind == "nudge"))
 
 
-@pytest.mark.parametrize("tz, before, at", [
-    ("Europe/Berlin", utc(2026, 5, 1, 17, 59), utc(2026, 5, 1, 18, 0)),
-    ("America/New_York", utc(2026, 5, 1, 23, 59), utc(2026, 5, 2, 0, 0)),
-    ("Asia/Kolkata", utc(2026, 5, 1, 14, 29), utc(2026, 5, 1, 14, 30)),
-])
+@pytest.mark.parametrize(
+    "tz, before, at",
+    [
+        ("Europe/Berlin", utc(2026, 5, 1, 17, 59), utc(2026, 5, 1, 18, 0)),
+        ("America/New_York", utc(2026, 5, 1, 23, 59), utc(2026, 5, 2, 0, 0)),
+        ("Asia/Kolkata", utc(2026, 5, 1, 14, 29), utc(2026, 5, 1, 14, 30)),
+    ],
+)
 def test_nudge_comes_at_the_chosen_local_minute(app, person, tz, before, at):
     alice, device = person(tz)
     tick(app, before)
     assert nudges(device) == []
     tick(app, at)
-    assert nudges(device) == [{"type": "nudge", "title": "Hearth", "body": "One small, honest thing to share today?",
-                               "url": "/", "tag": "nudge", "share": "Share now"}]
+    assert nudges(device) == [
+        {
+            "type": "nudge",
+            "title": "Hearth",
+            "body": "One small, honest thing to share today?",
+            "url": "/",
+            "tag": "nudge",
+            "share": "Share now",
+        }
+    ]
 
 
 def test_nudge_push_has_a_topic_ttl_and_normal_urgency(app, person, push_service):
@@ -95,8 +109,11 @@ def test_fall_back_sends_at_the_first_of_the_two_times_only(app, person):
 
 def test_no_nudge_when_already_shared_today(app, person):
     alice, device = person("Europe/Berlin", "20:00")
-    alice.put("disclosure", {"text": "I worried about work", "category": "worry", "local_date": "2026-05-01"},
-              visibility="shared")
+    alice.put(
+        "disclosure",
+        {"text": "I worried about work", "category": "worry", "local_date": "2026-05-01"},
+        visibility="shared",
+    )
     tick(app, utc(2026, 5, 1, 18, 0))
     assert nudges(device) == []
     assert claims(app) == 0
@@ -111,8 +128,9 @@ def test_a_disclosure_of_another_day_does_not_count(app, person):
 
 def test_a_deleted_disclosure_does_not_count(app, person):
     alice, device = person("Europe/Berlin", "20:00")
-    response, entry_id = alice.put("disclosure", {"text": "x", "category": "worry", "local_date": "2026-05-01"},
-                                   visibility="shared")
+    response, entry_id = alice.put(
+        "disclosure", {"text": "x", "category": "worry", "local_date": "2026-05-01"}, visibility="shared"
+    )
     alice.sync(("delete", {"id": entry_id}))
     tick(app, utc(2026, 5, 1, 18, 0))
     assert len(nudges(device)) == 1
@@ -221,8 +239,9 @@ def test_ritual_reminder_at_its_local_time_to_both_partners(app, pair, push_serv
     alice, bob = pair()
     a, b = subscribe(alice, push_service), subscribe(bob, push_service)
     bob.client.patch("/api/me", json={"timezone": "Asia/Kolkata"})
-    response, entry_id = alice.put("ritual", ritual({"freq": "weekly", "weekday": 6, "time": "19:00"}),
-                                   visibility="shared")
+    response, entry_id = alice.put(
+        "ritual", ritual({"freq": "weekly", "weekday": 6, "time": "19:00"}), visibility="shared"
+    )
     assert response.json["results"][0]["status"] == "applied", response.json
     tick(app, utc(2026, 5, 3, 13, 30))  # 19:00 in Kolkata, 15:30 in Berlin
     assert len(reminders(b, "ritual_reminder", entry_id)) == 1
@@ -240,10 +259,10 @@ def test_ritual_reminder_at_its_local_time_to_both_partners(app, pair, push_serv
 def test_ritual_reminder_not_on_other_days_nor_when_disabled(app, pair, push_service):
     alice, bob = pair()
     a = subscribe(alice, push_service)
-    _, disabled = alice.put("ritual", ritual({"freq": "weekly", "weekday": 6, "time": "19:00"}, enabled=False),
-                            visibility="shared")
-    _, monthly = alice.put("ritual", ritual({"freq": "monthly", "monthday": 15, "time": "19:00"}),
-                           visibility="shared")
+    _, disabled = alice.put(
+        "ritual", ritual({"freq": "weekly", "weekday": 6, "time": "19:00"}, enabled=False), visibility="shared"
+    )
+    _, monthly = alice.put("ritual", ritual({"freq": "monthly", "monthday": 15, "time": "19:00"}), visibility="shared")
     tick(app, utc(2026, 5, 3, 17, 0))
     assert reminders(a, "ritual_reminder", disabled) == reminders(a, "ritual_reminder", monthly) == []
     tick(app, utc(2026, 5, 15, 17, 0))
@@ -256,8 +275,9 @@ def test_commitment_reminder_on_the_morning_it_is_due_unless_done(app, pair, pus
     today = utcnow().date()
     due = (today + timedelta(days=2)).isoformat()
     alice.put("commitment", {"text": "Book the table", "due_date": due}, visibility="shared")
-    alice.put("commitment", {"text": "Done already", "due_date": due, "done_at": iso(utc(2026, 5, 1))},
-              visibility="shared")
+    alice.put(
+        "commitment", {"text": "Done already", "due_date": due, "done_at": iso(utc(2026, 5, 1))}, visibility="shared"
+    )
     nine = wall_time(date.fromisoformat(due), "09:00", ZoneInfo("Europe/Berlin"))
     tick(app, nine - timedelta(minutes=1))
     assert reminders(a, "commitment_reminder") == []
@@ -285,8 +305,12 @@ def test_no_timeout_reminder_once_it_ended(app, pair, push_service):
     a = subscribe(alice, push_service)
     return_at = utcnow().replace(microsecond=0) + timedelta(minutes=30)
     response, entry_id = alice.put("timeout", {"return_at": iso(return_at)}, visibility="shared")
-    alice.put("timeout", {"return_at": iso(return_at), "ended_at": iso(return_at - timedelta(minutes=5))},
-              id=entry_id, visibility="shared")
+    alice.put(
+        "timeout",
+        {"return_at": iso(return_at), "ended_at": iso(return_at - timedelta(minutes=5))},
+        id=entry_id,
+        visibility="shared",
+    )
     tick(app, return_at)
     assert reminders(a, "timeout_reminder") == []
 
@@ -319,8 +343,16 @@ def test_own_thanks_does_not_end_a_timeout(app, pair, push_service):
 def test_a_russian_speaker_is_nudged_in_russian(app, person):
     alice, device = person("Europe/Berlin", "20:00", language="ru")
     tick(app, utc(2026, 5, 1, 18, 0))
-    assert nudges(device) == [{"type": "nudge", "title": "Hearth", "url": "/", "tag": "nudge",
-                               "body": "Поделишься сегодня чем-то маленьким и честным?", "share": "Поделиться"}]
+    assert nudges(device) == [
+        {
+            "type": "nudge",
+            "title": "Hearth",
+            "url": "/",
+            "tag": "nudge",
+            "body": "Поделишься сегодня чем-то маленьким и честным?",
+            "share": "Поделиться",
+        }
+    ]
 
 
 def test_each_partner_hears_of_a_ritual_in_their_own_language(app, pair, push_service):
@@ -351,4 +383,5 @@ def test_time_out_reminder_in_russian(app, pair, push_service):
     alice.put("timeout", {"return_at": iso(return_at)}, visibility="shared")
     tick(app, return_at)
     assert [m["body"] for m in reminders(a, "timeout_reminder")] == [
-        "Тайм-аут закончился. Когда вы оба будете готовы, бережно вернитесь к разговору."]
+        "Тайм-аут закончился. Когда вы оба будете готовы, бережно вернитесь к разговору."
+    ]

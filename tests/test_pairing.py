@@ -1,4 +1,5 @@
 """Pairing: create a couple, invite codes, joining, leaving."""
+
 import re
 import threading
 import uuid
@@ -42,6 +43,7 @@ def sync_status(person):
 
 # --- creating a couple and its invite ---------------------------------------------------------
 
+
 def test_create_couple_answers_201_with_a_readable_40_bit_invite(app, signup):
     alice = signup("Alice")
     body = create_couple(alice)
@@ -81,13 +83,17 @@ def test_create_couple_when_already_in_one_is_409(app, signup):
 
 # --- joining ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", [
-    lambda code: code,
-    lambda code: code.lower(),
-    lambda code: " " + code.replace("-", " ").lower() + " ",
-    lambda code: code[len("HEARTH-"):].replace("-", ""),
-    lambda code: code[len("HEARTH-"):].lower().replace("-", " "),
-])
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda code: code,
+        lambda code: code.lower(),
+        lambda code: " " + code.replace("-", " ").lower() + " ",
+        lambda code: code[len("HEARTH-") :].replace("-", ""),
+        lambda code: code[len("HEARTH-") :].lower().replace("-", " "),
+    ],
+)
 def test_join_accepts_the_code_as_typed(app, signup, typed):
     alice, bob = signup("Alice"), signup("Bob")
     code = create_couple(alice)["invite"]["code"]
@@ -175,6 +181,7 @@ def test_joining_a_couple_whose_creator_left_is_404(app, signup):
 
 # --- fresh invites ----------------------------------------------------------------------------
 
+
 def test_a_fresh_invite_while_alone_is_201(app, signup):
     alice = signup()
     first = create_couple(alice)["invite"]["code"]
@@ -211,6 +218,7 @@ def test_once_one_invite_is_used_the_couples_other_invites_are_dead(app, signup)
 
 # --- leaving ----------------------------------------------------------------------------------
 
+
 def test_leave_unpairs_both_partners(app, pair):
     alice, bob = pair(rituals=False)
     couple_id = couple_id_of(app, alice)
@@ -228,10 +236,21 @@ def test_after_leaving_neither_partner_can_sync_writes_queued_for_the_couple(pai
     assert sync_status(alice) == sync_status(bob) == 200
     alice.client.post("/api/couple/leave", json={})
     for person in (alice, bob):
-        response = person.client.post("/api/sync", json={
-            "client_id": str(uuid.uuid4()), "cursor": 0, "couple_id": couple_id,
-            "mutations": [{"mid": 1, "op": "put", "entry": {
-                "id": str(uuid.uuid4()), "kind": "appreciation", "body": {"text": "Thank you"}}}]})
+        response = person.client.post(
+            "/api/sync",
+            json={
+                "client_id": str(uuid.uuid4()),
+                "cursor": 0,
+                "couple_id": couple_id,
+                "mutations": [
+                    {
+                        "mid": 1,
+                        "op": "put",
+                        "entry": {"id": str(uuid.uuid4()), "kind": "appreciation", "body": {"text": "Thank you"}},
+                    }
+                ],
+            },
+        )
         assert response.status_code == 409 and set(response.json) == ERROR_KEYS | {"couple_id"}
         assert response.json["couple_id"] is None
         assert sync_status(person) == 200  # a pull for no couple: their own entries
@@ -309,8 +328,9 @@ def test_one_person_racing_into_two_couples_ends_up_in_one(app, signup):
 
 def test_double_tapping_create_couple_makes_one_couple(app, signup):
     alice = signup()
-    responses = race(lambda: alice.client.post("/api/couple", json={}),
-                     lambda: alice.client.post("/api/couple", json={}))
+    responses = race(
+        lambda: alice.client.post("/api/couple", json={}), lambda: alice.client.post("/api/couple", json={})
+    )
     assert sorted(r.status_code for r in responses) == [201, 409]
     with app.app_context():
         assert len(db.session.scalars(select(Couple)).all()) == 1
@@ -318,10 +338,14 @@ def test_double_tapping_create_couple_makes_one_couple(app, signup):
 
 # --- the default rituals speak the language of the partner who pairs ------------------------------
 
-@pytest.mark.parametrize("joiner_language, title, first_prompt", [
-    ("ru", "Разговор недели", "Телефоны в сторону, лучше в другую комнату. Что у нас получилось на этой неделе?"),
-    ("en", "Weekly check-in", "Phones away, in another room if you can. What went well for us this week?"),
-])
+
+@pytest.mark.parametrize(
+    "joiner_language, title, first_prompt",
+    [
+        ("ru", "Разговор недели", "Телефоны в сторону, лучше в другую комнату. Что у нас получилось на этой неделе?"),
+        ("en", "Weekly check-in", "Phones away, in another room if you can. What went well for us this week?"),
+    ],
+)
 def test_default_rituals_are_written_in_the_joiners_language(app, signup, joiner_language, title, first_prompt):
     alice, bob = signup("Alice"), signup("Bob")
     alice.client.patch("/api/me", json={"language": "en" if joiner_language == "ru" else "ru"})
@@ -337,7 +361,8 @@ def test_no_english_in_a_russian_speakers_default_rituals(app, signup):
     alice, bob = signup("Alice"), signup("Bob")
     bob.client.patch("/api/me", json={"language": "ru"})
     assert join(bob, create_couple(alice)["invite"]["code"]).status_code == 200
-    words = [text for e in bob.pull_all() if e["kind"] == "ritual"
-             for text in (e["body"]["title"], *e["body"]["prompts"])]
+    words = [
+        text for e in bob.pull_all() if e["kind"] == "ritual" for text in (e["body"]["title"], *e["body"]["prompts"])
+    ]
     assert len(words) == 7 + 27  # titles and prompts
     assert [w for w in words if re.search(r"\b(the|you|and|of)\b", w)] == []

@@ -1,16 +1,20 @@
 """A password can be guessed only as fast as at login, wherever it is asked for (`POST /api/me/password`,
 `DELETE /api/me`); signups, which say whether an email has an account, are limited per IP."""
+
 import pytest
+from test_rate_limits import assert_429, login
 
 from conftest import PASSWORD, Person
-from test_rate_limits import assert_429, login
 
 NEW_PASSWORD = "a brand new passphrase"
 
 
 def change_password(person, current, ip="127.0.0.1"):
-    return person.client.post("/api/me/password", json={"current_password": current, "new_password": NEW_PASSWORD},
-                              environ_base={"REMOTE_ADDR": ip})
+    return person.client.post(
+        "/api/me/password",
+        json={"current_password": current, "new_password": NEW_PASSWORD},
+        environ_base={"REMOTE_ADDR": ip},
+    )
 
 
 def delete_account(person, password, ip="127.0.0.1"):
@@ -66,8 +70,11 @@ def test_signups_from_one_ip_get_429_and_a_taken_email_still_says_so(make_app):
     client = app.test_client()
 
     def signup(email, ip="192.0.2.1", password=PASSWORD):
-        return client.post("/api/auth/signup", environ_base={"REMOTE_ADDR": ip}, json={
-            "email": email, "password": password, "display_name": "Someone", "timezone": "UTC"})
+        return client.post(
+            "/api/auth/signup",
+            environ_base={"REMOTE_ADDR": ip},
+            json={"email": email, "password": password, "display_name": "Someone", "timezone": "UTC"},
+        )
 
     assert signup("a@example.com", password="short").status_code == 422  # a typo costs nothing
     assert signup("a@example.com").status_code == 201

@@ -1,8 +1,9 @@
 """A forgotten password: a single-use link, valid 30 minutes, mailed through a real SMTP server
 (aiosmtpd, started here), followed to set a new password. Runs on SQLite and PostgreSQL."""
+
 import base64
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,9 +16,11 @@ from mail_server import MailServer, reset_link
 
 NEW_PASSWORD = "a brand new password"
 SENT = {"message": "If that address has an account, we've sent a link. It works for 30 minutes."}
-KEYS = {"p256dh": base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode().rstrip("="),
-        "auth": base64.urlsafe_b64encode(b"\x02" * 16).decode().rstrip("=")}
-T0 = datetime(2026, 3, 29, 0, 45, tzinfo=timezone.utc)  # a fixed instant; the tests' clock starts here
+KEYS = {
+    "p256dh": base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode().rstrip("="),
+    "auth": base64.urlsafe_b64encode(b"\x02" * 16).decode().rstrip("="),
+}
+T0 = datetime(2026, 3, 29, 0, 45, tzinfo=UTC)  # a fixed instant; the tests' clock starts here
 
 
 @pytest.fixture
@@ -47,14 +50,15 @@ def clock(monkeypatch):
 
 
 def ask(app, email="alice@example.com", ip="127.0.0.1"):
-    return app.test_client().post("/api/auth/password-reset", json={"email": email},
-                                  environ_base={"REMOTE_ADDR": ip})
+    return app.test_client().post("/api/auth/password-reset", json={"email": email}, environ_base={"REMOTE_ADDR": ip})
 
 
 def confirm(app, token, new_password=NEW_PASSWORD, ip="127.0.0.1"):
-    return app.test_client().post("/api/auth/password-reset/confirm",
-                                  json={"token": token, "new_password": new_password},
-                                  environ_base={"REMOTE_ADDR": ip})
+    return app.test_client().post(
+        "/api/auth/password-reset/confirm",
+        json={"token": token, "new_password": new_password},
+        environ_base={"REMOTE_ADDR": ip},
+    )
 
 
 def login(app, password, email="alice@example.com"):
@@ -75,6 +79,7 @@ def reset_rows(app):
 
 
 # --- the whole path ---------------------------------------------------------------------------
+
 
 def test_the_mailed_link_sets_a_new_password_and_only_it_logs_in(app, smtp, alice):
     response = ask(app)
@@ -116,8 +121,9 @@ def test_a_russian_speaker_gets_the_mail_in_russian(app, smtp, alice):
 def test_public_url_starts_the_link_whatever_host_the_request_names(make_app, smtp):
     app = make_app(PUBLIC_URL="https://hearth.example.org", **smtp.settings)
     Person(app, "alice@example.com", "Alice")
-    response = app.test_client().post("/api/auth/password-reset", json={"email": "alice@example.com"},
-                                      headers={"Host": "attacker.example"})
+    response = app.test_client().post(
+        "/api/auth/password-reset", json={"email": "alice@example.com"}, headers={"Host": "attacker.example"}
+    )
     assert response.status_code == 202
     link, token = reset_link(smtp.next())
     assert link == f"https://hearth.example.org/reset#token={token}"
@@ -129,6 +135,7 @@ def test_the_email_is_matched_in_any_case(app, smtp, alice):
 
 
 # --- the same answer for everyone -------------------------------------------------------------
+
 
 def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, smtp, alice):
     unknown = ask(app, "nobody@example.com")
@@ -142,14 +149,16 @@ def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, smtp, alice):
     assert [row.user_id for row in reset_rows(app)] == [alice.id]
 
 
-@pytest.mark.parametrize("email", ["not-an-email", "", "a@" + "b" * 260 + ".com", "alice\x00@example.com",
-                                   "alice\ud800@example.com"])
+@pytest.mark.parametrize(
+    "email", ["not-an-email", "", "a@" + "b" * 260 + ".com", "alice\x00@example.com", "alice\ud800@example.com"]
+)
 def test_a_malformed_email_is_422(app, email):
     response = ask(app, email)
     assert response.status_code == 422 and list(response.json["errors"]) == ["email"]
 
 
 # --- what is stored ---------------------------------------------------------------------------
+
 
 def test_only_a_hash_of_the_token_is_stored_valid_30_minutes(app, smtp, alice, clock):
     link, token = requested_link(app, smtp)
@@ -163,11 +172,16 @@ def test_only_a_hash_of_the_token_is_stored_valid_30_minutes(app, smtp, alice, c
 
 # --- confirming -------------------------------------------------------------------------------
 
+
 def test_a_reset_ends_every_session_and_their_push_subscriptions(app, smtp, alice):
     phone = app.test_client()
     assert phone.post("/api/auth/login", json={"email": alice.email, "password": PASSWORD}).status_code == 200
-    assert phone.post("/api/push/subscriptions", json={
-        "endpoint": "https://fcm.googleapis.com/fcm/send/phone", "keys": KEYS}).status_code == 201
+    assert (
+        phone.post(
+            "/api/push/subscriptions", json={"endpoint": "https://fcm.googleapis.com/fcm/send/phone", "keys": KEYS}
+        ).status_code
+        == 201
+    )
     _, token = requested_link(app, smtp)
     assert confirm(app, token).status_code == 204
     assert alice.client.get("/api/me").status_code == 401
@@ -181,6 +195,7 @@ def test_the_new_password_is_hashed_with_argon2id(app, smtp, alice):
     _, token = requested_link(app, smtp)
     confirm(app, token)
     from backend.models import User
+
     with app.app_context():
         stored = db.session.get(User, alice.id).password_hash
     assert stored.startswith("$argon2id$") and NEW_PASSWORD not in stored
@@ -233,18 +248,21 @@ def test_an_unknown_token_is_404(app, alice):
     assert login(app, PASSWORD).status_code == 200
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"new_password": "123456789"}, "new_password"),
-    ({"new_password": ""}, "new_password"),
-    ({"new_password": None}, "new_password"),
-    ({"new_password": "\ud800" * 12}, "new_password"),  # a lone surrogate: no UTF-8 form to hash
-    ({"token": None}, "token"),
-    ({"token": ""}, "token"),
-    ({"token": "\ud800abc"}, "token"),
-    ({"token": "abc\x00def"}, "token"),
-    ({"token": "abc\n"}, "token"),
-    ({"token": "a" * 201}, "token"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"new_password": "123456789"}, "new_password"),
+        ({"new_password": ""}, "new_password"),
+        ({"new_password": None}, "new_password"),
+        ({"new_password": "\ud800" * 12}, "new_password"),  # a lone surrogate: no UTF-8 form to hash
+        ({"token": None}, "token"),
+        ({"token": ""}, "token"),
+        ({"token": "\ud800abc"}, "token"),
+        ({"token": "abc\x00def"}, "token"),
+        ({"token": "abc\n"}, "token"),
+        ({"token": "a" * 201}, "token"),
+    ],
+)
 def test_the_new_password_follows_the_signup_rule_and_a_refusal_keeps_the_link(app, smtp, alice, body, field):
     _, token = requested_link(app, smtp)
     sent = {"token": token, "new_password": NEW_PASSWORD, **body}
@@ -262,6 +280,7 @@ def test_deleting_the_account_removes_its_links(app, smtp, alice):
 
 def test_the_hourly_tick_removes_links_past_their_time(make_app, smtp):
     from push_service import new_vapid_pem
+
     app = make_app(VAPID_PRIVATE_KEY=new_vapid_pem(), **smtp.settings)  # the worker needs its push key
     Person(app, "alice@example.com", "Alice")
     requested_link(app, smtp)
@@ -281,6 +300,7 @@ def test_the_hourly_tick_removes_links_past_their_time(make_app, smtp):
 
 
 # --- limits -----------------------------------------------------------------------------------
+
 
 def test_asking_is_limited_per_email_from_any_address(make_app, smtp):
     app = make_app(RESET_LIMIT_PER_EMAIL="2 per hour", **smtp.settings)

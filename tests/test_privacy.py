@@ -1,4 +1,5 @@
 """Nothing private reaches the partner; who may change what; another couple's entries do not exist for you."""
+
 import pytest
 
 from samples import entry, new_id, only_result, put_ok, stored, valid_body
@@ -236,6 +237,7 @@ def test_changing_ones_answer_to_the_partners_question_reveals_their_answer(app,
 
 
 # --- answer, then reveal, for real (issue 10, item 2) --------------------------------------------------------
+
 
 def test_a_private_answer_does_not_reveal_the_partners_answer(app, pair):
     alice, bob = pair(rituals=False)

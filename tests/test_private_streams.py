@@ -1,5 +1,6 @@
 """Nobody can tell that, or when, their partner wrote privately (issue 10, item 3): what only its
 author may see moves the author's own stream, never the couple's (seq, cursor, tombstones)."""
+
 from samples import couple_seq, entry, own_seq, put_ok, stored, valid_body
 
 

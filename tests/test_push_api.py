@@ -1,4 +1,5 @@
 """GET /api/push/key and the subscriptions API: upsert by endpoint, moves, deletes, validation, logout."""
+
 import base64
 import os
 
@@ -97,6 +98,7 @@ def test_a_browser_moves_once_the_owners_session_there_has_expired(app, signup):
     from datetime import timedelta
 
     from backend.models import AuthSession, utcnow
+
     alice, bob = signup(), signup()
     alice.client.post("/api/push/subscriptions", json=body())
     with app.app_context():  # expired, and the hourly housekeeping has not run yet
@@ -129,8 +131,10 @@ def test_subscribing_needs_a_login(client):
 def test_logout_removes_this_devices_subscription_only(app, signup):
     alice = signup()
     other = alice.client.application.test_client()
-    assert other.post("/api/auth/login", json={"email": alice.email, "password": "correct horse battery"}
-                      ).status_code == 200
+    assert (
+        other.post("/api/auth/login", json={"email": alice.email, "password": "correct horse battery"}).status_code
+        == 200
+    )
     alice.client.post("/api/push/subscriptions", json=body())
     other.post("/api/push/subscriptions", json=body(endpoint=ENDPOINT + "-other"))
     assert alice.client.post("/api/auth/logout", json={}).status_code == 204
@@ -153,21 +157,24 @@ def test_browser_json_with_expiration_time_is_accepted(signup):
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("payload, field", [
-    (body(endpoint="http://push.example.com/x"), "endpoint"),
-    (body(endpoint="ftp://push.example.com/x"), "endpoint"),
-    (body(endpoint="not a url"), "endpoint"),
-    (body(endpoint="https://10.0.0.7/push"), "endpoint"),
-    (body(endpoint="https://user:pw@push.example.com/x"), "endpoint"),
-    (body(endpoint="https://push.example.com/" + "x" * 1100), "endpoint"),
-    (body(p256dh=b64url(b"\x04" + os.urandom(63))), "keys"),
-    (body(p256dh=b64url(b"\x02" + os.urandom(64))), "keys"),
-    (body(p256dh="not base64 !!"), "keys"),
-    (body(auth=b64url(os.urandom(15))), "keys"),
-    (body(auth=b64url(os.urandom(32))), "keys"),
-    ({"endpoint": ENDPOINT}, "keys"),
-    ({"keys": {"p256dh": P256DH, "auth": AUTH}}, "endpoint"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        (body(endpoint="http://push.example.com/x"), "endpoint"),
+        (body(endpoint="ftp://push.example.com/x"), "endpoint"),
+        (body(endpoint="not a url"), "endpoint"),
+        (body(endpoint="https://10.0.0.7/push"), "endpoint"),
+        (body(endpoint="https://user:pw@push.example.com/x"), "endpoint"),
+        (body(endpoint="https://push.example.com/" + "x" * 1100), "endpoint"),
+        (body(p256dh=b64url(b"\x04" + os.urandom(63))), "keys"),
+        (body(p256dh=b64url(b"\x02" + os.urandom(64))), "keys"),
+        (body(p256dh="not base64 !!"), "keys"),
+        (body(auth=b64url(os.urandom(15))), "keys"),
+        (body(auth=b64url(os.urandom(32))), "keys"),
+        ({"endpoint": ENDPOINT}, "keys"),
+        ({"keys": {"p256dh": P256DH, "auth": AUTH}}, "endpoint"),
+    ],
+)
 def test_invalid_subscriptions_are_422(signup, payload, field):
     alice = signup()
     response = alice.client.post("/api/push/subscriptions", json=payload)
@@ -177,6 +184,7 @@ def test_invalid_subscriptions_are_422(signup, payload, field):
 
 def test_http_loopback_endpoint_is_allowed_only_in_debug_or_testing(make_app, vapid_pem):
     from conftest import Person
+
     production = make_app(TESTING=False, DEBUG=False, VAPID_PRIVATE_KEY=vapid_pem, RATELIMIT_ENABLED=False)
     alice = Person(production, "prod@example.com", "Alice")
     response = alice.client.post("/api/push/subscriptions", json=body(endpoint="http://127.0.0.1:9999/push/1"))
@@ -193,6 +201,7 @@ def test_http_loopback_endpoint_is_allowed_when_testing(signup):
 
 def test_endpoint_host_allowlist(make_app, vapid_pem):
     from conftest import Person
+
     app = make_app(VAPID_PRIVATE_KEY=vapid_pem, PUSH_ENDPOINT_HOSTS=("push.example.com",))
     alice = Person(app, "allow@example.com", "Alice")
     assert alice.client.post("/api/push/subscriptions", json=body()).status_code == 201
@@ -210,6 +219,7 @@ def test_the_hourly_tick_ends_expired_sessions_and_their_devices_subscriptions(a
     from datetime import timedelta
 
     from backend.models import AuthSession, utcnow
+
     alice = signup()
     other = alice.client.application.test_client()
     other.post("/api/auth/login", json={"email": alice.email, "password": "correct horse battery"})

@@ -1,4 +1,5 @@
 """`flask push init` makes the keys once; the worker refuses to start without keys and stops on SIGTERM."""
+
 import os
 import signal
 import subprocess
@@ -49,10 +50,22 @@ def test_worker_will_not_start_without_keys(make_app, tmp_path):
 
 
 def test_worker_stops_cleanly_on_sigterm(database_url, tmp_path):
-    env = {**os.environ, "FLASK_APP": "backend", "DATABASE_URL": database_url, "HEARTH_INSTANCE": str(tmp_path),
-           "VAPID_PRIVATE_KEY": new_vapid_pem(), "PYTHONUNBUFFERED": "1"}
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "nudges", "run", "--interval", "1"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "FLASK_APP": "backend",
+        "DATABASE_URL": database_url,
+        "HEARTH_INSTANCE": str(tmp_path),
+        "VAPID_PRIVATE_KEY": new_vapid_pem(),
+        "PYTHONUNBUFFERED": "1",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "nudges", "run", "--interval", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.time() + 20
         seen = ""

@@ -1,6 +1,7 @@
 """Partner events reach the partner's devices through a real push service on 127.0.0.1: encrypted,
 VAPID-signed, with TTL, Urgency and Topic; collapsed into one per burst; within the daily ceiling;
 and the push service's answers (410, 429, 500) handled as Web Push requires (every status: test_push_replies.py)."""
+
 from collections import defaultdict
 from datetime import timedelta
 
@@ -9,8 +10,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import PushJob, PushSubscription, utcnow
-from backend.services import job_queue, notifications, push
-from backend.services import jobs as runner
+from backend.services import job_queue, jobs as runner, notifications, push
 from backend.services.delivery import Sender
 from push_service import SUBJECT, check_vapid, subscribe, tick
 
@@ -52,9 +52,14 @@ def test_partner_event_arrives_encrypted_signed_and_generic(app, couple, push_se
     appreciate(alice)
     tick(app)
     [request] = device.pushes(*PARTNER)
-    assert device.decrypt(request) == {"type": "appreciation", "title": "Hearth",
-                                       "body": "Alice sent you an appreciation", "url": "/appreciate",
-                                       "tag": "partner-appreciation", "count": 1}
+    assert device.decrypt(request) == {
+        "type": "appreciation",
+        "title": "Hearth",
+        "body": "Alice sent you an appreciation",
+        "url": "/appreciate",
+        "tag": "partner-appreciation",
+        "count": 1,
+    }
     with app.app_context():
         public_key = push.load_vapid()[1]
     check_vapid(request, public_key, push_service.origin, SUBJECT)
@@ -88,8 +93,9 @@ def test_previews_show_the_words_when_the_recipient_allows(app, couple, push_ser
 def test_answers_are_never_previewed(app, couple, push_service):
     alice, bob, device = couple
     bob.client.patch("/api/me", json={"show_previews": True})
-    alice.put("answer", {"question_id": "q1", "text": "my secret answer", "local_date": "2026-05-01"},
-              visibility="shared")
+    alice.put(
+        "answer", {"question_id": "q1", "text": "my secret answer", "local_date": "2026-05-01"}, visibility="shared"
+    )
     tick(app)
     [message] = device.messages(*PARTNER)
     assert message["type"] == "answer" and "secret" not in str(message)
@@ -258,6 +264,7 @@ def test_500_is_retried_with_backoff_then_fails(app, couple, push_service):
 
 def test_backoff_grows(app):
     from backend.services.outcomes import backoff
+
     assert all(backoff(n, 30) <= backoff(n + 2, 30) for n in range(1, 5))
     assert 15 <= backoff(1, 30) <= 30 and 120 <= backoff(4, 30) <= 240
 
@@ -324,8 +331,8 @@ def test_stale_partner_events_are_dropped(app, couple, push_service):
     assert jobs(app)[0].status == "skipped"
 
 
-
 # --- In the recipient's language (users.language) --------------------------------------------------
+
 
 def speak(person, language):
     assert person.client.patch("/api/me", json={"language": language}).status_code == 200
@@ -340,8 +347,9 @@ def test_a_russian_speaker_gets_the_partner_event_in_russian(app, couple, push_s
     assert (message["title"], message["body"]) == ("Hearth", "Alice: новая благодарность для тебя")
 
 
-@pytest.mark.parametrize("count, body", [(2, "Alice: 2 благодарности для тебя"),
-                                         (5, "Alice: 5 благодарностей для тебя")])
+@pytest.mark.parametrize(
+    "count, body", [(2, "Alice: 2 благодарности для тебя"), (5, "Alice: 5 благодарностей для тебя")]
+)
 def test_a_russian_summary_takes_the_plural_its_count_needs(app, couple, push_service, count, body):
     alice, bob, device = couple
     speak(bob, "ru")

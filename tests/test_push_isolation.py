@@ -2,6 +2,7 @@
 marked failed with its reason and logged, gives its place under the daily ceiling back, and every other
 job of the batch goes out. The bad text is written straight into the database (input rules stop it at the
 API; older rows, an import or a bug may still hold it). Every tick runs at NOW."""
+
 import logging
 from datetime import timedelta
 
@@ -37,8 +38,9 @@ def job_for(app, entry_id):
 
 def ceiling_places(app, user_id):
     with app.app_context():
-        return db.session.scalars(select(Claim.kind).where(Claim.user_id == user_id,
-                                                           Claim.kind.like("ceiling-%"))).all()
+        return db.session.scalars(
+            select(Claim.kind).where(Claim.user_id == user_id, Claim.kind.like("ceiling-%"))
+        ).all()
 
 
 @pytest.fixture
@@ -71,16 +73,25 @@ def test_a_message_that_cannot_be_encoded_fails_alone(app, couples, caplog):
     assert bobs_phone.pushes() == []
 
 
-@pytest.mark.parametrize("payload", [
-    {"type": "nudge", "title": "Hearth", "body": "no tag"},  # KeyError while building
-    "not a payload",  # TypeError
-    None,
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"type": "nudge", "title": "Hearth", "body": "no tag"},  # KeyError while building
+        "not a payload",  # TypeError
+        None,
+    ],
+)
 def test_a_malformed_stored_payload_fails_alone(app, couples, payload):
     alice, bob, bobs_phone, carol, dave, daves_phone = couples
     with app.app_context():
-        job = PushJob(user_id=bob.id, type="nudge", data={"payload": payload} if payload else {}, not_before=NOW,
-                      created_at=NOW, expires_at=NOW + timedelta(hours=1))
+        job = PushJob(
+            user_id=bob.id,
+            type="nudge",
+            data={"payload": payload} if payload else {},
+            not_before=NOW,
+            created_at=NOW,
+            expires_at=NOW + timedelta(hours=1),
+        )
         db.session.add(job)
         db.session.commit()
         bad = job.id

@@ -1,5 +1,6 @@
 """The push service's answers read as RFC 8030 means them, and the request carries what push services
 expect (Content-Type: application/octet-stream for the aes128gcm body). Every tick runs at NOW."""
+
 import logging
 from datetime import timedelta
 
@@ -64,11 +65,14 @@ def test_each_answer_is_read_as_rfc_8030_means_it(app, device, push_service, del
     assert len(push_service.for_device(phone)) == 1  # the same request is not sent again
 
 
-@pytest.mark.parametrize("status, headers, wait", [
-    (429, {"Retry-After": "120"}, 120),
-    (503, {"Retry-After": "300"}, 300),
-    (500, {}, None),
-])
+@pytest.mark.parametrize(
+    "status, headers, wait",
+    [
+        (429, {"Retry-After": "120"}, 120),
+        (503, {"Retry-After": "300"}, 300),
+        (500, {}, None),
+    ],
+)
 def test_429_and_5xx_are_retried_honouring_retry_after(app, device, push_service, status, headers, wait):
     person, phone = device
     push_service.answer(phone, status, headers, times=1)

@@ -1,5 +1,6 @@
 """Two workers ticking the same minute against one PostgreSQL database (each with its own engine and
 connections) send every nudge and every partner push exactly once."""
+
 import os
 import threading
 import uuid
@@ -14,8 +15,10 @@ from push_service import SUBJECT, Device, tick
 
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                       reason="needs PostgreSQL (row locks, several connections writing at once)"),
+    pytest.mark.skipif(
+        not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+        reason="needs PostgreSQL (row locks, several connections writing at once)",
+    ),
 ]
 
 COUPLES = 40
@@ -30,25 +33,56 @@ def populate(app, service, appreciations=1, limit=6, nudge_time="20:00"):
         for n in range(COUPLES):
             couple = Couple(id=str(uuid.uuid4()), seq=2 * appreciations, paired_at=NOW)
             db.session.add(couple)
-            people = [User(id=str(uuid.uuid4()), email=f"w{n}{side}@example.com", password_hash="-",
-                           display_name=f"P{n}{side}", timezone="Europe/Berlin", nudge_time=nudge_time,
-                           daily_partner_push_limit=limit, couple_id=couple.id) for side in "ab"]
+            people = [
+                User(
+                    id=str(uuid.uuid4()),
+                    email=f"w{n}{side}@example.com",
+                    password_hash="-",
+                    display_name=f"P{n}{side}",
+                    timezone="Europe/Berlin",
+                    nudge_time=nudge_time,
+                    daily_partner_push_limit=limit,
+                    couple_id=couple.id,
+                )
+                for side in "ab"
+            ]
             db.session.add_all(people)
             db.session.flush()
             seq = 0
             for author, partner in (people, people[::-1]):
                 device = devices[partner.id] = Device(service)
                 sub = device.subscription()
-                db.session.add(PushSubscription(user_id=partner.id, endpoint=sub["endpoint"],
-                                                p256dh=sub["keys"]["p256dh"], auth=sub["keys"]["auth"]))
+                db.session.add(
+                    PushSubscription(
+                        user_id=partner.id,
+                        endpoint=sub["endpoint"],
+                        p256dh=sub["keys"]["p256dh"],
+                        auth=sub["keys"]["auth"],
+                    )
+                )
                 for _ in range(appreciations):
                     seq += 1
-                    entry = Entry(id=str(uuid.uuid4()), couple_id=couple.id, author_id=author.id,
-                                  kind="appreciation", visibility="shared", shared_once=True,
-                                  body={"text": f"thanks {seq}"}, seq=seq)
+                    entry = Entry(
+                        id=str(uuid.uuid4()),
+                        couple_id=couple.id,
+                        author_id=author.id,
+                        kind="appreciation",
+                        visibility="shared",
+                        shared_once=True,
+                        body={"text": f"thanks {seq}"},
+                        seq=seq,
+                    )
                     db.session.add(entry)
-                    db.session.add(PushJob(user_id=partner.id, type="appreciation", actor_id=author.id,
-                                           entry_id=entry.id, not_before=NOW, created_at=NOW))
+                    db.session.add(
+                        PushJob(
+                            user_id=partner.id,
+                            type="appreciation",
+                            actor_id=author.id,
+                            entry_id=entry.id,
+                            not_before=NOW,
+                            created_at=NOW,
+                        )
+                    )
         db.session.commit()
     return devices
 

@@ -1,5 +1,6 @@
 """Schedule math: wall times across DST, quiet hours, and when a ritual falls. Pure functions."""
-from datetime import date, datetime, time, timezone
+
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,15 +11,18 @@ NY, BERLIN, KOLKATA = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin"), Z
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("zone, day, hhmm, expected", [
-    (BERLIN, date(2026, 5, 1), "20:00", utc(2026, 5, 1, 18, 0)),
-    (NY, date(2026, 5, 1), "20:00", utc(2026, 5, 2, 0, 0)),
-    (KOLKATA, date(2026, 5, 1), "20:00", utc(2026, 5, 1, 14, 30)),
-    (NY, date(2026, 1, 15), "07:15", utc(2026, 1, 15, 12, 15)),
-])
+@pytest.mark.parametrize(
+    "zone, day, hhmm, expected",
+    [
+        (BERLIN, date(2026, 5, 1), "20:00", utc(2026, 5, 1, 18, 0)),
+        (NY, date(2026, 5, 1), "20:00", utc(2026, 5, 2, 0, 0)),
+        (KOLKATA, date(2026, 5, 1), "20:00", utc(2026, 5, 1, 14, 30)),
+        (NY, date(2026, 1, 15), "07:15", utc(2026, 1, 15, 12, 15)),
+    ],
+)
 def test_wall_time_is_the_instant_the_local_clock_shows(zone, day, hhmm, expected):
     assert schedule.wall_time(day, hhmm, zone) == expected
 
@@ -44,18 +48,21 @@ def test_day_bounds_of_a_dst_day_are_23_hours():
     assert (end - start).total_seconds() == 23 * 3600
 
 
-@pytest.mark.parametrize("now, start, end, quiet", [
-    ("21:00", "22:00", "07:00", False),
-    ("22:00", "22:00", "07:00", True),
-    ("23:59", "22:00", "07:00", True),
-    ("00:00", "22:00", "07:00", True),
-    ("06:59", "22:00", "07:00", True),
-    ("07:00", "22:00", "07:00", False),
-    ("13:00", "12:00", "14:00", True),
-    ("14:00", "12:00", "14:00", False),
-    ("13:00", None, "14:00", False),
-    ("13:00", "13:00", "13:00", False),
-])
+@pytest.mark.parametrize(
+    "now, start, end, quiet",
+    [
+        ("21:00", "22:00", "07:00", False),
+        ("22:00", "22:00", "07:00", True),
+        ("23:59", "22:00", "07:00", True),
+        ("00:00", "22:00", "07:00", True),
+        ("06:59", "22:00", "07:00", True),
+        ("07:00", "22:00", "07:00", False),
+        ("13:00", "12:00", "14:00", True),
+        ("14:00", "12:00", "14:00", False),
+        ("13:00", None, "14:00", False),
+        ("13:00", "13:00", "13:00", False),
+    ],
+)
 def test_quiet_hours_wrap_midnight(now, start, end, quiet):
     assert schedule.in_quiet_hours(time.fromisoformat(now), start, end) is quiet
 

@@ -1,21 +1,34 @@
 """The sync protocol: exactly once, per-mutation results, conflicts, tombstones, push jobs
 (paging and cursors: test_sync_paging.py)."""
+
 import uuid
 
 import pytest
 
 from backend.extensions import db
 from backend.models import ClientState, Entry
-from samples import (change_ids, couple_seq, entry, entry_count, new_id, only_result, push_jobs, put_ok, stored,
-                     valid_body)
+from samples import (
+    change_ids,
+    couple_seq,
+    entry,
+    entry_count,
+    new_id,
+    only_result,
+    push_jobs,
+    put_ok,
+    stored,
+    valid_body,
+)
 
 
 def _post(person, **payload):
-    return person.client.post("/api/sync", json={"client_id": person.client_id, "cursor": 0,
-                                                  "couple_id": person.couple_id(), **payload})
+    return person.client.post(
+        "/api/sync", json={"client_id": person.client_id, "cursor": 0, "couple_id": person.couple_id(), **payload}
+    )
 
 
 # --- exactly once ------------------------------------------------------------------------------------------
+
 
 def test_retried_request_applies_its_mutations_once(app, pair):
     alice, _ = pair(rituals=False)
@@ -39,8 +52,13 @@ def test_retry_carrying_new_mutations_applies_only_the_new_ones(app, pair):
     first, second = entry("appreciation"), entry("checkin")
     _post(alice, mutations=[{"mid": 1, "op": "put", "entry": first}])
 
-    response = _post(alice, mutations=[{"mid": 1, "op": "put", "entry": {**first, "body": {"text": "changed"}}},
-                                       {"mid": 2, "op": "put", "entry": second}])
+    response = _post(
+        alice,
+        mutations=[
+            {"mid": 1, "op": "put", "entry": {**first, "body": {"text": "changed"}}},
+            {"mid": 2, "op": "put", "entry": second},
+        ],
+    )
 
     assert [r["mid"] for r in response.json["results"]] == [2]
     assert response.json["last_mid"] == 2
@@ -52,16 +70,19 @@ def test_rejected_mutation_does_not_stop_the_valid_one_after_it(app, pair):
     alice, _ = pair(rituals=False)
     bad, good = entry("checkin", {"mood": 9, "us": 3}), entry("appreciation")
 
-    response = _post(alice, mutations=[{"mid": 1, "op": "put", "entry": bad},
-                                       {"mid": 2, "op": "put", "entry": good}])
+    response = _post(alice, mutations=[{"mid": 1, "op": "put", "entry": bad}, {"mid": 2, "op": "put", "entry": good}])
 
     assert response.status_code == 200
     rejected, applied = response.json["results"]
     assert rejected["mid"] == 1 and rejected["status"] == "rejected" and rejected["entry"] is None
-    assert rejected["error"] == {"code": 422, "status": "Unprocessable Entity", "reason": "invalid_entry",
-                                 "message": "This entry is not valid.",
-                                 "errors": {"body": {"mood": ["The most is 5."]}},
-                                 "codes": {"body": {"mood": ["too_big"]}}}
+    assert rejected["error"] == {
+        "code": 422,
+        "status": "Unprocessable Entity",
+        "reason": "invalid_entry",
+        "message": "This entry is not valid.",
+        "errors": {"body": {"mood": ["The most is 5."]}},
+        "codes": {"body": {"mood": ["too_big"]}},
+    }
     assert applied["mid"] == 2 and applied["status"] == "applied" and applied["entry"]["id"] == good["id"]
     assert response.json["last_mid"] == 2
     assert stored(app, bad["id"]) is None and stored(app, good["id"]) is not None
@@ -105,10 +126,16 @@ def test_each_changed_entry_gets_its_own_seq(app, pair):
 
 # --- the envelope ------------------------------------------------------------------------------------------
 
+
 def test_mids_must_increase_within_a_request(app, pair):
     alice, _ = pair(rituals=False)
-    response = _post(alice, mutations=[{"mid": 2, "op": "put", "entry": entry("appreciation")},
-                                       {"mid": 2, "op": "put", "entry": entry("appreciation")}])
+    response = _post(
+        alice,
+        mutations=[
+            {"mid": 2, "op": "put", "entry": entry("appreciation")},
+            {"mid": 2, "op": "put", "entry": entry("appreciation")},
+        ],
+    )
 
     assert response.status_code == 422
     assert "mutations" in response.json["errors"]
@@ -139,23 +166,26 @@ def test_100_mutations_are_accepted(app, pair):
 DROP = object()
 
 
-@pytest.mark.parametrize("payload,field", [
-    ({"client_id": DROP}, "client_id"),
-    ({"client_id": "device-1", "cursor": 0}, "client_id"),
-    ({"client_id": None, "cursor": 0}, "client_id"),
-    ({"cursor": -1}, "cursor"),
-    ({"cursor": "5"}, "cursor"),
-    ({"cursor": None}, "cursor"),
-    ({"mutations": {"mid": 1}}, "mutations"),
-    ({"mutations": [{"mid": 0, "op": "put", "entry": {}}]}, "mutations"),
-    ({"mutations": [{"mid": "1", "op": "put", "entry": {}}]}, "mutations"),
-    ({"mutations": [{"mid": 2 ** 63, "op": "put", "entry": {}}]}, "mutations"),
-    ({"mutations": [{"mid": 1, "op": "upsert", "entry": {}}]}, "mutations"),
-    ({"mutations": [{"mid": 1, "op": "put"}]}, "mutations"),
-    ({"mutations": [{"mid": 1, "op": "put", "entry": "x"}]}, "mutations"),
-    ({"mutations": [{"mid": 1, "op": "put", "entry": {}, "extra": 1}]}, "mutations"),
-    ({"since": 3}, "since"),
-])
+@pytest.mark.parametrize(
+    "payload,field",
+    [
+        ({"client_id": DROP}, "client_id"),
+        ({"client_id": "device-1", "cursor": 0}, "client_id"),
+        ({"client_id": None, "cursor": 0}, "client_id"),
+        ({"cursor": -1}, "cursor"),
+        ({"cursor": "5"}, "cursor"),
+        ({"cursor": None}, "cursor"),
+        ({"mutations": {"mid": 1}}, "mutations"),
+        ({"mutations": [{"mid": 0, "op": "put", "entry": {}}]}, "mutations"),
+        ({"mutations": [{"mid": "1", "op": "put", "entry": {}}]}, "mutations"),
+        ({"mutations": [{"mid": 2**63, "op": "put", "entry": {}}]}, "mutations"),
+        ({"mutations": [{"mid": 1, "op": "upsert", "entry": {}}]}, "mutations"),
+        ({"mutations": [{"mid": 1, "op": "put"}]}, "mutations"),
+        ({"mutations": [{"mid": 1, "op": "put", "entry": "x"}]}, "mutations"),
+        ({"mutations": [{"mid": 1, "op": "put", "entry": {}, "extra": 1}]}, "mutations"),
+        ({"since": 3}, "since"),
+    ],
+)
 def test_bad_envelope_is_refused_naming_the_field(app, pair, payload, field):
     alice, _ = pair(rituals=False)
     body = {"client_id": alice.client_id, "cursor": 0, **payload}
@@ -210,6 +240,7 @@ def test_sync_after_leaving_the_couple_is_a_conflict_for_writes_named_for_it(app
 
 
 # --- conflicts and last writer wins ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["ritual", "agreement"])
 def test_base_rev_above_the_stored_rev_is_a_conflict(app, pair, kind):
@@ -298,6 +329,7 @@ def test_kind_of_an_entry_cannot_change(app, pair):
 
 # --- deletes -----------------------------------------------------------------------------------------------
 
+
 def test_delete_leaves_a_tombstone_that_syncs_to_the_partner(app, pair):
     alice, bob = pair(rituals=False)
     entry_id = put_ok(alice, "appreciation")
@@ -349,8 +381,9 @@ def test_delete_of_a_missing_entry_is_not_found(app, pair):
 PARTNER_TARGETS = {"reflection": "disclosure", "bid_response": "bid", "reaction": "appreciation"}
 
 
-@pytest.mark.parametrize("kind", ["appreciation", "bid", "bid_response", "reflection", "reaction", "answer",
-                                  "timeout", "disclosure"])
+@pytest.mark.parametrize(
+    "kind", ["appreciation", "bid", "bid_response", "reflection", "reaction", "answer", "timeout", "disclosure"]
+)
 def test_partner_event_writes_a_push_job(app, pair, kind):
     alice, bob = pair(rituals=False)
     ref_id = put_ok(bob, PARTNER_TARGETS[kind]) if kind in PARTNER_TARGETS else None
@@ -369,8 +402,10 @@ def test_ending_a_timeout_writes_a_push_job(app, pair):
     put_ok(alice, "timeout", body, id=entry_id)
     put_ok(alice, "timeout", body, id=entry_id)
 
-    assert push_jobs(app) == [(bob.id, "timeout", alice.id, entry_id, "pending"),
-                              (bob.id, "timeout_ended", alice.id, entry_id, "pending")]
+    assert push_jobs(app) == [
+        (bob.id, "timeout", alice.id, entry_id, "pending"),
+        (bob.id, "timeout_ended", alice.id, entry_id, "pending"),
+    ]
 
 
 @pytest.mark.parametrize("kind", ["appreciation", "disclosure", "answer", "timeout", "bid"])

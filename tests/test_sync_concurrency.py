@@ -4,6 +4,7 @@ couple's row lock orders the writers, on SQLite their turns on the write lock fi
 The puller must see every entry exactly once: seqs are handed out under the couple's lock, so cursor
 order is commit order and no entry can commit behind a cursor that has already passed it.
 """
+
 import random
 import threading
 import uuid
@@ -42,8 +43,10 @@ def _writer(client, seed, written, failures, start, kinds=("appreciation",)):
             mid += 1
             mutations.append({"mid": mid, "op": "put", "entry": entry(rng.choice(kinds))})
         try:
-            response = client.post("/api/sync", json={"client_id": client_id, "cursor": cursor,
-                                                      "couple_id": couple_id, "mutations": mutations})
+            response = client.post(
+                "/api/sync",
+                json={"client_id": client_id, "cursor": cursor, "couple_id": couple_id, "mutations": mutations},
+            )
         except Exception as exc:  # noqa: BLE001 - reported by the test, not lost in the thread
             failures.append(repr(exc))
             continue
@@ -79,8 +82,10 @@ def test_concurrent_writers_and_a_puller_see_every_entry_exactly_once(app, pair)
     people = [alice, bob] * (WRITERS // 2)
     written, seen, failures = [[] for _ in range(WRITERS)], [], []
     start, writers_done = threading.Barrier(WRITERS + 1), threading.Event()
-    writers = [threading.Thread(target=_writer, args=(_client_as(app, people[n]), n, written[n], failures, start))
-               for n in range(WRITERS)]
+    writers = [
+        threading.Thread(target=_writer, args=(_client_as(app, people[n]), n, written[n], failures, start))
+        for n in range(WRITERS)
+    ]
     puller = threading.Thread(target=_puller, args=(_client_as(app, bob), seen, failures, writers_done, start))
 
     for thread in writers + [puller]:
@@ -99,8 +104,9 @@ def test_concurrent_writers_and_a_puller_see_every_entry_exactly_once(app, pair)
     with app.app_context():
         seqs = db.session.scalars(select(Entry.seq)).all()
         stored_ids = set(db.session.scalars(select(Entry.id)))
-        last_seq = db.session.scalar(select(Couple.seq).where(Couple.id == select(Entry.couple_id).limit(1)
-                                                                 .scalar_subquery()))
+        last_seq = db.session.scalar(
+            select(Couple.seq).where(Couple.id == select(Entry.couple_id).limit(1).scalar_subquery())
+        )
         assert db.session.scalar(select(func.count(func.distinct(Entry.couple_id)))) == 1
     assert len(seqs) == len(set(seqs)), "two entries share a seq"
     assert sorted(seqs) == list(range(1, last_seq + 1))
@@ -114,11 +120,16 @@ def test_one_persons_devices_writing_at_once_fill_their_own_stream_in_commit_ord
     alice, bob = pair(rituals=False)
     written, seen, bobs, failures = [[] for _ in range(WRITERS)], [], [], []
     start, writers_done = threading.Barrier(WRITERS + 2), threading.Event()
-    writers = [threading.Thread(target=_writer, args=(_client_as(app, alice), n, written[n], failures, start,
-                                                      ("journal", "appreciation")))
-               for n in range(WRITERS)]
-    pullers = [threading.Thread(target=_puller, args=(_client_as(app, person), out, failures, writers_done, start))
-               for person, out in ((alice, seen), (bob, bobs))]
+    writers = [
+        threading.Thread(
+            target=_writer, args=(_client_as(app, alice), n, written[n], failures, start, ("journal", "appreciation"))
+        )
+        for n in range(WRITERS)
+    ]
+    pullers = [
+        threading.Thread(target=_puller, args=(_client_as(app, person), out, failures, writers_done, start))
+        for person, out in ((alice, seen), (bob, bobs))
+    ]
 
     for thread in writers + pullers:
         thread.start()

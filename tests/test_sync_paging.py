@@ -1,5 +1,6 @@
 """The sync protocol's pull: pages of 500 (each entry once, even while the partner writes between
 pages), cursors, and the 410 for a cursor behind the purge horizon or ahead of the counter."""
+
 import json
 
 from sqlalchemy import insert
@@ -9,8 +10,8 @@ from backend.extensions import db
 from backend.models import ClientState, Couple, Entry, User
 from samples import change_ids, couple_seq, cursor_at, entry, new_id, now, put_ok, stored, valid_body
 
-
 # --- paging and cursors ------------------------------------------------------------------------------------
+
 
 def _write_appreciations(person, count):
     ids = []
@@ -39,11 +40,26 @@ def _insert_appreciations(app, person, count):
     with app.app_context():
         couple = db.session.get(Couple, db.session.get(User, person.id).couple_id)
         when, ids = now(), [new_id() for _ in range(count)]
-        db.session.execute(insert(Entry), [
-            {"id": entry_id, "couple_id": couple.id, "author_id": person.id, "kind": "appreciation",
-             "visibility": "shared", "shared_once": True, "body": valid_body("appreciation"), "rev": 1,
-             "seq": couple.seq + n, "created_at": when, "updated_at": when, "deleted": False}
-            for n, entry_id in enumerate(ids, start=1)])
+        db.session.execute(
+            insert(Entry),
+            [
+                {
+                    "id": entry_id,
+                    "couple_id": couple.id,
+                    "author_id": person.id,
+                    "kind": "appreciation",
+                    "visibility": "shared",
+                    "shared_once": True,
+                    "body": valid_body("appreciation"),
+                    "rev": 1,
+                    "seq": couple.seq + n,
+                    "created_at": when,
+                    "updated_at": when,
+                    "deleted": False,
+                }
+                for n, entry_id in enumerate(ids, start=1)
+            ],
+        )
         couple.seq += count
         db.session.commit()
     return ids
@@ -179,6 +195,7 @@ def test_cursor_ahead_is_checked_before_mutations_are_applied(app, pair):
 
 
 # --- the byte cap ------------------------------------------------------------------------------------------
+
 
 def _big_session(ritual_id, size):
     body = valid_body("ritual_session")

@@ -1,6 +1,7 @@
 """The pull reads rows on the driver, not the ORM (services/sync_sql.pull_page): what it sends must
 read exactly as the entry its writer got back, on SQLite (JSON as text, times as text, booleans as
 0/1) and on PostgreSQL alike."""
+
 from datetime import timedelta
 
 from samples import entry, iso, now
@@ -10,8 +11,9 @@ def test_a_pulled_entry_reads_as_its_writer_got_it(pair):
     alice, bob = pair(rituals=False)
     # Made offline at a whole second (no microseconds: the text form differs) and with a nested body.
     made = (now() - timedelta(hours=3)).replace(microsecond=0)
-    sent = entry("checkin", {"mood": 4, "us": 5, "feelings": ["calm", "ünïcode"], "note": "«тихо»"},
-                 created_at=iso(made))
+    sent = entry(
+        "checkin", {"mood": 4, "us": 5, "feelings": ["calm", "ünïcode"], "note": "«тихо»"}, created_at=iso(made)
+    )
     written = alice.sync(("put", sent))
     assert written.status_code == 200
     [result] = written.json["results"]

@@ -1,5 +1,6 @@
 """Time zones: only names of the tz database are stored, and one unusable stored zone (a row from before
 that rule, or a host whose tz database lacks it) never stops the worker for anyone else."""
+
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -16,14 +17,27 @@ pytestmark = pytest.mark.vapid  # the app has a VAPID key and subject (tests/con
 
 # Names ZoneInfo may or may not load depending on the host: its own setting, the tz placeholder,
 # the special directories, paths, and near misses.
-NOT_ZONES = ["localtime", "posixrules", "Factory", "posix/Europe/Berlin", "right/UTC", "../zoneinfo/UTC",
-             "/usr/share/zoneinfo/UTC", "Europe/Berlin ", "europe/berlin", "", "Mars/Olympus_Mons", "UTC\x00"]
+NOT_ZONES = [
+    "localtime",
+    "posixrules",
+    "Factory",
+    "posix/Europe/Berlin",
+    "right/UTC",
+    "../zoneinfo/UTC",
+    "/usr/share/zoneinfo/UTC",
+    "Europe/Berlin ",
+    "europe/berlin",
+    "",
+    "Mars/Olympus_Mons",
+    "UTC\x00",
+]
 
 
 @pytest.mark.parametrize("name", NOT_ZONES)
 def test_signup_refuses_names_that_are_not_tz_database_zones(client, name):
-    response = client.post("/api/auth/signup", json={"email": "a@example.com", "password": PASSWORD,
-                                                      "display_name": "A", "timezone": name})
+    response = client.post(
+        "/api/auth/signup", json={"email": "a@example.com", "password": PASSWORD, "display_name": "A", "timezone": name}
+    )
     assert response.status_code == 422, response.json
     assert "timezone" in response.json["errors"]
 
@@ -62,15 +76,21 @@ def test_one_unusable_stored_zone_does_not_stop_the_others_nudges(app, pair, pus
     couple still get their nudge at 20:00 Berlin, and partner pushes to Bob still go out."""
     alice, bob = pair()
     carol, dan = pair()
-    devices = {"alice": subscribe(alice, push_service), "bob": subscribe(bob, push_service),
-               "carol": subscribe(carol, push_service)}
+    devices = {
+        "alice": subscribe(alice, push_service),
+        "bob": subscribe(bob, push_service),
+        "carol": subscribe(carol, push_service),
+    }
     _store_zone(app, bob.id, bad)
     # A partner event for Bob: its daily budget needs his local date. Queued a minute before the tick.
     at = datetime(2026, 5, 1, 18, 0, tzinfo=UTC)  # 20:00 in Berlin, a Friday
     alice.put("appreciation", {"text": "Thank you for dinner."})
     with app.app_context():
-        db.session.execute(update(PushJob).values(created_at=at - timedelta(minutes=1),
-                                                  not_before=at - timedelta(minutes=1), expires_at=None))
+        db.session.execute(
+            update(PushJob).values(
+                created_at=at - timedelta(minutes=1), not_before=at - timedelta(minutes=1), expires_at=None
+            )
+        )
         db.session.commit()
     with caplog.at_level(logging.WARNING):
         counts = tick(app, at)

@@ -1,5 +1,6 @@
 """The default rituals made at pairing, and the Us numbers on GET /api/stats: every figure from a
 scripted history, shared entries only."""
+
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,15 @@ from backend.services import rituals, schedule
 from samples import couple_seq, iso, now, only_result, put_ok, stored, valid_body
 
 BERLIN = ZoneInfo("Europe/Berlin")
-DEFAULT_TYPES = {"nightly_gratitude", "weekly_checkin", "monthly_state", "connection_check",
-                 "vulnerability", "story", "reassessment"}
+DEFAULT_TYPES = {
+    "nightly_gratitude",
+    "weekly_checkin",
+    "monthly_state",
+    "connection_check",
+    "vulnerability",
+    "story",
+    "reassessment",
+}
 
 
 def _rituals(changes):
@@ -38,16 +46,16 @@ def _today():
 
 def _backdate(app, entry_id, days):
     with app.app_context():
-        db.session.execute(update(Entry).where(Entry.id == entry_id)
-                           .values(created_at=now() - timedelta(days=days)))
+        db.session.execute(update(Entry).where(Entry.id == entry_id).values(created_at=now() - timedelta(days=days)))
         db.session.commit()
 
 
 def _paired_weeks_ago(app, person, weeks):
     with app.app_context():
         couple_id = db.session.get(User, person.id).couple_id
-        db.session.execute(update(Couple).where(Couple.id == couple_id)
-                           .values(paired_at=now() - timedelta(weeks=weeks)))
+        db.session.execute(
+            update(Couple).where(Couple.id == couple_id).values(paired_at=now() - timedelta(weeks=weeks))
+        )
         db.session.commit()
 
 
@@ -67,6 +75,7 @@ def _respond(person, bid_id, response, **fields):
 
 # --- default rituals ---------------------------------------------------------------------------------------
 
+
 def test_every_default_ritual_body_is_valid():
     bodies = rituals.default_bodies(date(2026, 5, 6))
 
@@ -79,7 +88,9 @@ def test_default_rituals_have_the_agreed_schedules_and_durations():
     by_type = {b["type"]: b for b in rituals.default_bodies(date(2026, 5, 6))}
 
     assert (by_type["nightly_gratitude"]["schedule"], by_type["nightly_gratitude"]["duration_min"]) == (
-        {"freq": "daily", "time": "21:30", "interval": 1}, 5)
+        {"freq": "daily", "time": "21:30", "interval": 1},
+        5,
+    )
     assert by_type["weekly_checkin"]["schedule"] == {"freq": "weekly", "weekday": 6, "time": "10:00", "interval": 1}
     assert by_type["weekly_checkin"]["duration_min"] == 20
     assert by_type["monthly_state"]["schedule"]["nth"] == 1 and by_type["monthly_state"]["schedule"]["weekday"] == 6
@@ -98,19 +109,34 @@ def test_anytime_is_never_due_and_start_date_anchors_every_other_week():
     assert [d for d in range(1, 32) if schedule.occurs_on(fortnightly, date(2026, 5, d), date(2026, 5, 4))] == [13, 27]
 
 
-@pytest.mark.parametrize("sched, error_field", [
-    ({"freq": "anytime"}, None),
-    ({"freq": "daily"}, "time"),
-    ({"freq": "weekly", "time": "10:00"}, "weekday"),
-    ({"freq": "weekly", "weekday": 2, "interval": 2, "time": "19:30", "start_date": "2026-5-6"}, "start_date"),
-    ({"freq": "hourly", "time": "10:00"}, "freq"),
-])
+@pytest.mark.parametrize(
+    "sched, error_field",
+    [
+        ({"freq": "anytime"}, None),
+        ({"freq": "daily"}, "time"),
+        ({"freq": "weekly", "time": "10:00"}, "weekday"),
+        ({"freq": "weekly", "weekday": 2, "interval": 2, "time": "19:30", "start_date": "2026-5-6"}, "start_date"),
+        ({"freq": "hourly", "time": "10:00"}, "freq"),
+    ],
+)
 def test_ritual_schedule_rules(app, pair, sched, error_field):
     alice, _ = pair()
     body = {**valid_body("ritual"), "type": "story", "schedule": sched}
 
-    result = only_result(alice.sync(("put", {"id": "6f0e1c9e-8a47-4b53-9d35-3b0c2f6a9e10", "kind": "ritual",
-                                            "visibility": "shared", "ref_id": None, "body": body})))
+    result = only_result(
+        alice.sync(
+            (
+                "put",
+                {
+                    "id": "6f0e1c9e-8a47-4b53-9d35-3b0c2f6a9e10",
+                    "kind": "ritual",
+                    "visibility": "shared",
+                    "ref_id": None,
+                    "body": body,
+                },
+            )
+        )
+    )
 
     if error_field is None:
         assert result["status"] == "applied"
@@ -161,11 +187,16 @@ def test_both_partners_edit_a_default_ritual_and_a_stale_base_rev_conflicts(app,
     assert second["status"] == "applied" and second["entry"]["body"]["enabled"] is False
     assert stale["status"] == "conflict" and stale["entry"]["rev"] == 3
     row = stored(app, checkin["id"])
-    assert (row.rev, row.body["enabled"], row.body["duration_min"], row.body["title"]) == (3, False, 20,
-                                                                                           "Weekly check-in")
+    assert (row.rev, row.body["enabled"], row.body["duration_min"], row.body["title"]) == (
+        3,
+        False,
+        20,
+        "Weekly check-in",
+    )
 
 
 # --- the Us numbers ----------------------------------------------------------------------------------------
+
 
 def test_stats_answer_every_field_and_zeros_for_a_new_couple(app, pair):
     alice, _ = pair()
@@ -207,8 +238,7 @@ def test_private_entries_never_count(app, pair):
         assert stats["meaningful_chats"]["total"] == 0
         assert stats["mutual_disclosures"]["this_quarter"] == 0
         assert stats["follow_ups"]["made"] == 0
-        assert stats["bids"] == {"total": 1, "toward": 0, "away": 0, "against": 0, "unanswered": 1,
-                                 "toward_rate": None}
+        assert stats["bids"] == {"total": 1, "toward": 0, "away": 0, "against": 0, "unanswered": 1, "toward_rate": None}
         assert stats["positive_ratio"] == {"positive": 0, "corrective": 0, "ratio": None}
         assert stats["checkins"]["count"] == 0
 
@@ -266,8 +296,11 @@ def test_follow_ups_count_commitments_made_in_the_window_with_overdue_ones(app, 
     today = _today()
 
     def commitment(person, made_days_ago, due_in, done=False):
-        body = {"text": "Call the plumber", "due_date": (today - timedelta(days=made_days_ago - due_in)).isoformat(),
-                "done_at": iso(now()) if done else None}
+        body = {
+            "text": "Call the plumber",
+            "due_date": (today - timedelta(days=made_days_ago - due_in)).isoformat(),
+            "done_at": iso(now()) if done else None,
+        }
         return put_ok(person, "commitment", body, created_at=iso(now() - timedelta(days=made_days_ago)))
 
     commitment(alice, 5, 2)  # due three days ago, not done: overdue

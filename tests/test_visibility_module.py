@@ -1,6 +1,7 @@
 """One module decides who sees what (issue 10, item 4): services/visibility.py. Every other module asks
 it; none spells the rule out again (a comparison of `visibility` with "shared"/"private", a
 membership test of the always-private kinds, its own can_see)."""
+
 import pathlib
 import re
 
@@ -10,9 +11,13 @@ RULE = re.compile(r"""visibility\w*\s*[!=]=\s*["'](shared|private)|in\s+ALWAYS_P
 
 
 def test_only_the_visibility_module_spells_out_who_sees_what():
-    spelled = [f"{path.relative_to(BACKEND)}:{n}: {line.strip()}"
-               for path in sorted(BACKEND.rglob("*.py")) if path != HOME
-               for n, line in enumerate(path.read_text().splitlines(), 1) if RULE.search(line)]
+    spelled = [
+        f"{path.relative_to(BACKEND)}:{n}: {line.strip()}"
+        for path in sorted(BACKEND.rglob("*.py"))
+        if path != HOME
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if RULE.search(line)
+    ]
     assert spelled == []
 
 

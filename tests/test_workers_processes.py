@@ -1,6 +1,7 @@
 """Two real `flask nudges run` processes tick through 90 simulated minutes against one database, with
 hundreds of users whose nudge times fall in that window (across time zones) and a partner push per
 couple, sending to a loopback push service: every nudge and every push arrives exactly once, on time."""
+
 import os
 import re
 import sys
@@ -23,8 +24,15 @@ SPEED = 360  # simulated seconds per real second: 90 minutes in 15 s
 COUPLES = 150
 # The window (17:00-18:30 UTC) stays inside one local date in each zone: a nudge time already past at
 # the start would be caught up at once, and one after a local midnight would be the next date's nudge.
-ZONES = ("Europe/Berlin", "America/New_York", "America/St_Johns", "Australia/Sydney", "America/Los_Angeles", "UTC",
-         "Asia/Tokyo")
+ZONES = (
+    "Europe/Berlin",
+    "America/New_York",
+    "America/St_Johns",
+    "Australia/Sydney",
+    "America/Los_Angeles",
+    "UTC",
+    "Asia/Tokyo",
+)
 
 
 def populate(app, service):
@@ -40,25 +48,54 @@ def populate(app, service):
                 i = 2 * n + side
                 due = START + timedelta(minutes=(i * 7) % MINUTES)  # spread over the whole window
                 zone = ZONES[i % len(ZONES)]
-                user = User(id=str(uuid.uuid4()), email=f"sim{i}@example.com", password_hash="-",
-                            display_name=f"Sim {i}", timezone=zone,
-                            nudge_time=due.astimezone(ZoneInfo(zone)).strftime("%H:%M"), couple_id=couple.id)
+                user = User(
+                    id=str(uuid.uuid4()),
+                    email=f"sim{i}@example.com",
+                    password_hash="-",
+                    display_name=f"Sim {i}",
+                    timezone=zone,
+                    nudge_time=due.astimezone(ZoneInfo(zone)).strftime("%H:%M"),
+                    couple_id=couple.id,
+                )
                 db.session.add(user)
                 people[user.id] = (Device(service), due)
                 pair.append(user)
             db.session.flush()  # users before the rows that point at them (no relationships to order them)
             for user in pair:
                 sub = people[user.id][0].subscription()
-                db.session.add(PushSubscription(user_id=user.id, endpoint=sub["endpoint"],
-                                                p256dh=sub["keys"]["p256dh"], auth=sub["keys"]["auth"]))
+                db.session.add(
+                    PushSubscription(
+                        user_id=user.id,
+                        endpoint=sub["endpoint"],
+                        p256dh=sub["keys"]["p256dh"],
+                        auth=sub["keys"]["auth"],
+                    )
+                )
             author, partner = pair
             at = START + timedelta(minutes=(n * 13) % MINUTES)
-            entry = Entry(id=str(uuid.uuid4()), couple_id=couple.id, author_id=author.id, kind="appreciation",
-                          visibility="shared", shared_once=True, body={"text": "thanks"}, seq=1,
-                          created_at=at, updated_at=at)
+            entry = Entry(
+                id=str(uuid.uuid4()),
+                couple_id=couple.id,
+                author_id=author.id,
+                kind="appreciation",
+                visibility="shared",
+                shared_once=True,
+                body={"text": "thanks"},
+                seq=1,
+                created_at=at,
+                updated_at=at,
+            )
             db.session.add(entry)
-            db.session.add(PushJob(user_id=partner.id, type="appreciation", actor_id=author.id, entry_id=entry.id,
-                                   not_before=at, created_at=at))
+            db.session.add(
+                PushJob(
+                    user_id=partner.id,
+                    type="appreciation",
+                    actor_id=author.id,
+                    entry_id=entry.id,
+                    not_before=at,
+                    created_at=at,
+                )
+            )
         db.session.commit()
     return people
 
@@ -71,15 +108,38 @@ def processes():
 
 
 def test_two_worker_processes_deliver_each_nudge_once_over_simulated_time(
-        make_app, vapid_pem, push_service, processes, database_url, tmp_path):
+    make_app, vapid_pem, push_service, processes, database_url, tmp_path
+):
     app = make_app(VAPID_PRIVATE_KEY=vapid_pem, VAPID_SUBJECT=SUBJECT)
     people = populate(app, push_service)
-    env = {**os.environ, "DATABASE_URL": database_url, "HEARTH_INSTANCE": str(tmp_path), "PYTHONUNBUFFERED": "1",
-           "VAPID_PRIVATE_KEY": vapid_pem, "VAPID_SUBJECT": SUBJECT, "PUSH_THREADS": "8",
-           "FLASK_DEBUG": "1"}  # the loopback push service is allowed in debug only
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "HEARTH_INSTANCE": str(tmp_path),
+        "PYTHONUNBUFFERED": "1",
+        "VAPID_PRIVATE_KEY": vapid_pem,
+        "VAPID_SUBJECT": SUBJECT,
+        "PUSH_THREADS": "8",
+        "FLASK_DEBUG": "1",
+    }  # the loopback push service is allowed in debug only
     real_start = time.time() + 5  # both clocks start together, once both processes have imported the app
-    argv = [sys.executable, "-m", "flask", "--app", "backend", "nudges", "run", "--from", START.isoformat(),
-            "--speed", str(SPEED), "--minutes", str(MINUTES), "--real-start", str(real_start)]
+    argv = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "backend",
+        "nudges",
+        "run",
+        "--from",
+        START.isoformat(),
+        "--speed",
+        str(SPEED),
+        "--minutes",
+        str(MINUTES),
+        "--real-start",
+        str(real_start),
+    ]
     logs = [tmp_path / f"worker{n}.log" for n in range(2)]
     workers = [processes.start(argv, env, log) for log in logs]
     for worker in workers:
@@ -92,7 +152,7 @@ def test_two_worker_processes_deliver_each_nudge_once_over_simulated_time(
         assert summary, output[-3000:]
         totals.append(dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", summary.group(1))))
 
-    for user_id, (device, due) in people.items():
+    for user_id, (device, _due) in people.items():
         assert [m["type"] for m in device.messages("nudge")] == ["nudge"], user_id
     partners = sum(1 for device, _ in people.values() if device.messages("appreciation"))
     assert partners == COUPLES

@@ -1,5 +1,6 @@
 """On SQLite, sync writers take turns on a file lock (services/write_turn.py) instead of sleeping in
 SQLite's busy handler; on PostgreSQL the turn is a no-op (the couple's row lock does that job)."""
+
 import multiprocessing
 import threading
 import time
@@ -36,6 +37,7 @@ def _overlaps(intervals):
 
 def _needs_sqlite_file(app):
     from backend.extensions import db
+
     with app.app_context():
         if _lock_file(db.engine) is None:
             pytest.skip("the turn is SQLite's: on PostgreSQL it is a no-op (see the test below)")
@@ -83,21 +85,25 @@ def test_a_failed_write_is_rolled_back_and_passes_the_turn_on(app, pair):
     from sqlalchemy import text
 
     from backend.extensions import db
+
     alice, _ = pair(rituals=False)
     with app.app_context():
-        with pytest.raises(RuntimeError):
-            with write_turn():
-                db.session.execute(text("UPDATE users SET display_name = 'Changed' WHERE email = :email"),
-                                   {"email": alice.email})
-                raise RuntimeError("the sync failed half way")
+        with pytest.raises(RuntimeError), write_turn():
+            db.session.execute(
+                text("UPDATE users SET display_name = 'Changed' WHERE email = :email"), {"email": alice.email}
+            )
+            raise RuntimeError("the sync failed half way")
         with write_turn():  # the next writer is not kept waiting
-            assert db.session.scalar(text("SELECT display_name FROM users WHERE email = :email"),
-                                     {"email": alice.email}) != "Changed"
+            assert (
+                db.session.scalar(text("SELECT display_name FROM users WHERE email = :email"), {"email": alice.email})
+                != "Changed"
+            )
 
 
 def test_no_lock_file_for_postgresql_or_an_in_memory_database():
     for url in ("postgresql+psycopg://postgres@127.0.0.1:5432/test", "sqlite://", "sqlite:///:memory:"):
         app = create_app(_config(url))
         from backend.extensions import db
+
         with app.app_context():
             assert _lock_file(db.engine) is None, url

@@ -5,8 +5,14 @@ from ..errors import fail
 from ..extensions import db
 from ..i18n import request_language
 from ..schemas.accounts import LoginIn, SignupIn, UserResponse
-from ..security import (clear_session_cookie, current_session, current_user, login_required,
-                        set_device_cookie, set_session_cookie)
+from ..security import (
+    clear_session_cookie,
+    current_session,
+    current_user,
+    login_required,
+    set_device_cookie,
+    set_session_cookie,
+)
 from ..services import accounts, devices
 from . import rate_limits
 

@@ -43,8 +43,12 @@ def new_invite():
 @bp.post("/join")
 @login_required
 @limiter.limit(rate_limits.invite_ip_limit, key_func=rate_limits.remote_ip, scope="invite-ip")
-@limiter.limit(rate_limits.invite_account_limit, key_func=rate_limits.current_account, scope="invite-account",
-               deduct_when=rate_limits.failed)
+@limiter.limit(
+    rate_limits.invite_account_limit,
+    key_func=rate_limits.current_account,
+    scope="invite-account",
+    deduct_when=rate_limits.failed,
+)
 @bp.arguments(JoinIn)
 @bp.response(200, CoupleResponse)
 @bp.alt_response(404, description="Unknown, used or expired code")

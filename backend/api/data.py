@@ -6,8 +6,7 @@ from ..models import User
 from ..schemas.entries import entry_out
 from ..schemas.misc import ExportOut, StatsOut, StatsQuery
 from ..security import current_user, login_required
-from ..services import export as export_service
-from ..services import stats as stats_service
+from ..services import export as export_service, stats as stats_service
 
 bp = Blueprint("data", __name__, url_prefix="/api", description="Stats and export")
 

@@ -9,6 +9,7 @@ An apispec plugin adds them to each operation as it is registered, from what the
 A route's own answers (404, 409, 410, 429, 503 ...) stay on the route as @bp.alt_response.
 There is no catch-all "default" response (see extensions.py): an undocumented status is a defect.
 """
+
 from copy import deepcopy
 from http import HTTPStatus
 
@@ -19,8 +20,11 @@ from ..security import WRITE_METHODS, login_required
 SESSION_SCHEME = "session"
 ERROR_SCHEMA = "Error"  # flask-smorest's {code, status, message, errors}
 # Writes must be JSON even without input (security.guard_writes): the document says so, so clients send {}.
-EMPTY_BODY = {"required": True, "description": "Send {} (anything in it is ignored).",
-              "content": {"application/json": {"schema": {"type": "object"}}}}
+EMPTY_BODY = {
+    "required": True,
+    "description": "Send {} (anything in it is ignored).",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
 _LOGIN_WRAPPER = login_required(lambda: None).__code__
 
 
@@ -51,9 +55,15 @@ class SharedErrors(BasePlugin):
         self.app = app
 
     def init_spec(self, spec):
-        spec.components.security_scheme(SESSION_SCHEME, {
-            "type": "apiKey", "in": "cookie", "name": self.app.config["SESSION_COOKIE_NAME"],
-            "description": "The session cookie set by signup and login (httpOnly, SameSite=Lax)."})
+        spec.components.security_scheme(
+            SESSION_SCHEME,
+            {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": self.app.config["SESSION_COOKIE_NAME"],
+                "description": "The session cookie set by signup and login (httpOnly, SameSite=Lax).",
+            },
+        )
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         rule = kwargs.get("rule")
@@ -77,7 +87,9 @@ def error_body(code, response):
     response.setdefault("content", {"application/json": {"schema": ERROR_SCHEMA}})
     if code == 429:
         response.setdefault("headers", {})["Retry-After"] = {
-            "description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer"},
+        }
 
 
 def register(api, app):

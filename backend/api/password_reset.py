@@ -9,8 +9,12 @@ from ..schemas.accounts import PasswordResetConfirmIn, PasswordResetIn, Password
 from ..services import password_reset
 from . import rate_limits
 
-bp = Blueprint("password_reset", __name__, url_prefix="/api/auth/password-reset",
-               description="A forgotten password: a single-use link by email, valid 30 minutes")
+bp = Blueprint(
+    "password_reset",
+    __name__,
+    url_prefix="/api/auth/password-reset",
+    description="A forgotten password: a single-use link by email, valid 30 minutes",
+)
 
 log = logging.getLogger(__name__)
 SENT = "If that address has an account, we've sent a link. It works for 30 minutes."
@@ -35,8 +39,11 @@ def _link_base():
         return current_app.config["PUBLIC_URL"]
     if not current_app.extensions.get("hearth-public-url-warned"):
         current_app.extensions["hearth-public-url-warned"] = True
-        log.warning("PUBLIC_URL is not set: password-reset links start with the Host the request came with "
-                    "(%s). Set PUBLIC_URL in production.", request.host_url)
+        log.warning(
+            "PUBLIC_URL is not set: password-reset links start with the Host the request came with "
+            "(%s). Set PUBLIC_URL in production.",
+            request.host_url,
+        )
     return request.host_url
 
 

@@ -8,6 +8,7 @@ only) and the client IP's (LOGIN_LIMIT_PER_IP). A wrong current password on `POS
 or `DELETE /api/me` counts against the same per-account and per-IP allowances as a failed login: a
 password guess is one, wherever it is tried.
 """
+
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
@@ -114,15 +115,25 @@ def reset_email_limit():
 
 
 # Shared by every route that checks a password, so their guesses add up (scope names the bucket).
-login_per_ip = limiter.shared_limit(login_ip_limit, scope="password-ip", key_func=remote_ip,
-                                    exempt_when=trusted_device)
-login_per_account = limiter.shared_limit(login_account_limit, scope="password-account", key_func=login_account,
-                                         deduct_when=failed, exempt_when=trusted_device)
-login_per_device = limiter.shared_limit(login_device_limit, scope="password-device", key_func=login_device_key,
-                                        deduct_when=failed, exempt_when=untrusted_device)
-password_check_per_ip = limiter.shared_limit(login_ip_limit, scope="password-ip", key_func=remote_ip,
-                                             deduct_when=wrong_password)
-password_check_per_account = limiter.shared_limit(login_account_limit, scope="password-account",
-                                                  key_func=current_account_email, deduct_when=wrong_password)
-signup_per_ip = limiter.limit(signup_ip_limit, key_func=remote_ip, scope="signup-ip",
-                              deduct_when=not_invalid_input)
+login_per_ip = limiter.shared_limit(login_ip_limit, scope="password-ip", key_func=remote_ip, exempt_when=trusted_device)
+login_per_account = limiter.shared_limit(
+    login_account_limit,
+    scope="password-account",
+    key_func=login_account,
+    deduct_when=failed,
+    exempt_when=trusted_device,
+)
+login_per_device = limiter.shared_limit(
+    login_device_limit,
+    scope="password-device",
+    key_func=login_device_key,
+    deduct_when=failed,
+    exempt_when=untrusted_device,
+)
+password_check_per_ip = limiter.shared_limit(
+    login_ip_limit, scope="password-ip", key_func=remote_ip, deduct_when=wrong_password
+)
+password_check_per_account = limiter.shared_limit(
+    login_account_limit, scope="password-account", key_func=current_account_email, deduct_when=wrong_password
+)
+signup_per_ip = limiter.limit(signup_ip_limit, key_func=remote_ip, scope="signup-ip", deduct_when=not_invalid_input)

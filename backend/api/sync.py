@@ -13,15 +13,25 @@ bp = Blueprint("sync", __name__, url_prefix="/api/sync", description="The phone'
 @login_required
 @bp.arguments(SyncIn())  # an instance: given the class, webargs builds (deep-copies) a schema per request
 @bp.response(200, SyncOut)
-@bp.alt_response(409, description="Written for another couple than the user's now: nothing applied; "
-                 "the body adds `couple_id`, the user's couple now (or null)")
+@bp.alt_response(
+    409,
+    description="Written for another couple than the user's now: nothing applied; "
+    "the body adds `couple_id`, the user's couple now (or null)",
+)
 @bp.alt_response(410, description="Cursor too old: resync from 0")
 def sync(data):
     try:
         # Already plain JSON values in SyncOut's shape (schemas.entries.entry_out): sent as they are, the
         # schema's dump would be a second pass over every change. SyncOut still documents the answer.
-        return jsonify(sync_service.sync(current_caller(), data["client_id"].lower(), data["cursor"],
-                                         data["mutations"], data.get("couple_id", sync_service.ANY)))
+        return jsonify(
+            sync_service.sync(
+                current_caller(),
+                data["client_id"].lower(),
+                data["cursor"],
+                data["mutations"],
+                data.get("couple_id", sync_service.ANY),
+            )
+        )
     except sync_service.CoupleChanged as changed:
         return _couple_changed(changed.couple_id)
     except sync_service.CursorGone:

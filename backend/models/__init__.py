@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
-from .base import utcnow, new_id  # noqa: F401
+
+from .base import new_id, utcnow  # noqa: F401
 from .couple import Couple, Invite  # noqa: F401
 from .entry import ClientState, Entry  # noqa: F401
 from .push import Claim, PushJob, PushSubscription  # noqa: F401

@@ -1,6 +1,7 @@
 """Column types and helpers shared by the models."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, TypeDecorator
 
@@ -16,10 +17,10 @@ class Clock:
         self.offset = timedelta(0)
 
     def now(self):
-        return datetime.now(timezone.utc) + self.offset
+        return datetime.now(UTC) + self.offset
 
     def shift_to(self, instant):
-        self.offset = instant - datetime.now(timezone.utc)
+        self.offset = instant - datetime.now(UTC)
 
     def reset(self):
         self.offset = timedelta(0)
@@ -38,6 +39,7 @@ def new_id():
 
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes in Python, naive UTC in the database (SQLite has no zones)."""
+
     impl = DateTime
     cache_ok = True
 
@@ -51,4 +53,4 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)

@@ -8,6 +8,7 @@ from .base import UTCDateTime, new_id, utcnow
 class Couple(db.Model):
     """Two people. `seq` is the couple stream's counter, the last seq handed out: every change the
     partner may see takes the next value as the entry's seq (docs/sync.md)."""
+
     __tablename__ = "couples"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

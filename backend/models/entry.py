@@ -7,6 +7,7 @@ from .base import UTCDateTime, utcnow
 
 class Entry(db.Model):
     """Every piece of content. The id is made on the phone; rev and seq are the server's."""
+
     __tablename__ = "entries"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -41,10 +42,10 @@ class Entry(db.Model):
 
 class ClientState(db.Model):
     """Per device install: the last mutation id processed, for exactly-once sync."""
+
     __tablename__ = "client_states"
 
-    user_id: Mapped[str] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     client_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     last_mid: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -7,13 +7,13 @@ from .base import UTCDateTime, utcnow
 
 class PushSubscription(db.Model):
     """One browser's Web Push subscription; upserted by endpoint."""
+
     __tablename__ = "push_subscriptions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # The login session that registered it: logging that device out removes it.
-    session_id: Mapped[str | None] = mapped_column(
-        ForeignKey("auth_sessions.id", ondelete="SET NULL"), index=True)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("auth_sessions.id", ondelete="SET NULL"), index=True)
     endpoint: Mapped[str] = mapped_column(String(1024), unique=True)
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(64))
@@ -23,6 +23,7 @@ class PushSubscription(db.Model):
 
 class PushJob(db.Model):
     """Something a user should hear about, written in the transaction that caused it; the worker sends it."""
+
     __tablename__ = "push_jobs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -45,12 +46,15 @@ class PushJob(db.Model):
     # Jobs summarised into one notification share the id of the first; the daily ceiling counts those.
     batch_id: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_push_jobs_status_not_before", "status", "not_before"),
-                      Index("ix_push_jobs_user_sent", "user_id", "sent_at"))
+    __table_args__ = (
+        Index("ix_push_jobs_status_not_before", "status", "not_before"),
+        Index("ix_push_jobs_user_sent", "user_id", "sent_at"),
+    )
 
 
 class Claim(db.Model):
     """At most one of a kind of scheduled send per user and local date, even with several workers."""
+
     __tablename__ = "claims"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

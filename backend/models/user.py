@@ -25,8 +25,7 @@ class User(db.Model):
     # next value as the entry's own_seq.
     own_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     own_horizon: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    couple_id: Mapped[str | None] = mapped_column(
-        ForeignKey("couples.id", ondelete="SET NULL"), index=True)
+    couple_id: Mapped[str | None] = mapped_column(ForeignKey("couples.id", ondelete="SET NULL"), index=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     couple = relationship("Couple", foreign_keys=[couple_id])
@@ -34,6 +33,7 @@ class User(db.Model):
 
 class AuthSession(db.Model):
     """A logged-in device. The cookie holds a random token; only its SHA-256 is stored."""
+
     __tablename__ = "auth_sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the token

@@ -61,8 +61,11 @@ class UserOut(Schema):
     quiet_end = fields.String(allow_none=True)
     show_previews = fields.Boolean()
     daily_partner_push_limit = fields.Integer()
-    daily_push_limit = fields.Integer(attribute="daily_partner_push_limit", dump_only=True, metadata={
-        "deprecated": True, "description": "The old name of daily_partner_push_limit."})
+    daily_push_limit = fields.Integer(
+        attribute="daily_partner_push_limit",
+        dump_only=True,
+        metadata={"deprecated": True, "description": "The old name of daily_partner_push_limit."},
+    )
     language = fields.String()
     created_at = fields.DateTime()
 
@@ -79,8 +82,11 @@ class SettingsIn(Schema):
     quiet_end = Time(allow_none=True)
     show_previews = fields.Boolean()
     daily_partner_push_limit = fields.Integer(validate=PARTNER_PUSH_LIMIT)
-    daily_push_limit = fields.Integer(validate=PARTNER_PUSH_LIMIT, load_only=True, metadata={
-        "deprecated": True, "description": "The old name of daily_partner_push_limit, still accepted."})
+    daily_push_limit = fields.Integer(
+        validate=PARTNER_PUSH_LIMIT,
+        load_only=True,
+        metadata={"deprecated": True, "description": "The old name of daily_partner_push_limit, still accepted."},
+    )
     language = Language()
 
     @post_load
@@ -110,5 +116,4 @@ class PasswordResetConfirmIn(Schema):
 
 
 class PasswordResetSent(Schema):
-    message = String(metadata={"description": "The same sentence whether or not the email has an "
-                                      "account."})
+    message = String(metadata={"description": "The same sentence whether or not the email has an account."})

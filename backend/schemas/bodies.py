@@ -1,4 +1,5 @@
 """One schema per entry kind: the rules for `body`. Unknown fields are refused."""
+
 import re
 from datetime import timedelta
 
@@ -14,8 +15,16 @@ REACTIONS = ("right", "not_quite", "heart", "thanks", "not_now")
 BID_TYPES = ("question", "touch", "joke", "share", "help", "affection", "other")
 BID_RESPONSES = ("toward", "away", "against")
 # vulnerability and story are guided exercises (started any time); reassessment is the 12-week review.
-RITUAL_TYPES = ("nightly_gratitude", "weekly_checkin", "monthly_state", "connection_check",
-                "vulnerability", "story", "reassessment", "custom")
+RITUAL_TYPES = (
+    "nightly_gratitude",
+    "weekly_checkin",
+    "monthly_state",
+    "connection_check",
+    "vulnerability",
+    "story",
+    "reassessment",
+    "custom",
+)
 SCHEDULE_FREQS = ("daily", "weekly", "monthly", "anytime")
 AGREEMENT_CATEGORIES = ("conflict_rule", "boundary", "goal")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -50,8 +59,9 @@ def Instant(**kwargs):
 
 
 def Feelings():
-    return fields.List(String(validate=Length(min=1, max=L.FEELING_MAX)),
-                       validate=Length(max=L.FEELINGS_MAX), load_default=list)
+    return fields.List(
+        String(validate=Length(min=1, max=L.FEELING_MAX)), validate=Length(max=L.FEELINGS_MAX), load_default=list
+    )
 
 
 def OneOf(choices, **kwargs):
@@ -130,8 +140,9 @@ class Ritual(Schema):
     type = OneOf(RITUAL_TYPES, required=True)
     title = Text(L.RITUAL_TITLE_MAX, required=True)
     schedule = fields.Nested(Schedule, required=True)
-    duration_min = fields.Integer(strict=True, required=True,
-                                  validate=Range(min=L.RITUAL_MINUTES_MIN, max=L.RITUAL_MINUTES_MAX))
+    duration_min = fields.Integer(
+        strict=True, required=True, validate=Range(min=L.RITUAL_MINUTES_MIN, max=L.RITUAL_MINUTES_MAX)
+    )
     prompts = fields.List(Text(L.PROMPT_MAX), validate=Length(max=L.PROMPTS_MAX), load_default=list)
     enabled = fields.Boolean(load_default=True)
 
@@ -178,8 +189,7 @@ class Timeout(Schema):
 
 
 class Answer(Schema):
-    question_id = String(required=True, validate=[Length(min=1, max=64),
-                                                         validate.Regexp(r"^[A-Za-z0-9_.:-]+$")])
+    question_id = String(required=True, validate=[Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_.:-]+$")])
     text = Text(L.ANSWER_TEXT_MAX, required=True)
     local_date = LocalDate(required=True)
 
@@ -192,6 +202,7 @@ class Journal(Schema):
 # Rules that depend on when the entry was first made (the server's clock), not on the body alone;
 # backend/kinds.py names the kind each one belongs to.
 
+
 def due_within_a_week(body, created_at):
     due = parse_date(body["due_date"])
     made = created_at.date()
@@ -203,5 +214,6 @@ def returns_in_time(body, created_at):
     # A minute of slack each way: the phone picks the time, then the write takes a moment to arrive.
     ahead = parse_instant(body["return_at"]) - created_at
     if not (timedelta(minutes=L.TIMEOUT_MIN_MINUTES - 1) <= ahead <= timedelta(minutes=L.TIMEOUT_MAX_MINUTES + 1)):
-        raise ValidationError({"return_at": [Coded("timeout_range", min=L.TIMEOUT_MIN_MINUTES,
-                                                   max=L.TIMEOUT_MAX_MINUTES // 60)]})
+        raise ValidationError(
+            {"return_at": [Coded("timeout_range", min=L.TIMEOUT_MIN_MINUTES, max=L.TIMEOUT_MAX_MINUTES // 60)]}
+        )

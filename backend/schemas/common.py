@@ -5,6 +5,7 @@ UTF-16 surrogates: PostgreSQL cannot store a NUL in text (that was a 500, and a 
 drained) and SQLite stored both, which later broke backups and pushes. JSON can carry either as an
 escape (\\u0000, \\ud800), so this is the one place they are turned away, as a 422 on the field.
 """
+
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -96,11 +97,13 @@ class Range(validate.Range):
 def Text(max_len, min_len=1, validate=(), **kwargs):
     """A trimmed-length text field: at least min_len non-blank characters, at most max_len
     (the numbers come from backend/limits.py, which the phone mirrors)."""
+
     def check(value):
         if len(value.strip()) < min_len:
             raise invalid("blank")
         if len(value) > max_len:
             raise invalid("too_long", max=max_len)
+
     return String(validate=[check, *validate], **kwargs)
 
 

@@ -1,4 +1,5 @@
 """The entry envelope (what a mutation carries) and the entry as the server sends it."""
+
 from marshmallow import Schema, fields, validate
 
 from ..kinds import NAMES as KINDS
@@ -16,6 +17,7 @@ def Uuid(**kwargs):
 
 class EntryIn(Schema):
     """A put: the whole entry as the phone has it. `body` is checked by the kind's own schema."""
+
     id = Uuid(required=True)
     kind = String(required=True, validate=validate.OneOf(KINDS))
     visibility = String(load_default="shared", validate=validate.OneOf(("shared", "private")))
@@ -40,10 +42,13 @@ class EntryOut(Schema):
     ref_id = fields.String(allow_none=True)
     body = fields.Dict()
     rev = fields.Integer()
-    seq = fields.Integer(allow_none=True, metadata={"description": "Position in the couple's stream; "
-                                                    "null for what the partner never saw"})
-    couple_id = fields.String(allow_none=True, metadata={"description": "The couple it was written in "
-                                                         "(null: written while in none)"})
+    seq = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Position in the couple's stream; null for what the partner never saw"},
+    )
+    couple_id = fields.String(
+        allow_none=True, metadata={"description": "The couple it was written in (null: written while in none)"}
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     deleted = fields.Boolean()
@@ -55,9 +60,20 @@ def entry_out(entry, **replaced):
     values (a tombstone's, services.visibility). None stays None; a dict is taken as dumped already."""
     if entry is None or isinstance(entry, dict):
         return entry
-    out = {"id": entry.id, "kind": entry.kind, "author_id": entry.author_id, "visibility": entry.visibility,
-           "ref_id": entry.ref_id, "body": entry.body, "rev": entry.rev, "seq": entry.seq,
-           "couple_id": entry.couple_id, "created_at": entry.created_at, "updated_at": entry.updated_at,
-           "deleted": entry.deleted, **replaced}
+    out = {
+        "id": entry.id,
+        "kind": entry.kind,
+        "author_id": entry.author_id,
+        "visibility": entry.visibility,
+        "ref_id": entry.ref_id,
+        "body": entry.body,
+        "rev": entry.rev,
+        "seq": entry.seq,
+        "couple_id": entry.couple_id,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+        "deleted": entry.deleted,
+        **replaced,
+    }
     out["created_at"], out["updated_at"] = iso(out["created_at"]), iso(out["updated_at"])
     return out

@@ -15,17 +15,25 @@ class WeekCounts(Schema):
 
 
 class MeaningfulChats(Schema):
-    total = fields.Integer(metadata={"description": "Ended sessions of the talking rituals (weekly check-in, "
-                                     "state of us, connection check, the guided exercises) started in the "
-                                     "window; one per ritual per local day."})
-    per_month = fields.Float(metadata={"description": "total / months in the window (or since pairing when "
-                                       "shorter; at least one month)."})
+    total = fields.Integer(
+        metadata={
+            "description": "Ended sessions of the talking rituals (weekly check-in, "
+            "state of us, connection check, the guided exercises) started in the "
+            "window; one per ritual per local day."
+        }
+    )
+    per_month = fields.Float(
+        metadata={"description": "total / months in the window (or since pairing when shorter; at least one month)."}
+    )
     target = fields.List(fields.Integer(), metadata={"description": "The guide: 4 to 6 a month."})
 
 
 class MutualDisclosures(Schema):
-    this_quarter = fields.Integer(metadata={"description": "Local dates in the current calendar quarter on "
-                                            "which both partners shared a disclosure."})
+    this_quarter = fields.Integer(
+        metadata={
+            "description": "Local dates in the current calendar quarter on which both partners shared a disclosure."
+        }
+    )
 
 
 class FollowUps(Schema):
@@ -40,16 +48,21 @@ class Bids(Schema):
     away = fields.Integer()
     against = fields.Integer()
     unanswered = fields.Integer()
-    toward_rate = fields.Float(allow_none=True, metadata={
-        "description": "toward / answered, by the latest response to each bid; null with none answered."})
+    toward_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "toward / answered, by the latest response to each bid; null with none answered."},
+    )
 
 
 class PositiveRatio(Schema):
-    positive = fields.Integer(metadata={"description": "Appreciations, toward responses, heart and thanks "
-                                        "reactions in the window."})
+    positive = fields.Integer(
+        metadata={"description": "Appreciations, toward responses, heart and thanks reactions in the window."}
+    )
     corrective = fields.Integer(metadata={"description": "Away and against responses, tension disclosures."})
-    ratio = fields.Float(allow_none=True, metadata={"description": "positive / corrective (the guide is 5); "
-                                                    "null when nothing was corrective."})
+    ratio = fields.Float(
+        allow_none=True,
+        metadata={"description": "positive / corrective (the guide is 5); null when nothing was corrective."},
+    )
 
 
 class Checkins(Schema):
@@ -60,6 +73,7 @@ class Checkins(Schema):
 
 class StatsOut(Schema):
     """The Us page, from shared entries only, over the user's last `weeks` x 7 local days."""
+
     weeks = fields.Integer()
     meaningful_chats = fields.Nested(MeaningfulChats)
     mutual_disclosures = fields.Nested(MutualDisclosures)
@@ -67,12 +81,16 @@ class StatsOut(Schema):
     bids = fields.Nested(Bids)
     positive_ratio = fields.Nested(PositiveRatio)
     checkins = fields.Nested(Checkins)
-    reassessment_due = fields.Boolean(metadata={"description": "12 weeks since pairing or since the last "
-                                                "reassessment session ended."})
-    suggest_help = fields.Boolean(metadata={"description": "Offer the Get help page gently: see README, "
-                                            "Rituals and the Us numbers."})
-    per_week = fields.List(fields.Nested(WeekCounts), metadata={
-        "description": "Shared entries by kind per local week, Monday first (answers are not counted)."})
+    reassessment_due = fields.Boolean(
+        metadata={"description": "12 weeks since pairing or since the last reassessment session ended."}
+    )
+    suggest_help = fields.Boolean(
+        metadata={"description": "Offer the Get help page gently: see README, Rituals and the Us numbers."}
+    )
+    per_week = fields.List(
+        fields.Nested(WeekCounts),
+        metadata={"description": "Shared entries by kind per local week, Monday first (answers are not counted)."},
+    )
 
 
 class ExportOut(Schema):

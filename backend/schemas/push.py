@@ -1,4 +1,5 @@
 """Input rules for Web Push subscriptions, as PushSubscription.toJSON() sends them."""
+
 import base64
 import binascii
 
@@ -22,8 +23,7 @@ def _b64url_bytes(value):
     if not isinstance(value, str) or "=" in value.rstrip("="):
         return None
     try:
-        return base64.b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4), altchars=b"-_",
-                                validate=True)
+        return base64.b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         return None
 

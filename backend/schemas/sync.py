@@ -5,8 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from .common import String
 from .entries import EntryOut, Uuid
 
-
-MAX_MID = 2 ** 53 - 1  # a phone counts in JavaScript numbers; the column is a 64-bit integer
+MAX_MID = 2**53 - 1  # a phone counts in JavaScript numbers; the column is a 64-bit integer
 
 
 class MutationIn(Schema):
@@ -47,9 +46,11 @@ class SyncIn(Schema):
     # The couple the mutations were queued for (null: none). A phone must name it when it sends
     # mutations: writes for one couple never land in another (409 when it is not the user's now).
     couple_id = String(allow_none=True, validate=validate.Length(max=36))
-    mutations = fields.List(fields.Nested(MutationIn), load_default=list,
-                            validate=[validate.Length(max=100, error="At most 100 mutations per request."),
-                                      _increasing])
+    mutations = fields.List(
+        fields.Nested(MutationIn),
+        load_default=list,
+        validate=[validate.Length(max=100, error="At most 100 mutations per request."), _increasing],
+    )
 
     @validates_schema
     def _names_its_couple(self, data, **kwargs):

@@ -1,4 +1,5 @@
 """Accounts and login sessions: passwords (argon2id), session rows, revocation."""
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -38,8 +39,13 @@ def signup(email, password, display_name, timezone, language="en"):
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise EmailTaken(email)
-    user = User(email=email, password_hash=hasher.hash(password),
-                display_name=display_name.strip(), timezone=timezone, language=language)
+    user = User(
+        email=email,
+        password_hash=hasher.hash(password),
+        display_name=display_name.strip(),
+        timezone=timezone,
+        language=language,
+    )
     db.session.add(user)
     try:
         db.session.flush()
@@ -75,16 +81,23 @@ def start_session(user, user_agent=None):
     """A new login session; returns the raw token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db.session.add(AuthSession(
-        id=_token_id(token), user_id=user.id, created_at=now, last_seen_at=now,
-        expires_at=now + current_app.config["SESSION_LIFETIME"],
-        user_agent=(user_agent or "")[:200] or None))
+    db.session.add(
+        AuthSession(
+            id=_token_id(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + current_app.config["SESSION_LIFETIME"],
+            user_agent=(user_agent or "")[:200] or None,
+        )
+    )
     return token
 
 
 class Caller(NamedTuple):
     """Who a request is from, as read with the session: enough for the API's hot paths
     (sync needs only these), without loading the user or session rows."""
+
     id: str  # the user's id
     couple_id: str | None
     session_id: str
@@ -96,17 +109,21 @@ def _session_query():
     API request with a cookie runs it (through prebuilt.execute: straight to psycopg on PostgreSQL).
     The times are compared in SQL, so no datetime comes back to convert."""
     sessions, users = AuthSession.__table__, User.__table__
-    return (select(sessions.c.user_id, users.c.couple_id,
-                   (sessions.c.last_seen_at < bindparam("roll_before")).label("due"))
-            .join_from(sessions, users, sessions.c.user_id == users.c.id)
-            .where(sessions.c.id == bindparam("session_id"), sessions.c.expires_at > bindparam("now")))
+    return (
+        select(sessions.c.user_id, users.c.couple_id, (sessions.c.last_seen_at < bindparam("roll_before")).label("due"))
+        .join_from(sessions, users, sessions.c.user_id == users.c.id)
+        .where(sessions.c.id == bindparam("session_id"), sessions.c.expires_at > bindparam("now"))
+    )
 
 
 @cache
 def _roll_statement():
     sessions = AuthSession.__table__
-    return (update(sessions).where(sessions.c.id == bindparam("session_id"))
-            .values(last_seen_at=bindparam("now"), expires_at=bindparam("expires")))
+    return (
+        update(sessions)
+        .where(sessions.c.id == bindparam("session_id"))
+        .values(last_seen_at=bindparam("now"), expires_at=bindparam("expires"))
+    )
 
 
 def resolve_session(token):
@@ -118,16 +135,19 @@ def resolve_session(token):
         return None, False
     session_id = _token_id(token)
     now = utcnow()
-    row = prebuilt.execute(_session_query(), {"session_id": session_id, "now": now,
-                                              "roll_before": now - ROLL_EVERY}).fetchone()
+    row = prebuilt.execute(
+        _session_query(), {"session_id": session_id, "now": now, "roll_before": now - ROLL_EVERY}
+    ).fetchone()
     if row is None:
         return None, False
     user_id, couple_id, due = row
     caller = Caller(user_id, couple_id, session_id)
     if not due:
         return caller, False
-    prebuilt.execute(_roll_statement(), {"session_id": session_id, "now": now,
-                                         "expires": now + current_app.config["SESSION_LIFETIME"]})
+    prebuilt.execute(
+        _roll_statement(),
+        {"session_id": session_id, "now": now, "expires": now + current_app.config["SESSION_LIFETIME"]},
+    )
     db.session.commit()
     return caller, True
 
@@ -173,5 +193,6 @@ def delete_account(user):
     if user.couple_id:
         couples.leave(user)
     from ..models import Entry
+
     db.session.execute(delete(Entry).where(Entry.author_id == user.id))
     db.session.delete(user)

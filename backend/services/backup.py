@@ -7,6 +7,7 @@ The file: a header line `{"format": "hearth-backup", "version": 1, "revision": â
 per row `{"t": table, "r": {column: value}}`, then a trailer `{"end": true, "counts": {table: n}}`;
 a file without its trailer (a cut-off copy) is refused.
 """
+
 import json
 from datetime import datetime
 
@@ -73,8 +74,13 @@ def export_all(out):
         db.session.rollback()
         connection = db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     counts = {}
-    header = {"format": FORMAT, "version": VERSION, "revision": _revision(connection),
-              "exported_at": utcnow().isoformat(), "tables": [t.name for t in _tables()]}
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "revision": _revision(connection),
+        "exported_at": utcnow().isoformat(),
+        "tables": [t.name for t in _tables()],
+    }
     out.write(json.dumps(header) + "\n")
     for table in _tables():
         order = list(table.primary_key.columns)
@@ -125,12 +131,15 @@ def _check_header(lines, connection, tables):
     if revision is None:
         raise BackupError("this database is not migrated: run `flask db upgrade` first")
     if header.get("revision") != revision:
-        raise BackupError(f"the backup is from schema revision {header.get('revision')}, this database is at "
-                          f"{revision}: migrate one of them to the other's revision first")
+        raise BackupError(
+            f"the backup is from schema revision {header.get('revision')}, this database is at "
+            f"{revision}: migrate one of them to the other's revision first"
+        )
     for table in tables.values():
         if connection.execute(select(func.count()).select_from(table)).scalar():
-            raise BackupError(f"the database is not empty (table {table.name} has rows): import into an empty "
-                              "database only")
+            raise BackupError(
+                f"the database is not empty (table {table.name} has rows): import into an empty database only"
+            )
 
 
 def _rows(lines, report):
@@ -206,8 +215,10 @@ def _insert_batch(connection, table, batch):
                 connection.execute(table.insert(), [row])
         except DBAPIError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
-            raise BackupError(f"table {table.name}, row {number} (line {line_no}): the database refused it: "
-                              f"{type(exc.orig).__name__}: {reason}; nothing was imported") from None
+            raise BackupError(
+                f"table {table.name}, row {number} (line {line_no}): the database refused it: "
+                f"{type(exc.orig).__name__}: {reason}; nothing was imported"
+            ) from None
     raise BackupError(f"table {table.name}: the database refused a batch of rows; nothing was imported")
 
 
@@ -217,9 +228,15 @@ def _reset_sequences(connection, tables):
         return
     for table in tables:
         for column in table.primary_key.columns:
-            if column.autoincrement is True or (column.autoincrement == "auto" and column.type.python_type is int
-                                                and len(table.primary_key.columns) == 1):
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
-                    f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 1), "
-                    f"(SELECT MAX({column.name}) FROM {table.name}) IS NOT NULL)"))
+            if column.autoincrement is True or (
+                column.autoincrement == "auto"
+                and column.type.python_type is int
+                and len(table.primary_key.columns) == 1
+            ):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                        f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 1), "
+                        f"(SELECT MAX({column.name}) FROM {table.name}) IS NOT NULL)"
+                    )
+                )

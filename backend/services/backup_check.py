@@ -4,6 +4,7 @@ Each problem names the table, the row's number within that table, the file's lin
 never the value: a backup holds emails, password hashes and people's words, and an operator's terminal
 or CI log is no place for them.
 """
+
 import json
 import re
 from datetime import datetime

@@ -2,6 +2,7 @@
 constraint, so several workers (or one worker's overlapping batches) never take the same thing.
 The nudge tick claims each scheduled send this way; the push queue claims places under each
 recipient's daily ceiling ("ceiling-1", "ceiling-2", …)."""
+
 from functools import cache
 
 from sqlalchemy import delete, select, text, tuple_
@@ -10,6 +11,7 @@ from sqlalchemy.dialects import sqlite
 from ..extensions import db
 from ..models import Claim
 from . import prebuilt
+
 
 def insert(rows):
     """Inserts claim rows ({user_id, kind, local_date, created_at}), skipping any another worker
@@ -21,8 +23,11 @@ def insert(rows):
             won.update(tuple(row) for row in prebuilt.execute(_pg_insert(), {"rows": prebuilt.records(chunk)}))
         return won
     table = Claim.__table__
-    stmt = (sqlite.insert(table).on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
-            .returning(table.c.user_id, table.c.kind))
+    stmt = (
+        sqlite.insert(table)
+        .on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
+        .returning(table.c.user_id, table.c.kind)
+    )
     for chunk in prebuilt.chunks(rows):  # executemany: one cached statement, batched by SQLAlchemy
         won.update(tuple(row) for row in db.session.connection().execute(stmt, chunk))
     return won
@@ -31,8 +36,10 @@ def insert(rows):
 @cache
 def _pg_insert():
     columns = ("user_id", "kind", "local_date", "created_at")
-    return text(prebuilt.records_insert(Claim.__table__, columns, "rows", "c")
-                + " ON CONFLICT (user_id, kind, local_date) DO NOTHING RETURNING user_id, kind")
+    return text(
+        prebuilt.records_insert(Claim.__table__, columns, "rows", "c")
+        + " ON CONFLICT (user_id, kind, local_date) DO NOTHING RETURNING user_id, kind"
+    )
 
 
 def held(keys, prefix):
@@ -40,8 +47,11 @@ def held(keys, prefix):
     given (user_id, local_date) pairs."""
     out = {key: set() for key in keys}
     for chunk in prebuilt.chunks(keys):
-        rows = db.session.execute(select(Claim.user_id, Claim.local_date, Claim.kind).where(
-            tuple_(Claim.user_id, Claim.local_date).in_(chunk), Claim.kind.startswith(prefix, autoescape=True)))
+        rows = db.session.execute(
+            select(Claim.user_id, Claim.local_date, Claim.kind).where(
+                tuple_(Claim.user_id, Claim.local_date).in_(chunk), Claim.kind.startswith(prefix, autoescape=True)
+            )
+        )
         for user_id, local_date, kind in rows:
             out[(user_id, local_date)].add(kind)
     return out

@@ -1,4 +1,5 @@
 """Pairing: create a couple, invite, join, leave."""
+
 import re
 import secrets
 
@@ -31,7 +32,7 @@ def normalize_code(code):
     """'hearth-7k2m 9qxp' and 'HEARTH-7K2M-9QXP' are the same code."""
     text = re.sub(r"[^0-9A-Za-z]", "", code).upper()
     if text.startswith("HEARTH"):
-        text = text[len("HEARTH"):]
+        text = text[len("HEARTH") :]
     return text.translate(_READ_AS)
 
 
@@ -40,8 +41,7 @@ def display_code(code):
 
 
 def members(couple):
-    return db.session.scalars(
-        select(User).where(User.couple_id == couple.id).order_by(User.created_at)).all()
+    return db.session.scalars(select(User).where(User.couple_id == couple.id).order_by(User.created_at)).all()
 
 
 def lock(couple_id):
@@ -55,8 +55,13 @@ def lock(couple_id):
 def new_invite(user, couple):
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_CHARS))
     now = utcnow()
-    invite = Invite(code=code, couple_id=couple.id, created_by=user.id, created_at=now,
-                    expires_at=now + current_app.config["INVITE_TTL"])
+    invite = Invite(
+        code=code,
+        couple_id=couple.id,
+        created_by=user.id,
+        created_at=now,
+        expires_at=now + current_app.config["INVITE_TTL"],
+    )
     db.session.add(invite)
     return invite
 
@@ -66,8 +71,11 @@ def _enter(user, couple_id):
     two requests at once (a double tap, two codes) cannot both succeed; the loser's transaction is
     rolled back with the AlreadyPaired it gets."""
     result = db.session.execute(
-        update(User).where(User.id == user.id, User.couple_id.is_(None)).values(couple_id=couple_id)
-        .execution_options(synchronize_session=False))
+        update(User)
+        .where(User.id == user.id, User.couple_id.is_(None))
+        .values(couple_id=couple_id)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         raise AlreadyPaired()
     db.session.expire(user, ["couple_id"])
@@ -107,8 +115,9 @@ def join(user, raw_code):
     now = utcnow()
     invite.used_at, invite.used_by = now, user.id
     # Any other open invite of this couple is spent too: a couple has exactly two members.
-    db.session.execute(update(Invite).where(Invite.couple_id == couple.id, Invite.used_at.is_(None))
-                       .values(used_at=now))
+    db.session.execute(
+        update(Invite).where(Invite.couple_id == couple.id, Invite.used_at.is_(None)).values(used_at=now)
+    )
     couple.paired_at = now
     rituals.create_defaults(couple, user, lambda: _bump(couple))
     db.session.flush()
@@ -129,11 +138,14 @@ def leave(user):
     couple.ended_at = utcnow()
     ids = [m.id for m in members(couple)]
     db.session.execute(update(User).where(User.couple_id == couple.id).values(couple_id=None))
-    db.session.execute(update(PushJob).where(PushJob.user_id.in_(ids), PushJob.actor_id.in_(ids),
-                                          PushJob.status == "pending")
-                       .values(status="skipped", last_error="couple ended"))
-    db.session.execute(update(Invite).where(Invite.couple_id == couple.id, Invite.used_at.is_(None))
-                       .values(used_at=couple.ended_at))
+    db.session.execute(
+        update(PushJob)
+        .where(PushJob.user_id.in_(ids), PushJob.actor_id.in_(ids), PushJob.status == "pending")
+        .values(status="skipped", last_error="couple ended")
+    )
+    db.session.execute(
+        update(Invite).where(Invite.couple_id == couple.id, Invite.used_at.is_(None)).values(used_at=couple.ended_at)
+    )
     db.session.flush()
     db.session.expire(user)
 
@@ -143,8 +155,7 @@ def describe(user):
     if not user.couple_id:
         return None
     couple = db.session.get(Couple, user.couple_id)
-    return {"id": couple.id, "members": members(couple),
-            "created_at": couple.created_at, "paired_at": couple.paired_at}
+    return {"id": couple.id, "members": members(couple), "created_at": couple.created_at, "paired_at": couple.paired_at}
 
 
 def invite_view(invite, base_url):

@@ -8,19 +8,20 @@ What each answer of the push service means (RFC 8030 §5, §6, §8):
 | --- | --- | --- |
 | 200/201/202 | accepted | sent |
 | 3xx | not a push service answer | failed, never followed, logged; the subscription is kept |
-| 400 | the request was malformed (a header, the TTL, the encoding) | failed, not retried (the same request would fail again), logged as a request problem |
-| 401/403 | the VAPID authorization was refused | failed, not retried, logged: check VAPID_PRIVATE_KEY and VAPID_SUBJECT |
+| 400 | the request was malformed (a header, the TTL, the encoding) | failed, not retried, logged |
+| 401/403 | the VAPID authorization was refused | failed, not retried, logged: check the VAPID key, subject |
 | 404/410 | the subscription is gone | deleted |
 | 413 | the payload is too large | failed, not retried (the same payload would fail again), logged |
 | 429 | too many requests | retried after Retry-After (or backoff) |
 | 5xx, network error | the push service is unwell | retried with backoff, honouring Retry-After |
 | other 4xx | refused | failed, not retried, logged |
 """
+
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -40,6 +41,7 @@ MAX_RETRY_AFTER = 24 * 3600.0
 @dataclass(frozen=True)
 class Message:
     """One notification for one subscription."""
+
     sub_id: int
     endpoint: str
     p256dh: str
@@ -74,7 +76,7 @@ def parse_retry_after(value, now=None):
         except (TypeError, ValueError):
             return DEFAULT_RETRY_AFTER
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
+            when = when.replace(tzinfo=UTC)
         seconds = (when - (now or utcnow())).total_seconds()
     return min(max(seconds, 1.0), MAX_RETRY_AFTER)
 
@@ -116,6 +118,7 @@ class Sender:
         self.vapid, self.subject, self.timeout = vapid, subject, timeout
         if guard is None:  # the app's settings: its accepted push services, DEBUG/TESTING loopback
             from flask import current_app
+
             guard = Guard.from_config(current_app)
         self.guard = guard
         self.threads = threads
@@ -140,9 +143,16 @@ class Sender:
         headers = {"Urgency": message.urgency, "Topic": message.topic, "Content-Type": CONTENT_TYPE}
         try:
             self.guard.check_url(message.endpoint)  # again at send time: the settings may have changed
-            response = webpush(info, data=message.payload, vapid_private_key=self.vapid, vapid_claims=claims,
-                               ttl=message.ttl, timeout=self.timeout, headers=headers,
-                               requests_session=self._session())
+            response = webpush(
+                info,
+                data=message.payload,
+                vapid_private_key=self.vapid,
+                vapid_claims=claims,
+                ttl=message.ttl,
+                timeout=self.timeout,
+                headers=headers,
+                requests_session=self._session(),
+            )
             status, response_headers = response.status_code, response.headers
         except WebPushException as exc:
             if exc.response is None:
@@ -157,10 +167,12 @@ class Sender:
             return self._config(message, f"cannot encrypt for this subscription: {type(exc).__name__}")
         result, retry_after = classify(status, response_headers)
         if result in (CONFIG, REJECTED):
-            log.error("push to subscription %s failed: push service answered %s: %s", message.sub_id, status,
-                      problem(status))
-            return Outcome(message.sub_id, message.endpoint, result, None,
-                           f"push service answered {status}: {problem(status)}")
+            log.error(
+                "push to subscription %s failed: push service answered %s: %s", message.sub_id, status, problem(status)
+            )
+            return Outcome(
+                message.sub_id, message.endpoint, result, None, f"push service answered {status}: {problem(status)}"
+            )
         error = None if result == OK else f"push service answered {status}"
         return Outcome(message.sub_id, message.endpoint, result, retry_after, error)
 

@@ -10,6 +10,7 @@ password hash: changing (or resetting) the password invalidates every token mint
 token kept by someone who once knew the old password stops granting its own allowance. One cookie
 holds the tokens of the last few accounts that logged in on that browser (partners may share one).
 """
+
 import base64
 import hashlib
 import hmac

@@ -1,4 +1,5 @@
 """Applying one mutation to one entry: the rules of who may write what, checked before anything is written."""
+
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -65,7 +66,12 @@ class Batch:
 
     def __init__(self, user, client_id, couple_id, partner_id, now, counters_at, known):
         self.user, self.client_id, self.couple_id, self.partner_id, self.now = (
-            user, client_id, couple_id, partner_id, now)
+            user,
+            client_id,
+            couple_id,
+            partner_id,
+            now,
+        )
         self.counters_at = counters_at  # (couple seq, own seq) when the lock was taken
         self.stamps = Stamps(*counters_at)
         self.known = known
@@ -149,13 +155,19 @@ def _check_ref(couple_id, user, entry_id, kind, ref_id, known):
             raise Rejected(422, "ref_required", {"ref_id": [Coded("required")]})
         return None
     target = _get(ref_id, known)
-    if (ref_id == entry_id or target is None or target.couple_id != couple_id
-            or target.deleted or not _can_see(target, user)):
+    if (
+        ref_id == entry_id
+        or target is None
+        or target.couple_id != couple_id
+        or target.deleted
+        or not _can_see(target, user)
+    ):
         raise Rejected(422, "ref_missing", {"ref_id": [Coded("no_such_entry")]})
     answers = KINDS[kind].answers
     if answers and target.kind not in answers:
-        raise Rejected(422, "ref_wrong_kind", {"ref_id": [Coded("wrong_kind")]},
-                       kind=kind, kinds="/".join(sorted(answers)))
+        raise Rejected(
+            422, "ref_wrong_kind", {"ref_id": [Coded("wrong_kind")]}, kind=kind, kinds="/".join(sorted(answers))
+        )
     if kind == "reflection" and target.author_id == user.id:
         raise Rejected(422, "ref_own_entry", {"ref_id": [Coded("own_entry")]})
     return target
@@ -173,6 +185,7 @@ class ParsedPut(NamedTuple):
     """A put's entry and body as their schemas load them, each a value or the Rejected it raised.
     Pure work, so a sync does it before taking the couple's lock (and SQLite's one write turn);
     put() reports the errors in its usual order."""
+
     data: "dict | Rejected"
     body: "dict | Rejected | None"
 
@@ -213,8 +226,9 @@ def put(batch, raw, parsed=None):
         except ValidationError as err:
             raise Rejected(422, "invalid_entry", {"body": err.messages}) from None
     if existing is None or existing.ref_id != data["ref_id"]:
-        target = _check_ref(existing.couple_id if existing else couple_id, user, data["id"], kind,
-                            data["ref_id"], known)
+        target = _check_ref(
+            existing.couple_id if existing else couple_id, user, data["id"], kind, data["ref_id"], known
+        )
     else:
         target = None
     visibility_ = visibility.stored_visibility(kind, data["visibility"])
@@ -222,8 +236,17 @@ def put(batch, raw, parsed=None):
         visibility_ = existing.visibility  # a partner editing a shared entry cannot hide it from its author
 
     if existing is None:
-        entry = Entry(id=data["id"], couple_id=couple_id, author_id=user.id, kind=kind, rev=1,
-                      created_at=created_at, shared_once=False, deleted=False, deleted_at=None)
+        entry = Entry(
+            id=data["id"],
+            couple_id=couple_id,
+            author_id=user.id,
+            kind=kind,
+            rev=1,
+            created_at=created_at,
+            shared_once=False,
+            deleted=False,
+            deleted_at=None,
+        )
         batch.entries.append(entry)
         known[entry.id] = entry
     else:
@@ -276,9 +299,15 @@ def reveal(batch):
     question_ids = {a.question_id for a in batch.reveals if visibility.is_live_answer(a)}
     if not question_ids:
         return
-    held = db.session.scalars(db.select(Entry).where(
-        Entry.couple_id == batch.couple_id, Entry.kind.in_(visibility.REVEALED), Entry.question_id.in_(question_ids),
-        Entry.author_id != batch.user.id, visibility.live_answer_clause())).all()
+    held = db.session.scalars(
+        db.select(Entry).where(
+            Entry.couple_id == batch.couple_id,
+            Entry.kind.in_(visibility.REVEALED),
+            Entry.question_id.in_(question_ids),
+            Entry.author_id != batch.user.id,
+            visibility.live_answer_clause(),
+        )
+    ).all()
     for answer in held:
         batch.stamps.couple(answer, foreign=True)
         answer.shared_once = True
@@ -298,5 +327,12 @@ def _notify(batch, entry, existing, target, was_ended):
     elif kind == "timeout" and entry.body.get("ended_at") and not was_ended:
         event = "timeout_ended"
     if event:
-        batch.jobs.append({"user_id": batch.partner_id, "type": event, "actor_id": user.id, "entry_id": entry.id,
-                           "not_before": entry.updated_at})
+        batch.jobs.append(
+            {
+                "user_id": batch.partner_id,
+                "type": event,
+                "actor_id": user.id,
+                "entry_id": entry.id,
+                "not_before": entry.updated_at,
+            }
+        )

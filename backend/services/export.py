@@ -5,6 +5,7 @@
 (created_at, id). However many years of entries a user has, the server holds one chunk in memory, and
 each chunk is read in its own short transaction (a slow download holds no snapshot open).
 """
+
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
@@ -28,8 +29,9 @@ def entry_chunks(user, size=None):
     while True:
         query = select(Entry).where(condition, Entry.deleted.is_(False))
         if after is not None:
-            query = query.where(or_(Entry.created_at > after[0],
-                                    and_(Entry.created_at == after[0], Entry.id > after[1])))
+            query = query.where(
+                or_(Entry.created_at > after[0], and_(Entry.created_at == after[0], Entry.id > after[1]))
+            )
         rows = db.session.scalars(query.order_by(Entry.created_at, Entry.id).limit(size)).all()
         if not rows:
             return

@@ -1,6 +1,7 @@
 """Running the push queue: claim a batch of due jobs (job_queue), plan it into notifications
 (push_plan), send them through a delivery.Sender, and record what happened (outcomes: sent, retried
 later, failed, or skipped). One batch is planned while the one before it is on the wire."""
+
 import logging
 from collections import defaultdict
 

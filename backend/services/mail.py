@@ -10,6 +10,7 @@ seconds' worth), which for a reset link costs one more "send me a link".
 Without SMTP_HOST nothing is sent: the whole message is written to the server log at WARNING, so a
 local `make run` shows the link.
 """
+
 import logging
 import os
 import smtplib
@@ -43,10 +44,15 @@ class SmtpSettings:
         security = config.get("SMTP_SECURITY", "starttls")
         if security not in DEFAULT_PORTS:
             raise ValueError(f"SMTP_SECURITY must be starttls, tls or none, not {security!r}")
-        return cls(host=config["SMTP_HOST"], port=config.get("SMTP_PORT") or DEFAULT_PORTS[security],
-                   security=security, username=config.get("SMTP_USERNAME"),
-                   password=config.get("SMTP_PASSWORD"), timeout=config.get("SMTP_TIMEOUT", 10.0),
-                   ca_file=config.get("SMTP_CA_FILE"))
+        return cls(
+            host=config["SMTP_HOST"],
+            port=config.get("SMTP_PORT") or DEFAULT_PORTS[security],
+            security=security,
+            username=config.get("SMTP_USERNAME"),
+            password=config.get("SMTP_PASSWORD"),
+            timeout=config.get("SMTP_TIMEOUT", 10.0),
+            ca_file=config.get("SMTP_CA_FILE"),
+        )
 
     def tls_context(self):
         """Certificates are always verified; SMTP_CA_FILE names a private CA (or a test's own)."""
@@ -69,8 +75,9 @@ def build_message(sender, to, subject, text):
 def deliver(settings, message):
     """Connects, secures the connection as configured, logs in when a user is set, sends, quits."""
     if settings.security == "tls":
-        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                  context=settings.tls_context())
+        client = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=settings.tls_context()
+        )
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     with client:
@@ -85,8 +92,15 @@ def _deliver_logged(settings, message):
     try:
         deliver(settings, message)
     except Exception as exc:  # noqa: BLE001 - a failed mail is logged, never raised into a request
-        log.error("mail to %s not sent (%s:%s, %s): %s: %s", _masked(message["To"]), settings.host,
-                  settings.port, settings.security, type(exc).__name__, exc)
+        log.error(
+            "mail to %s not sent (%s:%s, %s): %s: %s",
+            _masked(message["To"]),
+            settings.host,
+            settings.port,
+            settings.security,
+            type(exc).__name__,
+            exc,
+        )
     else:
         log.info("mail to %s sent (%s)", _masked(message["To"]), message["Message-ID"])
 
@@ -118,8 +132,12 @@ def send(config, to, subject, text):
     try:
         settings = SmtpSettings.from_config(config)
         if settings is None:
-            log.warning("SMTP_HOST is not set, so this mail was not sent; here it is:\n"
-                        "To: %s\nSubject: %s\n\n%s", to, subject, text)
+            log.warning(
+                "SMTP_HOST is not set, so this mail was not sent; here it is:\nTo: %s\nSubject: %s\n\n%s",
+                to,
+                subject,
+                text,
+            )
             return
         message = build_message(config["MAIL_FROM"], to, subject, text)
         _executor().submit(_deliver_logged, settings, message)

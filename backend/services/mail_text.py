@@ -2,6 +2,7 @@
 
 `render` fills their {placeholders} in the recipient's language (users.language).
 """
+
 from ..i18n import t
 
 

@@ -4,6 +4,7 @@ By default the partner's words never reach the lock screen: the body is a generi
 recipient's show_previews setting lets the entry's text in, cut to about 120 characters.
 Every word Hearth adds comes from the catalogue (push.*), in the recipient's language (users.language).
 """
+
 import base64
 import hashlib
 import json
@@ -26,8 +27,14 @@ PARTNER_EVENTS = {name: kind.opens for name, kind in KINDS.items() if kind.tells
 NO_PREVIEW = visibility.REVEALED
 URGENT = frozenset({"timeout", "timeout_ended", "timeout_reminder"})
 SCHEDULED = frozenset({"nudge", "ritual_reminder", "commitment_reminder", "timeout_reminder"})
-TTL = {"nudge": 12 * HOUR, "ritual_reminder": 6 * HOUR, "commitment_reminder": 12 * HOUR,
-       "timeout_reminder": 2 * HOUR, "timeout": 6 * HOUR, "timeout_ended": 6 * HOUR}
+TTL = {
+    "nudge": 12 * HOUR,
+    "ritual_reminder": 6 * HOUR,
+    "commitment_reminder": 12 * HOUR,
+    "timeout_reminder": 2 * HOUR,
+    "timeout": 6 * HOUR,
+    "timeout_ended": 6 * HOUR,
+}
 EVENT_TTL = 24 * HOUR
 EVENT_WINDOW = timedelta(hours=24)  # a partner event not delivered within this is dropped
 
@@ -56,7 +63,7 @@ def urgency_for(type_):
 
 def _cut(text, limit=PREVIEW_CHARS):
     text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _word(key, lang):
@@ -123,8 +130,14 @@ def partner_event(jobs, actor_name, recipient, entries, local_time_of):
 def nudge(recipient):
     lang = recipient.language
     # share: the label of the notification's "share now" button (the service worker has no catalogue)
-    return {"type": "nudge", "title": t("app.name", lang), "body": t("push.nudge", lang), "url": "/", "tag": "nudge",
-            "share": t("push.share_now", lang)}
+    return {
+        "type": "nudge",
+        "title": t("app.name", lang),
+        "body": t("push.nudge", lang),
+        "url": "/",
+        "tag": "nudge",
+        "share": t("push.share_now", lang),
+    }
 
 
 def ritual_reminder(entry, recipient):
@@ -132,9 +145,14 @@ def ritual_reminder(entry, recipient):
     name = _word(f"push.ritual_names.{entry.body.get('type')}", lang) or t("push.ritual_names.custom", lang)
     body = t("push.ritual_due", lang, name=name)
     if recipient.show_previews and entry.body.get("title"):
-        body = t("push.ritual_due_titled", lang, title=_cut(entry.body['title'], 80))
-    return {"type": "ritual_reminder", "title": t("app.name", lang), "body": body, "url": "/",
-            "tag": f"ritual-{entry.id}"}
+        body = t("push.ritual_due_titled", lang, title=_cut(entry.body["title"], 80))
+    return {
+        "type": "ritual_reminder",
+        "title": t("app.name", lang),
+        "body": body,
+        "url": "/",
+        "tag": f"ritual-{entry.id}",
+    }
 
 
 def commitment_reminder(entry, recipient):
@@ -142,11 +160,21 @@ def commitment_reminder(entry, recipient):
     body = t("push.commitment_due", lang)
     if recipient.show_previews and entry.body.get("text"):
         body = t("push.commitment_due_text", lang, text=_cut(entry.body["text"]))
-    return {"type": "commitment_reminder", "title": t("app.name", lang), "body": body, "url": "/",
-            "tag": f"commitment-{entry.id}"}
+    return {
+        "type": "commitment_reminder",
+        "title": t("app.name", lang),
+        "body": body,
+        "url": "/",
+        "tag": f"commitment-{entry.id}",
+    }
 
 
 def timeout_reminder(entry, recipient):
     lang = recipient.language
-    return {"type": "timeout_reminder", "title": t("app.name", lang), "body": t("push.timeout_over", lang),
-            "url": "/", "tag": f"timeout-{entry.id}"}
+    return {
+        "type": "timeout_reminder",
+        "title": t("app.name", lang),
+        "body": t("push.timeout_over", lang),
+        "url": "/",
+        "tag": f"timeout-{entry.id}",
+    }

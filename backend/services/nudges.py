@@ -1,11 +1,12 @@
 """The worker's tick: find what is due at this instant (the daily nudge, ritual, commitment and
 time-out reminders), claim each once per user and local date, queue it as a push job, then deliver
 every due job. Safe with several workers at once: the unique Claim row decides who queues it."""
+
 import logging
 from collections import defaultdict
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache, lru_cache
 
 from sqlalchemy import exists, insert, or_, select, text
 
@@ -35,6 +36,7 @@ def day_end(day, zone):
 @dataclass
 class Due:
     """One scheduled send for one user, not yet claimed."""
+
     user_id: str
     kind: str  # the claim kind: nudge, ritual:<id>, commitment:<id>, timeout:<id>
     local_date: str
@@ -56,26 +58,37 @@ class Local:
 
     def ready(self, due):
         """Due at or before now, on this local date (missed ticks catch up on the same date only), not quiet."""
-        return due is not None and due <= self.utc and due.astimezone(self.zone).date() == self.today \
-            and not self.quiet
+        return due is not None and due <= self.utc and due.astimezone(self.zone).date() == self.today and not self.quiet
 
 
 def candidates():
     """Users who can get a push: a subscription, and an active couple with two members."""
     has_sub = exists().where(PushSubscription.user_id == User.id)
     rows = db.session.execute(
-        select(User.id, User.timezone, User.nudge_time, User.quiet_start, User.quiet_end, User.couple_id,
-               User.show_previews, User.language)
+        select(
+            User.id,
+            User.timezone,
+            User.nudge_time,
+            User.quiet_start,
+            User.quiet_end,
+            User.couple_id,
+            User.show_previews,
+            User.language,
+        )
         .join(Couple, Couple.id == User.couple_id)
-        .where(has_sub, Couple.ended_at.is_(None), Couple.paired_at.is_not(None))).all()
+        .where(has_sub, Couple.ended_at.is_(None), Couple.paired_at.is_not(None))
+    ).all()
     return rows
 
 
 def _nudges(locals_, now):
     ready = [loc for loc in locals_ if loc.ready(wall_time(loc.today, loc.user.nudge_time, loc.zone))]
     shared = _shared_today(ready, now)
-    return [Due(loc.user.id, "nudge", loc.today.isoformat(), "nudge", texts.nudge(loc.user), None, loc.day_end)
-            for loc in ready if loc.user.id not in shared]
+    return [
+        Due(loc.user.id, "nudge", loc.today.isoformat(), "nudge", texts.nudge(loc.user), None, loc.day_end)
+        for loc in ready
+        if loc.user.id not in shared
+    ]
 
 
 def _shared_today(locs, now):
@@ -84,11 +97,14 @@ def _shared_today(locs, now):
     dates = sorted({loc.today.isoformat() for loc in locs})
     shared = set()
     for chunk in prebuilt.chunks(by_user):
-        rows = db.session.execute(select(Entry.author_id, Entry.created_at, Entry.body["local_date"].as_string())
-                                  .where(Entry.kind == "disclosure", Entry.deleted.is_(False),
-                                         Entry.author_id.in_(chunk),
-                                         or_(Entry.created_at >= now - timedelta(hours=50),
-                                             Entry.body["local_date"].as_string().in_(dates))))
+        rows = db.session.execute(
+            select(Entry.author_id, Entry.created_at, Entry.body["local_date"].as_string()).where(
+                Entry.kind == "disclosure",
+                Entry.deleted.is_(False),
+                Entry.author_id.in_(chunk),
+                or_(Entry.created_at >= now - timedelta(hours=50), Entry.body["local_date"].as_string().in_(dates)),
+            )
+        )
         for author_id, created_at, local_date in rows:
             loc = by_user[author_id]
             if local_date == loc.today.isoformat() or created_at.astimezone(loc.zone).date() == loc.today:
@@ -99,15 +115,19 @@ def _shared_today(locs, now):
 def _couple_entries(kind, couple_ids, *where):
     found = []
     for chunk in prebuilt.chunks(couple_ids):
-        found += db.session.scalars(select(Entry).where(Entry.kind == kind, Entry.deleted.is_(False),
-                                                        Entry.couple_id.in_(chunk), *where)).all()
+        found += db.session.scalars(
+            select(Entry).where(Entry.kind == kind, Entry.deleted.is_(False), Entry.couple_id.in_(chunk), *where)
+        ).all()
     return found
 
 
 def _recipients(entry, by_couple):
     """Couple members (with a subscription) who see this entry: both when shared, else its author."""
-    return [loc for loc in by_couple.get(entry.couple_id, ())
-            if loc.user.id == entry.author_id or visibility.partner_sees(entry, ())]
+    return [
+        loc
+        for loc in by_couple.get(entry.couple_id, ())
+        if loc.user.id == entry.author_id or visibility.partner_sees(entry, ())
+    ]
 
 
 def _rituals(by_couple):
@@ -123,8 +143,17 @@ def _rituals(by_couple):
                 log.warning("ritual %s has an unusable schedule", entry.id)
                 break
             if loc.ready(due_at):
-                due.append(Due(loc.user.id, f"ritual:{entry.id}", loc.today.isoformat(), "ritual_reminder",
-                               texts.ritual_reminder(entry, loc.user), entry.id, loc.day_end))
+                due.append(
+                    Due(
+                        loc.user.id,
+                        f"ritual:{entry.id}",
+                        loc.today.isoformat(),
+                        "ritual_reminder",
+                        texts.ritual_reminder(entry, loc.user),
+                        entry.id,
+                        loc.day_end,
+                    )
+                )
     return due
 
 
@@ -134,10 +163,22 @@ def _commitments(by_couple, dates):
         if entry.body.get("done_at"):
             continue
         for loc in by_couple.get(entry.couple_id, ()):
-            if loc.user.id == entry.author_id and entry.body["due_date"] == loc.today.isoformat() \
-                    and loc.ready(wall_time(loc.today, COMMITMENT_TIME, loc.zone)):
-                due.append(Due(loc.user.id, f"commitment:{entry.id}", loc.today.isoformat(), "commitment_reminder",
-                               texts.commitment_reminder(entry, loc.user), entry.id, loc.day_end))
+            if (
+                loc.user.id == entry.author_id
+                and entry.body["due_date"] == loc.today.isoformat()
+                and loc.ready(wall_time(loc.today, COMMITMENT_TIME, loc.zone))
+            ):
+                due.append(
+                    Due(
+                        loc.user.id,
+                        f"commitment:{entry.id}",
+                        loc.today.isoformat(),
+                        "commitment_reminder",
+                        texts.commitment_reminder(entry, loc.user),
+                        entry.id,
+                        loc.day_end,
+                    )
+                )
     return due
 
 
@@ -146,15 +187,21 @@ def _ended_by_partner(timeouts):
     if not timeouts:
         return set()
     authors = {t.id: t.author_id for t in timeouts}
-    rows = db.session.execute(select(Entry.ref_id, Entry.author_id, Entry.body).where(
-        Entry.kind == "reaction", Entry.deleted.is_(False), Entry.ref_id.in_(list(authors))))
+    rows = db.session.execute(
+        select(Entry.ref_id, Entry.author_id, Entry.body).where(
+            Entry.kind == "reaction", Entry.deleted.is_(False), Entry.ref_id.in_(list(authors))
+        )
+    )
     return {ref for ref, author, body in rows if author != authors[ref] and body.get("value") == "thanks"}
 
 
 def _timeouts(by_couple, now):
     due = []
-    timeouts = [t for t in _couple_entries("timeout", by_couple, Entry.created_at >= now - timedelta(days=2))
-                if not t.body.get("ended_at")]
+    timeouts = [
+        t
+        for t in _couple_entries("timeout", by_couple, Entry.created_at >= now - timedelta(days=2))
+        if not t.body.get("ended_at")
+    ]
     ended = _ended_by_partner(timeouts)
     for entry in timeouts:
         if entry.id in ended:
@@ -164,9 +211,17 @@ def _timeouts(by_couple, now):
             continue
         for loc in _recipients(entry, by_couple):
             if loc.ready(return_at):
-                due.append(Due(loc.user.id, f"timeout:{entry.id}", loc.today.isoformat(), "timeout_reminder",
-                               texts.timeout_reminder(entry, loc.user), entry.id,
-                               min(loc.day_end, return_at + TIMEOUT_WINDOW)))
+                due.append(
+                    Due(
+                        loc.user.id,
+                        f"timeout:{entry.id}",
+                        loc.today.isoformat(),
+                        "timeout_reminder",
+                        texts.timeout_reminder(entry, loc.user),
+                        entry.id,
+                        min(loc.day_end, return_at + TIMEOUT_WINDOW),
+                    )
+                )
     return due
 
 
@@ -177,8 +232,11 @@ def find_due(now):
         try:
             locs.append(Local(user, now))
         except BAD_ZONE:  # one unusable stored zone must not stop everyone's nudges
-            log.warning("user %s: time zone %r cannot be loaded on this host; nothing scheduled for them",
-                        user.id, user.timezone)
+            log.warning(
+                "user %s: time zone %r cannot be loaded on this host; nothing scheduled for them",
+                user.id,
+                user.timezone,
+            )
     by_couple = defaultdict(list)
     for loc in locs:
         by_couple[loc.user.couple_id].append(loc)
@@ -197,12 +255,24 @@ def queue(items, now):
     if not items:
         return 0
     items = sorted(items, key=lambda d: (d.user_id, d.kind, d.local_date))
-    won = claims.insert([{"user_id": d.user_id, "kind": d.kind, "local_date": d.local_date, "created_at": now}
-                          for d in items])
-    job_rows = [{"user_id": d.user_id, "type": d.type, "entry_id": d.entry_id, "status": "pending",
-                 "attempts": 0, "not_before": now, "created_at": now, "expires_at": d.expires_at,
-                 "data": {"claim": d.kind, "local_date": d.local_date, "payload": d.payload}}
-                for d in items if (d.user_id, d.kind) in won]
+    won = claims.insert(
+        [{"user_id": d.user_id, "kind": d.kind, "local_date": d.local_date, "created_at": now} for d in items]
+    )
+    job_rows = [
+        {
+            "user_id": d.user_id,
+            "type": d.type,
+            "entry_id": d.entry_id,
+            "status": "pending",
+            "attempts": 0,
+            "not_before": now,
+            "created_at": now,
+            "expires_at": d.expires_at,
+            "data": {"claim": d.kind, "local_date": d.local_date, "payload": d.payload},
+        }
+        for d in items
+        if (d.user_id, d.kind) in won
+    ]
     if db.engine.dialect.name == "postgresql":
         for chunk in prebuilt.chunks(job_rows):  # one constant statement, the rows as one JSON array
             prebuilt.execute(_pg_insert_jobs(), {"rows": prebuilt.records(chunk)})
@@ -215,10 +285,20 @@ def queue(items, now):
     return len(job_rows)
 
 
-_QUEUED_COLUMNS = ("user_id", "type", "entry_id", "status", "attempts", "not_before", "created_at", "expires_at", "data")
+_QUEUED_COLUMNS = (
+    "user_id",
+    "type",
+    "entry_id",
+    "status",
+    "attempts",
+    "not_before",
+    "created_at",
+    "expires_at",
+    "data",
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pg_insert_jobs():
     return text(prebuilt.records_insert(PushJob.__table__, _QUEUED_COLUMNS, "rows", "j"))
 
@@ -240,4 +320,3 @@ def tick(now, sender, stop=None):
 def parse_now(value):
     """An ISO 8601 instant for `tick --now`; a naive one is taken as UTC."""
     return parse_instant(value, naive_is_utc=True)
-

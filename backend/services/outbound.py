@@ -16,6 +16,7 @@ Mastodon's connect-time private-address check (`Request::Socket.open` / `private
 In DEBUG or TESTING, `http://127.0.0.1:PORT/…` and `http://localhost:PORT/…` (written exactly so)
 are allowed to a loopback address, to try push with a local push service.
 """
+
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -31,12 +32,13 @@ from urllib3.util import connection
 # The push services the browsers' PushManager hands out endpoints on (a host, or any name under it):
 # Chrome, Edge (Chromium: FCM or WNS), Opera, Samsung Internet: fcm.googleapis.com; Firefox:
 # updates.push.services.mozilla.com; Edge on Windows: *.notify.windows.com; Safari: web.push.apple.com.
-DEFAULT_PUSH_HOSTS = ("fcm.googleapis.com", "updates.push.services.mozilla.com", "notify.windows.com",
-                      "push.apple.com")
+DEFAULT_PUSH_HOSTS = ("fcm.googleapis.com", "updates.push.services.mozilla.com", "notify.windows.com", "push.apple.com")
 LOCAL_NAMES = frozenset({"127.0.0.1", "localhost"})
-LOCAL_HINT = ("To try push with a push service on this machine, run the app with FLASK_DEBUG=1 and use "
-              "http://127.0.0.1:PORT/… or http://localhost:PORT/…; to allow a self-hosted push service, add "
-              "its host name to PUSH_ENDPOINT_HOSTS.")
+LOCAL_HINT = (
+    "To try push with a push service on this machine, run the app with FLASK_DEBUG=1 and use "
+    "http://127.0.0.1:PORT/… or http://localhost:PORT/…; to allow a self-hosted push service, add "
+    "its host name to PUSH_ENDPOINT_HOSTS."
+)
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"),)
 # Not private by Python's table, but no push service lives there: local-use NAT64 (RFC 8215) and the
 # deprecated 6to4 relay anycast (RFC 7526), which Mastodon's private_address_check refuses too.
@@ -130,8 +132,10 @@ class Guard:
             raise Refused(f"A push endpoint must use https. {LOCAL_HINT}")
         name = host[:-1] if host.endswith(".") else host
         if ip_of(host) is not None or not any(name == h or name.endswith("." + h) for h in self.hosts):
-            raise Refused(f"This push service is not accepted here: accepted are {self.accepted_hosts()} "
-                          f"(and any name under them). {LOCAL_HINT}")
+            raise Refused(
+                f"This push service is not accepted here: accepted are {self.accepted_hosts()} "
+                f"(and any name under them). {LOCAL_HINT}"
+            )
 
     def addresses(self, host, port):
         """The addresses to connect to, all checked; Refused when any address of the name is not public."""
@@ -151,6 +155,7 @@ class Guard:
 class _Guarded:
     """Connects only to an address the guard checked: resolve, check, connect to that IP; TLS and the
     Host header keep the name (urllib3 uses self.host for them, and _dns_host only here)."""
+
     guard = Guard()
 
     def _new_conn(self):
@@ -161,10 +166,13 @@ class _Guarded:
         error = None
         for _, ip in found:
             try:
-                return connection.create_connection((ip, self.port), self.timeout,
-                                                    source_address=self.source_address,
-                                                    socket_options=self.socket_options)
-            except socket.timeout as exc:
+                return connection.create_connection(
+                    (ip, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as exc:
                 error = ConnectTimeoutError(self, f"Connection to {self.host} timed out")
                 error.__cause__ = exc
             except OSError as exc:
@@ -184,7 +192,8 @@ class GuardedAdapter(HTTPAdapter):
         https = type("GuardedHTTPSConnection", (_Guarded, HTTPSConnection), attrs)
         self.poolmanager.pool_classes_by_scheme = {
             "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http}),
-            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https})}
+            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https}),
+        }
 
     def proxy_manager_for(self, proxy, **kwargs):
         raise Refused("push requests never go through a proxy")

@@ -1,5 +1,6 @@
 """Recording what happened to claimed push jobs: sent, retried later with backoff, failed or skipped;
 subscriptions the push service says are gone are deleted, unused places under the ceiling given back."""
+
 import json
 import random
 from datetime import datetime, timedelta

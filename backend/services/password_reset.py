@@ -10,6 +10,7 @@ Confirming: the new password is set (argon2id, the accounts hasher), the link is
 outstanding link of the user is spent with it, and every session ends, with the push subscriptions
 of those devices, as "log out everywhere" does.
 """
+
 import hashlib
 import secrets
 
@@ -42,15 +43,21 @@ def request_reset(email, base_url):
         return
     now = utcnow()
     # Spent and expired links of this user go; live ones stay usable until one of them is used.
-    db.session.execute(delete(PasswordReset).where(
-        PasswordReset.user_id == user.id,
-        or_(PasswordReset.used_at.is_not(None), PasswordReset.expires_at <= now)))
+    db.session.execute(
+        delete(PasswordReset).where(
+            PasswordReset.user_id == user.id, or_(PasswordReset.used_at.is_not(None), PasswordReset.expires_at <= now)
+        )
+    )
     ttl = current_app.config["PASSWORD_RESET_TTL"]
     db.session.add(PasswordReset(id=token_id, user_id=user.id, created_at=now, expires_at=now + ttl))
     db.session.commit()  # before the mail goes out, so the link works as soon as it arrives
     subject, text = mail_text.render(
-        "password_reset", user.language, name=user.display_name, link=f"{base_url.rstrip('/')}/reset#token={token}",
-        minutes=int(ttl.total_seconds() // 60))
+        "password_reset",
+        user.language,
+        name=user.display_name,
+        link=f"{base_url.rstrip('/')}/reset#token={token}",
+        minutes=int(ttl.total_seconds() // 60),
+    )
     mail.send(current_app.config, user.email, subject, text)
 
 
@@ -66,16 +73,20 @@ def confirm_reset(token, new_password):
         raise ResetLinkInvalid("expired")
     password_hash = accounts.hasher.hash(new_password)  # before any write: the hash takes a while
     # Spend the link only if nobody spent it since the read above: of two confirms racing, one wins.
-    spent = db.session.execute(update(PasswordReset).where(
-        PasswordReset.id == reset.id, PasswordReset.used_at.is_(None)).values(used_at=now))
+    spent = db.session.execute(
+        update(PasswordReset).where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None)).values(used_at=now)
+    )
     if spent.rowcount != 1:
         db.session.rollback()
         raise ResetLinkInvalid("used")
     user = db.session.get(User, reset.user_id)
     user.password_hash = password_hash
     # Every other link this user was sent stops working too.
-    db.session.execute(update(PasswordReset).where(
-        PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)).values(used_at=now))
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
     accounts.end_all_sessions(user)
     db.session.commit()
     return user

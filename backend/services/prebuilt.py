@@ -9,6 +9,7 @@ as naive UTC (on SQLite as SQLAlchemy's text form), dicts and lists as JSON text
 Results come back as the driver gives them (tuples, unconverted), so these statements should not
 select datetime or JSON columns: compare them in SQL instead.
 """
+
 import json
 from datetime import datetime
 from functools import cache
@@ -68,7 +69,7 @@ def chunks(items, size=500):
     """`items` in lists of at most `size`: bulk statements go in bounded pieces."""
     items = list(items)
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def records_insert(table, columns, param, alias):
@@ -79,8 +80,10 @@ def records_insert(table, columns, param, alias):
     dialect = postgresql.dialect()
     fields = ", ".join(f"{name} {table.c[name].type.compile(dialect=dialect)}" for name in columns)
     names = ", ".join(columns)
-    return (f"INSERT INTO {table.name} ({names}) SELECT {names} "
-            f"FROM json_to_recordset(CAST(:{param} AS json)) AS {alias}({fields})")
+    return (
+        f"INSERT INTO {table.name} ({names}) SELECT {names} "
+        f"FROM json_to_recordset(CAST(:{param} AS json)) AS {alias}({fields})"
+    )
 
 
 def records(rows):

@@ -1,4 +1,5 @@
 """Web Push set-up: the VAPID key pair (made once, never silently again) and the devices' subscriptions."""
+
 import base64
 import os
 from functools import lru_cache
@@ -36,8 +37,9 @@ def b64url(raw):
 def public_key_of(vapid):
     """The public key as PushManager.subscribe's applicationServerKey takes it: the uncompressed
     P-256 point (65 bytes), base64url without padding."""
-    return b64url(vapid.public_key.public_bytes(serialization.Encoding.X962,
-                                                serialization.PublicFormat.UncompressedPoint))
+    return b64url(
+        vapid.public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
 
 
 def _vapid_from_text(text):
@@ -52,9 +54,11 @@ def _load(source, text):
     try:
         vapid = _vapid_from_text(text)
     except Exception as exc:  # any parse failure means the same thing to the operator
-        raise KeysMissing(f"The VAPID private key in {source} cannot be read ({type(exc).__name__}). "
-                          "Fix it, or replace it with `flask push init --force` (every device must then "
-                          "subscribe again).") from None
+        raise KeysMissing(
+            f"The VAPID private key in {source} cannot be read ({type(exc).__name__}). "
+            "Fix it, or replace it with `flask push init --force` (every device must then "
+            "subscribe again)."
+        ) from None
     if not isinstance(vapid.private_key.curve, ec.SECP256R1):
         raise KeysMissing(f"The VAPID private key in {source} is not a P-256 key.")
     return vapid
@@ -103,9 +107,11 @@ def _held_by_another(user, endpoint, now):
     A browser used by two accounts one after the other is fine: signing the first out removes its
     subscription (forget_sessions), and so does the hourly housekeeping once its session expired.
     """
-    row = db.session.execute(select(PushSubscription.user_id, AuthSession.expires_at)
-                             .join(AuthSession, AuthSession.id == PushSubscription.session_id, isouter=True)
-                             .where(PushSubscription.endpoint == endpoint)).first()
+    row = db.session.execute(
+        select(PushSubscription.user_id, AuthSession.expires_at)
+        .join(AuthSession, AuthSession.id == PushSubscription.session_id, isouter=True)
+        .where(PushSubscription.endpoint == endpoint)
+    ).first()
     return row is not None and row.user_id != user.id and row.expires_at is not None and row.expires_at > now
 
 
@@ -116,22 +122,32 @@ def subscribe(user, session, endpoint, p256dh, auth):
     now = utcnow()
     if _held_by_another(user, endpoint, now):
         raise HeldByAnother()
-    values = {"user_id": user.id, "session_id": session.id if session else None, "endpoint": endpoint,
-              "p256dh": p256dh, "auth": auth, "created_at": now, "updated_at": now}
+    values = {
+        "user_id": user.id,
+        "session_id": session.id if session else None,
+        "endpoint": endpoint,
+        "p256dh": p256dh,
+        "auth": auth,
+        "created_at": now,
+        "updated_at": now,
+    }
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(PushSubscription).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[PushSubscription.endpoint],
-        set_={k: stmt.excluded[k] for k in ("user_id", "session_id", "p256dh", "auth", "updated_at")})
+        set_={k: stmt.excluded[k] for k in ("user_id", "session_id", "p256dh", "auth", "updated_at")},
+    )
     db.session.execute(stmt)
-    return db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint)
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == endpoint).execution_options(populate_existing=True)
+    )
 
 
 def unsubscribe(user, endpoint):
     """True when this user's subscription was removed; False when there was none of theirs."""
-    result = db.session.execute(delete(PushSubscription).where(
-        PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id))
+    result = db.session.execute(
+        delete(PushSubscription).where(PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
+    )
     return result.rowcount > 0
 
 

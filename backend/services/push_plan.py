@@ -3,6 +3,7 @@ partner events into one notification per recipient within their daily ceiling of
 pushes, build each payload, and pair each notification with the devices that still lack it.
 
 A job that raises while its notification is built fails alone: the rest of the batch goes on."""
+
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -42,9 +43,15 @@ def _by_id(model, ids, *columns):
 def subscriptions(user_ids):
     subs = defaultdict(list)
     for chunk in prebuilt.chunks(set(user_ids)):
-        for row in db.session.execute(select(PushSubscription.id, PushSubscription.user_id, PushSubscription.endpoint,
-                                             PushSubscription.p256dh, PushSubscription.auth)
-                                      .where(_among(PushSubscription.user_id, chunk))):
+        for row in db.session.execute(
+            select(
+                PushSubscription.id,
+                PushSubscription.user_id,
+                PushSubscription.endpoint,
+                PushSubscription.p256dh,
+                PushSubscription.auth,
+            ).where(_among(PushSubscription.user_id, chunk))
+        ):
             subs[row.user_id].append(row)
     return subs
 
@@ -54,9 +61,14 @@ def _sent_today(users, now):
     counts = defaultdict(int)
     since = now - timedelta(hours=27)  # covers any zone's local midnight
     for chunk in prebuilt.chunks(users):
-        rows = db.session.execute(select(PushJob.user_id, PushJob.sent_at).where(
-            _among(PushJob.user_id, chunk), PushJob.sent_at >= since, PushJob.batch_id == PushJob.id,
-            PushJob.type.in_(tuple(texts.PARTNER_EVENTS))))
+        rows = db.session.execute(
+            select(PushJob.user_id, PushJob.sent_at).where(
+                _among(PushJob.user_id, chunk),
+                PushJob.sent_at >= since,
+                PushJob.batch_id == PushJob.id,
+                PushJob.type.in_(tuple(texts.PARTNER_EVENTS)),
+            )
+        )
         for user_id, sent_at in rows:
             user = users[user_id]
             zone = zone_or_utc(user.timezone)
@@ -79,8 +91,12 @@ class Notification:
     def broken(self, exc):
         # backslashreplace: the reason may quote the very text that could not be encoded
         self.error = f"could not be built: {type(exc).__name__}: {exc}"[:500].encode(errors="backslashreplace").decode()
-        log.error("push job(s) %s failed, the rest of the batch goes on: %s",
-                  ", ".join(str(job.id) for job in self.jobs), self.error, exc_info=exc)
+        log.error(
+            "push job(s) %s failed, the rest of the batch goes on: %s",
+            ", ".join(str(job.id) for job in self.jobs),
+            self.error,
+            exc_info=exc,
+        )
 
     @property
     def delivered(self):
@@ -99,12 +115,28 @@ def _local_time(user):
 
 def plan(rows, now):
     """(notifications, skipped): group the claimed jobs, drop stale and unwanted ones."""
-    users = _by_id(User, [r.user_id for r in rows] + [r.actor_id for r in rows],
-                   User.id, User.display_name, User.timezone, User.couple_id, User.show_previews,
-                   User.daily_partner_push_limit, User.language)
-    entries = _by_id(Entry, [r.entry_id for r in rows if r.type in texts.PARTNER_EVENTS],
-                     Entry.id, Entry.kind, Entry.author_id, Entry.couple_id, Entry.visibility, Entry.deleted,
-                     Entry.body)
+    users = _by_id(
+        User,
+        [r.user_id for r in rows] + [r.actor_id for r in rows],
+        User.id,
+        User.display_name,
+        User.timezone,
+        User.couple_id,
+        User.show_previews,
+        User.daily_partner_push_limit,
+        User.language,
+    )
+    entries = _by_id(
+        Entry,
+        [r.entry_id for r in rows if r.type in texts.PARTNER_EVENTS],
+        Entry.id,
+        Entry.kind,
+        Entry.author_id,
+        Entry.couple_id,
+        Entry.visibility,
+        Entry.deleted,
+        Entry.body,
+    )
     skipped, notes, groups = {}, [], defaultdict(list)
     for job in rows:
         recipient = users.get(job.user_id)
@@ -125,8 +157,12 @@ def plan(rows, now):
             actor, entry = users.get(job.actor_id), entries.get(job.entry_id)
             if actor is None or recipient.couple_id is None or actor.couple_id != recipient.couple_id:
                 skipped[job.id] = "no longer a couple"
-            elif (entry is None or entry.deleted or not visibility.meant_for_partner(entry)
-                  or entry.couple_id != recipient.couple_id):
+            elif (
+                entry is None
+                or entry.deleted
+                or not visibility.meant_for_partner(entry)
+                or entry.couple_id != recipient.couple_id
+            ):
                 skipped[job.id] = "the entry is gone"
             else:
                 urgent = job.type in texts.URGENT  # time-outs go on their own, never in a summary
@@ -141,8 +177,9 @@ def plan(rows, now):
         type_ = jobs[0].type if len({j.type for j in jobs}) == 1 else "summary"
         note = Notification(jobs, None, type_, min(_expiry(j) for j in jobs), places[key])
         try:
-            note.payload = texts.partner_event(jobs, users[actor_id].display_name, recipient, entries,
-                                               _local_time(recipient))
+            note.payload = texts.partner_event(
+                jobs, users[actor_id].display_name, recipient, entries, _local_time(recipient)
+            )
         except Exception as exc:  # one bad entry fails its own notification, never the batch
             note.broken(exc)
         notes.append(note)
@@ -177,7 +214,7 @@ def _places(groups, users, now):
             places.update({key: (uid, kind, dates[uid]) for key, kind in zip(keys, got)})
             taken[(uid, dates[uid])].update(asked[uid])  # ours now, or another worker's
             if len(got) < len(asked[uid]) and len(keys) > len(got):
-                still[uid] = keys[len(got):]  # some went to another worker meanwhile: look again
+                still[uid] = keys[len(got) :]  # some went to another worker meanwhile: look again
         wanting = still
     db.session.commit()
     return places

@@ -1,9 +1,11 @@
 """The rituals every couple starts with, created at pairing as `ritual` entries so they sync like any other.
 
-Prompts are Hearth's own words, from the catalogue, in the language of the partner who pairs. Both partners can edit or turn off any of them afterwards (base_rev
-guards the edits, as for every ritual). The guided exercises and the 12-week review have no schedule
+Prompts are Hearth's own words, from the catalogue, in the language of the partner who pairs.
+Both partners can edit or turn off any of them afterwards (base_rev guards the edits, as for
+every ritual). The guided exercises and the 12-week review have no schedule
 ("anytime"): they are started from the app whenever the couple wants.
 """
+
 import uuid
 
 from sqlalchemy import select
@@ -19,13 +21,18 @@ SUNDAY, WEDNESDAY = 6, 2
 # Their words (title, prompts) are the catalogue's: ritual.default.<type>.title and .prompts.<n>.
 DEFAULT_RITUALS = (
     {"type": "nightly_gratitude", "duration_min": 5, "schedule": {"freq": "daily", "time": "21:30"}},
-    {"type": "weekly_checkin", "duration_min": 20,
-     "schedule": {"freq": "weekly", "weekday": SUNDAY, "time": "10:00"}},
-    {"type": "monthly_state", "duration_min": 45,
-     "schedule": {"freq": "monthly", "nth": 1, "weekday": SUNDAY, "time": "17:00"}},
+    {"type": "weekly_checkin", "duration_min": 20, "schedule": {"freq": "weekly", "weekday": SUNDAY, "time": "10:00"}},
+    {
+        "type": "monthly_state",
+        "duration_min": 45,
+        "schedule": {"freq": "monthly", "nth": 1, "weekday": SUNDAY, "time": "17:00"},
+    },
     # Every other Wednesday, counted from the week the couple paired (start_date is set then).
-    {"type": "connection_check", "duration_min": 30,
-     "schedule": {"freq": "weekly", "weekday": WEDNESDAY, "interval": 2, "time": "19:30"}},
+    {
+        "type": "connection_check",
+        "duration_min": 30,
+        "schedule": {"freq": "weekly", "weekday": WEDNESDAY, "interval": 2, "time": "19:30"},
+    },
     {"type": "vulnerability", "duration_min": 10, "schedule": {"freq": "anytime"}},
     {"type": "story", "duration_min": 2, "schedule": {"freq": "anytime"}},
     {"type": "reassessment", "duration_min": 30, "schedule": {"freq": "anytime"}},
@@ -47,8 +54,9 @@ def default_bodies(start_date, lang="en"):
         if schedule.get("interval", 1) > 1:
             schedule["start_date"] = start_date.isoformat()
         title, prompts = words(template["type"], lang)
-        bodies.append(Ritual().load({**template, "title": title, "prompts": prompts, "schedule": schedule,
-                                     "enabled": True}))
+        bodies.append(
+            Ritual().load({**template, "title": title, "prompts": prompts, "schedule": schedule, "enabled": True})
+        )
     return bodies
 
 
@@ -60,16 +68,30 @@ def create_defaults(couple, author, next_seq):
     Runs in the pairing transaction with the couple's row locked; each entry takes a seq from
     next_seq (which bumps couple.seq), so both partners pull them on their next sync.
     """
-    have = {body.get("type") for body in db.session.scalars(select(Entry.body).where(
-        Entry.couple_id == couple.id, Entry.kind == "ritual", Entry.deleted.is_(False)))}
+    have = {
+        body.get("type")
+        for body in db.session.scalars(
+            select(Entry.body).where(Entry.couple_id == couple.id, Entry.kind == "ritual", Entry.deleted.is_(False))
+        )
+    }
     now = couple.paired_at or utcnow()
     created = []
     for body in default_bodies(now.astimezone(zone_or_utc(author.timezone)).date(), author.language):
         if body["type"] in have:
             continue
-        entry = Entry(id=str(uuid.uuid4()), couple_id=couple.id, author_id=author.id, kind="ritual",
-                      visibility="shared", shared_once=True, body=body, rev=1, seq=next_seq(),
-                      created_at=now, updated_at=now)
+        entry = Entry(
+            id=str(uuid.uuid4()),
+            couple_id=couple.id,
+            author_id=author.id,
+            kind="ritual",
+            visibility="shared",
+            shared_once=True,
+            body=body,
+            rev=1,
+            seq=next_seq(),
+            created_at=now,
+            updated_at=now,
+        )
         db.session.add(entry)
         created.append(entry)
     db.session.flush()

@@ -1,8 +1,9 @@
 """Schedule math as pure functions: wall-clock times in a zone (DST-safe), quiet hours, and when a
 ritual's schedule {freq, time, weekday, interval, monthday, nth} falls. No database, no clock."""
+
 import calendar
 import logging
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,7 +31,7 @@ def zone_or_utc(name):
         return load_zone(name)
     except BAD_ZONE:
         log.warning("time zone %r cannot be loaded on this host: using UTC", name)
-        return timezone.utc
+        return UTC
 
 
 def parse_hhmm(value):
@@ -40,7 +41,7 @@ def parse_hhmm(value):
 
 def _exists(local):
     """Whether this wall time happens in its zone (it does not inside a spring-forward gap)."""
-    back = local.astimezone(timezone.utc).astimezone(local.tzinfo)
+    back = local.astimezone(UTC).astimezone(local.tzinfo)
     return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
@@ -55,7 +56,7 @@ def wall_time(day, hhmm, tz):
     for minute in range(LONGEST_GAP):
         local = (naive + timedelta(minutes=minute)).replace(tzinfo=tz, fold=0)
         if _exists(local):
-            return local.astimezone(timezone.utc)
+            return local.astimezone(UTC)
     raise ValueError(f"no valid time after {naive} in {tz}")
 
 
@@ -132,7 +133,7 @@ def due_on(schedule, day, tz, anchor=None):
 def is_due_at(schedule, local, anchor=None):
     """Whether the ritual is due at this aware local minute (the minute it fires, DST gaps included)."""
     due = due_on(schedule, local.date(), local.tzinfo, anchor)
-    return due is not None and due == local.astimezone(timezone.utc).replace(second=0, microsecond=0)
+    return due is not None and due == local.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def next_occurrence(schedule, after, tz, anchor=None, horizon_days=400):

@@ -1,5 +1,6 @@
 """GET /api/stats: the Us numbers (services/us.py) and shared entries by kind per week, in the user's
 own weeks (Monday first)."""
+
 from collections import Counter
 from datetime import datetime, time, timedelta
 
@@ -26,13 +27,23 @@ def weekly_counts(user, weeks, now=None):
     start = datetime.combine(first_monday, time(), zone)
     counts = [Counter() for _ in range(weeks)]
     if user.couple_id:
-        rows = db.session.execute(select(Entry.kind, Entry.created_at).where(
-            Entry.couple_id == user.couple_id, Entry.deleted.is_(False),
-            visibility.meant_for_partner_clause(), Entry.kind.not_in(NOT_COUNTED), Entry.created_at >= start))
+        rows = db.session.execute(
+            select(Entry.kind, Entry.created_at).where(
+                Entry.couple_id == user.couple_id,
+                Entry.deleted.is_(False),
+                visibility.meant_for_partner_clause(),
+                Entry.kind.not_in(NOT_COUNTED),
+                Entry.created_at >= start,
+            )
+        )
         for kind, created_at in rows:
             index = (created_at.astimezone(zone).date() - first_monday).days // 7
             if 0 <= index < weeks:
                 counts[index][kind] += 1
-    return {"weeks": weeks,
-            "per_week": [{"week_start": (first_monday + timedelta(weeks=i)).isoformat(), "counts": dict(c)}
-                         for i, c in enumerate(counts)]}
+    return {
+        "weeks": weeks,
+        "per_week": [
+            {"week_start": (first_monday + timedelta(weeks=i)).isoformat(), "counts": dict(c)}
+            for i, c in enumerate(counts)
+        ],
+    }

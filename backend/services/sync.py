@@ -3,6 +3,7 @@
 Two streams (docs/sync.md): the couple's, moved only by changes the partner may see, and each
 user's own, moved by every change they make. The cursor carries a position in each ("c.o").
 Every statement is a named function in sync_sql; the rules of one mutation live in entries."""
+
 import json
 import re
 from contextlib import nullcontext
@@ -75,9 +76,14 @@ def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
         else:
             changes, new_cursor, more = pull(user, counters, position, page_size)
         # Turned into plain values before the commit, which would expire every row read here.
-        response = {"couple_id": user.couple_id, "last_mid": last_mid,
-                    "results": [{**r, "entry": entry_out(r["entry"])} for r in results],
-                    "changes": changes, "cursor": new_cursor, "more": more}
+        response = {
+            "couple_id": user.couple_id,
+            "last_mid": last_mid,
+            "results": [{**r, "entry": entry_out(r["entry"])} for r in results],
+            "changes": changes,
+            "cursor": new_cursor,
+            "more": more,
+        }
         db.session.commit()
     return response
 
@@ -92,8 +98,12 @@ def _check(counters, position):
     if counters.couple_id != counters.current_couple:
         raise CoupleChanged(counters.current_couple)
     couple_pos, own_pos = position
-    if (couple_pos > counters.couple_seq or 0 < couple_pos < counters.couple_horizon
-            or own_pos > counters.own_seq or 0 < own_pos < counters.own_horizon):
+    if (
+        couple_pos > counters.couple_seq
+        or 0 < couple_pos < counters.couple_horizon
+        or own_pos > counters.own_seq
+        or 0 < own_pos < counters.own_horizon
+    ):
         raise CursorGone()
 
 
@@ -110,8 +120,9 @@ def push(user, client_id, counters, mutations, parsed):
         return stored_mid or 0, [], None
     # The typical tap names only new ids: then there is nothing to load.
     known = entries.preload(_named_ids(pending)) if any_stored else dict.fromkeys(ids)
-    batch = entries.Batch(user, client_id, counters.couple_id, partner_id, utcnow(),
-                          (counters.couple_seq, counters.own_seq), known)
+    batch = entries.Batch(
+        user, client_id, counters.couple_id, partner_id, utcnow(), (counters.couple_seq, counters.own_seq), known
+    )
     results = [_apply(batch, mutation, parsed) for mutation in pending]
     if batch.reveals:
         entries.reveal(batch)

@@ -3,8 +3,9 @@ data.ts). The statements are built once (`_built()`: building SQLAlchemy express
 more CPU than running them) and sent straight to the driver on the session's connection and
 transaction (prebuilt.execute). The few places where SQLite and PostgreSQL differ are here, each
 said once: how a writer locks, how a JSON array of ids is read, and how a batch's rows are written."""
+
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -23,10 +24,12 @@ def _postgresql():
 
 # --- the counters, and the one lock a writer takes ----------------------------------------------
 
+
 class Counters(NamedTuple):
     """The two streams' counters as a sync reads them (docs/sync.md): the couple's last seq handed
     out and its horizon (None when unpaired, or the couple row is gone), and the user's own; plus the
     user's couple as the database has it now. `own_seq` is None when the account is gone."""
+
     couple_id: "str | None"
     couple_seq: int = 0
     couple_horizon: int = 0
@@ -77,6 +80,7 @@ def _counters(couple_id, row):
 
 # --- what the push reads under the lock ---------------------------------------------------------
 
+
 def last_mid(user_id, client_id):
     """The device's last applied mutation id, or None for a device never seen."""
     return prebuilt.execute(_built().last_mid, {"user_id": user_id, "client_id": client_id}).fetchone()[0]
@@ -94,9 +98,11 @@ def device_partner_and_stored(user_id, client_id, couple_id, ids):
 
 # --- the pull -----------------------------------------------------------------------------------
 
+
 class PulledEntry(NamedTuple):
     """An entry as the pull reads it (plain values, no ORM row): the attributes visibility.present
     and sync.entry_out read, and which stream (0: the couple's, 1: the user's own) at which position."""
+
     id: str
     couple_id: "str | None"
     author_id: str
@@ -126,9 +132,15 @@ def pull_page(user_id, counters, position, limit):
 
 
 def pull_params(user_id, counters, position, limit):
-    return {"user_id": user_id, "couple_id": counters.couple_id, "cursor": position[0],
-            "couple_seq": counters.couple_seq or 0, "own_cursor": position[1], "own_seq": counters.own_seq,
-            "limit": limit}
+    return {
+        "user_id": user_id,
+        "couple_id": counters.couple_id,
+        "cursor": position[0],
+        "couple_seq": counters.couple_seq or 0,
+        "own_cursor": position[1],
+        "own_seq": counters.own_seq,
+        "limit": limit,
+    }
 
 
 def pull_statement():
@@ -138,28 +150,90 @@ def pull_statement():
 
 def _pulled_postgresql(row):
     # psycopg gives json as Python values, timestamps as naive datetimes (the columns hold UTC).
-    (id_, couple_id, author_id, kind, visibility, shared_once, ref_id, question_id, body, rev, seq,
-     created_at, updated_at, deleted, stream, pos) = row
-    return PulledEntry(id_, couple_id, author_id, kind, visibility, shared_once, ref_id, question_id,
-                       json.loads(body) if isinstance(body, str) else body, rev, seq,
-                       created_at.replace(tzinfo=timezone.utc), updated_at.replace(tzinfo=timezone.utc),
-                       deleted, stream, pos)
+    (
+        id_,
+        couple_id,
+        author_id,
+        kind,
+        visibility,
+        shared_once,
+        ref_id,
+        question_id,
+        body,
+        rev,
+        seq,
+        created_at,
+        updated_at,
+        deleted,
+        stream,
+        pos,
+    ) = row
+    return PulledEntry(
+        id_,
+        couple_id,
+        author_id,
+        kind,
+        visibility,
+        shared_once,
+        ref_id,
+        question_id,
+        json.loads(body) if isinstance(body, str) else body,
+        rev,
+        seq,
+        created_at.replace(tzinfo=UTC),
+        updated_at.replace(tzinfo=UTC),
+        deleted,
+        stream,
+        pos,
+    )
 
 
 def _pulled_sqlite(row):
     # SQLite keeps JSON as text, timestamps as SQLAlchemy's naive UTC text, booleans as 0 and 1.
-    (id_, couple_id, author_id, kind, visibility, shared_once, ref_id, question_id, body, rev, seq,
-     created_at, updated_at, deleted, stream, pos) = row
-    return PulledEntry(id_, couple_id, author_id, kind, visibility, bool(shared_once), ref_id, question_id,
-                       json.loads(body), rev, seq, _sqlite_time(created_at), _sqlite_time(updated_at),
-                       bool(deleted), stream, pos)
+    (
+        id_,
+        couple_id,
+        author_id,
+        kind,
+        visibility,
+        shared_once,
+        ref_id,
+        question_id,
+        body,
+        rev,
+        seq,
+        created_at,
+        updated_at,
+        deleted,
+        stream,
+        pos,
+    ) = row
+    return PulledEntry(
+        id_,
+        couple_id,
+        author_id,
+        kind,
+        visibility,
+        bool(shared_once),
+        ref_id,
+        question_id,
+        json.loads(body),
+        rev,
+        seq,
+        _sqlite_time(created_at),
+        _sqlite_time(updated_at),
+        bool(deleted),
+        stream,
+        pos,
+    )
 
 
 def _sqlite_time(value):
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 # --- the one write of a batch -------------------------------------------------------------------
+
 
 def write_batch(batch, device_known, last_mid):
     """The batch's rows: new entries, push jobs, the counters that moved and the device's
@@ -177,11 +251,18 @@ def write_batch(batch, device_known, last_mid):
     device = {"user_id": batch.user.id, "client_id": batch.client_id, "last_mid": last_mid, "updated_at": now}
     built = _built()
     if _postgresql():
-        prebuilt.execute(_pg_write(device_known), {
-            "entries": prebuilt.records(rows), "jobs": prebuilt.records(jobs),
-            "couple_id": batch.couple_id, "couple_seq": stamps.couple_seq or 0,
-            "user_id": batch.user.id, "own_seq": stamps.own_seq,
-            **{"d_" + key: value for key, value in device.items()}})
+        prebuilt.execute(
+            _pg_write(device_known),
+            {
+                "entries": prebuilt.records(rows),
+                "jobs": prebuilt.records(jobs),
+                "couple_id": batch.couple_id,
+                "couple_seq": stamps.couple_seq or 0,
+                "user_id": batch.user.id,
+                "own_seq": stamps.own_seq,
+                **{"d_" + key: value for key, value in device.items()},
+            },
+        )
         return
     if rows:
         prebuilt.execute_many(built.insert_entry, rows)
@@ -197,8 +278,24 @@ def write_batch(batch, device_known, last_mid):
         prebuilt.execute(built.device_insert, device)
 
 
-_ENTRY_COLUMNS = ("id", "couple_id", "author_id", "kind", "visibility", "shared_once", "ref_id", "question_id", "body",
-                  "rev", "seq", "own_seq", "created_at", "updated_at", "deleted", "deleted_at")
+_ENTRY_COLUMNS = (
+    "id",
+    "couple_id",
+    "author_id",
+    "kind",
+    "visibility",
+    "shared_once",
+    "ref_id",
+    "question_id",
+    "body",
+    "rev",
+    "seq",
+    "own_seq",
+    "created_at",
+    "updated_at",
+    "deleted",
+    "deleted_at",
+)
 _JOB_COLUMNS = ("user_id", "type", "actor_id", "entry_id", "not_before", "status", "attempts", "created_at")
 
 
@@ -210,76 +307,117 @@ def _entry_row(entry):
 def _pg_write(device_known):
     """The batch's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
     once, all on one snapshot), rows passed as JSON arrays. A counter is written only when it moved."""
-    device = ("UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
-              "WHERE user_id = :d_user_id AND client_id = :d_client_id" if device_known else
-              "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
-              "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)")
-    sql = (f"WITH new_entries AS ({prebuilt.records_insert(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
-           f"new_jobs AS ({prebuilt.records_insert(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
-           "couple_counter AS (UPDATE couples SET seq = :couple_seq "
-           "WHERE id = :couple_id AND seq <> :couple_seq), "
-           "own_counter AS (UPDATE users SET own_seq = :own_seq "
-           "WHERE id = :user_id AND own_seq <> :own_seq) " + device)
+    device = (
+        "UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
+        "WHERE user_id = :d_user_id AND client_id = :d_client_id"
+        if device_known
+        else "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
+        "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)"
+    )
+    sql = (
+        f"WITH new_entries AS ({prebuilt.records_insert(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
+        f"new_jobs AS ({prebuilt.records_insert(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
+        "couple_counter AS (UPDATE couples SET seq = :couple_seq "
+        "WHERE id = :couple_id AND seq <> :couple_seq), "
+        "own_counter AS (UPDATE users SET own_seq = :own_seq "
+        "WHERE id = :user_id AND own_seq <> :own_seq) " + device
+    )
     return text(sql)  # run through prebuilt.execute only: plain values, datetimes already naive UTC
 
 
 # --- the statements, built once -----------------------------------------------------------------
 
+
 @cache
 def _built():
     """Every statement above, built once with bound parameters, as attributes named for their use."""
     users, couples, states, entries = User.__table__, Couple.__table__, ClientState.__table__, Entry.__table__
-    last_mid = (select(states.c.last_mid).where(states.c.user_id == bindparam("user_id"),
-                                                states.c.client_id == bindparam("client_id"))
-                .scalar_subquery())
-    partner = (select(users.c.id).where(users.c.couple_id == bindparam("couple_id"), users.c.id != bindparam("user_id"))
-               .limit(1).scalar_subquery())
+    last_mid = (
+        select(states.c.last_mid)
+        .where(states.c.user_id == bindparam("user_id"), states.c.client_id == bindparam("client_id"))
+        .scalar_subquery()
+    )
+    partner = (
+        select(users.c.id)
+        .where(users.c.couple_id == bindparam("couple_id"), users.c.id != bindparam("user_id"))
+        .limit(1)
+        .scalar_subquery()
+    )
     named_pg = func.json_array_elements_text(func.cast(bindparam("ids"), JSON)).table_valued("value")
     named_sqlite = func.json_each(bindparam("ids")).table_valued("value")
 
     couple_columns = (couples.c.seq, couples.c.horizon_seq, couples.c.ended_at)
     own_columns = (users.c.own_seq, users.c.own_horizon, users.c.couple_id)
-    read_paired = (select(*couple_columns, *own_columns).select_from(couples)
-                   .join(users, users.c.id == bindparam("user_id")).where(couples.c.id == bindparam("couple_id")))
+    read_paired = (
+        select(*couple_columns, *own_columns)
+        .select_from(couples)
+        .join(users, users.c.id == bindparam("user_id"))
+        .where(couples.c.id == bindparam("couple_id"))
+    )
     read_alone = select(*own_columns).where(users.c.id == bindparam("user_id"))
 
     # The couple's stream: every change there is one the partner may hear of (services.entries.stamp);
     # this user's own entries come by their own stream, except those the partner edits too.
     limit = bindparam("limit", type_=Integer)
     shared_edit = or_(*(entries.c.kind == literal(kind) for kind in sorted(SHARED_EDIT)))
-    couple_stream = (select(entries.c.id, literal(0).label("stream"), entries.c.seq.label("pos"))
-                     .where(entries.c.couple_id == bindparam("couple_id"), entries.c.seq > bindparam("cursor"),
-                            entries.c.seq <= bindparam("couple_seq"),
-                            or_(entries.c.author_id != bindparam("user_id"), shared_edit))
-                     .order_by(entries.c.seq).limit(limit).subquery())
-    own_stream = (select(entries.c.id, literal(1).label("stream"), entries.c.own_seq.label("pos"))
-                  .where(entries.c.author_id == bindparam("user_id"), entries.c.own_seq > bindparam("own_cursor"),
-                         entries.c.own_seq <= bindparam("own_seq"))
-                  .order_by(entries.c.own_seq).limit(limit).subquery())
+    couple_stream = (
+        select(entries.c.id, literal(0).label("stream"), entries.c.seq.label("pos"))
+        .where(
+            entries.c.couple_id == bindparam("couple_id"),
+            entries.c.seq > bindparam("cursor"),
+            entries.c.seq <= bindparam("couple_seq"),
+            or_(entries.c.author_id != bindparam("user_id"), shared_edit),
+        )
+        .order_by(entries.c.seq)
+        .limit(limit)
+        .subquery()
+    )
+    own_stream = (
+        select(entries.c.id, literal(1).label("stream"), entries.c.own_seq.label("pos"))
+        .where(
+            entries.c.author_id == bindparam("user_id"),
+            entries.c.own_seq > bindparam("own_cursor"),
+            entries.c.own_seq <= bindparam("own_seq"),
+        )
+        .order_by(entries.c.own_seq)
+        .limit(limit)
+        .subquery()
+    )
     page = union_all(select(couple_stream), select(own_stream)).subquery()
     pulled = [entries.c[name] for name in PulledEntry._fields[:-2]]
-    pull = (select(*pulled, page.c.stream, page.c.pos).join(page, entries.c.id == page.c.id)
-            .order_by(page.c.stream, page.c.pos))
+    pull = (
+        select(*pulled, page.c.stream, page.c.pos)
+        .join(page, entries.c.id == page.c.id)
+        .order_by(page.c.stream, page.c.pos)
+    )
 
     return SimpleNamespace(
-        read_paired=read_paired, read_alone=read_alone,
+        read_paired=read_paired,
+        read_alone=read_alone,
         lock_paired=read_paired.with_for_update(key_share=True),
         lock_alone=read_alone.with_for_update(key_share=True),
-        lock_sqlite=(update(users).where(users.c.id == bindparam("user_id"))
-                     .values(own_seq=users.c.own_seq).returning(*own_columns)),
+        lock_sqlite=(
+            update(users)
+            .where(users.c.id == bindparam("user_id"))
+            .values(own_seq=users.c.own_seq)
+            .returning(*own_columns)
+        ),
         lock_couple=select(couples.c.id).where(couples.c.id == bindparam("couple_id")).with_for_update(key_share=True),
-        lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id"))
-                            .values(seq=couples.c.seq)),
+        lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id")).values(seq=couples.c.seq)),
         last_mid=select(last_mid),
         under_lock_postgresql=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_pg.c.value)))),
         under_lock_sqlite=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_sqlite.c.value)))),
         pull=pull,
-        insert_entry=insert(entries), insert_job=insert(PushJob.__table__),
-        couple_counter=update(couples).where(couples.c.id == bindparam("couple_id"))
+        insert_entry=insert(entries),
+        insert_job=insert(PushJob.__table__),
+        couple_counter=update(couples)
+        .where(couples.c.id == bindparam("couple_id"))
         .values(seq=bindparam("couple_seq")),
         own_counter=update(users).where(users.c.id == bindparam("user_id")).values(own_seq=bindparam("new_own_seq")),
         device_insert=insert(states),
-        device_update=(update(states).where(states.c.user_id == bindparam("b_user_id"),
-                                            states.c.client_id == bindparam("b_client_id"))
-                       .values(last_mid=bindparam("b_last_mid"), updated_at=bindparam("b_updated_at"))),
+        device_update=(
+            update(states)
+            .where(states.c.user_id == bindparam("b_user_id"), states.c.client_id == bindparam("b_client_id"))
+            .values(last_mid=bindparam("b_last_mid"), updated_at=bindparam("b_updated_at"))
+        ),
     )

@@ -13,6 +13,7 @@ Rules, so that the numbers are honest and explainable:
 - reassessment_due: 12 weeks after pairing, then 12 weeks after the last reassessment session ended;
 - suggest_help: see withdrawal() below; it reads a fixed four-week window, whatever N is.
 """
+
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
@@ -25,8 +26,7 @@ from ..times import parse_date, parse_instant
 from . import visibility
 from .schedule import zone_or_utc
 
-TALKING_RITUALS = frozenset({"weekly_checkin", "monthly_state", "connection_check",
-                             "vulnerability", "story"})
+TALKING_RITUALS = frozenset({"weekly_checkin", "monthly_state", "connection_check", "vulnerability", "story"})
 CHATS_TARGET = [4, 6]
 REASSESS_AFTER = timedelta(weeks=12)
 HELP_WINDOW_WEEKS = 4
@@ -43,9 +43,14 @@ def _avg(values):
 
 
 def shared_entries(couple_id):
-    return db.session.scalars(select(Entry).where(
-        Entry.couple_id == couple_id, visibility.meant_for_partner_clause(), Entry.deleted.is_(False),
-        Entry.kind.in_(USED_KINDS))).all()
+    return db.session.scalars(
+        select(Entry).where(
+            Entry.couple_id == couple_id,
+            visibility.meant_for_partner_clause(),
+            Entry.deleted.is_(False),
+            Entry.kind.in_(USED_KINDS),
+        )
+    ).all()
 
 
 def window_start(today, weeks, zone):
@@ -69,8 +74,7 @@ def compute(user, weeks=12, now=None):
         "mutual_disclosures": {"this_quarter": mutual_disclosures(by_kind.get("disclosure", []), today)},
         "reassessment_due": reassessment_due(paired_at, by_kind, now),
     }
-    help_window = window_figures(by_kind, window_start(today, HELP_WINDOW_WEEKS, zone), now, zone, today,
-                                 paired_at)
+    help_window = window_figures(by_kind, window_start(today, HELP_WINDOW_WEEKS, zone), now, zone, today, paired_at)
     stats["suggest_help"] = withdrawal(help_window, paired_at, now)
     return stats
 
@@ -84,8 +88,11 @@ def window_figures(by_kind, since, now, zone, today, paired_at):
         "follow_ups": follow_ups(recent.get("commitment", []), today),
         "bids": bids,
         "positive_ratio": positive_ratio(recent, bids),
-        "checkins": {"count": len(checkins), "mood_avg": _avg([c.body["mood"] for c in checkins]),
-                     "us_avg": _avg([c.body["us"] for c in checkins])},
+        "checkins": {
+            "count": len(checkins),
+            "mood_avg": _avg([c.body["mood"] for c in checkins]),
+            "us_avg": _avg([c.body["us"] for c in checkins]),
+        },
     }
 
 
@@ -117,8 +124,7 @@ def mutual_disclosures(disclosures, today):
 
 def follow_ups(commitments, today):
     done = sum(1 for c in commitments if c.body.get("done_at"))
-    overdue = sum(1 for c in commitments
-                  if not c.body.get("done_at") and parse_date(c.body["due_date"]) < today)
+    overdue = sum(1 for c in commitments if not c.body.get("done_at") and parse_date(c.body["due_date"]) < today)
     return {"made": len(commitments), "done": done, "overdue": overdue}
 
 
@@ -130,15 +136,22 @@ def bid_figures(by_kind, recent):
             latest[response.ref_id] = response.body["response"]
     counts = {kind: sum(1 for r in latest.values() if r == kind) for kind in ("toward", "away", "against")}
     answered = sum(counts.values())
-    return {"total": len(bids), **counts, "unanswered": len(bids) - answered,
-            "toward_rate": _ratio(counts["toward"], answered)}
+    return {
+        "total": len(bids),
+        **counts,
+        "unanswered": len(bids) - answered,
+        "toward_rate": _ratio(counts["toward"], answered),
+    }
 
 
 def positive_ratio(recent, bids):
     reactions = recent.get("reaction", [])
     tension = sum(1 for d in recent.get("disclosure", []) if d.body.get("category") == "tension")
-    positive = (len(recent.get("appreciation", [])) + bids["toward"]
-                + sum(1 for r in reactions if r.body["value"] in ("heart", "thanks")))
+    positive = (
+        len(recent.get("appreciation", []))
+        + bids["toward"]
+        + sum(1 for r in reactions if r.body["value"] in ("heart", "thanks"))
+    )
     corrective = bids["away"] + bids["against"] + tension
     return {"positive": positive, "corrective": corrective, "ratio": _ratio(positive, corrective)}
 
@@ -148,8 +161,11 @@ def reassessment_due(paired_at, by_kind, now):
     if paired_at is None:
         return False
     reassessments = {e.id for e in by_kind.get("ritual", []) if e.body.get("type") == "reassessment"}
-    ended = [parse_instant(s.body["ended_at"]) for s in by_kind.get("ritual_session", [])
-             if s.ref_id in reassessments and s.body.get("ended_at")]
+    ended = [
+        parse_instant(s.body["ended_at"])
+        for s in by_kind.get("ritual_session", [])
+        if s.ref_id in reassessments and s.body.get("ended_at")
+    ]
     last = max([paired_at, *[e for e in ended if e <= now]])
     return now - last >= REASSESS_AFTER
 

@@ -7,6 +7,7 @@ and, for an `answer`, once they have a shared, not deleted answer of their own t
 its existence and its timing included: such changes move only the author's own stream
 (docs/sync.md). Pull, export, stats, push previews, the reveal and the write checks ask here.
 """
+
 from sqlalchemy import and_, select
 
 from ..extensions import db
@@ -22,6 +23,7 @@ REVEALED = named(lambda kind: kind.question_field is not None)
 
 # --- the rule, per row -------------------------------------------------------------------------
 
+
 def meant_for_partner(entry):
     """Shared by its author (a journal never is). For an answer this is not yet enough: see partner_sees."""
     return entry.visibility == "shared" and entry.kind not in ALWAYS_PRIVATE
@@ -30,8 +32,9 @@ def meant_for_partner(entry):
 def partner_sees(entry, answered):
     """The author's partner may see this (live) entry now; `answered`: the question ids the partner
     has a live answer to (answered_questions)."""
-    return (not entry.deleted and meant_for_partner(entry)
-            and (entry.kind not in REVEALED or entry.question_id in answered))
+    return (
+        not entry.deleted and meant_for_partner(entry) and (entry.kind not in REVEALED or entry.question_id in answered)
+    )
 
 
 def stored_visibility(kind, requested):
@@ -58,8 +61,7 @@ def can_see(entry, user, answered=frozenset()):
     """This user may know the entry exists: theirs, or their current partner's and visible to them."""
     if entry.author_id == user.id:
         return True
-    return (user.couple_id is not None and entry.couple_id == user.couple_id
-            and partner_sees(entry, answered))
+    return user.couple_id is not None and entry.couple_id == user.couple_id and partner_sees(entry, answered)
 
 
 def answered_for(user, entries):
@@ -72,12 +74,21 @@ def answered_questions(user_id, couple_id, question_ids):
     """The question ids among `question_ids` this user has a live answer to in this couple."""
     if not question_ids or couple_id is None:
         return set()
-    return set(db.session.scalars(select(Entry.question_id).where(
-        Entry.couple_id == couple_id, Entry.kind.in_(REVEALED), Entry.author_id == user_id,
-        Entry.question_id.in_(question_ids), live_answer_clause())))
+    return set(
+        db.session.scalars(
+            select(Entry.question_id).where(
+                Entry.couple_id == couple_id,
+                Entry.kind.in_(REVEALED),
+                Entry.author_id == user_id,
+                Entry.question_id.in_(question_ids),
+                live_answer_clause(),
+            )
+        )
+    )
 
 
 # --- the rule, as SQL --------------------------------------------------------------------------
+
 
 def meant_for_partner_clause():
     return and_(Entry.visibility == "shared", Entry.kind.not_in(ALWAYS_PRIVATE))
@@ -89,11 +100,16 @@ def live_answer_clause():
 
 def partners_shared_clause(user):
     """The partner's entries this user may read (answers still pass through present())."""
-    return and_(Entry.couple_id == user.couple_id, Entry.author_id != user.id, Entry.deleted.is_(False),
-                meant_for_partner_clause())
+    return and_(
+        Entry.couple_id == user.couple_id,
+        Entry.author_id != user.id,
+        Entry.deleted.is_(False),
+        meant_for_partner_clause(),
+    )
 
 
 # --- presenting rows to a reader ----------------------------------------------------------------
+
 
 def present(user, rows):
     """Rows as this user may receive them: their own as they are; a partner's entry they may see as
@@ -114,5 +130,6 @@ def present(user, rows):
 def tombstone(entry):
     """What the partner gets of an entry they may no longer see: its id, kind and author. Not its rev
     nor its updated_at, which a later private edit would move (how often, and when, they wrote)."""
-    return entry_out(entry, visibility="private", ref_id=None, body={}, rev=0, updated_at=entry.created_at,
-                     deleted=True)
+    return entry_out(
+        entry, visibility="private", ref_id=None, body={}, rev=0, updated_at=entry.created_at, deleted=True
+    )

@@ -8,6 +8,7 @@ next writer the moment the last one commits, and releases it by itself if a proc
 Threads of one process queue on a thread lock first (flock is held per open file, not per thread).
 PostgreSQL needs none of this: waiters on a row lock are woken the same way, by the server.
 """
+
 import fcntl
 import os
 import threading
@@ -22,8 +23,12 @@ _locks = {}  # (process id, lock file) -> (thread lock, file descriptor): a fork
 def _lock_file(engine):
     """The lock file for a file-backed SQLite database, else None (PostgreSQL, in-memory SQLite)."""
     url = engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
-            or url.query.get("mode") == "memory":
+    if (
+        url.get_backend_name() != "sqlite"
+        or not url.database
+        or url.database == ":memory:"
+        or url.query.get("mode") == "memory"
+    ):
         return None
     return os.path.abspath(url.database.removeprefix("file:")) + ".write-lock"
 

@@ -5,7 +5,7 @@ import { t, language } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, body, retryAfter = null) {
-    super((body && body.message) || (status ? `HTTP ${status}` : "Network error")); // i18n-ok: a developer's message; people read explain()
+    super(body?.message || (status ? `HTTP ${status}` : "Network error")); // i18n-ok: a developer's message; people read explain()
     this.status = status; // 0 = no answer (offline, aborted, server down)
     this.body = body || {};
     this.errors = this.body.errors || {};
@@ -13,11 +13,17 @@ export class ApiError extends Error {
     this.codes = this.body.codes || {}; // like errors, a code per message: "too_long", "required", …
     this.retryAfter = retryAfter;
   }
-  get offline() { return this.status === 0; }
+  get offline() {
+    return this.status === 0;
+  }
 }
 
 export async function request(method, path, body) {
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": language() } };
+  const init = {
+    method,
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "Accept-Language": language() },
+  };
   if (method !== "GET" && method !== "HEAD") {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body === undefined ? {} : body);
@@ -25,13 +31,17 @@ export async function request(method, path, body) {
   let response;
   try {
     response = await fetch(path, init);
-  } catch (err) {
+  } catch (_err) {
     throw new ApiError(0, { message: t("api.no_connection") });
   }
   const text = await response.text().catch(() => "");
   let data = null;
   if (text) {
-    try { data = JSON.parse(text); } catch (err) { data = { message: text.slice(0, 200) }; }
+    try {
+      data = JSON.parse(text);
+    } catch (_err) {
+      data = { message: text.slice(0, 200) };
+    }
   }
   if (!response.ok) {
     const retry = Number(response.headers.get("Retry-After")) || null;
@@ -55,7 +65,14 @@ function wait(seconds) {
 const GENERIC = new Set([0, 401, 403, 404, 409, 410, 413, 415, 422]);
 
 // Reasons whose server words are meant for programs: the phone says its own sentence instead.
-const TECHNICAL = new Set(["bad_request", "not_json", "cross_site", "method_not_allowed", "too_large", "login_required"]);
+const TECHNICAL = new Set([
+  "bad_request",
+  "not_json",
+  "cross_site",
+  "method_not_allowed",
+  "too_large",
+  "login_required",
+]);
 
 /**
  * A kind, human sentence for any failure. `special` overrides per reason or per status
@@ -86,7 +103,11 @@ export function fieldErrors(err) {
   const out = {};
   if (!(err instanceof ApiError)) return out;
   for (const [field, messages] of Object.entries(err.errors || {})) {
-    out[field] = Array.isArray(messages) ? String(messages[0]) : typeof messages === "string" ? messages : t("api.check");
+    out[field] = Array.isArray(messages)
+      ? String(messages[0])
+      : typeof messages === "string"
+        ? messages
+        : t("api.check");
   }
   return out;
 }

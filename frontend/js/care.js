@@ -52,7 +52,8 @@ export const PATH_STEPS = [
  */
 export function timeoutEnded(entry) {
   if (entry.body.ended_at) return { at: entry.body.ended_at, by: entry.author_id };
-  const closing = store.answersTo(entry.id, "reaction")
+  const closing = store
+    .answersTo(entry.id, "reaction")
     .filter((r) => r.body.value === "thanks" && r.author_id !== entry.author_id)
     .sort((a, b) => (a.created_at < b.created_at ? -1 : 1))[0];
   return closing ? { at: closing.created_at, by: closing.author_id } : null;
@@ -92,5 +93,5 @@ export function countdown(iso, now = Date.now()) {
 }
 
 /** The user's own "not now" to an entry, if any. */
-export const notNowFrom = (entry, authorId) => store.answersTo(entry.id, "reaction")
-  .find((r) => r.body.value === "not_now" && r.author_id === authorId) || null;
+export const notNowFrom = (entry, authorId) =>
+  store.answersTo(entry.id, "reaction").find((r) => r.body.value === "not_now" && r.author_id === authorId) || null;

@@ -11,13 +11,24 @@ const calm = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 export function unlockAudio() {
   const Ctx = window.AudioContext || window.webkitAudioContext;
   if (!Ctx || muted()) return;
-  try { audio = audio || new Ctx(); if (audio.state === "suspended") audio.resume(); } catch (err) { audio = null; }
+  try {
+    audio = audio || new Ctx();
+    if (audio.state === "suspended") audio.resume();
+  } catch (_err) {
+    audio = null;
+  }
 }
 
 export function cue() {
   if (muted()) return;
-  if (!calm() && navigator.vibrate) { try { navigator.vibrate([120, 80, 120]); } catch (err) { /* not allowed */ } }
-  if (!audio || audio.state !== "running") return;
+  if (!calm() && navigator.vibrate) {
+    try {
+      navigator.vibrate([120, 80, 120]);
+    } catch (_err) {
+      /* not allowed */
+    }
+  }
+  if (audio?.state !== "running") return;
   const now = audio.currentTime;
   const osc = audio.createOscillator();
   const gain = audio.createGain();
@@ -37,9 +48,15 @@ export function keepAwake() {
   let on = true;
   const acquire = async () => {
     if (!on || !("wakeLock" in navigator) || document.visibilityState !== "visible") return;
-    try { lock = await navigator.wakeLock.request("screen"); } catch (err) { lock = null; }
+    try {
+      lock = await navigator.wakeLock.request("screen");
+    } catch (_err) {
+      lock = null;
+    }
   };
-  const onVisible = () => { if (document.visibilityState === "visible") acquire(); };
+  const onVisible = () => {
+    if (document.visibilityState === "visible") acquire();
+  };
   document.addEventListener("visibilitychange", onVisible);
   acquire();
   return () => {

@@ -17,8 +17,13 @@ export function open() {
       const request = indexedDB.open(NAME, VERSION);
       request.onupgradeneeded = () => {
         const db = request.result;
-        const keys = { entries: { keyPath: "id" }, outbox: { keyPath: "mid" }, failures: { keyPath: "mid" },
-          notsent: { keyPath: "mid" }, meta: undefined };
+        const keys = {
+          entries: { keyPath: "id" },
+          outbox: { keyPath: "mid" },
+          failures: { keyPath: "mid" },
+          notsent: { keyPath: "mid" },
+          meta: undefined,
+        };
         for (const [name, options] of Object.entries(keys)) {
           if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, options);
         }
@@ -26,11 +31,19 @@ export function open() {
       request.onsuccess = () => {
         const db = request.result;
         // Another tab (or a newer version) wants the database: let it, reopen on next use.
-        db.onversionchange = () => { db.close(); opening = null; };
-        db.onclose = () => { opening = null; };
+        db.onversionchange = () => {
+          db.close();
+          opening = null;
+        };
+        db.onclose = () => {
+          opening = null;
+        };
         resolve(db);
       };
-      request.onerror = () => { opening = null; reject(request.error); };
+      request.onerror = () => {
+        opening = null;
+        reject(request.error);
+      };
     });
   }
   return opening;
@@ -60,10 +73,19 @@ export async function tx(names, mode, fn) {
     t.onabort = () => reject(t.error || new DOMException("Transaction aborted", "AbortError")); // i18n-ok: never shown
     Promise.resolve()
       .then(() => fn(stores, t))
-      .then((value) => { result = value; }, (err) => {
-        try { t.abort(); } catch (ignored) { /* already finished */ }
-        reject(err);
-      });
+      .then(
+        (value) => {
+          result = value;
+        },
+        (err) => {
+          try {
+            t.abort();
+          } catch (_ignored) {
+            /* already finished */
+          }
+          reject(err);
+        },
+      );
   });
 }
 

@@ -20,7 +20,10 @@ export const ALL = FAMILIES.flatMap(([, list]) => list);
 export const MAX = FEELINGS_MAX;
 
 /** The catalogue key of a stored feeling id: "left out" → "left_out", "self-conscious" → "self_conscious". */
-export const feelingKey = (feeling) => String(feeling).toLowerCase().replace(/[^a-z]+/g, "_");
+export const feelingKey = (feeling) =>
+  String(feeling)
+    .toLowerCase()
+    .replace(/[^a-z]+/g, "_");
 
 /** A feeling in the person's language; a word we don't know (an older app's) shows as stored. */
 export function feelingName(feeling) {
@@ -38,24 +41,33 @@ export const familyName = (family) => t(`feelings.family.${family}`);
 export function feelingsPicker(label = t("feelings.label"), onChange = () => {}) {
   let chosen = [];
   const summary = h("span", { class: "feelings-summary" });
-  const details = h("details", { class: "feelings" },
-    h("summary", {}, h("span", {}, label), summary));
+  const details = h("details", { class: "feelings" }, h("summary", {}, h("span", {}, label), summary));
   const buttons = [];
   for (const [family, list] of FAMILIES) {
     const row = h("div", { class: "chips", role: "group", "aria-label": familyName(family) });
     for (const feeling of list) {
-      const button = h("button", {
-        type: "button", class: `chip fam-${family}`, "aria-pressed": "false", "data-feeling": feeling,
-        onclick: () => toggle(feeling),
-      }, feelingName(feeling));
+      const button = h(
+        "button",
+        {
+          type: "button",
+          class: `chip fam-${family}`,
+          "aria-pressed": "false",
+          "data-feeling": feeling,
+          onclick: () => toggle(feeling),
+        },
+        feelingName(feeling),
+      );
       buttons.push(button);
       row.append(button);
     }
     details.append(h("p", { class: "family" }, familyName(family)), row);
   }
   function toggle(feeling) {
-    chosen = chosen.includes(feeling) ? chosen.filter((f) => f !== feeling)
-      : chosen.length < MAX ? [...chosen, feeling] : chosen;
+    chosen = chosen.includes(feeling)
+      ? chosen.filter((f) => f !== feeling)
+      : chosen.length < MAX
+        ? [...chosen, feeling]
+        : chosen;
     render();
     onChange(chosen);
   }
@@ -65,16 +77,29 @@ export function feelingsPicker(label = t("feelings.label"), onChange = () => {})
   }
   render();
   Object.defineProperty(details, "value", { get: () => [...chosen] });
-  details.reset = () => { chosen = []; details.open = false; render(); };
-  details.add = (feeling) => { if (!chosen.includes(feeling) && chosen.length < MAX) { chosen = [...chosen, feeling]; render(); onChange(chosen); } };
+  details.reset = () => {
+    chosen = [];
+    details.open = false;
+    render();
+  };
+  details.add = (feeling) => {
+    if (!chosen.includes(feeling) && chosen.length < MAX) {
+      chosen = [...chosen, feeling];
+      render();
+      onChange(chosen);
+    }
+  };
   return details;
 }
 
 /** Feelings shown on an entry, read-only. */
 export function feelingChips(list) {
-  if (!list || !list.length) return null;
-  return h("ul", { class: "chips small", "aria-label": t("feelings.group_label") },
-    list.map((feeling) => h("li", { class: `chip static fam-${familyOf(feeling)}` }, feelingName(feeling))));
+  if (!list?.length) return null;
+  return h(
+    "ul",
+    { class: "chips small", "aria-label": t("feelings.group_label") },
+    list.map((feeling) => h("li", { class: `chip static fam-${familyOf(feeling)}` }, feelingName(feeling))),
+  );
 }
 
 export function familyOf(feeling) {

@@ -25,13 +25,17 @@ export function chosenLanguage() {
   try {
     const value = localStorage.getItem(SETTING) || "";
     return LANGUAGES.includes(value) ? value : "";
-  } catch (err) { return ""; }
+  } catch (_err) {
+    return "";
+  }
 }
 
 /** The phone's first language we speak, or English. */
 export function phoneLanguage(preferred = navigator.languages || [navigator.language]) {
   for (const tag of preferred || []) {
-    const base = String(tag || "").toLowerCase().split("-")[0];
+    const base = String(tag || "")
+      .toLowerCase()
+      .split("-")[0];
     if (LANGUAGES.includes(base)) return base;
   }
   return DEFAULT_LANGUAGE;
@@ -60,8 +64,11 @@ export function useCatalogue(next, words) {
 /** Saves the person's choice ("" = follow the phone); the caller reloads the screen. */
 export async function chooseLanguage(value) {
   try {
-    if (value) localStorage.setItem(SETTING, value); else localStorage.removeItem(SETTING);
-  } catch (err) { /* private mode: the choice lasts this visit */ }
+    if (value) localStorage.setItem(SETTING, value);
+    else localStorage.removeItem(SETTING);
+  } catch (_err) {
+    /* private mode: the choice lasts this visit */
+  }
   return loadLanguage(value || phoneLanguage());
 }
 
@@ -90,12 +97,15 @@ function choose(value, vars) {
 
 function fill(value, vars) {
   if (typeof value !== "string") return undefined;
-  return value.split(/(\{[a-zA-Z0-9_]+\})/).filter((piece) => piece !== "").map((piece) => {
-    const name = piece.startsWith("{") && piece.endsWith("}") ? piece.slice(1, -1) : null;
-    if (name === null || !(name in vars)) return piece;
-    const given = vars[name];
-    return typeof given === "number" ? number(given) : given;
-  });
+  return value
+    .split(/(\{[a-zA-Z0-9_]+\})/)
+    .filter((piece) => piece !== "")
+    .map((piece) => {
+      const name = piece.startsWith("{") && piece.endsWith("}") ? piece.slice(1, -1) : null;
+      if (name === null || !(name in vars)) return piece;
+      const given = vars[name];
+      return typeof given === "number" ? number(given) : given;
+    });
 }
 
 /** The text for key, with {name} placeholders filled. A missing key shows itself (tests catch it). */
@@ -117,7 +127,7 @@ export function formatDate(when, options = { day: "numeric", month: "short" }) {
   const date = when instanceof Date ? when : new Date(when);
   try {
     return new Intl.DateTimeFormat(lang, options).format(date);
-  } catch (err) {
+  } catch (_err) {
     return new Intl.DateTimeFormat(lang, { ...options, timeZone: undefined }).format(date);
   }
 }
@@ -136,6 +146,8 @@ export function list(items, type = "conjunction") {
  *  data-i18n-content a <meta>'s content. */
 export function translateStatic(root) {
   for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
-  for (const node of root.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
-  for (const node of root.querySelectorAll("[data-i18n-content]")) node.setAttribute("content", t(node.dataset.i18nContent));
+  for (const node of root.querySelectorAll("[data-i18n-label]"))
+    node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+  for (const node of root.querySelectorAll("[data-i18n-content]"))
+    node.setAttribute("content", t(node.dataset.i18nContent));
 }

@@ -12,31 +12,40 @@
 // A new kind: a record here and in backend/kinds.py, its body schema, its words in the catalogues
 // (kind.<name>.label), and, for "feed", its case in parts/feed.js (tests/test_kinds.py checks each).
 
-const kind = (name, { edit = "author", private: alwaysPrivate = false, shows = [] } = {}) =>
-  ({ name, label: `kind.${name}.label`, edit, private: alwaysPrivate, shows });
+const kind = (name, { edit = "author", private: alwaysPrivate = false, shows = [] } = {}) => ({
+  name,
+  label: `kind.${name}.label`,
+  edit,
+  private: alwaysPrivate,
+  shows,
+});
 
-export const KINDS = Object.freeze(Object.fromEntries([
-  kind("disclosure", { shows: ["feed", "tension"] }),
-  kind("reflection", { shows: ["feed"] }),
-  kind("reaction", { shows: ["feed", "timeout"] }),
-  kind("appreciation", { shows: ["feed", "appreciate"] }),
-  kind("bid", { shows: ["feed", "bids"] }),
-  kind("bid_response", { shows: ["feed", "bids"] }),
-  kind("checkin", { shows: ["feed", "checkin"] }),
-  kind("ritual", { edit: "both", shows: ["rituals"] }),
-  kind("ritual_session", { shows: ["rituals"] }),
-  kind("commitment", { shows: ["commitments", "tension"] }),
-  kind("agreement", { edit: "both", shows: ["agreements"] }),
-  kind("timeout", { shows: ["timeout"] }),
-  kind("answer", { shows: ["question", "path"] }),
-  kind("journal", { private: true, shows: ["journal"] }),
-].map((k) => [k.name, Object.freeze(k)])));
+export const KINDS = Object.freeze(
+  Object.fromEntries(
+    [
+      kind("disclosure", { shows: ["feed", "tension"] }),
+      kind("reflection", { shows: ["feed"] }),
+      kind("reaction", { shows: ["feed", "timeout"] }),
+      kind("appreciation", { shows: ["feed", "appreciate"] }),
+      kind("bid", { shows: ["feed", "bids"] }),
+      kind("bid_response", { shows: ["feed", "bids"] }),
+      kind("checkin", { shows: ["feed", "checkin"] }),
+      kind("ritual", { edit: "both", shows: ["rituals"] }),
+      kind("ritual_session", { shows: ["rituals"] }),
+      kind("commitment", { shows: ["commitments", "tension"] }),
+      kind("agreement", { edit: "both", shows: ["agreements"] }),
+      kind("timeout", { shows: ["timeout"] }),
+      kind("answer", { shows: ["question", "path"] }),
+      kind("journal", { private: true, shows: ["journal"] }),
+    ].map((k) => [k.name, Object.freeze(k)]),
+  ),
+);
 
 /** The catalogue key of a kind's name (an unknown kind, e.g. from a newer server: "an entry"). */
 export const labelKey = (name) => (KINDS[name] ? KINDS[name].label : "kind.unknown.label");
 
 /** Always private (a journal line): never reaches the partner, belongs to no couple. */
-export const alwaysPrivate = (name) => !!(KINDS[name] && KINDS[name].private);
+export const alwaysPrivate = (name) => !!KINDS[name]?.private;
 
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
-export const inFeed = (name) => !!(KINDS[name] && KINDS[name].shows.includes("feed"));
+export const inFeed = (name) => !!KINDS[name]?.shows.includes("feed");

@@ -15,7 +15,7 @@ async function start() {
   push.start();
   status.mount();
   registerWorker();
-  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+  if (navigator.storage?.persist) navigator.storage.persist().catch(() => {});
   store.addEventListener("change", (event) => {
     if (event.detail !== "couple") return;
     if (store.user && !store.couple) sync.unpaired();
@@ -27,9 +27,8 @@ async function start() {
   if (store.user) store.refreshMe().then(() => store.user && push.resend(store.user.id));
 }
 
-
 start().catch((err) => {
   const view = document.getElementById("view");
   view.textContent = `${t("app.start_failed")} `;
-  view.append(String(err && err.message ? err.message : err));
+  view.append(String(err?.message ? err.message : err));
 });

@@ -26,8 +26,8 @@ export function permission() {
 
 /** iOS and iPadOS only offer Web Push to an app opened from the Home Screen. */
 export function needsHomeScreen() {
-  const ios = /iPad|iPhone|iPod/.test(navigator.userAgent)
-    || (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
+  const ios =
+    /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
   const standalone = navigator.standalone === true || matchMedia("(display-mode: standalone)").matches;
   return ios && !standalone;
 }
@@ -58,7 +58,7 @@ function keyBytes(base64url) {
 }
 
 function sameKey(subscription, key) {
-  const had = subscription.options && subscription.options.applicationServerKey;
+  const had = subscription.options?.applicationServerKey;
   if (!had) return true;
   const a = new Uint8Array(had);
   return a.length === key.length && a.every((byte, i) => byte === key[i]);
@@ -84,7 +84,8 @@ export async function enable(userId) {
   const reg = await registration();
   if (!reg) throw new PushError("push-service");
   let subscription = await reg.pushManager.getSubscription();
-  if (subscription && !sameKey(subscription, key)) { // the server's key was replaced
+  if (subscription && !sameKey(subscription, key)) {
+    // the server's key was replaced
     await subscription.unsubscribe();
     subscription = null;
   }
@@ -92,7 +93,9 @@ export async function enable(userId) {
     const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), SUBSCRIBE_TIMEOUT));
     try {
       subscription = await Promise.race([
-        reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }), timeout]);
+        reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
+        timeout,
+      ]);
     } catch (err) {
       throw new PushError("push-service", err);
     }
@@ -109,7 +112,9 @@ export async function enable(userId) {
     } catch (e) {
       throw new PushError("push-service", e);
     }
-    await send(subscription, userId).catch((e) => { throw new PushError("server", e); });
+    await send(subscription, userId).catch((e) => {
+      throw new PushError("server", e);
+    });
   }
 }
 
@@ -154,15 +159,21 @@ function openComposerIfAsked() {
   if (!card) return;
   if (card.compose) card.compose();
   const text = card.querySelector("form textarea");
-  if (text) { text.scrollIntoView({ block: "center" }); text.focus({ preventScroll: true }); }
+  if (text) {
+    text.scrollIntoView({ block: "center" });
+    text.focus({ preventScroll: true });
+  }
 }
 
 /** Page side of notifications, once the router runs: the badge and the "Share now" landing. */
 export function start() {
   openComposerIfAsked();
   clearBadge();
-  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") clearBadge(); });
-  navigator.serviceWorker?.addEventListener("message", (event) => { // after the router's own listener
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") clearBadge();
+  });
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    // after the router's own listener
     if (event.data && event.data.type === "NAVIGATE") openComposerIfAsked();
   });
 }

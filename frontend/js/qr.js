@@ -2,12 +2,50 @@
 // (up to 213 bytes: plenty for an invite link). Written for Hearth from the QR spec.
 
 // Per version (index = version): [EC codewords per block, [[blocks, data codewords each], ...]] at level M.
-const LEVEL_M = [null,
-  [10, [[1, 16]]], [16, [[1, 28]]], [26, [[1, 44]]], [18, [[2, 32]]], [24, [[2, 43]]],
-  [16, [[4, 27]]], [18, [[4, 31]]], [22, [[2, 38], [2, 39]]], [22, [[3, 36], [2, 37]]],
-  [26, [[4, 43], [1, 44]]]];
-const ALIGN = [null, [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34],
-  [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50]];
+const LEVEL_M = [
+  null,
+  [10, [[1, 16]]],
+  [16, [[1, 28]]],
+  [26, [[1, 44]]],
+  [18, [[2, 32]]],
+  [24, [[2, 43]]],
+  [16, [[4, 27]]],
+  [18, [[4, 31]]],
+  [
+    22,
+    [
+      [2, 38],
+      [2, 39],
+    ],
+  ],
+  [
+    22,
+    [
+      [3, 36],
+      [2, 37],
+    ],
+  ],
+  [
+    26,
+    [
+      [4, 43],
+      [1, 44],
+    ],
+  ],
+];
+const ALIGN = [
+  null,
+  [],
+  [6, 18],
+  [6, 22],
+  [6, 26],
+  [6, 30],
+  [6, 34],
+  [6, 22, 38],
+  [6, 24, 42],
+  [6, 26, 46],
+  [6, 28, 50],
+];
 const EC_BITS_M = 0b00;
 
 // Arithmetic in GF(256) with the QR polynomial x^8 + x^4 + x^3 + x^2 + 1.
@@ -50,7 +88,9 @@ const dataCapacity = (v) => LEVEL_M[v][1].reduce((sum, [count, size]) => sum + c
 
 function codewords(bytes, version) {
   const bits = [];
-  const push = (value, length) => { for (let i = length - 1; i >= 0; i--) bits.push((value >>> i) & 1); };
+  const push = (value, length) => {
+    for (let i = length - 1; i >= 0; i--) bits.push((value >>> i) & 1);
+  };
   push(0b0100, 4);
   push(bytes.length, version < 10 ? 8 : 16);
   for (const b of bytes) push(b, 8);
@@ -89,17 +129,29 @@ function bch(value, poly, degree) {
 }
 
 const MASKS = [
-  (r, c) => (r + c) % 2 === 0, (r) => r % 2 === 0, (r, c) => c % 3 === 0, (r, c) => (r + c) % 3 === 0,
-  (r, c) => (Math.floor(r / 2) + Math.floor(c / 3)) % 2 === 0, (r, c) => ((r * c) % 2) + ((r * c) % 3) === 0,
-  (r, c) => (((r * c) % 2) + ((r * c) % 3)) % 2 === 0, (r, c) => (((r + c) % 2) + ((r * c) % 3)) % 2 === 0,
+  (r, c) => (r + c) % 2 === 0,
+  (r) => r % 2 === 0,
+  (_r, c) => c % 3 === 0,
+  (r, c) => (r + c) % 3 === 0,
+  (r, c) => (Math.floor(r / 2) + Math.floor(c / 3)) % 2 === 0,
+  (r, c) => ((r * c) % 2) + ((r * c) % 3) === 0,
+  (r, c) => (((r * c) % 2) + ((r * c) % 3)) % 2 === 0,
+  (r, c) => (((r + c) % 2) + ((r * c) % 3)) % 2 === 0,
 ];
 
 function baseMatrix(version) {
   const size = version * 4 + 17;
   const dark = Array.from({ length: size }, () => new Array(size).fill(false));
   const fixed = Array.from({ length: size }, () => new Array(size).fill(false));
-  const set = (r, c, value) => { dark[r][c] = value; fixed[r][c] = true; };
-  for (const [r0, c0] of [[0, 0], [0, size - 7], [size - 7, 0]]) {
+  const set = (r, c, value) => {
+    dark[r][c] = value;
+    fixed[r][c] = true;
+  };
+  for (const [r0, c0] of [
+    [0, 0],
+    [0, size - 7],
+    [size - 7, 0],
+  ]) {
     for (let r = -1; r <= 7; r++) {
       for (let c = -1; c <= 7; c++) {
         if (r0 + r < 0 || r0 + r >= size || c0 + c < 0 || c0 + c >= size) continue;
@@ -108,7 +160,10 @@ function baseMatrix(version) {
       }
     }
   }
-  for (let i = 8; i < size - 8; i++) { set(6, i, i % 2 === 0); set(i, 6, i % 2 === 0); }
+  for (let i = 8; i < size - 8; i++) {
+    set(6, i, i % 2 === 0);
+    set(i, 6, i % 2 === 0);
+  }
   const centres = ALIGN[version];
   const last = centres.length - 1;
   centres.forEach((r, i) => {
@@ -120,8 +175,12 @@ function baseMatrix(version) {
     });
   });
   // Reserve the format areas (written per mask) and the always-dark module.
-  for (let i = 0; i < 9; i++) { fixed[8][i] = fixed[i][8] = true; }
-  for (let i = 0; i < 8; i++) { fixed[8][size - 1 - i] = fixed[size - 1 - i][8] = true; }
+  for (let i = 0; i < 9; i++) {
+    fixed[8][i] = fixed[i][8] = true;
+  }
+  for (let i = 0; i < 8; i++) {
+    fixed[8][size - 1 - i] = fixed[size - 1 - i][8] = true;
+  }
   set(size - 8, 8, true);
   if (version >= 7) {
     const info = bch(version, 0x1f25, 12);
@@ -178,7 +237,10 @@ function penalty(dark) {
   for (const line of lines) {
     let run = 1;
     for (let i = 1; i <= size; i++) {
-      if (i < size && line[i] === line[i - 1]) { run++; continue; }
+      if (i < size && line[i] === line[i - 1]) {
+        run++;
+        continue;
+      }
       if (run >= 5) score += run - 2;
       run = 1;
     }
@@ -228,9 +290,18 @@ export function toSvg(qr, label) {
   svg.setAttribute("aria-label", label);
   svg.setAttribute("shape-rendering", "crispEdges");
   const back = document.createElementNS(ns, "rect");
-  for (const [k, v] of [["width", full], ["height", full], ["fill", "#fff"]]) back.setAttribute(k, v);
+  for (const [k, v] of [
+    ["width", full],
+    ["height", full],
+    ["fill", "#fff"],
+  ])
+    back.setAttribute(k, v);
   let d = "";
-  qr.modules.forEach((row, r) => row.forEach((on, c) => { if (on) d += `M${c + 4} ${r + 4}h1v1h-1z`; }));
+  qr.modules.forEach((row, r) => {
+    row.forEach((on, c) => {
+      if (on) d += `M${c + 4} ${r + 4}h1v1h-1z`;
+    });
+  });
   const path = document.createElementNS(ns, "path");
   path.setAttribute("d", d);
   path.setAttribute("fill", "#1b1512");

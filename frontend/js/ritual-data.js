@@ -6,21 +6,36 @@ import { phoneZone } from "./time.js";
 import { t } from "./i18n.js";
 import { COMMITMENT_DAYS } from "./limits.js";
 
-export const zone = () => (store.user && store.user.timezone) || phoneZone();
+export const zone = () => store.user?.timezone || phoneZone();
 export const GUIDED = ["vulnerability", "story"];
-export const ORDER = ["weekly_checkin", "connection_check", "monthly_state", "nightly_gratitude", "vulnerability", "story", "reassessment", "custom"];
+export const ORDER = [
+  "weekly_checkin",
+  "connection_check",
+  "monthly_state",
+  "nightly_gratitude",
+  "vulnerability",
+  "story",
+  "reassessment",
+  "custom",
+];
 
-export const rituals = () => store.entries.filter((e) => e.kind === "ritual")
-  .sort((a, b) => ORDER.indexOf(a.body.type) - ORDER.indexOf(b.body.type) || a.body.title.localeCompare(b.body.title));
+export const rituals = () =>
+  store.entries
+    .filter((e) => e.kind === "ritual")
+    .sort(
+      (a, b) => ORDER.indexOf(a.body.type) - ORDER.indexOf(b.body.type) || a.body.title.localeCompare(b.body.title),
+    );
 export const ofType = (type) => rituals().find((r) => r.body.type === type) || null;
 
 /** Sessions of one ritual (or all), newest first. */
-export const sessions = (ritualId = null) => store.entries
-  .filter((e) => e.kind === "ritual_session" && (!ritualId || e.ref_id === ritualId))
-  .sort((a, b) => (a.body.started_at < b.body.started_at ? 1 : -1));
+export const sessions = (ritualId = null) =>
+  store.entries
+    .filter((e) => e.kind === "ritual_session" && (!ritualId || e.ref_id === ritualId))
+    .sort((a, b) => (a.body.started_at < b.body.started_at ? 1 : -1));
 
 /** My unfinished session of this ritual, if any (to resume rather than start another). */
-export const openSession = (ritualId) => sessions(ritualId).find((s) => !s.body.ended_at && s.author_id === store.user.id) || null;
+export const openSession = (ritualId) =>
+  sessions(ritualId).find((s) => !s.body.ended_at && s.author_id === store.user.id) || null;
 
 /** The ritual's next time, in ms, or null. The anchor is its first local day, as on the server. */
 export function nextAt(ritual, now = Date.now()) {
@@ -38,10 +53,12 @@ export async function startSession(ritual) {
  *  reading the copy the previous one wrote, so a note saved on blur and "End" never undo each other. */
 let chain = Promise.resolve();
 export function patchSession(id, change) {
-  chain = chain.catch(() => {}).then(() => {
-    const current = store.byId(id);
-    return update(current, { ...current.body, ...change(current.body) });
-  });
+  chain = chain
+    .catch(() => {})
+    .then(() => {
+      const current = store.byId(id);
+      return update(current, { ...current.body, ...change(current.body) });
+    });
   return chain;
 }
 
@@ -52,15 +69,17 @@ export const MAX_DAYS = COMMITMENT_DAYS;
 export function lastDue() {
   const local = addDays(today(), MAX_DAYS);
   const utc = addDays(new Date().toISOString().slice(0, 10), MAX_DAYS);
-  return local < utc ? local : utc;
+  return Math.min(local, utc);
 }
 
 export function addCommitment(text, dueDate, sessionId = null) {
   return create("commitment", { text, due_date: dueDate, done_at: null }, { ref_id: sessionId });
 }
 
-export const commitments = () => store.entries.filter((e) => e.kind === "commitment")
-  .sort((a, b) => (a.body.due_date < b.body.due_date ? -1 : a.body.due_date > b.body.due_date ? 1 : 0));
+export const commitments = () =>
+  store.entries
+    .filter((e) => e.kind === "commitment")
+    .sort((a, b) => (a.body.due_date < b.body.due_date ? -1 : a.body.due_date > b.body.due_date ? 1 : 0));
 
 export function setDone(entry, done) {
   return update(entry, { ...entry.body, done_at: done ? new Date().toISOString() : null });

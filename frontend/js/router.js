@@ -52,9 +52,12 @@ function match(path) {
     const want = pattern.split("/").filter(Boolean);
     if (want.length !== parts.length) continue;
     const args = {};
-    if (want.every((w, i) => (w.startsWith(":") ? (args[w.slice(1)] = decodeURIComponent(parts[i])) : w === parts[i]))) {
-      return { tab: route[0], load: route[1], title: route[2], args };
-    }
+    const fits = want.every((w, i) => {
+      if (!w.startsWith(":")) return w === parts[i];
+      args[w.slice(1)] = decodeURIComponent(parts[i]);
+      return true;
+    });
+    if (fits) return { tab: route[0], load: route[1], title: route[2], args };
   }
   return null;
 }
@@ -80,7 +83,9 @@ export async function render() {
   const route = pick(url.pathname);
   let module = route.module;
   if (!module) {
-    try { module = await route.load(); } catch (err) {
+    try {
+      module = await route.load();
+    } catch (_err) {
       if (mine !== turn) return;
       view.textContent = t("app.screen_failed");
       return;
@@ -94,7 +99,8 @@ export async function render() {
   if (!store.couple && store.user && module !== pair) {
     view.append(h("a", { class: "btn link back", href: "/", "data-link": true }, t("app.back_to_pairing")));
   }
-  cleanup = module.mount(view, { path: url.pathname, params: url.searchParams, args: route.args || {}, navigate }) || null;
+  cleanup =
+    module.mount(view, { path: url.pathname, params: url.searchParams, args: route.args || {}, navigate }) || null;
   const bar = document.getElementById("tabbar");
   bar.hidden = !route.tab || !store.couple;
   for (const link of bar.querySelectorAll("a")) {

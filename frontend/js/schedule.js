@@ -9,8 +9,14 @@ export const weekdays = () => [0, 1, 2, 3, 4, 5, 6].map((i) => say(`schedule.wee
 
 const weekday = (day) => (new Date(day).getUTCDay() + 6) % 7; // 0 = Monday, as on the server
 const weekStart = (day) => day - weekday(day) * DAY;
-const daysInMonth = (day) => { const d = new Date(day); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(); };
-export const parseDay = (iso) => { const [y, m, d] = iso.split("-").map(Number); return Date.UTC(y, m - 1, d); };
+const daysInMonth = (day) => {
+  const d = new Date(day);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+};
+export const parseDay = (iso) => {
+  const [y, m, d] = iso.split("-").map(Number);
+  return Date.UTC(y, m - 1, d);
+};
 export const isoDay = (day) => new Date(day).toISOString().slice(0, 10);
 
 /** Whether the schedule falls on this calendar day (anchor: the ritual's first local day). */
@@ -35,9 +41,19 @@ export function occursOn(s, day, anchor = null) {
 
 /** The wall clock in `zone` at instant t, as a UTC-based millisecond count. */
 function wallOf(t, zone) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23",
-    year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" })
-    .formatToParts(new Date(t)).map((p) => [p.type, Number(p.value)]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    })
+      .formatToParts(new Date(t))
+      .map((p) => [p.type, Number(p.value)]),
+  );
   return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
 }
 
@@ -69,8 +85,10 @@ export function nextOccurrence(s, after, zone, anchor = null) {
   return null;
 }
 
-export const localDay = (t, zone) => new Intl.DateTimeFormat("en-CA", { timeZone: zone,
-  year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(t));
+export const localDay = (t, zone) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    new Date(t),
+  );
 
 /** "Every other Wednesday at 19:30". Whole phrases per weekday in the catalogue: Russian declines the
  *  day and the ordinal agrees with it ("в первую среду", "в первый понедельник"). */

@@ -10,18 +10,22 @@ class Store extends EventTarget {
     super();
     this.user = null;
     this.couple = null;
-    this.entries = [];   // not deleted, newest first
-    this.pending = 0;    // outbox size
+    this.entries = []; // not deleted, newest first
+    this.pending = 0; // outbox size
     this.failures = [];
-    this.notSent = [];   // writes for a former couple, never sent (sync.coupleChanged)
+    this.notSent = []; // writes for a former couple, never sent (sync.coupleChanged)
     this.sync = { state: "idle", message: "" };
     this.seenAt = null;
     this.channel = "BroadcastChannel" in self ? new BroadcastChannel("hearth") : null;
     if (this.channel) this.channel.onmessage = () => this.reload(); // another tab wrote or synced
   }
 
-  emit(what) { this.dispatchEvent(new CustomEvent("change", { detail: what })); }
-  announce() { if (this.channel) this.channel.postMessage("changed"); }
+  emit(what) {
+    this.dispatchEvent(new CustomEvent("change", { detail: what }));
+  }
+  announce() {
+    if (this.channel) this.channel.postMessage("changed");
+  }
 
   async load() {
     const me = await db.getMeta("me");
@@ -32,11 +36,19 @@ class Store extends EventTarget {
   }
 
   async reload() {
-    const [entries, pending, failures, notSent] = await db.tx(["entries", "outbox", "failures", "notsent"], "readonly",
-      (s) => Promise.all([db.req(s.entries.getAll()), db.req(s.outbox.count()), db.req(s.failures.getAll()),
-        db.req(s.notsent.getAll())]));
+    const [entries, pending, failures, notSent] = await db.tx(
+      ["entries", "outbox", "failures", "notsent"],
+      "readonly",
+      (s) =>
+        Promise.all([
+          db.req(s.entries.getAll()),
+          db.req(s.outbox.count()),
+          db.req(s.failures.getAll()),
+          db.req(s.notsent.getAll()),
+        ]),
+    );
     const live = entries.filter((e) => !e.deleted).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
-    this.all = live;     // every entry on this phone, own ones from former couples too (screens/mine.js)
+    this.all = live; // every entry on this phone, own ones from former couples too (screens/mine.js)
     this.entries = live.filter((e) => this.current(e));
     this.pending = pending;
     this.failures = failures;
@@ -47,9 +59,12 @@ class Store extends EventTarget {
   async setMe(me) {
     // Someone else's queued writes and entries must never mix with this account's.
     const owner = await db.getMeta("owner");
-    if (owner && owner !== me.user.id) { await db.clearAll(); await this.reload(); }
+    if (owner && owner !== me.user.id) {
+      await db.clearAll();
+      await this.reload();
+    }
     if (owner !== me.user.id) await db.setMeta("owner", me.user.id);
-    const shape = (user, couple) => [user && user.id, couple && couple.id, couple && couple.members.length].join();
+    const shape = (user, couple) => [user?.id, couple?.id, couple?.members.length].join();
     const sameCouple = shape(this.user, this.couple) === shape(me.user, me.couple);
     this.user = me.user;
     this.couple = me.couple;
@@ -59,18 +74,23 @@ class Store extends EventTarget {
     // The account's language is what the phone speaks (its own choice, else navigator.languages), so
     // pushes and emails match the screen. A server that doesn't carry the field yet is left alone.
     // Once per language and visit, so a server that keeps another value cannot start a loop.
-    if (me.user.language && me.user.language !== language() && this.toldLanguage !== language()) this.tellLanguage(language());
+    if (me.user.language && me.user.language !== language() && this.toldLanguage !== language())
+      this.tellLanguage(language());
   }
 
   /** PATCH /api/me {language}; a refusal (422 until the server knows it) or no connection changes nothing
    *  here: the phone's choice holds, and the next start or change sends it again. */
   tellLanguage(value) {
     this.toldLanguage = value;
-    return api.patch("/api/me", { language: value })
-      .then((answer) => (answer && answer.user && this.user ? this.setUser(answer.user) : null), () => null);
+    return api.patch("/api/me", { language: value }).then(
+      (answer) => (answer?.user && this.user ? this.setUser(answer.user) : null),
+      () => null,
+    );
   }
 
-  async setUser(user) { await this.setMe({ user, couple: this.couple }); }
+  async setUser(user) {
+    await this.setMe({ user, couple: this.couple });
+  }
 
   /** GET /api/me; offline keeps the cached copy. Returns false when the session is gone. */
   async refreshMe() {
@@ -78,7 +98,10 @@ class Store extends EventTarget {
       await this.setMe(await api.get("/api/me"));
       return true;
     } catch (err) {
-      if (err.status === 401) { await this.sessionEnded(); return false; }
+      if (err.status === 401) {
+        await this.sessionEnded();
+        return false;
+      }
       return true;
     }
   }
@@ -102,7 +125,9 @@ class Store extends EventTarget {
     this.emit("couple");
   }
 
-  async lostCouple() { await this.refreshMe(); }
+  async lostCouple() {
+    await this.refreshMe();
+  }
 
   /** Today's "new from your partner" is measured from here. */
   markSeen() {
@@ -136,10 +161,18 @@ class Store extends EventTarget {
     return partner && partner.id === authorId ? partner.display_name : t("common.your_partner");
   }
 
-  mine(kind) { return this.entries.filter((e) => e.kind === kind && e.author_id === this.user.id); }
-  theirs(kind) { return this.entries.filter((e) => e.kind === kind && e.author_id !== this.user.id); }
-  answersTo(id, kind) { return this.entries.filter((e) => e.ref_id === id && (!kind || e.kind === kind)); }
-  byId(id) { return this.entries.find((e) => e.id === id) || null; }
+  mine(kind) {
+    return this.entries.filter((e) => e.kind === kind && e.author_id === this.user.id);
+  }
+  theirs(kind) {
+    return this.entries.filter((e) => e.kind === kind && e.author_id !== this.user.id);
+  }
+  answersTo(id, kind) {
+    return this.entries.filter((e) => e.ref_id === id && (!kind || e.kind === kind));
+  }
+  byId(id) {
+    return this.entries.find((e) => e.id === id) || null;
+  }
 }
 
 export const store = new Store();

@@ -35,7 +35,10 @@ const serverCopy = (entry) => {
 export function clientId() {
   return db.tx(["meta"], "readwrite", async ({ meta }) => {
     let id = await req(meta.get("client_id"));
-    if (!id) { id = crypto.randomUUID(); meta.put(id, "client_id"); }
+    if (!id) {
+      id = crypto.randomUUID();
+      meta.put(id, "client_id");
+    }
     return id;
   });
 }
@@ -53,15 +56,29 @@ export async function queue(op, entry) {
     const base = old ? (old.pending ? old.base : serverCopy(old)) : null; // last server version
     const scope = currentScope();
     const local = {
-      couple_id: scope, ...(old || {}), ...entry, author_id: (old && old.author_id) || store.user.id,
-      created_at: (old && old.created_at) || now, updated_at: now,
-      deleted: op === "delete", pending: mid, base,
+      couple_id: scope,
+      ...(old || {}),
+      ...entry,
+      author_id: old?.author_id || store.user.id,
+      created_at: old?.created_at || now,
+      updated_at: now,
+      deleted: op === "delete",
+      pending: mid,
+      base,
     };
     s.entries.put(local);
-    const sent = op === "delete"
-      ? { id: local.id, kind: local.kind, base_rev: base ? base.rev : null }
-      : { id: local.id, kind: local.kind, visibility: local.visibility, ref_id: local.ref_id || null,
-          body: local.body, base_rev: base ? base.rev : null, created_at: local.created_at };
+    const sent =
+      op === "delete"
+        ? { id: local.id, kind: local.kind, base_rev: base ? base.rev : null }
+        : {
+            id: local.id,
+            kind: local.kind,
+            visibility: local.visibility,
+            ref_id: local.ref_id || null,
+            body: local.body,
+            base_rev: base ? base.rev : null,
+            created_at: local.created_at,
+          };
     s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope });
   });
   await store.reload();
@@ -73,7 +90,9 @@ async function registerBackgroundSync() {
   try {
     const registration = await navigator.serviceWorker?.ready;
     await registration?.sync?.register(TAG);
-  } catch (err) { /* not supported or not allowed: the other triggers cover it */ }
+  } catch (_err) {
+    /* not supported or not allowed: the other triggers cover it */
+  }
 }
 
 /**
@@ -83,11 +102,16 @@ async function registerBackgroundSync() {
 export function schedule(delay = 0, { force = false } = {}) {
   if (force) forced = true;
   clearTimeout(timer);
-  timer = setTimeout(() => { flush(); }, delay);
+  timer = setTimeout(() => {
+    flush();
+  }, delay);
 }
 
 export function flush() {
-  if (running) { again = true; return running; }
+  if (running) {
+    again = true;
+    return running;
+  }
   running = (async () => {
     try {
       do {
@@ -134,8 +158,9 @@ async function run() {
 /** One POST /api/sync. Returns true when there is more to send or pull. */
 async function roundTrip() {
   const id = await clientId();
-  const [cursor, queued, known] = await db.tx(["meta", "outbox"], "readonly", (s) => Promise.all([
-    req(s.meta.get("cursor")), req(s.outbox.getAll(null, BATCH)), req(s.meta.get("couple_id"))]));
+  const [cursor, queued, known] = await db.tx(["meta", "outbox"], "readonly", (s) =>
+    Promise.all([req(s.meta.get("cursor")), req(s.outbox.getAll(null, BATCH)), req(s.meta.get("couple_id"))]),
+  );
   const here = known === undefined ? currentScope() : known; // the couple this phone's data is for
   const scopeOf = (item) => (item.couple_id === undefined ? here : item.couple_id);
   // One request names one couple: the oldest items that share the first one's.
@@ -169,23 +194,36 @@ async function roundTrip() {
  */
 export function coupleChanged(current) {
   const me = store.user.id;
-  return db.tx(["entries", "outbox", "notsent", "meta"], "readwrite", async (s) => {
-    const known = await req(s.meta.get("couple_id"));
-    for (const item of await req(s.outbox.getAll())) {
-      const scope = item.couple_id === undefined ? known : item.couple_id;
-      if (scope === current) continue;
-      if (alwaysPrivate(item.entry.kind)) { s.outbox.put({ ...item, couple_id: current }); continue; }
-      const local = await req(s.entries.get(item.entry.id));
-      s.notsent.put({ ...item, couple_id: scope === undefined ? null : scope, entry: { ...item.entry,
-        body: item.entry.body || (local && local.body) || {} }, set_aside_at: new Date().toISOString() });
-      s.outbox.delete(item.mid);
-      if (local && local.pending === item.mid) {
-        if (local.base) s.entries.put(local.base); else s.entries.delete(local.id);
+  return db
+    .tx(["entries", "outbox", "notsent", "meta"], "readwrite", async (s) => {
+      const known = await req(s.meta.get("couple_id"));
+      for (const item of await req(s.outbox.getAll())) {
+        const scope = item.couple_id === undefined ? known : item.couple_id;
+        if (scope === current) continue;
+        if (alwaysPrivate(item.entry.kind)) {
+          s.outbox.put({ ...item, couple_id: current });
+          continue;
+        }
+        const local = await req(s.entries.get(item.entry.id));
+        s.notsent.put({
+          ...item,
+          couple_id: scope === undefined ? null : scope,
+          entry: { ...item.entry, body: item.entry.body || local?.body || {} },
+          set_aside_at: new Date().toISOString(),
+        });
+        s.outbox.delete(item.mid);
+        if (local && local.pending === item.mid) {
+          if (local.base) s.entries.put(local.base);
+          else s.entries.delete(local.id);
+        }
       }
-    }
-    await forgetPartner(s, me);
-    s.meta.put(current, "couple_id");
-  }).then(async () => { await store.reload(); store.announce(); });
+      await forgetPartner(s, me);
+      s.meta.put(current, "couple_id");
+    })
+    .then(async () => {
+      await store.reload();
+      store.announce();
+    });
 }
 
 /** What "notsent" holds, oldest first. */
@@ -193,47 +231,64 @@ export const notSent = () => db.all("notsent");
 
 /** Discards set-aside writes (all, or the given mids): they were never sent and never will be. */
 export function discardNotSent(mids = null) {
-  return db.tx(["notsent"], "readwrite", async (s) => {
-    if (mids === null) s.notsent.clear(); else for (const mid of mids) s.notsent.delete(mid);
-  }).then(async () => { await store.reload(); store.announce(); });
+  return db
+    .tx(["notsent"], "readwrite", async (s) => {
+      if (mids === null) s.notsent.clear();
+      else for (const mid of mids) s.notsent.delete(mid);
+    })
+    .then(async () => {
+      await store.reload();
+      store.announce();
+    });
 }
 
 /** Applies one sync response in one transaction. Returns true if a resync from 0 is needed. */
 function apply(response) {
   const me = store.user.id;
   const outcome = new Map((response.results || []).map((r) => [r.mid, r]));
-  return db.tx(["entries", "outbox", "meta", "failures"], "readwrite", async (s) => {
-    // Every item up to last_mid is processed for good, reported or not: drop it from the outbox.
-    const done = await req(s.outbox.getAll(IDBKeyRange.upperBound(response.last_mid)));
-    for (const item of done) {
-      s.outbox.delete(item.mid);
-      const local = await req(s.entries.get(item.entry.id));
-      const result = outcome.get(item.mid);
-      if (result && result.status !== "applied") {
-        s.failures.put({ mid: item.mid, status: result.status, error: result.error || {},
-          attempted: local ? serverCopy(local) : item.entry, current: result.entry || null });
+  return db
+    .tx(["entries", "outbox", "meta", "failures"], "readwrite", async (s) => {
+      // Every item up to last_mid is processed for good, reported or not: drop it from the outbox.
+      const done = await req(s.outbox.getAll(IDBKeyRange.upperBound(response.last_mid)));
+      for (const item of done) {
+        s.outbox.delete(item.mid);
+        const local = await req(s.entries.get(item.entry.id));
+        const result = outcome.get(item.mid);
+        if (result && result.status !== "applied") {
+          s.failures.put({
+            mid: item.mid,
+            status: result.status,
+            error: result.error || {},
+            attempted: local ? serverCopy(local) : item.entry,
+            current: result.entry || null,
+          });
+        }
+        if (!local || local.pending !== item.mid) continue; // a later edit of it is still queued
+        if (!result || result.status === "applied") s.entries.put(serverCopy(local));
+        // Not saved: show the server's current version, else the last one we had, else nothing.
+        else if (result.entry) s.entries.put(result.entry);
+        else if (local.base) s.entries.put(local.base);
+        else s.entries.delete(local.id);
       }
-      if (!local || local.pending !== item.mid) continue; // a later edit of it is still queued
-      if (!result || result.status === "applied") s.entries.put(serverCopy(local));
-      // Not saved: show the server's current version, else the last one we had, else nothing.
-      else if (result.entry) s.entries.put(result.entry);
-      else if (local.base) s.entries.put(local.base);
-      else s.entries.delete(local.id);
-    }
-    const known = await req(s.meta.get("couple_id"));
-    s.meta.put(response.couple_id, "couple_id");
-    if (known !== undefined && known !== response.couple_id) {
-      await forgetPartner(s, me);
-      return true;
-    }
-    for (const change of response.changes || []) {
-      const local = await req(s.entries.get(change.id));
-      // A newer local edit is still queued: keep it on screen, remember the server's version.
-      s.entries.put(local && local.pending > response.last_mid ? { ...local, base: change } : change);
-    }
-    s.meta.put(response.cursor, "cursor");
-    return false;
-  }).then(async (restart) => { await store.reload(); store.announce(); return restart; });
+      const known = await req(s.meta.get("couple_id"));
+      s.meta.put(response.couple_id, "couple_id");
+      if (known !== undefined && known !== response.couple_id) {
+        await forgetPartner(s, me);
+        return true;
+      }
+      for (const change of response.changes || []) {
+        const local = await req(s.entries.get(change.id));
+        // A newer local edit is still queued: keep it on screen, remember the server's version.
+        s.entries.put(local && local.pending > response.last_mid ? { ...local, base: change } : change);
+      }
+      s.meta.put(response.cursor, "cursor");
+      return false;
+    })
+    .then(async (restart) => {
+      await store.reload();
+      store.announce();
+      return restart;
+    });
 }
 
 /** No couple any more, or a different one: the partner's entries go, the cursor starts over. */
@@ -246,7 +301,7 @@ async function forgetPartner(s, me) {
 /** The user left (or was left): the partner's entries go now; the next sync sets aside what was
  *  queued for that couple (the server answers 409 for it). */
 export async function unpaired() {
-  const me = store.user && store.user.id;
+  const me = store.user?.id;
   await db.tx(["entries", "meta"], "readwrite", async (s) => {
     await forgetPartner(s, me);
   });
@@ -264,8 +319,17 @@ async function failed(err) {
     schedule(0);
     return;
   }
-  if (err.status === 401) { store.setSync("idle"); await store.sessionEnded(); return; }
-  if (err.status === 409) { store.setSync("idle"); await unpaired(); store.lostCouple(); return; } // an old server
+  if (err.status === 401) {
+    store.setSync("idle");
+    await store.sessionEnded();
+    return;
+  }
+  if (err.status === 409) {
+    store.setSync("idle");
+    await unpaired();
+    store.lostCouple();
+    return;
+  } // an old server
   attempt += 1;
   const backoff = Math.min(MAX_DELAY, 1000 * 2 ** Math.min(attempt, 12));
   const delay = Math.max(backoff * (0.75 + Math.random() * 0.5), (err.retryAfter || 0) * 1000);
@@ -275,7 +339,10 @@ async function failed(err) {
 
 /** Start the triggers: now, on `online`, when the page is shown again, when the worker asks. */
 export function start() {
-  window.addEventListener("online", () => { attempt = 0; schedule(0); });
+  window.addEventListener("online", () => {
+    attempt = 0;
+    schedule(0);
+  });
   window.addEventListener("offline", () => store.setSync("offline"));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") schedule(0);

@@ -5,8 +5,13 @@ export const phoneZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone 
 
 export function localDate(zone, when = new Date()) {
   try {
-    return new Intl.DateTimeFormat("en-CA", { timeZone: zone || phoneZone(), year: "numeric", month: "2-digit", day: "2-digit" }).format(when);
-  } catch (err) {
+    return new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone || phoneZone(),
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    }).format(when);
+  } catch (_err) {
     return new Intl.DateTimeFormat("en-CA").format(when);
   }
 }

@@ -7,8 +7,10 @@ import { t } from "./i18n.js";
  * user: true → the node holds someone's own words (see userText).
  */
 export function h(tag, props = {}, ...children) {
-  const node = tag === "svg" || tag === "path" || tag === "circle"
-    ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
+  const node =
+    tag === "svg" || tag === "path" || tag === "circle"
+      ? document.createElementNS("http://www.w3.org/2000/svg", tag)
+      : document.createElement(tag);
   for (const [key, value] of Object.entries(props || {})) {
     if (value === false || value === null || value === undefined || key === "user") continue;
     if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
@@ -17,7 +19,7 @@ export function h(tag, props = {}, ...children) {
     else if (key === "value" || key === "checked") node[key] = value;
     else node.setAttribute(key, value === true ? "" : value);
   }
-  if (props && props.user) userText(node);
+  if (props?.user) userText(node);
   append(node, children);
   return node;
 }
@@ -62,7 +64,11 @@ export function keepFocus(work) {
   if (caret && active.isConnected && document.activeElement !== active) {
     active.focus({ preventScroll: true });
     if (caret.start !== null) {
-      try { active.setSelectionRange(caret.start, caret.end, caret.direction); } catch (err) { /* no caret here */ }
+      try {
+        active.setSelectionRange(caret.start, caret.end, caret.direction);
+      } catch (_err) {
+        /* no caret here */
+      }
     }
   }
   return result;
@@ -71,7 +77,9 @@ export function keepFocus(work) {
 function caretOf(control) {
   try {
     return { start: control.selectionStart ?? null, end: control.selectionEnd, direction: control.selectionDirection };
-  } catch (err) { return { start: null }; }
+  } catch (_err) {
+    return { start: null };
+  }
 }
 
 let uid = 0;
@@ -83,10 +91,14 @@ export function field(label, control, hint = "") {
   const errorId = `${control.id}-error`;
   const hintId = hint ? `${control.id}-hint` : null;
   control.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
-  return h("div", { class: "field" },
-    h("label", { for: control.id }, label), control,
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: control.id }, label),
+    control,
     hint ? h("p", { class: "hint", id: hintId }, hint) : null,
-    h("p", { class: "field-error", id: errorId, "aria-live": "polite" }));
+    h("p", { class: "field-error", id: errorId, "aria-live": "polite" }),
+  );
 }
 
 /** Puts {name: message} next to the matching [name] controls in form; returns leftovers. */
@@ -97,7 +109,10 @@ export function showErrors(form, errors) {
   for (const [name, message] of Object.entries(errors)) {
     const control = form.querySelector(`[name="${CSS.escape(name)}"]`);
     const slot = control && form.querySelector(`#${CSS.escape(control.id)}-error`);
-    if (slot) { slot.textContent = message; control.setAttribute("aria-invalid", "true"); } else rest[name] = message;
+    if (slot) {
+      slot.textContent = message;
+      control.setAttribute("aria-invalid", "true");
+    } else rest[name] = message;
   }
   return rest;
 }
@@ -107,8 +122,11 @@ const filled = (text) => (Array.isArray(text) ? text.flat(Infinity).some((p) => 
 
 /** A calm message under a form or a section. text: a string or pieces, e.g. ["Sent to ", bdi(name), "."]. */
 export function notice(text = "", kind = "error") {
-  return h("p", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status", hidden: !filled(text) },
-    text || "");
+  return h(
+    "p",
+    { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status", hidden: !filled(text) },
+    text || "",
+  );
 }
 
 /** Sets a message line's words (a string or pieces; strings go in as text nodes) and hides it when empty. */
@@ -134,12 +152,26 @@ export function confirmDialog(title, text, yes = t("common.yes"), danger = false
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "dialog", "aria-labelledby": id("dlg") });
     const titleNode = h("h2", { id: dialog.getAttribute("aria-labelledby") }, title);
-    const close = (value) => { dialog.close(); dialog.remove(); resolve(value); };
-    dialog.append(titleNode, h("p", {}, text), extra || "",
-      h("div", { class: "row end" },
+    const close = (value) => {
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    dialog.append(
+      titleNode,
+      h("p", {}, text),
+      extra || "",
+      h(
+        "div",
+        { class: "row end" },
         h("button", { type: "button", class: "btn ghost", onclick: () => close(false) }, t("common.cancel")),
-        h("button", { type: "button", class: `btn ${danger ? "danger" : "primary"}`, onclick: () => close(true) }, yes)));
-    dialog.addEventListener("cancel", (event) => { event.preventDefault(); close(false); });
+        h("button", { type: "button", class: `btn ${danger ? "danger" : "primary"}`, onclick: () => close(true) }, yes),
+      ),
+    );
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      close(false);
+    });
     document.body.append(dialog);
     dialog.showModal();
   });
@@ -148,10 +180,20 @@ export function confirmDialog(title, text, yes = t("common.yes"), danger = false
 /** A single-choice row of big buttons (radio semantics). onChange(value). An option's text may be pieces. */
 export function choice(label, options, value, onChange, className = "") {
   const group = h("div", { class: `choice ${className}`, role: "radiogroup", "aria-label": label });
-  const buttons = options.map(([val, text, sub]) => h("button", {
-    type: "button", role: "radio", "aria-checked": String(val === value), "data-value": String(val),
-    onclick: () => set(val),
-  }, h("span", { class: "choice-main" }, text), sub ? h("span", { class: "choice-sub" }, sub) : null));
+  const buttons = options.map(([val, text, sub]) =>
+    h(
+      "button",
+      {
+        type: "button",
+        role: "radio",
+        "aria-checked": String(val === value),
+        "data-value": String(val),
+        onclick: () => set(val),
+      },
+      h("span", { class: "choice-main" }, text),
+      sub ? h("span", { class: "choice-sub" }, sub) : null,
+    ),
+  );
   function set(val) {
     value = val;
     for (const b of buttons) b.setAttribute("aria-checked", String(b.dataset.value === String(val)));
@@ -162,11 +204,17 @@ export function choice(label, options, value, onChange, className = "") {
     const i = buttons.indexOf(document.activeElement);
     if (i < 0 || !["ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp"].includes(event.key)) return;
     event.preventDefault();
-    const next = buttons[(i + (event.key === "ArrowRight" || event.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length];
+    const next =
+      buttons[
+        (i + (event.key === "ArrowRight" || event.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length
+      ];
     next.focus();
     next.click();
   });
-  group.reset = () => { value = null; for (const b of buttons) b.setAttribute("aria-checked", "false"); };
+  group.reset = () => {
+    value = null;
+    for (const b of buttons) b.setAttribute("aria-checked", "false");
+  };
   return group;
 }
 

@@ -6,11 +6,19 @@ export function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
   let asked = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (asked) { asked = false; location.reload(); }
+    if (asked) {
+      asked = false;
+      location.reload();
+    }
   });
-  navigator.serviceWorker.register("/service-worker.js", { scope: "/", updateViaCache: "none" })
+  navigator.serviceWorker
+    .register("/service-worker.js", { scope: "/", updateViaCache: "none" })
     .then((registration) => {
-      const offer = (worker) => showUpdate(() => { asked = true; worker.postMessage({ type: "SKIP_WAITING" }); });
+      const offer = (worker) =>
+        showUpdate(() => {
+          asked = true;
+          worker.postMessage({ type: "SKIP_WAITING" });
+        });
       if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
       registration.addEventListener("updatefound", () => {
         const worker = registration.installing;
@@ -23,5 +31,7 @@ export function registerWorker() {
         if (document.visibilityState === "visible") registration.update().catch(() => {});
       });
     })
-    .catch(() => { /* no worker: the app still works online */ });
+    .catch(() => {
+      /* no worker: the app still works online */
+    });
 }

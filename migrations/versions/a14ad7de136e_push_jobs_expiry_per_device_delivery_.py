@@ -9,28 +9,29 @@ Revises: dd12a1ed3c27
 Create Date: 2026-11-24 09:00:57.773616
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a14ad7de136e'
-down_revision = 'dd12a1ed3c27'
+revision = "a14ad7de136e"
+down_revision = "dd12a1ed3c27"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('push_jobs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('expires_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('delivered_to', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('batch_id', sa.Integer(), nullable=True))
-        batch_op.create_index('ix_push_jobs_user_sent', ['user_id', 'sent_at'], unique=False)
+    with op.batch_alter_table("push_jobs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("expires_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("delivered_to", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("batch_id", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_push_jobs_user_sent", ["user_id", "sent_at"], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('push_jobs', schema=None) as batch_op:
-        batch_op.drop_index('ix_push_jobs_user_sent')
-        batch_op.drop_column('batch_id')
-        batch_op.drop_column('delivered_to')
-        batch_op.drop_column('expires_at')
+    with op.batch_alter_table("push_jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_push_jobs_user_sent")
+        batch_op.drop_column("batch_id")
+        batch_op.drop_column("delivered_to")
+        batch_op.drop_column("expires_at")

@@ -9,33 +9,36 @@ Revises: a14ad7de136e
 Create Date: 2026-11-29 11:30:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b2reset01'
-down_revision = 'a14ad7de136e'
+revision = "b2reset01"
+down_revision = "a14ad7de136e"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.create_table('password_resets',
-    sa.Column('id', sa.String(length=64), nullable=False),
-    sa.Column('user_id', sa.String(length=36), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('expires_at', sa.DateTime(), nullable=False),
-    sa.Column('used_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_password_resets_user_id_users'),
-                            ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_resets'))
+    op.create_table(
+        "password_resets",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_password_resets_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_password_resets")),
     )
-    with op.batch_alter_table('password_resets', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_password_resets_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table("password_resets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_password_resets_user_id"), ["user_id"], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('password_resets', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_password_resets_user_id'))
-    op.drop_table('password_resets')
+    with op.batch_alter_table("password_resets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_password_resets_user_id"))
+    op.drop_table("password_resets")

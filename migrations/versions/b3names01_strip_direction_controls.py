@@ -9,6 +9,7 @@ Revises: b1sync0001
 Create Date: 2026-11-29 12:40:00
 
 """
+
 import re
 
 from alembic import op
@@ -16,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b3names01'
-down_revision = 'b1sync0001'
+revision = "b3names01"
+down_revision = "b1sync0001"
 branch_labels = None
 depends_on = None
 

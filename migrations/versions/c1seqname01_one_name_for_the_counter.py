@@ -9,12 +9,13 @@ Revises: b3names01
 Create Date: 2026-11-29 14:50:00
 
 """
+
 from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'c1seqname01'
-down_revision = 'b4rename01'
+revision = "c1seqname01"
+down_revision = "b4rename01"
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@
 The server serves a copy of the frontend (WEB_ROOT), so a test can change a file and see a new
 service-worker version without touching the repository.
 """
+
 import shutil
 import threading
 from pathlib import Path
@@ -19,11 +20,17 @@ from conftest import empty_tables
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "correct horse battery"
 PHONE = {"width": 390, "height": 844}
-
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +52,7 @@ class LiveServer:
 
     def entries(self, **where):
         from backend.models import Entry
+
         with self.app.app_context():
             rows = db.session.scalars(select(Entry).filter_by(**where)).all()
             db.session.expunge_all()
@@ -53,8 +61,11 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(database_url, web_root):
-    config = type("E2EConfig", (TestConfig,), {
-        "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False, "WEB_ROOT": str(web_root)})
+    config = type(
+        "E2EConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False, "WEB_ROOT": str(web_root)},
+    )
     app = create_app(config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -102,6 +113,7 @@ def new_context(browser, live_server):
         context.set_default_timeout(20_000)  # a shared 2-core machine can be slow
         made.append(context)
         return context
+
     yield make
     for context in made:
         context.close()
@@ -115,12 +127,19 @@ def persistent_context(playwright_instance, live_server, tmp_path):
     def make(**options):
         options.setdefault("locale", "en-US")
         context = playwright_instance.chromium.launch_persistent_context(
-            str(tmp_path / f"profile-{len(made)}"), executable_path=CHROMIUM, args=ARGS, headless=True,
-            base_url=live_server.url, viewport=PHONE, **options)
+            str(tmp_path / f"profile-{len(made)}"),
+            executable_path=CHROMIUM,
+            args=ARGS,
+            headless=True,
+            base_url=live_server.url,
+            viewport=PHONE,
+            **options,
+        )
         context.clock.set_system_time(utcnow())
         context.set_default_timeout(20_000)  # a shared 2-core machine can be slow
         made.append(context)
         return context
+
     yield make
     for context in made:
         context.close()
@@ -135,8 +154,10 @@ class People:
     def signup(self, context, name):
         self.count += 1
         email = f"{name.lower()}{self.count}@example.com"
-        response = context.request.post(f"{self.server.url}/api/auth/signup", data={
-            "email": email, "password": PASSWORD, "display_name": name, "timezone": "Europe/Berlin"})
+        response = context.request.post(
+            f"{self.server.url}/api/auth/signup",
+            data={"email": email, "password": PASSWORD, "display_name": name, "timezone": "Europe/Berlin"},
+        )
         assert response.status == 201, response.text()
         return response.json()["user"]
 

@@ -1,4 +1,5 @@
 """Helpers for the browser tests (fixtures live in conftest.py)."""
+
 import time
 import uuid
 from pathlib import Path
@@ -40,8 +41,13 @@ def synced_at(page):
 
 def wait_synced(page, after=0, timeout=15_000):
     """Until a sync round finished after `after` (ms since epoch) and nothing is left queued."""
-    wait_until(page, """after => { const p = document.getElementById('sync-pill');
-        return Number(p.dataset.syncedAt || 0) > after && p.dataset.state === 'ok'; }""", after, timeout)
+    wait_until(
+        page,
+        """after => { const p = document.getElementById('sync-pill');
+        return Number(p.dataset.syncedAt || 0) > after && p.dataset.state === 'ok'; }""",
+        after,
+        timeout,
+    )
 
 
 def artifacts(*parts):
@@ -50,15 +56,25 @@ def artifacts(*parts):
     return path
 
 
-
 def seed(server, context, kind, body, visibility="shared", ref_id=None):
     """Writes one entry through /api/sync as that context's user (a one-off device); returns its id."""
     entry_id = str(uuid.uuid4())
     couple = context.request.get(f"{server.url}/api/me").json()["couple"]
-    response = context.request.post(f"{server.url}/api/sync", data={
-        "client_id": str(uuid.uuid4()), "cursor": 0, "couple_id": couple and couple["id"],
-        "mutations": [{"mid": 1, "op": "put", "entry": {
-            "id": entry_id, "kind": kind, "visibility": visibility, "ref_id": ref_id, "body": body}}]})
+    response = context.request.post(
+        f"{server.url}/api/sync",
+        data={
+            "client_id": str(uuid.uuid4()),
+            "cursor": 0,
+            "couple_id": couple and couple["id"],
+            "mutations": [
+                {
+                    "mid": 1,
+                    "op": "put",
+                    "entry": {"id": entry_id, "kind": kind, "visibility": visibility, "ref_id": ref_id, "body": body},
+                }
+            ],
+        },
+    )
     assert response.status == 200, response.text()
     result = response.json()["results"][0]
     assert result["status"] == "applied", result
@@ -68,14 +84,18 @@ def seed(server, context, kind, body, visibility="shared", ref_id=None):
 def settle(page, timeout=15_000):
     """Until this page's outbox (in IndexedDB) is empty and no sync is failing."""
     page.wait_for_timeout(200)
-    wait_until(page, """() => new Promise((resolve) => {
+    wait_until(
+        page,
+        """() => new Promise((resolve) => {
         const open = indexedDB.open('hearth');
         open.onsuccess = () => {
           const req = open.result.transaction('outbox').objectStore('outbox').count();
           req.onsuccess = () => resolve(req.result === 0
             && document.getElementById('sync-pill').dataset.state === 'ok');
         };
-      })""", timeout=timeout)
+      })""",
+        timeout=timeout,
+    )
 
 
 def tab(page, path):
@@ -86,6 +106,8 @@ def tab(page, path):
         return
     bar.locator('a[href="/more"]').click()
     page.get_by_role("navigation", name="More screens").locator(f'a[href="{path}"]').click()
+
+
 PASSWORD_FIELD = "correct horse battery"
 
 

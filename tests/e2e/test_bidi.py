@@ -1,6 +1,7 @@
 """Right-to-left names and words stay isolated on the partner's screen: the element that shows them takes
 its direction from the text (dir="auto") and is isolated (unicode-bidi: isolate), so the app's own words
 around a Hebrew or Arabic name keep their order."""
+
 import pytest
 
 from .e2e_support import open_app, seed, tab, wait_synced

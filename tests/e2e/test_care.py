@@ -1,12 +1,24 @@
 """Conflict and care, growth: time-out, tension script, agreements, "not now", the path, Get help."""
+
 import datetime
 
 import pytest
 
 from backend.models import utcnow
 
-from .e2e_support import (BERLIN, artifacts, controlled, go_offline, go_online, open_app, seed, settle, synced_at, wait_synced,
-                          wait_until)
+from .e2e_support import (
+    BERLIN,
+    artifacts,
+    controlled,
+    go_offline,
+    go_online,
+    open_app,
+    seed,
+    settle,
+    synced_at,
+    wait_synced,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +31,9 @@ def fresh(page, path="/"):
 
 
 def clock(page, iso):
-    return page.evaluate("iso => new Date(iso).toLocaleTimeString(undefined, {hour: '2-digit', minute: '2-digit'})", iso)
+    return page.evaluate(
+        "iso => new Date(iso).toLocaleTimeString(undefined, {hour: '2-digit', minute: '2-digit'})", iso
+    )
 
 
 def test_time_out_reaches_the_partner_with_its_return_time_and_then_ends(new_context, people, live_server):
@@ -34,7 +48,8 @@ def test_time_out_reaches_the_partner_with_its_return_time_and_then_ends(new_con
     settle(page)
     [entry] = live_server.entries(kind="timeout")
     ahead = datetime.datetime.fromisoformat(entry.body["return_at"].replace("Z", "+00:00")) - entry.created_at.replace(
-        tzinfo=entry.created_at.tzinfo or datetime.timezone.utc)
+        tzinfo=entry.created_at.tzinfo or datetime.UTC
+    )
     assert datetime.timedelta(minutes=19) < ahead <= datetime.timedelta(minutes=21)
     assert entry.body["ended_at"] is None
 
@@ -97,8 +112,10 @@ def test_tension_script_keeps_one_issue_and_ends_with_a_step_the_partner_sees(ne
 
     [issue] = live_server.entries(kind="disclosure")
     assert issue.body["category"] == "tension" and issue.body["feelings"] == ["hurt"]
-    assert issue.body["text"] == ("I felt hurt when the dinner plans changed without a word to me. "
-                                  "Can we talk about what happened and agree one next step?")
+    assert issue.body["text"] == (
+        "I felt hurt when the dinner plans changed without a word to me. "
+        "Can we talk about what happened and agree one next step?"
+    )
     [step] = live_server.entries(kind="commitment")
     assert step.ref_id == issue.id and step.body["text"] == "Text each other when plans change"
     due = datetime.date.fromisoformat(step.body["due_date"])
@@ -109,7 +126,9 @@ def test_tension_script_keeps_one_issue_and_ends_with_a_step_the_partner_sees(ne
     partner.get_by_test_id("next-step").filter(has_text="Text each other when plans change").wait_for()
 
 
-def test_agreements_edited_by_both_settle_on_the_version_that_reached_the_server_first(new_context, people, live_server):
+def test_agreements_edited_by_both_settle_on_the_version_that_reached_the_server_first(
+    new_context, people, live_server
+):
     alex, sam = new_context(), new_context()
     people.pair(alex, sam)
     page = open_app(alex, "/agreements")
@@ -204,22 +223,47 @@ def test_screenshots_of_the_care_screens(new_context, people, live_server, schem
     alex, sam = new_context(color_scheme=scheme), new_context(color_scheme=scheme)
     people.pair(alex, sam)
     today = utcnow().astimezone(BERLIN).date().isoformat()
-    seed(live_server, alex, "agreement", {"text": "After a time-out we come back to the talk once we're calm.",
-                                          "category": "conflict_rule"})
+    seed(
+        live_server,
+        alex,
+        "agreement",
+        {"text": "After a time-out we come back to the talk once we're calm.", "category": "conflict_rule"},
+    )
     seed(live_server, sam, "agreement", {"text": "Phones away at dinner.", "category": "boundary"})
-    issue = seed(live_server, sam, "disclosure", {"text": "I felt unseen when my news got lost in the evening rush. "
-                                                  "Can we talk about what happened and agree one next step?",
-                                                  "category": "tension", "feelings": ["unseen"], "local_date": today})
-    seed(live_server, sam, "commitment", {"text": "Ten minutes of news after dinner, phones down", "due_date": today},
-         ref_id=issue)
+    issue = seed(
+        live_server,
+        sam,
+        "disclosure",
+        {
+            "text": "I felt unseen when my news got lost in the evening rush. "
+            "Can we talk about what happened and agree one next step?",
+            "category": "tension",
+            "feelings": ["unseen"],
+            "local_date": today,
+        },
+    )
+    seed(
+        live_server,
+        sam,
+        "commitment",
+        {"text": "Ten minutes of news after dinner, phones down", "due_date": today},
+        ref_id=issue,
+    )
     bid = seed(live_server, alex, "bid", {"type": "share", "bidder": "me", "note": "Showed a photo from work"})
     seed(live_server, sam, "reaction", {"value": "not_now"}, ref_id=bid)
     back = (utcnow() + datetime.timedelta(minutes=45)).isoformat()
     seed(live_server, sam, "timeout", {"return_at": back, "note": "Need some air; I want to finish this talk."})
     page = open_app(alex, "/")
     wait_synced(page)
-    shots = [("care-today", "/"), ("timeout-calm", "/timeout"), ("tension", "/tension"), ("agreements", "/agreements"),
-             ("path", "/path"), ("help", "/help"), ("bids-not-now", "/bids")]
+    shots = [
+        ("care-today", "/"),
+        ("timeout-calm", "/timeout"),
+        ("tension", "/tension"),
+        ("agreements", "/agreements"),
+        ("path", "/path"),
+        ("help", "/help"),
+        ("bids-not-now", "/bids"),
+    ]
     for name, path in shots:
         page.goto(path)
         page.get_by_role("heading", level=1).wait_for()
@@ -255,7 +299,9 @@ def test_breathing_circle_stands_still_under_reduced_motion(new_context, people,
     assert page.evaluate("() => getComputedStyle(document.querySelector('.breathe-circle')).animationName") == "none"
     moving = open_app(sam, "/timeout")
     moving.get_by_role("heading", name="Breathe").wait_for()
-    assert moving.evaluate("() => getComputedStyle(document.querySelector('.breathe-circle')).animationName") == "breathe"
+    assert (
+        moving.evaluate("() => getComputedStyle(document.querySelector('.breathe-circle')).animationName") == "breathe"
+    )
 
 
 def test_a_sync_arriving_while_typing_keeps_the_field_focused(new_context, people, live_server):
@@ -276,13 +322,16 @@ def test_a_sync_arriving_while_typing_keeps_the_field_focused(new_context, peopl
     seed(live_server, sam, "appreciation", {"text": "Thank you for cooking tonight."})
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     wait_synced(page, after=before)
-    wait_until(page, """() => new Promise((resolve) => {
+    wait_until(
+        page,
+        """() => new Promise((resolve) => {
         const open = indexedDB.open('hearth');
         open.onsuccess = () => {
           const req = open.result.transaction('entries').objectStore('entries').getAll();
           req.onsuccess = () => resolve(req.result.some((e) => e.kind === 'appreciation'));
         };
-      })""")  # the partner's entry reached this phone, and the screen re-rendered around the field
+      })""",
+    )  # the partner's entry reached this phone, and the screen re-rendered around the field
     assert page.evaluate("() => document.activeElement && document.activeElement.name") == "step"
     page.keyboard.type(" together on Sunday")
     assert step.input_value() == "Open the post together on Sunday"

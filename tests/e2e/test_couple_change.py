@@ -1,7 +1,9 @@
 """The phone when the couple changes (issue 10, items 1 and 17): writes queued for the previous couple
 are set aside as "not sent" (never sent, readable, downloadable, discardable; journal lines go on
 under the current scope), and someone without a couple still reaches their entries and settings."""
+
 import json
+from pathlib import Path
 
 import pytest
 
@@ -40,7 +42,7 @@ def test_a_couple_change_moves_the_outbox_to_not_sent(new_context, people, live_
     page.screenshot(path=artifacts("screenshots", "not-sent.png"))
     with page.expect_download() as download:
         page.get_by_role("button", name="Download as a file").click()
-    saved = json.loads(open(download.value.path()).read())
+    saved = json.loads(Path(download.value.path()).read_text())
     assert [item["entry"]["body"]["text"] for item in saved["items"]] == [THANKS]
     page.get_by_role("button", name="Discard this appreciation").click()
     page.get_by_text("Nothing here.").wait_for()

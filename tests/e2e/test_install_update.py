@@ -1,4 +1,5 @@
 """Installability in Chromium, and the update flow: new content → new worker → "Update" → nothing lost."""
+
 import pytest
 
 from .e2e_support import controlled, open_app, settle, wait_synced, wait_until

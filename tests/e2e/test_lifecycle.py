@@ -1,5 +1,6 @@
 """Storage lifecycles: a wiped database resyncs from 0, a lost couple clears the partner's entries,
 logging out clears the phone, an ended session keeps queued writes for the same person."""
+
 import pytest
 
 from .e2e_support import PASSWORD_FIELD, controlled, open_app, seed, settle, tab, wait_synced, wait_until
@@ -21,8 +22,10 @@ def test_a_wiped_database_resyncs_everything(new_context, people, live_server):
     seed(live_server, sam, "appreciation", {"text": "From before the wipe"})
     page = open_app(alex, "/appreciate")
     page.get_by_text("From before the wipe").wait_for()
-    page.evaluate("() => new Promise((resolve) => { const r = indexedDB.deleteDatabase('hearth');"
-                  " r.onsuccess = r.onerror = r.onblocked = () => resolve(); })")
+    page.evaluate(
+        "() => new Promise((resolve) => { const r = indexedDB.deleteDatabase('hearth');"
+        " r.onsuccess = r.onerror = r.onblocked = () => resolve(); })"
+    )
     page.reload()
     page.get_by_text("From before the wipe").wait_for()  # the cookie was still good: pulled from cursor 0
 

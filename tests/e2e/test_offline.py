@@ -1,7 +1,8 @@
 """Offline first: writes land locally at once, reach the server exactly once, survive reloads."""
+
 import pytest
 
-from .e2e_support import controlled, open_app, synced_at, tab, wait_synced, wait_until, go_offline, go_online
+from .e2e_support import controlled, go_offline, go_online, open_app, synced_at, tab, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -53,8 +54,11 @@ def test_entries_made_offline_sync_once_and_reach_the_partner(new_context, peopl
     go_online(alex)
     wait_synced(page, after=before)
 
-    texts = {"disclosure": "Offline worry about the rent", "appreciation": "Offline thanks for the soup",
-             "journal": "Offline journal, only mine"}
+    texts = {
+        "disclosure": "Offline worry about the rent",
+        "appreciation": "Offline thanks for the soup",
+        "journal": "Offline journal, only mine",
+    }
     for kind, text in texts.items():
         rows = live_server.entries(kind=kind)
         assert [r.body["text"] for r in rows] == [text], kind

@@ -1,5 +1,6 @@
 """A forgotten password in the PWA: "Forgot password?" on the login screen, the link from a real mail
 (a local SMTP server), a new password, and the couple's history still there after logging in."""
+
 import pytest
 
 from backend.services import mail
@@ -28,8 +29,7 @@ def shot(page, name):
     page.screenshot(path=artifacts("reset", f"{name}.png"))
 
 
-def test_forgot_password_mails_a_link_that_sets_a_new_one_and_keeps_the_history(
-        new_context, people, live_server, smtp):
+def test_forgot_password_mails_a_link_that_sets_a_new_one_and_keeps_the_history(new_context, people, live_server, smtp):
     phone, sam = new_context(), new_context()
     alex, _ = people.pair(phone, sam)
     seed(live_server, sam, "appreciation", {"text": "Thank you for the soup"})

@@ -1,10 +1,11 @@
 """What the partner's screen shows: never a private entry, and user text only ever as text."""
+
 import pytest
 
 from .e2e_support import open_app, tab, wait_synced
 
 pytestmark = pytest.mark.e2e
-XSS = '<img src=x onerror=alert(1)><script>alert(2)</script>'
+XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 
 
 def visible_text(page):

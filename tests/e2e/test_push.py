@@ -6,6 +6,7 @@ incognito context ("Registration failed - permission denied") and never answers 
 disk (it waits for FCM). So the subscription-posting tests replace PushManager's two methods with a
 stand-in that returns a PushSubscription-like object; the test of the real call checks the error state.
 """
+
 import base64
 import json
 import os
@@ -24,8 +25,10 @@ from .e2e_support import artifacts, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
-IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-                 "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 
 
 def b64url(raw):
@@ -36,10 +39,17 @@ def fake_push_manager(endpoint, fresh_after_unsubscribe=False):
     """An init script: PushManager.subscribe/getSubscription backed by localStorage, as a browser
     with a reachable push service would behave. Keys are a real P-256 point and a 16-byte secret.
     With fresh_after_unsubscribe, a subscribe after an unsubscribe gets a new endpoint, as real ones do."""
-    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    settings = {"endpoint": endpoint, "p256dh": b64url(point), "auth": b64url(os.urandom(16)),
-                "fresh": fresh_after_unsubscribe}
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    settings = {
+        "endpoint": endpoint,
+        "p256dh": b64url(point),
+        "auth": b64url(os.urandom(16)),
+        "fresh": fresh_after_unsubscribe,
+    }
     return """(() => {
       const S = %s;
       const make = (saved) => ({ endpoint: saved.endpoint, expirationTime: null,
@@ -99,8 +109,10 @@ def push_to(page, server, payload):
         if mine:
             break
         page.wait_for_timeout(100)
-    cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": server.url, "registrationId": mine[-1]["registrationId"], "data": json.dumps(payload)})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": server.url, "registrationId": mine[-1]["registrationId"], "data": json.dumps(payload)},
+    )
     return cdp
 
 
@@ -108,8 +120,13 @@ NOTIFICATIONS = """async () => (await (await navigator.serviceWorker.ready).getN
     title: n.title, body: n.body, tag: n.tag, url: n.data && n.data.url, renotify: n.renotify,
     icon: n.icon, badge: n.badge, actions: n.actions.map((a) => a.action + ':' + a.title) }))"""
 
-NUDGE = {"type": "nudge", "title": "Hearth", "body": "One small, honest thing to share today?",
-         "url": "/#/today", "tag": "nudge"}
+NUDGE = {
+    "type": "nudge",
+    "title": "Hearth",
+    "body": "One small, honest thing to share today?",
+    "url": "/#/today",
+    "tag": "nudge",
+}
 
 
 def granted(new_context, live_server, **options):
@@ -128,9 +145,18 @@ def test_a_push_becomes_a_notification_with_title_tag_and_share_action(new_conte
     page = open_app(alex)
     push_to(page, live_server, NUDGE)
     shown = wait_until(page, NOTIFICATIONS)
-    assert shown == [{"title": "Hearth", "body": NUDGE["body"], "tag": "nudge", "url": "/#/today",
-                      "renotify": False, "icon": f"{live_server.url}/frontend/icons/icon-192.png",
-                      "badge": f"{live_server.url}/frontend/icons/icon-192.png", "actions": ["share:Share now"]}]
+    assert shown == [
+        {
+            "title": "Hearth",
+            "body": NUDGE["body"],
+            "tag": "nudge",
+            "url": "/#/today",
+            "renotify": False,
+            "icon": f"{live_server.url}/frontend/icons/icon-192.png",
+            "badge": f"{live_server.url}/frontend/icons/icon-192.png",
+            "actions": ["share:Share now"],
+        }
+    ]
 
 
 def test_a_partner_push_has_no_share_action_and_makes_the_page_sync(new_context, people, live_server):
@@ -139,8 +165,17 @@ def test_a_partner_push_has_no_share_action_and_makes_the_page_sync(new_context,
     page = open_app(alex, "/appreciate")
     wait_synced(page)
     seed(live_server, sam, "appreciation", {"text": "Thanks for the soup"})  # no sync trigger in the page
-    push_to(page, live_server, {"type": "appreciation", "title": "Hearth", "body": "Sam sent you an appreciation",
-                                "url": "/#/appreciate", "tag": "partner-appreciation"})
+    push_to(
+        page,
+        live_server,
+        {
+            "type": "appreciation",
+            "title": "Hearth",
+            "body": "Sam sent you an appreciation",
+            "url": "/#/appreciate",
+            "tag": "partner-appreciation",
+        },
+    )
     page.get_by_text("Thanks for the soup").wait_for()  # FLUSH from the worker
     shown = wait_until(page, NOTIFICATIONS)
     assert [(n["title"], n["tag"], n["actions"]) for n in shown] == [("Hearth", "partner-appreciation", [])]
@@ -151,16 +186,28 @@ def test_a_notification_click_routes_the_open_page(new_context, people, live_ser
     alex, sam = granted(new_context, live_server), new_context()
     people.pair(alex, sam)
     page = open_app(alex, "/more")
-    payload = NUDGE if action else {"type": "bid", "title": "Hearth", "body": "Sam reached out to you",
-                                    "url": "/#/bids", "tag": "partner-bid"}
+    payload = (
+        NUDGE
+        if action
+        else {
+            "type": "bid",
+            "title": "Hearth",
+            "body": "Sam reached out to you",
+            "url": "/#/bids",
+            "tag": "partner-bid",
+        }
+    )
     push_to(page, live_server, payload)
     wait_until(page, NOTIFICATIONS)
     worker = alex.service_workers[0]
     # A script-made click: waitUntil refuses an untrusted event, but the handler's work still runs.
-    worker.evaluate("""async (action) => {
+    worker.evaluate(
+        """async (action) => {
         const [notification] = await self.registration.getNotifications();
         self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action }));
-      }""", action)
+      }""",
+        action,
+    )
     wait_until(page, "(path) => location.pathname === path", path)
     if action == "share":
         composer = page.get_by_role("textbox", name="What's true for you today?")
@@ -171,10 +218,10 @@ def test_a_notification_click_routes_the_open_page(new_context, people, live_ser
         page.get_by_role("heading", name="Bids", level=1).wait_for()
 
 
-@pytest.mark.parametrize("payload, label", [({**NUDGE, "share": "Поделиться"}, "Поделиться"),
-                                            (NUDGE, "Поделиться")])
-def test_the_share_button_speaks_the_payloads_language_else_the_phones(new_context, people, live_server, payload,
-                                                                        label):
+@pytest.mark.parametrize("payload, label", [({**NUDGE, "share": "Поделиться"}, "Поделиться"), (NUDGE, "Поделиться")])
+def test_the_share_button_speaks_the_payloads_language_else_the_phones(
+    new_context, people, live_server, payload, label
+):
     """The server writes the nudge's button label in the recipient's language; a payload without one
     (queued before) falls back to the phone's language: the worker has no catalogue."""
     alex, sam = granted(new_context, live_server, locale="ru-RU"), new_context()
@@ -190,8 +237,12 @@ def test_share_now_opens_the_composer_after_a_first_share_too(new_context, peopl
     alex, sam = granted(new_context, live_server), new_context()
     people.pair(alex, sam)
     today = utcnow().astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
-    seed(live_server, alex, "disclosure", {"text": "Already shared one", "category": "feeling", "feelings": [],
-                                           "local_date": today})
+    seed(
+        live_server,
+        alex,
+        "disclosure",
+        {"text": "Already shared one", "category": "feeling", "feelings": [], "local_date": today},
+    )
     page = open_app(alex, "/more")
     wait_synced(page)
     push_to(page, live_server, NUDGE)
@@ -233,20 +284,29 @@ def test_the_switch_subscribes_and_switching_off_unsubscribes(new_context, peopl
 
 
 def test_a_subscription_another_signed_in_account_holds_is_replaced_by_a_fresh_one(
-        new_context, people, live_server, push_keys):
+    new_context, people, live_server, push_keys
+):
     """The server answers 409 (the endpoint is Sam's, and Sam is still signed in where it was made): the
     app drops that subscription and makes a fresh one, which is Alex's alone; Sam's row is untouched."""
     from datetime import timedelta
 
     from backend.models import AuthSession, utcnow
+
     alex, sam = granted(new_context, live_server), new_context()
     user, other = people.pair(alex, sam)
     endpoint = f"http://127.0.0.1:9/push/{uuid.uuid4()}"
     with live_server.app.app_context():
         session_id = db.session.scalar(select(AuthSession.id).where(AuthSession.user_id == other["id"]))
         assert db.session.get(AuthSession, session_id).expires_at > utcnow() + timedelta(days=1)
-        db.session.add(PushSubscription(user_id=other["id"], session_id=session_id, endpoint=endpoint,
-                                        p256dh=b64url(b"\x04" + os.urandom(64)), auth=b64url(os.urandom(16))))
+        db.session.add(
+            PushSubscription(
+                user_id=other["id"],
+                session_id=session_id,
+                endpoint=endpoint,
+                p256dh=b64url(b"\x04" + os.urandom(64)),
+                auth=b64url(os.urandom(16)),
+            )
+        )
         db.session.commit()
     alex.add_init_script(fake_push_manager(endpoint, fresh_after_unsubscribe=True))
     page = open_app(alex, "/more")
@@ -284,7 +344,9 @@ def test_logging_out_unsubscribes_this_browser(new_context, people, live_server,
     switch(page).click()
     page.get_by_text("On for this phone.").wait_for()
     page.get_by_role("button", name="Log out", exact=True).click()
-    page.get_by_role("button", name="Create account").or_(page.get_by_role("button", name="Log in", exact=True)).first.wait_for()
+    page.get_by_role("button", name="Create account").or_(
+        page.get_by_role("button", name="Log in", exact=True)
+    ).first.wait_for()
     assert page.evaluate("() => localStorage.getItem('fake-push-off')") == endpoint
     assert subscriptions(live_server) == []  # the server drops it with the session
 
@@ -309,12 +371,18 @@ def test_without_server_keys_the_switch_says_so(new_context, people, live_server
     assert not switch(page).is_checked()
 
 
-@pytest.mark.parametrize("state, setup, text", [
-    ("blocked", "Object.defineProperty(Notification, 'permission', { get: () => 'denied' });",
-     "Notifications are blocked for Hearth in this browser."),
-    ("unsupported", "delete window.PushManager;", "This browser can't show notifications"),
-    ("ios-install", None, "tap Share, then “Add to Home Screen”"),
-])
+@pytest.mark.parametrize(
+    "state, setup, text",
+    [
+        (
+            "blocked",
+            "Object.defineProperty(Notification, 'permission', { get: () => 'denied' });",
+            "Notifications are blocked for Hearth in this browser.",
+        ),
+        ("unsupported", "delete window.PushManager;", "This browser can't show notifications"),
+        ("ios-install", None, "tap Share, then “Add to Home Screen”"),
+    ],
+)
 def test_the_switch_shows_why_it_cannot_be_used(new_context, people, live_server, state, setup, text):
     options = {"user_agent": IPHONE_SAFARI} if state == "ios-install" else {}
     alex, sam = new_context(**options), new_context()
@@ -325,8 +393,9 @@ def test_the_switch_shows_why_it_cannot_be_used(new_context, people, live_server
     page.get_by_text(text, exact=False).wait_for()
     assert switch(page).is_disabled()
     assert page.evaluate("() => document.getElementById('notify').dataset.state") == state
-    page.evaluate("() => { document.querySelector('#notify').closest('section').scrollIntoView();"
-                  " window.scrollBy(0, -80); }")
+    page.evaluate(
+        "() => { document.querySelector('#notify').closest('section').scrollIntoView(); window.scrollBy(0, -80); }"
+    )
     page.screenshot(path=artifacts("screenshots", f"more-nudge-{state}.png"))
 
 
@@ -338,8 +407,9 @@ def test_screenshot_of_the_nudge_section(new_context, people, live_server, push_
     page = open_app(alex, "/more")
     switch(page).click()
     page.get_by_text("On for this phone.").wait_for()
-    page.evaluate("() => { document.querySelector('#notify').closest('section').scrollIntoView();"
-                  " window.scrollBy(0, -80); }")
+    page.evaluate(
+        "() => { document.querySelector('#notify').closest('section').scrollIntoView(); window.scrollBy(0, -80); }"
+    )
     page.screenshot(path=artifacts("screenshots", f"more-nudge-{scheme}.png"))
 
 

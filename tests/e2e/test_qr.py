@@ -3,6 +3,7 @@
 qr_vectors.json was made with python-qrcode (byte mode, level M, each mask forced) for versions 1–10.
 When python-qrcode is installed, fresh strings are cross-checked live as well.
 """
+
 import json
 import random
 import string
@@ -40,6 +41,7 @@ def test_matches_reference_vectors(page):
 def test_matches_python_qrcode_on_fresh_links(page):
     qrcode = pytest.importorskip("qrcode")
     from qrcode.util import MODE_8BIT_BYTE, QRData
+
     rng = random.Random(7)
     for length in (5, 40, 77, 120, 200):
         text = "https://h.example/join?code=" + "".join(rng.choice(string.ascii_letters) for _ in range(length))

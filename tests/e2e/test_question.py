@@ -1,4 +1,5 @@
 """Today's question can be passed: no reason asked, nothing sent, back tomorrow (or at once on second thought)."""
+
 import pytest
 
 from .e2e_support import artifacts, open_app, wait_synced

@@ -1,4 +1,5 @@
 """A mutation the server refuses is never dropped silently: it is listed with the server's reason."""
+
 import pytest
 
 from .e2e_support import artifacts, open_app, settle, wait_synced
@@ -12,7 +13,9 @@ def test_a_rejected_write_is_shown_with_the_reason_until_dismissed(new_context, 
     page = open_app(alex, "/appreciate")
     wait_synced(page)
     # The form caps the length; a buggy or old client might not. The server has the last word.
-    page.evaluate("() => import('/frontend/js/entries.js').then((m) => m.create('appreciation', { text: 'x'.repeat(300) }))")
+    page.evaluate(
+        "() => import('/frontend/js/entries.js').then((m) => m.create('appreciation', { text: 'x'.repeat(300) }))"
+    )
     settle(page)
     failure = page.get_by_role("region", name="Couldn't save")
     failure.wait_for()

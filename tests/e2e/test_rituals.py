@@ -1,5 +1,6 @@
 """Rituals: the list with next times, a weekly check-in run offline end to end (timer from the stored
 start, a pass, an answer, a commitment), the partner seeing it, edit conflicts, commitments done."""
+
 import datetime
 
 import pytest
@@ -136,13 +137,24 @@ def test_commitment_on_its_own_marked_done(new_context, people, live_server):
     assert entry.body["done_at"] and entry.body["text"] == "Call the plumber together"
 
 
-SHOTS = ["rituals", "ritual-edit", "runner", "pause-cue", "end-screen", "commitments", "vulnerability", "story", "review"]
+SHOTS = [
+    "rituals",
+    "ritual-edit",
+    "runner",
+    "pause-cue",
+    "end-screen",
+    "commitments",
+    "vulnerability",
+    "story",
+    "review",
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_ritual_screens_screenshots(new_context, people, live_server, scheme):
     """Every new screen at 390x844 into test-artifacts/screenshots/ (look at them); no console errors."""
     from .test_screens import watch
+
     alex, sam = new_context(color_scheme=scheme), new_context()
     people.pair(alex, sam)
     yesterday = (utcnow().date() - datetime.timedelta(days=1)).isoformat()
@@ -212,7 +224,9 @@ def test_review_changes_cadence_in_one_tap_and_records_a_session(new_context, pe
     wait_synced(page)
     rituals_page(page)
     page.goto("/reassess")
-    page.get_by_role("radiogroup", name="How often: Weekly check-in").get_by_role("radio", name="Every two weeks").click()
+    page.get_by_role("radiogroup", name="How often: Weekly check-in").get_by_role(
+        "radio", name="Every two weeks"
+    ).click()
     page.get_by_label("Are the questions deep enough?").fill("Mostly; the Sunday one could go deeper")
     page.get_by_role("button", name="Finish the review").click()
     page.get_by_role("heading", name="Rituals", exact=True).wait_for()
@@ -222,8 +236,9 @@ def test_review_changes_cadence_in_one_tap_and_records_a_session(new_context, pe
     [review] = [e for e in live_server.entries(kind="ritual") if e.body["type"] == "reassessment"]
     [session] = live_server.entries(kind="ritual_session")
     assert session.ref_id == review.id and session.body["ended_at"]
-    assert session.body["answers"] == [{"prompt": "Are the questions deep enough?",
-                                        "text": "Mostly; the Sunday one could go deeper"}]
+    assert session.body["answers"] == [
+        {"prompt": "Are the questions deep enough?", "text": "Mostly; the Sunday one could go deeper"}
+    ]
     assert "Every other Sunday" in ritual(page, "weekly_checkin").inner_text()
 
 
@@ -240,10 +255,19 @@ def test_a_session_in_russian_end_to_end(new_context, people, live_server):
     page = open_app(alex)
     wait_synced(page)
     [checkin] = [r for r in live_server.entries(kind="ritual") if r.body["type"] == "weekly_checkin"]
-    older = seed(live_server, alex, "ritual_session", {
-        "started_at": "2026-06-07T08:00:00Z", "ended_at": "2026-06-07T08:20:00Z", "passed": [], "note": "",
-        "answers": [{"prompt": "Follow-up message", "text": "Old follow-up, stored by its English text"}]},  # i18n-ok
-        ref_id=checkin.id)
+    older = seed(
+        live_server,
+        alex,
+        "ritual_session",
+        {
+            "started_at": "2026-06-07T08:00:00Z",
+            "ended_at": "2026-06-07T08:20:00Z",
+            "passed": [],
+            "note": "",
+            "answers": [{"prompt": "Follow-up message", "text": "Old follow-up, stored by its English text"}],
+        },  # i18n-ok
+        ref_id=checkin.id,
+    )
 
     page.goto("/rituals")  # by address: the tab bar's names are another screen's words
     ritual(page, "weekly_checkin").locator("button.btn.primary").click()
@@ -258,19 +282,29 @@ def test_a_session_in_russian_end_to_end(new_context, people, live_server):
     page.get_by_role("button", name="Завершить встречу").click()
     page.get_by_role("heading", name="Договоритесь об одном шаге").wait_for()
     page.get_by_text("Слов: 0 из 60").wait_for()
-    page.get_by_role("textbox", name="Сообщение после разговора").fill("Светлый момент: прогулка. Действие: суббота. Вопрос: куда?")
+    page.get_by_role("textbox", name="Сообщение после разговора").fill(
+        "Светлый момент: прогулка. Действие: суббота. Вопрос: куда?"
+    )
     page.get_by_role("button", name="Сохранить сообщение").click()
     page.get_by_text("Сообщение сохранено вместе со встречей.").wait_for()
     shoot(page, "end-screen-ru")
     settle(page, timeout=30_000)
     [session] = [s for s in live_server.entries(kind="ritual_session") if s.id != older]
-    assert session.body["passed"] == ["Телефоны в сторону, лучше в другую комнату. Что у нас получилось на этой неделе?"]
-    assert session.body["answers"][-1] == {"prompt": "Сообщение после разговора", "prompt_id": "follow_up",
-                                           "text": "Светлый момент: прогулка. Действие: суббота. Вопрос: куда?"}
+    assert session.body["passed"] == [
+        "Телефоны в сторону, лучше в другую комнату. Что у нас получилось на этой неделе?"
+    ]
+    assert session.body["answers"][-1] == {
+        "prompt": "Сообщение после разговора",
+        "prompt_id": "follow_up",
+        "text": "Светлый момент: прогулка. Действие: суббота. Вопрос: куда?",
+    }
 
     page.goto(f"/session/{older}")
     page.get_by_role("heading", name="О чём вы поговорили").wait_for()
     page.get_by_text("Ответы не записаны.").wait_for()  # the old follow-up is not a ritual answer
     page.locator(".ending h3", has_text="Сообщение после разговора").wait_for()
     page.get_by_text("Old follow-up, stored by its English text").wait_for()
-    assert page.get_by_role("textbox", name="Сообщение после разговора").input_value() == "Old follow-up, stored by its English text"
+    assert (
+        page.get_by_role("textbox", name="Сообщение после разговора").input_value()
+        == "Old follow-up, stored by its English text"
+    )

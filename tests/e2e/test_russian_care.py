@@ -2,6 +2,7 @@
 Russian headings, plurals and dates on time-out, tension, agreements, the path, Get help and Us, and
 none of the app's English sentences. Old starter agreements, stored as their English text, still
 count as added. Screenshots of every care screen in both languages go to test-artifacts/screenshots/."""
+
 import datetime
 import json
 import re
@@ -21,12 +22,14 @@ RU_DATE = re.compile(r"\d{1,2} (янв|февр|мар|апр|мая|июн|ию
 
 def english_sentences():
     """Every run of more than three words the English catalogue writes (placeholders split a value)."""
+
     def texts(node):
         for value in node.values():
             if isinstance(value, dict):
                 yield from texts(value)
             else:
                 yield value
+
     catalogue = json.loads((REPO / "frontend" / "locales" / "en.json").read_text(encoding="utf-8"))
     runs = set()
     for text in texts(catalogue):
@@ -66,10 +69,20 @@ def story(live_server, alex, sam, timeout=True):
     """Shared things on every care screen: an agreement, a tension with its step, a running time-out."""
     today = utcnow().astimezone(BERLIN).date().isoformat()
     seed(live_server, sam, "agreement", {"text": "Телефоны убираем за ужином.", "category": "boundary"})
-    issue = seed(live_server, sam, "disclosure", {
-        "text": "Я чувствую: одиноко, когда мои новости теряются в вечерней суете. Давай поговорим?",
-        "category": "tension", "feelings": ["unseen"], "local_date": today})
-    seed(live_server, sam, "commitment", {"text": "Десять минут на новости после ужина", "due_date": today}, ref_id=issue)
+    issue = seed(
+        live_server,
+        sam,
+        "disclosure",
+        {
+            "text": "Я чувствую: одиноко, когда мои новости теряются в вечерней суете. Давай поговорим?",
+            "category": "tension",
+            "feelings": ["unseen"],
+            "local_date": today,
+        },
+    )
+    seed(
+        live_server, sam, "commitment", {"text": "Десять минут на новости после ужина", "due_date": today}, ref_id=issue
+    )
     for i in range(3):
         bid = seed(live_server, alex, "bid", {"type": "share", "bidder": "me", "note": f"фото {i}"})
         seed(live_server, sam, "bid_response", {"response": "toward" if i else "away"}, ref_id=bid)
@@ -90,7 +103,10 @@ def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, peop
     line = page.get_by_test_id("timeout-line")
     line.wait_for()
     assert "берёт небольшую паузу и вернётся в" in line.text_content()
-    assert "Сейчас не могу. Но я рядом — поговорим, когда захочешь." in page.get_by_test_id("not-now-line").first.text_content()
+    assert (
+        "Сейчас не могу. Но я рядом — поговорим, когда захочешь."
+        in page.get_by_test_id("not-now-line").first.text_content()
+    )
     assert_no_english(page, "today's time-out card")
 
     page.goto("/timeout")
@@ -117,7 +133,8 @@ def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, peop
     hurt = page.locator('select[name="feeling"] option[value="hurt"]').text_content()  # its name from feelings.js
     assert page.get_by_test_id("tension-preview").text_content() == (
         f"Я чувствую: {hurt}, когда планы поменялись без предупреждения. "
-        "Давай поговорим о том, что случилось, и договоримся об одном следующем шаге?")
+        "Давай поговорим о том, что случилось, и договоримся об одном следующем шаге?"
+    )
     assert_no_english(page, "/tension")
 
     page.goto("/agreements")
@@ -159,13 +176,19 @@ def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, peop
 def test_a_starter_stored_in_english_still_counts_as_added_in_russian(new_context, people, live_server):
     """Before the catalogue a suggested agreement was known by its English text; those entries stay."""
     alex, sam = russian_couple(new_context, people, live_server)
-    seed(live_server, sam, "agreement", {"text": "No name-calling, even when we're angry.", "category": "conflict_rule"})
+    seed(
+        live_server, sam, "agreement", {"text": "No name-calling, even when we're angry.", "category": "conflict_rule"}
+    )
     page = open_app(alex, "/agreements")
     wait_synced(page)
     page.locator('[data-kind="agreement"]').wait_for()
     page.get_by_role("heading", name="Подсказки").wait_for()
     starters = page.locator("[data-starter]")
-    assert sorted(starters.evaluate_all("ns => ns.map((n) => n.dataset.starter)")) == ["come_back", "one_issue", "time_out"]
+    assert sorted(starters.evaluate_all("ns => ns.map((n) => n.dataset.starter)")) == [
+        "come_back",
+        "one_issue",
+        "time_out",
+    ]
 
 
 def shoot(page, name):
@@ -181,6 +204,7 @@ def test_screenshots_of_the_care_screens_in_both_languages(new_context, people, 
     people.pair(alex, sam)
     from backend.extensions import db
     from backend.models import Couple
+
     with live_server.app.app_context():  # far enough along for the Us page to invite a review and offer help
         db.session.execute(update(Couple).values(paired_at=utcnow() - datetime.timedelta(weeks=13)))
         db.session.commit()
@@ -189,8 +213,15 @@ def test_screenshots_of_the_care_screens_in_both_languages(new_context, people, 
     for who, context in (("alex", alex), ("sam", sam)):
         page = open_app(context, "/")
         wait_synced(page)
-        for name, path in (("today", "/"), ("timeout", "/timeout"), ("tension", "/tension"), ("agreements", "/agreements"),
-                           ("path", "/path"), ("help", "/help"), ("us", "/us")):
+        for name, path in (
+            ("today", "/"),
+            ("timeout", "/timeout"),
+            ("tension", "/tension"),
+            ("agreements", "/agreements"),
+            ("path", "/path"),
+            ("help", "/help"),
+            ("us", "/us"),
+        ):
             page.goto(path)
             page.get_by_role("heading", level=1).wait_for()
             shoot(page, f"care-{lang}-{who}-{name}")

@@ -4,6 +4,7 @@ and none of the English catalogue's sentences. The Language setting in More swit
 server, and every request then says the language (Accept-Language).
 
 HEARTH_SHOTS=/some/dir also saves a 390×844 screenshot of each screen, in both languages."""
+
 import json
 import os
 import re
@@ -17,8 +18,10 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = os.environ.get("HEARTH_SHOTS")
 PLACEHOLDER = re.compile(r"\{[a-zA-Z0-9_]+\}")
-KEYISH = re.compile(r"\b(?:auth|pair|settings|notsent|reset|rituals|commitments|reassess|account|forgot|status|"
-                    r"schedule|sync|api|route|language|common)\.[a-z_]+")
+KEYISH = re.compile(
+    r"\b(?:auth|pair|settings|notsent|reset|rituals|commitments|reassess|account|forgot|status|"
+    r"schedule|sync|api|route|language|common)\.[a-z_]+"
+)
 
 
 def english_sentences():
@@ -33,6 +36,7 @@ def english_sentences():
                 for piece in PLACEHOLDER.split(value):
                     if len(piece.split()) > 3:
                         found.add(piece.strip())
+
     walk(json.loads((REPO / "frontend" / "locales" / "en.json").read_text(encoding="utf-8")))
     return found
 
@@ -63,16 +67,58 @@ def heading(page, name):
 
 
 WORDS = {
-    "en": {"not_sent": "Not sent", "queued": "Jun", "not_sent_link": "Not sent (2)", "pairing": "Pairing", "login": "Welcome back", "login_tab": "Log in", "signup": "Sign up", "create": "Create your account", "forgot": "Forgot password?",
-           "forgot_title": "Forgot your password?", "reset": "This link can't be used", "start": "Start our Hearth",
-           "invite": "Invite your partner", "more": "More", "rituals": "Rituals", "edit": "Edit Weekly check-in",
-           "save": "Save changes", "commitments": "Commitments", "add": "Add commitment", "next_step": "Next step",
-           "review": "Twelve weeks on", "every3": "Every 3 weeks on", "due": "Jun", "since": "Jun"},
-    "ru": {"not_sent": "Не отправлено", "queued": "июн", "not_sent_link": "Не отправлено (2)", "pairing": "Пара", "login": "С возвращением", "login_tab": "Войти", "signup": "Регистрация", "create": "Создай аккаунт", "forgot": "Не помнишь пароль?",
-           "forgot_title": "Не помнишь пароль?", "reset": "Эта ссылка не работает", "start": "Создать наш Hearth",
-           "invite": "Пригласи свою половинку", "more": "Ещё", "rituals": "Ритуалы", "edit": "Изменить: Weekly check-in",
-           "save": "Сохранить", "commitments": "Шаги", "add": "Добавить", "next_step": "Следующий шаг",
-           "review": "Двенадцать недель спустя", "every3": "Раз в 3 недели, по", "due": "июн", "since": "июн"},
+    "en": {
+        "not_sent": "Not sent",
+        "queued": "Jun",
+        "not_sent_link": "Not sent (2)",
+        "pairing": "Pairing",
+        "login": "Welcome back",
+        "login_tab": "Log in",
+        "signup": "Sign up",
+        "create": "Create your account",
+        "forgot": "Forgot password?",
+        "forgot_title": "Forgot your password?",
+        "reset": "This link can't be used",
+        "start": "Start our Hearth",
+        "invite": "Invite your partner",
+        "more": "More",
+        "rituals": "Rituals",
+        "edit": "Edit Weekly check-in",
+        "save": "Save changes",
+        "commitments": "Commitments",
+        "add": "Add commitment",
+        "next_step": "Next step",
+        "review": "Twelve weeks on",
+        "every3": "Every 3 weeks on",
+        "due": "Jun",
+        "since": "Jun",
+    },
+    "ru": {
+        "not_sent": "Не отправлено",
+        "queued": "июн",
+        "not_sent_link": "Не отправлено (2)",
+        "pairing": "Пара",
+        "login": "С возвращением",
+        "login_tab": "Войти",
+        "signup": "Регистрация",
+        "create": "Создай аккаунт",
+        "forgot": "Не помнишь пароль?",
+        "forgot_title": "Не помнишь пароль?",
+        "reset": "Эта ссылка не работает",
+        "start": "Создать наш Hearth",
+        "invite": "Пригласи свою половинку",
+        "more": "Ещё",
+        "rituals": "Ритуалы",
+        "edit": "Изменить: Weekly check-in",
+        "save": "Сохранить",
+        "commitments": "Шаги",
+        "add": "Добавить",
+        "next_step": "Следующий шаг",
+        "review": "Двенадцать недель спустя",
+        "every3": "Раз в 3 недели, по",
+        "due": "июн",
+        "since": "июн",
+    },
 }
 LOCALES = {"en": "en-US", "ru": "ru-RU"}
 
@@ -206,8 +252,9 @@ def test_language_setting_switches_in_place_and_tells_the_server(new_context, pe
     page.reload()
     heading(page, "Настройки")  # the choice is kept on this phone
     wait_until(page, "() => true")
-    assert sent and all(r.headers.get("accept-language") == "ru" for r in sent if r.url.endswith("/api/me")), \
-        [(r.url, r.headers.get("accept-language")) for r in sent]
+    assert sent and all(r.headers.get("accept-language") == "ru" for r in sent if r.url.endswith("/api/me")), [
+        (r.url, r.headers.get("accept-language")) for r in sent
+    ]
     # Back to following the phone (English here).
     page.get_by_role("combobox", name="Язык", exact=True).select_option(label="Как на телефоне")
     heading(page, "Settings")

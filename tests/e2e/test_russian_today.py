@@ -1,6 +1,7 @@
 """Today, Appreciate, Bids, Journal and Your entries in Russian: a phone whose languages start with
 Russian (navigator.languages) gets Russian headings, Russian plurals and dates, the partner's feelings
 in Russian, and no English sentence from the English catalogue anywhere on those screens."""
+
 import json
 import os
 import re
@@ -30,6 +31,7 @@ def english_sentences():
                 piece = piece.strip(" ·:,()")
                 if len(piece.split()) > 3:
                     found.add(piece)
+
     walk(catalogue)
     return found
 
@@ -67,19 +69,33 @@ def people_with_news(new_context, people, live_server, locale):
     alex = new_context(locale=locale, timezone_id=ZONE)
     sam = new_context(locale=locale, timezone_id=ZONE)
     people.pair(alex, sam)
-    seed(live_server, sam, "disclosure", {"text": "Немного волнуюсь из-за завтрашней встречи.",
-                                          "category": "worry", "feelings": ["anxious", "left out"],
-                                          "local_date": "2026-06-09"})  # Sam's composer stays open
+    seed(
+        live_server,
+        sam,
+        "disclosure",
+        {
+            "text": "Немного волнуюсь из-за завтрашней встречи.",
+            "category": "worry",
+            "feelings": ["anxious", "left out"],
+            "local_date": "2026-06-09",
+        },
+    )  # Sam's composer stays open
     seed(live_server, sam, "appreciation", {"text": "Спасибо за суп!"})
-    seed(live_server, sam, "checkin", {"mood": 4, "us": 5, "feelings": ["happy", "wistful"],
-                                      "note": "Хороший день"})  # "wistful": a word this app doesn't know
+    seed(
+        live_server, sam, "checkin", {"mood": 4, "us": 5, "feelings": ["happy", "wistful"], "note": "Хороший день"}
+    )  # "wistful": a word this app doesn't know
     seed(live_server, sam, "bid", {"type": "joke", "bidder": "me", "note": "Шутка про кота"})
     seed(live_server, alex, "appreciation", {"text": "Ты сегодня очень помог"})
     seed(live_server, alex, "journal", {"text": "Мысли вслух", "feelings": ["tired"]}, visibility="private")
-    mine = seed(live_server, alex, "disclosure", {"text": "Устал от переезда.", "category": "feeling",
-                                                 "feelings": ["tired"], "local_date": "2026-06-10"})
-    seed(live_server, sam, "reflection", {"text": "Я слышу, что переезд выматывает — я правильно понимаю?"},
-         ref_id=mine)
+    mine = seed(
+        live_server,
+        alex,
+        "disclosure",
+        {"text": "Устал от переезда.", "category": "feeling", "feelings": ["tired"], "local_date": "2026-06-10"},
+    )
+    seed(
+        live_server, sam, "reflection", {"text": "Я слышу, что переезд выматывает — я правильно понимаю?"}, ref_id=mine
+    )
     return alex, sam
 
 
@@ -165,7 +181,9 @@ def test_the_today_screens_speak_russian_with_russian_plurals_and_dates(new_cont
     partner.get_by_role("heading", name="От: Alex").wait_for()
     honest = partner.get_by_role("region", name="Одна честная мысль")
     honest.get_by_role("radio", name="Сожаление").click()
-    assert honest.get_by_role("textbox", name="Что у тебя сегодня на сердце?").get_attribute("placeholder") == "Жаль, что…"
+    assert (
+        honest.get_by_role("textbox", name="Что у тебя сегодня на сердце?").get_attribute("placeholder") == "Жаль, что…"
+    )
     honest.locator("details.feelings summary").click()
     honest.get_by_text("Сказать в форме «Я чувствую ___, когда ___, и мне нужно ___»").click()
     no_english(partner)

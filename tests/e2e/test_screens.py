@@ -3,6 +3,7 @@
 With HEARTH_MANIFEST_SCREENSHOTS=1 it also refreshes frontend/screenshots/ for the manifest.
 Along the way: no console errors and no CSP violations on any screen.
 """
+
 import os
 
 import pytest
@@ -12,23 +13,42 @@ from backend.models import utcnow
 from .e2e_support import BERLIN, REPO, artifacts, controlled, open_app, seed, tab, wait_synced
 
 pytestmark = pytest.mark.e2e
-SCREENS = [("today", "/", "Good"), ("rituals", "/rituals", "Rituals"), ("appreciate", "/appreciate", "Appreciate"),
-           ("bids", "/bids", "Bids"),
-           ("journal", "/journal", "Journal"), ("more", "/more", "More")]
+SCREENS = [
+    ("today", "/", "Good"),
+    ("rituals", "/rituals", "Rituals"),
+    ("appreciate", "/appreciate", "Appreciate"),
+    ("bids", "/bids", "Bids"),
+    ("journal", "/journal", "Journal"),
+    ("more", "/more", "More"),
+]
 
 
 def fill_story(server, alex, sam):
     today = utcnow().astimezone(BERLIN).date().isoformat()
-    worry = seed(server, sam, "disclosure", {"text": "I've been anxious about my sister's visit and haven't said so.",
-                                             "category": "worry", "feelings": ["anxious", "tired"], "local_date": today})
+    worry = seed(
+        server,
+        sam,
+        "disclosure",
+        {
+            "text": "I've been anxious about my sister's visit and haven't said so.",
+            "category": "worry",
+            "feelings": ["anxious", "tired"],
+            "local_date": today,
+        },
+    )
     seed(server, sam, "appreciation", {"text": "Thank you for making coffee before my early call."})
     seed(server, alex, "appreciation", {"text": "You made the kids laugh when I had nothing left."})
     bid = seed(server, sam, "bid", {"type": "question", "bidder": "me", "note": "Asked how the interview went"})
     mine = seed(server, alex, "bid", {"type": "joke", "bidder": "me", "note": "The pun about the cat"})
     seed(server, sam, "bid_response", {"response": "toward"}, ref_id=mine)
     seed(server, sam, "checkin", {"mood": 4, "us": 5, "feelings": ["close"], "note": "Good walk tonight."})
-    seed(server, alex, "journal", {"text": "Noticed I get short with Sam when I'm hungry.", "feelings": ["guilty"]},
-         visibility="private")
+    seed(
+        server,
+        alex,
+        "journal",
+        {"text": "Noticed I get short with Sam when I'm hungry.", "feelings": ["guilty"]},
+        visibility="private",
+    )
     return worry, bid
 
 
@@ -36,8 +56,10 @@ def watch(page):
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.add_init_script("document.addEventListener('securitypolicyviolation',"
-                         " e => console.error('CSP violation: ' + e.violatedDirective))")
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation',"
+        " e => console.error('CSP violation: ' + e.violatedDirective))"
+    )
     return problems
 
 

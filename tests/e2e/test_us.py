@@ -1,5 +1,6 @@
 """The Us page: the numbers of a scripted history, equal to GET /api/stats, private entries left out,
 readable offline as of the last fetch; the gentle invitations; screenshots."""
+
 import datetime
 
 import pytest
@@ -10,10 +11,25 @@ from backend.models import utcnow
 from .e2e_support import BERLIN, artifacts, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
-FIGURES = ["meaningful_chats.total", "meaningful_chats.per_month", "mutual_disclosures.this_quarter",
-           "follow_ups.made", "follow_ups.done", "follow_ups.overdue", "bids.total", "bids.toward", "bids.away",
-           "bids.against", "bids.unanswered", "positive_ratio.positive", "positive_ratio.corrective",
-           "positive_ratio.ratio", "checkins.count", "checkins.mood_avg", "checkins.us_avg"]
+FIGURES = [
+    "meaningful_chats.total",
+    "meaningful_chats.per_month",
+    "mutual_disclosures.this_quarter",
+    "follow_ups.made",
+    "follow_ups.done",
+    "follow_ups.overdue",
+    "bids.total",
+    "bids.toward",
+    "bids.away",
+    "bids.against",
+    "bids.unanswered",
+    "positive_ratio.positive",
+    "positive_ratio.corrective",
+    "positive_ratio.ratio",
+    "checkins.count",
+    "checkins.mood_avg",
+    "checkins.us_avg",
+]
 
 
 def berlin_today():
@@ -37,21 +53,53 @@ def script_history(server, alex, sam):
     seed(server, alex, "reaction", {"value": "not_now"}, ref_id=theirs[1])  # neither positive nor corrective
     seed(server, alex, "checkin", {"mood": 4, "us": 5})
     seed(server, sam, "checkin", {"mood": 2, "us": 3})
-    seed(server, alex, "disclosure", {"text": "Work is heavy this week", "category": "worry", "local_date": today.isoformat()})
-    seed(server, sam, "disclosure", {"text": "I felt left out when plans changed. Can we talk about what happened and agree "
-                                     "one next step?", "category": "tension", "feelings": ["left out"],
-                                     "local_date": today.isoformat()})
-    seed(server, alex, "commitment", {"text": "Call my mum back", "due_date": today.isoformat(),
-                                      "done_at": now.isoformat()})
-    seed(server, sam, "commitment", {"text": "Book the dentist", "due_date": (today - datetime.timedelta(days=1)).isoformat()})
+    seed(
+        server,
+        alex,
+        "disclosure",
+        {"text": "Work is heavy this week", "category": "worry", "local_date": today.isoformat()},
+    )
+    seed(
+        server,
+        sam,
+        "disclosure",
+        {
+            "text": "I felt left out when plans changed. Can we talk about what happened and agree one next step?",
+            "category": "tension",
+            "feelings": ["left out"],
+            "local_date": today.isoformat(),
+        },
+    )
+    seed(
+        server,
+        alex,
+        "commitment",
+        {"text": "Call my mum back", "due_date": today.isoformat(), "done_at": now.isoformat()},
+    )
+    seed(
+        server,
+        sam,
+        "commitment",
+        {"text": "Book the dentist", "due_date": (today - datetime.timedelta(days=1)).isoformat()},
+    )
     [weekly] = [r for r in server.entries(kind="ritual") if r.body["type"] == "weekly_checkin"]
     start = now - datetime.timedelta(hours=2)
-    seed(server, alex, "ritual_session", {"started_at": start.isoformat(),
-                                          "ended_at": (start + datetime.timedelta(minutes=20)).isoformat()}, ref_id=weekly.id)
+    seed(
+        server,
+        alex,
+        "ritual_session",
+        {"started_at": start.isoformat(), "ended_at": (start + datetime.timedelta(minutes=20)).isoformat()},
+        ref_id=weekly.id,
+    )
     # Private entries, both partners': none of them may count anywhere.
     seed(server, alex, "appreciation", {"text": "A private thank-you"}, visibility="private")
-    seed(server, alex, "disclosure", {"text": "Only for me", "category": "tension", "local_date": today.isoformat()},
-         visibility="private")
+    seed(
+        server,
+        alex,
+        "disclosure",
+        {"text": "Only for me", "category": "tension", "local_date": today.isoformat()},
+        visibility="private",
+    )
     seed(server, sam, "checkin", {"mood": 1, "us": 1}, visibility="private")
     seed(server, sam, "bid", {"type": "touch", "bidder": "me"}, visibility="private")
 
@@ -104,14 +152,16 @@ def test_us_page_shows_the_servers_numbers_without_private_entries_and_works_off
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_us_invites_a_review_and_gently_offers_help_after_weeks_of_turning_away(new_context, people, live_server, scheme):
+def test_us_invites_a_review_and_gently_offers_help_after_weeks_of_turning_away(
+    new_context, people, live_server, scheme
+):
     alex, sam = new_context(color_scheme=scheme), new_context(color_scheme=scheme)
     people.pair(alex, sam)
     from backend.extensions import db
     from backend.models import Couple
+
     with live_server.app.app_context():
-        db.session.execute(update(Couple).values(
-            paired_at=utcnow() - datetime.timedelta(weeks=13)))
+        db.session.execute(update(Couple).values(paired_at=utcnow() - datetime.timedelta(weeks=13)))
         db.session.commit()
     seed(live_server, alex, "appreciation", {"text": "Thanks for the soup"})
     for i in range(5):

@@ -1,4 +1,5 @@
 """The Flask side of the PWA: shell routes, headers, and a worker version made from content hashes."""
+
 import json
 import re
 import urllib.error
@@ -9,9 +10,11 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-       "connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
-       "base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
 
 
 def fetch(server, path):
@@ -30,8 +33,18 @@ def worker_constants(server):
     return version, precache
 
 
-@pytest.mark.parametrize("path", ["/", "/bids", "/join?code=HEARTH-AAAA-BBBB", "/manifest.json",
-                                  "/service-worker.js", "/frontend/js/main.js", "/api/me"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/bids",
+        "/join?code=HEARTH-AAAA-BBBB",
+        "/manifest.json",
+        "/service-worker.js",
+        "/frontend/js/main.js",
+        "/api/me",
+    ],
+)
 def test_every_response_has_the_security_headers(live_server, path):
     _, headers, _ = fetch(live_server, path)
     assert headers["Content-Security-Policy"] == CSP
@@ -69,9 +82,11 @@ def test_service_worker_is_served_for_the_whole_scope(live_server):
 
 def test_precache_lists_every_shell_file(live_server, web_root):
     _, precache = worker_constants(live_server)
-    expected = {"/frontend/" + p.relative_to(web_root / "frontend").as_posix()
-                for p in (web_root / "frontend").rglob("*")
-                if p.suffix in {".js", ".css", ".png"} and "screenshots" not in p.parts}
+    expected = {
+        "/frontend/" + p.relative_to(web_root / "frontend").as_posix()
+        for p in (web_root / "frontend").rglob("*")
+        if p.suffix in {".js", ".css", ".png"} and "screenshots" not in p.parts
+    }
     assert expected <= set(precache)
     assert "/" in precache and "/manifest.json" in precache
     assert not any("screenshots" in url or url.endswith(".py") for url in precache)
@@ -131,6 +146,7 @@ def test_first_screen_shell_is_under_150_kb_gzipped(live_server):
     """The shell a first screen needs, compressed as a server would: index.html, what it links (CSS, the icons,
     main.js) and main.js's static import graph, and one language file (the larger: Russian)."""
     import gzip
+
     _, precache = worker_constants(live_server)
     html = fetch(live_server, "/")[2]
     linked = set(LINKED.findall(html.decode()))
@@ -147,6 +163,7 @@ def test_first_screen_shell_is_under_150_kb_gzipped(live_server):
 def test_the_language_files_are_precached(live_server):
     """Every catalogue the phone can load (frontend/locales/*.json) works offline."""
     from pathlib import Path
+
     _, precache = worker_constants(live_server)
     locales = Path(__file__).resolve().parents[2] / "frontend" / "locales"
     files = {f"/frontend/locales/{path.name}" for path in locales.glob("*.json")}

@@ -9,12 +9,23 @@ import { PASSWORD_MIN } from "../limits.js";
 
 export async function logout(everywhere = false) {
   await sync.flush().catch(() => {});
-  if (store.pending && !(await confirmDialog(t("account.unsynced_title"),
-    t("account.unsynced_text", { count: store.pending }), t("account.log_out_anyway"), true))) return;
+  if (
+    store.pending &&
+    !(await confirmDialog(
+      t("account.unsynced_title"),
+      t("account.unsynced_text", { count: store.pending }),
+      t("account.log_out_anyway"),
+      true,
+    ))
+  )
+    return;
   try {
     await api.post(everywhere ? "/api/auth/logout-all" : "/api/auth/logout");
   } catch (err) {
-    if (err.status !== 401) { toast(api.explain(err)); return; }
+    if (err.status !== 401) {
+      toast(api.explain(err));
+      return;
+    }
   }
   await push.forget(); // the server dropped this device's subscription with the session
   history.replaceState(null, "", "/");
@@ -25,7 +36,10 @@ async function exportData(message) {
   try {
     const data = await api.get("/api/export");
     const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
-    const link = h("a", { href: URL.createObjectURL(blob), download: `hearth-export-${new Date().toISOString().slice(0, 10)}.json` });
+    const link = h("a", {
+      href: URL.createObjectURL(blob),
+      download: `hearth-export-${new Date().toISOString().slice(0, 10)}.json`,
+    });
     document.body.append(link);
     link.click();
     link.remove();
@@ -38,14 +52,27 @@ async function exportData(message) {
 
 function passwordForm() {
   const current = h("input", { type: "password", name: "current_password", autocomplete: "current-password" });
-  const next = h("input", { type: "password", name: "new_password", autocomplete: "new-password", minlength: String(PASSWORD_MIN) });
+  const next = h("input", {
+    type: "password",
+    name: "new_password",
+    autocomplete: "new-password",
+    minlength: String(PASSWORD_MIN),
+  });
   const message = notice();
-  const form = h("form", { novalidate: true },
-    field(t("account.current"), current), field(t("account.new"), next, t("account.new_hint")),
-    message, h("button", { type: "submit", class: "btn" }, t("account.change")));
+  const form = h(
+    "form",
+    { novalidate: true },
+    field(t("account.current"), current),
+    field(t("account.new"), next, t("account.new_hint")),
+    message,
+    h("button", { type: "submit", class: "btn" }, t("account.change")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (next.value.length < PASSWORD_MIN) { showErrors(form, { new_password: t("auth.need_length") }); return; }
+    if (next.value.length < PASSWORD_MIN) {
+      showErrors(form, { new_password: t("auth.need_length") });
+      return;
+    }
     try {
       await api.post("/api/me/password", { current_password: current.value, new_password: next.value });
       form.reset();
@@ -54,8 +81,12 @@ function passwordForm() {
       toast(t("account.changed"));
     } catch (err) {
       const rest = showErrors(form, api.fieldErrors(err));
-      say(message, Object.keys(rest).length || err.status !== 422
-        ? api.explain(err, { 401: t("account.wrong_current"), 403: t("account.wrong_current") }) : "");
+      say(
+        message,
+        Object.keys(rest).length || err.status !== 422
+          ? api.explain(err, { 401: t("account.wrong_current"), 403: t("account.wrong_current") })
+          : "",
+      );
     }
   };
   return form;
@@ -63,8 +94,13 @@ function passwordForm() {
 
 async function deleteAccount() {
   const password = h("input", { type: "password", name: "password", autocomplete: "current-password" });
-  const ok = await confirmDialog(t("account.delete_title"), t("account.delete_text"),
-    t("account.delete_yes"), true, field(t("account.confirm_password"), password));
+  const ok = await confirmDialog(
+    t("account.delete_title"),
+    t("account.delete_text"),
+    t("account.delete_yes"),
+    true,
+    field(t("account.confirm_password"), password),
+  );
   if (!ok) return;
   try {
     await api.del("/api/me", { password: password.value });
@@ -85,16 +121,30 @@ export function exportButton(message) {
 export function accountSections() {
   const exportMessage = notice();
   return [
-    section(t("account.data"),
+    section(
+      t("account.data"),
       h("p", { class: "muted" }, t("account.data_lead")),
-      exportButton(exportMessage), exportMessage),
+      exportButton(exportMessage),
+      exportMessage,
+    ),
     section(t("account.password"), passwordForm()),
-    section(t("account.sessions"),
-      h("div", { class: "actions" },
+    section(
+      t("account.sessions"),
+      h(
+        "div",
+        { class: "actions" },
         h("button", { type: "button", class: "btn", onclick: () => logout(false) }, t("common.log_out")),
-        h("button", { type: "button", class: "btn ghost", onclick: () => logout(true) }, t("account.log_out_everywhere")))),
-    section(t("account.delete"),
+        h(
+          "button",
+          { type: "button", class: "btn ghost", onclick: () => logout(true) },
+          t("account.log_out_everywhere"),
+        ),
+      ),
+    ),
+    section(
+      t("account.delete"),
       h("p", { class: "muted" }, t("account.delete_lead")),
-      h("button", { type: "button", class: "btn danger", onclick: deleteAccount }, t("account.delete_button"))),
+      h("button", { type: "button", class: "btn danger", onclick: deleteAccount }, t("account.delete_button")),
+    ),
   ];
 }

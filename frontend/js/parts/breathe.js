@@ -14,8 +14,10 @@ function svg(tag, attrs) {
 /** A breathing circle with the time left until `returnAt` inside; .stop() ends the ticking. */
 export function breather(returnAt) {
   const art = svg("svg", { viewBox: "0 0 200 200", class: "breathe", "aria-hidden": "true", focusable: "false" });
-  art.append(svg("circle", { cx: 100, cy: 100, r: 92, class: "breathe-ring" }),
-    svg("circle", { cx: 100, cy: 100, r: 70, class: "breathe-circle" }));
+  art.append(
+    svg("circle", { cx: 100, cy: 100, r: 92, class: "breathe-ring" }),
+    svg("circle", { cx: 100, cy: 100, r: 70, class: "breathe-circle" }),
+  );
   const left = h("p", { class: "breathe-left", role: "timer", "aria-live": "off" });
   const label = h("p", { class: "small muted breathe-label" });
   const box = h("div", { class: "breathe-box" }, art, h("div", { class: "breathe-text" }, left, label));
@@ -23,8 +25,10 @@ export function breather(returnAt) {
     const done = Date.now() >= new Date(returnAt).getTime();
     left.textContent = done ? t("breathe.time") : countdown(returnAt);
     label.textContent = done ? t("breathe.to_come_back") : t("breathe.until", { time: clock(returnAt) });
-    left.setAttribute("aria-label", done ? t("breathe.done_label")
-      : t("breathe.left_label", { left: countdown(returnAt), time: clock(returnAt) }));
+    left.setAttribute(
+      "aria-label",
+      done ? t("breathe.done_label") : t("breathe.left_label", { left: countdown(returnAt), time: clock(returnAt) }),
+    );
   }
   tick();
   const timer = setInterval(tick, 1000);

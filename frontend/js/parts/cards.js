@@ -25,12 +25,18 @@ export const bidTypeName = (value) => known("bid_type", value);
 export function summary(entry) {
   const b = entry.body || {};
   switch (entry.kind) {
-    case "reaction": return reactionName(b.value);
-    case "bid": return [bidTypeName(b.type), b.note].filter(Boolean).join(": ");
-    case "bid_response": return responseName(b.response);
-    case "timeout": return t("cards.timeout_until", { time: formatDate(b.return_at, { hour: "2-digit", minute: "2-digit" }) });
-    case "checkin": return [t("cards.mood", { value: b.mood }), t("cards.us", { value: b.us }), b.note].filter(Boolean).join(" · ");
-    default: return b.text || "";
+    case "reaction":
+      return reactionName(b.value);
+    case "bid":
+      return [bidTypeName(b.type), b.note].filter(Boolean).join(": ");
+    case "bid_response":
+      return responseName(b.response);
+    case "timeout":
+      return t("cards.timeout_until", { time: formatDate(b.return_at, { hour: "2-digit", minute: "2-digit" }) });
+    case "checkin":
+      return [t("cards.mood", { value: b.mood }), t("cards.us", { value: b.us }), b.note].filter(Boolean).join(" · ");
+    default:
+      return b.text || "";
   }
 }
 
@@ -47,10 +53,21 @@ export function sentTo(next = "") {
 /** "Share with Sam" (checked) or keep it private. .shared tells which. */
 export function shareToggle(checked = true) {
   const box = h("input", { type: "checkbox", id: id("share"), name: "shared", checked });
-  const label = h("label", { class: "check", for: box.id }, box,
-    h("span", {}, tp("cards.share_with", { name: bdi(partnerName()) }), h("span", { class: "hint", text: t("cards.share_hint") })));
+  const label = h(
+    "label",
+    { class: "check", for: box.id },
+    box,
+    h(
+      "span",
+      {},
+      tp("cards.share_with", { name: bdi(partnerName()) }),
+      h("span", { class: "hint", text: t("cards.share_hint") }),
+    ),
+  );
   Object.defineProperty(label, "shared", { get: () => box.checked });
-  label.reset = () => { box.checked = checked; };
+  label.reset = () => {
+    box.checked = checked;
+  };
   return label;
 }
 
@@ -58,20 +75,31 @@ export function shareToggle(checked = true) {
  *  isolated) or pieces of a sentence with the name already a bdi, e.g. tp("feed.reached_out", { name: bdi(name) }). */
 export function entryItem(entry, { title = null, quote = null, badges = [], actions = [], extra = null } = {}) {
   const mine = entry.author_id === store.user.id;
-  return h("li", { class: "entry", "data-id": entry.id, "data-kind": entry.kind },
-    h("div", { class: "meta" },
-      h("strong", {}, Array.isArray(title) ? title : title ? bdi(title) : mine ? t("cards.you") : bdi(store.nameOf(entry.author_id))),
+  return h(
+    "li",
+    { class: "entry", "data-id": entry.id, "data-kind": entry.kind },
+    h(
+      "div",
+      { class: "meta" },
+      h(
+        "strong",
+        {},
+        Array.isArray(title) ? title : title ? bdi(title) : mine ? t("cards.you") : bdi(store.nameOf(entry.author_id)),
+      ),
       h("span", {}, ago(entry.created_at)),
-      entry.visibility === "private" && !alwaysPrivate(entry.kind) ? h("span", { class: "badge sage" }, t("cards.private")) : null,
+      entry.visibility === "private" && !alwaysPrivate(entry.kind)
+        ? h("span", { class: "badge sage" }, t("cards.private"))
+        : null,
       entry.pending ? h("span", { class: "badge amber", title: t("cards.pending_title") }, t("cards.pending")) : null,
-      badges),
+      badges,
+    ),
     quote ? h("p", { class: "quote", user: true }, quote) : null,
     h("p", { class: "text", user: true }, summary(entry)),
-    entry.body && entry.body.i_feel ? h("p", { class: "small muted", user: true },
-      t("cards.i_feel", entry.body.i_feel)) : null,
-    feelingChips(entry.body && entry.body.feelings),
+    entry.body?.i_feel ? h("p", { class: "small muted", user: true }, t("cards.i_feel", entry.body.i_feel)) : null,
+    feelingChips(entry.body?.feelings),
     extra,
-    actions.length ? h("div", { class: "actions" }, actions) : null);
+    actions.length ? h("div", { class: "actions" }, actions) : null,
+  );
 }
 
 export function list(items, empty) {
@@ -80,7 +108,9 @@ export function list(items, empty) {
 
 /** Re-render a container whenever entries or the couple change; returns the unsubscribe. */
 export function live(render) {
-  const handler = (event) => { if (["entries", "couple", "me"].includes(event.detail)) keepFocus(render); };
+  const handler = (event) => {
+    if (["entries", "couple", "me"].includes(event.detail)) keepFocus(render);
+  };
   store.addEventListener("change", handler);
   render();
   return () => store.removeEventListener("change", handler);

@@ -11,8 +11,11 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function chart(viewBox, label, cls) {
-  return el("svg", { viewBox, role: "img", "aria-label": label, class: `chart ${cls}`, preserveAspectRatio: "xMidYMid meet" },
-    el("title", {}, label));
+  return el(
+    "svg",
+    { viewBox, role: "img", "aria-label": label, class: `chart ${cls}`, preserveAspectRatio: "xMidYMid meet" },
+    el("title", {}, label),
+  );
 }
 
 /** Per-week bars: [{week_start, counts}] → one bar per week, its height the week's total. */
@@ -29,19 +32,36 @@ export function weekBars(perWeek) {
   totals.forEach((total, i) => {
     const barH = total ? Math.max(3, (total / max) * (height - 14)) : 0;
     const x = i * (barW + gap);
-    svg.append(el("rect", { x: x.toFixed(1), y: (height - barH).toFixed(1), width: barW.toFixed(1), height: barH.toFixed(1),
-      rx: 3, class: i === totals.length - 1 ? "chart-bar now" : "chart-bar" }));
-    if (total && barW > 12) svg.append(el("text", { x: (x + barW / 2).toFixed(1), y: (height - barH - 3).toFixed(1), class: "chart-num" }, String(total)));
+    svg.append(
+      el("rect", {
+        x: x.toFixed(1),
+        y: (height - barH).toFixed(1),
+        width: barW.toFixed(1),
+        height: barH.toFixed(1),
+        rx: 3,
+        class: i === totals.length - 1 ? "chart-bar now" : "chart-bar",
+      }),
+    );
+    if (total && barW > 12)
+      svg.append(
+        el(
+          "text",
+          { x: (x + barW / 2).toFixed(1), y: (height - barH - 3).toFixed(1), class: "chart-num" },
+          String(total),
+        ),
+      );
   });
-  svg.append(el("text", { x: 0, y: height + 15, class: "chart-label start" }, shortDate(perWeek[0]?.week_start)),
-    el("text", { x: width, y: height + 15, class: "chart-label end" }, t("charts.this_week")));
+  svg.append(
+    el("text", { x: 0, y: height + 15, class: "chart-label start" }, shortDate(perWeek[0]?.week_start)),
+    el("text", { x: width, y: height + 15, class: "chart-label end" }, t("charts.this_week")),
+  );
   return svg;
 }
 
 const shortDate = (iso) => (iso ? formatDate(new Date(`${iso}T12:00:00`), { day: "numeric", month: "short" }) : "");
 
 /** A half-circle gauge for the positive:corrective ratio, with the 5:1 guide marked. Scale 0–10. */
-export function ratioGauge(ratio, positive, corrective) {
+export function ratioGauge(ratio, positive, _corrective) {
   const label = ratio === null ? t("charts.gauge_none", { count: positive }) : t("charts.gauge", { count: ratio });
   const svg = chart("0 0 200 116", label, "gauge");
   const r = 80;
@@ -52,15 +72,24 @@ export function ratioGauge(ratio, positive, corrective) {
   const arc = (from, to, cls) => {
     const [x1, y1] = point(from);
     const [x2, y2] = point(to);
-    return el("path", { d: `M ${x1.toFixed(1)} ${y1.toFixed(1)} A ${r} ${r} 0 0 1 ${x2.toFixed(1)} ${y2.toFixed(1)}`, class: cls });
+    return el("path", {
+      d: `M ${x1.toFixed(1)} ${y1.toFixed(1)} A ${r} ${r} 0 0 1 ${x2.toFixed(1)} ${y2.toFixed(1)}`,
+      class: cls,
+    });
   };
   const value = ratio === null ? (positive ? 1 : 0) : ratio / 10;
   svg.append(arc(0, 1, "gauge-track"));
   if (value > 0) svg.append(arc(0, value, value >= 0.5 ? "gauge-fill good" : "gauge-fill"));
   const [mx, my] = point(0.5);
-  svg.append(el("circle", { cx: mx.toFixed(1), cy: my.toFixed(1), r: 5, class: "gauge-mark" }),
-    el("text", { x: 100, y: 96, class: "gauge-value" }, ratio === null ? (positive ? t("charts.all_positive") : "–") : `${number(ratio)}:1`),
-    el("text", { x: 100, y: 113, class: "chart-label mid" }, t("charts.guide")));
+  svg.append(
+    el("circle", { cx: mx.toFixed(1), cy: my.toFixed(1), r: 5, class: "gauge-mark" }),
+    el(
+      "text",
+      { x: 100, y: 96, class: "gauge-value" },
+      ratio === null ? (positive ? t("charts.all_positive") : "–") : `${number(ratio)}:1`,
+    ),
+    el("text", { x: 100, y: 113, class: "chart-label mid" }, t("charts.guide")),
+  );
   return svg;
 }
 

@@ -9,20 +9,43 @@ import { number, t, tp } from "../i18n.js";
 import { NOTE_MAX } from "../limits.js";
 
 /** The 1–5 scale: value, the number as read, and words under 1, 3 and 5. */
-const scale = () => [[1, "low"], [2, ""], [3, "okay"], [4, ""], [5, "great"]]
-  .map(([value, word]) => [value, number(value), word && t(`checkin.${word}`)]);
+const scale = () =>
+  [
+    [1, "low"],
+    [2, ""],
+    [3, "okay"],
+    [4, ""],
+    [5, "great"],
+  ].map(([value, word]) => [value, number(value), word && t(`checkin.${word}`)]);
 
 export function checkin() {
   const body = h("div", {});
   const card = section(t("checkin.title"), body);
   let again = false;
-  const form = buildForm(() => { again = false; render(); });
+  const form = buildForm(() => {
+    again = false;
+    render();
+  });
   function render() {
     const today = localDate(store.user.timezone);
     const mine = store.mine("checkin").filter((e) => localDate(store.user.timezone, new Date(e.created_at)) === today);
     if (mine.length && !again) {
-      clear(body, list(mine.slice(0, 1).map((e) => entryItem(e))),
-        h("button", { type: "button", class: "btn link", onclick: () => { again = true; render(); } }, t("checkin.again")));
+      clear(
+        body,
+        list(mine.slice(0, 1).map((e) => entryItem(e))),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn link",
+            onclick: () => {
+              again = true;
+              render();
+            },
+          },
+          t("checkin.again"),
+        ),
+      );
     } else {
       clear(body, form);
     }
@@ -34,23 +57,53 @@ export function checkin() {
 function buildForm(done) {
   let mood = null;
   let us = null;
-  const moodScale = choice(t("checkin.mood_scale"), scale(), null, (v) => { mood = v; }, "scale");
-  const usScale = choice(t("checkin.us_scale"), scale(), null, (v) => { us = v; }, "scale");
+  const moodScale = choice(
+    t("checkin.mood_scale"),
+    scale(),
+    null,
+    (v) => {
+      mood = v;
+    },
+    "scale",
+  );
+  const usScale = choice(
+    t("checkin.us_scale"),
+    scale(),
+    null,
+    (v) => {
+      us = v;
+    },
+    "scale",
+  );
   const feelings = feelingsPicker();
   const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: t("checkin.note_placeholder") });
   const share = shareToggle(true);
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": t("checkin.form_label") },
-    h("p", { class: "label" }, t("checkin.mood")), moodScale,
-    h("p", { class: "label" }, t("checkin.us")), usScale,
-    feelings, field(t("checkin.note"), note), share, message,
-    h("button", { type: "submit", class: "btn primary wide" }, t("checkin.submit")));
+  const form = h(
+    "form",
+    { novalidate: true, "aria-label": t("checkin.form_label") },
+    h("p", { class: "label" }, t("checkin.mood")),
+    moodScale,
+    h("p", { class: "label" }, t("checkin.us")),
+    usScale,
+    feelings,
+    field(t("checkin.note"), note),
+    share,
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("checkin.submit")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!mood || !us) { say(message, t("checkin.both")); return; }
+    if (!mood || !us) {
+      say(message, t("checkin.both"));
+      return;
+    }
     say(message, "");
-    await create("checkin", { mood, us, feelings: feelings.value, note: note.value.trim() },
-      { visibility: share.shared ? "shared" : "private" });
+    await create(
+      "checkin",
+      { mood, us, feelings: feelings.value, note: note.value.trim() },
+      { visibility: share.shared ? "shared" : "private" },
+    );
     toast(share.shared ? tp("checkin.shared", { name: bdi(partnerName()) }) : t("checkin.private"));
     form.reset();
     moodScale.reset();

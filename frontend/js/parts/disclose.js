@@ -17,16 +17,35 @@ export function disclosure() {
   let composing = false;
   // push.js opens the composer from a "Share now" notification through these, never by a button's text.
   card.dataset.card = "disclosure";
-  card.compose = () => { composing = true; render(); };
-  const composer = buildComposer(() => { composing = false; render(); });
+  card.compose = () => {
+    composing = true;
+    render();
+  };
+  const composer = buildComposer(() => {
+    composing = false;
+    render();
+  });
   function render() {
     const today = localDate(store.user.timezone);
     const shared = store.mine("disclosure").filter((e) => e.body.local_date === today);
     if (shared.length && !composing) {
-      clear(body,
+      clear(
+        body,
         h("p", { class: "muted" }, t("disclose.today_shared")),
         list(shared.map((e) => entryItem(e))),
-        h("button", { type: "button", class: "btn link", onclick: () => { composing = true; render(); } }, t("disclose.another")));
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn link",
+            onclick: () => {
+              composing = true;
+              render();
+            },
+          },
+          t("disclose.another"),
+        ),
+      );
     } else {
       clear(body, h("p", { class: "muted" }, t("disclose.intro")), composer);
     }
@@ -37,32 +56,76 @@ export function disclosure() {
 
 function buildComposer(done) {
   let category = "feeling";
-  const text = h("textarea", { name: "text", maxlength: String(DISCLOSURE_TEXT_MAX), rows: "3", placeholder: prompt(category) });
-  const kinds = choice(t("disclose.kind"), categories(), category, (value) => {
-    category = value;
-    text.placeholder = prompt(value);
-  }, "wrap");
+  const text = h("textarea", {
+    name: "text",
+    maxlength: String(DISCLOSURE_TEXT_MAX),
+    rows: "3",
+    placeholder: prompt(category),
+  });
+  const kinds = choice(
+    t("disclose.kind"),
+    categories(),
+    category,
+    (value) => {
+      category = value;
+      text.placeholder = prompt(value);
+    },
+    "wrap",
+  );
   const feelings = feelingsPicker();
-  const feel = h("input", { name: "feel", maxlength: String(I_FEEL_FEEL_MAX), placeholder: t("disclose.feel_placeholder") });
-  const when = h("input", { name: "when", maxlength: String(I_FEEL_WHEN_MAX), placeholder: t("disclose.when_placeholder") });
-  const need = h("input", { name: "need", maxlength: String(I_FEEL_NEED_MAX), placeholder: t("disclose.need_placeholder") });
-  const ifeel = h("details", { class: "ifeel" }, h("summary", {}, t("disclose.ifeel")),
-    field(t("disclose.feel"), feel), field(t("disclose.when"), when), field(t("disclose.need"), need));
+  const feel = h("input", {
+    name: "feel",
+    maxlength: String(I_FEEL_FEEL_MAX),
+    placeholder: t("disclose.feel_placeholder"),
+  });
+  const when = h("input", {
+    name: "when",
+    maxlength: String(I_FEEL_WHEN_MAX),
+    placeholder: t("disclose.when_placeholder"),
+  });
+  const need = h("input", {
+    name: "need",
+    maxlength: String(I_FEEL_NEED_MAX),
+    placeholder: t("disclose.need_placeholder"),
+  });
+  const ifeel = h(
+    "details",
+    { class: "ifeel" },
+    h("summary", {}, t("disclose.ifeel")),
+    field(t("disclose.feel"), feel),
+    field(t("disclose.when"), when),
+    field(t("disclose.need"), need),
+  );
   const share = shareToggle(true);
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": t("disclose.form_label") },
-    field(t("disclose.what"), text), h("p", { class: "label", id: "cat-label" }, t("disclose.its")), kinds,
-    feelings, ifeel, share, message,
-    h("button", { type: "submit", class: "btn primary wide" }, t("disclose.save")));
+  const form = h(
+    "form",
+    { novalidate: true, "aria-label": t("disclose.form_label") },
+    field(t("disclose.what"), text),
+    h("p", { class: "label", id: "cat-label" }, t("disclose.its")),
+    kinds,
+    feelings,
+    ifeel,
+    share,
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("disclose.save")),
+  );
 
   form.onsubmit = async (event) => {
     event.preventDefault();
     const parts = [feel.value.trim(), when.value.trim(), need.value.trim()];
     const anyPart = parts.some(Boolean);
-    if (anyPart && !parts.every(Boolean)) { say(message, t("disclose.all_three")); return; }
+    if (anyPart && !parts.every(Boolean)) {
+      say(message, t("disclose.all_three"));
+      return;
+    }
     let statement = text.value.trim();
     if (!statement && anyPart) statement = t("cards.i_feel", { feel: parts[0], when: parts[1], need: parts[2] });
-    if (!statement) { say(message, t("disclose.write_one")); text.focus(); return; }
+    if (!statement) {
+      say(message, t("disclose.write_one"));
+      text.focus();
+      return;
+    }
     say(message, "");
     const body = { text: statement, category, feelings: feelings.value, local_date: localDate(store.user.timezone) };
     if (anyPart) body.i_feel = { feel: parts[0], when: parts[1], need: parts[2] };

@@ -18,8 +18,13 @@ export function feed(seenAt) {
   const open = new Set(); // disclosures with the reflect form open
   function render() {
     const me = store.user.id;
-    const recent = store.entries.filter((e) => e.author_id !== me && inFeed(e.kind) && daysAgo(e.created_at) <= WINDOW_DAYS
-      && (!seenAt || e.created_at > seenAt || daysAgo(e.created_at) <= 2));
+    const recent = store.entries.filter(
+      (e) =>
+        e.author_id !== me &&
+        inFeed(e.kind) &&
+        daysAgo(e.created_at) <= WINDOW_DAYS &&
+        (!seenAt || e.created_at > seenAt || daysAgo(e.created_at) <= 2),
+    );
     const items = recent.map((e) => item(e, seenAt, open, render)).filter(Boolean);
     clear(card.querySelector("h2"), h("span", {}, heading()));
     clear(body, list(items, tp("feed.empty", { name: bdi(partnerName()) })));
@@ -35,29 +40,70 @@ function item(entry, seenAt, open, rerender) {
   const target = entry.ref_id ? store.byId(entry.ref_id) : null;
   const name = partnerName();
   const by = (key) => tp(key, { name: bdi(name) }); // a title: the app's words, the name an isolated <bdi>
-  switch (entry.kind) { // one case per kind kinds.js shows in the feed (tests/test_kinds.py checks)
+  switch (
+    entry.kind // one case per kind kinds.js shows in the feed (tests/test_kinds.py checks)
+  ) {
     case "disclosure":
-      return entryItem(entry, { badges, title: by("feed.shared"), actions: [
-        h("button", { type: "button", class: "btn small", "aria-expanded": String(open.has(entry.id)),
-          onclick: () => { open.has(entry.id) ? open.delete(entry.id) : open.add(entry.id); rerender(); } }, t("feed.reflect")),
-        ...reactButtons(entry, ["heart", "thanks", "not_now"])],
-      extra: [...reflections(entry), open.has(entry.id) ? reflectForm(entry, () => { open.delete(entry.id); rerender(); }) : null] });
+      return entryItem(entry, {
+        badges,
+        title: by("feed.shared"),
+        actions: [
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn small",
+              "aria-expanded": String(open.has(entry.id)),
+              onclick: () => {
+                open.has(entry.id) ? open.delete(entry.id) : open.add(entry.id);
+                rerender();
+              },
+            },
+            t("feed.reflect"),
+          ),
+          ...reactButtons(entry, ["heart", "thanks", "not_now"]),
+        ],
+        extra: [
+          ...reflections(entry),
+          open.has(entry.id)
+            ? reflectForm(entry, () => {
+                open.delete(entry.id);
+                rerender();
+              })
+            : null,
+        ],
+      });
     case "reflection":
       if (!target || !mine(target)) return null;
-      return entryItem(entry, { badges, title: by("feed.reflected"), quote: t("feed.you_said", { text: summary(target) }),
-        actions: reactButtons(entry, ["right", "not_quite", "not_now"]) });
+      return entryItem(entry, {
+        badges,
+        title: by("feed.reflected"),
+        quote: t("feed.you_said", { text: summary(target) }),
+        actions: reactButtons(entry, ["right", "not_quite", "not_now"]),
+      });
     case "appreciation":
     case "checkin":
-      return entryItem(entry, { badges, title: by(entry.kind === "checkin" ? "feed.checked_in" : "feed.appreciates"),
-        actions: reactButtons(entry, ["heart", "thanks"]) });
+      return entryItem(entry, {
+        badges,
+        title: by(entry.kind === "checkin" ? "feed.checked_in" : "feed.appreciates"),
+        actions: reactButtons(entry, ["heart", "thanks"]),
+      });
     case "bid":
       if (entry.body.bidder !== "me") return null; // a bid they noticed from you: theirs to answer
-      return entryItem(entry, { badges, title: by("feed.reached_out"), actions: [...bidButtons(entry), ...reactButtons(entry, ["not_now"])] });
+      return entryItem(entry, {
+        badges,
+        title: by("feed.reached_out"),
+        actions: [...bidButtons(entry), ...reactButtons(entry, ["not_now"])],
+      });
     case "reaction":
     case "bid_response":
       if (!target || !mine(target) || target.kind === "timeout") return null; // Today's time-out card says it
-      return entryItem(entry, { badges, title: by(entry.kind === "reaction" ? "feed.replied" : "feed.answered_bid"),
-        quote: t("feed.you_said", { text: summary(target) }), extra: entry.body.value === "not_now" ? notNowLine(name) : null });
+      return entryItem(entry, {
+        badges,
+        title: by(entry.kind === "reaction" ? "feed.replied" : "feed.answered_bid"),
+        quote: t("feed.you_said", { text: summary(target) }),
+        extra: entry.body.value === "not_now" ? notNowLine(name) : null,
+      });
     default:
       return null;
   }
@@ -65,52 +111,98 @@ function item(entry, seenAt, open, rerender) {
 
 /** What the partner sees when someone answers "not now": their kind reply, in their name. */
 export function notNowLine(name) {
-  return h("p", { class: "kind-line", "data-testid": "not-now-line" }, tp("feed.not_now_line", { name: bdi(name), line: NOT_NOW_LINE }));
+  return h(
+    "p",
+    { class: "kind-line", "data-testid": "not-now-line" },
+    tp("feed.not_now_line", { name: bdi(name), line: NOT_NOW_LINE }),
+  );
 }
 
 export function reactButtons(entry, values) {
-  const given = store.answersTo(entry.id, "reaction").filter((r) => r.author_id === store.user.id).map((r) => r.body.value);
-  return values.map((value) => h("button", {
-    type: "button", class: "btn small ghost", "aria-pressed": String(given.includes(value)),
-    onclick: async () => {
-      if (given.includes(value)) return;
-      await create("reaction", { value }, { ref_id: entry.id });
-      toast(t(value === "not_now" ? "feed.sent_kindly" : "feed.sent"));
-    },
-  }, reactionName(value)));
+  const given = store
+    .answersTo(entry.id, "reaction")
+    .filter((r) => r.author_id === store.user.id)
+    .map((r) => r.body.value);
+  return values.map((value) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "btn small ghost",
+        "aria-pressed": String(given.includes(value)),
+        onclick: async () => {
+          if (given.includes(value)) return;
+          await create("reaction", { value }, { ref_id: entry.id });
+          toast(t(value === "not_now" ? "feed.sent_kindly" : "feed.sent"));
+        },
+      },
+      reactionName(value),
+    ),
+  );
 }
 
 export function bidButtons(bid) {
   const answer = latest(store.answersTo(bid.id, "bid_response"));
-  return RESPONSE_IDS.map((value) => h("button", {
-    type: "button", class: "btn small ghost", "aria-pressed": String(!!answer && answer.body.response === value),
-    onclick: async () => {
-      await create("bid_response", { response: value }, { ref_id: bid.id });
-      toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
-    },
-  }, responseName(value)));
+  return RESPONSE_IDS.map((value) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "btn small ghost",
+        "aria-pressed": String(!!answer && answer.body.response === value),
+        onclick: async () => {
+          await create("bid_response", { response: value }, { ref_id: bid.id });
+          toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
+        },
+      },
+      responseName(value),
+    ),
+  );
 }
 
 function reflections(disclosure) {
-  return store.answersTo(disclosure.id, "reflection").filter((r) => r.author_id === store.user.id).map((r) => {
-    const verdict = latest(store.answersTo(r.id, "reaction").filter((x) => ["right", "not_quite"].includes(x.body.value)));
-    return h("p", { class: "small" }, h("strong", {}, t("feed.you_reflected")), bdi(r.body.text),
-      verdict ? h("span", { class: "badge sage" }, reactionName(verdict.body.value)) : null);
-  });
+  return store
+    .answersTo(disclosure.id, "reflection")
+    .filter((r) => r.author_id === store.user.id)
+    .map((r) => {
+      const verdict = latest(
+        store.answersTo(r.id, "reaction").filter((x) => ["right", "not_quite"].includes(x.body.value)),
+      );
+      return h(
+        "p",
+        { class: "small" },
+        h("strong", {}, t("feed.you_reflected")),
+        bdi(r.body.text),
+        verdict ? h("span", { class: "badge sage" }, reactionName(verdict.body.value)) : null,
+      );
+    });
 }
 
 function reflectForm(disclosure, done) {
   const id = `reflect-${disclosure.id}`;
   const start = t("feed.reflect_start");
   const ask = t("feed.reflect_ask"); // "is that right?": added when the reflection doesn't end with it
-  const text = h("textarea", { id, name: "reflection", rows: "3", maxlength: String(REFLECTION_TEXT_MAX), value: start });
-  const form = h("form", { class: "reflect-form", novalidate: true },
-    h("label", { for: id }, t("feed.reflect_label")), text,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary small" }, t("feed.reflect_send"))));
+  const text = h("textarea", {
+    id,
+    name: "reflection",
+    rows: "3",
+    maxlength: String(REFLECTION_TEXT_MAX),
+    value: start,
+  });
+  const form = h(
+    "form",
+    { class: "reflect-form", novalidate: true },
+    h("label", { for: id }, t("feed.reflect_label")),
+    text,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary small" }, t("feed.reflect_send"))),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
     let value = text.value.trim();
-    if (!value || value === start.trim()) { text.focus(); return; }
+    if (!value || value === start.trim()) {
+      text.focus();
+      return;
+    }
     const tail = ask.split(" ").pop().toLowerCase(); // "right?": the question already asked in other words
     if (!value.toLowerCase().endsWith(tail)) value = `${value.replace(/[.!]$/, "")} — ${ask}`;
     await create("reflection", { text: value }, { ref_id: disclosure.id });

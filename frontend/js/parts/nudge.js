@@ -13,20 +13,30 @@ const STATES = { on: "info", off: "info", blocked: "warn", unsupported: "warn", 
 const FAILURES = ["denied", "dismissed", "no-keys", "push-service"];
 
 function nudgeTime() {
-  const value = (store.user && store.user.nudge_time) || "20:00";
+  const value = store.user?.nudge_time || "20:00";
   const [hours, minutes] = value.split(":").map(Number);
   return formatDate(new Date(2000, 0, 1, hours, minutes), { hour: "numeric", minute: "2-digit" });
 }
 
 export function nudgeSection() {
-  const box = h("input", { type: "checkbox", id: "notify", role: "switch", disabled: true, "data-state": "loading",
-    "aria-describedby": "notify-hint notify-status" });
+  const box = h("input", {
+    type: "checkbox",
+    id: "notify",
+    role: "switch",
+    disabled: true,
+    "data-state": "loading",
+    "aria-describedby": "notify-hint notify-status",
+  });
   const hint = h("p", { class: "hint", id: "notify-hint" });
   const status = h("p", { class: "notice notice-info", id: "notify-status", role: "status", "aria-live": "polite" });
   const failure = notice();
-  const card = section(t("nudge.title"),
+  const card = section(
+    t("nudge.title"),
     h("label", { class: "check", for: box.id }, box, h("span", {}, t("nudge.switch"))),
-    hint, status, failure);
+    hint,
+    status,
+    failure,
+  );
 
   function show(state) {
     const kind = STATES[state];
@@ -53,14 +63,26 @@ export function nudgeSection() {
     } catch (err) {
       const reason = err instanceof push.PushError ? err.reason : "server";
       const cause = err.cause || err;
-      say(failure, FAILURES.includes(reason) ? (reason === "denied" ? "" : t(`nudge.failure.${reason}`))
-        : cause instanceof api.ApiError ? api.explain(cause) : t("nudge.failure.other"));
+      say(
+        failure,
+        FAILURES.includes(reason)
+          ? reason === "denied"
+            ? ""
+            : t(`nudge.failure.${reason}`)
+          : cause instanceof api.ApiError
+            ? api.explain(cause)
+            : t("nudge.failure.other"),
+      );
     }
     await refresh();
   });
 
-  const onChange = (event) => { if (event.detail === "me") refresh(); };
-  const onShow = () => { if (document.visibilityState === "visible") refresh(); }; // back from site settings
+  const onChange = (event) => {
+    if (event.detail === "me") refresh();
+  };
+  const onShow = () => {
+    if (document.visibilityState === "visible") refresh();
+  }; // back from site settings
   store.addEventListener("change", onChange);
   document.addEventListener("visibilitychange", onShow);
   refresh();

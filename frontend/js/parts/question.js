@@ -14,8 +14,13 @@ export function question() {
   const card = section(t("question.title"), body);
   const text = h("textarea", { name: "answer", maxlength: String(ANSWER_TEXT_MAX), rows: "2" });
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": t("question.form_label") },
-    field(t("question.your_answer"), text), message, h("button", { type: "submit", class: "btn primary wide" }, t("question.answer")));
+  const form = h(
+    "form",
+    { novalidate: true, "aria-label": t("question.form_label") },
+    field(t("question.your_answer"), text),
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("question.answer")),
+  );
   // "Not today" is a full answer to a prompt: no reason asked, nothing sent, back tomorrow.
   const pass = h("button", { type: "button", class: "btn ghost wide" }, t("question.not_today"));
   let q = null;
@@ -27,7 +32,10 @@ export function question() {
   };
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, t("question.write_first")); return; }
+    if (!text.value.trim()) {
+      say(message, t("question.write_first"));
+      return;
+    }
     say(message, "");
     await create("answer", { question_id: q.id, text: text.value.trim(), local_date: localDate(store.user.timezone) });
     toast(tp("question.answered", { name: bdi(partnerName()) }));
@@ -40,7 +48,11 @@ export function question() {
     const prompt = h("p", { class: "text" }, q.text);
     if (!mine.length && passed === q.id) {
       const undo = h("button", { type: "button", class: "btn link" }, t("question.after_all"));
-      undo.onclick = async () => { passed = null; await setMeta("question_passed", null); render(); };
+      undo.onclick = async () => {
+        passed = null;
+        await setMeta("question_passed", null);
+        render();
+      };
       clear(body, h("p", { class: "muted" }, t("question.skipped")), undo);
       return;
     }
@@ -48,10 +60,17 @@ export function question() {
       clear(body, prompt, h("p", { class: "hint" }, tp("question.first", { name: bdi(partnerName()) })), form, pass);
       return;
     }
-    clear(body, prompt, list([...mine, ...theirs].map((e) => entryItem(e))),
-      theirs.length ? null : h("p", { class: "muted small" }, tp("question.waiting", { name: bdi(partnerName()) })));
+    clear(
+      body,
+      prompt,
+      list([...mine, ...theirs].map((e) => entryItem(e))),
+      theirs.length ? null : h("p", { class: "muted small" }, tp("question.waiting", { name: bdi(partnerName()) })),
+    );
   }
   card.cleanup = live(render);
-  getMeta("question_passed").then((id) => { passed = id || null; render(); });
+  getMeta("question_passed").then((id) => {
+    passed = id || null;
+    render();
+  });
   return card;
 }

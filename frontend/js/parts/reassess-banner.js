@@ -9,12 +9,21 @@ const FRESH = 6 * 3600 * 1000;
 
 export async function reviewDue() {
   let cached = null;
-  try { cached = await db.getMeta("us_stats"); } catch (err) { /* no cache */ }
+  try {
+    cached = await db.getMeta("us_stats");
+  } catch (_err) {
+    /* no cache */
+  }
   const data = cached && (cached.data || cached);
-  const at = cached && cached.at ? Date.parse(cached.at) || cached.at : 0;
-  if (data && typeof data.reassessment_due === "boolean" && (Date.now() - at < FRESH || !navigator.onLine)) return data.reassessment_due;
+  const at = cached?.at ? Date.parse(cached.at) || cached.at : 0;
+  if (data && typeof data.reassessment_due === "boolean" && (Date.now() - at < FRESH || !navigator.onLine))
+    return data.reassessment_due;
   if (!navigator.onLine) return data ? !!data.reassessment_due : false;
-  try { return !!(await api.get("/api/stats?weeks=12")).reassessment_due; } catch (err) { return data ? !!data.reassessment_due : false; }
+  try {
+    return !!(await api.get("/api/stats?weeks=12")).reassessment_due;
+  } catch (_err) {
+    return data ? !!data.reassessment_due : false;
+  }
 }
 
 export function reviewBanner(navigate) {
@@ -22,11 +31,22 @@ export function reviewBanner(navigate) {
   let alive = true;
   reviewDue().then((due) => {
     if (!alive || !due) return;
-    node.append(h("section", { class: "card soft review", "aria-labelledby": "review-title" },
-      h("h2", { id: "review-title" }, t("reassess.title")),
-      h("p", {}, t("reassess.banner_text")),
-      h("button", { type: "button", class: "btn primary", onclick: () => navigate("/reassess") }, t("reassess.banner_start"))));
+    node.append(
+      h(
+        "section",
+        { class: "card soft review", "aria-labelledby": "review-title" },
+        h("h2", { id: "review-title" }, t("reassess.title")),
+        h("p", {}, t("reassess.banner_text")),
+        h(
+          "button",
+          { type: "button", class: "btn primary", onclick: () => navigate("/reassess") },
+          t("reassess.banner_start"),
+        ),
+      ),
+    );
   });
-  node.cleanup = () => { alive = false; };
+  node.cleanup = () => {
+    alive = false;
+  };
   return node;
 }

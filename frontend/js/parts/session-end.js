@@ -18,7 +18,8 @@ function counted(label, guide, most, rows, hint) {
   area.setAttribute("aria-describedby", `${area.getAttribute("aria-describedby")} ${count.id}`);
   const show = () => {
     const n = words(area.value);
-    count.textContent = n > guide ? t("session.words_over", { count: n, guide }) : t("session.words_of", { count: n, guide });
+    count.textContent =
+      n > guide ? t("session.words_over", { count: n, guide }) : t("session.words_of", { count: n, guide });
     count.classList.toggle("over", n > guide);
   };
   area.addEventListener("input", show);
@@ -31,25 +32,55 @@ function summary(session) {
   const b = session.body;
   const follow = R.answerTo(b, R.FOLLOW_UP);
   const others = b.answers.filter((a) => a !== follow);
-  return section(t("session.covered"),
-    others.length ? h("ul", { class: "answers" }, others.map((a) =>
-      h("li", {}, h("p", { class: "small muted" }, R.promptLabel(a)), h("p", {}, a.text || t("session.no_notes"))))) : h("p", { class: "empty" }, t("session.no_answers")),
+  return section(
+    t("session.covered"),
+    others.length
+      ? h(
+          "ul",
+          { class: "answers" },
+          others.map((a) =>
+            h(
+              "li",
+              {},
+              h("p", { class: "small muted" }, R.promptLabel(a)),
+              h("p", {}, a.text || t("session.no_notes")),
+            ),
+          ),
+        )
+      : h("p", { class: "empty" }, t("session.no_answers")),
     b.passed.length ? h("p", { class: "small muted" }, t("session.passed", { count: b.passed.length })) : null,
     b.note ? h("p", { class: "quote" }, b.note) : null,
-    follow ? h("div", {}, h("h3", {}, t("prompt.follow_up")), h("p", { class: "quote" }, follow.text)) : null);
+    follow ? h("div", {}, h("h3", {}, t("prompt.follow_up")), h("p", { class: "quote" }, follow.text)) : null,
+  );
 }
 
 function appreciationCard() {
-  const c = counted(tp("session.appreciate_label", { name: bdi(partnerName()) }), APPRECIATION_WORDS, APPRECIATION_TEXT_MAX, 2, t("session.appreciate_hint"));
+  const c = counted(
+    tp("session.appreciate_label", { name: bdi(partnerName()) }),
+    APPRECIATION_WORDS,
+    APPRECIATION_TEXT_MAX,
+    2,
+    t("session.appreciate_hint"),
+  );
   const message = notice();
-  const form = h("form", { novalidate: true }, c.node, message, h("button", { type: "submit", class: "btn primary" }, t("session.send_appreciation")));
+  const form = h(
+    "form",
+    { novalidate: true },
+    c.node,
+    message,
+    h("button", { type: "submit", class: "btn primary" }, t("session.send_appreciation")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
     const text = c.area.value.trim();
-    if (!text) { say(message, t("session.write_first")); return; }
+    if (!text) {
+      say(message, t("session.write_first"));
+      return;
+    }
     say(message, "");
     await create("appreciation", { text });
-    form.reset(); c.show();
+    form.reset();
+    c.show();
     toast(sentTo());
   };
   return section(t("session.close_with_appreciation"), form);
@@ -59,13 +90,25 @@ function followUpCard(session) {
   const c = counted(t("prompt.follow_up"), FOLLOW_UP_WORDS, SESSION_TEXT_MAX, 4, t("session.follow_up_hint"));
   c.area.placeholder = t("session.follow_up_placeholder");
   const saved = R.answerTo(session.body, R.FOLLOW_UP);
-  if (saved) { c.area.value = saved.text; c.show(); }
-  const form = h("form", { novalidate: true }, c.node, h("button", { type: "submit", class: "btn ghost" }, t("session.save_follow_up")));
+  if (saved) {
+    c.area.value = saved.text;
+    c.show();
+  }
+  const form = h(
+    "form",
+    { novalidate: true },
+    c.node,
+    h("button", { type: "submit", class: "btn ghost" }, t("session.save_follow_up")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
     const text = c.area.value.trim();
-    await R.patchSession(session.id, (b) => ({ answers: [...b.answers.filter((a) => R.promptId(a) !== R.FOLLOW_UP),
-      ...(text ? [R.ownAnswer(R.FOLLOW_UP, text)] : [])] }));
+    await R.patchSession(session.id, (b) => ({
+      answers: [
+        ...b.answers.filter((a) => R.promptId(a) !== R.FOLLOW_UP),
+        ...(text ? [R.ownAnswer(R.FOLLOW_UP, text)] : []),
+      ],
+    }));
     toast(t("session.follow_up_saved"));
   };
   return section(t("prompt.follow_up"), form);
@@ -78,13 +121,30 @@ export function ending(session, ritual, navigate) {
   const parts = [
     h("p", { class: "small muted" }, mine ? "" : tp("session.run_by", { name: bdi(store.nameOf(session.author_id)) })),
     summary(session),
-    linked.length ? section(t("session.next_steps"), h("ul", { class: "answers" }, linked.map((c) =>
-      h("li", {}, bdi(c.body.text), t("session.due", { date: due(c.body.due_date) }))))) : null,
+    linked.length
+      ? section(
+          t("session.next_steps"),
+          h(
+            "ul",
+            { class: "answers" },
+            linked.map((c) => h("li", {}, bdi(c.body.text), t("session.due", { date: due(c.body.due_date) }))),
+          ),
+        )
+      : null,
   ];
   if (mine) {
-    parts.push(section(t("session.agree_next_step"), h("p", { class: "small muted" }, t("session.next_step_hint")),
-      commitmentForm(session.id)), appreciationCard(), followUpCard(session));
+    parts.push(
+      section(
+        t("session.agree_next_step"),
+        h("p", { class: "small muted" }, t("session.next_step_hint")),
+        commitmentForm(session.id),
+      ),
+      appreciationCard(),
+      followUpCard(session),
+    );
   }
-  parts.push(h("button", { type: "button", class: "btn primary wide", onclick: () => navigate("/rituals") }, t("common.done")));
+  parts.push(
+    h("button", { type: "button", class: "btn primary wide", onclick: () => navigate("/rituals") }, t("common.done")),
+  );
   return h("div", { class: "ending", "data-ritual": ritual.body.type }, parts);
 }

@@ -47,14 +47,24 @@ function renderNotices() {
   const box = document.getElementById("notices");
   const parts = [];
   if (updateAction) {
-    parts.push(h("div", { class: "card soft banner", role: "status" },
-      h("span", {}, t("status.update_ready")),
-      h("button", { type: "button", class: "btn primary small", onclick: updateAction }, t("status.update"))));
+    parts.push(
+      h(
+        "div",
+        { class: "card soft banner", role: "status" },
+        h("span", {}, t("status.update_ready")),
+        h("button", { type: "button", class: "btn primary small", onclick: updateAction }, t("status.update")),
+      ),
+    );
   }
   if (store.failures.length) {
-    parts.push(h("section", { class: "card", "aria-labelledby": "failures-title" },
-      h("h2", { id: "failures-title" }, t("status.couldnt")),
-      store.failures.map(failureItem)));
+    parts.push(
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "failures-title" },
+        h("h2", { id: "failures-title" }, t("status.couldnt")),
+        store.failures.map(failureItem),
+      ),
+    );
   }
   clear(box, parts);
 }
@@ -64,15 +74,39 @@ function failureItem(failure) {
   const what = kindName(attempted.kind);
   const reasons = flatten(failure.error.errors || {});
   const conflict = failure.status === "conflict";
-  return h("div", { class: "failure" },
+  return h(
+    "div",
+    { class: "failure" },
     h("p", {}, t(conflict ? "status.conflict" : "status.not_saved", { what })),
     attempted.body ? h("p", { class: "quote" }, clip(summary(attempted))) : null,
     h("p", { class: "small muted" }, t("status.reason", { reason: failure.error.message || t("status.refused") })),
-    reasons.length ? h("ul", { class: "small muted" }, reasons.map((r) => h("li", {}, r))) : null,
-    conflict && failure.current ? h("p", { class: "small" }, t("status.current"), h("span", { class: "quote" }, summary(failure.current))) : null,
-    h("div", { class: "actions" }, h("button", {
-      type: "button", class: "btn small ghost", onclick: async () => { await db.del("failures", failure.mid); await store.reload(); },
-    }, t("status.dismiss"))));
+    reasons.length
+      ? h(
+          "ul",
+          { class: "small muted" },
+          reasons.map((r) => h("li", {}, r)),
+        )
+      : null,
+    conflict && failure.current
+      ? h("p", { class: "small" }, t("status.current"), h("span", { class: "quote" }, summary(failure.current)))
+      : null,
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn small ghost",
+          onclick: async () => {
+            await db.del("failures", failure.mid);
+            await store.reload();
+          },
+        },
+        t("status.dismiss"),
+      ),
+    ),
+  );
 }
 
 const clip = (text) => (text.length > 140 ? `${text.slice(0, 140)}…` : text);

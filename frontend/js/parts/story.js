@@ -7,27 +7,59 @@ import * as R from "../ritual-data.js";
 import { STORY_PART_MAX } from "../limits.js";
 
 export function storyComposer(sid) {
-  const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, t("story.pick_feeling")),
-    FAMILIES.map(([family, list]) => h("optgroup", { label: family }, list.map((f) => h("option", { value: f }, f)))));
-  const event = h("input", { name: "event", maxlength: String(STORY_PART_MAX), placeholder: t("story.event_placeholder") });
-  const takeaway = h("input", { name: "takeaway", maxlength: String(STORY_PART_MAX), placeholder: t("story.takeaway_placeholder") });
+  const feeling = h(
+    "select",
+    { name: "feeling" },
+    h("option", { value: "" }, t("story.pick_feeling")),
+    FAMILIES.map(([family, list]) =>
+      h(
+        "optgroup",
+        { label: family },
+        list.map((f) => h("option", { value: f }, f)),
+      ),
+    ),
+  );
+  const event = h("input", {
+    name: "event",
+    maxlength: String(STORY_PART_MAX),
+    placeholder: t("story.event_placeholder"),
+  });
+  const takeaway = h("input", {
+    name: "takeaway",
+    maxlength: String(STORY_PART_MAX),
+    placeholder: t("story.takeaway_placeholder"),
+  });
   const preview = h("p", { class: "quote story-preview", "aria-live": "polite" });
   const show = () => {
-    preview.textContent = t("story.sentence", { feeling: feeling.value || "…", event: event.value.trim() || "…",
-      takeaway: takeaway.value.trim() || "…" });
+    preview.textContent = t("story.sentence", {
+      feeling: feeling.value || "…",
+      event: event.value.trim() || "…",
+      takeaway: takeaway.value.trim() || "…",
+    });
   };
   for (const control of [feeling, event, takeaway]) control.addEventListener("input", show);
   show();
   const save = async () => {
-    if (!feeling.value || !event.value.trim()) { toast(t("story.incomplete")); return; }
-    await R.patchSession(sid, (b) => ({ answers: [...b.answers.filter((a) => R.promptId(a) !== R.STORY),
-      R.ownAnswer(R.STORY, preview.textContent)] }));
+    if (!feeling.value || !event.value.trim()) {
+      toast(t("story.incomplete"));
+      return;
+    }
+    await R.patchSession(sid, (b) => ({
+      answers: [...b.answers.filter((a) => R.promptId(a) !== R.STORY), R.ownAnswer(R.STORY, preview.textContent)],
+    }));
     toast(t("story.saved"));
   };
   const saved = R.answerTo(store.byId(sid).body, R.STORY);
-  return h("section", { class: "card story" }, h("h2", {}, t("story.title")),
+  return h(
+    "section",
+    { class: "card story" },
+    h("h2", {}, t("story.title")),
     h("p", { class: "small muted" }, t("story.optional")),
-    field(t("story.felt"), feeling), field(t("story.when"), event), field(t("story.taught"), takeaway), preview,
+    field(t("story.felt"), feeling),
+    field(t("story.when"), event),
+    field(t("story.taught"), takeaway),
+    preview,
     saved ? h("p", { class: "small muted" }, tp("story.saved_earlier", { text: saved.text })) : null,
-    h("button", { type: "button", class: "btn ghost", onclick: save }, t("story.save")));
+    h("button", { type: "button", class: "btn ghost", onclick: save }, t("story.save")),
+  );
 }

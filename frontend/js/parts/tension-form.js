@@ -20,21 +20,41 @@ export const loadDraft = async () => (await db.getMeta(DRAFT)) || { feeling: "",
 
 /** The composer, filled from a draft read beforehand (so building it never waits). */
 export function composer(draft) {
-  const feeling = h("select", { name: "feeling" }, h("option", { value: "" }, t("tension.pick_word")),
-    FAMILIES.map(([family, list]) => h("optgroup", { label: familyName(family) },
-      list.map((word) => h("option", { value: word, selected: word === draft.feeling }, feelingName(word))))));
-  const behavior = h("textarea", { name: "behavior", rows: "2", maxlength: String(I_FEEL_WHEN_MAX), value: draft.behavior,
-    placeholder: t("tension.when_placeholder") });
+  const feeling = h(
+    "select",
+    { name: "feeling" },
+    h("option", { value: "" }, t("tension.pick_word")),
+    FAMILIES.map(([family, list]) =>
+      h(
+        "optgroup",
+        { label: familyName(family) },
+        list.map((word) => h("option", { value: word, selected: word === draft.feeling }, feelingName(word))),
+      ),
+    ),
+  );
+  const behavior = h("textarea", {
+    name: "behavior",
+    rows: "2",
+    maxlength: String(I_FEEL_WHEN_MAX),
+    value: draft.behavior,
+    placeholder: t("tension.when_placeholder"),
+  });
   const preview = h("p", { class: "quote", "aria-live": "polite", "data-testid": "tension-preview" });
   const saved = h("p", { class: "hint", "aria-live": "polite" });
   const message = notice();
   // The sentence in the sender's words: the feeling by its name (feelings.js); the entry keeps its id.
   const said = () => scriptText(feeling.value && feelingName(feeling.value), behavior.value.trim());
-  const form = h("form", { novalidate: true, "aria-label": t("tension.form") },
+  const form = h(
+    "form",
+    { novalidate: true, "aria-label": t("tension.form") },
     field(t("tension.felt"), feeling, t("tension.felt_hint")),
     field(t("tension.when"), behavior, t("tension.when_hint")),
-    h("p", { class: "label" }, t("tension.preview")), preview, saved, message,
-    h("button", { type: "submit", class: "btn primary wide" }, tp("tension.send_to", { name: bdi(partnerName()) })));
+    h("p", { class: "label" }, t("tension.preview")),
+    preview,
+    saved,
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, tp("tension.send_to", { name: bdi(partnerName()) })),
+  );
   const keep = () => {
     preview.textContent = said();
     draft.feeling = feeling.value;
@@ -48,11 +68,23 @@ export function composer(draft) {
   preview.textContent = said();
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!feeling.value) { say(message, t("tension.pick_feeling")); feeling.focus(); return; }
-    if (!behavior.value.trim()) { say(message, t("tension.say_what")); behavior.focus(); return; }
+    if (!feeling.value) {
+      say(message, t("tension.pick_feeling"));
+      feeling.focus();
+      return;
+    }
+    if (!behavior.value.trim()) {
+      say(message, t("tension.say_what"));
+      behavior.focus();
+      return;
+    }
     say(message, "");
-    await create("disclosure", { text: said(), category: "tension",
-      feelings: [feeling.value], local_date: localDate(store.user.timezone) });
+    await create("disclosure", {
+      text: said(),
+      category: "tension",
+      feelings: [feeling.value],
+      local_date: localDate(store.user.timezone),
+    });
     await db.del("meta", DRAFT);
     draft.feeling = "";
     draft.behavior = "";
@@ -65,7 +97,8 @@ function dueChoices() {
   const out = [];
   for (let days = 1; days <= STEP_DAYS; days++) {
     const day = new Date(Date.now() + days * 86400000);
-    const label = days === 1 ? t("tension.step.tomorrow") : formatDate(day, { weekday: "long", day: "numeric", month: "short" });
+    const label =
+      days === 1 ? t("tension.step.tomorrow") : formatDate(day, { weekday: "long", day: "numeric", month: "short" });
     out.push(h("option", { value: localDate(store.user.timezone, day), selected: days === 3 }, label));
   }
   return out;
@@ -75,18 +108,30 @@ const typedSteps = new Map(); // issue id → what was typed so far, kept while 
 
 /** "Our next step": a commitment pointing at the issue, due within the week. */
 export function stepForm(issue) {
-  const text = h("input", { name: "step", maxlength: String(COMMITMENT_TEXT_MAX), placeholder: t("tension.step.placeholder"),
-    value: typedSteps.get(issue.id) || "" });
+  const text = h("input", {
+    name: "step",
+    maxlength: String(COMMITMENT_TEXT_MAX),
+    placeholder: t("tension.step.placeholder"),
+    value: typedSteps.get(issue.id) || "",
+  });
   text.addEventListener("input", () => typedSteps.set(issue.id, text.value));
   const due = h("select", { name: "due" }, dueChoices());
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": t("tension.step.form") },
+  const form = h(
+    "form",
+    { novalidate: true, "aria-label": t("tension.step.form") },
     field(t("tension.step.label"), text, t("tension.step.hint")),
-    field(t("tension.step.due"), due), message,
-    h("button", { type: "submit", class: "btn primary wide" }, t("tension.step.save")));
+    field(t("tension.step.due"), due),
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("tension.step.save")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, t("tension.step.empty")); text.focus(); return; }
+    if (!text.value.trim()) {
+      say(message, t("tension.step.empty"));
+      text.focus();
+      return;
+    }
     say(message, "");
     await create("commitment", { text: text.value.trim(), due_date: due.value, done_at: null }, { ref_id: issue.id });
     typedSteps.delete(issue.id);

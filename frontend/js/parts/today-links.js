@@ -9,15 +9,52 @@ import { t, tp } from "../i18n.js";
 export function todayLinks() {
   const node = h("nav", { class: "card soft links today-links", "aria-label": t("today.links_label") });
   node.cleanup = live(() => {
-    const next = R.rituals().map((r) => [r, R.nextAt(r)]).filter(([, at]) => at).sort((a, b) => a[1] - b[1])[0];
+    const next = R.rituals()
+      .map((r) => [r, R.nextAt(r)])
+      .filter(([, at]) => at)
+      .sort((a, b) => a[1] - b[1])[0];
     const open = R.commitments().filter((c) => !c.body.done_at).length;
-    clear(node, h("ul", { class: "link-list" },
-      next ? h("li", {}, h("a", { href: "/rituals", "data-link": true },
-        h("span", { class: "link-main" }, tp("today.next", { title: bdi(next[0].body.title) })), h("span", { class: "link-sub" }, when(next[1], R.zone())))) : null,
-      open ? h("li", {}, h("a", { href: "/commitments", "data-link": true },
-        h("span", { class: "link-main" }, t("today.commitments_open", { count: open })), h("span", { class: "link-sub" }, t("today.commitments_sub")))) : null,
-      h("li", {}, h("a", { href: "/journal", "data-link": true },
-        h("span", { class: "link-main" }, t("today.journal")), h("span", { class: "link-sub" }, t("today.journal_sub"))))));
+    clear(
+      node,
+      h(
+        "ul",
+        { class: "link-list" },
+        next
+          ? h(
+              "li",
+              {},
+              h(
+                "a",
+                { href: "/rituals", "data-link": true },
+                h("span", { class: "link-main" }, tp("today.next", { title: bdi(next[0].body.title) })),
+                h("span", { class: "link-sub" }, when(next[1], R.zone())),
+              ),
+            )
+          : null,
+        open
+          ? h(
+              "li",
+              {},
+              h(
+                "a",
+                { href: "/commitments", "data-link": true },
+                h("span", { class: "link-main" }, t("today.commitments_open", { count: open })),
+                h("span", { class: "link-sub" }, t("today.commitments_sub")),
+              ),
+            )
+          : null,
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href: "/journal", "data-link": true },
+            h("span", { class: "link-main" }, t("today.journal")),
+            h("span", { class: "link-sub" }, t("today.journal_sub")),
+          ),
+        ),
+      ),
+    );
   });
   return node;
 }

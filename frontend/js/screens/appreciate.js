@@ -9,26 +9,51 @@ import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS } from "../limits.js";
 const GUIDE = APPRECIATION_WORDS;
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("appreciate.title")),
-    h("p", {}, t("appreciate.intro", { count: GUIDE }))));
+  root.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, t("appreciate.title")),
+      h("p", {}, t("appreciate.intro", { count: GUIDE })),
+    ),
+  );
   const fieldId = id("appr");
-  const text = h("textarea", { id: fieldId, name: "text", rows: "2", maxlength: String(APPRECIATION_TEXT_MAX),
-    placeholder: t("appreciate.placeholder"), "aria-describedby": `${fieldId}-count` });
+  const text = h("textarea", {
+    id: fieldId,
+    name: "text",
+    rows: "2",
+    maxlength: String(APPRECIATION_TEXT_MAX),
+    placeholder: t("appreciate.placeholder"),
+    "aria-describedby": `${fieldId}-count`,
+  });
   const count = h("p", { class: "wordcount", id: `${fieldId}-count`, "aria-live": "polite" });
   const message = notice();
   const showCount = () => {
     const n = words(text.value);
-    count.textContent = n > GUIDE ? t("appreciate.count_over", { count: n, guide: GUIDE }) : t("appreciate.count", { words: n, count: GUIDE });
+    count.textContent =
+      n > GUIDE
+        ? t("appreciate.count_over", { count: n, guide: GUIDE })
+        : t("appreciate.count", { words: n, count: GUIDE });
     count.classList.toggle("over", n > GUIDE);
   };
   text.addEventListener("input", showCount);
   showCount();
-  const form = h("form", { novalidate: true },
-    h("label", { for: fieldId, class: "label" }, tp("appreciate.label", { name: bdi(partnerName()) })), text, count, message,
-    h("button", { type: "submit", class: "btn primary wide" }, t("appreciate.send")));
+  const form = h(
+    "form",
+    { novalidate: true },
+    h("label", { for: fieldId, class: "label" }, tp("appreciate.label", { name: bdi(partnerName()) })),
+    text,
+    count,
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("appreciate.send")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, t("appreciate.write_first")); text.focus(); return; }
+    if (!text.value.trim()) {
+      say(message, t("appreciate.write_first"));
+      text.focus();
+      return;
+    }
     say(message, "");
     await create("appreciation", { text: text.value.trim() });
     toast(sentTo());
@@ -40,8 +65,22 @@ export function mount(root) {
   return live(() => {
     const got = store.theirs("appreciation");
     const gave = store.mine("appreciation");
-    clear(lists,
-      section(tp("appreciate.from", { name: bdi(partnerName()), count: got.length }), list(got.map((e) => entryItem(e)), t("appreciate.none_got"))),
-      section(t("appreciate.from_you", { count: gave.length }), list(gave.map((e) => entryItem(e)), t("appreciate.none_gave"))));
+    clear(
+      lists,
+      section(
+        tp("appreciate.from", { name: bdi(partnerName()), count: got.length }),
+        list(
+          got.map((e) => entryItem(e)),
+          t("appreciate.none_got"),
+        ),
+      ),
+      section(
+        t("appreciate.from_you", { count: gave.length }),
+        list(
+          gave.map((e) => entryItem(e)),
+          t("appreciate.none_gave"),
+        ),
+      ),
+    );
   });
 }

@@ -21,40 +21,108 @@ export function mount(root, { path, params }) {
 
   const tabs = h("div", { class: "segmented", role: "tablist", "aria-label": t("auth.tabs_label") });
   const form = h("form", { class: "card", novalidate: true });
-  root.append(h("div", { class: "auth" },
-    h("div", { class: "hero" },
-      h("h1", {}, t("app.name")),
-      h("p", {}, code ? t("auth.invited") : t("auth.tagline"))),
-    note ? notice(has(note) ? t(note) : note, "info") : null,
-    store.pending ? notice(t("auth.unsynced", { count: store.pending }), "warn") : null,
-    tabs, form));
+  root.append(
+    h(
+      "div",
+      { class: "auth" },
+      h("div", { class: "hero" }, h("h1", {}, t("app.name")), h("p", {}, code ? t("auth.invited") : t("auth.tagline"))),
+      note ? notice(has(note) ? t(note) : note, "info") : null,
+      store.pending ? notice(t("auth.unsynced", { count: store.pending }), "warn") : null,
+      tabs,
+      form,
+    ),
+  );
 
   function renderTabs() {
-    clear(tabs, ...[["login", t("auth.log_in")], ["signup", t("auth.sign_up")]].map(([key, label]) =>
-      h("button", { type: "button", role: "tab", "aria-selected": String(mode === key), onclick: () => { mode = key; render(); } }, label)));
+    clear(
+      tabs,
+      ...[
+        ["login", t("auth.log_in")],
+        ["signup", t("auth.sign_up")],
+      ].map(([key, label]) =>
+        h(
+          "button",
+          {
+            type: "button",
+            role: "tab",
+            "aria-selected": String(mode === key),
+            onclick: () => {
+              mode = key;
+              render();
+            },
+          },
+          label,
+        ),
+      ),
+    );
   }
 
   function render() {
     renderTabs();
     if (mode === "forgot") {
-      renderForgot(form, { back: () => { mode = "login"; render(); }, email: typed });
+      renderForgot(form, {
+        back: () => {
+          mode = "login";
+          render();
+        },
+        email: typed,
+      });
       return;
     }
     const signup = mode === "signup";
-    const email = h("input", { name: "email", type: "email", autocomplete: "email", required: true, inputmode: "email",
-      value: signup ? "" : known });
-    const password = h("input", { name: "password", type: "password", required: true, minlength: signup ? String(PASSWORD_MIN) : null,
-      autocomplete: signup ? "new-password" : "current-password" });
-    const name = signup ? h("input", { name: "display_name", autocomplete: "given-name", maxlength: String(DISPLAY_NAME_MAX), required: true }) : null;
+    const email = h("input", {
+      name: "email",
+      type: "email",
+      autocomplete: "email",
+      required: true,
+      inputmode: "email",
+      value: signup ? "" : known,
+    });
+    const password = h("input", {
+      name: "password",
+      type: "password",
+      required: true,
+      minlength: signup ? String(PASSWORD_MIN) : null,
+      autocomplete: signup ? "new-password" : "current-password",
+    });
+    const name = signup
+      ? h("input", {
+          name: "display_name",
+          autocomplete: "given-name",
+          maxlength: String(DISPLAY_NAME_MAX),
+          required: true,
+        })
+      : null;
     const message = notice();
-    const submit = h("button", { type: "submit", class: "btn primary wide" }, signup ? t("auth.create") : t("auth.log_in"));
-    clear(form,
+    const submit = h(
+      "button",
+      { type: "submit", class: "btn primary wide" },
+      signup ? t("auth.create") : t("auth.log_in"),
+    );
+    clear(
+      form,
       h("h2", {}, signup ? t("auth.create_title") : t("auth.welcome_back")),
       signup ? field(t("auth.first_name"), name, t("auth.first_name_hint")) : null,
       field(t("common.email"), email),
       field(t("auth.password"), password, signup ? t("auth.password_hint") : ""),
-      message, submit,
-      signup ? null : h("button", { type: "button", class: "btn link", onclick: () => { typed = email.value.trim(); mode = "forgot"; render(); } }, t("auth.forgot")));
+      message,
+      submit,
+      signup
+        ? null
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "btn link",
+              onclick: () => {
+                typed = email.value.trim();
+                mode = "forgot";
+                render();
+              },
+            },
+            t("auth.forgot"),
+          ),
+    );
     form.onsubmit = async (event) => {
       event.preventDefault();
       const local = {};
@@ -67,7 +135,12 @@ export function mount(root, { path, params }) {
       say(message, "");
       try {
         const body = signup
-          ? { email: email.value.trim(), password: password.value, display_name: name.value.trim(), timezone: phoneZone() }
+          ? {
+              email: email.value.trim(),
+              password: password.value,
+              display_name: name.value.trim(),
+              timezone: phoneZone(),
+            }
           : { email: email.value.trim(), password: password.value };
         await api.post(signup ? "/api/auth/signup" : "/api/auth/login", body);
         localStorage.removeItem(RESET_EMAIL);
@@ -77,9 +150,12 @@ export function mount(root, { path, params }) {
         await store.setMe(me); // the router moves on to pairing or Today
       } catch (err) {
         const rest = showErrors(form, api.fieldErrors(err));
-        say(message, Object.keys(rest).length || !Object.keys(api.fieldErrors(err)).length
-          ? api.explain(err, { 401: t("auth.mismatch") })
-          : "");
+        say(
+          message,
+          Object.keys(rest).length || !Object.keys(api.fieldErrors(err)).length
+            ? api.explain(err, { 401: t("auth.mismatch") })
+            : "",
+        );
         submit.disabled = false;
       }
     };

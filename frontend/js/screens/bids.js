@@ -16,24 +16,56 @@ const answer = (bid) => latest(store.answersTo(bid.id, "bid_response"));
 function rate(bids) {
   const answered = bids.map(answer).filter(Boolean);
   const toward = answered.filter((a) => a.body.response === "toward").length;
-  return { toward, answered: answered.length, percent: answered.length ? Math.round((100 * toward) / answered.length) : null };
+  return {
+    toward,
+    answered: answered.length,
+    percent: answered.length ? Math.round((100 * toward) / answered.length) : null,
+  };
 }
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("bids.title")),
-    h("p", {}, t("bids.intro"))));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("bids.title")), h("p", {}, t("bids.intro"))));
   let bidder = "me";
   let type = null;
-  const who = choice(t("bids.who"), [["me", t("bids.i_did")], ["partner", bdi(partnerName())]], bidder, (v) => { bidder = v; });
-  const types = choice(t("bids.kind_label"), bidTypes(), null, (v) => { type = v; }, "wrap");
+  const who = choice(
+    t("bids.who"),
+    [
+      ["me", t("bids.i_did")],
+      ["partner", bdi(partnerName())],
+    ],
+    bidder,
+    (v) => {
+      bidder = v;
+    },
+  );
+  const types = choice(
+    t("bids.kind_label"),
+    bidTypes(),
+    null,
+    (v) => {
+      type = v;
+    },
+    "wrap",
+  );
   const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: t("bids.note_placeholder") });
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": t("bids.log") },
-    h("p", { class: "label" }, t("bids.who")), who, h("p", { class: "label" }, t("bids.kind")), types,
-    field(t("bids.note"), note), message, h("button", { type: "submit", class: "btn primary wide" }, t("bids.log_button")));
+  const form = h(
+    "form",
+    { novalidate: true, "aria-label": t("bids.log") },
+    h("p", { class: "label" }, t("bids.who")),
+    who,
+    h("p", { class: "label" }, t("bids.kind")),
+    types,
+    field(t("bids.note"), note),
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("bids.log_button")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!type) { say(message, t("bids.pick_kind")); return; }
+    if (!type) {
+      say(message, t("bids.pick_kind"));
+      return;
+    }
     say(message, "");
     await create("bid", { type, bidder, note: note.value.trim() });
     toast(bidder === "me" ? tp("bids.logged_mine", { name: bdi(partnerName()) }) : t("bids.logged_theirs"));
@@ -55,26 +87,71 @@ export function mount(root) {
       bar.style.width = `${percent || 0}%`;
       return h("div", { class: "meter", role: "img", "aria-label": t("bids.percent", { count: percent || 0 }) }, bar);
     };
-    clear(stats, section(t("bids.rate_title"),
-      all.percent === null ? h("p", { class: "muted" }, t("bids.rate_empty"))
-        : h("div", {}, h("p", { class: "stat" }, h("strong", {}, percentText(all.percent)),
-          h("span", { class: "muted" }, t("bids.answered", { toward: all.toward, count: all.answered }))), meter(all.percent)),
-      h("p", { class: "small muted" }, tp("bids.split", { mine: fmt(mineRate), name: bdi(partnerName()), theirs: fmt(theirRate) }))));
+    clear(
+      stats,
+      section(
+        t("bids.rate_title"),
+        all.percent === null
+          ? h("p", { class: "muted" }, t("bids.rate_empty"))
+          : h(
+              "div",
+              {},
+              h(
+                "p",
+                { class: "stat" },
+                h("strong", {}, percentText(all.percent)),
+                h("span", { class: "muted" }, t("bids.answered", { toward: all.toward, count: all.answered })),
+              ),
+              meter(all.percent),
+            ),
+        h(
+          "p",
+          { class: "small muted" },
+          tp("bids.split", { mine: fmt(mineRate), name: bdi(partnerName()), theirs: fmt(theirRate) }),
+        ),
+      ),
+    );
     const toAnswer = bids.filter((b) => !bidderIsMe(b) && !answer(b));
-    clear(lists,
-      section(t("bids.waiting"), list(toAnswer.map((b) => entryItem(b, { title: tp("bids.they_reached", { name: bdi(partnerName()) }),
-        actions: [...bidButtons(b), ...reactButtons(b, ["not_now"])] })),
-        t("bids.nothing_waiting"))),
-      section(t("bids.recent"), list(bids.slice(0, 30).map((b) => entryItem(b, {
-        title: bidderIsMe(b) ? t("bids.you_reached") : tp("bids.they_reached", { name: bdi(partnerName()) }),
-        badges: answer(b) ? [h("span", { class: "badge sage" }, responseName(answer(b).body.response))] : [h("span", { class: "badge amber" }, t("bids.not_answered"))],
-        actions: !bidderIsMe(b) && answer(b) ? bidButtons(b) : [],
-        extra: bidderIsMe(b) && !answer(b) && store.partner && notNowFrom(b, store.partner.id) ? notNowLine(partnerName()) : null,
-      })), t("bids.none"))));
+    clear(
+      lists,
+      section(
+        t("bids.waiting"),
+        list(
+          toAnswer.map((b) =>
+            entryItem(b, {
+              title: tp("bids.they_reached", { name: bdi(partnerName()) }),
+              actions: [...bidButtons(b), ...reactButtons(b, ["not_now"])],
+            }),
+          ),
+          t("bids.nothing_waiting"),
+        ),
+      ),
+      section(
+        t("bids.recent"),
+        list(
+          bids.slice(0, 30).map((b) =>
+            entryItem(b, {
+              title: bidderIsMe(b) ? t("bids.you_reached") : tp("bids.they_reached", { name: bdi(partnerName()) }),
+              badges: answer(b)
+                ? [h("span", { class: "badge sage" }, responseName(answer(b).body.response))]
+                : [h("span", { class: "badge amber" }, t("bids.not_answered"))],
+              actions: !bidderIsMe(b) && answer(b) ? bidButtons(b) : [],
+              extra:
+                bidderIsMe(b) && !answer(b) && store.partner && notNowFrom(b, store.partner.id)
+                  ? notNowLine(partnerName())
+                  : null,
+            }),
+          ),
+          t("bids.none"),
+        ),
+      ),
+    );
   });
 }
 
 /** 75 → "75%" ("75 %" in Russian). */
 const percentText = (percent) => number(percent / 100, { style: "percent" });
-const fmt = (r) => (r.percent === null ? t("bids.rate_none")
-  : t("bids.rate", { percent: percentText(r.percent), toward: r.toward, answered: r.answered }));
+const fmt = (r) =>
+  r.percent === null
+    ? t("bids.rate_none")
+    : t("bids.rate", { percent: percentText(r.percent), toward: r.toward, answered: r.answered });

@@ -10,22 +10,46 @@ import { COMMITMENT_TEXT_MAX } from "../limits.js";
 /** Text + due date (default and latest: a week from today). */
 export function commitmentForm(sessionId = null) {
   const first = R.today();
-  const text = h("input", { name: "text", maxlength: String(COMMITMENT_TEXT_MAX), placeholder: t("commitments.placeholder") });
+  const text = h("input", {
+    name: "text",
+    maxlength: String(COMMITMENT_TEXT_MAX),
+    placeholder: t("commitments.placeholder"),
+  });
   const due = h("input", { type: "date", name: "due_date", value: R.lastDue(), min: first, max: R.lastDue() });
   const message = notice();
   const added = h("ul", { class: "added small" });
-  const form = h("form", { class: "commitment-form", novalidate: true },
-    field(t("commitments.next_step"), text), field(t("commitments.due_by"), due, t("commitments.due_hint")), message,
-    h("button", { type: "submit", class: "btn primary" }, t("commitments.add")), added);
+  const form = h(
+    "form",
+    { class: "commitment-form", novalidate: true },
+    field(t("commitments.next_step"), text),
+    field(t("commitments.due_by"), due, t("commitments.due_hint")),
+    message,
+    h("button", { type: "submit", class: "btn primary" }, t("commitments.add")),
+    added,
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
     const today = R.today();
     const last = R.lastDue();
-    if (!text.value.trim()) { say(message, t("commitments.need_text")); text.focus(); return; }
-    if (!due.value || due.value < today || due.value > last) { say(message, t("commitments.pick_day")); due.focus(); return; }
+    if (!text.value.trim()) {
+      say(message, t("commitments.need_text"));
+      text.focus();
+      return;
+    }
+    if (!due.value || due.value < today || due.value > last) {
+      say(message, t("commitments.pick_day"));
+      due.focus();
+      return;
+    }
     say(message, "");
     await R.addCommitment(text.value.trim(), due.value, sessionId);
-    added.append(h("li", {}, tp("commitments.added", { text: h("bdi", { user: true }, text.value.trim()), date: label(due.value) })));
+    added.append(
+      h(
+        "li",
+        {},
+        tp("commitments.added", { text: h("bdi", { user: true }, text.value.trim()), date: label(due.value) }),
+      ),
+    );
     toast(t("commitments.added_toast"));
     text.value = "";
     due.value = last;
@@ -38,7 +62,8 @@ export function label(iso) {
 }
 
 function dueText(c, today) {
-  if (c.body.done_at) return t("commitments.done_on", { date: formatDate(c.body.done_at, { day: "numeric", month: "short" }) });
+  if (c.body.done_at)
+    return t("commitments.done_on", { date: formatDate(c.body.done_at, { day: "numeric", month: "short" }) });
   if (c.body.due_date === today) return t("commitments.due_today");
   if (c.body.due_date > today) return t("commitments.due", { date: label(c.body.due_date) });
   return t("commitments.was_due", { date: label(c.body.due_date) });
@@ -52,26 +77,56 @@ function item(c, today) {
     await R.setDone(store.byId(c.id) || c, box.checked);
     toast(box.checked ? t("commitments.nicely") : t("commitments.undone"));
   });
-  return h("li", { class: `commitment${overdue ? " overdue" : ""}${done ? " done" : ""}`, "data-id": c.id },
+  return h(
+    "li",
+    { class: `commitment${overdue ? " overdue" : ""}${done ? " done" : ""}`, "data-id": c.id },
     h("label", { class: "check", for: box.id }, box, h("span", { class: "commitment-text", user: true }, c.body.text)),
-    h("p", { class: "small muted due" }, tp("commitments.by", { due: dueText(c, today), name: bdi(store.nameOf(c.author_id)) }),
-      c.pending ? h("span", { class: "badge amber" }, t("common.not_synced")) : null));
+    h(
+      "p",
+      { class: "small muted due" },
+      tp("commitments.by", { due: dueText(c, today), name: bdi(store.nameOf(c.author_id)) }),
+      c.pending ? h("span", { class: "badge amber" }, t("common.not_synced")) : null,
+    ),
+  );
 }
 
 export function mount(root) {
-  root.append(h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),
-    h("div", { class: "page-head" }, h("h1", {}, t("route.commitments")),
-      h("p", {}, t("commitments.lead"))));
+  root.append(
+    h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),
+    h("div", { class: "page-head" }, h("h1", {}, t("route.commitments")), h("p", {}, t("commitments.lead"))),
+  );
   const lists = h("div", {});
   root.append(lists, section(t("commitments.add_one"), commitmentForm()));
   return live(() => {
     const today = R.today();
     const all = R.commitments();
     const open = all.filter((c) => !c.body.done_at);
-    const done = all.filter((c) => c.body.done_at).reverse().slice(0, 20);
-    clear(lists,
-      section(t("commitments.open", { count: open.length }), open.length ? h("ul", { class: "commitments" }, open.map((c) => item(c, today)))
-        : h("p", { class: "empty" }, t("commitments.empty"))),
-      done.length ? section(t("commitments.done"), h("ul", { class: "commitments" }, done.map((c) => item(c, today)))) : null);
+    const done = all
+      .filter((c) => c.body.done_at)
+      .reverse()
+      .slice(0, 20);
+    clear(
+      lists,
+      section(
+        t("commitments.open", { count: open.length }),
+        open.length
+          ? h(
+              "ul",
+              { class: "commitments" },
+              open.map((c) => item(c, today)),
+            )
+          : h("p", { class: "empty" }, t("commitments.empty")),
+      ),
+      done.length
+        ? section(
+            t("commitments.done"),
+            h(
+              "ul",
+              { class: "commitments" },
+              done.map((c) => item(c, today)),
+            ),
+          )
+        : null,
+    );
   });
 }

@@ -9,17 +9,31 @@ import { t } from "../i18n.js";
 import { JOURNAL_TEXT_MAX } from "../limits.js";
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("journal.title")),
-    h("p", {}, t("journal.intro"))));
-  const text = h("textarea", { name: "text", rows: "5", maxlength: String(JOURNAL_TEXT_MAX), placeholder: t("journal.placeholder") });
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("journal.title")), h("p", {}, t("journal.intro"))));
+  const text = h("textarea", {
+    name: "text",
+    rows: "5",
+    maxlength: String(JOURNAL_TEXT_MAX),
+    placeholder: t("journal.placeholder"),
+  });
   const feelings = feelingsPicker();
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": t("journal.form_label") },
-    field(t("journal.write"), text), feelings, nameIt((word) => feelings.add(word)), message,
-    h("button", { type: "submit", class: "btn primary wide" }, t("journal.save")));
+  const form = h(
+    "form",
+    { novalidate: true, "aria-label": t("journal.form_label") },
+    field(t("journal.write"), text),
+    feelings,
+    nameIt((word) => feelings.add(word)),
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("journal.save")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!text.value.trim()) { say(message, t("journal.write_first")); text.focus(); return; }
+    if (!text.value.trim()) {
+      say(message, t("journal.write_first"));
+      text.focus();
+      return;
+    }
     say(message, "");
     await create("journal", { text: text.value.trim(), feelings: feelings.value }, { visibility: "private" });
     toast(t("journal.saved"));
@@ -30,11 +44,33 @@ export function mount(root) {
   root.append(section(t("journal.new"), form), entries);
   return live(() => {
     const mine = store.mine("journal");
-    clear(entries, section(t("journal.yours", { count: mine.length }), list(mine.map((e) => entryItem(e, {
-      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": t("journal.delete_label"),
-        onclick: async () => {
-          if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true)) await remove(e);
-        } }, t("cards.delete"))],
-    })), t("cards.nothing_yet"))));
+    clear(
+      entries,
+      section(
+        t("journal.yours", { count: mine.length }),
+        list(
+          mine.map((e) =>
+            entryItem(e, {
+              actions: [
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "btn small ghost",
+                    "aria-label": t("journal.delete_label"),
+                    onclick: async () => {
+                      if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true))
+                        await remove(e);
+                    },
+                  },
+                  t("cards.delete"),
+                ),
+              ],
+            }),
+          ),
+          t("cards.nothing_yet"),
+        ),
+      ),
+    );
   });
 }

@@ -8,20 +8,50 @@ import { exportButton } from "../parts/account.js";
 import { t } from "../i18n.js";
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("mine.title")),
-    h("p", {}, t(store.couple ? "mine.intro_couple" : "mine.intro_alone"))));
+  root.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, t("mine.title")),
+      h("p", {}, t(store.couple ? "mine.intro_couple" : "mine.intro_alone")),
+    ),
+  );
   const body = h("div", {});
   const message = notice();
-  root.append(body, section(t("mine.copy"), h("p", { class: "muted" }, t("mine.copy_hint")),
-    exportButton(message), message));
+  root.append(
+    body,
+    section(t("mine.copy"), h("p", { class: "muted" }, t("mine.copy_hint")), exportButton(message), message),
+  );
   return live(() => {
     const mine = (store.all || []).filter((e) => e.author_id === store.user.id);
-    clear(body, section(t("mine.written", { count: mine.length }), list(mine.map((e) => entryItem(e, {
-      badges: [h("span", { class: "badge" }, kindName(e.kind))],
-      actions: [h("button", { type: "button", class: "btn small ghost", "aria-label": t("mine.delete_label", { kind: kindName(e.kind) }),
-        onclick: async () => {
-          if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true)) await remove(e);
-        } }, t("cards.delete"))],
-    })), t("cards.nothing_yet"))));
+    clear(
+      body,
+      section(
+        t("mine.written", { count: mine.length }),
+        list(
+          mine.map((e) =>
+            entryItem(e, {
+              badges: [h("span", { class: "badge" }, kindName(e.kind))],
+              actions: [
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "btn small ghost",
+                    "aria-label": t("mine.delete_label", { kind: kindName(e.kind) }),
+                    onclick: async () => {
+                      if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true))
+                        await remove(e);
+                    },
+                  },
+                  t("cards.delete"),
+                ),
+              ],
+            }),
+          ),
+          t("cards.nothing_yet"),
+        ),
+      ),
+    );
   });
 }

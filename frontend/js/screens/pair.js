@@ -10,11 +10,31 @@ import { t, tp, formatDate } from "../i18n.js";
 
 /** Without a couple, what is one's own is still here: entries, journal, settings and account. */
 function ownThings() {
-  const links = [["/mine", "mine"], ["/journal", "journal"], ["/more", "more"]]
-    .map(([href, key]) => [href, t(`pair.own_${key}`), t(`pair.own_${key}_hint`)]);
-  return h("nav", { class: "card links", "aria-label": t("pair.own_label") }, h("ul", { class: "link-list" },
-    links.map(([href, label, hint]) => h("li", {}, h("a", { href, "data-link": true },
-      h("span", { class: "link-main" }, label), h("span", { class: "link-sub" }, hint))))));
+  const links = [
+    ["/mine", "mine"],
+    ["/journal", "journal"],
+    ["/more", "more"],
+  ].map(([href, key]) => [href, t(`pair.own_${key}`), t(`pair.own_${key}_hint`)]);
+  return h(
+    "nav",
+    { class: "card links", "aria-label": t("pair.own_label") },
+    h(
+      "ul",
+      { class: "link-list" },
+      links.map(([href, label, hint]) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href, "data-link": true },
+            h("span", { class: "link-main" }, label),
+            h("span", { class: "link-sub" }, hint),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 export function mount(root, { params }) {
@@ -25,8 +45,10 @@ export function mount(root, { params }) {
   if (couple && couple.members.length > 1) {
     sessionStorage.removeItem("hearth-join-code");
     const partner = store.partner ? store.partner.display_name : t("common.your_partner");
-    head.append(h("h1", {}, tp("pair.paired_title", { name: bdi(partner) })),
-      h("p", {}, code ? t("pair.not_needed") : t("pair.shared_to_them")));
+    head.append(
+      h("h1", {}, tp("pair.paired_title", { name: bdi(partner) })),
+      h("p", {}, code ? t("pair.not_needed") : t("pair.shared_to_them")),
+    );
     root.append(h("a", { class: "btn primary wide", href: "/", "data-link": true }, t("pair.go_today")));
     return;
   }
@@ -35,41 +57,69 @@ export function mount(root, { params }) {
     root.append(inviteCard(), h("a", { class: "btn ghost wide", href: "/", "data-link": true }, t("pair.continue")));
     return;
   }
-  head.append(h("h1", {}, tp("pair.welcome", { name: bdi(store.user.display_name) })), h("p", {}, t("pair.welcome_lead")));
+  head.append(
+    h("h1", {}, tp("pair.welcome", { name: bdi(store.user.display_name) })),
+    h("p", {}, t("pair.welcome_lead")),
+  );
   const join = joinCard(code);
-  const start = section(t("pair.start_title"),
-    h("p", { class: "muted" }, t("pair.start_lead")),
-    startButton());
-  root.append(...[notSentNotice()].filter(Boolean), ...(code ? [join, start] : [start, join]), ownThings(),
-    h("button", { type: "button", class: "btn link", onclick: () => logout() }, t("common.log_out")));
+  const start = section(t("pair.start_title"), h("p", { class: "muted" }, t("pair.start_lead")), startButton());
+  root.append(
+    ...[notSentNotice()].filter(Boolean),
+    ...(code ? [join, start] : [start, join]),
+    ownThings(),
+    h("button", { type: "button", class: "btn link", onclick: () => logout() }, t("common.log_out")),
+  );
 }
 
 function startButton() {
   const message = notice();
-  const button = h("button", { type: "button", class: "btn primary wide", onclick: async () => {
-    button.disabled = true;
-    try {
-      const data = await api.post("/api/couple");
-      await db.setMeta("invite", data.invite);
-      history.replaceState(null, "", "/pair");
-      await store.setMe({ user: store.user, couple: data.couple });
-    } catch (err) {
-      say(message, api.explain(err, { 409: t("pair.already") }));
-      button.disabled = false;
-    }
-  } }, t("pair.start"));
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "btn primary wide",
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          const data = await api.post("/api/couple");
+          await db.setMeta("invite", data.invite);
+          history.replaceState(null, "", "/pair");
+          await store.setMe({ user: store.user, couple: data.couple });
+        } catch (err) {
+          say(message, api.explain(err, { 409: t("pair.already") }));
+          button.disabled = false;
+        }
+      },
+    },
+    t("pair.start"),
+  );
   return h("div", {}, button, message);
 }
 
 function joinCard(code) {
-  const input = h("input", { name: "code", value: code, autocomplete: "off", autocapitalize: "characters",
-    placeholder: "HEARTH-XXXX-XXXX", spellcheck: "false" });
+  const input = h("input", {
+    name: "code",
+    value: code,
+    autocomplete: "off",
+    autocapitalize: "characters",
+    placeholder: "HEARTH-XXXX-XXXX",
+    spellcheck: "false",
+  });
   const message = notice();
   const submit = h("button", { type: "submit", class: "btn primary wide" }, t("pair.join"));
-  const form = h("form", { novalidate: true }, field(t("pair.code_label"), input, t("pair.code_hint")), message, submit);
+  const form = h(
+    "form",
+    { novalidate: true },
+    field(t("pair.code_label"), input, t("pair.code_hint")),
+    message,
+    submit,
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (!input.value.trim()) { say(message, t("pair.need_code")); return; }
+    if (!input.value.trim()) {
+      say(message, t("pair.need_code"));
+      return;
+    }
     submit.disabled = true;
     say(message, "");
     try {
@@ -79,9 +129,14 @@ function joinCard(code) {
       await store.setMe({ user: store.user, couple: data.couple });
       toast(t("pair.joined"));
     } catch (err) {
-      say(message, api.explain(err, {
-        404: t("pair.bad_code"), 409: t("pair.already_leave"), 422: t("pair.not_code"),
-      }));
+      say(
+        message,
+        api.explain(err, {
+          404: t("pair.bad_code"),
+          409: t("pair.already_leave"),
+          422: t("pair.not_code"),
+        }),
+      );
       submit.disabled = false;
     }
   };
@@ -98,31 +153,52 @@ function inviteCard() {
       clear(body, h("p", { class: "muted" }, t("pair.expired")), newInviteButton(), message);
       return;
     }
-    const link = h("input", { readonly: true, value: invite.url, "aria-label": t("pair.link_label"), name: "invite-url" });
+    const link = h("input", {
+      readonly: true,
+      value: invite.url,
+      "aria-label": t("pair.link_label"),
+      name: "invite-url",
+    });
     const expires = formatDate(invite.expires_at, { weekday: "short", hour: "numeric", minute: "2-digit" });
-    clear(body,
+    clear(
+      body,
       h("p", { class: "code", "aria-label": t("pair.code_label") }, invite.code),
       toQr(invite.url),
       link,
-      h("div", { class: "actions" },
+      h(
+        "div",
+        { class: "actions" },
         h("button", { type: "button", class: "btn primary", onclick: () => copy(invite.url, link) }, t("pair.copy")),
-        navigator.share ? h("button", { type: "button", class: "btn", onclick: () => share(invite) }, t("pair.share")) : null),
+        navigator.share
+          ? h("button", { type: "button", class: "btn", onclick: () => share(invite) }, t("pair.share"))
+          : null,
+      ),
       h("p", { class: "hint" }, t("pair.works_until", { when: expires })),
-      newInviteButton(), message);
+      newInviteButton(),
+      message,
+    );
   }
   function newInviteButton() {
-    const button = h("button", { type: "button", class: "btn link", onclick: async () => {
-      button.disabled = true;
-      try {
-        const data = await api.post("/api/couple/invite");
-        await db.setMeta("invite", data.invite);
-        await show();
-      } catch (err) {
-        say(message, api.explain(err, { 409: t("pair.partner_joined"), 404: t("pair.start_first") }));
-        button.disabled = false;
-        if (err.status === 409) store.refreshMe();
-      }
-    } }, t("pair.new_invite"));
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "btn link",
+        onclick: async () => {
+          button.disabled = true;
+          try {
+            const data = await api.post("/api/couple/invite");
+            await db.setMeta("invite", data.invite);
+            await show();
+          } catch (err) {
+            say(message, api.explain(err, { 409: t("pair.partner_joined"), 404: t("pair.start_first") }));
+            button.disabled = false;
+            if (err.status === 409) store.refreshMe();
+          }
+        },
+      },
+      t("pair.new_invite"),
+    );
     return button;
   }
   show();
@@ -134,7 +210,7 @@ function toQr(url) {
     const svg = toSvg(encode(url), t("pair.qr_label"));
     svg.classList.add("qr");
     return svg;
-  } catch (err) {
+  } catch (_err) {
     return null;
   }
 }
@@ -143,7 +219,7 @@ async function copy(text, input) {
   try {
     await navigator.clipboard.writeText(text);
     toast(t("pair.copied"));
-  } catch (err) {
+  } catch (_err) {
     input.select();
     toast(t("pair.select_copy"));
   }
@@ -151,6 +227,12 @@ async function copy(text, input) {
 
 async function share(invite) {
   try {
-    await navigator.share({ title: t("pair.share_title"), text: t("pair.share_text", { code: invite.code }), url: invite.url });
-  } catch (err) { /* closed the sheet */ }
+    await navigator.share({
+      title: t("pair.share_title"),
+      text: t("pair.share_text", { code: invite.code }),
+      url: invite.url,
+    });
+  } catch (_err) {
+    /* closed the sheet */
+  }
 }

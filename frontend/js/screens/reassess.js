@@ -24,36 +24,87 @@ function cadence(ritual) {
     desc.textContent = describe(schedule);
     toast(tp("reassess.changed", { title: bdi(current.body.title), schedule: describe(schedule) }));
   };
-  return h("li", { class: "cadence" }, h("h3", {}, ritual.body.title), desc,
-    choice(t("reassess.how_often", { title: ritual.body.title }),
-      [[1, t("schedule.field.every_week")], [2, t("schedule.field.every_two")], [4, t("schedule.field.every_four")]], s.interval || 1, change));
+  return h(
+    "li",
+    { class: "cadence" },
+    h("h3", {}, ritual.body.title),
+    desc,
+    choice(
+      t("reassess.how_often", { title: ritual.body.title }),
+      [
+        [1, t("schedule.field.every_week")],
+        [2, t("schedule.field.every_two")],
+        [4, t("schedule.field.every_four")],
+      ],
+      s.interval || 1,
+      change,
+    ),
+  );
 }
 
 export function mount(root, { navigate }) {
   const ritual = R.ofType("reassessment");
   const started = new Date().toISOString();
-  root.append(h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),
-    h("div", { class: "page-head" }, h("h1", {}, t("reassess.title")),
-      h("p", {}, t("reassess.lead"))));
+  root.append(
+    h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),
+    h("div", { class: "page-head" }, h("h1", {}, t("reassess.title")), h("p", {}, t("reassess.lead"))),
+  );
   const weekly = R.rituals().filter((r) => r.body.enabled && r.body.schedule.freq === "weekly");
   const others = R.rituals().filter((r) => r.body.enabled && ["daily", "monthly"].includes(r.body.schedule.freq));
-  root.append(section(t("reassess.rhythm"),
-    h("p", { class: "small muted" }, t("reassess.one_tap")),
-    weekly.length ? h("ul", { class: "cadences" }, weekly.map(cadence)) : null,
-    others.length ? h("ul", { class: "plain" }, others.map((r) => h("li", {}, h("a", { href: `/rituals/${r.id}`, "data-link": true },
-      // One span: the link is a flex box, which would split the name and the words into columns.
-      h("span", {}, tp("reassess.ritual_line", { title: bdi(r.body.title), schedule: describe(r.body.schedule) })))))) : null));
+  root.append(
+    section(
+      t("reassess.rhythm"),
+      h("p", { class: "small muted" }, t("reassess.one_tap")),
+      weekly.length ? h("ul", { class: "cadences" }, weekly.map(cadence)) : null,
+      others.length
+        ? h(
+            "ul",
+            { class: "plain" },
+            others.map((r) =>
+              h(
+                "li",
+                {},
+                h(
+                  "a",
+                  { href: `/rituals/${r.id}`, "data-link": true },
+                  // One span: the link is a flex box, which would split the name and the words into columns.
+                  h(
+                    "span",
+                    {},
+                    tp("reassess.ritual_line", { title: bdi(r.body.title), schedule: describe(r.body.schedule) }),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
+    ),
+  );
   const fields = QUESTIONS.map((key) => t(`reassess.question.${key}`)).map((q) => {
     const area = h("textarea", { id: id("review"), rows: "3", maxlength: String(SESSION_TEXT_MAX) });
     return [q, area, h("div", { class: "field" }, h("label", { for: area.id }, q), area)];
   });
-  root.append(section(t("reassess.talk"), ...(ritual ? ritual.body.prompts.map((p) => h("p", { class: "small muted" }, p)) : []),
-    ...fields.map(([, , node]) => node)));
+  root.append(
+    section(
+      t("reassess.talk"),
+      ...(ritual ? ritual.body.prompts.map((p) => h("p", { class: "small muted" }, p)) : []),
+      ...fields.map(([, , node]) => node),
+    ),
+  );
   const finish = async () => {
-    if (!ritual) { toast(t("reassess.not_synced")); return; }
-    const answers = fields.filter(([, area]) => area.value.trim()).map(([q, area]) => ({ prompt: q, text: area.value.trim() }));
+    if (!ritual) {
+      toast(t("reassess.not_synced"));
+      return;
+    }
+    const answers = fields
+      .filter(([, area]) => area.value.trim())
+      .map(([q, area]) => ({ prompt: q, text: area.value.trim() }));
     const passed = fields.filter(([, area]) => !area.value.trim()).map(([q]) => q);
-    await create("ritual_session", { started_at: started, ended_at: new Date().toISOString(), answers, passed, note: "" }, { ref_id: ritual.id });
+    await create(
+      "ritual_session",
+      { started_at: started, ended_at: new Date().toISOString(), answers, passed, note: "" },
+      { ref_id: ritual.id },
+    );
     toast(t("reassess.saved"));
     navigate("/rituals");
   };

@@ -26,31 +26,58 @@ export function mount(root, { navigate }) {
   root.append(h("div", { class: "auth" }, h("div", { class: "hero" }, h("h1", {}, t("app.name"))), form));
 
   function askAgain(text) {
-    clear(form,
+    clear(
+      form,
       h("h2", {}, t("reset.cant_use")),
       h("p", { class: "notice notice-error", role: "alert" }, text),
-      h("a", { href: "/forgot", class: "btn primary wide", "data-link": true, onclick: () => sessionStorage.removeItem(TOKEN) },
-        t("reset.new_link")));
+      h(
+        "a",
+        {
+          href: "/forgot",
+          class: "btn primary wide",
+          "data-link": true,
+          onclick: () => sessionStorage.removeItem(TOKEN),
+        },
+        t("reset.new_link"),
+      ),
+    );
   }
 
   if (!token) {
     askAgain(t("reset.missing"));
     return;
   }
-  const password = h("input", { name: "new_password", type: "password", required: true, minlength: String(PASSWORD_MIN), autocomplete: "new-password" });
+  const password = h("input", {
+    name: "new_password",
+    type: "password",
+    required: true,
+    minlength: String(PASSWORD_MIN),
+    autocomplete: "new-password",
+  });
   password.addEventListener("input", () => showErrors(form, {}));
-  const show = h("input", { type: "checkbox", onchange: () => { password.type = show.checked ? "text" : "password"; } });
+  const show = h("input", {
+    type: "checkbox",
+    onchange: () => {
+      password.type = show.checked ? "text" : "password";
+    },
+  });
   const message = notice();
   const submit = h("button", { type: "submit", class: "btn primary wide" }, t("reset.save"));
-  clear(form,
+  clear(
+    form,
     h("h2", {}, t("reset.title")),
     h("p", { class: "small muted" }, t("reset.lead")),
     field(t("reset.new_password"), password, t("auth.password_hint")),
     h("label", { class: "check" }, show, t("reset.show")),
-    message, submit);
+    message,
+    submit,
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    if (password.value.length < PASSWORD_MIN) { showErrors(form, { new_password: t("auth.need_length") }); return; }
+    if (password.value.length < PASSWORD_MIN) {
+      showErrors(form, { new_password: t("auth.need_length") });
+      return;
+    }
     showErrors(form, {});
     submit.disabled = true;
     say(message, "");
@@ -61,10 +88,17 @@ export function mount(root, { navigate }) {
       if (store.user) await store.sessionEnded(); // this phone's session ended with the others
       navigate("/", { replace: true });
     } catch (err) {
-      if (err.status === 404 || err.status === 410) { askAgain(api.explain(err)); return; }
+      if (err.status === 404 || err.status === 410) {
+        askAgain(api.explain(err));
+        return;
+      }
       const rest = showErrors(form, api.fieldErrors(err));
-      say(message, Object.keys(rest).length || !Object.keys(api.fieldErrors(err)).length
-        ? api.explain(err, { 0: t("reset.offline") }) : "");
+      say(
+        message,
+        Object.keys(rest).length || !Object.keys(api.fieldErrors(err)).length
+          ? api.explain(err, { 0: t("reset.offline") })
+          : "",
+      );
       submit.disabled = false;
     }
   };

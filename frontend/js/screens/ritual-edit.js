@@ -11,19 +11,30 @@ import { PROMPTS_MAX, PROMPT_MAX, RITUAL_MINUTES_MAX, RITUAL_MINUTES_MIN, RITUAL
 
 export function mount(root, { args, navigate }) {
   const ritual = store.byId(args.id);
-  if (!ritual || ritual.kind !== "ritual") {
-    root.append(h("div", { class: "page-head" }, h("h1", {}, t("rituals.edit.not_found"))),
-      h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("rituals.edit.back")));
+  if (ritual?.kind !== "ritual") {
+    root.append(
+      h("div", { class: "page-head" }, h("h1", {}, t("rituals.edit.not_found"))),
+      h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("rituals.edit.back")),
+    );
     return null;
   }
-  root.append(h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),
-    h("div", { class: "page-head" }, h("h1", {}, tp("rituals.edit.title", { title: bdi(ritual.body.title) })),
-      h("p", {}, t("rituals.edit.lead"))));
+  root.append(
+    h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, tp("rituals.edit.title", { title: bdi(ritual.body.title) })),
+      h("p", {}, t("rituals.edit.lead")),
+    ),
+  );
   const conflicts = h("div", { class: "conflicts" });
   root.append(conflicts, form(ritual, navigate));
   const render = () => {
     const mine = store.failures.filter((f) => f.status === "conflict" && f.attempted && f.attempted.id === ritual.id);
-    clear(conflicts, mine.map((f) => conflictCard(f, navigate)));
+    clear(
+      conflicts,
+      mine.map((f) => conflictCard(f, navigate)),
+    );
   };
   const handler = () => render();
   store.addEventListener("change", handler);
@@ -34,27 +45,58 @@ export function mount(root, { args, navigate }) {
 function form(ritual, navigate) {
   const b = ritual.body;
   const title = h("input", { name: "title", value: b.title, maxlength: String(RITUAL_TITLE_MAX), required: true });
-  const duration = h("input", { type: "number", name: "duration_min", min: String(RITUAL_MINUTES_MIN), max: String(RITUAL_MINUTES_MAX), inputmode: "numeric", value: String(b.duration_min) });
+  const duration = h("input", {
+    type: "number",
+    name: "duration_min",
+    min: String(RITUAL_MINUTES_MIN),
+    max: String(RITUAL_MINUTES_MAX),
+    inputmode: "numeric",
+    value: String(b.duration_min),
+  });
   const prompts = h("textarea", { name: "prompts", rows: "7", value: b.prompts.join("\n") });
   const enabled = h("input", { type: "checkbox", id: "ritual-enabled", name: "enabled", checked: b.enabled });
   const schedule = scheduleFields(b.schedule);
   const message = notice();
-  const node = h("form", { class: "card ritual-form", novalidate: true },
-    field(t("rituals.edit.name"), title), schedule, field(t("rituals.edit.minutes"), duration),
+  const node = h(
+    "form",
+    { class: "card ritual-form", novalidate: true },
+    field(t("rituals.edit.name"), title),
+    schedule,
+    field(t("rituals.edit.minutes"), duration),
     field(t("rituals.edit.prompts"), prompts, t("rituals.edit.prompts_hint")),
     h("label", { class: "check", for: enabled.id }, enabled, h("span", {}, t("rituals.edit.on"))),
-    message, h("button", { type: "submit", class: "btn primary wide" }, t("rituals.edit.save")));
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("rituals.edit.save")),
+  );
   node.onsubmit = async (event) => {
     event.preventDefault();
-    const lines = prompts.value.split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = prompts.value
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     const minutes = Number(duration.value);
-    if (!title.value.trim()) { say(message, t("rituals.edit.need_name")); return; }
-    if (!(minutes >= RITUAL_MINUTES_MIN && minutes <= RITUAL_MINUTES_MAX)) { say(message, t("rituals.edit.minutes_range")); return; }
-    if (lines.length > PROMPTS_MAX || lines.some((l) => l.length > PROMPT_MAX)) { say(message, t("rituals.edit.prompts_limit")); return; }
+    if (!title.value.trim()) {
+      say(message, t("rituals.edit.need_name"));
+      return;
+    }
+    if (!(minutes >= RITUAL_MINUTES_MIN && minutes <= RITUAL_MINUTES_MAX)) {
+      say(message, t("rituals.edit.minutes_range"));
+      return;
+    }
+    if (lines.length > PROMPTS_MAX || lines.some((l) => l.length > PROMPT_MAX)) {
+      say(message, t("rituals.edit.prompts_limit"));
+      return;
+    }
     say(message, "");
     const current = store.byId(ritual.id) || ritual;
-    const next = { ...current.body, title: title.value.trim(), duration_min: minutes, prompts: lines,
-      enabled: enabled.checked, schedule: schedule.value };
+    const next = {
+      ...current.body,
+      title: title.value.trim(),
+      duration_min: minutes,
+      prompts: lines,
+      enabled: enabled.checked,
+      schedule: schedule.value,
+    };
     await db.setMeta(`ritual-edit:${ritual.id}`, { from: current.body, to: next }); // what a re-apply replays
     await update(current, next);
     toast(t("rituals.edit.saved"));
@@ -64,20 +106,41 @@ function form(ritual, navigate) {
 }
 
 function summaryOf(body) {
-  return h("dl", { class: "version" },
-    h("dt", {}, t("rituals.edit.name")), h("dd", {}, body.title),
-    h("dt", {}, t("schedule.field.when")), h("dd", {}, describe(body.schedule)),
-    h("dt", {}, t("rituals.edit.minutes")), h("dd", {}, String(body.duration_min)),
-    h("dt", {}, t("rituals.edit.state")), h("dd", {}, body.enabled ? t("common.on") : t("common.off")),
-    h("dt", {}, t("rituals.edit.prompts")), h("dd", {}, t("rituals.edit.prompts_summary",
-      { count: body.prompts.length, first: body.prompts[0] || t("rituals.edit.none") }) + (body.prompts.length > 1 ? t("rituals.edit.more") : "")));
+  return h(
+    "dl",
+    { class: "version" },
+    h("dt", {}, t("rituals.edit.name")),
+    h("dd", {}, body.title),
+    h("dt", {}, t("schedule.field.when")),
+    h("dd", {}, describe(body.schedule)),
+    h("dt", {}, t("rituals.edit.minutes")),
+    h("dd", {}, String(body.duration_min)),
+    h("dt", {}, t("rituals.edit.state")),
+    h("dd", {}, body.enabled ? t("common.on") : t("common.off")),
+    h("dt", {}, t("rituals.edit.prompts")),
+    h(
+      "dd",
+      {},
+      t("rituals.edit.prompts_summary", {
+        count: body.prompts.length,
+        first: body.prompts[0] || t("rituals.edit.none"),
+      }) + (body.prompts.length > 1 ? t("rituals.edit.more") : ""),
+    ),
+  );
 }
 
 function conflictCard(failure, navigate) {
-  const done = async () => { await db.del("failures", failure.mid); await store.reload(); navigate(`/rituals/${failure.attempted.id}`, { replace: true }); };
+  const done = async () => {
+    await db.del("failures", failure.mid);
+    await store.reload();
+    navigate(`/rituals/${failure.attempted.id}`, { replace: true });
+  };
   const reapply = async () => {
     const current = store.byId(failure.attempted.id);
-    if (!current) { await done(); return; }
+    if (!current) {
+      await done();
+      return;
+    }
     // Only the fields this person changed go on top of the partner's version (now the base rev).
     const edit = await db.getMeta(`ritual-edit:${current.id}`);
     const mine = failure.attempted.body;
@@ -89,11 +152,26 @@ function conflictCard(failure, navigate) {
     toast(t("rituals.edit.reapplied"));
     await done();
   };
-  return section(t("rituals.edit.conflict_title"),
-    h("p", {}, tp("rituals.edit.conflict_text", { name: bdi(store.partner ? store.partner.display_name : t("common.your_partner")) })),
-    h("h3", {}, t("rituals.edit.theirs")), failure.current ? summaryOf(failure.current.body) : h("p", {}, t("rituals.edit.removed")),
-    h("h3", {}, t("rituals.edit.yours")), summaryOf(failure.attempted.body),
-    h("div", { class: "actions" },
-      failure.current ? h("button", { type: "button", class: "btn primary", onclick: reapply }, t("rituals.edit.reapply")) : null,
-      h("button", { type: "button", class: "btn ghost", onclick: done }, t("rituals.edit.keep"))));
+  return section(
+    t("rituals.edit.conflict_title"),
+    h(
+      "p",
+      {},
+      tp("rituals.edit.conflict_text", {
+        name: bdi(store.partner ? store.partner.display_name : t("common.your_partner")),
+      }),
+    ),
+    h("h3", {}, t("rituals.edit.theirs")),
+    failure.current ? summaryOf(failure.current.body) : h("p", {}, t("rituals.edit.removed")),
+    h("h3", {}, t("rituals.edit.yours")),
+    summaryOf(failure.attempted.body),
+    h(
+      "div",
+      { class: "actions" },
+      failure.current
+        ? h("button", { type: "button", class: "btn primary", onclick: reapply }, t("rituals.edit.reapply"))
+        : null,
+      h("button", { type: "button", class: "btn ghost", onclick: done }, t("rituals.edit.keep")),
+    ),
+  );
 }

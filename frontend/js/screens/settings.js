@@ -17,51 +17,120 @@ const LINKS = ["journal", "rituals", "commitments", "us", "timeout", "tension", 
 const ALONE = new Set(["/journal", "/help", "/mine"]); // what needs no partner
 
 function links() {
-  const shown = LINKS.filter(([href]) => store.couple || ALONE.has(href))
-    .map(([href, key]) => [href, t(`route.${key}`), t(`settings.hint.${key}`)]);
+  const shown = LINKS.filter(([href]) => store.couple || ALONE.has(href)).map(([href, key]) => [
+    href,
+    t(`route.${key}`),
+    t(`settings.hint.${key}`),
+  ]);
   if (store.notSent.length) {
-    shown.push(["/not-sent", t("settings.not_sent_link", { count: store.notSent.length }), t("settings.hint.not_sent")]);
+    shown.push([
+      "/not-sent",
+      t("settings.not_sent_link", { count: store.notSent.length }),
+      t("settings.hint.not_sent"),
+    ]);
   }
-  return h("nav", { class: "card links", "aria-label": t("settings.nav_label") }, h("ul", { class: "link-list" },
-    shown.map(([href, label, hint]) => h("li", {}, h("a", { href, "data-link": true },
-      h("span", { class: "link-main" }, label), h("span", { class: "link-sub" }, hint))))));
+  return h(
+    "nav",
+    { class: "card links", "aria-label": t("settings.nav_label") },
+    h(
+      "ul",
+      { class: "link-list" },
+      shown.map(([href, label, hint]) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href, "data-link": true },
+            h("span", { class: "link-main" }, label),
+            h("span", { class: "link-sub" }, hint),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 export function mount(root) {
   const nudge = nudgeSection();
-  root.append(h("div", { class: "page-head" }, h("h1", {}, store.couple ? t("settings.title_more") : t("settings.title_settings")),
-    h("p", {}, store.couple ? t("settings.lead_more") : t("settings.lead_alone"))),
-    links(), profileForm(), languageSection(), nudge, pairing(), ...accountSections());
+  root.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, store.couple ? t("settings.title_more") : t("settings.title_settings")),
+      h("p", {}, store.couple ? t("settings.lead_more") : t("settings.lead_alone")),
+    ),
+    links(),
+    profileForm(),
+    languageSection(),
+    nudge,
+    pairing(),
+    ...accountSections(),
+  );
   return nudge.cleanup;
 }
 
 function zones(current) {
   const list = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [phoneZone()];
   const all = [...new Set([current, phoneZone(), ...list])].filter(Boolean).sort();
-  return h("select", { name: "timezone" }, all.map((zone) =>
-    h("option", { value: zone, selected: zone === current }, zone === phoneZone() ? t("settings.this_phone", { zone }) : zone)));
+  return h(
+    "select",
+    { name: "timezone" },
+    all.map((zone) =>
+      h(
+        "option",
+        { value: zone, selected: zone === current },
+        zone === phoneZone() ? t("settings.this_phone", { zone }) : zone,
+      ),
+    ),
+  );
 }
 
 function profileForm() {
   const u = store.user;
-  const name = h("input", { name: "display_name", value: u.display_name, maxlength: String(DISPLAY_NAME_MAX), autocomplete: "given-name" });
+  const name = h("input", {
+    name: "display_name",
+    value: u.display_name,
+    maxlength: String(DISPLAY_NAME_MAX),
+    autocomplete: "given-name",
+  });
   const zone = zones(u.timezone || phoneZone());
   const nudge = h("input", { type: "time", name: "nudge_time", value: u.nudge_time || "20:00" });
   const quietStart = h("input", { type: "time", name: "quiet_start", value: u.quiet_start || "" });
   const quietEnd = h("input", { type: "time", name: "quiet_end", value: u.quiet_end || "" });
-  const previews = h("input", { type: "checkbox", name: "show_previews", id: "show-previews", checked: !!u.show_previews });
+  const previews = h("input", {
+    type: "checkbox",
+    name: "show_previews",
+    id: "show-previews",
+    checked: !!u.show_previews,
+  });
   const message = notice();
-  const form = h("form", { novalidate: true },
-    field(t("settings.your_name"), name), field(t("settings.zone"), zone, t("settings.zone_hint")),
+  const form = h(
+    "form",
+    { novalidate: true },
+    field(t("settings.your_name"), name),
+    field(t("settings.zone"), zone, t("settings.zone_hint")),
     field(t("settings.nudge_at"), nudge, t("settings.nudge_hint")),
-    h("div", { class: "row" }, h("div", { class: "grow" }, field(t("settings.quiet_from"), quietStart)),
-      h("div", { class: "grow" }, field(t("settings.quiet_until"), quietEnd))),
+    h(
+      "div",
+      { class: "row" },
+      h("div", { class: "grow" }, field(t("settings.quiet_from"), quietStart)),
+      h("div", { class: "grow" }, field(t("settings.quiet_until"), quietEnd)),
+    ),
     h("label", { class: "check", for: previews.id }, previews, h("span", {}, t("settings.previews"))),
-    message, h("button", { type: "submit", class: "btn primary" }, t("settings.save")));
+    message,
+    h("button", { type: "submit", class: "btn primary" }, t("settings.save")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
-    const data = { display_name: name.value.trim(), timezone: zone.value, nudge_time: nudge.value || "20:00",
-      quiet_start: quietStart.value || null, quiet_end: quietEnd.value || null, show_previews: previews.checked };
+    const data = {
+      display_name: name.value.trim(),
+      timezone: zone.value,
+      nudge_time: nudge.value || "20:00",
+      quiet_start: quietStart.value || null,
+      quiet_end: quietEnd.value || null,
+      show_previews: previews.checked,
+    };
     if ((data.quiet_start === null) !== (data.quiet_end === null)) {
       showErrors(form, { quiet_end: t("settings.quiet_both") });
       return;
@@ -74,7 +143,10 @@ function profileForm() {
       toast(t("settings.saved"));
     } catch (err) {
       const rest = showErrors(form, api.fieldErrors(err));
-      say(message, err.status !== 422 || Object.keys(rest).length ? api.explain(err, { 0: t("settings.need_online") }) : "");
+      say(
+        message,
+        err.status !== 422 || Object.keys(rest).length ? api.explain(err, { 0: t("settings.need_online") }) : "",
+      );
     }
   };
   return section(t("settings.you"), form);
@@ -86,42 +158,72 @@ function languageSection() {
   const options = [["", t("language.auto")], ...LANGUAGES.map((code) => [code, t(`language.${code}`)])];
   const chosen = chosenLanguage();
   // A select, not a row of buttons: "Как на телефоне" is too long for a third of a phone's width.
-  const select = h("select", { name: "language", "aria-label": t("language.label"), onchange: async () => {
-    await chooseLanguage(select.value);
-    if (store.user) store.tellLanguage(language());
-    const router = await import("../router.js"); // imported here: the router imports this screen
-    router.render();
-    status.refresh();
-  } }, options.map(([value, label]) => h("option", { value, selected: value === chosen }, label)));
+  const select = h(
+    "select",
+    {
+      name: "language",
+      "aria-label": t("language.label"),
+      onchange: async () => {
+        await chooseLanguage(select.value);
+        if (store.user) store.tellLanguage(language());
+        const router = await import("../router.js"); // imported here: the router imports this screen
+        router.render();
+        status.refresh();
+      },
+    },
+    options.map(([value, label]) => h("option", { value, selected: value === chosen }, label)),
+  );
   return section(t("language.label"), select, h("p", { class: "hint" }, t("language.hint")));
 }
 
 function pairing() {
   if (!store.couple) {
-    return section(t("settings.pairing"), h("p", {}, t("settings.not_paired")),
-      h("a", { class: "btn primary", href: "/pair", "data-link": true }, t("settings.pair_up")));
+    return section(
+      t("settings.pairing"),
+      h("p", {}, t("settings.not_paired")),
+      h("a", { class: "btn primary", href: "/pair", "data-link": true }, t("settings.pair_up")),
+    );
   }
   const couple = store.couple;
   const partner = store.partner;
   const message = notice();
-  const leave = h("button", { type: "button", class: "btn ghost", onclick: async () => {
-    const ok = await confirmDialog(t("settings.leave_title"),
-      tp("settings.leave_text", { name: bdi(partner ? partner.display_name : t("common.your_partner")) }),
-      t("settings.leave"), true);
-    if (!ok) return;
-    try {
-      await api.post("/api/couple/leave");
-      await sync.unpaired();
-      await store.refreshMe();
-    } catch (err) {
-      say(message, api.explain(err, { 404: t("settings.not_in_couple") }));
-      if (err.status === 404) store.refreshMe();
-    }
-  } }, t("settings.leave_couple"));
-  const since = couple && couple.paired_at ? formatDate(couple.paired_at, { dateStyle: "medium" }) : null;
-  return section(t("settings.pairing"),
-    partner ? h("p", {}, tp("settings.paired_with", { name: bdi(partner.display_name) }),
-      since ? h("span", { class: "muted" }, t("settings.since", { date: since })) : null)
+  const leave = h(
+    "button",
+    {
+      type: "button",
+      class: "btn ghost",
+      onclick: async () => {
+        const ok = await confirmDialog(
+          t("settings.leave_title"),
+          tp("settings.leave_text", { name: bdi(partner ? partner.display_name : t("common.your_partner")) }),
+          t("settings.leave"),
+          true,
+        );
+        if (!ok) return;
+        try {
+          await api.post("/api/couple/leave");
+          await sync.unpaired();
+          await store.refreshMe();
+        } catch (err) {
+          say(message, api.explain(err, { 404: t("settings.not_in_couple") }));
+          if (err.status === 404) store.refreshMe();
+        }
+      },
+    },
+    t("settings.leave_couple"),
+  );
+  const since = couple?.paired_at ? formatDate(couple.paired_at, { dateStyle: "medium" }) : null;
+  return section(
+    t("settings.pairing"),
+    partner
+      ? h(
+          "p",
+          {},
+          tp("settings.paired_with", { name: bdi(partner.display_name) }),
+          since ? h("span", { class: "muted" }, t("settings.since", { date: since })) : null,
+        )
       : h("p", {}, t("settings.waiting"), h("a", { href: "/pair", "data-link": true }, t("settings.invite_again"))),
-    h("div", { class: "actions" }, leave), message);
+    h("div", { class: "actions" }, leave),
+    message,
+  );
 }

@@ -9,8 +9,7 @@ const stepsFor = (issue) => store.answersTo(issue.id, "commitment");
 const issues = () => store.entries.filter((e) => e.kind === "disclosure" && e.body.category === "tension");
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("tension.title")),
-    h("p", {}, t("tension.intro"))));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("tension.title")), h("p", {}, t("tension.intro"))));
   const body = h("div", {});
   root.append(body);
   let form = null; // the composer (built from the kept draft) stays while no issue is open
@@ -24,36 +23,73 @@ export function mount(root) {
     const top = [];
     if (open) {
       form = null; // the next issue starts from a fresh composer
-      top.push(section(t("tension.open_issue"),
-        list([entryItem(open, { title: t("tension.you_raised") })]),
-        h("p", { class: "small muted" }, tp("tension.talk_it_through", { name: bdi(partnerName()) })),
-        stepFor(open)));
+      top.push(
+        section(
+          t("tension.open_issue"),
+          list([entryItem(open, { title: t("tension.you_raised") })]),
+          h("p", { class: "small muted" }, tp("tension.talk_it_through", { name: bdi(partnerName()) })),
+          stepFor(open),
+        ),
+      );
     } else {
       form = form || composer(draft);
       top.push(section(t("tension.composer"), form));
     }
     for (const issue of waiting) {
-      top.push(section(tp("tension.raised_issue", { name: bdi(partnerName()) }), list([entryItem(issue, { title: partnerName() })]),
-        h("p", { class: "small muted" }, t("tension.when_talked")), stepFor(issue)));
+      top.push(
+        section(
+          tp("tension.raised_issue", { name: bdi(partnerName()) }),
+          list([entryItem(issue, { title: partnerName() })]),
+          h("p", { class: "small muted" }, t("tension.when_talked")),
+          stepFor(issue),
+        ),
+      );
     }
     clear(body, top, history());
   }
   let alive = true;
-  loadDraft().then((kept) => { draft = kept; if (alive) render(); });
+  loadDraft().then((kept) => {
+    draft = kept;
+    if (alive) render();
+  });
   const stop = live(render);
-  return () => { alive = false; stop(); };
+  return () => {
+    alive = false;
+    stop();
+  };
 }
 
 function history() {
-  const done = issues().filter((e) => stepsFor(e).length).slice(0, 10);
-  return section(t("tension.history"), list(done.map((issue) => {
-    const step = stepsFor(issue)[0];
-    return entryItem(issue, {
-      title: issue.author_id === store.user.id ? t("tension.you_raised") : tp("tension.they_raised", { name: bdi(partnerName()) }),
-      extra: h("p", { class: "step", "data-testid": "next-step" }, h("strong", {}, t("tension.next_step")), bdi(step.body.text),
-        h("span", { class: "muted" }, step.body.done_at ? t("tension.step_done") : t("tension.step_by", { day: dayName(step.body.due_date) }))),
-    });
-  }), t("tension.empty")));
+  const done = issues()
+    .filter((e) => stepsFor(e).length)
+    .slice(0, 10);
+  return section(
+    t("tension.history"),
+    list(
+      done.map((issue) => {
+        const step = stepsFor(issue)[0];
+        return entryItem(issue, {
+          title:
+            issue.author_id === store.user.id
+              ? t("tension.you_raised")
+              : tp("tension.they_raised", { name: bdi(partnerName()) }),
+          extra: h(
+            "p",
+            { class: "step", "data-testid": "next-step" },
+            h("strong", {}, t("tension.next_step")),
+            bdi(step.body.text),
+            h(
+              "span",
+              { class: "muted" },
+              step.body.done_at ? t("tension.step_done") : t("tension.step_by", { day: dayName(step.body.due_date) }),
+            ),
+          ),
+        });
+      }),
+      t("tension.empty"),
+    ),
+  );
 }
 
-const dayName = (date) => formatDate(new Date(`${date}T12:00:00`), { weekday: "short", day: "numeric", month: "short" });
+const dayName = (date) =>
+  formatDate(new Date(`${date}T12:00:00`), { weekday: "short", day: "numeric", month: "short" });

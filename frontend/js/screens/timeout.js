@@ -18,13 +18,14 @@ function lengthLabel(minutes) {
 
 /** "20 minutes" / "24 hours": the bounds a return time must keep, for the hint and the error. */
 function span(minutes) {
-  return minutes % 60 ? t("timeout.span_minutes", { count: minutes }) : t("timeout.span_hours", { count: minutes / 60 });
+  return minutes % 60
+    ? t("timeout.span_minutes", { count: minutes })
+    : t("timeout.span_hours", { count: minutes / 60 });
 }
 const bounds = () => ({ min: span(TIMEOUT_MIN_MINUTES), max: span(TIMEOUT_MAX_MINUTES) });
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("timeout.title")),
-    h("p", {}, t("timeout.intro"))));
+  root.append(h("div", { class: "page-head" }, h("h1", {}, t("timeout.title")), h("p", {}, t("timeout.intro"))));
   const body = h("div", {});
   root.append(body);
   let shown = null; // the time-out on screen (id + state), so ticking doesn't rebuild the form
@@ -41,43 +42,76 @@ export function mount(root) {
   }
   const stopLive = live(render);
   const minute = setInterval(render, 15000);
-  return () => { stopLive(); clearInterval(minute); if (calm) calm.stop(); };
+  return () => {
+    stopLive();
+    clearInterval(minute);
+    if (calm) calm.stop();
+  };
 }
 
 function calmScreen(entry, timer) {
   const mine = entry.author_id === store.user.id;
   const due = timeoutState(entry) === "due";
   const back = when(entry.body.return_at);
-  const headline = due ? t("timeout.due")
-    : mine ? t("timeout.mine", { time: back })
+  const headline = due
+    ? t("timeout.due")
+    : mine
+      ? t("timeout.mine", { time: back })
       : tp("timeout.theirs", { name: bdi(partnerName()), time: back });
-  const end = h("button", { type: "button", class: "btn primary wide", onclick: async () => {
-    end.disabled = true;
-    if (mine) await update(entry, { ...entry.body, ended_at: new Date().toISOString() });
-    else await create("reaction", { value: "thanks" }, { ref_id: entry.id });
-    toast(t("timeout.ended"));
-  } }, t("timeout.end"));
-  return h("section", { class: "card calm", "aria-labelledby": "calm-title" },
+  const end = h(
+    "button",
+    {
+      type: "button",
+      class: "btn primary wide",
+      onclick: async () => {
+        end.disabled = true;
+        if (mine) await update(entry, { ...entry.body, ended_at: new Date().toISOString() });
+        else await create("reaction", { value: "thanks" }, { ref_id: entry.id });
+        toast(t("timeout.ended"));
+      },
+    },
+    t("timeout.end"),
+  );
+  return h(
+    "section",
+    { class: "card calm", "aria-labelledby": "calm-title" },
     h("h2", { id: "calm-title" }, due ? t("timeout.welcome") : t("timeout.breathe")),
     h("p", { class: "calm-line", "data-testid": "timeout-message" }, headline),
     entry.body.note ? h("p", { class: "quote", user: true }, entry.body.note) : null,
     timer,
     h("p", { class: "small muted center" }, t("timeout.breathe_hint")),
-    end);
+    end,
+  );
 }
 
 function startForm() {
   let minutes = TIMEOUT_MIN_MINUTES;
-  const lengths = choice(t("timeout.come_back_in"), LENGTHS.map((m) => [m, lengthLabel(m)]), minutes, (v) => { minutes = v; at.value = ""; }, "wrap");
+  const lengths = choice(
+    t("timeout.come_back_in"),
+    LENGTHS.map((m) => [m, lengthLabel(m)]),
+    minutes,
+    (v) => {
+      minutes = v;
+      at.value = "";
+    },
+    "wrap",
+  );
   const at = h("input", { type: "time", name: "at" });
-  at.addEventListener("input", () => { if (at.value) lengths.reset(); });
+  at.addEventListener("input", () => {
+    if (at.value) lengths.reset();
+  });
   const note = h("input", { name: "note", maxlength: String(NOTE_MAX), placeholder: t("timeout.note_placeholder") });
   const message = notice();
-  const form = h("form", { novalidate: true, "aria-label": t("timeout.start") },
-    h("p", { class: "label" }, t("timeout.come_back_in")), lengths,
+  const form = h(
+    "form",
+    { novalidate: true, "aria-label": t("timeout.start") },
+    h("p", { class: "label" }, t("timeout.come_back_in")),
+    lengths,
     field(t("timeout.at"), at, t("timeout.at_hint", bounds())),
-    field(t("timeout.note"), note), message,
-    h("button", { type: "submit", class: "btn primary wide" }, t("timeout.submit")));
+    field(t("timeout.note"), note),
+    message,
+    h("button", { type: "submit", class: "btn primary wide" }, t("timeout.submit")),
+  );
   form.onsubmit = async (event) => {
     event.preventDefault();
     const ahead = at.value ? minutesUntil(at.value) : minutes;
@@ -108,14 +142,36 @@ function minutesUntil(hhmm) {
 function recent() {
   const past = store.entries.filter((e) => e.kind === "timeout").slice(0, 3);
   if (!past.length) return null;
-  return section(t("timeout.recent"), h("ul", { class: "entries" }, past.map((e) => {
-    const ended = timeoutEnded(e);
-    return h("li", { class: "entry", "data-kind": "timeout" },
-      h("div", { class: "meta" }, h("strong", {}, bdi(store.nameOf(e.author_id))), h("span", {}, when(e.created_at))),
-      h("p", { class: "text" }, !ended ? t("timeout.return_time", { time: when(e.body.return_at) })
-        : ended.by === e.author_id ? t("timeout.ended_at", { time: when(ended.at) })
-          : ended.by === store.user.id ? t("timeout.ended_by_you", { time: when(ended.at) })
-          : tp("timeout.ended_by", { time: when(ended.at), name: bdi(store.nameOf(ended.by)) })),
-      e.body.note ? h("p", { class: "small muted", user: true }, e.body.note) : null);
-  })));
+  return section(
+    t("timeout.recent"),
+    h(
+      "ul",
+      { class: "entries" },
+      past.map((e) => {
+        const ended = timeoutEnded(e);
+        return h(
+          "li",
+          { class: "entry", "data-kind": "timeout" },
+          h(
+            "div",
+            { class: "meta" },
+            h("strong", {}, bdi(store.nameOf(e.author_id))),
+            h("span", {}, when(e.created_at)),
+          ),
+          h(
+            "p",
+            { class: "text" },
+            !ended
+              ? t("timeout.return_time", { time: when(e.body.return_at) })
+              : ended.by === e.author_id
+                ? t("timeout.ended_at", { time: when(ended.at) })
+                : ended.by === store.user.id
+                  ? t("timeout.ended_by_you", { time: when(ended.at) })
+                  : tp("timeout.ended_by", { time: when(ended.at), name: bdi(store.nameOf(ended.by)) }),
+          ),
+          e.body.note ? h("p", { class: "small muted", user: true }, e.body.note) : null,
+        );
+      }),
+    ),
+  );
 }

@@ -13,18 +13,32 @@ import { formatDate, t, tp } from "../i18n.js";
 
 export function mount(root) {
   const date = formatDate(new Date(), { weekday: "long", day: "numeric", month: "long" });
-  root.append(h("div", { class: "page-head" },
-    h("h1", {}, tp("today.greeting", { greeting: greeting(), name: bdi(store.user.display_name) })), h("p", {}, date)));
+  root.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, tp("today.greeting", { greeting: greeting(), name: bdi(store.user.display_name) })),
+      h("p", {}, date),
+    ),
+  );
   if (store.couple && store.couple.members.length < 2) {
-    root.append(h("div", { class: "card soft" }, h("p", {}, t("today.alone")),
-      h("a", { class: "btn primary", href: "/pair", "data-link": true }, t("today.invite"))));
+    root.append(
+      h(
+        "div",
+        { class: "card soft" },
+        h("p", {}, t("today.alone")),
+        h("a", { class: "btn primary", href: "/pair", "data-link": true }, t("today.invite")),
+      ),
+    );
   }
   const notSent = notSentNotice();
   if (notSent) root.append(notSent);
   const parts = [timeoutCard(), feed(store.seenAt), disclosure(), checkin(), question(), todayLinks()];
   root.append(...parts);
   const markSeen = () => store.markSeen();
-  const onHide = () => { if (document.visibilityState === "hidden") markSeen(); };
+  const onHide = () => {
+    if (document.visibilityState === "hidden") markSeen();
+  };
   document.addEventListener("visibilitychange", onHide);
   return () => {
     document.removeEventListener("visibilitychange", onHide);

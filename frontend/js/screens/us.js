@@ -10,8 +10,9 @@ const WEEKS = 12;
 const CACHE = "us_stats";
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("us.title")),
-    h("p", {}, t("us.intro", { count: WEEKS }))));
+  root.append(
+    h("div", { class: "page-head" }, h("h1", {}, t("us.title")), h("p", {}, t("us.intro", { count: WEEKS }))),
+  );
   const status = h("p", { class: "small muted", "data-testid": "stats-as-of", "aria-live": "polite" });
   const body = h("div", {});
   root.append(status, body);
@@ -32,7 +33,9 @@ export function mount(root) {
       else status.textContent = t("us.unreachable", { why });
     }
   })();
-  return () => { alive = false; };
+  return () => {
+    alive = false;
+  };
 }
 
 function show(body, status, { at, data }, note) {
@@ -42,21 +45,37 @@ function show(body, status, { at, data }, note) {
   clear(body, invitations(data), ...cards(data));
 }
 
-const figure = (key, value, unit = "") => h("strong", { class: "figure", "data-stat": key },
-  value === null || value === undefined ? "–" : number(value, { maximumFractionDigits: 2, useGrouping: false }), unit);
+const figure = (key, value, unit = "") =>
+  h(
+    "strong",
+    { class: "figure", "data-stat": key },
+    value === null || value === undefined ? "–" : number(value, { maximumFractionDigits: 2, useGrouping: false }),
+    unit,
+  );
 const explain = (text) => h("p", { class: "small muted" }, text);
 /** A sentence around figures, its own words muted (as the figures stand out): tp pieces → nodes. */
-const muted = (pieces) => pieces.map((piece) => (typeof piece === "string" ? h("span", { class: "muted" }, piece) : piece));
+const muted = (pieces) =>
+  pieces.map((piece) => (typeof piece === "string" ? h("span", { class: "muted" }, piece) : piece));
 
 function invitations(s) {
   return [
-    s.reassessment_due ? h("div", { class: "card soft", "data-testid": "reassess-invite" },
-      h("h2", {}, t("us.reassess.title")),
-      h("p", {}, t("us.reassess.text")),
-      h("a", { class: "btn primary", href: "/reassess", "data-link": true }, t("us.reassess.start"))) : null,
-    s.suggest_help ? h("div", { class: "card soft", "data-testid": "help-invite" },
-      h("p", {}, t("us.help_invite.text")),
-      h("a", { class: "btn small ghost", href: "/help", "data-link": true }, t("us.help_invite.link"))) : null,
+    s.reassessment_due
+      ? h(
+          "div",
+          { class: "card soft", "data-testid": "reassess-invite" },
+          h("h2", {}, t("us.reassess.title")),
+          h("p", {}, t("us.reassess.text")),
+          h("a", { class: "btn primary", href: "/reassess", "data-link": true }, t("us.reassess.start")),
+        )
+      : null,
+    s.suggest_help
+      ? h(
+          "div",
+          { class: "card soft", "data-testid": "help-invite" },
+          h("p", {}, t("us.help_invite.text")),
+          h("a", { class: "btn small ghost", href: "/help", "data-link": true }, t("us.help_invite.link")),
+        )
+      : null,
   ];
 }
 
@@ -69,36 +88,128 @@ function cards(s) {
   const rate = b.toward_rate === null ? null : Math.round(b.toward_rate * 100);
   const open = f.made - f.done - f.overdue;
   return [
-    section(t("us.chats.title"),
-      h("p", { class: "stat" }, figure("meaningful_chats.per_month", chats.per_month),
-        h("span", { class: "muted" }, t("us.chats.per_month", { from: chats.target[0], to: chats.target[chats.target.length - 1] }))),
-      h("p", { class: "small" }, tp("us.chats.total", { count: chats.total, figure: figure("meaningful_chats.total", chats.total),
-        span: t("us.weeks", { count: s.weeks }) })),
-      explain(t("us.chats.explain"))),
-    section(t("us.mutual.title"),
-      h("p", { class: "stat" }, figure("mutual_disclosures.this_quarter", s.mutual_disclosures.this_quarter),
-        h("span", { class: "muted" }, t("us.mutual.days", { count: s.mutual_disclosures.this_quarter }))),
-      explain(t("us.mutual.explain"))),
-    section(t("us.follow_ups.title"),
-      h("p", { class: "stat" }, muted(tp("us.follow_ups.summary", { done: figure("follow_ups.done", f.done), made: figure("follow_ups.made", f.made) }))),
-      partsBar([[f.done, "good"], [f.overdue, "warn"], [open, "open"]], t("us.follow_ups.parts", { done: f.done, overdue: f.overdue, open })),
-      h("p", { class: "small" }, tp("us.follow_ups.overdue", { count: f.overdue, figure: figure("follow_ups.overdue", f.overdue) })),
-      explain(t("us.follow_ups.explain"))),
-    section(t("us.toward.title"),
-      h("p", { class: "stat" }, figure("bids.toward_rate", rate, rate === null ? "" : "%"), h("span", { class: "muted" }, t("us.toward.rate"))),
-      partsBar([[b.toward, "good"], [b.away, "open"], [b.against, "warn"]], t("us.toward.parts", { toward: b.toward, away: b.away, against: b.against })),
-      h("p", { class: "small" }, tp("us.toward.detail", { count: b.total, total: figure("bids.total", b.total), toward: figure("bids.toward", b.toward),
-        away: figure("bids.away", b.away), against: figure("bids.against", b.against), unanswered: figure("bids.unanswered", b.unanswered) })),
-      explain(t("us.toward.explain"))),
-    section(t("us.ratio.title"),
+    section(
+      t("us.chats.title"),
+      h(
+        "p",
+        { class: "stat" },
+        figure("meaningful_chats.per_month", chats.per_month),
+        h(
+          "span",
+          { class: "muted" },
+          t("us.chats.per_month", { from: chats.target[0], to: chats.target[chats.target.length - 1] }),
+        ),
+      ),
+      h(
+        "p",
+        { class: "small" },
+        tp("us.chats.total", {
+          count: chats.total,
+          figure: figure("meaningful_chats.total", chats.total),
+          span: t("us.weeks", { count: s.weeks }),
+        }),
+      ),
+      explain(t("us.chats.explain")),
+    ),
+    section(
+      t("us.mutual.title"),
+      h(
+        "p",
+        { class: "stat" },
+        figure("mutual_disclosures.this_quarter", s.mutual_disclosures.this_quarter),
+        h("span", { class: "muted" }, t("us.mutual.days", { count: s.mutual_disclosures.this_quarter })),
+      ),
+      explain(t("us.mutual.explain")),
+    ),
+    section(
+      t("us.follow_ups.title"),
+      h(
+        "p",
+        { class: "stat" },
+        muted(
+          tp("us.follow_ups.summary", {
+            done: figure("follow_ups.done", f.done),
+            made: figure("follow_ups.made", f.made),
+          }),
+        ),
+      ),
+      partsBar(
+        [
+          [f.done, "good"],
+          [f.overdue, "warn"],
+          [open, "open"],
+        ],
+        t("us.follow_ups.parts", { done: f.done, overdue: f.overdue, open }),
+      ),
+      h(
+        "p",
+        { class: "small" },
+        tp("us.follow_ups.overdue", { count: f.overdue, figure: figure("follow_ups.overdue", f.overdue) }),
+      ),
+      explain(t("us.follow_ups.explain")),
+    ),
+    section(
+      t("us.toward.title"),
+      h(
+        "p",
+        { class: "stat" },
+        figure("bids.toward_rate", rate, rate === null ? "" : "%"),
+        h("span", { class: "muted" }, t("us.toward.rate")),
+      ),
+      partsBar(
+        [
+          [b.toward, "good"],
+          [b.away, "open"],
+          [b.against, "warn"],
+        ],
+        t("us.toward.parts", { toward: b.toward, away: b.away, against: b.against }),
+      ),
+      h(
+        "p",
+        { class: "small" },
+        tp("us.toward.detail", {
+          count: b.total,
+          total: figure("bids.total", b.total),
+          toward: figure("bids.toward", b.toward),
+          away: figure("bids.away", b.away),
+          against: figure("bids.against", b.against),
+          unanswered: figure("bids.unanswered", b.unanswered),
+        }),
+      ),
+      explain(t("us.toward.explain")),
+    ),
+    section(
+      t("us.ratio.title"),
       ratioGauge(p.ratio, p.positive, p.corrective),
-      h("p", { class: "small" }, tp("us.ratio.detail", { positive: figure("positive_ratio.positive", p.positive),
-        corrective: figure("positive_ratio.corrective", p.corrective), ratio: figure("positive_ratio.ratio", p.ratio) })),
-      explain(t("us.ratio.explain"))),
-    section(t("us.checkins.title"),
-      h("p", { class: "stat" }, figure("checkins.count", c.count), h("span", { class: "muted" }, t("us.checkins.count", { count: c.count }))),
-      h("p", { class: "small" }, tp("us.checkins.averages", { mood: figure("checkins.mood_avg", c.mood_avg), us: figure("checkins.us_avg", c.us_avg) })),
-      explain(t("us.checkins.explain"))),
+      h(
+        "p",
+        { class: "small" },
+        tp("us.ratio.detail", {
+          positive: figure("positive_ratio.positive", p.positive),
+          corrective: figure("positive_ratio.corrective", p.corrective),
+          ratio: figure("positive_ratio.ratio", p.ratio),
+        }),
+      ),
+      explain(t("us.ratio.explain")),
+    ),
+    section(
+      t("us.checkins.title"),
+      h(
+        "p",
+        { class: "stat" },
+        figure("checkins.count", c.count),
+        h("span", { class: "muted" }, t("us.checkins.count", { count: c.count })),
+      ),
+      h(
+        "p",
+        { class: "small" },
+        tp("us.checkins.averages", {
+          mood: figure("checkins.mood_avg", c.mood_avg),
+          us: figure("checkins.us_avg", c.us_avg),
+        }),
+      ),
+      explain(t("us.checkins.explain")),
+    ),
     section(t("us.weekly.title"), weekBars(s.per_week || []), explain(t("us.weekly.explain"))),
   ];
 }
