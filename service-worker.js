@@ -7,10 +7,17 @@ const PREFIX = "hearth-shell-";
 const CACHE = PREFIX + VERSION;
 const SYNC_TAG = "hearth-outbox";
 
+const LANGUAGE_PREFIX = "/frontend/locales/";
+
 self.addEventListener("install", (event) => {
-  // cache: "reload" skips the HTTP cache, so the new version never stores stale files.
+  // cache: "reload" skips the HTTP cache, so the new version never stores stale files. Besides the shell,
+  // the languages this browser used (kept by an older version): the person's own, never every one.
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+    (async () => {
+      const urls = [...PRECACHE, ...(await keptLanguages())];
+      const cache = await caches.open(CACHE);
+      await cache.addAll(urls.map((url) => new Request(url, { cache: "reload" })));
+    })(),
   );
   // No skipWaiting here: a new version waits until the page asks (see "message").
 });
@@ -30,7 +37,27 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
   if (event.data && event.data.type === "VERSION") event.source.postMessage({ type: "VERSION", version: VERSION });
+  // The page loaded its language: keep that catalogue offline too (i18n.js, loadLanguage).
+  if (event.data && event.data.type === "KEEP_LANGUAGE") event.waitUntil(keepLanguage(event.data.url));
 });
+
+async function keepLanguage(url) {
+  if (typeof url !== "string" || !/^\/frontend\/locales\/[a-z]{2}\.json$/.test(url)) return;
+  const cache = await caches.open(CACHE);
+  if (!(await cache.match(url))) await cache.add(new Request(url, { cache: "reload" }));
+}
+
+async function keptLanguages() {
+  const found = new Set();
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PREFIX)) continue;
+    for (const request of await (await caches.open(name)).keys()) {
+      const path = new URL(request.url).pathname;
+      if (path.startsWith(LANGUAGE_PREFIX)) found.add(path);
+    }
+  }
+  return [...found];
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

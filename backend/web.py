@@ -16,8 +16,9 @@ bp = Blueprint("web", __name__)
 REPO = Path(__file__).resolve().parent.parent
 # Only these file types are served from frontend/ (the icon script and the like stay private).
 SERVED = {".html", ".js", ".css", ".png", ".svg", ".json", ".ico", ".txt", ".woff2"}
-# Served, but not needed offline: left out of the precache.
-NOT_PRECACHED = {"screenshots"}
+# Served, but not precached: screenshots are not needed offline; the catalogues (locales/) are kept one
+# at a time, the person's own language, when the page loads it (service-worker.js, KEEP_LANGUAGE).
+NOT_PRECACHED = {"screenshots", "locales"}
 
 CSP = "; ".join(
     [
@@ -67,12 +68,15 @@ def render_worker(root):
     """service-worker.js with VERSION and PRECACHE filled in; cached until a file changes."""
     global _worker
     sources = shell_files(root) + [root / "manifest.json", root / "service-worker.js"]
-    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sources)
+    # The catalogues are not precached, but a changed word must still make a new version, which
+    # fetches the languages kept before afresh.
+    languages = sorted((root / "frontend" / "locales").glob("*.json"))
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sources + languages)
     cached_key, text = _worker
     if cached_key == key:
         return text
     digest = hashlib.sha256()
-    for path in sources:
+    for path in sources + languages:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     urls = ["/", "/manifest.json"] + [

@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC, timedelta
 
 from backend.extensions import db
+from backend.kinds import NAMES as KINDS  # noqa: F401 - every registered kind, for the tests that import it here
 from backend.models import Couple, Entry, PushJob, User, utcnow
 
 # The kind a ref must point at, for the kinds that need one ("reaction": anything).

@@ -47,7 +47,16 @@ export async function loadLanguage(wanted = chosenLanguage() || phoneLanguage())
   const response = await fetch(`/frontend/locales/${next}.json`);
   if (!response.ok) throw new Error(`language ${next}: HTTP ${response.status}`);
   useCatalogue(next, await response.json());
+  keepOffline(`/frontend/locales/${next}.json`);
   return next;
+}
+
+/** Asks the service worker to keep this catalogue with the shell: it precaches the person's language
+ *  (the one loaded here, and on each update the ones kept before), not every language there is. */
+function keepOffline(url) {
+  navigator.serviceWorker?.ready
+    .then((registration) => registration.active?.postMessage({ type: "KEEP_LANGUAGE", url }))
+    .catch(() => {});
 }
 
 /** Puts a loaded catalogue in use (tests and loadLanguage). */

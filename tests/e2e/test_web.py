@@ -151,21 +151,52 @@ def test_first_screen_shell_is_under_150_kb_gzipped(live_server):
     html = fetch(live_server, "/")[2]
     linked = set(LINKED.findall(html.decode()))
     shell = {"/"} | linked | static_graph(live_server, "/frontend/js/main.js")
-    languages = [url for url in precache if url.startswith("/frontend/locales/")]
+    languages = ["/frontend/locales/en.json", "/frontend/locales/ru.json"]
     largest = max(languages, key=lambda url: len(gzip.compress(fetch(live_server, url)[2], 9)))
     shell.add(largest)
     assert "/frontend/js/i18n.js" in shell and "/frontend/css/app.css" in shell
-    assert set(shell) - {"/"} <= set(precache), "the shell is all precached"
+    assert set(shell) - {"/", largest} <= set(precache), "the shell is all precached"
     total = sum(len(gzip.compress(fetch(live_server, url)[2], 9)) for url in shell)
     assert total < 150 * 1024, f"{total / 1024:.1f} KB"
 
 
-def test_the_language_files_are_precached(live_server):
-    """Every catalogue the phone can load (frontend/locales/*.json) works offline."""
-    from pathlib import Path
+def test_the_catalogues_are_kept_one_at_a_time_not_precached(live_server, web_root):
+    """The precache holds no catalogue (the page asks for its own language); a changed word still makes a
+    new worker version, which fetches the kept languages afresh."""
+    before, precache = worker_constants(live_server)
+    assert not [url for url in precache if url.startswith("/frontend/locales/")]
+    path = web_root / "frontend" / "locales" / "ru.json"
+    original = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(original.replace("Сегодня", "Сегодня!", 1), encoding="utf-8")
+        assert worker_constants(live_server)[0] != before
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert worker_constants(live_server)[0] == before
 
-    _, precache = worker_constants(live_server)
-    locales = Path(__file__).resolve().parents[2] / "frontend" / "locales"
-    files = {f"/frontend/locales/{path.name}" for path in locales.glob("*.json")}
-    assert {"/frontend/locales/en.json", "/frontend/locales/ru.json"} <= files
-    assert files <= set(precache)
+
+def test_a_russian_phone_keeps_its_language_offline_and_only_that_one(new_context, people, live_server):
+    """First visit online, then offline: the app still opens in Russian from the worker's cache, which
+    holds ru.json and not en.json (one language loaded, as the shell budget counts it)."""
+    from e2e.e2e_support import open_app, wait_until
+
+    phone = new_context(locale="ru-RU")
+    people.signup(phone, "Alex")
+    page = open_app(phone, "/")
+    wait_until(page, "() => document.documentElement.lang === 'ru'")
+    cached = wait_until(
+        page,
+        """async () => {
+            for (const name of await caches.keys()) {
+                const urls = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+                if (urls.includes('/frontend/locales/ru.json')) return urls;
+            }
+            return null;
+        }""",
+    )
+    assert "/frontend/locales/en.json" not in cached
+    phone.set_offline(True)
+    page.reload()
+    wait_until(page, "() => document.querySelector('#tabbar span')?.textContent === 'Сегодня'")
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    phone.set_offline(False)
