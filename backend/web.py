@@ -19,6 +19,8 @@ SERVED = {".html", ".js", ".css", ".png", ".svg", ".json", ".ico", ".txt", ".wof
 # Served, but not precached: screenshots are not needed offline; the catalogues (locales/) are kept one
 # at a time, the person's own language, when the page loads it (service-worker.js, KEEP_LANGUAGE).
 NOT_PRECACHED = {"screenshots", "locales"}
+# The large install icons: the browser fetches them when it installs the app, which needs the network anyway.
+INSTALL_ONLY = {"icon-512.png", "maskable-512.png"}
 
 CSP = "; ".join(
     [
@@ -59,7 +61,12 @@ def shell_files(root):
     files = []
     for path in sorted(front.rglob("*")):
         parts = path.relative_to(front).parts
-        if path.is_file() and path.suffix in SERVED and not NOT_PRECACHED & set(parts):
+        if (
+            path.is_file()
+            and path.suffix in SERVED
+            and not NOT_PRECACHED & set(parts)
+            and path.name not in INSTALL_ONLY
+        ):
             files.append(path)
     return files
 

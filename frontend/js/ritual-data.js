@@ -69,7 +69,8 @@ export const MAX_DAYS = COMMITMENT_DAYS;
 export function lastDue() {
   const local = addDays(today(), MAX_DAYS);
   const utc = addDays(new Date().toISOString().slice(0, 10), MAX_DAYS);
-  return Math.min(local, utc);
+  // biome-ignore lint/complexity/useMathMinMax: ISO date strings compare in order; Math.min would give NaN
+  return local < utc ? local : utc;
 }
 
 export function addCommitment(text, dueDate, sessionId = null) {

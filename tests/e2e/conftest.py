@@ -109,6 +109,7 @@ def new_context(browser, live_server):
     def make(**options):
         options.setdefault("locale", "en-US")  # the app follows navigator.languages; tests name theirs
         context = browser.new_context(base_url=live_server.url, viewport=PHONE, **options)
+        context.hearth_language = options["locale"][:2]  # People.signup: the account speaks it too
         context.clock.set_system_time(utcnow())  # the test's instant, as the server's clock reads it
         context.set_default_timeout(20_000)  # a shared 2-core machine can be slow
         made.append(context)
@@ -156,7 +157,14 @@ class People:
         email = f"{name.lower()}{self.count}@example.com"
         response = context.request.post(
             f"{self.server.url}/api/auth/signup",
-            data={"email": email, "password": PASSWORD, "display_name": name, "timezone": "Europe/Berlin"},
+            data={
+                "email": email,
+                "password": PASSWORD,
+                "display_name": name,
+                "timezone": "Europe/Berlin",
+                # As the phone would: a Russian phone's account speaks Russian (pushes, default rituals).
+                "language": getattr(context, "hearth_language", "en"),
+            },
         )
         assert response.status == 201, response.text()
         return response.json()["user"]

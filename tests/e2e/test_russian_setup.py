@@ -109,7 +109,7 @@ WORDS = {
         "invite": "Пригласи свою половинку",
         "more": "Ещё",
         "rituals": "Ритуалы",
-        "edit": "Изменить: Weekly check-in",
+        "edit": "Изменить: Разговор недели",  # the default ritual, made in the joiner's language
         "save": "Сохранить",
         "commitments": "Шаги",
         "add": "Добавить",
