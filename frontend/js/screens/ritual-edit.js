@@ -64,7 +64,7 @@ function form(ritual, navigate) {
     field(t("rituals.edit.name"), title),
     schedule,
     field(t("rituals.edit.minutes"), duration),
-    field(t("rituals.edit.prompts"), prompts, t("rituals.edit.prompts_hint")),
+    field(t("rituals.edit.prompts"), prompts, t("rituals.edit.prompts_hint", { count: PROMPTS_MAX })),
     h("label", { class: "check", for: enabled.id }, enabled, h("span", {}, t("rituals.edit.on"))),
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("rituals.edit.save")),
@@ -81,11 +81,17 @@ function form(ritual, navigate) {
       return;
     }
     if (!(minutes >= RITUAL_MINUTES_MIN && minutes <= RITUAL_MINUTES_MAX)) {
-      say(message, t("rituals.edit.minutes_range"));
+      say(message, t("rituals.edit.minutes_range", { min: RITUAL_MINUTES_MIN, max: RITUAL_MINUTES_MAX }));
       return;
     }
     if (lines.length > PROMPTS_MAX || lines.some((l) => l.length > PROMPT_MAX)) {
-      say(message, t("rituals.edit.prompts_limit"));
+      say(
+        message,
+        t("rituals.edit.prompts_limit", {
+          count: PROMPTS_MAX,
+          each: t("rituals.edit.prompt_length", { count: PROMPT_MAX }),
+        }),
+      );
       return;
     }
     say(message, "");
