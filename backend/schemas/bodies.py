@@ -31,6 +31,10 @@ RITUAL_TYPES = (
 RITUAL_TEMPLATES = tuple(name for name in RITUAL_TYPES if name != "custom")
 SCHEDULE_FREQS = ("daily", "weekly", "monthly", "anytime")
 AGREEMENT_CATEGORIES = ("conflict_rule", "boundary", "goal")
+# The suggested agreements the phone offers (frontend/js/care.js STARTERS, words agreements.starter.<id>):
+# one added from a suggestion names it, so neither partner is offered it again, whatever language the
+# stored text (the adder's own words) is in.
+AGREEMENT_STARTERS = ("time_out", "no_name_calling", "one_issue", "come_back")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -185,6 +189,7 @@ class Commitment(Schema):
 class Agreement(Schema):
     text = Text(L.AGREEMENT_TEXT_MAX, required=True)
     category = OneOf(AGREEMENT_CATEGORIES, required=True)
+    starter = OneOf(AGREEMENT_STARTERS)
 
 
 class Timeout(Schema):
