@@ -71,9 +71,20 @@ COUNTED_BY = {
     "number_too_long": "max",
 }
 
+# Values that are spans of time, written out in the message's language with their own plural ("20 minutes",
+# "через 24 часа"): the value is a number of the unit the key names (the phone's words for the same spans).
+SPANS = {"timeout_range": {"min": "timeout.span_minutes", "max": "timeout.span_hours"}}
+
 
 def words(key, code, lang, values):
-    """The catalogue's text for key in lang, filled with values, in the plural form COUNTED_BY names."""
+    """The catalogue's text for key in lang, filled with values, in the plural form COUNTED_BY names, with
+    the SPANS of time written out."""
+    spans = {
+        name: t(unit, lang, count=int(values[name]))
+        for name, unit in SPANS.get(code, {}).items()
+        if str(values.get(name, "")).isdigit()
+    }
+    values = {**values, **spans}
     counted = values.get(COUNTED_BY.get(code, ""))
     if counted is not None and str(counted).isdigit():
         values = {**values, "count": int(counted)}

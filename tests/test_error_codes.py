@@ -187,3 +187,17 @@ def test_protocol_mistakes_have_codes_and_words_in_both_languages(pair):
     response = alice.client.post("/api/sync", json={**too_many, "mutations": mutations})
     assert response.json["codes"]["mutations"] == ["too_many"]
     assert response.json["errors"]["mutations"] == ["At most 100 of these."]
+
+
+@pytest.mark.parametrize(
+    "lang, minutes, hours, text",
+    [
+        ("en", 20, 24, "Come back between 20 minutes and 24 hours from now."),
+        ("en", 1, 1, "Come back between 1 minute and 1 hour from now."),
+        ("ru", 20, 24, "Вернись к разговору не раньше чем через 20 минут и не позже чем через 24 часа."),
+        ("ru", 21, 5, "Вернись к разговору не раньше чем через 21 минуту и не позже чем через 5 часов."),
+    ],
+)
+def test_spans_of_time_in_a_message_are_written_out_with_their_plural(lang, minutes, hours, text):
+    messages = {"return_at": [errors.Coded("timeout_range", min=minutes, max=hours)]}
+    assert errors.split(messages, lang) == ({"return_at": [text]}, {"return_at": ["timeout_range"]})
