@@ -60,12 +60,43 @@ class Error(Schema):
     )
 
 
+# The value a message's noun agrees with ("не больше 254 символов" is wrong, "254 символа" right): the
+# catalogue entry of these codes (error.<reason>, error.field.<code>) is a plural, picked by that number.
+COUNTED_BY = {
+    "too_short": "min",
+    "too_long": "max",
+    "length": "max",
+    "due_too_late": "days",
+    "too_deep": "max",
+    "number_too_long": "max",
+}
+
+# Values that are spans of time, written out in the message's language with their own plural ("20 minutes",
+# "через 24 часа"): the value is a number of the unit the key names (the phone's words for the same spans).
+SPANS = {"timeout_range": {"min": "timeout.span_minutes", "max": "timeout.span_hours"}}
+
+
+def words(key, code, lang, values):
+    """The catalogue's text for key in lang, filled with values, in the plural form COUNTED_BY names, with
+    the SPANS of time written out."""
+    spans = {
+        name: t(unit, lang, count=int(values[name]))
+        for name, unit in SPANS.get(code, {}).items()
+        if str(values.get(name, "")).isdigit()
+    }
+    values = {**values, **spans}
+    counted = values.get(COUNTED_BY.get(code, ""))
+    if counted is not None and str(counted).isdigit():
+        values = {**values, "count": int(counted)}
+    return t(key, lang, **values)
+
+
 class Coded(str):
     """A field message that carries its stable code: str() of it is the English sentence (logs, and code
     that reads messages as text); the error shape reads .code and .values for the request's language."""
 
     def __new__(cls, code, **values):
-        message = super().__new__(cls, t(f"error.field.{code}", "en", **values))
+        message = super().__new__(cls, words(f"error.field.{code}", code, "en", values))
         message.code, message.values = code, values
         return message
 
@@ -139,7 +170,7 @@ def _one(message, lang):
     code, values = field_code(message)
     known = isinstance(message, Coded) or code != "invalid"
     # A message no code knows (a schema's own error= text) is shown as written.
-    return (t(f"error.field.{code}", lang, **values) if known else str(message)), code
+    return (words(f"error.field.{code}", code, lang, values) if known else str(message)), code
 
 
 def split(messages, lang=None):
@@ -164,7 +195,7 @@ def error_body(code, reason=None, errors=None, lang=None, **values):
         "code": code,
         "status": HTTPStatus(code).phrase,
         "reason": reason,
-        "message": t(key, lang, **values),
+        "message": words(key, reason, lang, values),
         "errors": texts,
         "codes": codes,
     }

@@ -5,9 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
+from marshmallow import ValidationError
+from marshmallow.validate import Length
 
 from backend import errors
 from backend.i18n import t
+from backend.schemas.common import String
 from samples import entry, only_result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,3 +128,76 @@ def test_only_errors_py_builds_the_error_shape():
     for path in BACKEND.rglob("*.py"):
         if path.name != "errors.py":
             assert '"errors":' not in path.read_text(encoding="utf-8"), path
+
+
+# A schema's own sentence (ValidationError("…"), error="…") reaches people in English only, with the code
+# "invalid": every message goes through a code (errors.invalid) and the catalogues instead.
+OWN_SENTENCE = re.compile(r"""(?:ValidationError\(\s*|\berror=)["'f]""")
+# Operator-facing: names the accepted push hosts and PUSH_ENDPOINT_HOSTS; the phone never shows it.
+OWN_SENTENCE_OK = {"schemas/push.py"}
+
+
+def test_no_schema_writes_a_sentence_of_its_own():
+    found = [
+        str(path.relative_to(BACKEND))
+        for path in sorted(BACKEND.rglob("*.py"))
+        if OWN_SENTENCE.search(path.read_text(encoding="utf-8"))
+        and str(path.relative_to(BACKEND)) not in OWN_SENTENCE_OK
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "lang, texts",
+    [
+        (
+            "en",
+            ["Keep it to 1 character or fewer.", "Keep it to 254 characters or fewer.", "Use at least 22 characters."],
+        ),
+        ("ru", ["Уложись в 1 символ.", "Уложись в 254 символа.", "Нужно хотя бы 22 символа."]),
+    ],
+)
+def test_a_number_that_governs_a_noun_takes_its_plural(lang, texts):
+    """Hearth's own coded messages and marshmallow's recognised ones alike (EMAIL_MAX is 254)."""
+    builtin = String(validate=Length(min=22))
+    try:
+        builtin.deserialize("short")
+    except ValidationError as err:
+        too_short = err.messages
+    messages = {"a": [errors.Coded("too_long", max=1)], "b": [errors.Coded("too_long", max=254)], "c": too_short}
+    assert errors.split(messages, lang)[0] == {"a": [texts[0]], "b": [texts[1]], "c": [texts[2]]}
+
+
+def test_protocol_mistakes_have_codes_and_words_in_both_languages(pair):
+    alice, _bob = pair(rituals=False)
+    body = {"client_id": "not-a-uuid", "cursor": "x", "mutations": [{"mid": 2, "op": "put", "entry": {}}] * 2}
+    for lang in ("en", "ru"):
+        response = alice.client.post("/api/sync", json=body, headers={"Accept-Language": lang})
+        assert response.status_code == 422
+        codes = response.json["codes"]
+        assert codes["client_id"] == ["not_a_uuid"] and codes["cursor"] == ["bad_cursor"]
+        assert codes["mutations"] == ["mids_out_of_order"]
+        assert response.json["errors"]["cursor"] == [t("error.field.bad_cursor", lang)]
+    unnamed = {"client_id": alice.client_id, "cursor": 0, "mutations": [{"mid": 1, "op": "put", "entry": {}}]}
+    response = alice.client.post("/api/sync", json=unnamed, headers={"Accept-Language": "ru"})
+    assert response.json["codes"] == {"couple_id": ["couple_id_needed"]}
+    assert response.json["errors"]["couple_id"] == [t("error.field.couple_id_needed", "ru")]
+    too_many = {"client_id": alice.client_id, "cursor": 0, "couple_id": None}
+    mutations = [{"mid": n, "op": "put", "entry": {}} for n in range(1, 102)]
+    response = alice.client.post("/api/sync", json={**too_many, "mutations": mutations})
+    assert response.json["codes"]["mutations"] == ["too_many"]
+    assert response.json["errors"]["mutations"] == ["At most 100 of these."]
+
+
+@pytest.mark.parametrize(
+    "lang, minutes, hours, text",
+    [
+        ("en", 20, 24, "Come back between 20 minutes and 24 hours from now."),
+        ("en", 1, 1, "Come back between 1 minute and 1 hour from now."),
+        ("ru", 20, 24, "Вернись к разговору не раньше чем через 20 минут и не позже чем через 24 часа."),
+        ("ru", 21, 5, "Вернись к разговору не раньше чем через 21 минуту и не позже чем через 5 часов."),
+    ],
+)
+def test_spans_of_time_in_a_message_are_written_out_with_their_plural(lang, minutes, hours, text):
+    messages = {"return_at": [errors.Coded("timeout_range", min=minutes, max=hours)]}
+    assert errors.split(messages, lang) == ({"return_at": [text]}, {"return_at": ["timeout_range"]})

@@ -1,6 +1,7 @@
 """Limits live once, in backend/limits.py: the schemas validate with those numbers, and the phone's
 frontend/js/limits.js is exactly what the module writes (no view keeps a number of its own)."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -222,3 +223,60 @@ def test_views_that_mirror_a_limit_import_it_from_limits_js():
         "screens/settings.js",
         "screens/auth.js",
     } <= users
+
+
+# --- No limit written into a sentence ------------------------------------------------------------------
+# A sentence that states a limit takes it as a placeholder ({count}, {min}, {max}) filled from limits.js
+# on the phone (or limits.py on the server), so changing the limit changes every sentence about it. A
+# number standing alone in a catalogue sentence (not part of a time such as 20:30, a code such as U+202E
+# or a word such as 1980s) that equals some limit's value fails here, unless it is listed below with why
+# it is not that limit.
+CATALOGUE_NUMBER = re.compile(r"(?<![\w:+.,/-])\d+(?![\w:])")
+NOT_LIMITS = {
+    "bids.rate_title": {"4"},  # the Bids screen's window (28 days, screens/bids.js), not a rule
+    "us.ratio.explain": {"5", "1"},  # the 5:1 guide from Gottman's research, not a scale
+    "charts.gauge": {"5"},  # the same guide, marked on the gauge
+    "route.reassess": {"12"},  # ru: the twelve-week review; its weeks are not a limit either
+    "help.therapy.eft.text": {"20"},  # a fact about the therapy (sessions), not Hearth's
+}
+
+
+def catalogue_sentences(lang):
+    def walk(node, key):
+        if isinstance(node, dict):
+            for part, value in node.items():
+                yield from walk(value, f"{key}.{part}" if key else part)
+        else:
+            yield key, node
+
+    catalogue = json.loads((ROOT / "frontend" / "locales" / f"{lang}.json").read_text(encoding="utf-8"))
+    return list(walk(catalogue, ""))
+
+
+def limits_written_out(sentences):
+    """[(key, number)] of limit values written as numbers, less the known non-limits."""
+    values = {str(value) for name, value, _ in L.phone_limits() if name}
+    found = []
+    for key, text in sentences:
+        allowed = next((numbers for prefix, numbers in NOT_LIMITS.items() if f"{key}.".startswith(f"{prefix}.")), set())
+        found += [(key, n) for n in CATALOGUE_NUMBER.findall(text) if n in values and n not in allowed]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_no_catalogue_sentence_writes_a_limit_as_a_number(lang):
+    assert limits_written_out(catalogue_sentences(lang)) == []
+
+
+def test_the_number_scan_finds_a_limit_and_lets_times_and_codes_pass():
+    assert limits_written_out([("auth.hint", "At least 10 characters."), ("x.range", "between 1 and 240")]) == [
+        ("auth.hint", "10"),
+        ("x.range", "1"),
+        ("x.range", "240"),
+    ]
+    assert (
+        limits_written_out([("x.time", "e.g. 20:30"), ("x.code", "U+202E, UTF-16, 1980s"), ("x.id", "{count}")]) == []
+    )
+    assert limits_written_out([("charts.gauge.one", "the guide is 5"), ("charts.gauges", "guide 5")]) == [
+        ("charts.gauges", "5")
+    ]

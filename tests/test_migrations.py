@@ -119,3 +119,71 @@ def test_people_who_signed_up_before_languages_speak_english(empty_database_url)
             db.session.remove()
             db.engine.dispose()
     assert [tuple(row) for row in stored] == [("u1", "en")]
+
+
+def test_default_rituals_stored_before_templates_name_theirs(empty_database_url):
+    """A ritual whose type, title and prompts are exactly a default's, in English or Russian, gets its
+    template (a new rev, and a seq so both phones pull it); one someone made or rewrote stays as it was."""
+    from backend.services.rituals import words
+
+    def ritual(type_, lang="en", **change):
+        title, prompts = words(type_, lang)
+        return {"type": type_, "title": title, "prompts": prompts, "duration_min": 20, "enabled": True} | {
+            "schedule": {"freq": "anytime"},
+            **change,
+        }
+
+    bodies = {
+        "en": ritual("weekly_checkin"),
+        "ru": ritual("story", "ru"),
+        "retitled": ritual("monthly_state", title="Our month"),
+        "reprompted": ritual("nightly_gratitude", "ru", prompts=["Одно спасибо"]),
+        "mixed": ritual("reassessment", title=words("reassessment", "ru")[0]),
+        "other_type": ritual("weekly_checkin") | {"type": "custom"},
+    }
+    app = create_app(_config(empty_database_url))
+    with app.app_context():
+        try:
+            upgrade(revision="c1seqname01")
+            tables = db.metadata.tables
+            with db.engine.begin() as conn:
+                conn.execute(tables["couples"].insert().values(id="c1", seq=len(bodies)))
+                for user, own_seq in (("u1", 5), ("u2", 0)):
+                    conn.execute(
+                        tables["users"]
+                        .insert()
+                        .values(id=user, email=f"{user}@example.com", password_hash="x", display_name=user)
+                        .values(timezone="Europe/Berlin", couple_id="c1", own_seq=own_seq)
+                    )
+                for seq, (name, body) in enumerate(bodies.items(), start=1):
+                    conn.execute(
+                        tables["entries"]
+                        .insert()
+                        .values(id=name, couple_id="c1", author_id="u1", kind="ritual", visibility="shared")
+                        .values(body=body, rev=1, seq=seq, own_seq=1 if name == "ru" else None)
+                    )
+            upgrade()
+            with db.engine.connect() as conn:
+                entries = tables["entries"]
+                stored = {row.id: row for row in conn.execute(db.select(entries))}
+                couple_seq = conn.execute(db.select(tables["couples"].c.seq)).scalar_one()
+                own_seqs = dict(conn.execute(db.select(tables["users"].c.id, tables["users"].c.own_seq)).all())
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+    assert {name: row.body.get("template") for name, row in stored.items()} == {
+        "en": "weekly_checkin",
+        "ru": "story",
+        "retitled": None,
+        "reprompted": None,
+        "mixed": None,
+        "other_type": None,
+    }
+    assert {name: row.body for name, row in stored.items() if name not in ("en", "ru")} == {
+        name: body for name, body in bodies.items() if name not in ("en", "ru")
+    }
+    assert stored["ru"].body == {**bodies["ru"], "template": "story"}
+    assert [(stored[n].rev, stored[n].seq) for n in ("en", "ru", "mixed")] == [(2, 7), (2, 8), (1, 5)]
+    assert couple_seq == 8
+    assert (stored["ru"].own_seq, stored["en"].own_seq, own_seqs) == (6, None, {"u1": 6, "u2": 0})

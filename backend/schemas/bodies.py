@@ -25,8 +25,16 @@ RITUAL_TYPES = (
     "reassessment",
     "custom",
 )
+# A default ritual names the catalogue entry its words come from (ritual.default.<template>): each phone
+# and each push shows them in the reader's language. Editing the title or prompts drops it (the phone
+# does, frontend/js/screens/ritual-edit.js): the words are the couple's own from then on.
+RITUAL_TEMPLATES = tuple(name for name in RITUAL_TYPES if name != "custom")
 SCHEDULE_FREQS = ("daily", "weekly", "monthly", "anytime")
 AGREEMENT_CATEGORIES = ("conflict_rule", "boundary", "goal")
+# The suggested agreements the phone offers (frontend/js/care.js STARTERS, words agreements.starter.<id>):
+# one added from a suggestion names it, so neither partner is offered it again, whatever language the
+# stored text (the adder's own words) is in.
+AGREEMENT_STARTERS = ("time_out", "no_name_calling", "one_issue", "come_back")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -145,6 +153,7 @@ class Ritual(Schema):
     )
     prompts = fields.List(Text(L.PROMPT_MAX), validate=Length(max=L.PROMPTS_MAX), load_default=list)
     enabled = fields.Boolean(load_default=True)
+    template = OneOf(RITUAL_TEMPLATES)
 
 
 # Prompts Hearth asks in every session, beside a ritual's own (frontend/js/ritual-data.js): an answer
@@ -180,6 +189,7 @@ class Commitment(Schema):
 class Agreement(Schema):
     text = Text(L.AGREEMENT_TEXT_MAX, required=True)
     category = OneOf(AGREEMENT_CATEGORIES, required=True)
+    starter = OneOf(AGREEMENT_STARTERS)
 
 
 class Timeout(Schema):

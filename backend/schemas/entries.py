@@ -1,7 +1,10 @@
 """The entry envelope (what a mutation carries) and the entry as the server sends it."""
 
+import re
+
 from marshmallow import Schema, fields, validate
 
+from ..errors import invalid
 from ..kinds import NAMES as KINDS
 from ..times import iso
 from .bodies import Instant
@@ -11,8 +14,16 @@ from .common import String
 UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 
 
+_UUID = re.compile(UUID_RE)
+
+
+def _uuid(value):
+    if not _UUID.match(value):
+        raise invalid("not_a_uuid")
+
+
 def Uuid(**kwargs):
-    return String(validate=validate.Regexp(UUID_RE, error="Not a UUID."), **kwargs)
+    return String(validate=_uuid, **kwargs)
 
 
 class EntryIn(Schema):

@@ -1,11 +1,13 @@
 import re
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 
+from ..errors import invalid
 from .common import String
 from .entries import EntryOut, Uuid
 
 MAX_MID = 2**53 - 1  # a phone counts in JavaScript numbers; the column is a 64-bit integer
+MAX_MUTATIONS = 100  # in one request
 
 
 class MutationIn(Schema):
@@ -18,7 +20,12 @@ class MutationIn(Schema):
 def _increasing(mutations):
     mids = [m["mid"] for m in mutations]
     if any(b <= a for a, b in zip(mids, mids[1:])):
-        raise validate.ValidationError("mid must increase strictly, oldest first.")
+        raise invalid("mids_out_of_order")
+
+
+def _not_too_many(mutations):
+    if len(mutations) > MAX_MUTATIONS:
+        raise invalid("too_many", max=MAX_MUTATIONS)
 
 
 class Cursor(fields.Field):
@@ -27,13 +34,13 @@ class Cursor(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise ValidationError("A cursor the server gave, or 0.")
+            raise invalid("bad_cursor")
         if isinstance(value, int):
             if value < 0:
-                raise ValidationError("A cursor the server gave, or 0.")
+                raise invalid("bad_cursor")
             return value
         if len(value) > 40 or not CURSOR_RE.match(value):
-            raise ValidationError("A cursor the server gave, or 0.")
+            raise invalid("bad_cursor")
         return value
 
 
@@ -49,13 +56,13 @@ class SyncIn(Schema):
     mutations = fields.List(
         fields.Nested(MutationIn),
         load_default=list,
-        validate=[validate.Length(max=100, error="At most 100 mutations per request."), _increasing],
+        validate=[_not_too_many, _increasing],
     )
 
     @validates_schema
     def _names_its_couple(self, data, **kwargs):
         if data.get("mutations") and "couple_id" not in data:
-            raise ValidationError("Name the couple these writes were queued for (null for none).", "couple_id")
+            raise invalid("couple_id_needed", "couple_id")
 
 
 class ErrorOut(Schema):

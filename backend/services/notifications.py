@@ -14,6 +14,7 @@ from datetime import timedelta
 from ..i18n import t
 from ..kinds import KINDS
 from . import visibility
+from .rituals import title_for
 
 PREVIEW_CHARS = 120
 MAX_PAYLOAD = 1024
@@ -144,8 +145,9 @@ def ritual_reminder(entry, recipient):
     lang = recipient.language
     name = _word(f"push.ritual_names.{entry.body.get('type')}", lang) or t("push.ritual_names.custom", lang)
     body = t("push.ritual_due", lang, name=name)
-    if recipient.show_previews and entry.body.get("title"):
-        body = t("push.ritual_due_titled", lang, title=_cut(entry.body["title"], 80))
+    title = title_for(entry.body, lang)  # a default ritual's in the recipient's language
+    if recipient.show_previews and title:
+        body = t("push.ritual_due_titled", lang, title=_cut(title, 80))
     return {
         "type": "ritual_reminder",
         "title": t("app.name", lang),

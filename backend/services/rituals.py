@@ -1,6 +1,9 @@
 """The rituals every couple starts with, created at pairing as `ritual` entries so they sync like any other.
 
-Prompts are Hearth's own words, from the catalogue, in the language of the partner who pairs.
+Each names its template (`template`: its type), so its title and prompts are read from the catalogue
+in the reader's language: on each phone, and in pushes (title_for). The stored title and prompts are
+written in the language of the partner who pairs, for readers that do not know the template (an export,
+an older phone). Editing the title or prompts drops the template: the words are the couple's then.
 Both partners can edit or turn off any of them afterwards (base_rev guards the edits, as for
 every ritual). The guided exercises and the 12-week review have no schedule
 ("anytime"): they are started from the app whenever the couple wants.
@@ -45,6 +48,14 @@ def words(type_, lang):
     return t(f"ritual.default.{type_}.title", lang), [prompts[n] for n in sorted(prompts, key=int)]
 
 
+def title_for(body, lang):
+    """A ritual's title for a reader of lang: a template's from the catalogue, else the stored one."""
+    template = body.get("template")
+    if template and lookup(f"ritual.default.{template}.title", lang) is not None:
+        return t(f"ritual.default.{template}.title", lang)
+    return body.get("title") or ""
+
+
 def default_bodies(start_date, lang="en"):
     """The default ritual bodies in lang, as the Ritual schema stores them; start_date anchors the
     fortnightly one."""
@@ -55,7 +66,16 @@ def default_bodies(start_date, lang="en"):
             schedule["start_date"] = start_date.isoformat()
         title, prompts = words(template["type"], lang)
         bodies.append(
-            Ritual().load({**template, "title": title, "prompts": prompts, "schedule": schedule, "enabled": True})
+            Ritual().load(
+                {
+                    **template,
+                    "title": title,
+                    "prompts": prompts,
+                    "schedule": schedule,
+                    "enabled": True,
+                    "template": template["type"],
+                }
+            )
         )
     return bodies
 
@@ -63,8 +83,8 @@ def default_bodies(start_date, lang="en"):
 def create_defaults(couple, author, next_seq):
     """Adds the default rituals to a newly paired couple, one per type it does not have yet.
 
-    They are written in the language of the partner who pairs (`author`): a title and prompts are
-    the couple's own text from then on, which either of them may rewrite.
+    Their stored words are in the language of the partner who pairs (`author`); each phone shows
+    the template's words in its own language until either of them rewrites the title or prompts.
     Runs in the pairing transaction with the couple's row locked; each entry takes a seq from
     next_seq (which bumps couple.seq), so both partners pull them on their next sync.
     """

@@ -10,7 +10,8 @@ export const COME_BACK_WINDOW = 12 * 60 * MINUTE;
  *  moment: it becomes text wherever it meets a string or a node list (`${…}`, t/tp values, h children). */
 export const NOT_NOW_LINE = Object.freeze({ toString: () => t("care.not_now") });
 
-/** Suggested agreements: id → category; the words are agreements.starter.<id>. */
+/** Suggested agreements: id → category; the words are agreements.starter.<id>. An agreement added from
+ *  one stores its id (body.starter; the server's list is backend/schemas/bodies.py AGREEMENT_STARTERS). */
 export const STARTERS = [
   ["time_out", "conflict_rule"],
   ["no_name_calling", "conflict_rule"],
@@ -26,9 +27,11 @@ const STARTER_TEXTS_EN = {
   "After a time-out we come back to the talk once we're calm.": "come_back", // i18n-ok: stored text of old entries, matched not shown
 };
 
-/** The starter an agreement's stored text is, in the current language or as stored before: id or null. */
-export function starterOf(text) {
-  const words = String(text || "").trim();
+/** The starter an agreement came from: its stored id, else its text in the current language or as
+ *  stored before ids: id or null. */
+export function starterOf(body) {
+  if (STARTERS.some(([id]) => id === body.starter)) return body.starter;
+  const words = String(body.text || "").trim();
   if (Object.hasOwn(STARTER_TEXTS_EN, words)) return STARTER_TEXTS_EN[words];
   const found = STARTERS.find(([id]) => t(`agreements.starter.${id}`) === words);
   return found ? found[0] : null;

@@ -3,7 +3,7 @@ import { store } from "./store.js";
 import { create, update } from "./entries.js";
 import { nextOccurrence, localDay, parseDay, isoDay } from "./schedule.js";
 import { phoneZone } from "./time.js";
-import { t } from "./i18n.js";
+import { entry, has, t } from "./i18n.js";
 import { COMMITMENT_DAYS } from "./limits.js";
 
 export const zone = () => store.user?.timezone || phoneZone();
@@ -19,11 +19,27 @@ export const ORDER = [
   "custom",
 ];
 
+// A default ritual names its template (body.template): its title and prompts are the catalogue's
+// (ritual.default.<template>), in the reader's language, whatever language the stored words are in. Editing
+// the title or prompts drops the template (screens/ritual-edit.js), and the couple's own words show instead.
+const template = (body) => (body.template && has(`ritual.default.${body.template}.title`) ? body.template : null);
+/** A ritual's title for the person reading it. */
+export const titleOf = (body) => (template(body) ? t(`ritual.default.${template(body)}.title`) : body.title);
+/** A ritual's prompts for the person reading it. */
+export function promptsOf(body) {
+  if (!template(body)) return body.prompts;
+  const prompts = entry(`ritual.default.${template(body)}.prompts`);
+  return Object.keys(prompts)
+    .sort((a, b) => Number(a) - Number(b))
+    .map((n) => prompts[n]);
+}
+
 export const rituals = () =>
   store.entries
     .filter((e) => e.kind === "ritual")
     .sort(
-      (a, b) => ORDER.indexOf(a.body.type) - ORDER.indexOf(b.body.type) || a.body.title.localeCompare(b.body.title),
+      (a, b) =>
+        ORDER.indexOf(a.body.type) - ORDER.indexOf(b.body.type) || titleOf(a.body).localeCompare(titleOf(b.body)),
     );
 export const ofType = (type) => rituals().find((r) => r.body.type === type) || null;
 

@@ -119,6 +119,7 @@ def test_both_edit_a_ritual_and_the_conflict_shows_the_current_version(new_conte
     settle(s, timeout=30_000)
     [entry] = [e for e in live_server.entries(kind="ritual") if e.body["type"] == "weekly_checkin"]
     assert entry.body["title"] == "Sunday talk" and entry.body["duration_min"] == 25
+    assert "template" not in entry.body  # renamed: the words are the couple's, not the default's
 
 
 def test_commitment_on_its_own_marked_done(new_context, people, live_server):

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from backend.models import utcnow
 
-from .e2e_support import BERLIN, REPO, artifacts, open_app, seed, wait_synced
+from .e2e_support import BERLIN, REPO, artifacts, open_app, seed, settle, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -239,3 +239,28 @@ def test_screenshots_of_the_care_screens_in_both_languages(new_context, people, 
         page.goto(path)
         page.get_by_role("heading", level=1).wait_for()
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+def test_a_starter_added_in_russian_is_not_offered_again_in_english(new_context, people, live_server):
+    """The offered words are the reader's; the stored ones the adder's. The starter's id says it was added."""
+    alex, sam = new_context(locale="en-US"), new_context(locale="ru-RU")
+    people.pair(alex, sam)
+    ru = open_app(sam, "/agreements")
+    wait_synced(ru)
+    ru.locator('[data-starter="no_name_calling"]').get_by_role("button").click()
+    ru.locator('[data-kind="agreement"]').wait_for()
+    wait_until(ru, "() => !document.querySelector('[data-starter=\"no_name_calling\"]')")
+    settle(ru, timeout=30_000)
+    [stored] = live_server.entries(kind="agreement")
+    assert stored.body == {
+        "text": "Никаких оскорблений, даже когда мы злимся.",
+        "category": "conflict_rule",
+        "starter": "no_name_calling",
+    }
+    en = open_app(alex, "/agreements")
+    wait_synced(en)
+    en.locator('[data-kind="agreement"]').wait_for()
+    en.get_by_role("heading", name="Suggestions").wait_for()
+    offered = en.locator("[data-starter]").evaluate_all("ns => ns.map((n) => n.dataset.starter)")
+    assert sorted(offered) == ["come_back", "one_issue", "time_out"]
+    assert en.get_by_text("No name-calling, even when we're angry.").count() == 0

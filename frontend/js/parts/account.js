@@ -63,14 +63,14 @@ function passwordForm() {
     "form",
     { novalidate: true },
     field(t("account.current"), current),
-    field(t("account.new"), next, t("account.new_hint")),
+    field(t("account.new"), next, t("account.new_hint", { count: PASSWORD_MIN })),
     message,
     h("button", { type: "submit", class: "btn" }, t("account.change")),
   );
   form.onsubmit = async (event) => {
     event.preventDefault();
     if (next.value.length < PASSWORD_MIN) {
-      showErrors(form, { new_password: t("auth.need_length") });
+      showErrors(form, { new_password: t("auth.need_length", { count: PASSWORD_MIN }) });
       return;
     }
     try {

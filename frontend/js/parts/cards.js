@@ -5,6 +5,7 @@ import { ago } from "../time.js";
 import { feelingChips } from "../feelings.js";
 import { formatDate, has, t, tp } from "../i18n.js";
 import { alwaysPrivate, labelKey } from "../kinds.js";
+import { SCALE_MAX } from "../limits.js";
 
 /** A kind's name as a person reads it ("check-in"); kinds.js names its catalogue key. */
 export const kindName = (kind) => t(labelKey(kind));
@@ -34,7 +35,13 @@ export function summary(entry) {
     case "timeout":
       return t("cards.timeout_until", { time: formatDate(b.return_at, { hour: "2-digit", minute: "2-digit" }) });
     case "checkin":
-      return [t("cards.mood", { value: b.mood }), t("cards.us", { value: b.us }), b.note].filter(Boolean).join(" · ");
+      return [
+        t("cards.mood", { value: b.mood, max: SCALE_MAX }),
+        t("cards.us", { value: b.us, max: SCALE_MAX }),
+        b.note,
+      ]
+        .filter(Boolean)
+        .join(" · ");
     default:
       return b.text || "";
   }

@@ -6,7 +6,7 @@ import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui
 import { localDate } from "../time.js";
 import { entryItem, list, live, shareToggle, partnerName } from "./cards.js";
 import { number, t, tp } from "../i18n.js";
-import { NOTE_MAX } from "../limits.js";
+import { NOTE_MAX, SCALE_MAX, SCALE_MIN } from "../limits.js";
 
 /** The 1–5 scale: value, the number as read, and words under 1, 3 and 5. */
 const scale = () =>
@@ -58,7 +58,7 @@ function buildForm(done) {
   let mood = null;
   let us = null;
   const moodScale = choice(
-    t("checkin.mood_scale"),
+    t("checkin.mood_scale", { min: SCALE_MIN, max: SCALE_MAX }),
     scale(),
     null,
     (v) => {
@@ -67,7 +67,7 @@ function buildForm(done) {
     "scale",
   );
   const usScale = choice(
-    t("checkin.us_scale"),
+    t("checkin.us_scale", { min: SCALE_MIN, max: SCALE_MAX }),
     scale(),
     null,
     (v) => {

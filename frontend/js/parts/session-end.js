@@ -87,7 +87,13 @@ function appreciationCard() {
 }
 
 function followUpCard(session) {
-  const c = counted(t("prompt.follow_up"), FOLLOW_UP_WORDS, SESSION_TEXT_MAX, 4, t("session.follow_up_hint"));
+  const c = counted(
+    t("prompt.follow_up"),
+    FOLLOW_UP_WORDS,
+    SESSION_TEXT_MAX,
+    4,
+    t("session.follow_up_hint", { count: FOLLOW_UP_WORDS }),
+  );
   c.area.placeholder = t("session.follow_up_placeholder");
   const saved = R.answerTo(session.body, R.FOLLOW_UP);
   if (saved) {

@@ -11,7 +11,8 @@ const PAUSE = 3;
 
 export function runner(session, ritual, finished) {
   const sid = session.id;
-  const prompts = ritual.body.prompts.length ? ritual.body.prompts : [t("session.open_prompt")];
+  const own = R.promptsOf(ritual.body);
+  const prompts = own.length ? own : [t("session.open_prompt")];
   const step = h("section", { class: "card prompt-card", "aria-live": "polite" });
   let pausing = null;
 

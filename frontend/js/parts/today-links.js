@@ -26,7 +26,7 @@ export function todayLinks() {
               h(
                 "a",
                 { href: "/rituals", "data-link": true },
-                h("span", { class: "link-main" }, tp("today.next", { title: bdi(next[0].body.title) })),
+                h("span", { class: "link-main" }, tp("today.next", { title: bdi(R.titleOf(next[0].body)) })),
                 h("span", { class: "link-sub" }, when(next[1], R.zone())),
               ),
             )

@@ -46,7 +46,7 @@ export function mount(root) {
         : null;
     }).filter(Boolean);
     // A suggestion already added (in either wording it was stored in) is not offered again.
-    const have = new Set(all.map((a) => starterOf(a.body.text)).filter(Boolean));
+    const have = new Set(all.map((a) => starterOf(a.body)).filter(Boolean));
     const starters = STARTERS.filter(([id]) => !have.has(id));
     clear(
       body,
@@ -85,7 +85,7 @@ export function mount(root) {
                       class: "btn small",
                       "aria-label": t("agreements.add_label", { text }),
                       onclick: async () => {
-                        await create("agreement", { text, category });
+                        await create("agreement", { text, category, starter: id });
                         toast(t("agreements.added"));
                       },
                     },
@@ -228,7 +228,7 @@ function editForm(entry, editing, rerender) {
       return;
     }
     editing.delete(entry.id);
-    await update(now, { text: text.value.trim(), category });
+    await update(now, { ...now.body, text: text.value.trim(), category }); // keeps the starter it came from
     toast(t("agreements.saved"));
   };
   queueMicrotask(() => text.focus());

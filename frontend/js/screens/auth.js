@@ -104,7 +104,7 @@ export function mount(root, { path, params }) {
       h("h2", {}, signup ? t("auth.create_title") : t("auth.welcome_back")),
       signup ? field(t("auth.first_name"), name, t("auth.first_name_hint")) : null,
       field(t("common.email"), email),
-      field(t("auth.password"), password, signup ? t("auth.password_hint") : ""),
+      field(t("auth.password"), password, signup ? t("auth.password_hint", { count: PASSWORD_MIN }) : ""),
       message,
       submit,
       signup
@@ -127,7 +127,8 @@ export function mount(root, { path, params }) {
       event.preventDefault();
       const local = {};
       if (!email.value.includes("@")) local.email = t("auth.need_email");
-      if (signup && password.value.length < PASSWORD_MIN) local.password = t("auth.need_length");
+      if (signup && password.value.length < PASSWORD_MIN)
+        local.password = t("auth.need_length", { count: PASSWORD_MIN });
       if (!signup && !password.value) local.password = t("auth.need_password");
       if (signup && !name.value.trim()) local.display_name = t("auth.need_name");
       if (Object.keys(showErrors(form, local)).length || Object.keys(local).length) return;

@@ -5,7 +5,7 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { live } from "../parts/cards.js";
 import { t, tp, formatDate } from "../i18n.js";
-import { COMMITMENT_TEXT_MAX } from "../limits.js";
+import { COMMITMENT_DAYS, COMMITMENT_TEXT_MAX } from "../limits.js";
 
 /** Text + due date (default and latest: a week from today). */
 export function commitmentForm(sessionId = null) {
@@ -22,7 +22,7 @@ export function commitmentForm(sessionId = null) {
     "form",
     { class: "commitment-form", novalidate: true },
     field(t("commitments.next_step"), text),
-    field(t("commitments.due_by"), due, t("commitments.due_hint")),
+    field(t("commitments.due_by"), due, t("commitments.due_hint", { count: COMMITMENT_DAYS })),
     message,
     h("button", { type: "submit", class: "btn primary" }, t("commitments.add")),
     added,
@@ -37,7 +37,7 @@ export function commitmentForm(sessionId = null) {
       return;
     }
     if (!due.value || due.value < today || due.value > last) {
-      say(message, t("commitments.pick_day"));
+      say(message, t("commitments.pick_day", { count: COMMITMENT_DAYS }));
       due.focus();
       return;
     }

@@ -22,15 +22,15 @@ function cadence(ritual) {
     if (interval > 1 && !schedule.start_date) schedule.start_date = R.today();
     await update(current, { ...current.body, schedule });
     desc.textContent = describe(schedule);
-    toast(tp("reassess.changed", { title: bdi(current.body.title), schedule: describe(schedule) }));
+    toast(tp("reassess.changed", { title: bdi(R.titleOf(current.body)), schedule: describe(schedule) }));
   };
   return h(
     "li",
     { class: "cadence" },
-    h("h3", {}, ritual.body.title),
+    h("h3", {}, R.titleOf(ritual.body)),
     desc,
     choice(
-      t("reassess.how_often", { title: ritual.body.title }),
+      t("reassess.how_often", { title: R.titleOf(ritual.body) }),
       [
         [1, t("schedule.field.every_week")],
         [2, t("schedule.field.every_two")],
@@ -71,7 +71,7 @@ export function mount(root, { navigate }) {
                   h(
                     "span",
                     {},
-                    tp("reassess.ritual_line", { title: bdi(r.body.title), schedule: describe(r.body.schedule) }),
+                    tp("reassess.ritual_line", { title: bdi(R.titleOf(r.body)), schedule: describe(r.body.schedule) }),
                   ),
                 ),
               ),
@@ -87,7 +87,7 @@ export function mount(root, { navigate }) {
   root.append(
     section(
       t("reassess.talk"),
-      ...(ritual ? ritual.body.prompts.map((p) => h("p", { class: "small muted" }, p)) : []),
+      ...(ritual ? R.promptsOf(ritual.body).map((p) => h("p", { class: "small muted" }, p)) : []),
       ...fields.map(([, , node]) => node),
     ),
   );

@@ -67,7 +67,7 @@ export function mount(root, { navigate }) {
     form,
     h("h2", {}, t("reset.title")),
     h("p", { class: "small muted" }, t("reset.lead")),
-    field(t("reset.new_password"), password, t("auth.password_hint")),
+    field(t("reset.new_password"), password, t("auth.password_hint", { count: PASSWORD_MIN })),
     h("label", { class: "check" }, show, t("reset.show")),
     message,
     submit,
@@ -75,7 +75,7 @@ export function mount(root, { navigate }) {
   form.onsubmit = async (event) => {
     event.preventDefault();
     if (password.value.length < PASSWORD_MIN) {
-      showErrors(form, { new_password: t("auth.need_length") });
+      showErrors(form, { new_password: t("auth.need_length", { count: PASSWORD_MIN }) });
       return;
     }
     showErrors(form, {});

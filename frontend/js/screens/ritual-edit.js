@@ -7,6 +7,7 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { describe } from "../schedule.js";
 import { scheduleFields } from "../parts/schedule-fields.js";
 import { t, tp } from "../i18n.js";
+import * as R from "../ritual-data.js";
 import { PROMPTS_MAX, PROMPT_MAX, RITUAL_MINUTES_MAX, RITUAL_MINUTES_MIN, RITUAL_TITLE_MAX } from "../limits.js";
 
 export function mount(root, { args, navigate }) {
@@ -23,7 +24,7 @@ export function mount(root, { args, navigate }) {
     h(
       "div",
       { class: "page-head" },
-      h("h1", {}, tp("rituals.edit.title", { title: bdi(ritual.body.title) })),
+      h("h1", {}, tp("rituals.edit.title", { title: bdi(R.titleOf(ritual.body)) })),
       h("p", {}, t("rituals.edit.lead")),
     ),
   );
@@ -44,7 +45,7 @@ export function mount(root, { args, navigate }) {
 
 function form(ritual, navigate) {
   const b = ritual.body;
-  const title = h("input", { name: "title", value: b.title, maxlength: String(RITUAL_TITLE_MAX), required: true });
+  const title = h("input", { name: "title", value: R.titleOf(b), maxlength: String(RITUAL_TITLE_MAX), required: true });
   const duration = h("input", {
     type: "number",
     name: "duration_min",
@@ -53,7 +54,7 @@ function form(ritual, navigate) {
     inputmode: "numeric",
     value: String(b.duration_min),
   });
-  const prompts = h("textarea", { name: "prompts", rows: "7", value: b.prompts.join("\n") });
+  const prompts = h("textarea", { name: "prompts", rows: "7", value: R.promptsOf(b).join("\n") });
   const enabled = h("input", { type: "checkbox", id: "ritual-enabled", name: "enabled", checked: b.enabled });
   const schedule = scheduleFields(b.schedule);
   const message = notice();
@@ -63,7 +64,7 @@ function form(ritual, navigate) {
     field(t("rituals.edit.name"), title),
     schedule,
     field(t("rituals.edit.minutes"), duration),
-    field(t("rituals.edit.prompts"), prompts, t("rituals.edit.prompts_hint")),
+    field(t("rituals.edit.prompts"), prompts, t("rituals.edit.prompts_hint", { count: PROMPTS_MAX })),
     h("label", { class: "check", for: enabled.id }, enabled, h("span", {}, t("rituals.edit.on"))),
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("rituals.edit.save")),
@@ -80,11 +81,17 @@ function form(ritual, navigate) {
       return;
     }
     if (!(minutes >= RITUAL_MINUTES_MIN && minutes <= RITUAL_MINUTES_MAX)) {
-      say(message, t("rituals.edit.minutes_range"));
+      say(message, t("rituals.edit.minutes_range", { min: RITUAL_MINUTES_MIN, max: RITUAL_MINUTES_MAX }));
       return;
     }
     if (lines.length > PROMPTS_MAX || lines.some((l) => l.length > PROMPT_MAX)) {
-      say(message, t("rituals.edit.prompts_limit"));
+      say(
+        message,
+        t("rituals.edit.prompts_limit", {
+          count: PROMPTS_MAX,
+          each: t("rituals.edit.prompt_length", { count: PROMPT_MAX }),
+        }),
+      );
       return;
     }
     say(message, "");
@@ -97,6 +104,10 @@ function form(ritual, navigate) {
       enabled: enabled.checked,
       schedule: schedule.value,
     };
+    // Rewritten words are the couple's own: a default ritual stops following its template (and so
+    // stops showing each reader the template's words). Kept words keep it.
+    if (next.title !== R.titleOf(current.body) || next.prompts.join("\n") !== R.promptsOf(current.body).join("\n"))
+      delete next.template;
     await db.setMeta(`ritual-edit:${ritual.id}`, { from: current.body, to: next }); // what a re-apply replays
     await update(current, next);
     toast(t("rituals.edit.saved"));
@@ -110,7 +121,7 @@ function summaryOf(body) {
     "dl",
     { class: "version" },
     h("dt", {}, t("rituals.edit.name")),
-    h("dd", {}, body.title),
+    h("dd", {}, R.titleOf(body)),
     h("dt", {}, t("schedule.field.when")),
     h("dd", {}, describe(body.schedule)),
     h("dt", {}, t("rituals.edit.minutes")),
@@ -122,9 +133,9 @@ function summaryOf(body) {
       "dd",
       {},
       t("rituals.edit.prompts_summary", {
-        count: body.prompts.length,
-        first: body.prompts[0] || t("rituals.edit.none"),
-      }) + (body.prompts.length > 1 ? t("rituals.edit.more") : ""),
+        count: R.promptsOf(body).length,
+        first: R.promptsOf(body)[0] || t("rituals.edit.none"),
+      }) + (R.promptsOf(body).length > 1 ? t("rituals.edit.more") : ""),
     ),
   );
 }
@@ -148,6 +159,7 @@ function conflictCard(failure, navigate) {
     for (const key of Object.keys(mine)) {
       if (!edit || JSON.stringify(edit.from[key]) !== JSON.stringify(mine[key])) body[key] = mine[key];
     }
+    if (edit && "template" in edit.from && !("template" in mine)) delete body.template; // words rewritten
     await update(current, body);
     toast(t("rituals.edit.reapplied"));
     await done();

@@ -101,6 +101,7 @@ export function mount(root, { navigate }) {
 
 function ritualItem(ritual, navigate, whenText) {
   const b = ritual.body;
+  const title = R.titleOf(b);
   const open = R.openSession(ritual.id);
   const start = async () => {
     const session = open || (await R.startSession(ritual));
@@ -109,7 +110,7 @@ function ritualItem(ritual, navigate, whenText) {
   return h(
     "li",
     { class: "ritual", "data-type": b.type, "data-id": ritual.id },
-    h("div", { class: "ritual-head" }, h("h3", {}, b.title), h("p", { class: "ritual-when" }, whenText)),
+    h("div", { class: "ritual-head" }, h("h3", {}, title), h("p", { class: "ritual-when" }, whenText)),
     h(
       "p",
       { class: "small muted" },
@@ -125,7 +126,7 @@ function ritualItem(ritual, navigate, whenText) {
               type: "button",
               class: "btn primary small",
               onclick: start,
-              "aria-label": t(open ? "rituals.resume_label" : "rituals.start_label", { title: b.title }),
+              "aria-label": t(open ? "rituals.resume_label" : "rituals.start_label", { title }),
             },
             open ? t("common.resume") : t("common.start"),
           )
@@ -136,7 +137,7 @@ function ritualItem(ritual, navigate, whenText) {
           class: "btn ghost small",
           href: `/rituals/${ritual.id}`,
           "data-link": true,
-          "aria-label": t("rituals.edit_label", { title: b.title }),
+          "aria-label": t("rituals.edit_label", { title }),
         },
         t("common.edit"),
       ),
@@ -160,7 +161,7 @@ function history() {
         h(
           "div",
           { class: "meta" },
-          h("strong", {}, ritual ? ritual.body.title : t("rituals.a_ritual")),
+          h("strong", {}, ritual ? R.titleOf(ritual.body) : t("rituals.a_ritual")),
           h("span", {}, ago(b.started_at)),
           h("span", { user: true }, store.nameOf(s.author_id)),
           s.pending ? h("span", { class: "badge amber" }, t("common.not_synced")) : null,

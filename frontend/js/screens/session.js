@@ -4,6 +4,7 @@ import { store } from "../store.js";
 import { h } from "../ui.js";
 import { t } from "../i18n.js";
 import * as cues from "../cues.js";
+import * as R from "../ritual-data.js";
 import { runner } from "../parts/session-run.js";
 import { ending } from "../parts/session-end.js";
 
@@ -102,7 +103,7 @@ export function mount(root, { args, navigate }) {
     h(
       "div",
       { class: "page-head" },
-      h("h1", {}, ritual.body.title),
+      h("h1", {}, R.titleOf(ritual.body)),
       h(
         "p",
         {},

@@ -5,6 +5,7 @@ import { h, clear, section } from "../ui.js";
 import { formatDate, number, t, tp } from "../i18n.js";
 import { ago } from "../time.js";
 import { weekBars, ratioGauge, partsBar } from "../parts/charts.js";
+import { SCALE_MAX } from "../limits.js";
 
 const WEEKS = 12;
 const CACHE = "us_stats";
@@ -206,6 +207,7 @@ function cards(s) {
         tp("us.checkins.averages", {
           mood: figure("checkins.mood_avg", c.mood_avg),
           us: figure("checkins.us_avg", c.us_avg),
+          max: SCALE_MAX,
         }),
       ),
       explain(t("us.checkins.explain")),
