@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 from .models import utcnow
+from .models.base import clock as app_clock
 from .services import backup, jobs, mail, mail_text, maintenance, nudges, push, wakeup
 from .services.delivery import Sender
 
@@ -129,6 +130,9 @@ class _Real:
     def now(self):
         return utcnow()
 
+    def tick_now(self, _instant):
+        return utcnow()
+
     def ticks(self):
         """(real time, instant) of each tick; instant None: utcnow() when it runs."""
         yield time.time(), None
@@ -139,20 +143,29 @@ class _Real:
 
 class _Simulated:
     """A clock that runs `speed` times faster from `start`: simulated minute m is ticked at real time
-    real_start + 60 m / speed (at once when behind), every minute once."""
+    real_start + 60 m / speed (at once when behind), every minute once. The app's clock
+    (models.utcnow: session expiry, sent_at, …) is set to each instant read, so a pass agrees with it."""
 
     def __init__(self, start, speed, real_start):
         self.start, self.speed = start, speed
         self.real_start = time.time() if real_start is None else real_start
 
     def now(self):
-        return self.start + timedelta(seconds=(time.time() - self.real_start) * self.speed)
+        return self._set(self.start + timedelta(seconds=(time.time() - self.real_start) * self.speed))
 
     def ticks(self):
         m = 0
         while True:
             yield self.real_start + 60 * m / self.speed, self.start + timedelta(minutes=m)
             m += 1
+
+    def tick_now(self, instant):
+        return self._set(instant)
+
+    @staticmethod
+    def _set(instant):
+        app_clock.shift_to(instant)
+        return instant
 
 
 def _run(sender, stop, clock, minutes=None):
@@ -169,7 +182,7 @@ def _run(sender, stop, clock, minutes=None):
                     _add(totals, _wake(clock.now, sender, stop))
             if stop.is_set():
                 break
-            _add(totals, _tick(instant or utcnow(), sender, stop))
+            _add(totals, _tick(clock.tick_now(instant), sender, stop))
             ticked += 1
     finally:
         waker.close()

@@ -28,15 +28,18 @@ APPLICATION_NAME = "hearth-worker-listen"  # how the LISTEN connection shows in 
 CHUNK = 1.0  # longest uninterrupted wait: a SIGTERM is seen within this many seconds
 
 
-def burst(now):
-    """(oldest, newest) creation instants of the pending jobs due at `now`, or (None, None).
-
-    Reads the index on (status, not_before): an empty range when nothing is due."""
-    due = select(func.min(PushJob.created_at), func.max(PushJob.created_at)).where(
+def due_query(now):
+    """The oldest and newest creation instants of the pending jobs due at `now`. A range of the index
+    on (status, not_before): an empty one when nothing is due (tests/test_push_wake.py checks)."""
+    return select(func.min(PushJob.created_at), func.max(PushJob.created_at)).where(
         PushJob.status == "pending", PushJob.not_before <= now
     )
+
+
+def burst(now):
+    """(oldest, newest) creation instants of the pending jobs due at `now`, or (None, None)."""
     with db.engine.connect() as conn:  # its own short transaction: SQLite's WAL is not held open
-        oldest, newest = conn.execute(due).one()
+        oldest, newest = conn.execute(due_query(now)).one()
     return oldest, newest
 
 
@@ -61,10 +64,13 @@ class Poller:
     """SQLite: a due pending job is looked for every `every` seconds."""
 
     def __init__(self, now_fn, every):
-        self.now_fn, self.every = now_fn, every
+        self.now_fn, self.every, self.started = now_fn, every, False
 
     def wait(self, timeout, stop):
         """Returns within `timeout` seconds (at once on stop): True when a job is due."""
+        if not self.started:
+            self.started = True
+            log.info("waiting for push jobs: a look every %ss", self.every)
         deadline = time.monotonic() + timeout
         while not stop.is_set():
             left = deadline - time.monotonic()
@@ -100,7 +106,7 @@ class Listener:
         conn = psycopg.connect(self.info, autocommit=True, application_name=APPLICATION_NAME)
         conn.execute(f"LISTEN {CHANNEL}")
         self.conn = conn
-        log.info("listening for push jobs on %s", CHANNEL)
+        log.info("waiting for push jobs: LISTEN %s", CHANNEL)
 
     def _drop(self):
         if self.conn is not None:
