@@ -99,13 +99,16 @@ def conninfo(url):
 class Listener:
     """PostgreSQL: one autocommit connection that LISTENs on CHANNEL."""
 
+    RETRY_MAX = 30.0  # seconds between attempts to connect while the database stays away
+
     def __init__(self, url, retry=1.0):
-        self.info, self.retry, self.conn = conninfo(url), retry, None
+        self.info, self.first_retry, self.conn = conninfo(url), retry, None
+        self.retry, self.next_try = retry, 0.0
 
     def _connect(self):
-        conn = psycopg.connect(self.info, autocommit=True, application_name=APPLICATION_NAME)
+        conn = psycopg.connect(self.info, autocommit=True, application_name=APPLICATION_NAME, connect_timeout=10)
         conn.execute(f"LISTEN {CHANNEL}")
-        self.conn = conn
+        self.conn, self.retry = conn, self.first_retry
         log.info("waiting for push jobs: LISTEN %s", CHANNEL)
 
     def _drop(self):
@@ -125,13 +128,16 @@ class Listener:
             if left <= 0:
                 return False
             if self.conn is None:
-                try:
-                    self._connect()
-                    return True
-                except psycopg.Error as exc:
-                    log.warning("LISTEN connection failed (%s); again in %ss", exc, self.retry)
-                    stop.wait(min(left, self.retry))
-                    continue
+                if time.monotonic() >= self.next_try:
+                    try:
+                        self._connect()
+                        return True
+                    except psycopg.Error as exc:
+                        log.warning("LISTEN connection failed (%s); again in %ss", exc, self.retry)
+                        self.next_try = time.monotonic() + self.retry
+                        self.retry = min(2 * self.retry, self.RETRY_MAX)
+                stop.wait(max(0.0, min(deadline, self.next_try) - time.monotonic()))
+                continue
             try:
                 for _ in self.conn.notifies(timeout=min(left, CHUNK), stop_after=1):
                     return True
