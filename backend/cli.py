@@ -15,7 +15,8 @@ from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 from .models import utcnow
-from .services import backup, mail, mail_text, maintenance, nudges, push
+from .models.base import clock as app_clock
+from .services import backup, jobs, mail, mail_text, maintenance, nudges, push, wakeup
 from .services.delivery import Sender
 
 entries_cli = AppGroup("entries", help="Entry housekeeping.")
@@ -100,7 +101,8 @@ def nudges_tick(when):
     "same value and their clocks agree.",
 )
 def nudges_run(interval, start, speed, minutes, real_start):
-    """Tick once a minute until stopped; SIGTERM or Ctrl-C finishes the current pass, then exits."""
+    """Tick once a minute until stopped, and send partner pushes in between as soon as their burst
+    settles (services/wakeup.py); SIGTERM or Ctrl-C finishes the current pass, then exits."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     interval = interval or current_app.config["NUDGE_INTERVAL"]
     stop = threading.Event()
@@ -108,14 +110,88 @@ def nudges_run(interval, start, speed, minutes, real_start):
         signal.signal(sig, lambda *_: stop.set())
     with _sender() as sender:
         if start:
-            _simulate(sender, stop, nudges.parse_now(start), speed, minutes, real_start)
-            return
-        log.info("worker started: one tick every %ss", interval)
-        while not stop.is_set():
-            _tick(utcnow(), sender, stop)
-            # Sleep to the next interval boundary, so ticks land at the start of each minute.
-            stop.wait(interval - (time.time() % interval))
+            clock = _Simulated(nudges.parse_now(start), speed, real_start)
+            log.info("worker started: simulated clock from %s at %sx", clock.start.isoformat(), speed)
+        else:
+            clock = _Real(interval)
+            log.info("worker started: one tick every %ss", interval)
+        ticked, totals = _run(sender, stop, clock, minutes)
+    if start:
+        click.echo(f"simulated {ticked} minutes: " + " ".join(f"{k}={v}" for k, v in sorted(totals.items())))
     log.info("worker stopped")
+
+
+class _Real:
+    """Real time: a tick at once, then one at the start of each interval."""
+
+    def __init__(self, interval):
+        self.interval = interval
+
+    def now(self):
+        return utcnow()
+
+    def tick_now(self, _instant):
+        return utcnow()
+
+    def ticks(self):
+        """(real time, instant) of each tick; instant None: utcnow() when it runs."""
+        yield time.time(), None
+        while True:
+            t = time.time()
+            yield t - t % self.interval + self.interval, None
+
+
+class _Simulated:
+    """A clock that runs `speed` times faster from `start`: simulated minute m is ticked at real time
+    real_start + 60 m / speed (at once when behind), every minute once. The app's clock
+    (models.utcnow: session expiry, sent_at, …) is set to each instant read, so a pass agrees with it."""
+
+    def __init__(self, start, speed, real_start):
+        self.start, self.speed = start, speed
+        self.real_start = time.time() if real_start is None else real_start
+
+    def now(self):
+        return self._set(self.start + timedelta(seconds=(time.time() - self.real_start) * self.speed))
+
+    def ticks(self):
+        m = 0
+        while True:
+            yield self.real_start + 60 * m / self.speed, self.start + timedelta(minutes=m)
+            m += 1
+
+    def tick_now(self, instant):
+        return self._set(instant)
+
+    @staticmethod
+    def _set(instant):
+        app_clock.shift_to(instant)
+        return instant
+
+
+def _run(sender, stop, clock, minutes=None):
+    """Ticks on `clock` (at most `minutes` ticks) and, between ticks, delivers what a wake finds due.
+    Returns (ticks run, summed counts)."""
+    waker = wakeup.waker(clock.now, current_app.config)
+    totals, ticked = {}, 0
+    try:
+        for at, instant in clock.ticks():
+            if minutes is not None and ticked >= minutes:
+                break
+            while not stop.is_set() and time.time() < at:
+                if waker.wait(at - time.time(), stop):
+                    _add(totals, _wake(clock.now, sender, stop))
+            if stop.is_set():
+                break
+            _add(totals, _tick(clock.tick_now(instant), sender, stop))
+            ticked += 1
+    finally:
+        waker.close()
+    return ticked, totals
+
+
+def _add(totals, counts):
+    for key, value in counts.items():
+        totals[key] = totals.get(key, 0) + value
 
 
 def _tick(now, sender, stop):
@@ -131,21 +207,21 @@ def _tick(now, sender, stop):
     return counts
 
 
-def _simulate(sender, stop, start, speed, minutes, real_start):
-    """The same tick, on a clock that runs `speed` times faster from `start`: simulated minute m is
-    ticked at real time real_start + 60 m / speed (at once when behind). Every minute is ticked once."""
-    real_start = time.time() if real_start is None else real_start
-    log.info("worker started: simulated clock from %s at %sx", start.isoformat(), speed)
-    totals, m = {}, 0
-    while not stop.is_set() and (minutes is None or m < minutes):
-        stop.wait(max(0.0, real_start + 60 * m / speed - time.time()))
-        if stop.is_set():
-            break
-        for key, value in _tick(start + timedelta(minutes=m), sender, stop).items():
-            totals[key] = totals.get(key, 0) + value
-        m += 1
-    click.echo(f"simulated {m} minutes: " + " ".join(f"{k}={v}" for k, v in sorted(totals.items())))
-    log.info("worker stopped")
+def _wake(now_fn, sender, stop):
+    """Partner pushes between ticks: once the burst settles, deliver the due jobs (no nudge tick)."""
+    config, counts = current_app.config, {}
+    try:
+        if wakeup.settle(now_fn, stop, config["PUSH_QUIET"], config["PUSH_WINDOW"]):
+            now = now_fn()
+            counts = jobs.deliver_due(now, sender, stop=stop.is_set)
+            if any(counts.values()):
+                log.info("wake %s: %s", now.isoformat(), counts)
+    except Exception:  # the database away: the next wake or tick tries again, without spinning
+        log.exception("wake failed")
+        stop.wait(5)
+    finally:
+        db.session.remove()
+    return counts
 
 
 @click.command("export-all")

@@ -116,6 +116,12 @@ class Config:
         h.strip().lower() for h in os.environ.get("PUSH_ENDPOINT_HOSTS", "").split(",") if h.strip()
     )
     NUDGE_INTERVAL = float(os.environ.get("NUDGE_INTERVAL", "60"))  # seconds between worker ticks
+    # Between ticks the worker wakes for partner pushes (services/wakeup.py): it waits until no new
+    # job came for PUSH_QUIET seconds (a burst is one summary), never longer than PUSH_WINDOW; on
+    # SQLite it looks for due jobs every PUSH_POLL seconds (PostgreSQL: LISTEN, no polling).
+    PUSH_QUIET = float(os.environ.get("PUSH_QUIET", "1.0"))
+    PUSH_WINDOW = float(os.environ.get("PUSH_WINDOW", "1.5"))
+    PUSH_POLL = float(os.environ.get("PUSH_POLL", "0.5"))
 
     # Behind a TLS proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: do not trust the header).
     # Then request.scheme/host are the browser's, which the Origin check, Secure cookies and HSTS rely on.

@@ -240,10 +240,14 @@ def server_figures(name, url, scratch, args, log):
             log("  " + figures["pull_plan"][0])
         except Exception as err:  # the plan is a diagnostic: never lose the run's figures to it
             figures["pull_plan"] = [f"EXPLAIN failed: {err}"]
+    import partner_push
     import push_fanout
 
     figures.update(
         push_fanout.measure(url, users=args.push_users, rounds=args.push_rounds, log=lambda line: log("  push " + line))
+    )
+    figures.update(
+        partner_push.measure(url, events=args.partner_events, log=lambda line: log("  partner push " + line))
     )
     return figures
 
@@ -298,6 +302,17 @@ TABLE = [
     ("push_per_s", "nudge worker tick, pushes/s to a loopback push service", None),
     ("raw_push_per_s", "raw pywebpush encrypt + POST, same threads, no DB", None),
     ("push_ratio", "worker / raw, median round", ">= 0.8"),
+    (
+        "partner_push_p50_ms",
+        "partner event: sync sent to its push at a loopback push service, worker woken between ticks, 50 events",
+        "report",
+    ),
+    ("partner_push_p95_ms", "the same, p95 (includes the 1 s wait for a burst to settle, PUSH_QUIET)", "<= 2000"),
+    (
+        "worker_idle_cpu_pct",
+        "the worker's CPU while idle, 30 s (LISTEN on PostgreSQL, a look every 0.5 s on SQLite)",
+        "report",
+    ),
     ("errors", "non-2xx, socket errors or mutations not applied during the runs", "0"),
     ("gunicorn_threads", "gunicorn threads per worker (2 workers), both endpoints", None),
     ("db", "database", None),
@@ -355,6 +370,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=7, help="interleaved bare/sync/solo/sync10 rounds")
     parser.add_argument("--push-users", type=int, default=3000)
     parser.add_argument("--push-rounds", type=int, default=5)
+    parser.add_argument("--partner-events", type=int, default=50)
     parser.add_argument(
         "--threads",
         type=int,

@@ -52,6 +52,7 @@ class Received:
 
     def __init__(self, path, headers, body):
         self.path, self.headers, self.body = path, headers, body
+        self.at = time.monotonic()  # when it arrived (the wake tests measure to it)
         self.device_id = path.rsplit("/", 1)[-1]
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, literal, 
 
 from ..extensions import db
 from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
-from . import prebuilt
+from . import prebuilt, wakeup
 from .visibility import SHARED_EDIT
 
 
@@ -252,7 +252,7 @@ def write_batch(batch, device_known, last_mid):
     built = _built()
     if _postgresql():
         prebuilt.execute(
-            _pg_write(device_known),
+            _pg_write(device_known, bool(jobs)),
             {
                 "entries": prebuilt.records(rows),
                 "jobs": prebuilt.records(jobs),
@@ -304,9 +304,11 @@ def _entry_row(entry):
 
 
 @cache
-def _pg_write(device_known):
+def _pg_write(device_known, wake):
     """The batch's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
-    once, all on one snapshot), rows passed as JSON arrays. A counter is written only when it moved."""
+    once, all on one snapshot), rows passed as JSON arrays. A counter is written only when it moved.
+    With `wake` (the batch writes push jobs) it also notifies the push worker (wakeup.CHANNEL): sent
+    at commit, dropped on rollback, in the same round trip."""
     device = (
         "UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
         "WHERE user_id = :d_user_id AND client_id = :d_client_id"
@@ -320,8 +322,9 @@ def _pg_write(device_known):
         "couple_counter AS (UPDATE couples SET seq = :couple_seq "
         "WHERE id = :couple_id AND seq <> :couple_seq), "
         "own_counter AS (UPDATE users SET own_seq = :own_seq "
-        "WHERE id = :user_id AND own_seq <> :own_seq) " + device
+        "WHERE id = :user_id AND own_seq <> :own_seq) "
     )
+    sql += f", device AS ({device}) {wakeup.NOTIFY_SQL}" if wake else device
     return text(sql)  # run through prebuilt.execute only: plain values, datetimes already naive UTC
 
 
