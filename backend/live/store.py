@@ -70,3 +70,25 @@ def counters(db, user_ids):
 def ping(db):
     with db.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+class DataVersion:
+    """SQLite's PRAGMA data_version on one connection kept for it: it changes whenever another connection
+    commits to the database, so a tick reads the counters only after some write (a few microseconds
+    otherwise). Use from the database thread only."""
+
+    def __init__(self, db):
+        self.connection = db.raw_connection()
+        self.seen = None
+
+    def moved(self):
+        cursor = self.connection.cursor()
+        try:
+            version = cursor.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            cursor.close()
+        moved, self.seen = version != self.seen, version
+        return moved
+
+    def close(self):
+        self.connection.close()
