@@ -59,11 +59,10 @@ class Listener:
             if response.status != 200:
                 raise RuntimeError(f"/api/live answered {response.status}")
             async for line in _lines(response, self):
-                if line.startswith(b"data:"):
-                    if self.first is None:
-                        self.first = line
-                        self.opened.set()
-                        break
+                if line.startswith(b"data:"):  # the first cursor
+                    self.first = line
+                    self.opened.set()
+                    break
         async for line in _lines(response, self):
             if line.startswith(b"data:"):
                 self.events.append(time.monotonic())

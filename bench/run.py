@@ -245,6 +245,9 @@ def server_figures(name, url, scratch, args, log):
     figures.update(
         push_fanout.measure(url, users=args.push_users, rounds=args.push_rounds, log=lambda line: log("  push " + line))
     )
+    import live_streams  # resets the database: after everything else that reads it
+
+    figures.update(live_streams.measure(url, log=lambda line: log("  live " + line)))
     return figures
 
 
@@ -298,6 +301,10 @@ TABLE = [
     ("push_per_s", "nudge worker tick, pushes/s to a loopback push service", None),
     ("raw_push_per_s", "raw pywebpush encrypt + POST, same threads, no DB", None),
     ("push_ratio", "worker / raw, median round", ">= 0.8"),
+    ("live_streams", "idle /api/live streams one live process held at once (bench/live_streams.py)", ">= 10000"),
+    ("live_rss_kb_per_stream", "the live process's RSS growth per idle stream, KB", "<= 20"),
+    ("live_fanout_p99_ms", "a change in each of 1,000 couples at once -> each of their 2,000 streams, p99", "<= 500"),
+    ("live_fanout_missed", "of those streams, events missing, plus events on streams of other couples", "0"),
     ("errors", "non-2xx, socket errors or mutations not applied during the runs", "0"),
     ("gunicorn_threads", "gunicorn threads per worker (2 workers), both endpoints", None),
     ("db", "database", None),

@@ -137,10 +137,10 @@ class LiveService:
                 self.reread(users)
                 await asyncio.sleep(1)
 
-    async def refresh(self, user_ids, sessions=False):
-        """The users' counters (and couples) from the database; a user gone ends their streams.
+    async def refresh(self, user_ids, sessions=False, read=store.counters):
+        """The users' counters (and couples) from the database (`read`); a user gone ends their streams.
         With sessions=True their streams' sessions are checked too."""
-        found = await self.read(store.counters, user_ids)
+        found = await self.read(read, user_ids)
         for user_id in user_ids:
             if user_id in found:
                 self.hub.counters(user_id, *found[user_id])

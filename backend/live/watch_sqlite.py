@@ -5,6 +5,7 @@ are found by the service's sweep (app.py)."""
 
 import asyncio
 import logging
+from functools import partial
 
 from . import store
 
@@ -23,8 +24,16 @@ async def watch(service):
                 version = await service.read(store.DataVersion)
             joined, service.joined = service.joined, False
             # A stream that just joined was read before it joined: a commit in between is read now.
-            if await service.read(lambda _db: version.moved()) or joined:
-                await service.refresh(users)
+            if await service.read(_moved, version) or joined:
+                await service.refresh(users, read=partial(_counters, version=version))
         except Exception as exc:  # a locked or missing database: the next tick tries again
             log.warning("live: tick failed: %s", exc)
             version = None
+
+
+def _moved(_db, version):
+    return version.moved()
+
+
+def _counters(_db, user_ids, version):
+    return version.counters(user_ids)
