@@ -34,7 +34,7 @@ STREAM_HEADERS = {
 
 
 class LiveService:
-    def __init__(self, database_url, ping_every=20.0, sweep_every=15.0, tick_every=0.3):
+    def __init__(self, database_url, ping_every=20.0, sweep_every=15.0, tick_every=0.25):
         self.database_url = database_url
         self.postgres = database_url.startswith("postgresql")
         self.ping_every, self.sweep_every, self.tick_every = ping_every, sweep_every, tick_every
