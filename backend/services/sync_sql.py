@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, literal, 
 
 from ..extensions import db
 from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
-from . import prebuilt, wakeup
+from . import live_signal, prebuilt, wakeup
 from .visibility import SHARED_EDIT
 
 
@@ -261,6 +261,13 @@ def write_batch(batch, device_known, last_mid):
                 "user_id": batch.user.id,
                 "own_seq": stamps.own_seq,
                 **{"d_" + key: value for key, value in device.items()},
+                # The live streams' signal (services/live_signal.py), sent by this same statement.
+                "live": live_signal.counters_payload(
+                    batch.couple_id,
+                    stamps.couple_seq if stamps.couple_seq != batch.counters_at[0] else None,
+                    batch.user.id,
+                    stamps.own_seq if stamps.own_seq != batch.counters_at[1] else None,
+                ),
             },
         )
         return
@@ -307,8 +314,10 @@ def _entry_row(entry):
 def _pg_write(device_known, wake):
     """The batch's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
     once, all on one snapshot), rows passed as JSON arrays. A counter is written only when it moved.
-    With `wake` (the batch writes push jobs) it also notifies the push worker (wakeup.CHANNEL): sent
-    at commit, dropped on rollback, in the same round trip."""
+    The device's row (exactly one, updated or inserted) returns the live streams' NOTIFY when :live
+    is not empty (services/live_signal.py); with `wake` (the batch writes push jobs) the statement
+    also notifies the push worker (wakeup.CHANNEL). Both are delivered at commit, dropped on rollback,
+    in the same round trip."""
     device = (
         "UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
         "WHERE user_id = :d_user_id AND client_id = :d_client_id"
@@ -324,7 +333,11 @@ def _pg_write(device_known, wake):
         "own_counter AS (UPDATE users SET own_seq = :own_seq "
         "WHERE id = :user_id AND own_seq <> :own_seq) "
     )
-    sql += f", device AS ({device}) {wakeup.NOTIFY_SQL}" if wake else device
+    device += f" RETURNING CASE WHEN :live <> '' THEN pg_notify('{live_signal.CHANNEL}', :live) END AS live"
+    if wake:  # the device row is read, so its RETURNING (the live NOTIFY) runs before the worker's
+        sql += f", device AS ({device}) SELECT live, pg_notify('{wakeup.CHANNEL}', '') FROM device"
+    else:
+        sql += device
     return text(sql)  # run through prebuilt.execute only: plain values, datetimes already naive UTC
 
 
