@@ -10,7 +10,7 @@ import pytest
 from backend.models import utcnow
 
 from .conftest import PHONE
-from .e2e_support import tab, wait_synced, wait_until
+from .e2e_support import controlled, tab, wait_synced, wait_until
 from .test_screens import watch
 
 pytestmark = pytest.mark.e2e
@@ -165,6 +165,9 @@ def test_a_hidden_page_closes_its_stream_and_catches_up_when_shown(phone, people
     people.pair(alex, sam)
     writer, _ = open_live(alex)
     page, problems = open_live(sam)
+    controlled(page)  # the worker is in charge of the page's requests from here on
+    answers = []
+    page.on("response", lambda r: answers.append(r) if r.url.endswith("/api/live") else None)
     wait_streams([page], 1)
 
     hide(page)
@@ -177,4 +180,5 @@ def test_a_hidden_page_closes_its_stream_and_catches_up_when_shown(phone, people
     hide(page, False)
     wait_streams([page], 1)
     page.get_by_text("Written while Sam looked away").wait_for(timeout=APPEARS)
+    assert answers and not any(r.from_service_worker for r in answers)  # the worker leaves the stream alone
     assert problems == []
