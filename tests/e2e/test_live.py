@@ -5,12 +5,16 @@ one stream per browser however many tabs; hidden, the stream closes; the phone r
 Every page counts its EventSources with an init script (window.__sources), so "how many streams are open"
 is read from the browsers themselves."""
 
+import os
+import sys
+
 import pytest
 
 from backend.models import utcnow
+from servers import Processes, free_port, wait_healthy
 
 from .conftest import PHONE
-from .e2e_support import controlled, tab, wait_synced, wait_until
+from .e2e_support import controlled, seed, tab, wait_synced, wait_until
 from .test_screens import watch
 
 pytestmark = pytest.mark.e2e
@@ -31,12 +35,14 @@ APPEARS = 5_000  # ms: "within a few seconds", on a shared 2-core machine; the b
 
 
 @pytest.fixture
-def phone(browser, live_front):
-    """Browser contexts on the live service's origin (the whole app plus /api/live), one per person."""
+def phone(browser, request):
+    """Browser contexts on the live service's origin (the whole app plus /api/live), one per person:
+    the test's own (`own_front`) if it has one, else the shared `live_front`."""
     made = []
+    front = request.getfixturevalue("own_front" if "own_front" in request.fixturenames else "live_front")
 
     def make():
-        context = browser.new_context(base_url=live_front.url, viewport=PHONE, locale="en-US")
+        context = browser.new_context(base_url=front.url, viewport=PHONE, locale="en-US")
         context.hearth_language = "en"
         context.clock.set_system_time(utcnow())
         context.set_default_timeout(20_000)
@@ -47,6 +53,46 @@ def phone(browser, live_front):
     yield make
     for context in made:
         context.close()
+
+
+class OwnFront:
+    """A live service of the test's own, in front of the e2e server, that can be stopped and started
+    again on the same port (the page's origin), as a deploy or a crash restarts it."""
+
+    def __init__(self, database_url, proxy_to, log_path):
+        self.processes, self.port = Processes(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.argv = [
+            sys.executable,
+            "-m",
+            "backend.live",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--proxy-to",
+            proxy_to,
+            "--tick",
+            "0.1",
+        ]
+        self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+        self.env.pop("HEARTH_TEST_NOW", None)
+        self.log_path, self.process = log_path, None
+
+    def start(self):
+        self.process = self.processes.start(self.argv, self.env, self.log_path)
+        wait_healthy(self.url, timeout=30, process=self.process)
+
+    def stop(self):
+        self.processes.stop(self.process)
+
+
+@pytest.fixture
+def own_front(database_url, live_server, tmp_path):
+    front = OwnFront(database_url, live_server.url, tmp_path / "live.log")
+    front.start()
+    yield front
+    front.processes.stop_all()
 
 
 def open_live(context, path="/"):
@@ -182,3 +228,19 @@ def test_a_hidden_page_closes_its_stream_and_catches_up_when_shown(phone, people
     page.get_by_text("Written while Sam looked away").wait_for(timeout=APPEARS)
     assert answers and not any(r.from_service_worker for r in answers)  # the worker leaves the stream alone
     assert problems == []
+
+
+def test_the_phone_reconnects_after_the_live_service_restarts_and_catches_up(own_front, phone, people, live_server):
+    alex, sam = phone(), phone()
+    people.pair(alex, sam)
+    page, _ = open_live(sam)
+    wait_streams([page], 1)
+
+    own_front.stop()  # the stream drops; the phone backs off (1 s, 2 s, ...) and tries again
+    wait_until(page, f"() => ({OPEN_STREAMS})() === 0")
+    seed(live_server, alex, "appreciation", {"text": "Written while the live service was down"})
+    page.wait_for_timeout(1_500)
+    own_front.start()
+    page.get_by_text("Written while the live service was down").wait_for(timeout=15_000)  # at most ~8 s of backoff
+    wait_streams([page], 1)
+    assert page.evaluate("() => window.__sameDocument === true")
