@@ -206,6 +206,20 @@ def test_two_tabs_share_one_stream_and_the_next_tab_takes_over(phone, people, li
     assert problems == []
 
 
+def test_without_web_locks_each_visible_tab_opens_its_own(phone, people):
+    alex, sam = phone(), phone()
+    people.pair(alex, sam)
+    sam.add_init_script("Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });")
+    first, _ = open_live(sam)
+    second, problems = open_live(sam)
+    wait_streams([first, second], 2)
+    writer, _ = open_live(alex)
+    share_disclosure(writer, "Heard without a leader")
+    first.get_by_text("Heard without a leader").wait_for(timeout=APPEARS)
+    second.get_by_text("Heard without a leader").wait_for(timeout=APPEARS)
+    assert problems == []
+
+
 def test_a_hidden_page_closes_its_stream_and_catches_up_when_shown(phone, people):
     alex, sam = phone(), phone()
     people.pair(alex, sam)
