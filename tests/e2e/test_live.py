@@ -74,6 +74,8 @@ class OwnFront:
             proxy_to,
             "--tick",
             "0.1",
+            "--sweep",
+            "1",
         ]
         self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
         self.env.pop("HEARTH_TEST_NOW", None)
@@ -257,4 +259,21 @@ def test_the_phone_reconnects_after_the_live_service_restarts_and_catches_up(own
     own_front.start()
     page.get_by_text("Written while the live service was down").wait_for(timeout=15_000)  # at most ~8 s of backoff
     wait_streams([page], 1)
+    assert page.evaluate("() => window.__sameDocument === true")
+
+
+def test_a_session_ended_elsewhere_stops_the_stream_until_the_next_login(own_front, phone, people, live_server):
+    alex, sam = phone(), phone()
+    people.pair(alex, sam)
+    page, problems = open_live(sam)
+    wait_streams([page], 1)
+    asked = []
+    page.on("request", lambda r: asked.append(r) if r.url.endswith("/api/live") else None)
+
+    assert sam.request.post(f"{live_server.url}/api/auth/logout").status == 204  # as another device would
+    page.get_by_role("button", name="Log in").wait_for(timeout=15_000)  # the phone learns it by itself
+    wait_until(page, f"() => ({LIVE_SOURCES})() === 0")
+    tries = len(asked)
+    page.wait_for_timeout(4_000)
+    assert len(asked) == tries  # no more tries while logged out
     assert page.evaluate("() => window.__sameDocument === true")
