@@ -76,6 +76,8 @@ class OwnFront:
             "0.1",
             "--sweep",
             "1",
+            "--now",
+            utcnow().isoformat(),  # the run's instant, as live_front's clock: the tests' sessions are live by it
         ]
         self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
         self.env.pop("HEARTH_TEST_NOW", None)
@@ -270,7 +272,7 @@ def test_a_session_ended_elsewhere_stops_the_stream_until_the_next_login(own_fro
     asked = []
     page.on("request", lambda r: asked.append(r) if r.url.endswith("/api/live") else None)
 
-    assert sam.request.post(f"{live_server.url}/api/auth/logout").status == 204  # as another device would
+    assert sam.request.post(f"{live_server.url}/api/auth/logout", data={}).status == 204  # as another device would
     page.get_by_role("button", name="Log in").wait_for(timeout=15_000)  # the phone learns it by itself
     wait_until(page, f"() => ({LIVE_SOURCES})() === 0")
     tries = len(asked)
