@@ -137,6 +137,9 @@ def measure(base, taps=50, log=print):
             sam.add_init_script(SEEN)
             sender, reader = _open(alex, log), _open(sam, log)
             reader.evaluate("() => { window.__sameDocument = true; }")
+            syncs = {"sender": 0, "reader": 0}  # POST /api/sync requests: one per tap on each phone is the aim
+            for who, page in (("sender", sender), ("reader", reader)):
+                page.on("request", lambda r, who=who: syncs.__setitem__(who, syncs[who] + ("/api/sync" in r.url)))
             sender.goto("/appreciate")
             field = sender.get_by_label("Something you appreciate about Sam")
             reader.wait_for_timeout(1_000)  # Sam's stream is open and has told its first cursor
@@ -149,10 +152,15 @@ def measure(base, taps=50, log=print):
                 field.wait_for()
                 sender.wait_for_timeout(100)  # taps a person would make, not a burst
             assert reader.evaluate("() => window.__sameDocument === true"), "Sam's page reloaded"
+            reader.wait_for_timeout(500)  # the last tap's syncs are counted too
         finally:
             browser.close()
     p50, p95 = percentile(times, 50), percentile(times, 95)
     log(f"  live latency over {taps} taps: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(times):.0f} ms")
+    log(
+        f"  syncs per tap: {syncs['sender'] / taps:.2f} on the tapping phone, "
+        f"{syncs['reader'] / taps:.2f} on the partner's"
+    )
     return {"live_latency_p50_ms": round(p50, 1), "live_latency_p95_ms": round(p95, 1)}
 
 
