@@ -249,7 +249,7 @@ def server_figures(name, url, scratch, args, log):
         import live_latency
 
         # gunicorn and the live service in front of it, on this database; a fresh couple signs up
-        figures.update(live_latency.run(url, log=lambda line: log("  live" + line.rstrip())))
+        figures.update(live_latency.run(url, log=log))
     return figures
 
 
