@@ -19,7 +19,7 @@ const CHANNEL = "hearth-live";
 const FIRST_DELAY = 1000;
 const MAX_DELAY = 60 * 1000;
 const HEALTHY = 60 * 1000; // a stream that lasted this long starts the backoff over
-const COALESCE = 30; // ms: a burst of events is one check of the cursor
+const COALESCE = 0; // ms: events already queued together are one check; check() then waits for a sync in flight
 const FOLLOWER_WAIT = 1500; // ms: a tab that only heard the relay lets the leader's sync land first
 
 let source = null; // the EventSource, in the leading tab

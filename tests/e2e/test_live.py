@@ -187,6 +187,26 @@ def test_the_partners_share_appears_on_an_open_today_by_itself(phone, people):
     assert mine_problems == [] and their_problems == []
 
 
+def test_a_write_costs_one_sync_though_the_stream_and_background_sync_hear_of_it_too(phone, people):
+    """The writer's own stream tells the new cursor while its flush is under way, and Background Sync
+    fires as the write registers it: neither adds a second POST /api/sync."""
+    alex, sam = phone(), phone()
+    people.pair(alex, sam)
+    page, problems = open_live(alex)
+    controlled(page)
+    wait_streams([page], 1)
+    syncs = []
+    page.on("request", lambda r: syncs.append(r.url) if r.url.endswith("/api/sync") else None)
+    for n in range(3):
+        sent = len(syncs)
+        before = page.evaluate("() => Date.now()")
+        appreciate(page, f"Thank you, number {n}")
+        wait_synced(page, after=before)
+        page.wait_for_timeout(1_500)  # a second round, if any, has gone by now
+        assert len(syncs) - sent == 1, n
+    assert problems == []
+
+
 def test_two_tabs_share_one_stream_and_the_next_tab_takes_over(phone, people, live_front):
     alex, sam = phone(), phone()
     people.pair(alex, sam)
