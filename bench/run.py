@@ -250,6 +250,9 @@ def server_figures(name, url, scratch, args, log):
 
         # gunicorn and the live service in front of it, on this database; a fresh couple signs up
         figures.update(live_latency.run(url, log=log))
+    import live_streams  # resets the database: after everything else that reads it
+
+    figures.update(live_streams.measure(url, log=lambda line: log("  live " + line)))
     return figures
 
 
@@ -309,6 +312,10 @@ TABLE = [
         "report",
     ),
     ("live_latency_p95_ms", "", "<= 1000"),
+    ("live_streams", "idle /api/live streams one live process held at once (bench/live_streams.py)", ">= 10000"),
+    ("live_rss_kb_per_stream", "the live process's RSS growth per idle stream, KB", "<= 20"),
+    ("live_fanout_p99_ms", "a change in each of 1,000 couples at once -> each of their 2,000 streams, p99", "<= 500"),
+    ("live_fanout_missed", "of those streams, events missing, plus events on streams of other couples", "0"),
     ("errors", "non-2xx, socket errors or mutations not applied during the runs", "0"),
     ("gunicorn_threads", "gunicorn threads per worker (2 workers), both endpoints", None),
     ("db", "database", None),

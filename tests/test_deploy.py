@@ -8,6 +8,7 @@ import shlex
 import socket
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -176,6 +177,37 @@ def test_worker_unit_starts_and_stops_on_sigterm(settings, processes, tmp_path):
     assert "Traceback" not in log.read_text()
 
 
+def test_live_unit_serves_the_stream_and_stops_on_sigterm(app, settings, processes, tmp_path, signup):
+    unit = parse_unit(DEPLOY / "hearth-live.service")
+    env = unit_env(unit, settings)
+    assert unit["WorkingDirectory"] == [INSTALL_DIR]
+    assert int(unit["LimitNOFILE"][0]) >= 20_000  # one descriptor per stream
+    port = str(free_port())
+    argv = [port if arg == "8001" else arg for arg in command(unit["ExecStart"][0])]
+    assert port in argv
+    log = tmp_path / "live.log"
+    live = processes.start(argv, env, log)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, process=live)
+    alice = signup("Alice")
+    # The unit runs on the real clock, the test at its fixed instant: the session lasts past both.
+    from backend.extensions import db
+    from backend.models import AuthSession
+
+    with app.app_context():
+        db.session.execute(db.update(AuthSession).values(expires_at=datetime(2100, 1, 1, tzinfo=UTC)))
+        db.session.commit()
+    with requests.get(
+        f"{url}/api/live", cookies={"hearth_session": alice.client.get_cookie("hearth_session").value}, stream=True
+    ) as stream:
+        assert stream.status_code == 200
+        assert stream.headers["Content-Type"] == "text/event-stream; charset=utf-8"
+        stopped_at = time.monotonic()
+        assert processes.stop(live, timeout=float(unit["TimeoutStopSec"][0])) == 0  # even with a stream open
+        assert time.monotonic() - stopped_at < float(unit["TimeoutStopSec"][0])
+    assert "Traceback" not in log.read_text()
+
+
 def procfile():
     lines = (DEPLOY / "Procfile").read_text().splitlines()
     return dict(line.split(":", 1) for line in lines if line.strip() and not line.startswith("#"))
@@ -185,7 +217,7 @@ def test_procfile_release_web_and_worker_run(settings, processes, tmp_path):
     """As a Procfile platform (honcho, Heroku-like) runs them: each line through a shell, from the
     checkout's root, with PORT set and the settings in the environment."""
     kinds = procfile()
-    assert set(kinds) == {"release", "web", "worker"}
+    assert set(kinds) == {"release", "web", "worker", "live"}
     env = unit_env({"EnvironmentFile": [ENV_FILE]}, settings)
     env.pop("HEARTH_BIND")
     env["PATH"] = f"{ROOT / '.venv' / 'bin'}:{env['PATH']}"  # the platform's interpreter is the app's
@@ -196,10 +228,14 @@ def test_procfile_release_web_and_worker_run(settings, processes, tmp_path):
 
     web = processes.start(["/bin/sh", "-c", "exec " + kinds["web"].strip()], env, tmp_path / "web.log")
     worker = processes.start(["/bin/sh", "-c", "exec " + kinds["worker"].strip()], env, tmp_path / "worker.log")
+    env["LIVE_PORT"] = str(free_port())
+    live = processes.start(["/bin/sh", "-c", "exec " + kinds["live"].strip()], env, tmp_path / "live.log")
     wait_healthy(f"http://127.0.0.1:{env['PORT']}", process=web)
     wait_for_line(tmp_path / "worker.log", "worker started", worker)
+    wait_healthy(f"http://127.0.0.1:{env['LIVE_PORT']}", process=live)
     assert processes.stop(web) == 0
     assert processes.stop(worker) == 0
+    assert processes.stop(live) == 0
 
 
 @pytest.mark.parametrize(
@@ -245,7 +281,9 @@ def test_proxy_fix_is_off_by_default(make_app):
 def test_units_and_procfile_agree_on_the_commands():
     web = parse_unit(DEPLOY / "hearth-web.service")
     worker = parse_unit(DEPLOY / "hearth-worker@.service")
+    live = parse_unit(DEPLOY / "hearth-live.service")
     kinds = procfile()
+    assert re.sub(r"\S*/", "", live["ExecStart"][0]) == kinds["live"].strip().replace("${LIVE_PORT:-8001}", "8001")
     assert re.sub(r"\S*/", "", web["ExecStart"][0]) == re.sub(r"\S*/", "", kinds["web"].strip())
     assert worker["ExecStart"][0].endswith(kinds["worker"].strip().split(" ", 1)[1])
     assert web["ExecStartPre"][0].endswith(kinds["release"].strip().split(" ", 1)[1])

@@ -45,6 +45,7 @@ class LiveService:
         self._reread = set()  # user ids to read again (a notification said so, or they just connected)
         self._reread_due = None
         self._tasks = []
+        self.joined = False  # SQLite: a stream joined since the last tick (watch_sqlite reads them all)
 
     async def read(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, self.db, *args)
@@ -136,10 +137,10 @@ class LiveService:
                 self.reread(users)
                 await asyncio.sleep(1)
 
-    async def refresh(self, user_ids, sessions=False):
-        """The users' counters (and couples) from the database; a user gone ends their streams.
+    async def refresh(self, user_ids, sessions=False, read=store.counters):
+        """The users' counters (and couples) from the database (`read`); a user gone ends their streams.
         With sessions=True their streams' sessions are checked too."""
-        found = await self.read(store.counters, user_ids)
+        found = await self.read(read, user_ids)
         for user_id in user_ids:
             if user_id in found:
                 self.hub.counters(user_id, *found[user_id])
@@ -182,8 +183,11 @@ class LiveService:
         await response.prepare(request)
         stream = Stream(user_id, accounts.token_id(token), couple_id, couple_seq, own_seq)
         self.hub.add(stream)
+        # A move between the check and add() would be missed otherwise.
         if self.postgres:
-            self.reread([user_id])  # a move between the check and add() would be missed otherwise
+            self.reread([user_id])
+        else:
+            self.joined = True
         try:
             await response.write(f"retry: {RETRY_MS}\n\n".encode())
             while True:

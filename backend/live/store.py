@@ -70,3 +70,47 @@ def counters(db, user_ids):
 def ping(db):
     with db.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+class DataVersion:
+    """SQLite's PRAGMA data_version on one connection kept for it: it changes whenever another connection
+    commits to the database, so a tick reads the counters only after some write (a few microseconds
+    otherwise). Use from the database thread only."""
+
+    # counters() for the tick, on the plain sqlite3 connection: the same SQL for every full chunk, so
+    # sqlite3 keeps it prepared; 10,000 users read in a third of the time SQLAlchemy's expanding IN takes.
+    COUNTERS = (
+        "SELECT users.id, users.couple_id, couples.seq, users.own_seq FROM users "
+        "LEFT OUTER JOIN couples ON couples.id = users.couple_id WHERE users.id IN ({})"
+    )
+
+    def __init__(self, db):
+        self.connection = db.raw_connection()
+        self.seen = None
+
+    def counters(self, user_ids):
+        """As counters() above, read on this connection."""
+        found = {}
+        cursor = self.connection.cursor()
+        try:
+            for chunk in _chunks(user_ids):
+                for user_id, couple_id, seq, own_seq in cursor.execute(
+                    self.COUNTERS.format(",".join("?" * len(chunk))), chunk
+                ):
+                    found[user_id] = (couple_id, seq or 0, own_seq)
+        finally:
+            cursor.close()
+        self.connection.rollback()  # no read transaction left open between ticks
+        return found
+
+    def moved(self):
+        cursor = self.connection.cursor()
+        try:
+            version = cursor.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            cursor.close()
+        moved, self.seen = version != self.seen, version
+        return moved
+
+    def close(self):
+        self.connection.close()
