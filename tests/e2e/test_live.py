@@ -299,3 +299,19 @@ def test_a_session_ended_elsewhere_stops_the_stream_until_the_next_login(own_fro
     page.wait_for_timeout(4_000)
     assert len(asked) == tries  # no more tries while logged out
     assert page.evaluate("() => window.__sameDocument === true")
+
+
+def test_without_a_live_service_the_phone_waits_quietly(new_context, people):
+    """The Flask app alone (no live service in front) answers /api/live with 204: the phone asks once
+    (the stream, then one fetch to learn why it closed), waits its longest backoff, and says nothing."""
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = sam.new_page()
+    problems = watch(page)
+    asked = []
+    page.on("request", lambda r: asked.append(r.resource_type) if r.url.endswith("/api/live") else None)
+    page.goto("/")
+    wait_synced(page)
+    page.wait_for_timeout(5_000)  # a normal backoff would have tried again by now (1 s, then 2 s)
+    assert asked == ["eventsource", "fetch"]
+    assert problems == []
