@@ -30,7 +30,7 @@ def main(argv=None):
     parser.add_argument("--proxy-to", help="forward every other request to this server (make run)")
     parser.add_argument("--ping", type=float, default=20.0, help="seconds between heartbeat comments")
     parser.add_argument("--sweep", type=float, default=15.0, help="seconds between session checks (expiry)")
-    parser.add_argument("--tick", type=float, default=0.3, help="SQLite: seconds between counter reads")
+    parser.add_argument("--tick", type=float, default=0.25, help="SQLite: seconds between counter reads")
     parser.add_argument("--now", help="run the clock from this ISO 8601 instant (tests; sessions expire by it)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

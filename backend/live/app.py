@@ -25,6 +25,7 @@ from .hub import Hub, Stream
 log = logging.getLogger("hearth.live")
 
 RETRY_MS = 3000
+COALESCE = 0.01  # seconds a stream waits after a move for more, then tells only the latest position
 STREAM_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
     "Cache-Control": "no-store",
@@ -33,7 +34,7 @@ STREAM_HEADERS = {
 
 
 class LiveService:
-    def __init__(self, database_url, ping_every=20.0, sweep_every=15.0, tick_every=0.3):
+    def __init__(self, database_url, ping_every=20.0, sweep_every=15.0, tick_every=0.25):
         self.database_url = database_url
         self.postgres = database_url.startswith("postgresql")
         self.ping_every, self.sweep_every, self.tick_every = ping_every, sweep_every, tick_every
@@ -195,6 +196,11 @@ class LiveService:
                 stream.event.clear()
                 if stream.closed:
                     break
+                if stream.cursor() != stream.sent and stream.sent is not None:
+                    await asyncio.sleep(COALESCE)  # moves a few ms apart (a burst of syncs): one event
+                    stream.event.clear()
+                    if stream.closed:
+                        break
                 cursor = stream.cursor()
                 if cursor != stream.sent:
                     stream.sent = cursor
@@ -225,7 +231,7 @@ async def _logged(coroutine):
 
 def make_app(service, proxy_to=None):
     app = web.Application()
-    app.router.add_get("/api/live", service.handle_live)
+    app.router.add_get("/api/live", service.handle_live, allow_head=False)
     app.router.add_get("/healthz", service.handle_health)
     app.on_startup.append(service.start)
     app.on_shutdown.append(service.stop)
