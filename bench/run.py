@@ -249,6 +249,11 @@ def server_figures(name, url, scratch, args, log):
     figures.update(
         partner_push.measure(url, events=args.partner_events, log=lambda line: log("  partner push " + line))
     )
+    if not args.skip_browser:
+        import live_latency
+
+        # gunicorn and the live service in front of it, on this database; a fresh couple signs up
+        figures.update(live_latency.run(url, log=log))
     import live_streams  # resets the database: after everything else that reads it
 
     figures.update(live_streams.measure(url, log=lambda line: log("  live " + line)))
@@ -316,6 +321,12 @@ TABLE = [
         "the worker's CPU while idle, 30 s (LISTEN on PostgreSQL, a look every 0.5 s on SQLite)",
         "report",
     ),
+    (
+        "live_latency_p50_ms",
+        "tap on one phone to the entry on the partner's open Today (headless Chromium, app + live service), 50 taps",
+        "report",
+    ),
+    ("live_latency_p95_ms", "the same, p95", "<= 1000"),
     ("live_streams", "idle /api/live streams one live process held at once (bench/live_streams.py)", ">= 10000"),
     ("live_rss_kb_per_stream", "the live process's RSS growth per idle stream, KB", "<= 20"),
     ("live_fanout_p99_ms", "a change in each of 1,000 couples at once -> each of their 2,000 streams, p99", "<= 500"),

@@ -125,6 +125,11 @@ export function flush() {
   return running;
 }
 
+/** Resolves once no sync is running in this tab (at once when none is). */
+export function settled() {
+  return (running || Promise.resolve()).catch(() => {});
+}
+
 /** The couple this phone writes for now: the user's, as /api/me last said (null: none). */
 function currentScope() {
   return store.couple ? store.couple.id : null;
@@ -348,7 +353,11 @@ export function start() {
     if (document.visibilityState === "visible") schedule(0);
   });
   navigator.serviceWorker?.addEventListener("message", (event) => {
-    if (event.data && event.data.type === "FLUSH") schedule(0);
+    if (event.data?.type !== "FLUSH") return;
+    // Online, Background Sync fires as soon as a write registers it, while that write's own flush is
+    // running: that flush sends it (and a failed one retries), so a second round would only repeat it.
+    if (event.data.reason === "background-sync" && running) return;
+    schedule(0);
   });
   schedule(0);
 }
