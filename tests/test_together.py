@@ -10,7 +10,7 @@ import pytest
 from backend.extensions import db
 from backend.models import PushJob
 from push_service import subscribe, tick
-from samples import entry, iso, now, only_result, put_ok, push_jobs, stored, valid_body
+from samples import entry, iso, now, only_result, push_jobs, put_ok, stored, valid_body
 
 
 def start(person, visibility="shared", ended=False):
