@@ -52,13 +52,17 @@ migrate: install
 
 # Plain http on 127.0.0.1, so the session cookie cannot be marked Secure here.
 # The VAPID keys are made the first time only (`flask push init` never replaces them).
-# The web server and the push worker run together: Ctrl-C, or either one ending, stops both.
+# One origin on PORT: the live service (backend/live) answers /api/live and forwards every other request
+# to Flask's server on the next port (WEB_PORT). The web server, the push worker and the live service
+# run together: Ctrl-C, or any one ending, stops all three.
 run: migrate
 	@$(BIN)/flask push key >/dev/null 2>&1 || $(BIN)/flask push init
-	@trap 'kill $$web $$worker 2>/dev/null; wait; exit 0' INT TERM; \
-	SESSION_COOKIE_SECURE=0 $(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000} & web=$$!; \
+	@port=$${PORT:-5000}; web_port=$${WEB_PORT:-$$((port + 1))}; \
+	trap 'kill $$web $$worker $$live 2>/dev/null; wait; exit 0' INT TERM; \
+	SESSION_COOKIE_SECURE=0 $(BIN)/flask run --host 127.0.0.1 --port $$web_port & web=$$!; \
 	$(BIN)/flask nudges run & worker=$$!; \
-	wait -n; status=$$?; kill $$web $$worker 2>/dev/null; wait; exit $$status
+	$(BIN)/python -m backend.live --host 127.0.0.1 --port $$port --proxy-to http://127.0.0.1:$$web_port & live=$$!; \
+	wait -n; status=$$?; kill $$web $$worker $$live 2>/dev/null; wait; exit $$status
 
 # The browser tests drive Debian's Chromium; install it when it is missing and we may.
 chromium:

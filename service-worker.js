@@ -64,7 +64,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return; // never cached
+  // Never cached, never answered here: the live stream (/api/live, an EventSource) included, straight to the network.
+  if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
     event.respondWith(networkFirst(request));
   } else if (url.pathname.startsWith("/frontend/") || PRECACHE.includes(url.pathname)) {

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 
 from flask import has_request_context, request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = ("en", "ru")
 DEFAULT = "en"
@@ -34,7 +36,16 @@ def request_language():
     """The best language of the current request's Accept-Language header, else the default."""
     if not has_request_context():
         return DEFAULT
-    for value, _quality in request.accept_languages:  # best first
+    return best_language(request.accept_languages)
+
+
+def header_language(accept_language):
+    """The best language of an Accept-Language header's raw value (servers other than Flask's: live)."""
+    return best_language(parse_accept_header(accept_language, LanguageAccept))
+
+
+def best_language(accepted):
+    for value, _quality in accepted:  # best first
         base = value.lower().replace("_", "-").split("-")[0]
         if base in LANGUAGES:
             return base

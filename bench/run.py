@@ -245,6 +245,11 @@ def server_figures(name, url, scratch, args, log):
     figures.update(
         push_fanout.measure(url, users=args.push_users, rounds=args.push_rounds, log=lambda line: log("  push " + line))
     )
+    if not args.skip_browser:
+        import live_latency
+
+        # gunicorn and the live service in front of it, on this database; a fresh couple signs up
+        figures.update(live_latency.run(url, log=lambda line: log("  live" + line.rstrip())))
     return figures
 
 
@@ -298,6 +303,12 @@ TABLE = [
     ("push_per_s", "nudge worker tick, pushes/s to a loopback push service", None),
     ("raw_push_per_s", "raw pywebpush encrypt + POST, same threads, no DB", None),
     ("push_ratio", "worker / raw, median round", ">= 0.8"),
+    (
+        "live_latency_p50_ms",
+        "tap on one phone to the entry on the partner's open Today (headless Chromium, app + live service), 50 taps",
+        "report",
+    ),
+    ("live_latency_p95_ms", "", "<= 1000"),
     ("errors", "non-2xx, socket errors or mutations not applied during the runs", "0"),
     ("gunicorn_threads", "gunicorn threads per worker (2 workers), both endpoints", None),
     ("db", "database", None),

@@ -103,3 +103,24 @@ class Processes:
     def stop_all(self):
         for process in self.started:
             self._kill_group(process)
+
+
+class LiveProcess:
+    """`python -m backend.live` on a free port against `database_url`, as a real subprocess.
+
+    `now`: the instant its clock starts from (the test's, so the sessions the test made are live by it).
+    `extra`: more arguments (--ping, --sweep, --tick, --proxy-to)."""
+
+    def __init__(self, processes, database_url, log_path, now=None, extra=()):
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        argv = [sys.executable, "-m", "backend.live", "--host", "127.0.0.1", "--port", str(self.port), *extra]
+        if now is not None:
+            argv += ["--now", now.isoformat()]
+        env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+        env.pop("HEARTH_TEST_NOW", None)
+        self.log_path = log_path
+        self.process = processes.start(argv, env, log_path)
+        wait_healthy(self.url, timeout=30, process=self.process)

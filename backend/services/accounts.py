@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
-from . import couples, prebuilt, push
+from . import couples, live_signal, prebuilt, push
 
 hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Checked against when the email is unknown, so both failures take the same time.
@@ -29,6 +29,16 @@ class EmailTaken(Exception):
 
 def _token_id(token):
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+token_id = _token_id  # the live service (backend/live) finds a cookie's session by the same hash
+
+
+def session_is_live(now):
+    """The one rule of a valid session, as a SQL condition on auth_sessions: its row exists (logout,
+    a password change or reset, and account deletion remove it) and has not expired at `now`.
+    resolve_session reads each API request's cookie by it; the live service checks its streams by it."""
+    return AuthSession.__table__.c.expires_at > now
 
 
 def normalize_email(email):
@@ -112,7 +122,7 @@ def _session_query():
     return (
         select(sessions.c.user_id, users.c.couple_id, (sessions.c.last_seen_at < bindparam("roll_before")).label("due"))
         .join_from(sessions, users, sessions.c.user_id == users.c.id)
-        .where(sessions.c.id == bindparam("session_id"), sessions.c.expires_at > bindparam("now"))
+        .where(sessions.c.id == bindparam("session_id"), session_is_live(bindparam("now")))
     )
 
 
@@ -155,6 +165,7 @@ def resolve_session(token):
 def end_session(session):
     push.forget_sessions([session.id])  # the device logged out stops getting pushes
     db.session.delete(session)
+    live_signal.session_ended(session.id)  # its live streams end at commit
 
 
 def end_expired_sessions():
@@ -172,6 +183,7 @@ def end_all_sessions(user, keep=None):
         ended = ended.where(AuthSession.id != keep.id)
     push.forget_sessions(ended)
     db.session.execute(delete(AuthSession).where(AuthSession.id.in_(ended)))
+    live_signal.user_changed(user.id)  # the live service checks this user's streams' sessions again
 
 
 def change_password(user, current_session, current_password, new_password):
@@ -196,3 +208,4 @@ def delete_account(user):
 
     db.session.execute(delete(Entry).where(Entry.author_id == user.id))
     db.session.delete(user)
+    live_signal.user_changed(user.id)  # gone: their streams end

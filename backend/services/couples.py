@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Couple, Invite, PushJob, User, utcnow
-from . import rituals, sync_sql
+from . import live_signal, rituals, sync_sql
 
 # Crockford's base32: no I, L, O or U, so a code read aloud is not misheard.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -79,6 +79,7 @@ def _enter(user, couple_id):
     if result.rowcount != 1:
         raise AlreadyPaired()
     db.session.expire(user, ["couple_id"])
+    live_signal.user_changed(user.id)  # the user's streams move to the couple's counter
 
 
 def create(user):
@@ -121,6 +122,7 @@ def join(user, raw_code):
     couple.paired_at = now
     rituals.create_defaults(couple, user, lambda: _bump(couple))
     db.session.flush()
+    live_signal.couple_moved(couple.id, couple.seq)  # the partner waiting alone sees the rituals
     return couple
 
 
@@ -146,6 +148,7 @@ def leave(user):
     db.session.execute(
         update(Invite).where(Invite.couple_id == couple.id, Invite.used_at.is_(None)).values(used_at=couple.ended_at)
     )
+    live_signal.user_changed(*ids)  # both streams fall back to no couple
     db.session.flush()
     db.session.expire(user)
 

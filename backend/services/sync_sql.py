@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, literal, 
 
 from ..extensions import db
 from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
-from . import prebuilt
+from . import live_signal, prebuilt
 from .visibility import SHARED_EDIT
 
 
@@ -261,6 +261,13 @@ def write_batch(batch, device_known, last_mid):
                 "user_id": batch.user.id,
                 "own_seq": stamps.own_seq,
                 **{"d_" + key: value for key, value in device.items()},
+                # The live streams' signal (services/live_signal.py), sent by this same statement.
+                "live": live_signal.counters_payload(
+                    batch.couple_id,
+                    stamps.couple_seq if stamps.couple_seq != batch.counters_at[0] else None,
+                    batch.user.id,
+                    stamps.own_seq if stamps.own_seq != batch.counters_at[1] else None,
+                ),
             },
         )
         return
@@ -306,7 +313,9 @@ def _entry_row(entry):
 @cache
 def _pg_write(device_known):
     """The batch's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
-    once, all on one snapshot), rows passed as JSON arrays. A counter is written only when it moved."""
+    once, all on one snapshot), rows passed as JSON arrays. A counter is written only when it moved.
+    The device's row (exactly one, updated or inserted) returns the live streams' NOTIFY when :live
+    is not empty (services/live_signal.py): delivered at commit, no extra round trip."""
     device = (
         "UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
         "WHERE user_id = :d_user_id AND client_id = :d_client_id"
@@ -320,7 +329,9 @@ def _pg_write(device_known):
         "couple_counter AS (UPDATE couples SET seq = :couple_seq "
         "WHERE id = :couple_id AND seq <> :couple_seq), "
         "own_counter AS (UPDATE users SET own_seq = :own_seq "
-        "WHERE id = :user_id AND own_seq <> :own_seq) " + device
+        "WHERE id = :user_id AND own_seq <> :own_seq) "
+        + device
+        + f" RETURNING CASE WHEN :live <> '' THEN pg_notify('{live_signal.CHANNEL}', :live) END"
     )
     return text(sql)  # run through prebuilt.execute only: plain values, datetimes already naive UTC
 

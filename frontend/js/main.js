@@ -1,6 +1,7 @@
 // Starts Hearth: the first screen from IndexedDB, then the network.
 import { store } from "./store.js";
 import * as sync from "./sync.js";
+import * as live from "./live.js";
 import * as router from "./router.js";
 import * as status from "./parts/status.js";
 import { registerWorker } from "./update.js";
@@ -24,6 +25,7 @@ async function start() {
     if (store.user) push.resend(store.user.id);
   });
   sync.start();
+  live.start(); // the partner's changes arrive by themselves while the app is open
   if (store.user) store.refreshMe().then(() => store.user && push.resend(store.user.id));
 }
 

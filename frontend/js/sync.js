@@ -130,6 +130,11 @@ export function flush() {
   return running;
 }
 
+/** Resolves once no sync is running in this tab (at once when none is). */
+export function settled() {
+  return (running || Promise.resolve()).catch(() => {});
+}
+
 /** The couple this phone writes for now: the user's, as /api/me last said (null: none). */
 function currentScope() {
   return store.couple ? store.couple.id : null;

@@ -77,6 +77,26 @@ def live_server(database_url, web_root):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def live_front(database_url, live_server, tmp_path_factory):
+    """The live service (backend/live) in front of live_server, as `make run` puts it: /api/live on the
+    e2e database, every other request proxied to live_server. A context made with base_url=live_front.url
+    gets the whole app plus /api/live on one origin. Its clock starts from the run's instant, so the
+    sessions the tests make are live by it. Exposes .url (and .process, .log_path)."""
+    from servers import LiveProcess, Processes
+
+    processes = Processes()
+    front = LiveProcess(
+        processes,
+        database_url,
+        tmp_path_factory.mktemp("live") / "live.log",
+        now=utcnow(),
+        extra=("--proxy-to", live_server.url),
+    )
+    yield front
+    processes.stop_all()
+
+
 @pytest.fixture(autouse=True)
 def clean_tables(request):
     """Every browser test starts from empty tables."""

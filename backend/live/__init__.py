@@ -1,0 +1,1 @@
+"""The live channel's server (`python -m backend.live`): see app.py."""
