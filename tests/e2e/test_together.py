@@ -7,6 +7,7 @@ the listener's mirror prompt, and a session still runs offline on one phone alon
 The partner's phone learns of a change by the app's own sync trigger (a visibilitychange, as when the
 phone is looked at again); the live channel (issue 12, items 1-2) makes that happen by itself."""
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from backend.models import utcnow
 
+from .conftest import PHONE, People
 from .e2e_support import go_offline, go_online, open_app, settle, tab, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -243,3 +245,43 @@ def test_together_in_russian(new_context, people, live_server):
     s.get_by_role("button", name="Дальше").click()
     settle(s)
     until_shown(a, "Вопрос 2 из 5")
+
+
+def test_together_over_the_live_channel_without_any_trigger(browser, live_front, live_server):
+    """With the live channel (issue 12, items 1-2) in front, nothing nudges the partner's phone: the Join
+    banner and each move arrive by themselves, within a second or two on this shared machine."""
+    people = People(live_front)
+    made = []
+
+    def phone():
+        context = browser.new_context(base_url=live_front.url, viewport=PHONE, locale="en-US")
+        context.hearth_language = "en"
+        context.clock.set_system_time(utcnow())
+        context.set_default_timeout(20_000)
+        made.append(context)
+        return context
+
+    try:
+        alex, sam = phone(), phone()
+        people.pair(alex, sam)
+        a, s = open_app(alex), open_app(sam)
+        settle(a)
+        settle(s)
+        tab(a, "/rituals")
+        start = a.locator('.ritual[data-type="weekly_checkin"] button.btn.primary')
+        start.wait_for()
+        start.click()
+        clicked = time.monotonic()
+        wait_until(s, "() => document.body.innerText.includes('Alex started the weekly check-in')", timeout=5_000)
+        banner_s = time.monotonic() - clicked
+        s.locator(".together.banner").get_by_role("button", name="Join").click()
+        s.get_by_text("Prompt 1 of 5").wait_for()
+        for mover, other, prompt in ((s, a, "Prompt 2 of 5"), (a, s, "Prompt 3 of 5")):
+            mover.get_by_role("button", name="Next").click()
+            clicked = time.monotonic()
+            wait_until(other, "text => document.body.innerText.includes(text)", prompt, timeout=5_000)
+            print(f"together over live: {prompt} on the other phone after {time.monotonic() - clicked:.2f} s")
+        print(f"together over live: the Join banner after {banner_s:.2f} s")
+    finally:
+        for context in made:
+            context.close()
