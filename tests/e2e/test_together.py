@@ -196,6 +196,29 @@ def test_turns_and_the_listeners_mirror_prompt(new_context, people, live_server)
     shoot(s, "en-sam-mirror-turns")
 
 
+def test_the_story_teller_and_the_listener(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    began = utcnow().replace(microsecond=0)
+    set_time((alex, sam), began)
+    a, s = open_app(alex), open_app(sam)
+    settle(a)
+    settle(s)
+    start_from_rituals(a, "story")
+    settle(a)
+    until_shown(s, "Alex started the 90-second story")
+    s.locator(".together.banner").get_by_role("button", name="Join").click()
+    s.get_by_role("timer").wait_for()
+    assert a.locator(".turn").inner_text() == "Your story. Sam listens."
+    assert s.locator(".turn").inner_text() == "Alex tells the story. You listen, no questions yet."
+    assert s.locator(".story").count() == 0  # the written story is the teller's, on the teller's phone
+    set_time((alex, sam), began + timedelta(seconds=95))
+    wait_until(s, "() => document.querySelector('.turn').dataset.who === 'mirror'")
+    assert s.locator(".turn").inner_text() == "Time. Say what stayed with you."
+    wait_until(a, "() => document.querySelector('.turn').dataset.who === 'listener'")
+    assert a.locator(".turn").inner_text() == "Sam speaks. You listen."
+
+
 def test_offline_one_phone_runs_a_session_alone(new_context, people, live_server):
     alex, sam = new_context(), new_context()
     people.pair(alex, sam)
