@@ -187,13 +187,14 @@ def test_turns_and_the_listeners_mirror_prompt(new_context, people, live_server)
     set_time((alex, sam), began + timedelta(seconds=250))  # the last minute of Alex's turn
     wait_until(s, "() => document.querySelector('.turn').dataset.who === 'mirror'")
     assert turn(s)[1].startswith("Your turn to mirror")
+    shoot(s, "en-sam-mirror")
     assert turn(a)[0] == "speaker"
     set_time((alex, sam), began + timedelta(seconds=310))  # swap: Sam speaks, Alex listens
     wait_until(s, "() => document.querySelector('.turn').dataset.who === 'speaker'")
     assert turn(s) == ("speaker", "Your turn to speak. Alex listens.")
     wait_until(a, "() => document.querySelector('.turn').dataset.who === 'listener'")
     assert timer_of(a)[0] == timer_of(s)[0] == "4:50"  # counting down the second turn on both
-    shoot(s, "en-sam-mirror-turns")
+    shoot(s, "en-sam-swap")
 
 
 def test_the_story_teller_and_the_listener(new_context, people, live_server):
