@@ -24,7 +24,7 @@ class Kind(NamedTuple):
     # "reply" only when it answers an entry of theirs; None: never.
     tells_partner: str | None = None
     tells_if: Callable | None = None  # body → whether this one is news for the partner (a bid they made: no)
-    opens: str = "/"  # the screen a push about it opens
+    opens: str = "/"  # the screen a push about it opens ("{id}": the entry's id)
     preview: str | None = None  # the body field a push preview may show (show_previews on)
     question_field: str | None = (
         None  # the body field naming a question: withheld from the partner until they answer it too
@@ -65,7 +65,20 @@ _REGISTRY = (
     ),
     Kind("checkin", bodies.Checkin, us=True),
     Kind("ritual", bodies.Ritual, edit="both", us=True),
-    Kind("ritual_session", bodies.RitualSession, ref="required", answers=frozenset({"ritual"}), us=True),
+    # A session started is news for the partner (together mode: "‹name› started … · Join"), unless it
+    # reaches the server already ended (run offline on one phone).
+    Kind(
+        "ritual_session",
+        bodies.RitualSession,
+        ref="required",
+        answers=frozenset({"ritual"}),
+        tells_partner="created",
+        tells_if=lambda body: not body.get("ended_at"),
+        opens="/session/{id}",
+        us=True,
+    ),
+    # The shared position of a session run on both phones: either partner moves it (base_rev guards it).
+    Kind("session_step", bodies.SessionStep, edit="both", ref="required", answers=frozenset({"ritual_session"})),
     Kind("commitment", bodies.Commitment, us=True, created_rule=bodies.due_within_a_week),
     Kind("agreement", bodies.Agreement, edit="both"),
     Kind("timeout", bodies.Timeout, tells_partner="created", preview="note", created_rule=bodies.returns_in_time),

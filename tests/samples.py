@@ -8,7 +8,13 @@ from backend.kinds import NAMES as KINDS  # noqa: F401 - every registered kind, 
 from backend.models import Couple, Entry, PushJob, User, utcnow
 
 # The kind a ref must point at, for the kinds that need one ("reaction": anything).
-REF_TARGET = {"reflection": "disclosure", "bid_response": "bid", "ritual_session": "ritual", "reaction": "appreciation"}
+REF_TARGET = {
+    "reflection": "disclosure",
+    "bid_response": "bid",
+    "ritual_session": "ritual",
+    "session_step": "ritual_session",
+    "reaction": "appreciation",
+}
 
 
 def now():
@@ -54,6 +60,7 @@ def valid_body(kind):
             "passed": [],
             "note": "",
         },
+        "session_step": {"step": 1, "at": iso(now() - timedelta(minutes=2)), "passed": [0]},
         "commitment": {"text": "Book the table for Friday.", "due_date": (today + timedelta(days=3)).isoformat()},
         "agreement": {"text": "No big talks after 22:00.", "category": "conflict_rule"},
         "timeout": {"return_at": iso(now() + timedelta(minutes=45)), "note": "Back after a walk"},

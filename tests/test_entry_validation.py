@@ -28,7 +28,8 @@ def _ref_for(kind, alice, bob):
     """A partner's entry this kind may answer (bob wrote it, alice answers)."""
     if kind not in REF_TARGET:
         return None
-    return put_ok(bob, REF_TARGET[kind])
+    target = REF_TARGET[kind]
+    return put_ok(bob, target, ref_id=_ref_for(target, alice, bob))
 
 
 def _assert_rejected(app, response, entry_id, path, code=422):
@@ -116,6 +117,12 @@ BAD_BODIES = [
     ("ritual_session", _with("ritual_session", started_at="yesterday"), "started_at"),
     ("ritual_session", _with("ritual_session", started_at="2026-05-01T10:00:00"), "started_at"),
     ("ritual_session", _with("ritual_session", answers=[{"text": "no prompt"}]), "answers"),
+    ("session_step", _with("session_step", step=-1), "step"),
+    ("session_step", _with("session_step", step=21), "step"),
+    ("session_step", _with("session_step", step="2"), "step"),
+    ("session_step", _with("session_step", at=_DROP), "at"),
+    ("session_step", _with("session_step", passed=[20]), "passed"),
+    ("session_step", _with("session_step", passed=[0] * 21), "passed"),
     (
         "ritual_session",
         _with("ritual_session", answers=[{"prompt": "Follow-up", "prompt_id": "Follow-up message", "text": "x"}]),

@@ -180,6 +180,20 @@ class RitualSession(Schema):
             raise invalid("ends_before_start", "ended_at")
 
 
+class SessionStep(Schema):
+    """Where a session stands, shared by both phones (together mode): the prompt now on screen (its index;
+    the prompt count once all are done), the instant it came up, and the prompts passed (indexes). Either
+    partner moves it with a put whose base_rev is the rev their phone saw: two moves from one step apply once."""
+
+    step = fields.Integer(strict=True, required=True, validate=Range(min=0, max=L.PROMPTS_MAX))
+    at = Instant(required=True)
+    passed = fields.List(
+        fields.Integer(strict=True, validate=Range(min=0, max=L.PROMPTS_MAX - 1)),
+        validate=Length(max=L.PROMPTS_MAX),
+        load_default=list,
+    )
+
+
 class Commitment(Schema):
     text = Text(L.COMMITMENT_TEXT_MAX, required=True)
     due_date = LocalDate(required=True)

@@ -39,6 +39,12 @@ TTL = {
 EVENT_TTL = 24 * HOUR
 EVENT_WINDOW = timedelta(hours=24)  # a partner event not delivered within this is dropped
 
+
+def opens(type_, entry_id):
+    """The screen a partner event's push opens; a kind's `opens` may name the entry ("{id}")."""
+    return PARTNER_EVENTS[type_].replace("{id}", entry_id or "")
+
+
 PREVIEW_FIELDS = {name: kind.preview for name, kind in KINDS.items() if kind.preview}
 _TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -106,7 +112,7 @@ def partner_event(jobs, actor_name, recipient, entries, local_time_of):
     types = [job.type for job in jobs]
     if len(jobs) == 1:
         job = jobs[0]
-        url = PARTNER_EVENTS[job.type]
+        url = opens(job.type, job.entry_id)
         line = t(f"push.partner.{job.type}", lang, name=name)
         title, body = app, line
         entry = entries.get(job.entry_id)
@@ -117,7 +123,7 @@ def partner_event(jobs, actor_name, recipient, entries, local_time_of):
             title, body = line, _cut(text)
         tag = f"partner-{job.type}"
     elif len(set(types)) == 1:
-        url = PARTNER_EVENTS[types[0]]
+        url = opens(types[0], jobs[-1].entry_id)  # several of one kind: the latest
         title, tag = app, f"partner-{types[0]}"
         body = t(f"push.several.{types[0]}", lang, name=name, count=len(jobs))
     else:

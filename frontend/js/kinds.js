@@ -8,16 +8,20 @@
 //   private  always private: never queued for a partner, kept across a couple change
 //   shows    where the phone shows it: "feed" (Today's list of what the partner shared, parts/feed.js
 //            renders each of these), else the screen or card that owns it
+//   moves    a shared position (edit "both"): each queued edit builds on the one before it (its base_rev is
+//            the rev the one before will make), and a conflict is the partner's move arriving first, so
+//            the phone shows the current one and reports nothing (sync.js)
 //
 // A new kind: a record here and in backend/kinds.py, its body schema, its words in the catalogues
 // (kind.<name>.label), and, for "feed", its case in parts/feed.js (tests/test_kinds.py checks each).
 
-const kind = (name, { edit = "author", private: alwaysPrivate = false, shows = [] } = {}) => ({
+const kind = (name, { edit = "author", private: alwaysPrivate = false, shows = [], moves = false } = {}) => ({
   name,
   label: `kind.${name}.label`,
   edit,
   private: alwaysPrivate,
   shows,
+  moves,
 });
 
 export const KINDS = Object.freeze(
@@ -31,7 +35,8 @@ export const KINDS = Object.freeze(
       kind("bid_response", { shows: ["feed", "bids"] }),
       kind("checkin", { shows: ["feed", "checkin"] }),
       kind("ritual", { edit: "both", shows: ["rituals"] }),
-      kind("ritual_session", { shows: ["rituals"] }),
+      kind("ritual_session", { shows: ["rituals", "session"] }),
+      kind("session_step", { edit: "both", shows: ["session"], moves: true }),
       kind("commitment", { shows: ["commitments", "tension"] }),
       kind("agreement", { edit: "both", shows: ["agreements"] }),
       kind("timeout", { shows: ["timeout"] }),
@@ -46,6 +51,9 @@ export const labelKey = (name) => (KINDS[name] ? KINDS[name].label : "kind.unkno
 
 /** Always private (a journal line): never reaches the partner, belongs to no couple. */
 export const alwaysPrivate = (name) => !!KINDS[name]?.private;
+
+/** A shared position moved by either phone: queued moves chain, a conflict is quietly the partner's move. */
+export const movesTogether = (name) => !!KINDS[name]?.moves;
 
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
 export const inFeed = (name) => !!KINDS[name]?.shows.includes("feed");

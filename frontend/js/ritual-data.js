@@ -60,9 +60,40 @@ export function nextAt(ritual, now = Date.now()) {
   return nextOccurrence(ritual.body.schedule, now, zone(), anchor);
 }
 
+/** Starts a session and its shared place (together mode): the partner's phone can join and move it. */
 export async function startSession(ritual) {
-  const body = { started_at: new Date().toISOString(), ended_at: null, answers: [], passed: [], note: "" };
-  return create("ritual_session", body, { ref_id: ritual.id });
+  const started = new Date().toISOString();
+  const body = { started_at: started, ended_at: null, answers: [], passed: [], note: "" };
+  const session = await create("ritual_session", body, { ref_id: ritual.id });
+  await create("session_step", { step: 0, at: started, passed: [] }, { ref_id: session.id });
+  return session;
+}
+
+/** The shared place of a session (together mode), or null for a session started without one. */
+export const stepOf = (sessionId) =>
+  store.entries.find((e) => e.kind === "session_step" && e.ref_id === sessionId) || null;
+
+/** Moves the shared place on from `from` (the step this phone shows), passing it or not. A move from a
+ *  step the place has already left changes nothing: two taps from one step move it once. */
+export function moveStep(stepId, from, pass = false) {
+  const current = store.byId(stepId);
+  if (!current || current.body.step !== from) return Promise.resolve(null);
+  const passed = pass ? [...new Set([...current.body.passed, from])] : current.body.passed;
+  return update(current, { step: from + 1, at: new Date().toISOString(), passed });
+}
+
+/** The partner's unfinished session that started within its ritual's time (plus half an hour), newest
+ *  first: what the Join banner offers. */
+export function partnerLive(now = Date.now()) {
+  return (
+    sessions().find((s) => {
+      if (s.author_id === store.user.id || s.body.ended_at || !stepOf(s.id)) return false;
+      const ritual = store.byId(s.ref_id);
+      const started = Date.parse(s.body.started_at);
+      const lasts = ((ritual?.body.duration_min || 0) + 30) * 60000;
+      return ritual && now >= started - 60000 && now - started <= lasts;
+    }) || null
+  );
 }
 
 /** Saves a change to a session from its current local copy. Changes run one after another, each

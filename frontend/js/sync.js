@@ -10,13 +10,13 @@ import { req } from "./db.js";
 import * as api from "./api.js";
 import { store } from "./store.js";
 import { t } from "./i18n.js";
-import { alwaysPrivate } from "./kinds.js";
+import { alwaysPrivate, movesTogether } from "./kinds.js";
 
 const LOCK = "hearth-sync";
 const TAG = "hearth-outbox";
 const BATCH = 100;
 const MAX_DELAY = 5 * 60 * 1000;
-const LOCAL_FIELDS = ["pending", "base"];
+const LOCAL_FIELDS = ["pending", "base", "expects"];
 
 let timer = null;
 let attempt = 0;
@@ -55,6 +55,10 @@ export async function queue(op, entry) {
     const old = await req(s.entries.get(entry.id));
     const base = old ? (old.pending ? old.base : serverCopy(old)) : null; // last server version
     const scope = currentScope();
+    // The rev this write is based on: the last server version's, except for a shared position whose
+    // earlier move is still queued: that move will make the next rev, and this one builds on it.
+    const chained = movesTogether(entry.kind) && old?.pending && old.expects !== undefined;
+    const baseRev = chained ? old.expects : base ? base.rev : null;
     const local = {
       couple_id: scope,
       ...(old || {}),
@@ -65,18 +69,19 @@ export async function queue(op, entry) {
       deleted: op === "delete",
       pending: mid,
       base,
+      expects: baseRev === null ? 1 : baseRev + 1,
     };
     s.entries.put(local);
     const sent =
       op === "delete"
-        ? { id: local.id, kind: local.kind, base_rev: base ? base.rev : null }
+        ? { id: local.id, kind: local.kind, base_rev: baseRev }
         : {
             id: local.id,
             kind: local.kind,
             visibility: local.visibility,
             ref_id: local.ref_id || null,
             body: local.body,
-            base_rev: base ? base.rev : null,
+            base_rev: baseRev,
             created_at: local.created_at,
           };
     s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope });
@@ -259,7 +264,9 @@ function apply(response) {
         s.outbox.delete(item.mid);
         const local = await req(s.entries.get(item.entry.id));
         const result = outcome.get(item.mid);
-        if (result && result.status !== "applied") {
+        // A conflict on a shared position is the partner's move landing first: not a failure to report.
+        const quiet = result?.status === "conflict" && movesTogether(item.entry.kind);
+        if (result && result.status !== "applied" && !quiet) {
           s.failures.put({
             mid: item.mid,
             status: result.status,

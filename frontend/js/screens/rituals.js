@@ -5,13 +5,15 @@ import { ago } from "../time.js";
 import { describe, when } from "../schedule.js";
 import * as R from "../ritual-data.js";
 import { reviewBanner } from "../parts/reassess-banner.js";
+import { togetherBanner } from "../parts/together-banner.js";
 import { t } from "../i18n.js";
 
 export function mount(root, { navigate }) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, t("route.rituals")), h("p", {}, t("rituals.lead"))));
   const banner = reviewBanner(navigate);
+  const together = togetherBanner(navigate);
   const body = h("div", {});
-  root.append(banner, body);
+  root.append(together, banner, body);
   const render = () => {
     const all = R.rituals();
     const now = Date.now();
@@ -96,6 +98,7 @@ export function mount(root, { navigate }) {
     store.removeEventListener("change", handler);
     clearInterval(tick);
     banner.cleanup();
+    together.cleanup();
   };
 }
 

@@ -1,8 +1,10 @@
 // A ritual session: the big timer (from the stored start time, so a reload picks up where it was),
 // the screen kept awake, cues at phase changes, then the prompts (session-run) or the end (session-end).
+// Together mode: the partner's phone opens the same running session (Join); both timers read the stored
+// start, and in the exercises with turns each phone says whose turn it is (the one who started speaks first).
 import { store } from "../store.js";
-import { h } from "../ui.js";
-import { t } from "../i18n.js";
+import { bdi, h } from "../ui.js";
+import { t, tp } from "../i18n.js";
 import * as cues from "../cues.js";
 import * as R from "../ritual-data.js";
 import { runner } from "../parts/session-run.js";
@@ -34,8 +36,33 @@ export function phases(ritual) {
 }
 
 const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+const MIRROR = 60; // the listener's mirror prompt shows in the last minute of a five-minute turn
+const STORY = 90;
 
-function timer(session, ritual) {
+/** Whose turn it is at `elapsed` seconds, seen from this phone: [who, text] (who: "speaker",
+ *  "listener", "mirror" or "both"), or null in a session without turns. */
+export function turn(ritual, mine, elapsed) {
+  const type = ritual.body.type;
+  const name = () => bdi(store.partner ? store.partner.display_name : t("common.your_partner"));
+  if (type === "vulnerability") {
+    if (elapsed >= 2 * TURN) return ["both", t("together.both_done")];
+    const first = elapsed < TURN; // the one who started speaks first
+    const speaking = first === mine;
+    if (speaking) return ["speaker", tp("together.you_speak", { name: name() })];
+    if (elapsed % TURN >= TURN - MIRROR) return ["mirror", t("together.mirror")];
+    return ["listener", tp("together.you_listen", { name: name() })];
+  }
+  if (type === "story") {
+    if (elapsed < STORY)
+      return mine
+        ? ["speaker", tp("together.you_tell", { name: name() })]
+        : ["listener", tp("together.they_tell", { name: name() })];
+    return mine ? ["listener", tp("together.you_listen", { name: name() })] : ["mirror", t("together.story_mirror")];
+  }
+  return null;
+}
+
+function timer(session, ritual, together) {
   const list = phases(ritual);
   const started = Date.parse(session.body.started_at);
   const time = h("p", {
@@ -45,6 +72,8 @@ function timer(session, ritual) {
     "data-started": session.body.started_at,
   });
   const label = h("p", { class: "timer-phase", "aria-live": "polite" });
+  const mine = session.author_id === store.user.id;
+  const turnLine = together && turn(ritual, mine, 0) ? h("p", { class: "turn", "aria-live": "polite" }) : null;
   const mute = h("button", { type: "button", class: "btn ghost small", "aria-pressed": String(cues.muted()) });
   const showMute = () => {
     mute.textContent = cues.muted() ? t("session.sound_off") : t("session.sound_on");
@@ -61,9 +90,11 @@ function timer(session, ritual) {
     { class: "timer card", "aria-label": t("session.timer") },
     time,
     label,
+    turnLine,
     h("div", { class: "row end" }, mute),
   );
   let shown = -1;
+  let turnShown = null;
   const tick = () => {
     const elapsed = Math.max(0, (Date.now() - started) / 1000);
     let i = 0;
@@ -71,6 +102,14 @@ function timer(session, ritual) {
     const [, text, countdown] = list[i];
     time.textContent = countdown && list[i + 1] ? clock(list[i + 1][0] - elapsed) : clock(elapsed);
     time.dataset.elapsed = String(Math.floor(elapsed));
+    if (turnLine) {
+      const [who, text] = turn(ritual, mine, elapsed);
+      if (who !== turnShown) {
+        turnShown = who;
+        turnLine.dataset.who = who;
+        turnLine.replaceChildren(...[text].flat());
+      }
+    }
     if (i !== shown) {
       if (shown !== -1) {
         cues.cue();
@@ -95,9 +134,17 @@ export function mount(root, { args, navigate }) {
       h("div", { class: "page-head" }, h("h1", {}, t("session.not_found"))),
       h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("session.back_to_rituals")),
     );
-    return null;
+    // A push can open a session before the sync brought it: show it once it is here.
+    const arrived = (event) => {
+      const found = store.byId(args.id);
+      if (event.detail === "entries" && found?.kind === "ritual_session" && store.byId(found.ref_id))
+        navigate(`/session/${args.id}`, { replace: true });
+    };
+    store.addEventListener("change", arrived);
+    return () => store.removeEventListener("change", arrived);
   }
   const mine = session.author_id === store.user.id;
+  const together = R.stepOf(session.id) !== null;
   root.append(
     h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("session.back"))),
     h(
@@ -113,21 +160,29 @@ export function mount(root, { args, navigate }) {
       ),
     ),
   );
-  if (session.body.ended_at || !mine) {
+  if (session.body.ended_at || (!mine && !together)) {
     root.append(ending(session, ritual, navigate));
     return null;
   }
-  const clockNode = timer(session, ritual);
+  const again = () => navigate(`/session/${session.id}`, { replace: true });
+  const clockNode = timer(session, ritual, together);
   const release = cues.keepAwake();
   const unlock = () => cues.unlockAudio();
   root.addEventListener("click", unlock);
-  root.append(
-    clockNode,
-    runner(session, ritual, () => navigate(`/session/${session.id}`, { replace: true })),
-  );
+  const run = runner(session, ritual, again);
+  root.append(clockNode, run);
+  // The partner ended it (or it went): open what it is now, the summary.
+  const onChange = (event) => {
+    if (event.detail !== "entries" || mine) return;
+    const now = store.byId(session.id);
+    if (!now || now.body.ended_at) again();
+  };
+  store.addEventListener("change", onChange);
   return () => {
     clockNode.cleanup();
+    run.cleanup();
     release();
     root.removeEventListener("click", unlock);
+    store.removeEventListener("change", onChange);
   };
 }

@@ -9,9 +9,10 @@ import { question } from "../parts/question.js";
 import { timeoutCard } from "../parts/timeout-card.js";
 import { todayLinks } from "../parts/today-links.js";
 import { notSentNotice } from "./not-sent.js";
+import { togetherBanner } from "../parts/together-banner.js";
 import { formatDate, t, tp } from "../i18n.js";
 
-export function mount(root) {
+export function mount(root, { navigate }) {
   const date = formatDate(new Date(), { weekday: "long", day: "numeric", month: "long" });
   root.append(
     h(
@@ -33,7 +34,15 @@ export function mount(root) {
   }
   const notSent = notSentNotice();
   if (notSent) root.append(notSent);
-  const parts = [timeoutCard(), feed(store.seenAt), disclosure(), checkin(), question(), todayLinks()];
+  const parts = [
+    togetherBanner(navigate),
+    timeoutCard(),
+    feed(store.seenAt),
+    disclosure(),
+    checkin(),
+    question(),
+    todayLinks(),
+  ];
   root.append(...parts);
   const markSeen = () => store.markSeen();
   const onHide = () => {
