@@ -3,8 +3,9 @@ The two partners' phones take turns, so each sync also pulls the other's latest 
 bench/run.py's `sync` load); --solo profiles one phone alone (its pull has nothing to bring).
 
     .venv/bin/python bench/profile_sync.py [--db sqlite|postgresql] [--requests 300] [--mutations 1]
-        [--solo] [--html out.html]
-(pip install pyinstrument first; it is a tool, not a dependency.)
+        [--solo] [--html out.html] [--cprofile [N]]
+pyinstrument by default (pip install pyinstrument first; it is a tool, not a dependency); --cprofile uses
+the standard library's cProfile instead and prints the top N functions by cumulative time.
 """
 
 import argparse
@@ -22,6 +23,7 @@ def main():
     parser.add_argument("--mutations", type=int, default=1)
     parser.add_argument("--html")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--cprofile", type=int, nargs="?", const=25, help="cProfile, top N by cumulative time")
     parser.add_argument("--solo", action="store_true", help="one phone per couple: nothing to pull")
     args = parser.parse_args()
     url = database_urls(scratch_dir())[args.db]
@@ -103,7 +105,12 @@ def main():
 
     times, cpu = [], []
     profiler = None
-    if not args.no_profile:
+    if args.cprofile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)  # CPU, not the waits on the database
+        profiler.enable()
+    elif not args.no_profile:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.0005)
@@ -113,7 +120,12 @@ def main():
         one()
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
-    if profiler:
+    if args.cprofile:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
+    elif profiler:
         profiler.stop()
         if args.html:
             Path(args.html).write_text(profiler.output_html())
