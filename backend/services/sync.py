@@ -54,8 +54,8 @@ def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
     `couple_named` is the couple the phone wrote them for (None: no couple); required with mutations.
     A sync that writes takes its turn (write_turn) and the lock (sync_sql.lock_counters) first; the
     one commit below ends it, or write_turn rolls it back.
-    On PostgreSQL a writing sync's statements go in three round trips: the lock and the reads under
-    it, then the write and the pull (sql.one_round_trip), then the commit."""
+    On PostgreSQL a writing sync's statements go in two round trips: the lock and the reads under
+    it, then the write, the pull and the COMMIT (sql.one_round_trip)."""
     if couple_named is not ANY and couple_named != user.couple_id:
         raise CoupleChanged(user.couple_id)
     position = parse_cursor(cursor)
@@ -76,15 +76,19 @@ def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
             counters = counters._replace(couple_seq=batch.stamps.couple_seq, own_seq=batch.stamps.own_seq)
             db.session.flush()  # changes to stored entries (edits, deletes, reveals), through the ORM
         changes = own_writes_only(user, position, pushed.results, batch, page_size)
-        with sql.one_round_trip():  # PostgreSQL: the write and the pull, sent together
+        # PostgreSQL: the write, the pull and the COMMIT in one round trip; the lock ends with it. A
+        # statement the transaction must also send (a notify) goes inside this block too.
+        with sql.one_round_trip(commit=True):
             if batch is not None:
                 sql.write_batch(batch, device_known=pushed.device_known, last_mid=pushed.last_mid)
             sent = sql.send_pull(user.id, counters, position, page_size + 1) if changes is None else None
         if sent is not None:
+            # The rows are plain values. Which partner answers this user may see (visibility.present)
+            # is then asked after the commit, if any is among them: of the state as it is now.
             changes, new_cursor, more = pull(user, counters, position, page_size, sql.pulled(sent))
         else:
             new_cursor, more = format_cursor(counters.couple_seq, counters.own_seq), False
-        # Turned into plain values before the commit, which would expire every row read here.
+        # Turned into plain values before the session's commit, which would expire every row read here.
         response = {
             "couple_id": user.couple_id,
             "last_mid": pushed.last_mid,

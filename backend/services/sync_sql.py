@@ -21,9 +21,10 @@ def _postgresql():
     return prebuilt.on_postgresql()
 
 
-def one_round_trip():
-    """The statements sent inside go to PostgreSQL together (prebuilt.one_round_trip)."""
-    return prebuilt.one_round_trip()
+def one_round_trip(commit=False):
+    """The statements sent inside go to PostgreSQL together, with the COMMIT if `commit`
+    (prebuilt.one_round_trip)."""
+    return prebuilt.one_round_trip(commit)
 
 
 # --- the counters, and the one lock a writer takes ----------------------------------------------
