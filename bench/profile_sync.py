@@ -13,7 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
-from common import database_urls, median, reset_database, scratch_dir, seed_couples
+from common import database_urls, median, process_cpu, reset_database, scratch_dir, seed_couples
 
 
 def main():
@@ -115,11 +115,21 @@ def main():
 
         profiler = Profiler(interval=0.0005)
         profiler.start()
+    # PostgreSQL's side: the CPU of the backends connected to this database (the app's, here).
+    database = url.rsplit("/", 1)[-1]
+
+    def server_cpu():
+        if args.db != "postgresql":
+            return 0.0
+        return process_cpu(lambda c: c.startswith("postgres") and f" {database} " in c)
+
+    server_started = server_cpu()
     for _ in range(args.requests):
         started, started_cpu = time.perf_counter(), time.process_time()
         one()
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
+    server_ms = (server_cpu() - server_started) * 1000 / args.requests
     if args.cprofile:
         import pstats
 
@@ -134,6 +144,7 @@ def main():
     print(
         f"median {median(times) * 1000:.2f} ms per sync in-process, {median(cpu) * 1000:.2f} ms CPU ({args.db}, "
         f"{'one phone' if args.solo else 'two phones taking turns'})"
+        + (f"; PostgreSQL backends {server_ms:.2f} ms CPU per sync (mean)" if args.db == "postgresql" else "")
     )
 
 
