@@ -135,11 +135,9 @@ def resolve_session(token):
         return None, False
     session_id = _token_id(token)
     now = utcnow()
-    with prebuilt.one_round_trip():  # PostgreSQL: the transaction's BEGIN travels with the query
-        found = prebuilt.execute(
-            _session_query(), {"session_id": session_id, "now": now, "roll_before": now - ROLL_EVERY}
-        )
-    row = found.fetchone()
+    row = prebuilt.execute(
+        _session_query(), {"session_id": session_id, "now": now, "roll_before": now - ROLL_EVERY}
+    ).fetchone()
     if row is None:
         return None, False
     user_id, couple_id, due = row

@@ -11,7 +11,6 @@ select datetime or JSON columns: compare them in SQL instead.
 """
 
 import json
-from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 
@@ -48,30 +47,6 @@ def connection():
 
 def on_postgresql():
     return connection()[1] == "postgresql"
-
-
-@contextmanager
-def one_round_trip(commit=False):
-    """PostgreSQL: the statements executed inside are sent together and answered in one round trip
-    (psycopg's pipeline mode); their cursors are read after the block. The server still runs them one
-    after the other, each with its own snapshot (READ COMMITTED), so a statement may depend on what
-    an earlier one wrote or locked; its parameters may not depend on an earlier one's answer. A
-    transaction's BEGIN goes in the same round trip. Only prebuilt statements inside: a flush of the
-    ORM reads row counts as it goes. SQLite (in-process): each statement runs when executed.
-
-    `commit`: the transaction's COMMIT goes in the same round trip (PostgreSQL; if a statement fails,
-    nothing is committed and the error is raised). The session must have nothing left to flush, and
-    must still be committed (or closed) afterwards: SQLAlchemy's bookkeeping and the ORM's expiry. Its
-    COMMIT then finds no transaction open on the connection and sends nothing, unless a statement
-    after this block began a new one. On SQLite `commit` does nothing: the session's commit does it."""
-    dbapi_connection, name = connection()
-    if name != "postgresql":
-        yield
-        return
-    with dbapi_connection.pipeline():
-        yield
-        if commit:
-            dbapi_connection.commit()  # queued behind the statements; the pipeline's sync sends it all
 
 
 def _prepare(statement, keys):

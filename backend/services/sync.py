@@ -7,7 +7,6 @@ Every statement is a named function in sync_sql; the rules of one mutation live 
 import json
 import re
 from contextlib import nullcontext
-from typing import NamedTuple
 
 from ..errors import error_body
 from ..extensions import db
@@ -53,9 +52,7 @@ def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
     """One round trip: apply `mutations` (exactly once, in mid order), then pull from `cursor`.
     `couple_named` is the couple the phone wrote them for (None: no couple); required with mutations.
     A sync that writes takes its turn (write_turn) and the lock (sync_sql.lock_counters) first; the
-    one commit below ends it, or write_turn rolls it back.
-    On PostgreSQL a writing sync's statements go in two round trips: the lock and the reads under
-    it, then the write, the pull and the COMMIT (sql.one_round_trip)."""
+    one commit below ends it, or write_turn rolls it back."""
     if couple_named is not ANY and couple_named != user.couple_id:
         raise CoupleChanged(user.couple_id)
     position = parse_cursor(cursor)
@@ -66,33 +63,23 @@ def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
     parsed = {m["mid"]: entries.parse_put(m["entry"]) for m in mutations if m["op"] == "put"}
     with write_turn() if mutations else nullcontext():
         if mutations:
-            counters, device = sql.lock_counters(user.id, user.couple_id, client_id, _named_ids(mutations))
+            counters = sql.lock_counters(user.id, user.couple_id)
         else:
-            counters, device = sql.read_counters(user.id, user.couple_id, client_id)
+            counters = sql.read_counters(user.id, user.couple_id)
         _check(counters, position)
-        pushed = push(user, client_id, counters, mutations, parsed, device)
-        batch = pushed.batch
+        last_mid, results, batch = push(user, client_id, counters, mutations, parsed)
         if batch is not None:
             counters = counters._replace(couple_seq=batch.stamps.couple_seq, own_seq=batch.stamps.own_seq)
-            db.session.flush()  # changes to stored entries (edits, deletes, reveals), through the ORM
-        changes = own_writes_only(user, position, pushed.results, batch, page_size)
-        # PostgreSQL: the write, the pull and the COMMIT in one round trip; the lock ends with it. A
-        # statement the transaction must also send (a notify) goes inside this block too.
-        with sql.one_round_trip(commit=True):
-            if batch is not None:
-                sql.write_batch(batch, device_known=pushed.device_known, last_mid=pushed.last_mid)
-            sent = sql.send_pull(user.id, counters, position, page_size + 1) if changes is None else None
-        if sent is not None:
-            # The rows are plain values. Which partner answers this user may see (visibility.present)
-            # is then asked after the commit, if any is among them: of the state as it is now.
-            changes, new_cursor, more = pull(user, counters, position, page_size, sql.pulled(sent))
-        else:
+        changes = own_writes_only(user, position, results, batch, page_size)
+        if changes is not None:
             new_cursor, more = format_cursor(counters.couple_seq, counters.own_seq), False
-        # Turned into plain values before the session's commit, which would expire every row read here.
+        else:
+            changes, new_cursor, more = pull(user, counters, position, page_size)
+        # Turned into plain values before the commit, which would expire every row read here.
         response = {
             "couple_id": user.couple_id,
-            "last_mid": pushed.last_mid,
-            "results": [{**r, "entry": entry_out(r["entry"])} for r in pushed.results],
+            "last_mid": last_mid,
+            "results": [{**r, "entry": entry_out(r["entry"])} for r in results],
             "changes": changes,
             "cursor": new_cursor,
             "more": more,
@@ -120,35 +107,27 @@ def _check(counters, position):
         raise CursorGone()
 
 
-class Pushed(NamedTuple):
-    """What push() did: the device's last applied mid, a result per mutation past it, the Batch to
-    write (None when nothing was applied), and whether the device has its exactly-once row yet."""
-
-    last_mid: int
-    results: list
-    batch: "entries.Batch | None"
-    device_known: bool
-
-
-def push(user, client_id, counters, mutations, parsed, device):
-    """Applies the mutations past the device's last_mid, in order, to a Batch that sync then writes in
-    one go (sync_sql.write_batch). `device`: what lock_counters read under the lock, (last_mid or None,
-    partner id or None, any named id stored); without mutations, the device's last_mid or None."""
+def push(user, client_id, counters, mutations, parsed):
+    """(last_mid, results, batch): applies the mutations past the device's last_mid, in order, and
+    writes what they made in one go (sync_sql.write_batch). batch is None when nothing was applied.
+    Without mutations only the device's last_mid is read."""
     if not mutations:
-        return Pushed(device or 0, [], None, device is not None)
-    stored_mid, partner_id, any_stored = device
+        return sql.last_mid(user.id, client_id) or 0, [], None
+    ids = _named_ids(mutations)
+    stored_mid, partner_id, any_stored = sql.device_partner_and_stored(user.id, client_id, counters.couple_id, ids)
     pending = [m for m in mutations if m["mid"] > (stored_mid or 0)]
     if not pending:
-        return Pushed(stored_mid or 0, [], None, stored_mid is not None)
+        return stored_mid or 0, [], None
     # The typical tap names only new ids: then there is nothing to load.
-    known = entries.preload(_named_ids(pending)) if any_stored else dict.fromkeys(_named_ids(mutations))
+    known = entries.preload(_named_ids(pending)) if any_stored else dict.fromkeys(ids)
     batch = entries.Batch(
         user, client_id, counters.couple_id, partner_id, utcnow(), (counters.couple_seq, counters.own_seq), known
     )
     results = [_apply(batch, mutation, parsed) for mutation in pending]
     if batch.reveals:
         entries.reveal(batch)
-    return Pushed(pending[-1]["mid"], results, batch, stored_mid is not None)
+    sql.write_batch(batch, device_known=stored_mid is not None, last_mid=pending[-1]["mid"])
+    return pending[-1]["mid"], results, batch
 
 
 def _named_ids(mutations):
@@ -192,13 +171,13 @@ def own_writes_only(user, position, results, batch, page_size):
     return [entry_out(e) for e in visibility.present(user, list(applied.values()))]
 
 
-def pull(user, counters, position, page_size, rows, page_bytes=None):
+def pull(user, counters, position, page_size, page_bytes=None):
     """(changes, cursor, more): the couple stream's entries past the cursor, then the own stream's,
-    oldest first, each once, at most `page_size` of them and stopping once they pass `page_bytes`.
-    `rows`: sql.send_pull's answer for page_size + 1."""
+    oldest first, each once, at most `page_size` of them and stopping once they pass `page_bytes`."""
     page_bytes = page_bytes or PAGE_BYTES
     couple_pos, own_pos = position
     # The counters were read before the rows: every position up to them has committed.
+    rows = sql.pull_page(user.id, counters, position, page_size + 1)
     by_stream = ([e for e in rows if e.stream == 0], [e for e in rows if e.stream == 1])
     presented = {e["id"] if isinstance(e, dict) else e.id: e for e in visibility.present(user, rows)}
     positions, ends = [couple_pos, own_pos], (counters.couple_seq or 0, counters.own_seq)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, literal, or_, select, text, union_all, update
 
+from ..extensions import db
 from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
 from . import prebuilt
 from .visibility import SHARED_EDIT
@@ -19,12 +20,6 @@ from .visibility import SHARED_EDIT
 
 def _postgresql():
     return prebuilt.on_postgresql()
-
-
-def one_round_trip(commit=False):
-    """The statements sent inside go to PostgreSQL together, with the COMMIT if `commit`
-    (prebuilt.one_round_trip)."""
-    return prebuilt.one_round_trip(commit)
 
 
 # --- the counters, and the one lock a writer takes ----------------------------------------------
@@ -44,45 +39,29 @@ class Counters(NamedTuple):
     current_couple: "str | None" = None
 
 
-def read_counters(user_id, couple_id, client_id=None):
-    """(counters, the device's last_mid or None): read without a lock (a pull alone), in one round
-    trip. Without `client_id` the counters alone."""
+def read_counters(user_id, couple_id):
+    """The counters, read without a lock (a pull alone)."""
     built = _built()
     statement = built.read_paired if couple_id else built.read_alone
-    with prebuilt.one_round_trip():
-        read = prebuilt.execute(statement, {"user_id": user_id, "couple_id": couple_id})
-        device = (
-            None
-            if client_id is None
-            else prebuilt.execute(built.last_mid, {"user_id": user_id, "client_id": client_id})
-        )
-    counters = _counters(couple_id, read.fetchone())
-    return counters if device is None else (counters, device.fetchone()[0])
+    return _counters(couple_id, prebuilt.execute(statement, {"user_id": user_id, "couple_id": couple_id}).fetchone())
 
 
-def lock_counters(user_id, couple_id, client_id, ids):
-    """(counters, (last_mid or None, the partner's id or None, whether any of `ids` is stored)): the
-    counters read under the lock a writer holds until its transaction ends (syncs of one couple, and
-    of one user, then hand out and commit positions in one order), then what the push reads under it.
-    PostgreSQL: `SELECT … FOR NO KEY UPDATE` of the couple's row and the user's in one statement (a
-    second writer waits, then reads the committed rows; NO KEY UPDATE still excludes every other writer,
-    lock_couple takes the same, not the foreign-key checks' KEY SHARE), and the read under it as a
-    second statement in the same round trip (prebuilt.one_round_trip): it cannot join the lock's
-    statement, whose snapshot is taken before the lock is granted; a statement of its own starts after.
+def lock_counters(user_id, couple_id):
+    """The counters, read under the lock a writer holds until its transaction ends: syncs of one
+    couple (and of one user) then hand out, and commit, positions in one order.
+    PostgreSQL: `SELECT … FOR NO KEY UPDATE` of the couple's row and the user's, in one statement; a
+    second writer waits, then reads the committed rows. NO KEY UPDATE still excludes every other
+    writer (lock_couple takes the same), not the foreign-key checks' KEY SHARE.
     SQLite has no row locks: a no-op `UPDATE users … RETURNING` takes the database's write lock
-    (pysqlite begins the transaction there, so no stale snapshot is held), then plain reads."""
+    (pysqlite begins the transaction there, so no stale snapshot is held), then a plain read."""
     built, params = _built(), {"user_id": user_id, "couple_id": couple_id}
     if _postgresql():
-        with prebuilt.one_round_trip():
-            locked = prebuilt.execute(built.lock_paired if couple_id else built.lock_alone, params)
-            device = _send_under_lock(user_id, client_id, couple_id, ids)
-        return _counters(couple_id, locked.fetchone()), tuple(device.fetchone())
+        statement = built.lock_paired if couple_id else built.lock_alone
+        return _counters(couple_id, prebuilt.execute(statement, params).fetchone())
     own = prebuilt.execute(built.lock_sqlite, params).fetchone()
     if couple_id is None:
-        counters = _counters(None, own)
-    else:
-        counters = _counters(couple_id, prebuilt.execute(built.read_paired, params).fetchone())
-    return counters, tuple(_send_under_lock(user_id, client_id, couple_id, ids).fetchone())
+        return _counters(None, own)
+    return _counters(couple_id, prebuilt.execute(built.read_paired, params).fetchone())
 
 
 def lock_couple(couple_id):
@@ -102,14 +81,19 @@ def _counters(couple_id, row):
 # --- what the push reads under the lock ---------------------------------------------------------
 
 
-def _send_under_lock(user_id, client_id, couple_id, ids):
-    """The device's last_mid, the partner and whether any of `ids` is stored, in one statement sent
-    after the lock's. The ids travel as one JSON array: an expanding IN would be a new statement for
-    every batch size."""
+def last_mid(user_id, client_id):
+    """The device's last applied mutation id, or None for a device never seen."""
+    return prebuilt.execute(_built().last_mid, {"user_id": user_id, "client_id": client_id}).fetchone()[0]
+
+
+def device_partner_and_stored(user_id, client_id, couple_id, ids):
+    """(last_mid or None, the partner's id or None, whether any of `ids` is stored) in one statement,
+    sent after the lock is held (PostgreSQL then reads with a snapshot taken after it was granted).
+    The ids travel as one JSON array: an expanding IN would be a new statement for every batch size."""
     built = _built()
     statement = built.under_lock_postgresql if _postgresql() else built.under_lock_sqlite
     params = {"user_id": user_id, "client_id": client_id, "couple_id": couple_id, "ids": json.dumps(sorted(ids))}
-    return prebuilt.execute(statement, params)
+    return tuple(prebuilt.execute(statement, params).fetchone())
 
 
 # --- the pull -----------------------------------------------------------------------------------
@@ -137,24 +121,14 @@ class PulledEntry(NamedTuple):
     pos: int
 
 
-def send_pull(user_id, counters, position, limit):
-    """Sends the pull: up to `limit` rows of each stream past the cursor `position` (couple, own), up
-    to the counters (every position up to them has committed), ordered by stream then position: range
-    scans of the (couple_id, seq) and (author_id, own_seq) indexes. pulled() reads the answer, so the
-    pull can share a round trip with the batch's write. On the driver, not the ORM: a pull is the
-    largest part of most syncs, and mapping rows to objects cost more than reading them."""
-    return prebuilt.execute(_built().pull, pull_params(user_id, counters, position, limit))
-
-
-def pulled(sent):
-    """The rows of send_pull's answer, as PulledEntry."""
-    convert = _pulled_postgresql if _postgresql() else _pulled_sqlite
-    return [convert(row) for row in sent.fetchall()]
-
-
 def pull_page(user_id, counters, position, limit):
-    """send_pull and its rows at once."""
-    return pulled(send_pull(user_id, counters, position, limit))
+    """Up to `limit` rows of each stream past the cursor `position` (couple, own), up to the counters
+    (every position up to them has committed), ordered by stream then position: range scans of the
+    (couple_id, seq) and (author_id, own_seq) indexes. On the driver, not the ORM: a pull is the
+    largest part of most syncs, and mapping rows to objects cost more than reading them."""
+    rows = prebuilt.execute(_built().pull, pull_params(user_id, counters, position, limit)).fetchall()
+    convert = _pulled_postgresql if _postgresql() else _pulled_sqlite
+    return [convert(row) for row in rows]
 
 
 def pull_params(user_id, counters, position, limit):
@@ -266,11 +240,9 @@ def write_batch(batch, device_known, last_mid):
     exactly-once record (updated, or inserted the first time this device writes), as plain
     statements on the session's connection (no unit of work). Changes to stored entries (edits,
     deletes, revealed answers) are flushed first by the session.
-    PostgreSQL: one statement (_pg_write), one prepared form whatever the batch size; sent inside
-    sync's prebuilt.one_round_trip(), it shares a round trip with the pull (and with anything else
-    the transaction must send, such as a notify: execute it in the same block).
-    SQLite (no DML in WITH; no network either): one prepared statement per table.
-    The session must be flushed first (sync does; a flush cannot run inside one_round_trip)."""
+    PostgreSQL: one statement (_pg_write): one round trip, one prepared form whatever the batch size.
+    SQLite (no DML in WITH; no network either): one prepared statement per table."""
+    db.session.flush()
     stamps, now = batch.stamps, batch.now
     rows = [_entry_row(e) for e in batch.entries]
     # Spelled out: the rows skip the columns' Python-side defaults.
