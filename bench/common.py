@@ -180,8 +180,9 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(url, workers=2, threads=4):
-    """The app under gunicorn (`workers` processes, gthread so keep-alive works) on a free port."""
+def gunicorn(url, workers=2, threads=4, root=ROOT):
+    """The app under gunicorn (`workers` processes, gthread so keep-alive works) on a free port, from
+    the checkout `root` (another one to compare code against code: bench/run.py --against)."""
     port = free_port()
     env = {
         **os.environ,
@@ -193,7 +194,7 @@ def gunicorn(url, workers=2, threads=4):
     log = open(Path(os.environ["HEARTH_INSTANCE"]) / f"gunicorn-{port}.log", "w")
     proc = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(Path(root) / ".venv" / "bin" / "gunicorn"),
             "-w",
             str(workers),
             "-k",
@@ -206,7 +207,7 @@ def gunicorn(url, workers=2, threads=4):
             f"127.0.0.1:{port}",
             "backend:create_app()",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

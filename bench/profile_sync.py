@@ -3,8 +3,9 @@ The two partners' phones take turns, so each sync also pulls the other's latest 
 bench/run.py's `sync` load); --solo profiles one phone alone (its pull has nothing to bring).
 
     .venv/bin/python bench/profile_sync.py [--db sqlite|postgresql] [--requests 300] [--mutations 1]
-        [--solo] [--html out.html]
-(pip install pyinstrument first; it is a tool, not a dependency.)
+        [--solo] [--html out.html] [--cprofile [N]]
+pyinstrument by default (pip install pyinstrument first; it is a tool, not a dependency); --cprofile uses
+the standard library's cProfile instead and prints the top N functions by cumulative time.
 """
 
 import argparse
@@ -12,7 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
-from common import database_urls, median, reset_database, scratch_dir, seed_couples
+from common import database_urls, median, process_cpu, reset_database, scratch_dir, seed_couples
 
 
 def main():
@@ -22,6 +23,7 @@ def main():
     parser.add_argument("--mutations", type=int, default=1)
     parser.add_argument("--html")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--cprofile", type=int, nargs="?", const=25, help="cProfile, top N by cumulative time")
     parser.add_argument("--solo", action="store_true", help="one phone per couple: nothing to pull")
     args = parser.parse_args()
     url = database_urls(scratch_dir())[args.db]
@@ -103,17 +105,37 @@ def main():
 
     times, cpu = [], []
     profiler = None
-    if not args.no_profile:
+    if args.cprofile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)  # CPU, not the waits on the database
+        profiler.enable()
+    elif not args.no_profile:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.0005)
         profiler.start()
+    # PostgreSQL's side: the CPU of the backends connected to this database (the app's, here).
+    database = url.rsplit("/", 1)[-1]
+
+    def server_cpu():
+        if args.db != "postgresql":
+            return 0.0
+        return process_cpu(lambda c: c.startswith("postgres") and f" {database} " in c)
+
+    server_started = server_cpu()
     for _ in range(args.requests):
         started, started_cpu = time.perf_counter(), time.process_time()
         one()
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
-    if profiler:
+    server_ms = (server_cpu() - server_started) * 1000 / args.requests
+    if args.cprofile:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
+    elif profiler:
         profiler.stop()
         if args.html:
             Path(args.html).write_text(profiler.output_html())
@@ -122,6 +144,7 @@ def main():
     print(
         f"median {median(times) * 1000:.2f} ms per sync in-process, {median(cpu) * 1000:.2f} ms CPU ({args.db}, "
         f"{'one phone' if args.solo else 'two phones taking turns'})"
+        + (f"; PostgreSQL backends {server_ms:.2f} ms CPU per sync (mean)" if args.db == "postgresql" else "")
     )
 
 

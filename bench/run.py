@@ -5,6 +5,7 @@ Every figure that has a goal is a ratio against a baseline measured in the same 
 interleaved, median reported: the machine is shared and absolute numbers move with the neighbours.
 
     .venv/bin/python bench/run.py [--duration 3] [--rounds 7] [--only sqlite|postgresql] [--skip-browser] [--sync-only]
+        [--against OTHER_CHECKOUT]
     BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test (the default; "off" skips it)
 """
 
@@ -43,7 +44,7 @@ def wrk(base, script, duration, connections=CONNECTIONS, env=None):
     port = f"127.0.0.1:{urlsplit(base).port}"
 
     def server_cpu():
-        return process_cpu(lambda c: ("gunicorn" in c and port in c) or c.startswith("postgres"))
+        return process_cpu(lambda c: ("gunicorn" in c and port in c) or _our_postgres(c))
 
     children, server = resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu()
     out = subprocess.run(
@@ -75,6 +76,20 @@ def wrk(base, script, duration, connections=CONNECTIONS, env=None):
     return figures
 
 
+PG_DATABASE = {"name": None}  # the benchmark's database, set by server_figures
+
+
+def _our_postgres(command):
+    """A PostgreSQL process whose CPU a request here costs: a backend connected to the benchmark's
+    database, or a shared one (WAL writer, checkpointer, …), not the backends of other databases on
+    this host (their command line names user, database and client: `postgres: … user db host(port) …`)."""
+    if not command.startswith("postgres"):
+        return False
+    words = command.split()
+    backend = any(("(" in word and word.endswith(")")) or word == "[local]" for word in words)
+    return not backend or PG_DATABASE["name"] in words
+
+
 def threads_label(args):
     if args.threads:
         return str(args.threads)
@@ -93,36 +108,50 @@ def phones_file(couples, scratch, partners=False):
     return str(path)
 
 
-def throughput(base, couples, scratch, duration, rounds, log):
+def throughput(servers, couples, scratch, duration, rounds, log):
     """bare / sync (1 mutation, two phones per couple taking turns) / sync solo (1 mutation, one phone
     per couple) / sync (10 mutations, solo), interleaved; each sync run takes fresh couples.
+    `servers`: {label: base URL}; with several (--against), each round measures every one of them
+    in turn (the order alternating), so code against code is compared in the same minutes.
+    Returns {label: figures}.
 
     `sync` is a real couple's load: both partners write, so most syncs also pull the partner's latest
     change. The solo load (the couple's only writer, nothing new since its cursor but its own writes)
     takes the shortcut that skips the pull: it is reported beside it, not instead of it."""
     batches = iter([couples[i : i + CONNECTIONS] for i in range(0, len(couples), CONNECTIONS)])
 
-    def sync_run(per, seconds, partners=False):
+    def sync_run(base, per, seconds, partners=False):
         phones = next(batches)[: CONNECTIONS // 2] if partners else next(batches)
         env = {"BENCH_SESSIONS": phones_file(phones, scratch, partners), "BENCH_MUTATIONS": str(per)}
         return wrk(base, "sync.lua", seconds, env=env)
 
-    wrk(base, "bare.lua", 2)  # warm-up: imports, connection pools, first queries
-    sync_run(1, 2, partners=True)
-    bare, sync1, solo, sync10 = [], [], [], []
+    runs = {}
+    for label, base in servers.items():
+        wrk(base, "bare.lua", 2)  # warm-up: imports, connection pools, first queries
+        sync_run(base, 1, 2, partners=True)
+        runs[label] = ([], [], [], [])
     for n in range(rounds):
-        bare.append(wrk(base, "bare.lua", duration))
-        sync1.append(sync_run(1, duration, partners=True))
-        solo.append(sync_run(1, duration))
-        sync10.append(sync_run(10, duration))
-        log(
-            f"  round {n + 1}: bare {bare[-1]['rps']:7.1f}/s ({bare[-1]['cpu_ms']:.2f} ms CPU)  "
-            f"sync {sync1[-1]['rps']:7.1f}/s ({sync1[-1]['cpu_ms']:.2f} ms CPU, "
-            f"p50 {sync1[-1]['p50_us'] / 1000:.1f} ms, "
-            f"p99 {sync1[-1]['p99_us'] / 1000:.1f} ms, {sync1[-1]['pulled'] / max(sync1[-1]['requests'], 1):.0%} "
-            f"pulled the partner's)  solo {solo[-1]['rps']:7.1f}/s ({solo[-1]['cpu_ms']:.2f} ms CPU)  "
-            f"sync10 {sync10[-1]['rps']:6.1f}/s"
-        )
+        order = list(servers.items())
+        for label, base in order if n % 2 == 0 else order[::-1]:
+            bare, sync1, solo, sync10 = runs[label]
+            bare.append(wrk(base, "bare.lua", duration))
+            sync1.append(sync_run(base, 1, duration, partners=True))
+            solo.append(sync_run(base, 1, duration))
+            sync10.append(sync_run(base, 10, duration))
+            log(
+                f"  round {n + 1}{' ' + label if label else ''}: "
+                f"bare {bare[-1]['rps']:7.1f}/s ({bare[-1]['cpu_ms']:.2f} ms CPU)  "
+                f"sync {sync1[-1]['rps']:7.1f}/s ({sync1[-1]['cpu_ms']:.2f} ms CPU, "
+                f"p50 {sync1[-1]['p50_us'] / 1000:.1f} ms, "
+                f"p99 {sync1[-1]['p99_us'] / 1000:.1f} ms, "
+                f"{sync1[-1]['pulled'] / max(sync1[-1]['requests'], 1):.0%} "
+                f"pulled the partner's)  solo {solo[-1]['rps']:7.1f}/s ({solo[-1]['cpu_ms']:.2f} ms CPU)  "
+                f"sync10 {sync10[-1]['rps']:6.1f}/s"
+            )
+    return {label: _throughput_figures(*runs[label]) for label in servers}
+
+
+def _throughput_figures(bare, sync1, solo, sync10):
     # A sync whose mutation was rejected or conflicted is an error too: it would measure the cheap path.
     errors = sum(r["non2xx"] + r["socket_errors"] + r.get("not_applied", 0) for r in bare + sync1 + solo + sync10)
     return {
@@ -212,8 +241,10 @@ def database_version(url):
 
 def server_figures(name, url, scratch, args, log):
     log(f"== {name}: {url}")
+    PG_DATABASE["name"] = urlsplit(url).path.lstrip("/") if name == "postgresql" else None
     app = reset_database(url)
-    couples = seed_couples(app, CONNECTIONS * (3 * args.rounds + 1), entries=100)
+    servers = 2 if args.against else 1
+    couples = seed_couples(app, servers * CONNECTIONS * (3 * args.rounds + 1), entries=100)
     small = seed_couples(app, 1, entries=100, prefix="small")[0]
     large = None if args.sync_only else seed_couples(app, 1, entries=100_000, prefix="large")[0]
     with app.app_context():
@@ -228,8 +259,14 @@ def server_figures(name, url, scratch, args, log):
         db.engine.dispose()
     threads = args.threads or DEFAULT_THREADS[name]
     figures = {"db": database_version(url), "gunicorn_threads": threads}
+    if args.against:  # the same load on another checkout of the code, same database, same rounds
+        with gunicorn(url, threads=threads) as base, gunicorn(url, threads=threads, root=args.against) as other:
+            measured = throughput({"": base, "against": other}, couples, scratch, args.duration, args.rounds, log)
+        figures.update(measured[""])
+        figures["against"] = {"root": str(args.against), **measured["against"]}
+        return figures
     with gunicorn(url, threads=threads) as base:
-        figures.update(throughput(base, couples, scratch, args.duration, args.rounds, log))
+        figures.update(throughput({"": base}, couples, scratch, args.duration, args.rounds, log)[""])
         if args.sync_only:
             return figures
         figures.update(pulls(base, small, large))
@@ -403,7 +440,14 @@ def main():
         action="store_true",
         help="only sync vs bare (no pulls, push, shell, browser); prints, writes no results",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout of the code (e.g. `git worktree add /tmp/before HEAD~1`, with its .venv "
+        "linked): its own gunicorn, on the same database, measured in the same rounds, in turns; implies --sync-only",
+    )
     args = parser.parse_args()
+    args.sync_only = args.sync_only or bool(args.against)
 
     scratch = scratch_dir()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -447,6 +491,8 @@ def main():
                         )
                     },
                 )
+                if "against" in results[name]:
+                    print(name, "against", results[name]["against"])
         return
     results["shell_kb_gz"], results["shell_files"] = shell_kb_gz()
     if not args.skip_browser:

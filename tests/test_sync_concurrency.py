@@ -170,3 +170,40 @@ def test_first_pulls_of_one_device_at_the_same_moment_all_succeed(app, pair):
         thread.join(timeout=60)
 
     assert results == [200] * 30
+
+
+def test_a_retried_request_racing_the_original_applies_once(app, pair):
+    """A phone that gave up waiting sends the same batch again while the first is still being served:
+    the second must read the device's last mid after the first committed (PostgreSQL: the read under
+    the lock is a statement of its own behind the lock's, services/sync_sql.lock_counters), so each
+    mutation is applied exactly once and neither request fails."""
+    alice, _ = pair(rituals=False)
+    couple_id = alice.client.get("/api/me").json["couple"]["id"]
+    clients = [_client_as(app, alice) for _ in range(4)]
+    for round_ in range(15):
+        client_id = str(uuid.uuid4())
+        body = {
+            "client_id": client_id,
+            "cursor": 0,
+            "couple_id": couple_id,
+            "mutations": [{"mid": mid, "op": "put", "entry": entry("appreciation")} for mid in (1, 2)],
+        }
+        start, answers = threading.Barrier(len(clients)), []
+
+        def send(client, body=body, start=start, answers=answers):
+            start.wait()
+            answers.append(client.post("/api/sync", json=body))
+
+        threads = [threading.Thread(target=send, args=(client,)) for client in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        assert [a.status_code for a in answers] == [200] * len(clients), [a.json for a in answers]
+        applied = [r["mid"] for a in answers for r in a.json["results"] if r["status"] == "applied"]
+        assert sorted(applied) == [1, 2], (round_, [a.json["results"] for a in answers])
+        assert all(a.json["last_mid"] == 2 for a in answers)
+        ids = [m["entry"]["id"] for m in body["mutations"]]
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(Entry).where(Entry.id.in_(ids))) == 2

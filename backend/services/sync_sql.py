@@ -19,7 +19,7 @@ from .visibility import SHARED_EDIT
 
 
 def _postgresql():
-    return db.session.connection().dialect.name == "postgresql"
+    return prebuilt.on_postgresql()
 
 
 # --- the counters, and the one lock a writer takes ----------------------------------------------
