@@ -5,6 +5,8 @@ import pytest
 
 from conftest import PASSWORD
 
+from .e2e_support import wait_until
+
 pytestmark = pytest.mark.e2e
 
 FIRST_CURSOR = """() => new Promise((resolve, reject) => {
@@ -41,6 +43,6 @@ def test_one_origin_serves_the_app_and_the_live_stream(browser, live_front, live
             },
         )
         assert synced.status == 200, synced.text()
-        page.wait_for_function("window.liveCursors.includes('0.1')", timeout=5_000)
+        wait_until(page, "() => window.liveCursors.includes('0.1')", timeout=5_000)
     finally:
         context.close()
