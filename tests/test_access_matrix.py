@@ -232,6 +232,8 @@ MATRIX = {
     ("get", "/api/stats"): row(LOGIN_ONLY, None, check_stats),
     ("get", "/api/export"): row(LOGIN_ONLY, None, sees_what_it_may),
     ("get", "/api/push/key"): row(200),
+    # The live service answers the stream; the Flask app alone says "no live service here" to anyone.
+    ("get", "/api/live"): row(204),
     ("post", "/api/push/subscriptions"): row(
         {**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 201},
         body({"endpoint": ENDPOINT, "keys": KEYS}),
