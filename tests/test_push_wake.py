@@ -175,9 +175,11 @@ def test_two_workers_send_each_job_once(app, pair, push_service, start_worker):
     everyone = [d for *_, to_bob, to_alice in couples for d in (to_bob, to_alice)]
     assert wait_for(lambda: all(d.pushes(*PARTNER) for d in everyone), 2.5)
     time.sleep(app.config["PUSH_WINDOW"] + 1.0)
+    # Each job once, whichever worker took it. How a burst groups is the burst test's (above): here 24
+    # syncs in a row may outlast PUSH_WINDOW on a busy host, and then a Bob's two may come as 1 + 1.
     for *_, to_bob, to_alice in couples:
-        assert [m["count"] for m in to_bob.messages(*PARTNER)] == [2]
-        assert [m["count"] for m in to_alice.messages(*PARTNER)] == [1]
+        assert sum(m["count"] for m in to_bob.messages(*PARTNER)) == 2
+        assert sum(m["count"] for m in to_alice.messages(*PARTNER)) == 1
     with app.app_context():
         rows = db.session.execute(
             select(PushJob.status, PushJob.attempts, func.count()).group_by(PushJob.status, PushJob.attempts)
