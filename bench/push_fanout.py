@@ -21,6 +21,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -141,7 +142,7 @@ def raw_rate(sender, endpoints, p256dh, auth):
     from backend.services import notifications as texts
     from backend.services.delivery import OK, Message
 
-    payload = texts.encode(texts.nudge())
+    payload = texts.encode(texts.nudge(SimpleNamespace(language="en")))  # the words of an English recipient
     messages = [
         Message(i, endpoint, p256dh, auth, payload, 4 * 3600, "normal", "nudge") for i, endpoint in enumerate(endpoints)
     ]
