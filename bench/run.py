@@ -14,6 +14,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import time
@@ -297,10 +298,39 @@ def server_figures(name, url, scratch, args, log):
     return figures
 
 
+IMPORT = re.compile(r"""^\s*(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']""", re.M)
+LINKED = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="/(frontend/[^"]+)"')
+
+
+def _gz_kb(blobs):
+    return round(sum(len(gzip.compress(data, 6)) for data in blobs) / 1024, 1)
+
+
 def shell_kb_gz():
-    """The service worker's precache list (the shell files, manifest.json, the worker itself) and one
-    language, the larger catalogue (the worker keeps only the person's own), each gzipped on its own
-    (gzip -6, as a server would), summed."""
+    """The shell the first screen needs, as tests/e2e/test_web.py counts it: index.html, what it links
+    (CSS, icons, main.js), main.js's static import graph and one language (the larger catalogue), each
+    gzipped on its own (gzip -6, as a server would), summed. Screens that load on first use
+    (router.js ROUTES, import()) are precached for offline but not part of it: `precache_kb_gz` is
+    everything the service worker keeps."""
+    front = ROOT / "frontend"
+    html = (front / "index.html").read_text()
+    seen, stack = set(), [ROOT / path for path in LINKED.findall(html)]
+    while stack:
+        path = stack.pop().resolve()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        if path.suffix == ".js":
+            for match in IMPORT.finditer(path.read_text()):
+                stack.append(path.parent / (match.group(1) or match.group(2)))
+    catalogues = [p.read_bytes() for p in sorted((front / "locales").glob("*.json"))]
+    largest = max(catalogues, key=lambda data: len(gzip.compress(data, 6)))
+    return _gz_kb([html.encode(), largest] + [p.read_bytes() for p in sorted(seen)]), len(seen) + 2
+
+
+def precache_kb_gz():
+    """Everything the service worker precaches (the shell files, manifest.json, the worker itself) and
+    one language, the larger catalogue (the worker keeps only the person's own), gzipped as above."""
     from backend.web import render_worker, shell_files
 
     catalogues = [p.read_bytes() for p in sorted((ROOT / "frontend" / "locales").glob("*.json"))]
@@ -309,7 +339,7 @@ def shell_kb_gz():
         render_worker(ROOT).encode(),
         max(catalogues, key=lambda data: len(gzip.compress(data, 6))),
     ]
-    return round(sum(len(gzip.compress(data, 6)) for data in files) / 1024, 1), len(files)
+    return _gz_kb(files), len(files)
 
 
 def offline_start(scratch, runs=10, log=print):
@@ -389,7 +419,8 @@ def markdown(results):
         cells = [str(results[d].get(key, "")) for d in dbs]
         lines.append(f"| {key} | {what} | {goal or ''} | " + " | ".join(cells) + " |")
     for key, what, goal in (
-        ("shell_kb_gz", f"app shell, gzipped, {results.get('shell_files')} precached files", "< 150 KB"),
+        ("shell_kb_gz", f"first screen's shell, gzipped, {results.get('shell_files')} files", "< 150 KB"),
+        ("precache_kb_gz", f"all the worker precaches, gzipped, {results.get('precache_files')} files", "report"),
         ("offline_start_ms", "offline reload to Today drawn from IndexedDB, median of 10", "report"),
     ):
         value = results.get(key, "")
@@ -495,6 +526,7 @@ def main():
                     print(name, "against", results[name]["against"])
         return
     results["shell_kb_gz"], results["shell_files"] = shell_kb_gz()
+    results["precache_kb_gz"], results["precache_files"] = precache_kb_gz()
     if not args.skip_browser:
         results["offline_start_ms"] = offline_start(scratch)
     results["seconds"] = round(time.monotonic() - started)
