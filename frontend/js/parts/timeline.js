@@ -3,7 +3,7 @@
 // never touches more than it shows (plus one pass for the index of what answers what).
 import { store } from "../store.js";
 import { bdi, h } from "../ui.js";
-import { formatDate, t, tp } from "../i18n.js";
+import { language, t, tp } from "../i18n.js";
 import { alwaysPrivate, storyOf } from "../kinds.js";
 import { feelingChips } from "../feelings.js";
 import { questionText } from "../questions.js";
@@ -85,6 +85,14 @@ export function* walk(list, idx, { group = "all", who = "both", query = "" }) {
   }
 }
 
+// Dates in the person's language; one Intl formatter per shape (making one costs more than using it).
+const formats = new Map();
+export function dateText(when, options) {
+  const key = language() + JSON.stringify(options);
+  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(language(), options));
+  return formats.get(key).format(new Date(when));
+}
+
 /** A local calendar day as a number, 20261206. */
 export const dayOf = (when) => {
   const d = new Date(when);
@@ -99,33 +107,34 @@ export function dayTitle(day, now = new Date()) {
   if (day === dayOf(yesterday)) return t("ourstory.yesterday");
   const date = new Date(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
   const year = date.getFullYear() === now.getFullYear() ? {} : { year: "numeric" };
-  return formatDate(date, { weekday: "short", day: "numeric", month: "short", ...year });
+  return dateText(date, { weekday: "short", day: "numeric", month: "short", ...year });
 }
 
-/** "On this day": entries of this calendar day in earlier years; when there are none, of the same day a
- *  month ago. Returns { key, items } (key: the catalogue key of the heading) or null. */
+/** "On this day": the newest three entries of this calendar day in earlier years; when there are none,
+ *  of the same day a month ago. Returns { key, items } (key: the catalogue key of the heading) or null. */
 export function onThisDay(list, now = new Date()) {
+  const today = dayOf(now);
   const month = new Date(now);
   month.setMonth(now.getMonth() - 1);
-  const wanted = (e, year) => {
-    const day = dayOf(e.created_at);
-    return year ? day % 10000 === dayOf(now) % 10000 && day < dayOf(now) : day === dayOf(month);
-  };
-  for (const [key, year] of [
-    ["ourstory.years_ago", true],
-    ["ourstory.month_ago", false],
-  ]) {
-    const items = list.filter((e) => standsAlone(e) && near(e.created_at, year ? now : month) && wanted(e, year));
-    if (items.length) return { key, items: items.slice(0, 3) };
+  const tries = [
+    ["ourstory.years_ago", around(now), (day) => day % 10000 === today % 10000 && day < today],
+    ["ourstory.month_ago", around(month), (day) => day === dayOf(month)],
+  ];
+  for (const [key, days, wanted] of tries) {
+    const items = [];
+    for (const e of list) {
+      // The stored UTC month and day first (a string slice): only a few entries are parsed as dates.
+      if (days.has(e.created_at.slice(5, 10)) && standsAlone(e) && wanted(dayOf(e.created_at))) items.push(e);
+      if (items.length === 3) break;
+    }
+    if (items.length) return { key, items };
   }
   return null;
 }
 
-// A cheap look at the stored string before parsing a date: the UTC month and day within one day of it.
-function near(iso, when) {
-  const around = [-1, 0, 1].map((n) => new Date(when.getTime() + n * 86400000).toISOString().slice(5, 10));
-  return around.includes(iso.slice(5, 10));
-}
+// The UTC month-days ("12-06") within a day of a local date: where its entries' stored times can fall.
+const around = (when) =>
+  new Set([-1, 0, 1].map((n) => new Date(when.getTime() + n * 86400000).toISOString().slice(5, 10)));
 
 /** "Our answers": each daily question both answered (yours shared), side by side, newest first. The
  *  partner's answer is only here when the server sent it, which it does once yours exists. */
@@ -152,7 +161,7 @@ export function ourAnswers(list, query = "") {
 }
 
 const who = (e) => (e.author_id === store.user.id ? t("cards.you") : bdi(store.nameOf(e.author_id)));
-const clock = (iso) => formatDate(iso, { hour: "2-digit", minute: "2-digit" });
+const clock = (iso) => dateText(iso, { hour: "2-digit", minute: "2-digit" });
 
 /** One entry of the story: who, when, what kind, "Only you", its words, and what answered it. */
 export function storyItem(e, idx, when = clock(e.created_at)) {

@@ -3,7 +3,7 @@
 // From the phone's store only (works offline); a page at a time (docs/story.md).
 import { store } from "../store.js";
 import { bdi, h, clear, section } from "../ui.js";
-import { formatDate, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { questionText } from "../questions.js";
 import { live, partnerName } from "../parts/cards.js";
 import * as T from "../parts/timeline.js";
@@ -101,7 +101,7 @@ export function mount(root) {
           "ul",
           { class: "entries" },
           memory.items.map((e) =>
-            T.storyItem(e, idx, formatDate(e.created_at, { day: "numeric", month: "short", year: "numeric" })),
+            T.storyItem(e, idx, T.dateText(e.created_at, { day: "numeric", month: "short", year: "numeric" })),
           ),
         ),
       );
