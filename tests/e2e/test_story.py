@@ -2,6 +2,7 @@
 show only to their author, filters by kind and person, search that folds case and accents, "On this day",
 "Our answers" side by side only when both answered (a withheld answer never shows), offline, and Russian."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import update
 from backend.extensions import db
 from backend.models import Entry, utcnow
 
-from .e2e_support import BERLIN, artifacts, go_offline, open_app, seed, wait_synced
+from .e2e_support import BERLIN, artifacts, go_offline, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -152,16 +153,95 @@ def test_our_answers_are_side_by_side_only_when_both_answered(new_context, peopl
     assert "Only Sam answered" not in page.locator("body").inner_text()
 
 
-def test_the_story_opens_offline(new_context, people, live_server):
+# An entry of a kind this phone does not know (a newer app's), as a sync would have stored it.
+PUT_UNKNOWN = """async (entry) => new Promise((resolve) => {
+  const open = indexedDB.open('hearth');
+  open.onsuccess = () => {
+    const tx = open.result.transaction('entries', 'readwrite');
+    tx.objectStore('entries').put(entry);
+    tx.oncomplete = () => resolve(true);
+  };
+})"""
+
+
+def test_the_story_opens_offline_and_shows_an_unknown_kind_plainly(new_context, people, live_server):
     alex, sam = new_context(timezone_id=ZONE), new_context(timezone_id=ZONE)
-    people.pair(alex, sam)
+    _, sam_user = people.pair(alex, sam)
     a_couples_story(live_server, alex, sam)
     page = open_app(alex, "/")  # Today, online: the phone syncs; the story's module was never loaded
     wait_synced(page)
     go_offline(alex)
+    stored = page.evaluate(
+        "async () => new Promise((r) => { const o = indexedDB.open('hearth'); o.onsuccess = () => {"
+        " const q = o.result.transaction('meta').objectStore('meta').get('me'); q.onsuccess = () => r(q.result); }; })"
+    )
+    couple = stored["couple"]["id"]
+    page.evaluate(
+        PUT_UNKNOWN,
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "reply",
+            "author_id": sam_user["id"],
+            "visibility": "shared",
+            "ref_id": None,
+            "body": {"text": "Ha, that hat!", "tone": "warm"},
+            "rev": 1,
+            "created_at": utcnow().isoformat(),
+            "updated_at": utcnow().isoformat(),
+            "deleted": False,
+            "couple_id": couple,
+        },
+    )
     page.goto("/story")
     entry(page, "scared at the doctor's").wait_for()
     entry(page, "Private fish thoughts.").wait_for()
+    plain = entry(page, "Ha, that hat!")
+    assert "entry" in plain.text_content()  # its kind's name is the neutral "entry"
+    assert plain.locator(".meta strong").inner_text() == "Sam"
+
+
+def many(server, context, count):
+    """`count` appreciations in one sync, as one busy day."""
+    couple = context.request.get(f"{server.url}/api/me").json()["couple"]
+    mutations = [
+        {
+            "mid": n + 1,
+            "op": "put",
+            "entry": {
+                "id": str(uuid.uuid4()),
+                "kind": "appreciation",
+                "visibility": "shared",
+                "ref_id": None,
+                "body": {"text": f"Thank you, number {n + 1}."},
+            },
+        }
+        for n in range(count)
+    ]
+    body = {"client_id": str(uuid.uuid4()), "cursor": 0, "couple_id": couple["id"], "mutations": mutations}
+    response = context.request.post(f"{server.url}/api/sync", data=body)
+    assert response.status == 200 and {r["status"] for r in response.json()["results"]} == {"applied"}
+
+
+def test_earlier_entries_load_as_you_scroll_or_tap(new_context, people, live_server):
+    alex = new_context(timezone_id=ZONE)
+    sam = new_context(timezone_id=ZONE)
+    sam.add_init_script("delete window.IntersectionObserver;")  # a browser without it: the button
+    people.pair(alex, sam)
+    many(live_server, alex, 70)
+    for context in (alex, sam):
+        page = story_page(context)
+        wait_until(page, "() => document.querySelectorAll('.story .entry').length === 50")  # one page first
+        button = page.get_by_role("button", name="Show earlier days")
+        if context is alex:
+            button.scroll_into_view_if_needed()  # seen: the next page comes by itself
+        else:
+            page.wait_for_timeout(300)
+            assert page.locator(".story .entry").count() == 50
+            button.click()
+        page.get_by_text("This is where your story begins.").wait_for()
+        assert page.locator(".story .entry").count() == 70
+        assert page.locator(".story section h2").all_inner_texts() == ["Today"]  # one day across two pages
+        assert button.count() == 0
 
 
 def test_after_leaving_the_story_shows_only_your_own(new_context, people, live_server):

@@ -75,6 +75,7 @@ export function mount(root) {
   let idx = null;
   let day = null;
   let list = null;
+  let ul = null; // the list of the day drawn last: the next page may carry on with it
   let shown = 0;
   let done = false;
   const more = h("button", { type: "button", class: "btn ghost wide", onclick: () => draw(PAGE) }, t("ourstory.more"));
@@ -114,6 +115,7 @@ export function mount(root) {
       : h("div", {});
     clear(body, list);
     day = null;
+    ul = null;
     done = false;
     const keep = shown;
     shown = 0;
@@ -122,7 +124,6 @@ export function mount(root) {
 
   function draw(count) {
     const answers = state.group === "answers";
-    let ul = list.lastElementChild?.tagName === "UL" ? list.lastElementChild : null;
     if (answers && !ul) {
       ul = h("ul", { class: "entries" });
       list.append(ul);
