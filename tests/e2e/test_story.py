@@ -272,3 +272,21 @@ def test_a_russian_phone_reads_its_story_in_russian(new_context, people, live_se
     page.get_by_role("group", name="Показать").get_by_role("button", name="Наши ответы").click()
     page.get_by_role("region", name="Наши ответы").locator(".pair").wait_for()
     page.screenshot(path=artifacts("screenshots", "story-answers-ru.png"))
+
+
+def test_an_empty_story_says_so_kindly_and_today_and_more_lead_to_it(new_context, people, live_server):
+    alex, sam = new_context(timezone_id=ZONE), new_context(timezone_id=ZONE)
+    people.pair(alex, sam)
+    page = open_app(alex, "/")
+    wait_synced(page)
+    links = page.get_by_role("navigation", name="Rituals, our story and journal")
+    links.screenshot(path=artifacts("screenshots", "story-today-link-en.png"))
+    links.get_by_role("link", name="Our story").click()
+    page.get_by_role("heading", name="Our story").wait_for()
+    page.get_by_text("Your story starts with the first thing you share.").wait_for()
+    page.screenshot(path=artifacts("screenshots", "story-empty-en.png"))
+    page.get_by_role("group", name="Show").get_by_role("button", name="Our answers").click()
+    page.get_by_text("When you both answer the same question").wait_for()
+    page.get_by_role("navigation", name="Main").locator('a[href="/more"]').click()
+    page.get_by_role("navigation", name="More screens").get_by_role("link", name="Our story").click()
+    page.get_by_role("heading", name="Our story").wait_for()
