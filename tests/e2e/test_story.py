@@ -44,6 +44,9 @@ def a_couples_story(server, alex, sam):
     aged(server, said, timedelta(days=9))
     reflected = seed(server, alex, "reflection", {"text": "The doctor scared you. Is that right?"}, ref_id=said)
     aged(server, reflected, timedelta(days=8))
+    seed(server, alex, "reaction", {"value": "heart"}, ref_id=said)
+    seed(server, sam, "reaction", {"value": "right"}, ref_id=reflected)
+    seed(server, sam, "appreciation", {"text": "Sam's own quiet note."}, visibility="private")
     seed(server, alex, "journal", {"text": "Private fish thoughts."}, visibility="private")
     aged(server, seed(server, alex, "appreciation", {"text": "Thanks for the Café crème."}), timedelta(days=2))
     aged(server, seed(server, sam, "checkin", {"mood": 4, "us": 5, "note": "Ёлка lights"}), timedelta(days=1))
@@ -76,18 +79,34 @@ def test_the_story_keeps_what_was_shared_and_private_lines_for_their_author(new_
     page = story_page(alex)
     said = entry(page, "scared at the doctor's")
     said.wait_for()  # nine days on, the partner's disclosure is still here
-    assert "The doctor scared you" in said.inner_text()  # the reflection shows on what it answers
-    assert page.locator(".story .entry[data-kind='reflection']").count() == 0
+    shown = said.text_content()
+    assert "The doctor scared you" in shown  # the reflection shows on what it answers, with its verdict
+    assert "That's right" in shown and "♥ Heart" in shown
+    assert page.locator(".story .entry[data-kind='reflection'], .story .entry[data-kind='reaction']").count() == 0
+    assert "Sam's own quiet note." not in page.locator("body").inner_text()  # the partner's private line
     assert "Only you" in entry(page, "Private fish thoughts.").text_content()
     assert page.locator(".story section h2").first.inner_text() == "Today"
     heads = page.locator(".story section h2").all_inner_texts()
     assert "Yesterday" in heads and "Mon, Jun 1" in heads and "Tue, Jun 10, 2025" in heads
     page.screenshot(path=artifacts("screenshots", "story-en.png"))
     page.screenshot(path=artifacts("screenshots", "story-en-full.png"), full_page=True)
+    said.screenshot(path=artifacts("screenshots", "story-en-disclosure.png"))
 
     theirs = story_page(sam)
     entry(theirs, "scared at the doctor's").wait_for()
     assert "Private fish thoughts." not in theirs.locator("body").inner_text()
+    assert "Only you" in entry(theirs, "Sam's own quiet note.").text_content()
+
+
+def test_with_no_earlier_year_on_this_day_looks_back_a_month(new_context, people, live_server):
+    alex, sam = new_context(timezone_id=ZONE), new_context(timezone_id=ZONE)
+    people.pair(alex, sam)
+    month = utcnow() - utcnow().replace(month=utcnow().month - 1)  # the test's instant is mid-June
+    aged(live_server, seed(live_server, sam, "appreciation", {"text": "Thanks for May's picnic."}), month)
+    aged(live_server, seed(live_server, sam, "appreciation", {"text": "Two days off."}), month - timedelta(days=2))
+    page = story_page(alex)
+    memory = page.get_by_role("region", name="A month ago today")
+    assert "Thanks for May's picnic." in memory.inner_text() and "Two days off." not in memory.inner_text()
 
 
 def test_filters_search_and_on_this_day(new_context, people, live_server):
