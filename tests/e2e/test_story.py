@@ -12,6 +12,7 @@ from backend.extensions import db
 from backend.models import Entry, utcnow
 
 from .e2e_support import BERLIN, artifacts, go_offline, open_app, seed, wait_synced, wait_until
+from .test_russian_today import no_english
 
 pytestmark = pytest.mark.e2e
 
@@ -287,9 +288,11 @@ def test_a_russian_phone_reads_its_story_in_russian(new_context, people, live_se
     assert heads[0] == "Сегодня" and "Вчера" in heads
     assert "Только ты" in entry(page, "Private fish thoughts.").text_content()
     page.get_by_role("region", name="В этот день").wait_for()
+    no_english(page)
     page.screenshot(path=artifacts("screenshots", "story-ru.png"))
     page.get_by_role("group", name="Показать").get_by_role("button", name="Наши ответы").click()
     page.get_by_role("region", name="Наши ответы").locator(".pair").wait_for()
+    no_english(page)
     page.screenshot(path=artifacts("screenshots", "story-answers-ru.png"))
 
 
