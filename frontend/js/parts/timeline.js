@@ -53,8 +53,9 @@ export function index(list) {
   return { answers, rituals };
 }
 
-// Search: case, accents and ё/е folded away (NFD, then the combining marks dropped).
-export const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+// Search: case, accents and ё/е folded away (NFD, then the combining marks dropped; plain ASCII needs none).
+export const fold = (text) =>
+  (/[^ -~\s]/.test(text) ? text.normalize("NFD").replace(/\p{M}/gu, "") : text).toLowerCase();
 const folded = new WeakMap(); // entry → its folded words, made on the first search that reads it
 
 function words(e) {
@@ -140,25 +141,28 @@ const around = (when) =>
  *  partner's answer is only here when the server sent it, which it does once yours exists. */
 export function ourAnswers(list, query = "") {
   const me = store.user.id;
-  const theirs = new Map();
+  const key = (qid, date) => `${qid} ${date}`;
+  const theirs = new Map(); // "question date" → the partner's answer
   for (const e of list) {
-    if (e.kind !== "answer" || e.author_id === me) continue;
-    theirs.set(e.body.question_id, [...(theirs.get(e.body.question_id) || []), e]);
+    if (e.kind === "answer" && e.author_id !== me) theirs.set(key(e.body.question_id, e.body.local_date), e);
   }
-  const used = new Set();
   const pairs = [];
   for (const mine of list) {
     if (mine.kind !== "answer" || mine.author_id !== me || mine.visibility !== "shared") continue;
-    // The same question comes back every few weeks: pair the answers given within a day of each other.
-    const other = (theirs.get(mine.body.question_id) || []).find(
-      (x) => !used.has(x) && Math.abs(Date.parse(x.body.local_date) - Date.parse(mine.body.local_date)) <= 86400000,
-    );
+    // The same question comes back every few weeks: pair the answers given within a day of each other
+    // (two time zones may call it different dates).
+    const at = Date.parse(mine.body.local_date);
+    const other = [0, -1, 1]
+      .map((n) => theirs.get(key(mine.body.question_id, isoDate(at + n * 86400000))))
+      .find((x) => x);
     if (!other) continue;
-    used.add(other);
+    theirs.delete(key(other.body.question_id, other.body.local_date));
     if (!query || words(mine).includes(query) || words(other).includes(query)) pairs.push([mine, other]);
   }
   return pairs;
 }
+
+const isoDate = (ms) => (Number.isNaN(ms) ? "" : new Date(ms).toISOString().slice(0, 10));
 
 const who = (e) => (e.author_id === store.user.id ? t("cards.you") : bdi(store.nameOf(e.author_id)));
 const clock = (iso) => dateText(iso, { hour: "2-digit", minute: "2-digit" });
