@@ -13,7 +13,8 @@
 //            the phone shows the current one and reports nothing (sync.js)
 //   story    how Our story shows it (parts/timeline.js): the filter chip it files under ("words", …), "all"
 //            (an item found under "All" only: the default, so a new kind shows as a plain line), "attached"
-//            (shown on the entry it answers), or null (left out: a setting or a shared position)
+//            (shown on the entry it answers: its `text` as a line, a reaction as a chip), or null (left out: a
+//            setting or a shared position)
 //
 // A new kind: a record here and in backend/kinds.py, its body schema, its words in the catalogues
 // (kind.<name>.label), and, for "feed", its case in parts/feed.js (tests/test_kinds.py checks each).

@@ -279,7 +279,8 @@ def test_after_leaving_the_story_shows_only_your_own(new_context, people, live_s
 
 
 def test_a_russian_phone_reads_its_story_in_russian(new_context, people, live_server):
-    alex, sam = new_context(locale="ru-RU", timezone_id=ZONE), new_context(locale="ru-RU", timezone_id=ZONE)
+    alex = new_context(locale="ru-RU", timezone_id=ZONE, color_scheme="dark")  # and in the dark
+    sam = new_context(locale="ru-RU", timezone_id=ZONE)
     people.pair(alex, sam)
     a_couples_story(live_server, alex, sam)
     page = story_page(alex)

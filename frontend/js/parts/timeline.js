@@ -204,27 +204,33 @@ function text(e) {
   return [...(b.answers || []).map((a) => a?.text), b.note].filter(Boolean).join(" · ");
 }
 
-/** Reflections (with the latest verdict), reactions and the latest answer to a bid, under the entry. */
-function attached(e, idx) {
+/** What answers an entry, under it: words oldest first (a reflection, with its latest verdict; any other
+ *  attached kind with a `text`, such as a reply, as "Sam: …"), the latest answer to a bid, reactions as chips. */
+export function attached(e, idx) {
   const all = idx.answers.get(e.id);
   if (!all) return null;
   const lines = all
-    .filter((x) => x.kind === "reflection")
+    .filter((x) => typeof x.body?.text === "string")
     .reverse()
-    .map((r) => {
+    .map((x) => {
       const verdict = latest(
-        (idx.answers.get(r.id) || []).filter(
-          (x) => x.kind === "reaction" && ["right", "not_quite"].includes(x.body.value),
+        (idx.answers.get(x.id) || []).filter(
+          (r) => r.kind === "reaction" && ["right", "not_quite"].includes(r.body.value),
         ),
       );
+      const mine = x.author_id === store.user.id;
       const by =
-        r.author_id === store.user.id ? t("ourstory.you_reflected") : tp("ourstory.reflected", { name: who(r) });
+        x.kind !== "reflection"
+          ? [who(x), ":"]
+          : mine
+            ? t("ourstory.you_reflected")
+            : tp("ourstory.reflected", { name: who(x) });
       return h(
         "p",
-        { class: "small" },
+        { class: "small", "data-kind": x.kind },
         h("strong", {}, by),
         " ",
-        h("span", { user: true }, r.body.text),
+        h("span", { user: true }, x.body.text),
         verdict ? h("span", { class: "badge sage" }, reactionName(verdict.body.value)) : null,
       );
     });

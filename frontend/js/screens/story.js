@@ -137,7 +137,7 @@ export function mount(root) {
       }
       added++;
       if (answers) {
-        ul.append(pair(next.value));
+        ul.append(pair(next.value, idx));
         continue;
       }
       const e = next.value;
@@ -171,8 +171,8 @@ export function mount(root) {
   };
 }
 
-/** One question both answered: the question, then your answer and theirs side by side. */
-function pair([mine, theirs]) {
+/** One question both answered: the question, your answer and theirs side by side, then what answered them. */
+function pair([mine, theirs], idx) {
   const side = (e, name) => h("div", {}, h("strong", {}, name), h("p", { class: "text", user: true }, e.body.text));
   return h(
     "li",
@@ -180,5 +180,7 @@ function pair([mine, theirs]) {
     h("div", { class: "meta" }, h("span", {}, T.dayTitle(T.dayOf(mine.created_at)))),
     h("p", { class: "quote" }, questionText(mine.body.question_id)),
     h("div", { class: "side" }, side(mine, t("cards.you")), side(theirs, bdi(store.nameOf(theirs.author_id)))),
+    T.attached(mine, idx),
+    T.attached(theirs, idx),
   );
 }
