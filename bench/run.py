@@ -5,7 +5,7 @@ Every figure that has a goal is a ratio against a baseline measured in the same 
 interleaved, median reported: the machine is shared and absolute numbers move with the neighbours.
 
     .venv/bin/python bench/run.py [--duration 3] [--rounds 7] [--only sqlite|postgresql] [--skip-browser] [--sync-only]
-        [--against OTHER_CHECKOUT]
+        [--against OTHER_CHECKOUT] [--story-only]
     BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test (the default; "off" skips it)
 """
 
@@ -351,6 +351,12 @@ def offline_start(scratch, runs=10, log=print):
         return measure(base, runs, log)
 
 
+def story_first_screen(scratch, runs=10, log=print):
+    import story_first_screen as story
+
+    return story.run(scratch, runs, log=log)
+
+
 TABLE = [
     (
         "sync_rps",
@@ -422,6 +428,12 @@ def markdown(results):
         ("shell_kb_gz", f"first screen's shell, gzipped, {results.get('shell_files')} files", "< 150 KB"),
         ("precache_kb_gz", f"all the worker precaches, gzipped, {results.get('precache_files')} files", "report"),
         ("offline_start_ms", "offline reload to Today drawn from IndexedDB, median of 10", "report"),
+        (
+            "story_first_screen_ms",
+            "tap on Our story to its first screen drawn, 10,000 entries on the phone, offline, median of 10",
+            "<= 100",
+        ),
+        ("story_cold_ms", "offline reload onto /story to the same screen (the app's start reads all 10,000)", "report"),
     ):
         value = results.get(key, "")
         lines.append(f"| {key} | {what} | {goal} | " + " | ".join(str(value) for _ in dbs) + " |")
@@ -467,6 +479,11 @@ def main():
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument(
+        "--story-only",
+        action="store_true",
+        help="only Our story's first screen, 10,000 entries (bench/story_first_screen.py); prints, writes no results",
+    )
+    parser.add_argument(
         "--sync-only",
         action="store_true",
         help="only sync vs bare (no pulls, push, shell, browser); prints, writes no results",
@@ -481,6 +498,9 @@ def main():
     args.sync_only = args.sync_only or bool(args.against)
 
     scratch = scratch_dir()
+    if args.story_only:
+        print(story_first_screen(scratch))
+        return
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results = {
         "date": date.today().isoformat(),
@@ -529,6 +549,7 @@ def main():
     results["precache_kb_gz"], results["precache_files"] = precache_kb_gz()
     if not args.skip_browser:
         results["offline_start_ms"] = offline_start(scratch)
+        results.update(story_first_screen(scratch))
     results["seconds"] = round(time.monotonic() - started)
 
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

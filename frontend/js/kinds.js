@@ -11,36 +11,44 @@
 //   moves    a shared position (edit "both"): each queued edit builds on the one before it (its base_rev is
 //            the rev the one before will make), and a conflict is the partner's move arriving first, so
 //            the phone shows the current one and reports nothing (sync.js)
+//   story    how Our story shows it (parts/timeline.js): the filter chip it files under ("words", …), "all"
+//            (an item found under "All" only: the default, so a new kind shows as a plain line), "attached"
+//            (shown on the entry it answers: its `text` as a line, a reaction as a chip), or null (left out: a
+//            setting or a shared position)
 //
 // A new kind: a record here and in backend/kinds.py, its body schema, its words in the catalogues
 // (kind.<name>.label), and, for "feed", its case in parts/feed.js (tests/test_kinds.py checks each).
 
-const kind = (name, { edit = "author", private: alwaysPrivate = false, shows = [], moves = false } = {}) => ({
+const kind = (
+  name,
+  { edit = "author", private: alwaysPrivate = false, shows = [], moves = false, story = "all" } = {},
+) => ({
   name,
   label: `kind.${name}.label`,
   edit,
   private: alwaysPrivate,
   shows,
   moves,
+  story,
 });
 
 export const KINDS = Object.freeze(
   Object.fromEntries(
     [
-      kind("disclosure", { shows: ["feed", "tension"] }),
-      kind("reflection", { shows: ["feed"] }),
-      kind("reaction", { shows: ["feed", "timeout"] }),
-      kind("appreciation", { shows: ["feed", "appreciate"] }),
-      kind("bid", { shows: ["feed", "bids"] }),
-      kind("bid_response", { shows: ["feed", "bids"] }),
-      kind("checkin", { shows: ["feed", "checkin"] }),
-      kind("ritual", { edit: "both", shows: ["rituals"] }),
-      kind("ritual_session", { shows: ["rituals", "session"] }),
-      kind("session_step", { edit: "both", shows: ["session"], moves: true }),
-      kind("commitment", { shows: ["commitments", "tension"] }),
-      kind("agreement", { edit: "both", shows: ["agreements"] }),
+      kind("disclosure", { shows: ["feed", "tension"], story: "words" }),
+      kind("reflection", { shows: ["feed"], story: "attached" }),
+      kind("reaction", { shows: ["feed", "timeout"], story: "attached" }),
+      kind("appreciation", { shows: ["feed", "appreciate"], story: "appreciations" }),
+      kind("bid", { shows: ["feed", "bids"], story: "bids" }),
+      kind("bid_response", { shows: ["feed", "bids"], story: "attached" }),
+      kind("checkin", { shows: ["feed", "checkin"], story: "checkins" }),
+      kind("ritual", { edit: "both", shows: ["rituals"], story: null }),
+      kind("ritual_session", { shows: ["rituals", "session"], story: "rituals" }),
+      kind("session_step", { edit: "both", shows: ["session"], moves: true, story: null }),
+      kind("commitment", { shows: ["commitments", "tension"], story: "promises" }),
+      kind("agreement", { edit: "both", shows: ["agreements"], story: "promises" }),
       kind("timeout", { shows: ["timeout"] }),
-      kind("answer", { shows: ["question", "path"] }),
+      kind("answer", { shows: ["question", "path"], story: "answers" }),
       kind("journal", { private: true, shows: ["journal"] }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
@@ -54,6 +62,9 @@ export const alwaysPrivate = (name) => !!KINDS[name]?.private;
 
 /** A shared position moved by either phone: queued moves chain, a conflict is quietly the partner's move. */
 export const movesTogether = (name) => !!KINDS[name]?.moves;
+
+/** How Our story shows a kind (see `story` above); a kind this phone does not know is a plain line. */
+export const storyOf = (name) => (KINDS[name] ? KINDS[name].story : "all");
 
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
 export const inFeed = (name) => !!KINDS[name]?.shows.includes("feed");

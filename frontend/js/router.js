@@ -37,10 +37,11 @@ export const ROUTES = {
   "/help": ["more", () => import("./screens/help.js"), "route.help"],
   "/mine": ["more", () => import("./screens/mine.js"), "route.mine"],
   "/not-sent": ["more", () => import("./screens/not-sent.js"), "route.not_sent"],
+  "/story": ["today", () => import("./screens/story.js"), "route.story"],
 };
 
 // What someone without a couple still reaches: their own things (issue 10, item 17).
-const ALONE = new Set(["/more", "/journal", "/mine", "/not-sent", "/help"]);
+const ALONE = new Set(["/more", "/journal", "/mine", "/not-sent", "/help", "/story"]);
 
 let cleanup = null;
 let first = true;

@@ -1,5 +1,5 @@
-// A small strip on Today: the next ritual and when, open commitments, and the way to the journal
-// (which left the tab bar).
+// A small strip on Today: the next ritual and when, open commitments, and the ways to Our story and
+// the journal (which left the tab bar).
 import { bdi, h, clear } from "../ui.js";
 import { when } from "../schedule.js";
 import * as R from "../ritual-data.js";
@@ -43,6 +43,16 @@ export function todayLinks() {
               ),
             )
           : null,
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href: "/story", "data-link": true },
+            h("span", { class: "link-main" }, t("route.story")),
+            h("span", { class: "link-sub" }, t("settings.hint.story")),
+          ),
+        ),
         h(
           "li",
           {},

@@ -12,9 +12,21 @@ import { DISPLAY_NAME_MAX } from "../limits.js";
 
 // The screens reached from More, one line each: the label is the screen's title (route.<key>), the hint
 // settings.hint.<key>.
-const LINKS = ["journal", "rituals", "commitments", "us", "timeout", "tension", "agreements", "path", "help", "mine"] // screens, not kinds
+const LINKS = [
+  "story",
+  "journal",
+  "rituals",
+  "commitments",
+  "us",
+  "timeout",
+  "tension",
+  "agreements",
+  "path",
+  "help",
+  "mine",
+] // screens, not kinds
   .map((key) => [`/${key}`, key]);
-const ALONE = new Set(["/journal", "/help", "/mine"]); // what needs no partner
+const ALONE = new Set(["/story", "/journal", "/help", "/mine"]); // what needs no partner
 
 function links() {
   const shown = LINKS.filter(([href]) => store.couple || ALONE.has(href)).map(([href, key]) => [
