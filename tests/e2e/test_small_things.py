@@ -1,0 +1,74 @@
+"""Issue 13's small things: links that open before the first sync, focus that stays visible and goes
+somewhere sensible, plurals, kind and true toasts, and dates in the person's language."""
+
+import uuid
+
+import pytest
+
+from .e2e_support import artifacts, seed
+
+pytestmark = pytest.mark.e2e
+
+# Every page heading (h1) the view ever showed, in order: to prove "not found" never flashed.
+HEADINGS = """
+window.__headings = [];
+new MutationObserver(() => {
+  for (const node of document.querySelectorAll('#view h1')) {
+    const text = node.textContent;
+    if (window.__headings[window.__headings.length - 1] !== text) window.__headings.push(text);
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def shoot(page, name):
+    page.wait_for_timeout(300)
+    page.screenshot(path=artifacts("screenshots", "small-things", f"{name}.png"))
+
+
+def headings(page):
+    return page.evaluate("() => window.__headings")
+
+
+def test_a_ritual_link_on_a_fresh_phone_waits_for_the_first_sync(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    ritual = next(e for e in live_server.entries(kind="ritual") if e.body["type"] == "weekly_checkin")
+    sam.add_init_script(HEADINGS)
+    page = sam.new_page()
+    page.goto(f"/rituals/{ritual.id}")  # a fresh phone: signed in, nothing stored yet
+    page.locator('input[name="title"]').wait_for()
+    assert not any("not found" in text for text in headings(page)), headings(page)
+
+
+def test_a_session_link_on_a_fresh_phone_opens_once_synced(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    ritual = next(e for e in live_server.entries(kind="ritual") if e.body["type"] == "weekly_checkin")
+    session = seed(
+        live_server,
+        alex,
+        "ritual_session",
+        {
+            "started_at": "2026-11-29T18:00:00Z",
+            "ended_at": "2026-11-29T18:20:00Z",
+            "answers": [],
+            "passed": [],
+            "note": "",
+        },
+        ref_id=ritual.id,
+    )
+    sam.add_init_script(HEADINGS)
+    page = sam.new_page()
+    page.goto(f"/session/{session}")
+    page.get_by_role("heading", name="Weekly check-in", level=1).wait_for()
+    assert not any("not found" in text for text in headings(page)), headings(page)
+
+
+def test_a_link_to_nothing_says_not_found_after_the_server_answered(new_context, people):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = sam.new_page()
+    page.goto(f"/rituals/{uuid.uuid4()}")
+    page.get_by_role("heading", name="Ritual not found").wait_for()
+    assert page.get_attribute("#view", "aria-busy") is None
