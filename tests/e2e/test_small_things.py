@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from .e2e_support import artifacts, seed
+from .e2e_support import artifacts, open_app, seed, wait_synced
 
 pytestmark = pytest.mark.e2e
 
@@ -72,3 +72,33 @@ def test_a_link_to_nothing_says_not_found_after_the_server_answered(new_context,
     page.goto(f"/rituals/{uuid.uuid4()}")
     page.get_by_role("heading", name="Ritual not found").wait_for()
     assert page.get_attribute("#view", "aria-busy") is None
+
+
+# For each Tab press: the focused element's box, the tab bar's top and the top bar's bottom.
+FOCUS_BOX = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const box = el.getBoundingClientRect();
+  const bar = document.getElementById('tabbar').getBoundingClientRect();
+  const top = document.querySelector('.topbar').getBoundingClientRect();
+  return { what: el.outerHTML.slice(0, 80), top: box.top, bottom: box.bottom, height: box.height,
+           bar: bar.top, head: top.bottom, inBar: !!el.closest('#tabbar, .topbar, .skip') };
+}"""
+
+
+@pytest.mark.parametrize("path", ["/more", "/"])
+def test_tab_never_lands_behind_the_tab_bar(new_context, people, path):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex, path)
+    wait_synced(page)
+    page.locator("#view h1").first.wait_for()
+    hidden = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        box = page.evaluate(FOCUS_BOX)
+        if not box or box["inBar"] or box["height"] == 0:
+            continue
+        if box["bottom"] > box["bar"] + 0.5 or box["top"] < box["head"] - 0.5:
+            hidden.append(box)
+    assert hidden == [], "\n".join(f"{b}" for b in hidden)
