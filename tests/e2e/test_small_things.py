@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from .e2e_support import artifacts, open_app, seed, wait_synced
+from .e2e_support import artifacts, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -102,3 +102,66 @@ def test_tab_never_lands_behind_the_tab_bar(new_context, people, path):
         if box["bottom"] > box["bar"] + 0.5 or box["top"] < box["head"] - 0.5:
             hidden.append(box)
     assert hidden == [], "\n".join(f"{b}" for b in hidden)
+
+
+ACTIVE = "() => { const el = document.activeElement; return el ? `${el.tagName}|${el.textContent.trim()}` : ''; }"
+
+
+def test_next_and_pass_put_focus_on_the_new_prompt(new_context, people):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex, "/rituals")
+    wait_synced(page)
+    page.get_by_role("button", name="Start Weekly check-in").click()
+    page.get_by_text("Prompt 1 of 5").wait_for()
+    page.get_by_role("button", name="Pass").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Prompt 2 of 5").wait_for()
+    second = page.locator(".prompt-text").inner_text()
+    wait_until(page, "() => document.activeElement?.matches('.prompt-text')")
+    assert page.evaluate(ACTIVE) == f"H2|{second}"
+    page.get_by_label("Your answer").fill("A calm week")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_text("Prompt 3 of 5").wait_for()
+    third = page.locator(".prompt-text").inner_text()
+    wait_until(page, "() => document.activeElement?.matches('.prompt-text')")
+    assert page.evaluate(ACTIVE) == f"H2|{third}"
+    page.keyboard.press("Tab")  # and the next Tab goes on from there, into the prompt's own controls
+    assert page.evaluate("() => !!document.activeElement.closest('.prompt-card')")
+
+
+def test_starting_a_timeout_puts_focus_on_its_status(new_context, people):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex, "/timeout")
+    wait_synced(page)
+    page.get_by_role("button", name="Start time-out").focus()
+    page.keyboard.press("Enter")
+    page.get_by_test_id("timeout-message").wait_for()
+    wait_until(page, "() => document.activeElement?.dataset.testid === 'timeout-message'")
+
+
+def test_log_in_and_sign_up_are_tabs_with_arrow_keys(new_context):
+    page = new_context().new_page()
+    page.goto("/")
+    login = page.get_by_role("tab", name="Log in")
+    signup = page.get_by_role("tab", name="Sign up")
+    login.wait_for()
+    assert login.get_attribute("tabindex") == "0" and signup.get_attribute("tabindex") == "-1"
+    login.focus()
+    page.keyboard.press("ArrowRight")
+    assert signup.get_attribute("aria-selected") == "true"
+    assert page.evaluate("() => document.activeElement.id") == "auth-tab-signup"
+    page.get_by_label("Your first name").wait_for()
+    page.keyboard.press("ArrowRight")  # wraps around
+    assert page.evaluate("() => document.activeElement.id") == "auth-tab-login"
+    page.keyboard.press("End")
+    assert page.evaluate("() => document.activeElement.id") == "auth-tab-signup"
+    page.keyboard.press("Home")
+    assert login.get_attribute("aria-selected") == "true"
+    assert page.get_by_role("tabpanel").get_attribute("aria-labelledby") == "auth-tab-login"
+    # A tap (or Enter) on a tab opens it and puts focus on its first field.
+    signup.click()
+    assert page.evaluate("() => document.activeElement.name") == "display_name"
+    page.get_by_role("tab", name="Log in").click()
+    assert page.evaluate("() => document.activeElement.name") == "email"

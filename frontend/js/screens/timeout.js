@@ -38,7 +38,12 @@ export function mount(root) {
     shown = key;
     if (calm) calm.stop();
     calm = current ? breather(current.body.return_at) : null;
+    // Starting or ending one replaces what had focus: it goes to the new status, not the page top.
+    const refocus = body.contains(document.activeElement) || document.activeElement === document.body;
     clear(body, current ? calmScreen(current, calm) : [section(t("timeout.start"), form), recent()]);
+    const status = body.querySelector(current ? ".calm-line" : "h2");
+    status?.setAttribute("tabindex", "-1");
+    if (refocus) status?.focus();
   }
   const stopLive = live(render);
   const minute = setInterval(render, 15000);
