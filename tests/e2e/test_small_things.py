@@ -4,7 +4,11 @@ somewhere sensible, plurals, kind and true toasts, and dates in the person's lan
 import uuid
 
 import pytest
+from sqlalchemy import select
 
+from backend.models import User
+
+from .conftest import PASSWORD
 from .e2e_support import artifacts, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -165,3 +169,29 @@ def test_log_in_and_sign_up_are_tabs_with_arrow_keys(new_context):
     assert page.evaluate("() => document.activeElement.name") == "display_name"
     page.get_by_role("tab", name="Log in").click()
     assert page.evaluate("() => document.activeElement.name") == "email"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
+def test_a_wrong_password_at_deletion_is_named_and_kept(new_context, people, live_server, locale):
+    alex = new_context(locale=locale)
+    user = people.signup(alex, "Alex")
+    page = open_app(alex, "/more")
+    ru = locale == "ru-RU"
+    page.get_by_role("button", name="Удалить мой аккаунт" if ru else "Delete my account").click()
+    dialog = page.get_by_role("dialog")
+    box = dialog.get_by_label("Твой пароль для подтверждения" if ru else "Your password, to confirm")
+    box.fill("short")  # wrong, and shorter than a new password could be
+    dialog.get_by_role("button", name="Удалить навсегда" if ru else "Delete for good").click()
+    alert = dialog.get_by_role("alert")
+    alert.wait_for()
+    assert alert.inner_text() == (
+        "Пароль неверный, поэтому ничего не удалено." if ru else "That password isn't right, so nothing was deleted."
+    )
+    assert box.input_value() == "short" and box.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("() => document.activeElement.name") == "password"
+    shoot(page, f"delete-wrong-password-{locale[:2]}")
+    assert live_server.query(select(User.id).where(User.id == user["id"])) != []
+    box.fill(PASSWORD)
+    dialog.get_by_role("button", name="Удалить навсегда" if ru else "Delete for good").click()
+    page.get_by_role("tab", name="Войти" if ru else "Log in").wait_for()
+    assert live_server.query(select(User.id).where(User.id == user["id"])) == []
