@@ -195,3 +195,42 @@ def test_a_wrong_password_at_deletion_is_named_and_kept(new_context, people, liv
     dialog.get_by_role("button", name="Удалить навсегда" if ru else "Delete for good").click()
     page.get_by_role("tab", name="Войти" if ru else "Log in").wait_for()
     assert live_server.query(select(User.id).where(User.id == user["id"])) == []
+
+
+def toast_text(page):
+    wait_until(page, "() => document.getElementById('toast').classList.contains('show')")
+    return page.inner_text("#toast")
+
+
+def send_appreciation(page, words, shot=None):
+    page.get_by_placeholder("Thank you for…").fill(words)
+    page.get_by_role("button", name="Send appreciation").click()
+    text = toast_text(page)
+    if shot:
+        shoot(page, shot)
+    page.evaluate("() => document.getElementById('toast').classList.remove('show')")
+    return text
+
+
+def test_sent_is_said_only_once_the_server_has_it(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex, "/appreciate")
+    wait_synced(page)
+    failing = lambda route: route.fulfill(status=500, body="{}", content_type="application/json")  # noqa: E731
+    alex.route("**/api/sync", failing)
+    said = send_appreciation(page, "For the soup while I was ill", "saved-on-this-phone-en")
+    assert said == "Saved on this phone. It goes to Sam once we reach the server.", said
+    assert live_server.entries(kind="appreciation") == []
+    alex.unroute("**/api/sync", failing)
+    said = send_appreciation(page, "For the walk")
+    assert said == "Sent to Sam.", said
+
+
+def test_before_a_partner_joined_nothing_says_shared_with_them(new_context, people):
+    alex = new_context()
+    people.signup(alex, "Alex")
+    assert alex.request.post(f"{people.server.url}/api/couple", data={}).status == 201  # the invite is out
+    page = open_app(alex, "/appreciate")
+    said = send_appreciation(page, "For starting this with me", "no-partner-yet-en")
+    assert said == "Saved. Your partner will see it once they join.", said

@@ -7,7 +7,7 @@ import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js"
 import { t, tp, formatDate } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { commitmentForm } from "../screens/commitments.js";
-import { partnerName, sentTo } from "./cards.js";
+import { partnerName, toastSent } from "./cards.js";
 import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS, FOLLOW_UP_WORDS, SESSION_TEXT_MAX } from "../limits.js";
 
 // `most`: the field's own limit on the server, so the box never takes more than will be accepted.
@@ -78,10 +78,10 @@ function appreciationCard() {
       return;
     }
     say(message, "");
-    await create("appreciation", { text });
+    const sent = await create("appreciation", { text });
     form.reset();
     c.show();
-    toast(sentTo());
+    toastSent(sent.id);
   };
   return section(t("session.close_with_appreciation"), form);
 }

@@ -6,7 +6,7 @@ import { FAMILIES, familyName, feelingName } from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { formatDate, t, tp } from "../i18n.js";
 import { localDate } from "../time.js";
-import { partnerName, sentTo } from "./cards.js";
+import { partnerName, toastSent } from "./cards.js";
 import { COMMITMENT_DAYS, COMMITMENT_TEXT_MAX, I_FEEL_WHEN_MAX } from "../limits.js";
 
 const DRAFT = "tension_draft";
@@ -79,7 +79,7 @@ export function composer(draft) {
       return;
     }
     say(message, "");
-    await create("disclosure", {
+    const shared = await create("disclosure", {
       text: said(),
       category: "tension",
       feelings: [feeling.value],
@@ -88,7 +88,7 @@ export function composer(draft) {
     await db.del("meta", DRAFT);
     draft.feeling = "";
     draft.behavior = "";
-    toast(sentTo(t("tension.next_hint")));
+    toastSent(shared.id, { next: t("tension.next_hint") });
   };
   return form;
 }
