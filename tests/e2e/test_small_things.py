@@ -1,15 +1,16 @@
 """Issue 13's small things: links that open before the first sync, focus that stays visible and goes
 somewhere sensible, plurals, kind and true toasts, and dates in the person's language."""
 
+import datetime
 import uuid
 
 import pytest
 from sqlalchemy import select
 
-from backend.models import User
+from backend.models import User, utcnow
 
 from .conftest import PASSWORD
-from .e2e_support import artifacts, open_app, seed, wait_synced, wait_until
+from .e2e_support import BERLIN, artifacts, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -234,3 +235,44 @@ def test_before_a_partner_joined_nothing_says_shared_with_them(new_context, peop
     page = open_app(alex, "/appreciate")
     said = send_appreciation(page, "For starting this with me", "no-partner-yet-en")
     assert said == "Saved. Your partner will see it once they join.", said
+
+
+RU_WEEKDAYS = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"]
+RU_MONTHS = ["янв.", "февр.", "мар.", "апр.", "мая", "июн.", "июл.", "авг.", "сент.", "окт.", "нояб.", "дек."]
+
+
+def day_words(day, locale):
+    """A calendar day as each locale writes it, short: what the app's dates must read like."""
+    if locale == "ru-RU":
+        return f"{RU_WEEKDAYS[day.weekday()]}, {day.day} {RU_MONTHS[day.month - 1]}"
+    if locale == "en-US":
+        return f"{day:%a}, {day:%b} {day.day}"
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-US", "ru-RU"])
+def test_due_dates_read_in_the_persons_locale(new_context, people, live_server, locale):
+    alex, sam = new_context(locale=locale), new_context()
+    people.pair(alex, sam)
+    due = utcnow().astimezone(BERLIN).date() + datetime.timedelta(days=3)
+    ritual = next(e for e in live_server.entries(kind="ritual") if e.body["type"] == "weekly_checkin")
+    session = seed(
+        live_server,
+        alex,
+        "ritual_session",
+        {"started_at": "2026-11-29T18:00:00Z", "ended_at": "2026-11-29T18:20:00Z", "answers": [], "passed": []},
+        ref_id=ritual.id,
+    )
+    seed(live_server, alex, "commitment", {"text": "Book the walk", "due_date": due.isoformat()}, ref_id=session)
+    page = open_app(alex, "/commitments")
+    wait_synced(page)
+    line = page.locator(".commitment .due").first
+    line.wait_for()
+    assert day_words(due, locale) in line.inner_text(), line.inner_text()
+    assert due.isoformat() not in page.inner_text("#view")
+    shoot(page, f"commitment-due-{locale}")
+    page.goto(f"/session/{session}")  # the session's summary lists it with the same words
+    item = page.get_by_text("Book the walk")
+    item.wait_for()
+    assert day_words(due, locale) in page.inner_text("#view"), page.inner_text("#view")
+    shoot(page, f"session-due-{locale}")
