@@ -131,6 +131,7 @@ def test_next_and_pass_put_focus_on_the_new_prompt(new_context, people):
     third = page.locator(".prompt-text").inner_text()
     wait_until(page, "() => document.activeElement?.matches('.prompt-text')")
     assert page.evaluate(ACTIVE) == f"H2|{third}"
+    shoot(page, "session-focus-on-prompt-en")
     page.keyboard.press("Tab")  # and the next Tab goes on from there, into the prompt's own controls
     assert page.evaluate("() => !!document.activeElement.closest('.prompt-card')")
 
@@ -144,6 +145,7 @@ def test_starting_a_timeout_puts_focus_on_its_status(new_context, people):
     page.keyboard.press("Enter")
     page.get_by_test_id("timeout-message").wait_for()
     wait_until(page, "() => document.activeElement?.dataset.testid === 'timeout-message'")
+    shoot(page, "timeout-focus-on-status-en")
 
 
 def test_log_in_and_sign_up_are_tabs_with_arrow_keys(new_context):
@@ -276,3 +278,62 @@ def test_due_dates_read_in_the_persons_locale(new_context, people, live_server, 
     item.wait_for()
     assert day_words(due, locale) in page.inner_text("#view"), page.inner_text("#view")
     shoot(page, f"session-due-{locale}")
+
+
+WORDS = {
+    "en-US": {
+        "placeholder": "Thank you for…",
+        "send": "Send appreciation",
+        "waiting": "Saved on this phone. It goes to Sam once we reach the server.",
+        "alone": "Saved. Your partner will see it once they join.",
+        "not_found": "Ritual not found",
+        "not_here": "It isn't on this phone yet. It will open here once Hearth reaches the server.",
+        "sign_up": "Sign up",
+    },
+    "ru-RU": {
+        "placeholder": "Спасибо, что…",
+        "send": "Отправить спасибо",
+        "waiting": "Сохранено на этом телефоне. Sam получит это, как только мы свяжемся с сервером.",
+        "alone": "Сохранено. Партнёр увидит это, когда присоединится.",
+        "not_found": "Ритуал не найден",
+        "not_here": "На этом телефоне этого пока нет. Откроется здесь, как только Hearth свяжется с сервером.",
+        "sign_up": "Регистрация",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
+def test_the_small_things_in_both_languages(new_context, people, locale):
+    words, tag = WORDS[locale], locale[:2]
+    alex, sam, solo = new_context(locale=locale), new_context(locale=locale), new_context(locale=locale)
+    people.pair(alex, sam)
+    page = open_app(alex, "/appreciate")
+    wait_synced(page)
+    alex.route("**/api/sync", lambda route: route.fulfill(status=500, body="{}", content_type="application/json"))
+    page.get_by_placeholder(words["placeholder"]).fill("Soup")
+    page.get_by_role("button", name=words["send"]).click()
+    assert toast_text(page) == words["waiting"]
+    shoot(page, f"toast-waiting-{tag}")
+    alex.unroute("**/api/sync")
+    alex.set_offline(True)  # a link to something this phone doesn't have, while the server is out of reach
+    page.evaluate(
+        "(path) => { history.pushState(null, '', path); dispatchEvent(new PopStateEvent('popstate')); }",
+        f"/rituals/{uuid.uuid4()}",
+    )
+    page.get_by_role("heading", name=words["not_found"]).wait_for()
+    page.get_by_text(words["not_here"]).wait_for()
+    shoot(page, f"link-not-here-yet-{tag}")
+
+    people.signup(solo, "Alex")
+    assert solo.request.post(f"{people.server.url}/api/couple", data={}).status == 201
+    alone = open_app(solo, "/appreciate")
+    alone.get_by_placeholder(words["placeholder"]).fill("Starting this")
+    alone.get_by_role("button", name=words["send"]).click()
+    assert toast_text(alone) == words["alone"]
+    shoot(alone, f"toast-no-partner-{tag}")
+
+    signed_out = new_context(locale=locale).new_page()
+    signed_out.goto("/")
+    signed_out.get_by_role("tab", name=words["sign_up"]).click()
+    wait_until(signed_out, "() => document.activeElement?.name === 'display_name'")
+    shoot(signed_out, f"auth-tabs-{tag}")

@@ -25,7 +25,9 @@ export function awaitEntry(root, { found, open, missing }) {
     if (!alive || here()) return;
     root.removeAttribute("aria-busy");
     const answered = store.sync.state === "idle"; // the server answered: it is not there (for us)
-    clear(root, missing(), answered ? null : h("p", { class: "muted", role: "status" }, t("common.not_here_yet")));
+    const [head, ...rest] = [missing()].flat();
+    const note = answered ? null : h("p", { class: "muted", role: "status" }, t("common.not_here_yet"));
+    clear(root, head, note, rest);
   });
   return () => {
     alive = false;

@@ -5,7 +5,7 @@ import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui
 import { t, tp } from "../i18n.js";
 import { currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "../parts/breathe.js";
-import { live, partnerName } from "../parts/cards.js";
+import { live, partnerName, toastSent } from "../parts/cards.js";
 import { NOTE_MAX, TIMEOUT_MAX_MINUTES, TIMEOUT_MIN_MINUTES } from "../limits.js";
 
 const LENGTHS = [20, 30, 60, 120, 240, 1440]; // minutes
@@ -126,8 +126,8 @@ function startForm() {
     }
     say(message, "");
     const returnAt = new Date(Date.now() + ahead * 60000).toISOString();
-    await create("timeout", { return_at: returnAt, ended_at: null, note: note.value.trim() });
-    toast(tp("timeout.sent", { name: bdi(partnerName()) }));
+    const started = await create("timeout", { return_at: returnAt, ended_at: null, note: note.value.trim() });
+    toastSent(started.id, { sent: "timeout.sent" });
     form.reset();
     lengths.reset();
     minutes = TIMEOUT_MIN_MINUTES;
