@@ -337,3 +337,26 @@ def test_the_small_things_in_both_languages(new_context, people, locale):
     signed_out.get_by_role("tab", name=words["sign_up"]).click()
     wait_until(signed_out, "() => document.activeElement?.name === 'display_name'")
     shoot(signed_out, f"auth-tabs-{tag}")
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en-US", ["1 day this quarter", "2 days this quarter", "5 days this quarter", "21 days this quarter"]),
+        (
+            "ru-RU",
+            ["1 день в этом квартале", "2 дня в этом квартале", "5 дней в этом квартале", "21 день в этом квартале"],
+        ),
+    ],
+)
+def test_counts_take_their_plural_form(new_context, locale, expected):
+    page = new_context(locale=locale).new_page()
+    page.goto("/")
+    page.get_by_role("tab").first.wait_for()
+    said = page.evaluate(
+        """async () => {
+        const { t, number } = await import('/frontend/js/i18n.js');
+        return [1, 2, 5, 21].map((count) => `${number(count)} ${t('us.mutual.days', { count })}`);
+      }"""
+    )
+    assert said == expected
