@@ -202,3 +202,53 @@ def test_the_scan_finds_a_sentence_and_lets_keys_pass(tmp_path):
     )
     found = hard_coded(sample)
     assert [item.split(":")[1] for item in found] == ["1", "2", "6"]
+
+
+# --- Plurals: a count in a sentence picks its form ("1 day", "2 дня", "5 дней"), never "1 days" -----------
+
+PLURAL_KEYS = {key for key, value in CATALOGUES["en"].items() if isinstance(value, dict)}
+CALL = re.compile(r"""\b(?:t|tp|say)\(\s*(["'`])([a-z0-9_.${}\-]+)\1""")
+
+
+def call_text(source, start):
+    """The whole call starting at `start` (up to its closing parenthesis)."""
+    depth = 0
+    for end in range(source.index("(", start), len(source)):
+        depth += {"(": 1, ")": -1}.get(source[end], 0)
+        if depth == 0:
+            return source[start : end + 1]
+    return source[start:]
+
+
+def plural_calls_without_count(source):
+    found = []
+    source = COMMENT.sub("", source)
+    for match in CALL.finditer(source):
+        key = match.group(2)
+        pattern = re.compile(re.sub(r"\\\$\\\{[^}]*\\\}", r"[^.]+", re.escape(key)) + r"\Z")
+        if any(pattern.match(plural) for plural in PLURAL_KEYS) and "count" not in call_text(source, match.start()):
+            found.append(key)
+    return found
+
+
+@pytest.mark.parametrize("path", js_files(), ids=lambda p: p.relative_to(JS).as_posix())
+def test_every_plural_is_asked_for_with_its_count(path):
+    """A plural key called without `count` always shows one form (count 0: "0 days", "1 days")."""
+    assert plural_calls_without_count(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_plural_scan_finds_a_call_without_count():
+    source = 't("us.mutual.days", { days: 1 });\nt("us.mutual.days", { count: n });\nt(`us.weeks`, {});\n'
+    assert plural_calls_without_count(source) == ["us.mutual.days", "us.weeks"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_sentence_with_a_count_in_it_is_a_plural(lang):
+    """ "{count} days" as plain text reads "1 days": a placeholder right before a counted noun must be a plural."""
+    nouns = {
+        "en": r"(?:day|week|minute|hour|time|entr|thing|word|bid|talk|prompt|change)\w*",
+        "ru": r"(?:д[ен]|недел|минут|час|раз|запис|слов|отклик|разговор|вопрос|изменени)\w*",
+    }[lang]
+    counted = re.compile(r"\{(?:count|n|days|minutes|hours)\} " + nouns)
+    plain = [key for key, value in CATALOGUES[lang].items() if isinstance(value, str) and counted.search(value)]
+    assert plain == []

@@ -272,6 +272,19 @@ def test_delete_me_needs_the_right_password(app, signup, body):
     assert alice.client.get("/api/me").status_code == 200
 
 
+@pytest.mark.parametrize("password", ["not my password", "short"])
+def test_delete_me_names_a_wrong_password_by_its_own_code(app, signup, password):
+    """The phone tells "that password isn't right" from "type your password" by the code, never the words."""
+    alice = signup()
+    response = alice.client.delete("/api/me", json={"password": password})
+    assert response.status_code == 422
+    assert response.json["reason"] == "wrong_password"
+    assert response.json["codes"] == {"password": ["wrong_password"]}
+    empty = alice.client.delete("/api/me", json={"password": ""})
+    assert (empty.json["reason"], empty.json["codes"]) == ("validation", {"password": ["too_short"]})
+    assert get_user(app, alice.id) is not None
+
+
 def test_delete_me_removes_the_user_their_sessions_and_their_entries(app, pair):
     alice, bob = pair(rituals=False)
     assert alice.put("appreciation", {"text": "Thanks for dinner"})[0].status_code == 200

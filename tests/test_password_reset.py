@@ -113,9 +113,27 @@ def test_a_russian_speaker_gets_the_mail_in_russian(app, smtp, alice):
     message = received["message"]
     assert message["Subject"] == "Новый пароль для Hearth"
     text = message.get_content()
-    assert text.startswith("Привет, Alice!") and "срок — 30 мин." in text and "Hi " not in text
+    assert text.startswith("Привет, Alice!") and "срок — 30 минут)" in text and "Hi " not in text
     link, token = reset_link(received)
     assert confirm(app, token).status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("minutes", "language", "words"),
+    [
+        (1, "en", "for 1 minute:"),
+        (45, "en", "for 45 minutes:"),
+        (1, "ru", "срок — 1 минута)"),
+        (22, "ru", "срок — 22 минуты)"),
+        (25, "ru", "срок — 25 минут)"),
+    ],
+)
+def test_the_mail_says_how_long_the_link_works_in_the_languages_plural(make_app, smtp, minutes, language, words):
+    app = make_app(PASSWORD_RESET_TTL=timedelta(minutes=minutes), **smtp.settings)
+    alice = Person(app, "alice@example.com", "Alice")
+    assert alice.client.patch("/api/me", json={"language": language}).status_code == 200
+    assert ask(app).status_code == 202
+    assert words in smtp.next()["message"].get_content()
 
 
 def test_public_url_starts_the_link_whatever_host_the_request_names(make_app, smtp):

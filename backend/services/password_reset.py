@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
 from ..extensions import db
+from ..i18n import t
 from ..models import PasswordReset, User, utcnow
 from . import accounts, mail, mail_text
 
@@ -56,7 +57,7 @@ def request_reset(email, base_url):
         user.language,
         name=user.display_name,
         link=f"{base_url.rstrip('/')}/reset#token={token}",
-        minutes=int(ttl.total_seconds() // 60),
+        span=t("email.password_reset.span", user.language or "en", count=int(ttl.total_seconds() // 60)),
     )
     mail.send(current_app.config, user.email, subject, text)
 

@@ -20,6 +20,17 @@ let plurals = new Intl.PluralRules(lang);
 /** The language in use now ("en" or "ru"). */
 export const language = () => lang;
 
+/** The person's own locale for that language (en-GB: "Sun 6 Dec", 18:30; en-US: "Sun, Dec 6", 6:30 PM):
+ *  the phone's first language tag of the same language, else the language. Dates and numbers use it. */
+export function locale(preferred = typeof navigator === "undefined" ? [] : navigator.languages || []) {
+  const tag = (preferred || []).find((one) => String(one).toLowerCase().split("-")[0] === lang);
+  try {
+    return tag ? Intl.getCanonicalLocales(tag)[0] : lang;
+  } catch (_err) {
+    return lang;
+  }
+}
+
 /** The person's choice: "en", "ru", or "" (follow the phone). */
 export function chosenLanguage() {
   try {
@@ -129,26 +140,26 @@ export function tp(key, vars = {}) {
   return fill(choose(lookup(key), vars), vars) || [key];
 }
 
-export const number = (value, options) => new Intl.NumberFormat(lang, options).format(value);
+export const number = (value, options) => new Intl.NumberFormat(locale(), options).format(value);
 
 /** A date or time in the person's language; options as Intl.DateTimeFormat's. */
 export function formatDate(when, options = { day: "numeric", month: "short" }) {
   const date = when instanceof Date ? when : new Date(when);
   try {
-    return new Intl.DateTimeFormat(lang, options).format(date);
+    return new Intl.DateTimeFormat(locale(), options).format(date);
   } catch (_err) {
-    return new Intl.DateTimeFormat(lang, { ...options, timeZone: undefined }).format(date);
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: undefined }).format(date);
   }
 }
 
 /** "3 days ago", "yesterday", "in 2 hours": value and unit as Intl.RelativeTimeFormat's. */
 export function relative(value, unit, style = "long") {
-  return new Intl.RelativeTimeFormat(lang, { numeric: "auto", style }).format(value, unit);
+  return new Intl.RelativeTimeFormat(locale(), { numeric: "auto", style }).format(value, unit);
 }
 
 /** "a, b and c" in the person's language. */
 export function list(items, type = "conjunction") {
-  return new Intl.ListFormat(lang, { style: "long", type }).format(items.map(String));
+  return new Intl.ListFormat(locale(), { style: "long", type }).format(items.map(String));
 }
 
 /** index.html's own words: data-i18n="key" sets the text, data-i18n-label the aria-label,

@@ -1,6 +1,7 @@
 // When a ritual falls: the server's rules (backend/services/schedule.py) mirrored for the list's
 // "next". Dates are calendar days as UTC midnights; instants come from wall times in the user's zone.
 import { t as say, formatDate } from "./i18n.js";
+import { clockTime } from "./time.js";
 
 const DAY = 86400000;
 const EPOCH_MONDAY = Date.UTC(1970, 0, 5);
@@ -94,7 +95,7 @@ export const localDay = (t, zone) =>
  *  day and the ordinal agrees with it ("в первую среду", "в первый понедельник"). */
 export function describe(s) {
   if (!s || s.freq === "anytime") return say("schedule.anytime");
-  const time = s.time;
+  const time = clockTime(s.time);
   if (s.freq === "daily") return say("schedule.daily", { time });
   if (s.freq === "weekly") {
     const n = s.interval || 1;
@@ -109,7 +110,7 @@ export function describe(s) {
 /** "Sun 12 Jan, 10:00" in the user's zone, with "today"/"tomorrow" when it is. */
 export function when(t, zone, now = Date.now()) {
   const day = localDay(t, zone);
-  const time = formatDate(t, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const time = formatDate(t, { timeZone: zone, hour: "numeric", minute: "2-digit" });
   if (day === localDay(now, zone)) return say("schedule.today", { time });
   if (day === localDay(now + DAY, zone)) return say("schedule.tomorrow", { time });
   const date = formatDate(t, { timeZone: zone, weekday: "short", day: "numeric", month: "short" });

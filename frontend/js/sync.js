@@ -135,6 +135,20 @@ export function settled() {
   return (running || Promise.resolve()).catch(() => {});
 }
 
+/** Whether the server has taken this entry's latest write: waits for the sync that is sending it (at most
+ *  `wait` ms), then answers from this phone's copy (no write of it left queued). Words such as "Sent to
+ *  Sam." and "Saved." for shared things wait for this: never before the server said so. */
+export async function delivered(id, wait = 4000) {
+  const sent = async () => {
+    const entry = await db.get("entries", id);
+    return !!entry && !entry.pending;
+  };
+  if (await sent()) return true;
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the flush that queue() asked for has started
+  await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, wait))]);
+  return sent();
+}
+
 /** The couple this phone writes for now: the user's, as /api/me last said (null: none). */
 function currentScope() {
   return store.couple ? store.couple.id : null;

@@ -27,6 +27,21 @@ export function ago(iso, now = Date.now()) {
   return formatDate(iso, { day: "numeric", month: "short" });
 }
 
+/** A calendar day ("2026-12-06", a due date or a local_date) as the person reads it: "Sun 6 Dec". It is
+ *  a day, not an instant: formatted at its own noon in UTC, so no time zone moves it. */
+export function dayLabel(iso, weekday = "short") {
+  return formatDate(`${iso}T12:00:00Z`, { weekday, day: "numeric", month: "short", timeZone: "UTC" });
+}
+
+/** A wall-clock time ("19:30", a schedule's or the nudge's) in the person's locale: "19:30" or "7:30 PM". */
+export function clockTime(hhmm) {
+  const [hours, minutes] = String(hhmm || "")
+    .split(":")
+    .map(Number);
+  if (!Number.isInteger(hours) || !Number.isInteger(minutes)) return hhmm || "";
+  return formatDate(Date.UTC(2000, 0, 1, hours, minutes), { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
+}
+
 export const daysAgo = (iso, now = Date.now()) => (now - new Date(iso).getTime()) / 86400000;
 
 export function greeting(now = new Date()) {

@@ -147,25 +147,45 @@ export function toast(text) {
   toastTimer = setTimeout(() => node.classList.remove("show"), 2600);
 }
 
-/** A yes/no question in a native <dialog>. Resolves true when confirmed. title and text: strings or pieces. */
-export function confirmDialog(title, text, yes = t("common.yes"), danger = false, extra = null) {
+/** A yes/no question in a native <dialog>. Resolves true when confirmed. title and text: strings or pieces.
+ *  attempt (optional): an async step run on "yes" that returns a problem to show, and the dialog stays
+ *  open with what was typed (a wrong password), or nothing, and it closes. */
+export function confirmDialog(title, text, yes = t("common.yes"), danger = false, extra = null, attempt = null) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "dialog", "aria-labelledby": id("dlg") });
     const titleNode = h("h2", { id: dialog.getAttribute("aria-labelledby") }, title);
+    const problem = notice();
     const close = (value) => {
       dialog.close();
       dialog.remove();
       resolve(value);
     };
+    const confirm = async () => {
+      if (!attempt) return close(true);
+      yesButton.disabled = true;
+      const wrong = await attempt();
+      yesButton.disabled = false;
+      if (!wrong) return close(true);
+      say(problem, wrong);
+      const input = dialog.querySelector("input");
+      input?.setAttribute("aria-invalid", "true");
+      (input || yesButton).focus();
+    };
+    const yesButton = h(
+      "button",
+      { type: "button", class: `btn ${danger ? "danger" : "primary"}`, onclick: confirm },
+      yes,
+    );
     dialog.append(
       titleNode,
       h("p", {}, text),
       extra || "",
+      problem,
       h(
         "div",
         { class: "row end" },
         h("button", { type: "button", class: "btn ghost", onclick: () => close(false) }, t("common.cancel")),
-        h("button", { type: "button", class: `btn ${danger ? "danger" : "primary"}`, onclick: () => close(true) }, yes),
+        yesButton,
       ),
     );
     dialog.addEventListener("cancel", (event) => {

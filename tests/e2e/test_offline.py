@@ -28,7 +28,7 @@ def test_entries_made_offline_sync_once_and_reach_the_partner(new_context, peopl
     tab(page, "/appreciate")
     page.get_by_label("Something you appreciate about Sam").fill("Offline thanks for the soup")
     page.get_by_role("button", name="Send appreciation").click()
-    page.get_by_text("Saved. It goes to Sam when you're back online.").wait_for()  # not "Sent to Sam."
+    page.get_by_text("Saved on this phone. It goes to Sam once we reach the server.").wait_for()  # not "Sent to Sam."
     tab(page, "/journal")
     page.get_by_label("Write freely").fill("Offline journal, only mine")
     page.get_by_role("button", name="Save to journal").click()

@@ -94,23 +94,29 @@ function passwordForm() {
 
 async function deleteAccount() {
   const password = h("input", { type: "password", name: "password", autocomplete: "current-password" });
+  // A wrong password keeps the dialog open with what was typed; only the server's yes closes it.
+  const tryDelete = async () => {
+    if (!password.value) return t("account.type_password");
+    try {
+      await api.del("/api/me", { password: password.value });
+      return null;
+    } catch (err) {
+      return api.explain(err, { wrong_password: t("account.wrong_password"), validation: t("account.type_password") });
+    }
+  };
   const ok = await confirmDialog(
     t("account.delete_title"),
     t("account.delete_text"),
     t("account.delete_yes"),
     true,
     field(t("account.confirm_password"), password),
+    tryDelete,
   );
   if (!ok) return;
-  try {
-    await api.del("/api/me", { password: password.value });
-    await push.forget();
-    history.replaceState(null, "", "/");
-    await store.signedOut();
-    toast(t("account.deleted"));
-  } catch (err) {
-    toast(api.explain(err, { wrong_password: t("account.wrong_password"), validation: t("account.type_password") }));
-  }
+  await push.forget();
+  history.replaceState(null, "", "/");
+  await store.signedOut();
+  toast(t("account.deleted"));
 }
 
 /** "Export my data": downloads GET /api/export; errors go to `message`. */

@@ -1,11 +1,12 @@
 // Pieces several screens share: names for kinds, one-line summaries, entry cards, toggles.
 import { store } from "../store.js";
-import { bdi, h, id, keepFocus } from "../ui.js";
+import { bdi, h, id, keepFocus, toast } from "../ui.js";
 import { ago } from "../time.js";
 import { feelingChips } from "../feelings.js";
 import { formatDate, has, t, tp } from "../i18n.js";
 import { alwaysPrivate, labelKey } from "../kinds.js";
 import { SCALE_MAX } from "../limits.js";
+import { delivered } from "../sync.js";
 
 /** A kind's name as a person reads it ("check-in"); kinds.js names its catalogue key. */
 export const kindName = (kind) => t(labelKey(kind));
@@ -49,12 +50,14 @@ export function summary(entry) {
 
 export const partnerName = () => (store.partner ? store.partner.display_name : t("cards.your_partner"));
 
-/** The toast after sending something to the partner: sent, or (offline) saved and waiting to go.
- *  Pieces, so the name stays an isolated <bdi> inside the sentence. */
-export function sentTo(next = "") {
+/** The toast after something for the partner was saved (one helper for every "sent" toast). It says
+ *  `sent` ("Sent to Sam.") only once the server has it; before that, that it waits on this phone; with no
+ *  partner yet, that they'll see it once they join. `next`: a sentence after it. The name stays a <bdi>. */
+export async function toastSent(entryId, { sent = "cards.sent_to", next = "" } = {}) {
   const name = bdi(partnerName());
-  const text = tp(navigator.onLine ? "cards.sent_to" : "cards.saved_offline", { name });
-  return next ? [...text, ` ${next}`] : text;
+  const key = !store.partner ? "cards.saved_no_partner" : (await delivered(entryId)) ? sent : "cards.saved_offline";
+  const text = tp(key, { name });
+  toast(next ? [...text, ` ${next}`] : text);
 }
 
 /** "Share with Sam" (checked) or keep it private. .shared tells which. */

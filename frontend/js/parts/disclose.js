@@ -2,10 +2,10 @@
 import { store } from "../store.js";
 import { create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
-import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
+import { h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
-import { categories, entryItem, list, live, shareToggle, partnerName } from "./cards.js";
-import { t, tp } from "../i18n.js";
+import { categories, entryItem, list, live, shareToggle, toastSent } from "./cards.js";
+import { t } from "../i18n.js";
 import { DISCLOSURE_TEXT_MAX, I_FEEL_FEEL_MAX, I_FEEL_WHEN_MAX, I_FEEL_NEED_MAX } from "../limits.js";
 
 /** A sentence starter for each category (disclose.prompt.<category>). */
@@ -129,8 +129,9 @@ function buildComposer(done) {
     say(message, "");
     const body = { text: statement, category, feelings: feelings.value, local_date: localDate(store.user.timezone) };
     if (anyPart) body.i_feel = { feel: parts[0], when: parts[1], need: parts[2] };
-    await create("disclosure", body, { visibility: share.shared ? "shared" : "private" });
-    toast(share.shared ? tp("disclose.shared", { name: bdi(partnerName()) }) : t("disclose.saved_private"));
+    const entry = await create("disclosure", body, { visibility: share.shared ? "shared" : "private" });
+    if (share.shared) toastSent(entry.id, { sent: "disclose.shared" });
+    else toast(t("disclose.saved_private"));
     form.reset();
     feelings.reset();
     share.reset();

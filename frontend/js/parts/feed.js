@@ -3,7 +3,17 @@ import { store } from "../store.js";
 import { create, latest } from "../entries.js";
 import { bdi, h, clear, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
-import { RESPONSE_IDS, entryItem, list, live, partnerName, reactionName, responseName, summary } from "./cards.js";
+import {
+  RESPONSE_IDS,
+  entryItem,
+  list,
+  live,
+  partnerName,
+  reactionName,
+  responseName,
+  summary,
+  toastSent,
+} from "./cards.js";
 import { NOT_NOW_LINE } from "../care.js";
 import { t, tp } from "../i18n.js";
 import { inFeed } from "../kinds.js";
@@ -132,8 +142,8 @@ export function reactButtons(entry, values) {
         "aria-pressed": String(given.includes(value)),
         onclick: async () => {
           if (given.includes(value)) return;
-          await create("reaction", { value }, { ref_id: entry.id });
-          toast(t(value === "not_now" ? "feed.sent_kindly" : "feed.sent"));
+          const sent = await create("reaction", { value }, { ref_id: entry.id });
+          toastSent(sent.id, { sent: value === "not_now" ? "feed.sent_kindly" : "feed.sent" });
         },
       },
       reactionName(value),
@@ -205,8 +215,8 @@ function reflectForm(disclosure, done) {
     }
     const tail = ask.split(" ").pop().toLowerCase(); // "right?": the question already asked in other words
     if (!value.toLowerCase().endsWith(tail)) value = `${value.replace(/[.!]$/, "")} — ${ask}`;
-    await create("reflection", { text: value }, { ref_id: disclosure.id });
-    toast(t("feed.reflect_sent"));
+    const sent = await create("reflection", { text: value }, { ref_id: disclosure.id });
+    toastSent(sent.id, { sent: "feed.reflect_sent" });
     done();
   };
   queueMicrotask(() => text.focus());

@@ -3,7 +3,8 @@ import { store } from "../store.js";
 import * as api from "../api.js";
 import * as push from "../push.js";
 import { bdi, h, notice, say, section } from "../ui.js";
-import { formatDate, t, tp } from "../i18n.js";
+import { t, tp } from "../i18n.js";
+import { clockTime } from "../time.js";
 import { partnerName } from "./cards.js";
 
 // Each state's look; its words are nudge.state.<state>.
@@ -12,11 +13,7 @@ const STATES = { on: "info", off: "info", blocked: "warn", unsupported: "warn", 
 // Why turning on failed: nudge.failure.<reason>; "denied" has none (the state line already says it).
 const FAILURES = ["denied", "dismissed", "no-keys", "push-service"];
 
-function nudgeTime() {
-  const value = store.user?.nudge_time || "20:00";
-  const [hours, minutes] = value.split(":").map(Number);
-  return formatDate(new Date(2000, 0, 1, hours, minutes), { hour: "numeric", minute: "2-digit" });
-}
+const nudgeTime = () => clockTime(store.user?.nudge_time || "20:00");
 
 export function nudgeSection() {
   const box = h("input", {

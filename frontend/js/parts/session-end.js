@@ -4,10 +4,11 @@
 import { store } from "../store.js";
 import { create } from "../entries.js";
 import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js";
-import { t, tp, formatDate } from "../i18n.js";
+import { t, tp } from "../i18n.js";
+import { dayLabel } from "../time.js";
 import * as R from "../ritual-data.js";
 import { commitmentForm } from "../screens/commitments.js";
-import { partnerName, sentTo } from "./cards.js";
+import { partnerName, toastSent } from "./cards.js";
 import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS, FOLLOW_UP_WORDS, SESSION_TEXT_MAX } from "../limits.js";
 
 // `most`: the field's own limit on the server, so the box never takes more than will be accepted.
@@ -78,10 +79,10 @@ function appreciationCard() {
       return;
     }
     say(message, "");
-    await create("appreciation", { text });
+    const sent = await create("appreciation", { text });
     form.reset();
     c.show();
-    toast(sentTo());
+    toastSent(sent.id);
   };
   return section(t("session.close_with_appreciation"), form);
 }
@@ -123,7 +124,6 @@ function followUpCard(session) {
 export function ending(session, ritual, navigate) {
   const mine = session.author_id === store.user.id;
   const linked = R.commitments().filter((c) => c.ref_id === session.id);
-  const due = (day) => formatDate(`${day}T12:00:00Z`, { day: "numeric", month: "short", timeZone: "UTC" });
   const parts = [
     h("p", { class: "small muted" }, mine ? "" : tp("session.run_by", { name: bdi(store.nameOf(session.author_id)) })),
     summary(session),
@@ -133,7 +133,7 @@ export function ending(session, ritual, navigate) {
           h(
             "ul",
             { class: "answers" },
-            linked.map((c) => h("li", {}, bdi(c.body.text), t("session.due", { date: due(c.body.due_date) }))),
+            linked.map((c) => h("li", {}, bdi(c.body.text), t("session.due", { date: dayLabel(c.body.due_date) }))),
           ),
         )
       : null,

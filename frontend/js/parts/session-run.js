@@ -38,17 +38,21 @@ export function runner(session, ritual, finished) {
     stepClock.dataset.elapsed = String(Math.floor(seconds));
   };
 
+  // After Next or Pass the buttons are gone: focus goes to the new prompt (or the pause), not the page top.
+  // Only when it was in the card (or already lost): someone typing a note keeps their place.
+  const focusLost = () => step.contains(document.activeElement) || document.activeElement === document.body;
+  const focusOn = (heading, wanted) => wanted && heading.focus();
+
   const render = () => {
+    const refocus = focusLost();
     const index = current();
     shown = index;
     since = place ? store.byId(place.id)?.body.at : null;
     step.dataset.step = String(index);
     if (index >= prompts.length) {
-      clear(
-        step,
-        h("h2", {}, t("session.all_prompts_done")),
-        h("p", {}, mine ? t("session.all_prompts_hint") : t("together.end_there")),
-      );
+      const done = h("h2", { tabindex: "-1" }, t("session.all_prompts_done"));
+      clear(step, done, h("p", {}, mine ? t("session.all_prompts_hint") : t("together.end_there")));
+      focusOn(done, refocus);
       return;
     }
     const prompt = prompts[index];
@@ -73,10 +77,11 @@ export function runner(session, ritual, finished) {
       if (!pass && ritual.body.type === "connection_check") pause();
       else render();
     };
+    const heading = h("h2", { class: "prompt-text", tabindex: "-1" }, prompt);
     clear(
       step,
       h("p", { class: "prompt-count" }, t("session.prompt_of", { n: index + 1, count: prompts.length })),
-      h("h2", { class: "prompt-text" }, prompt),
+      heading,
       place ? stepClock : null,
       mine ? h("label", { for: answerId, class: "label" }, t("session.your_answer")) : null,
       answer,
@@ -90,21 +95,16 @@ export function runner(session, ritual, finished) {
       mine ? null : h("p", { class: "small muted" }, t("together.notes_there")),
     );
     showStepClock();
+    focusOn(heading, refocus);
   };
 
   const pause = () => {
     let left = PAUSE;
+    const refocus = focusLost();
     const count = h("p", { class: "pause-count", "aria-hidden": "true" }, String(left));
-    clear(
-      step,
-      h(
-        "div",
-        { class: "pause", role: "status" },
-        h("h2", {}, t("session.pause")),
-        h("p", {}, t("session.pause_hint")),
-        count,
-      ),
-    );
+    const heading = h("h2", { tabindex: "-1" }, t("session.pause"));
+    clear(step, h("div", { class: "pause", role: "status" }, heading, h("p", {}, t("session.pause_hint")), count));
+    focusOn(heading, refocus);
     step.classList.add("pausing");
     pausing = setInterval(() => {
       left -= 1;

@@ -4,9 +4,9 @@ import * as db from "../db.js";
 import { create } from "../entries.js";
 import { FAMILIES, familyName, feelingName } from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
-import { formatDate, t, tp } from "../i18n.js";
-import { localDate } from "../time.js";
-import { partnerName, sentTo } from "./cards.js";
+import { t, tp } from "../i18n.js";
+import { dayLabel, localDate } from "../time.js";
+import { partnerName, toastSent } from "./cards.js";
 import { COMMITMENT_DAYS, COMMITMENT_TEXT_MAX, I_FEEL_WHEN_MAX } from "../limits.js";
 
 const DRAFT = "tension_draft";
@@ -79,7 +79,7 @@ export function composer(draft) {
       return;
     }
     say(message, "");
-    await create("disclosure", {
+    const shared = await create("disclosure", {
       text: said(),
       category: "tension",
       feelings: [feeling.value],
@@ -88,7 +88,7 @@ export function composer(draft) {
     await db.del("meta", DRAFT);
     draft.feeling = "";
     draft.behavior = "";
-    toast(sentTo(t("tension.next_hint")));
+    toastSent(shared.id, { next: t("tension.next_hint") });
   };
   return form;
 }
@@ -96,10 +96,9 @@ export function composer(draft) {
 function dueChoices() {
   const out = [];
   for (let days = 1; days <= STEP_DAYS; days++) {
-    const day = new Date(Date.now() + days * 86400000);
-    const label =
-      days === 1 ? t("tension.step.tomorrow") : formatDate(day, { weekday: "long", day: "numeric", month: "short" });
-    out.push(h("option", { value: localDate(store.user.timezone, day), selected: days === 3 }, label));
+    const value = localDate(store.user.timezone, new Date(Date.now() + days * 86400000));
+    const label = days === 1 ? t("tension.step.tomorrow") : dayLabel(value, "long");
+    out.push(h("option", { value, selected: days === 3 }, label));
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // Appreciations: log one in two taps (type, send), a live 15-word guide, the ones given and got.
 import { store } from "../store.js";
 import { create } from "../entries.js";
-import { bdi, h, clear, notice, say, toast, section, words, id } from "../ui.js";
-import { entryItem, list, live, partnerName, sentTo } from "../parts/cards.js";
+import { bdi, h, clear, notice, say, section, words, id } from "../ui.js";
+import { entryItem, list, live, partnerName, toastSent } from "../parts/cards.js";
 import { t, tp } from "../i18n.js";
 import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS } from "../limits.js";
 
@@ -55,8 +55,8 @@ export function mount(root) {
       return;
     }
     say(message, "");
-    await create("appreciation", { text: text.value.trim() });
-    toast(sentTo());
+    const sent = await create("appreciation", { text: text.value.trim() });
+    toastSent(sent.id);
     form.reset();
     showCount();
   };

@@ -19,8 +19,32 @@ export function mount(root, { path, params }) {
   const known = localStorage.getItem(RESET_EMAIL) || "";
   let typed = ""; // what the login form held when "Forgot password?" was tapped
 
+  // Log in / Sign up follow the ARIA tabs pattern: one tab stop, arrow keys, Home and End move between them.
   const tabs = h("div", { class: "segmented", role: "tablist", "aria-label": t("auth.tabs_label") });
-  const form = h("form", { class: "card", novalidate: true });
+  const form = h("form", { class: "card", novalidate: true, role: "tabpanel", id: "auth-panel" });
+  const MODES = ["login", "signup"];
+  const tabButtons = MODES.map((key) =>
+    h(
+      "button",
+      { type: "button", role: "tab", id: `auth-tab-${key}`, "aria-controls": form.id, onclick: () => choose(key) },
+      t(key === "login" ? "auth.log_in" : "auth.sign_up"),
+    ),
+  );
+  tabs.append(...tabButtons);
+  tabs.addEventListener("keydown", (event) => {
+    const at = tabButtons.indexOf(event.target);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: MODES.length - 1 }[event.key];
+    if (at === -1 || next === undefined) return;
+    event.preventDefault();
+    const to = (next + MODES.length) % MODES.length;
+    choose(MODES[to], tabButtons[to]);
+  });
+  /** Shows a mode; focus goes to `focus` (the tab, when moved by arrow keys) or the form's first field. */
+  function choose(key, focus = null) {
+    mode = key;
+    render();
+    (focus || form.querySelector("input"))?.focus();
+  }
   root.append(
     h(
       "div",
@@ -34,37 +58,19 @@ export function mount(root, { path, params }) {
   );
 
   function renderTabs() {
-    clear(
-      tabs,
-      ...[
-        ["login", t("auth.log_in")],
-        ["signup", t("auth.sign_up")],
-      ].map(([key, label]) =>
-        h(
-          "button",
-          {
-            type: "button",
-            role: "tab",
-            "aria-selected": String(mode === key),
-            onclick: () => {
-              mode = key;
-              render();
-            },
-          },
-          label,
-        ),
-      ),
-    );
+    tabButtons.forEach((button, i) => {
+      const selected = MODES[i] === mode;
+      button.setAttribute("aria-selected", String(selected));
+      button.tabIndex = selected || (mode === "forgot" && i === 0) ? 0 : -1;
+    });
+    form.setAttribute("aria-labelledby", `auth-tab-${mode === "signup" ? "signup" : "login"}`);
   }
 
   function render() {
     renderTabs();
     if (mode === "forgot") {
       renderForgot(form, {
-        back: () => {
-          mode = "login";
-          render();
-        },
+        back: () => choose("login"),
         email: typed,
       });
       return;
@@ -116,8 +122,7 @@ export function mount(root, { path, params }) {
               class: "btn link",
               onclick: () => {
                 typed = email.value.trim();
-                mode = "forgot";
-                render();
+                choose("forgot");
               },
             },
             t("auth.forgot"),

@@ -5,6 +5,7 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { live } from "../parts/cards.js";
 import { t, tp, formatDate } from "../i18n.js";
+import { dayLabel } from "../time.js";
 import { COMMITMENT_DAYS, COMMITMENT_TEXT_MAX } from "../limits.js";
 
 /** Text + due date (default and latest: a week from today). */
@@ -57,9 +58,7 @@ export function commitmentForm(sessionId = null) {
   return form;
 }
 
-export function label(iso) {
-  return formatDate(`${iso}T12:00:00Z`, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
-}
+export const label = (iso) => dayLabel(iso);
 
 function dueText(c, today) {
   if (c.body.done_at)

@@ -6,6 +6,7 @@ import { update } from "../entries.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { describe } from "../schedule.js";
 import { scheduleFields } from "../parts/schedule-fields.js";
+import { awaitEntry } from "../parts/arriving.js";
 import { t, tp } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { PROMPTS_MAX, PROMPT_MAX, RITUAL_MINUTES_MAX, RITUAL_MINUTES_MIN, RITUAL_TITLE_MAX } from "../limits.js";
@@ -13,11 +14,14 @@ import { PROMPTS_MAX, PROMPT_MAX, RITUAL_MINUTES_MAX, RITUAL_MINUTES_MIN, RITUAL
 export function mount(root, { args, navigate }) {
   const ritual = store.byId(args.id);
   if (ritual?.kind !== "ritual") {
-    root.append(
-      h("div", { class: "page-head" }, h("h1", {}, t("rituals.edit.not_found"))),
-      h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("rituals.edit.back")),
-    );
-    return null;
+    return awaitEntry(root, {
+      found: () => store.byId(args.id)?.kind === "ritual",
+      open: () => navigate(`/rituals/${args.id}`, { replace: true }),
+      missing: () => [
+        h("div", { class: "page-head" }, h("h1", {}, t("rituals.edit.not_found"))),
+        h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("rituals.edit.back")),
+      ],
+    });
   }
   root.append(
     h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),

@@ -9,6 +9,7 @@ import * as cues from "../cues.js";
 import * as R from "../ritual-data.js";
 import { runner } from "../parts/session-run.js";
 import { ending } from "../parts/session-end.js";
+import { awaitEntry } from "../parts/arriving.js";
 
 const TURN = 300;
 
@@ -130,18 +131,18 @@ export function mount(root, { args, navigate }) {
   const session = store.byId(args.id);
   const ritual = session && store.byId(session.ref_id);
   if (session?.kind !== "ritual_session" || !ritual) {
-    root.append(
-      h("div", { class: "page-head" }, h("h1", {}, t("session.not_found"))),
-      h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("session.back_to_rituals")),
-    );
-    // A push can open a session before the sync brought it: show it once it is here.
-    const arrived = (event) => {
-      const found = store.byId(args.id);
-      if (event.detail === "entries" && found?.kind === "ritual_session" && store.byId(found.ref_id))
-        navigate(`/session/${args.id}`, { replace: true });
-    };
-    store.addEventListener("change", arrived);
-    return () => store.removeEventListener("change", arrived);
+    // A push or a link can open a session before the sync brought it: show it once it is here.
+    return awaitEntry(root, {
+      found: () => {
+        const found = store.byId(args.id);
+        return found?.kind === "ritual_session" && !!store.byId(found.ref_id);
+      },
+      open: () => navigate(`/session/${args.id}`, { replace: true }),
+      missing: () => [
+        h("div", { class: "page-head" }, h("h1", {}, t("session.not_found"))),
+        h("a", { class: "btn ghost", href: "/rituals", "data-link": true }, t("session.back_to_rituals")),
+      ],
+    });
   }
   const mine = session.author_id === store.user.id;
   const together = R.stepOf(session.id) !== null;

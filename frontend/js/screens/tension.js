@@ -1,7 +1,8 @@
 // Tension script: one issue at a time, said as "I felt … when …", ending with one agreed next step.
 import { store } from "../store.js";
 import { bdi, h, clear, section } from "../ui.js";
-import { formatDate, t, tp } from "../i18n.js";
+import { t, tp } from "../i18n.js";
+import { dayLabel } from "../time.js";
 import { entryItem, list, live, partnerName } from "../parts/cards.js";
 import { composer, loadDraft, stepForm } from "../parts/tension-form.js";
 
@@ -91,5 +92,4 @@ function history() {
   );
 }
 
-const dayName = (date) =>
-  formatDate(new Date(`${date}T12:00:00`), { weekday: "short", day: "numeric", month: "short" });
+const dayName = (date) => dayLabel(date);

@@ -5,7 +5,7 @@ import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui
 import { t, tp } from "../i18n.js";
 import { currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "../parts/breathe.js";
-import { live, partnerName } from "../parts/cards.js";
+import { live, partnerName, toastSent } from "../parts/cards.js";
 import { NOTE_MAX, TIMEOUT_MAX_MINUTES, TIMEOUT_MIN_MINUTES } from "../limits.js";
 
 const LENGTHS = [20, 30, 60, 120, 240, 1440]; // minutes
@@ -38,7 +38,12 @@ export function mount(root) {
     shown = key;
     if (calm) calm.stop();
     calm = current ? breather(current.body.return_at) : null;
+    // Starting or ending one replaces what had focus: it goes to the new status, not the page top.
+    const refocus = body.contains(document.activeElement) || document.activeElement === document.body;
     clear(body, current ? calmScreen(current, calm) : [section(t("timeout.start"), form), recent()]);
+    const status = body.querySelector(current ? ".calm-line" : "h2");
+    status?.setAttribute("tabindex", "-1");
+    if (refocus) status?.focus();
   }
   const stopLive = live(render);
   const minute = setInterval(render, 15000);
@@ -121,8 +126,8 @@ function startForm() {
     }
     say(message, "");
     const returnAt = new Date(Date.now() + ahead * 60000).toISOString();
-    await create("timeout", { return_at: returnAt, ended_at: null, note: note.value.trim() });
-    toast(tp("timeout.sent", { name: bdi(partnerName()) }));
+    const started = await create("timeout", { return_at: returnAt, ended_at: null, note: note.value.trim() });
+    toastSent(started.id, { sent: "timeout.sent" });
     form.reset();
     lengths.reset();
     minutes = TIMEOUT_MIN_MINUTES;
