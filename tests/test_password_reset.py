@@ -167,6 +167,21 @@ def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, smtp, alice):
     assert [row.user_id for row in reset_rows(app)] == [alice.id]
 
 
+def test_the_answer_is_in_the_askers_language_and_names_the_links_life_in_it(app, smtp, alice):
+    asked = app.test_client().post(
+        "/api/auth/password-reset",
+        json={"email": "nobody@example.com"},
+        headers={"Accept-Language": "ru-RU,ru;q=0.9"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert asked.status_code == 202
+    assert asked.json == {
+        "message": "Если на этот адрес есть учётная запись, мы отправили ссылку. Она действует 30 минут."
+    }
+    app.config["PASSWORD_RESET_TTL"] = timedelta(minutes=21)
+    assert ask(app, "nobody@example.com").json["message"].endswith("It works for 21 minutes.")
+
+
 @pytest.mark.parametrize(
     "email", ["not-an-email", "", "a@" + "b" * 260 + ".com", "alice\x00@example.com", "alice\ud800@example.com"]
 )

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from ..errors import fail
 from ..extensions import limiter
+from ..i18n import request_language
 from ..schemas.accounts import PasswordResetConfirmIn, PasswordResetIn, PasswordResetSent
 from ..services import password_reset
 from . import rate_limits
@@ -17,7 +18,6 @@ bp = Blueprint(
 )
 
 log = logging.getLogger(__name__)
-SENT = "If that address has an account, we've sent a link. It works for 30 minutes."
 INVALID = {"unknown": (404, "bad_reset_link"), "used": (410, "reset_link_used"), "expired": (410, "reset_link_expired")}
 
 
@@ -30,7 +30,7 @@ INVALID = {"unknown": (404, "bad_reset_link"), "used": (410, "reset_link_used"),
 def request_reset(data):
     """Mail a reset link, if the email has an account. The answer is the same either way."""
     password_reset.request_reset(data["email"], _link_base())
-    return {"message": SENT}
+    return {"message": password_reset.sent_message(request_language())}
 
 
 def _link_base():

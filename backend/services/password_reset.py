@@ -57,9 +57,21 @@ def request_reset(email, base_url):
         user.language,
         name=user.display_name,
         link=f"{base_url.rstrip('/')}/reset#token={token}",
-        span=t("email.password_reset.span", user.language or "en", count=int(ttl.total_seconds() // 60)),
+        span=_span(user.language or "en"),
     )
     mail.send(current_app.config, user.email, subject, text)
+
+
+def _span(lang):
+    """How long a link works, in words ("30 minutes", "30 минут")."""
+    minutes = int(current_app.config["PASSWORD_RESET_TTL"].total_seconds() // 60)
+    return t("email.password_reset.span", lang, count=minutes)
+
+
+def sent_message(lang):
+    """The one answer to every reset request, in the asker's language: it never says whether the email has
+    an account."""
+    return t("email.password_reset.sent", lang, span=_span(lang))
 
 
 def confirm_reset(token, new_password):
