@@ -55,5 +55,8 @@ export const alwaysPrivate = (name) => !!KINDS[name]?.private;
 /** A shared position moved by either phone: queued moves chain, a conflict is quietly the partner's move. */
 export const movesTogether = (name) => !!KINDS[name]?.moves;
 
+/** Both partners edit it and base_rev guards it (not a moved position): a conflict is news to show. */
+export const guarded = (name) => KINDS[name]?.edit === "both" && !KINDS[name].moves;
+
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
 export const inFeed = (name) => !!KINDS[name]?.shows.includes("feed");

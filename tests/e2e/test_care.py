@@ -154,8 +154,9 @@ def test_agreements_edited_by_both_settle_on_the_version_that_reached_the_server
 
     go_online(alex)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    page.get_by_text("changed an agreement while you were editing it").wait_for(timeout=20_000)
-    page.locator('[data-kind="agreement"] .text').filter(has_text="we say what we feel instead").wait_for()
+    # The choice shows in place (tests/e2e/test_agreement_conflicts.py tries each way out).
+    page.get_by_text("Sam changed this while you were editing it").wait_for(timeout=20_000)
+    page.locator("li.conflict .quote.theirs").filter(has_text="we say what we feel instead").wait_for()
     [row] = live_server.entries(kind="agreement")
     assert row.body["text"] == "No name-calling; we say what we feel instead." and row.rev == 2
     assert row.body["category"] == "conflict_rule"
