@@ -159,3 +159,26 @@ def test_a_ritual_edited_twice_offline_keeps_the_second_edit(new_context, people
     [row] = live_server.entries(id=titles)
     assert row.body["title"] == "Sunday tea talk"
     assert page.get_by_text("Couldn't save").count() == 0
+
+
+def test_removed_by_me_while_changed_by_them_offers_to_remove_it_still(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    agreement = seed(live_server, alex, "agreement", {"text": FIRST, "category": "conflict_rule"})
+    page, partner = open_app(alex, "/agreements"), open_app(sam, "/agreements")
+    wait_synced(page)
+    wait_synced(partner)
+    go_offline(alex)
+    page.get_by_role("button", name=f"Remove: {FIRST}").click()
+    page.get_by_role("dialog").get_by_role("button", name="Remove").click()
+    edit(partner, FIRST, SAM)
+    settle(partner)
+    go_online(alex)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    card = page.locator(f'li.conflict[data-id="{agreement}"]')
+    card.get_by_text("You removed it.").wait_for()
+    assert card.get_by_role("button", name="Edit from mine").count() == 0
+    card.get_by_role("button", name="Use mine").click()
+    page.get_by_text("Removed. It's gone from both lists.").wait_for()
+    [row] = live_server.entries(id=agreement)
+    assert row.deleted

@@ -17,7 +17,8 @@ export async function settle(failure) {
 
 /** The card: `keep()`, `useMine(body)`, `editMine(body)` act; each settles the failure first. */
 export function conflictCard(failure, { useMine, editMine }) {
-  const mine = failure.attempted.body;
+  const removed = !!failure.attempted.deleted; // I removed it while they changed it
+  const mine = { ...failure.attempted.body, removed };
   const theirs = failure.current && !failure.current.deleted ? failure.current.body : null;
   const act = (fn) => async () => {
     await settle(failure);
@@ -38,13 +39,15 @@ export function conflictCard(failure, { useMine, editMine }) {
       ? h("p", { class: "quote theirs", user: true }, theirs.text)
       : h("p", { class: "small muted" }, t("agreements.was_removed")),
     h("p", { class: "label" }, t("agreements.conflict.mine")),
-    h("p", { class: "quote mine", user: true }, mine.text),
+    removed
+      ? h("p", { class: "small muted mine" }, t("agreements.conflict.you_removed"))
+      : h("p", { class: "quote mine", user: true }, mine.text),
     h(
       "div",
       { class: "actions" },
       button(t("agreements.conflict.keep"), null),
       button(t("agreements.conflict.use"), useMine, true),
-      button(t("agreements.conflict.edit"), editMine),
+      removed ? null : button(t("agreements.conflict.edit"), editMine),
     ),
   );
 }

@@ -49,7 +49,8 @@ export function mount(root) {
     const resolve = {
       useMine: async (mine) => {
         const now = store.byId(mine.id);
-        if (now)
+        if (now && mine.removed) told(await remove(now), t("agreements.removed"));
+        else if (now)
           told(await update(now, { ...now.body, text: mine.text, category: mine.category }), t("agreements.saved"));
         else told((await create("agreement", { text: mine.text, category: mine.category })).mid, t("agreements.saved"));
       },
