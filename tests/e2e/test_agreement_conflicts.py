@@ -99,7 +99,8 @@ def test_use_mine_saves_my_wording_over_theirs_and_says_saved_once_the_server_di
 def test_edit_from_mine_opens_the_form_with_my_wording(new_context, people, live_server):
     page, agreement = both_edit_offline(new_context, people, live_server)
     page.get_by_role("button", name="Edit from mine").click()
-    box = page.get_by_label("Agreement", exact=True).first
+    box = page.get_by_role("form", name="Edit agreement").get_by_label("Agreement", exact=True)
+    box.wait_for()
     assert box.input_value() == ALEX
     box.fill("No name-calling, ever; we name the feeling.")
     page.get_by_role("button", name="Save", exact=True).click()
