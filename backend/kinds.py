@@ -31,6 +31,7 @@ class Kind(NamedTuple):
     )
     us: bool = False  # read by the Us numbers (services/us.py)
     created_rule: Callable | None = None  # (body, created_at) → raises ValidationError: rules on the server's clock
+    paired_rule: Callable | None = None  # (body, created_at, the couple's paired_at) → raises ValidationError
 
 
 _REGISTRY = (
@@ -84,6 +85,8 @@ _REGISTRY = (
     Kind("timeout", bodies.Timeout, tells_partner="created", preview="note", created_rule=bodies.returns_in_time),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
     Kind("journal", bodies.Journal, private=True),
+    # A week of the six-week path marked done: shared, so both see each other's ticks; only once it opened.
+    Kind("path_step", bodies.PathStep, paired_rule=bodies.week_has_opened),
 )
 
 KINDS = {kind.name: kind for kind in _REGISTRY}

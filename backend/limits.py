@@ -53,6 +53,8 @@ SCHEDULE_WEEKS_MAX = 4  # a weekly ritual: every 1 to this many weeks
 COMMITMENT_DAYS = 7  # a commitment is due at most this many days after it was made
 TIMEOUT_MIN_MINUTES = 20  # a time-out's return time, at least this far ahead
 TIMEOUT_MAX_MINUTES = 24 * 60  # and at most this far
+PATH_WEEKS = 6  # the six-week path: one step a week from pairing
+SESSION_OPEN_HOURS = 24  # a ritual session left open this long closes itself as not finished
 
 JS_PATH = Path(__file__).resolve().parent.parent / "frontend" / "js" / "limits.js"
 _LINE = re.compile(r"^([A-Z][A-Z0-9_]*) = [^#]+?(?:\s+#\s*(.*))?$")

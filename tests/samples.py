@@ -66,6 +66,7 @@ def valid_body(kind):
         "timeout": {"return_at": iso(now() + timedelta(minutes=45)), "note": "Back after a walk"},
         "answer": {"question_id": "q-best-part", "text": "The walk by the river.", "local_date": today.isoformat()},
         "journal": {"text": "A private thought.", "feelings": ["tired"]},
+        "path_step": {"week": 1},
     }[kind]
 
 

@@ -110,6 +110,7 @@ RANGES = [  # (schema, field path, lowest limit, highest limit)
     (bodies.Checkin, "us", "SCALE_MIN", "SCALE_MAX"),
     (bodies.Ritual, "duration_min", "RITUAL_MINUTES_MIN", "RITUAL_MINUTES_MAX"),
     (bodies.Schedule, "interval", None, "SCHEDULE_WEEKS_MAX"),
+    (bodies.PathStep, "week", None, "PATH_WEEKS"),
     (accounts.SettingsIn, "daily_push_limit", "DAILY_PUSH_LIMIT_MIN", "DAILY_PUSH_LIMIT_MAX"),
 ]
 
@@ -185,6 +186,7 @@ def test_every_enforced_limit_has_a_test_here():
     checked = {limit for _s, _p, limit in TEXTS} | {limit for _s, _p, limit, _i in LISTS}
     checked |= {name for _s, _p, low, high in RANGES for name in (low, high) if name}
     checked |= {"PASSWORD_MIN", "FEELING_MAX", "COMMITMENT_DAYS", "TIMEOUT_MIN_MINUTES", "TIMEOUT_MAX_MINUTES"}
+    checked |= {"SESSION_OPEN_HOURS"}  # the worker's rule: tests/test_path_and_sessions.py
     names = {name for name, _value, _comment in L.phone_limits() if name}
     assert names - PHONE_ONLY - checked == set(), "a limit without a test that the schemas use it"
 
@@ -238,6 +240,7 @@ NOT_LIMITS = {
     "charts.gauge": {"5"},  # the same guide, marked on the gauge
     "route.reassess": {"12"},  # ru: the twelve-week review; its weeks are not a limit either
     "help.therapy.eft.text": {"20"},  # a fact about the therapy (sessions), not Hearth's
+    "error.field.bad_time": {"24"},  # "a 24-hour time" (HH:MM), not SESSION_OPEN_HOURS
 }
 
 

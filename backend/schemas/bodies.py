@@ -173,6 +173,9 @@ class RitualSession(Schema):
     answers = fields.List(fields.Nested(SessionAnswer), validate=Length(max=L.SESSION_ITEMS_MAX), load_default=list)
     passed = fields.List(Text(L.PROMPT_MAX), validate=Length(max=L.SESSION_ITEMS_MAX), load_default=list)
     note = Text(L.SESSION_TEXT_MAX, min_len=0, load_default="")
+    # Set by the worker when the session was left open SESSION_OPEN_HOURS (services/stale_sessions.py):
+    # it ended, not finished, and is no meaningful chat.
+    unfinished = fields.Boolean()
 
     @validates_schema
     def _ends_after_start(self, data, **_):
@@ -218,6 +221,12 @@ class Answer(Schema):
     local_date = LocalDate(required=True)
 
 
+class PathStep(Schema):
+    """A week of the six-week path marked done by its author; both partners see it."""
+
+    week = fields.Integer(strict=True, required=True, validate=Range(min=1, max=L.PATH_WEEKS))
+
+
 class Journal(Schema):
     text = Text(L.JOURNAL_TEXT_MAX, required=True)
     feelings = Feelings()
@@ -232,6 +241,13 @@ def due_within_a_week(body, created_at):
     made = created_at.date()
     if not made - timedelta(days=1) <= due <= made + timedelta(days=L.COMMITMENT_DAYS):
         raise ValidationError({"due_date": [Coded("due_too_late", days=L.COMMITMENT_DAYS)]})
+
+
+def week_has_opened(body, created_at, paired_at):
+    """A week of the path is marked only once it has started (week n opens (n - 1) x 7 days after pairing)."""
+    opens = paired_at + timedelta(weeks=body["week"] - 1) if paired_at else None
+    if opens is None or created_at < opens:
+        raise ValidationError({"week": [Coded("week_not_open")]})
 
 
 def returns_in_time(body, created_at):

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from ..errors import Coded
 from ..extensions import db
 from ..kinds import KINDS
-from ..models import Entry
+from ..models import Couple, Entry
 from ..schemas.entries import EntryDeleteIn, EntryIn
 from ..times import parse_instant
 from . import visibility
@@ -76,6 +76,14 @@ class Batch:
         self.stamps = Stamps(*counters_at)
         self.known = known
         self.entries, self.jobs, self.reveals = [], [], []
+        self._paired = {}
+
+    def paired_at(self, couple_id):
+        """When that couple paired (None: no couple), read once per batch."""
+        if couple_id not in self._paired:
+            couple = db.session.get(Couple, couple_id) if couple_id else None
+            self._paired[couple_id] = couple.paired_at if couple else None
+        return self._paired[couple_id]
 
 
 def stamp(entry, user, couple_id, stamps, answered=frozenset()):
@@ -220,11 +228,14 @@ def put(batch, raw, parsed=None):
         _check_write(existing, user, data["base_rev"])
     body = _loaded(parsed.body)
     created_at = existing.created_at if existing else _created_at(data["created_at"], now)
-    if KINDS[kind].created_rule is not None:
-        try:
+    try:
+        if KINDS[kind].created_rule is not None:
             KINDS[kind].created_rule(body, created_at)
-        except ValidationError as err:
-            raise Rejected(422, "invalid_entry", {"body": err.messages}) from None
+        if KINDS[kind].paired_rule is not None:
+            paired_at = batch.paired_at(existing.couple_id if existing else couple_id)
+            KINDS[kind].paired_rule(body, created_at, paired_at)
+    except ValidationError as err:
+        raise Rejected(422, "invalid_entry", {"body": err.messages}) from None
     if existing is None or existing.ref_id != data["ref_id"]:
         target = _check_ref(
             existing.couple_id if existing else couple_id, user, data["id"], kind, data["ref_id"], known

@@ -51,6 +51,11 @@ def _send(payload):
         db.session.execute(_NOTIFY, {"payload": payload})
 
 
+def counters_moved(couple_id, couple_seq, user_id, own_seq):
+    """A write outside a sync moved these counters (see counters_payload)."""
+    _send(counters_payload(couple_id, couple_seq, user_id, own_seq))
+
+
 def couple_moved(couple_id, seq):
     _send(f"c {couple_id} {seq}")
 

@@ -13,7 +13,17 @@ from sqlalchemy import exists, insert, or_, select, text
 from ..extensions import db
 from ..models import Couple, Entry, PushJob, PushSubscription, User
 from ..times import parse_instant
-from . import accounts, claims, job_queue, jobs, notifications as texts, password_reset, prebuilt, visibility
+from . import (
+    accounts,
+    claims,
+    job_queue,
+    jobs,
+    notifications as texts,
+    password_reset,
+    prebuilt,
+    stale_sessions,
+    visibility,
+)
 from .schedule import BAD_ZONE, day_bounds, due_on, in_quiet_hours, load_zone, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
@@ -311,6 +321,7 @@ def tick(now, sender, stop=None):
     queued = queue(find_due(now), now)
     counts = jobs.deliver_due(now, sender, stop=stop)
     if now.minute == 0:  # hourly housekeeping
+        stale_sessions.close_stale(now)
         accounts.end_expired_sessions()
         password_reset.forget_expired()
         job_queue.purge(now)

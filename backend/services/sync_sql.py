@@ -285,6 +285,15 @@ def write_batch(batch, device_known, last_mid):
         prebuilt.execute(built.device_insert, device)
 
 
+def write_counters(couple_id, couple_seq, user_id, own_seq):
+    """The counters a write outside a sync moved (the worker closing a session), under lock_counters;
+    couple_seq None: the couple's did not move."""
+    built = _built()
+    if couple_id is not None and couple_seq is not None:
+        prebuilt.execute(built.couple_counter, {"couple_id": couple_id, "couple_seq": couple_seq})
+    prebuilt.execute(built.own_counter, {"user_id": user_id, "new_own_seq": own_seq})
+
+
 _ENTRY_COLUMNS = (
     "id",
     "couple_id",

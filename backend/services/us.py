@@ -2,7 +2,8 @@
 
 Rules, so that the numbers are honest and explainable:
 - the window is the last N weeks of the user's own local days (N x 7 days, today included);
-- meaningful chats: ended sessions of the talking rituals that started in the window, one per ritual
+- meaningful chats: finished sessions of the talking rituals that started in the window (one closed by the
+  worker after it was left open is not finished: services/stale_sessions.py), one per ritual
   per local day (both phones may log the same talk); per_month divides by the months the couple could
   have talked in: the window, or the time since pairing when shorter, never less than one month;
 - mutual disclosures: local dates in the current calendar quarter on which both shared one;
@@ -96,13 +97,18 @@ def window_figures(by_kind, since, now, zone, today, paired_at):
     }
 
 
+def finished(session):
+    """Ended by the couple, not closed by the worker after it was left open (services/stale_sessions.py)."""
+    return bool(session.body.get("ended_at")) and not session.body.get("unfinished")
+
+
 def meaningful_chats(by_kind, since, now, zone, paired_at):
     """Talks in [since, now]; per_month over the window's local days, or the days since pairing when fewer."""
     talking = {e.id for e in by_kind.get("ritual", []) if e.body.get("type") in TALKING_RITUALS}
     talks = set()
     for s in by_kind.get("ritual_session", []):
         started = parse_instant(s.body["started_at"])
-        if s.ref_id in talking and s.body.get("ended_at") and since <= started <= now:
+        if s.ref_id in talking and finished(s) and since <= started <= now:
             talks.add((s.ref_id, started.astimezone(zone).date()))
     today = now.astimezone(zone).date()
     days = (today - since.date()).days + 1
@@ -164,7 +170,7 @@ def reassessment_due(paired_at, by_kind, now):
     ended = [
         parse_instant(s.body["ended_at"])
         for s in by_kind.get("ritual_session", [])
-        if s.ref_id in reassessments and s.body.get("ended_at")
+        if s.ref_id in reassessments and finished(s)
     ]
     last = max([paired_at, *[e for e in ended if e <= now]])
     return now - last >= REASSESS_AFTER

@@ -39,6 +39,13 @@ export function starterOf(body) {
 
 /** The six-week path, one step a week: id (path.step.<id>.title/text/link) and where its link goes.
  *  Marking week N done stores question_id "path.week-N", so the order here is part of stored data. */
+const WEEK = 7 * 86400000;
+/** The week of the path a couple paired at `pairedAt` is in (1 on the day they paired; past the end after six). */
+export const pathWeek = (pairedAt, now = Date.now()) =>
+  Math.max(1, Math.floor((now - new Date(pairedAt).getTime()) / WEEK) + 1);
+/** When week n opens: (n - 1) weeks after pairing, the server's rule too (bodies.week_has_opened). */
+export const weekOpens = (pairedAt, n) => new Date(new Date(pairedAt).getTime() + (n - 1) * WEEK);
+
 export const PATH_STEPS = [
   ["patterns", "/journal"],
   ["light", "/"],

@@ -48,8 +48,9 @@ export const KINDS = Object.freeze(
       kind("commitment", { shows: ["commitments", "tension"], story: "promises" }),
       kind("agreement", { edit: "both", shows: ["agreements"], story: "promises" }),
       kind("timeout", { shows: ["timeout"] }),
-      kind("answer", { shows: ["question", "path"], story: "answers" }),
+      kind("answer", { shows: ["question"], story: "answers" }),
       kind("journal", { private: true, shows: ["journal"] }),
+      kind("path_step", { shows: ["path", "today"], story: null }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );
@@ -65,6 +66,9 @@ export const movesTogether = (name) => !!KINDS[name]?.moves;
 
 /** How Our story shows a kind (see `story` above); a kind this phone does not know is a plain line. */
 export const storyOf = (name) => (KINDS[name] ? KINDS[name].story : "all");
+
+/** Both partners edit it and base_rev guards it (not a moved position): a conflict is news to show. */
+export const guarded = (name) => KINDS[name]?.edit === "both" && !KINDS[name].moves;
 
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
 export const inFeed = (name) => !!KINDS[name]?.shows.includes("feed");

@@ -44,3 +44,5 @@ export const SCHEDULE_WEEKS_MAX = 4; // a weekly ritual: every 1 to this many we
 export const COMMITMENT_DAYS = 7; // a commitment is due at most this many days after it was made
 export const TIMEOUT_MIN_MINUTES = 20; // a time-out's return time, at least this far ahead
 export const TIMEOUT_MAX_MINUTES = 1440; // and at most this far
+export const PATH_WEEKS = 6; // the six-week path: one step a week from pairing
+export const SESSION_OPEN_HOURS = 24; // a ritual session left open this long closes itself as not finished

@@ -4,7 +4,7 @@ import { create, update } from "./entries.js";
 import { nextOccurrence, localDay, parseDay, isoDay } from "./schedule.js";
 import { phoneZone } from "./time.js";
 import { entry, has, t } from "./i18n.js";
-import { COMMITMENT_DAYS } from "./limits.js";
+import { COMMITMENT_DAYS, SESSION_OPEN_HOURS } from "./limits.js";
 
 export const zone = () => store.user?.timezone || phoneZone();
 export const GUIDED = ["vulnerability", "story"];
@@ -49,9 +49,15 @@ export const sessions = (ritualId = null) =>
     .filter((e) => e.kind === "ritual_session" && (!ritualId || e.ref_id === ritualId))
     .sort((a, b) => (a.body.started_at < b.body.started_at ? 1 : -1));
 
+/** A session left open SESSION_OPEN_HOURS has ended, not finished: the worker closes it on the server
+ *  (services/stale_sessions.py) and this phone treats it so already, even before it hears of that. */
+const ranOut = (s) => !s.body.ended_at && Date.now() - Date.parse(s.body.started_at) >= SESSION_OPEN_HOURS * 3600000;
+export const ended = (s) => !!s.body.ended_at || ranOut(s);
+export const unfinished = (s) => !!s.body.unfinished || ranOut(s);
+
 /** My unfinished session of this ritual, if any (to resume rather than start another). */
 export const openSession = (ritualId) =>
-  sessions(ritualId).find((s) => !s.body.ended_at && s.author_id === store.user.id) || null;
+  sessions(ritualId).find((s) => !ended(s) && s.author_id === store.user.id) || null;
 
 /** The ritual's next time, in ms, or null. The anchor is its first local day, as on the server. */
 export function nextAt(ritual, now = Date.now()) {

@@ -10,7 +10,7 @@ import { req } from "./db.js";
 import * as api from "./api.js";
 import { store } from "./store.js";
 import { t } from "./i18n.js";
-import { alwaysPrivate, movesTogether } from "./kinds.js";
+import { alwaysPrivate, guarded, movesTogether } from "./kinds.js";
 
 const LOCK = "hearth-sync";
 const TAG = "hearth-outbox";
@@ -24,6 +24,7 @@ let lastTry = Date.now(); // opening the app offline counts as a try: the first 
 let forced = false;
 let running = null;
 let again = false;
+const waiting = new Map(); // mid → resolvers of acknowledged(mid)
 
 const serverCopy = (entry) => {
   const copy = { ...entry };
@@ -46,18 +47,21 @@ export function clientId() {
 /**
  * Queue one mutation. The entry is written locally (shown at once), the outbox item gets
  * the next mid from the persistent counter, all in one transaction: no crash can split them.
+ * Resolves to the mid (see acknowledged()).
  */
 export async function queue(op, entry) {
   const now = new Date().toISOString();
-  await db.tx(["entries", "outbox", "meta"], "readwrite", async (s) => {
+  const mid = await db.tx(["entries", "outbox", "meta"], "readwrite", async (s) => {
     const mid = (await req(s.meta.get("next_mid"))) || 1;
     s.meta.put(mid + 1, "next_mid");
     const old = await req(s.entries.get(entry.id));
     const base = old ? (old.pending ? old.base : serverCopy(old)) : null; // last server version
     const scope = currentScope();
-    // The rev this write is based on: the last server version's, except for a shared position whose
-    // earlier move is still queued: that move will make the next rev, and this one builds on it.
-    const chained = movesTogether(entry.kind) && old?.pending && old.expects !== undefined;
+    // The rev this write is based on: the last server version's, except when an earlier write of this
+    // entry that both partners edit is still queued: that write will make the next rev, and this one
+    // builds on it (two edits offline, or made then edited, both land). Sent one per request, so a
+    // refused earlier write can take the later ones with it (apply()) rather than let them win.
+    const chained = (movesTogether(entry.kind) || guarded(entry.kind)) && old?.pending && old.expects !== undefined;
     const baseRev = chained ? old.expects : base ? base.rev : null;
     const local = {
       couple_id: scope,
@@ -85,10 +89,18 @@ export async function queue(op, entry) {
             created_at: local.created_at,
           };
     s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope });
+    return mid;
   });
   await store.reload();
   registerBackgroundSync();
   schedule(0);
+  return mid;
+}
+
+/** Resolves with the server's word on a queued write ("applied", "conflict" or "rejected") once a sync in
+ *  this tab hears it; never while it waits on this phone. A toast says "Saved" only after this. */
+export function acknowledged(mid) {
+  return new Promise((resolve) => waiting.set(mid, [...(waiting.get(mid) || []), resolve]));
 }
 
 async function registerBackgroundSync() {
@@ -189,7 +201,16 @@ async function roundTrip() {
   const scopeOf = (item) => (item.couple_id === undefined ? here : item.couple_id);
   // One request names one couple: the oldest items that share the first one's.
   const scope = queued.length ? scopeOf(queued[0]) : here;
-  const other = queued.findIndex((item) => scopeOf(item) !== scope);
+  // One request names one couple, and holds one write of an entry both edit (its chained base_rev
+  // only holds once the one before it was applied: apply() drops it otherwise).
+  const seen = new Set();
+  const other = queued.findIndex((item) => {
+    if (scopeOf(item) !== scope) return true;
+    if (!guarded(item.entry.kind)) return false;
+    if (seen.has(item.entry.id)) return true;
+    seen.add(item.entry.id);
+    return false;
+  });
   const outbox = other === -1 ? queued : queued.slice(0, other);
   const mutations = outbox.map(({ mid, op, entry }) => ({ mid, op, entry }));
   let response;
@@ -270,6 +291,7 @@ export function discardNotSent(mids = null) {
 function apply(response) {
   const me = store.user.id;
   const outcome = new Map((response.results || []).map((r) => [r.mid, r]));
+  const heard = [];
   return db
     .tx(["entries", "outbox", "meta", "failures"], "readwrite", async (s) => {
       // Every item up to last_mid is processed for good, reported or not: drop it from the outbox.
@@ -289,7 +311,14 @@ function apply(response) {
             current: result.entry || null,
           });
         }
-        if (!local || local.pending !== item.mid) continue; // a later edit of it is still queued
+        heard.push([item.mid, result ? result.status : "applied"]);
+        const refused = result && result.status !== "applied";
+        if (local && local.pending !== item.mid && refused && guarded(item.entry.kind)) {
+          // Later edits built on this one: they go with it, and the failure above holds the latest
+          // wording (attempted), so the person chooses between theirs and all of theirs at once.
+          for (const later of await req(s.outbox.getAll(IDBKeyRange.lowerBound(item.mid, true))))
+            if (later.entry.id === item.entry.id) s.outbox.delete(later.mid);
+        } else if (!local || local.pending !== item.mid) continue; // a later edit of it is still queued
         if (!result || result.status === "applied") s.entries.put(serverCopy(local));
         // Not saved: show the server's current version, else the last one we had, else nothing.
         else if (result.entry) s.entries.put(result.entry);
@@ -313,6 +342,10 @@ function apply(response) {
     .then(async (restart) => {
       await store.reload();
       store.announce();
+      for (const [mid, status] of heard) {
+        for (const resolve of waiting.get(mid) || []) resolve(status);
+        waiting.delete(mid);
+      }
       return restart;
     });
 }

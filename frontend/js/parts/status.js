@@ -56,13 +56,25 @@ function renderNotices() {
       ),
     );
   }
-  if (store.failures.length) {
+  // An agreement both changed at once is chosen in its place (screens/agreements.js); elsewhere one line leads there.
+  const inPlace = (f) => f.status === "conflict" && f.attempted?.kind === "agreement";
+  const failures = store.failures.filter((f) => !inPlace(f));
+  if (failures.length < store.failures.length && location.pathname !== "/agreements") {
+    parts.push(
+      h(
+        "p",
+        { class: "card soft banner", role: "status" },
+        h("a", { href: "/agreements", "data-link": true }, t("status.agreement_conflict")),
+      ),
+    );
+  }
+  if (failures.length) {
     parts.push(
       h(
         "section",
         { class: "card", "aria-labelledby": "failures-title" },
         h("h2", { id: "failures-title" }, t("status.couldnt")),
-        store.failures.map(failureItem),
+        failures.map(failureItem),
       ),
     );
   }

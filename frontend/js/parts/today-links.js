@@ -1,9 +1,11 @@
-// A small strip on Today: the next ritual and when, open commitments, and the ways to Our story and
-// the journal (which left the tab bar).
+// A small strip on Today: this week's step of the six-week path, the next ritual and when, open
+// commitments, and the ways to Our story and the journal (which left the tab bar).
 import { bdi, h, clear } from "../ui.js";
 import { when } from "../schedule.js";
 import * as R from "../ritual-data.js";
 import { live } from "./cards.js";
+import { store } from "../store.js";
+import { PATH_STEPS, pathWeek } from "../care.js";
 import { t, tp } from "../i18n.js";
 
 export function todayLinks() {
@@ -14,11 +16,26 @@ export function todayLinks() {
       .filter(([, at]) => at)
       .sort((a, b) => a[1] - b[1])[0];
     const open = R.commitments().filter((c) => !c.body.done_at).length;
+    const week = store.couple?.paired_at ? pathWeek(store.couple.paired_at) : 0;
+    const step = PATH_STEPS[week - 1]; // none before pairing or after the six weeks
+    const walked = step && store.entries.some((e) => e.kind === "path_step" && e.body.week === week);
     clear(
       node,
       h(
         "ul",
         { class: "link-list" },
+        step
+          ? h(
+              "li",
+              { "data-testid": "today-path" },
+              h(
+                "a",
+                { href: "/path", "data-link": true },
+                h("span", { class: "link-main" }, t("today.path", { n: week, title: t(`path.step.${step[0]}.title`) })),
+                h("span", { class: "link-sub" }, t(walked ? "today.path_done" : "today.path_sub")),
+              ),
+            )
+          : null,
         next
           ? h(
               "li",

@@ -1,14 +1,31 @@
 // Agreements: a short shared list of conflict rules, boundaries and goals that both partners edit.
 import { store } from "../store.js";
 import { create, update, remove } from "../entries.js";
+import { acknowledged } from "../sync.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { STARTERS, starterOf } from "../care.js";
 import { live, partnerName } from "../parts/cards.js";
 import { AGREEMENT_TEXT_MAX } from "../limits.js";
+import { agreementConflicts, conflictCard } from "../parts/agreement-conflict.js";
+import { refresh as refreshStatus } from "../parts/status.js";
 
 const CATEGORY_IDS = ["conflict_rule", "boundary", "goal"];
 const categories = () => CATEGORY_IDS.map((key) => [key, t(`agreements.category.${key}`)]);
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The toast after a write: "Saved" only once the server applied it; "Saved on this phone" while it waits
+ *  (offline, or slow); nothing when it conflicted (the choice shows in place). */
+async function told(mid, saved) {
+  const heard = acknowledged(mid);
+  let status = await Promise.race([heard, pause(1500)]);
+  if (status === undefined) {
+    toast(t("agreements.saved_here"));
+    status = await heard;
+  }
+  if (status === "applied") toast(saved);
+  else if (status === "conflict") toast(tp("agreements.conflict.toast", { name: bdi(partnerName()) }));
+}
 
 export function mount(root) {
   root.append(
@@ -21,15 +38,35 @@ export function mount(root) {
   );
   const editing = new Map(); // id → its open edit form, kept across re-renders (typing survives a sync)
   const body = h("div", {});
-  const adding = section(t("agreements.add_one"), addForm());
+  const add = addForm();
+  const adding = section(t("agreements.add_one"), add);
   const lists = h("div", {});
   const suggestions = h("div", {});
   root.append(body, lists, adding, suggestions);
   function render() {
     const all = store.entries.filter((e) => e.kind === "agreement");
-    const conflicts = store.failures.filter(
-      (f) => f.status === "conflict" && f.attempted && f.attempted.kind === "agreement",
-    );
+    const conflicts = new Map(agreementConflicts().map((f) => [f.attempted.id, f]));
+    const resolve = {
+      useMine: async (mine) => {
+        const now = store.byId(mine.id);
+        if (now && mine.removed) told(await remove(now), t("agreements.removed"));
+        else if (now)
+          told(await update(now, { ...now.body, text: mine.text, category: mine.category }), t("agreements.saved"));
+        else told((await create("agreement", { text: mine.text, category: mine.category })).mid, t("agreements.saved"));
+      },
+      editMine: (mine) => {
+        const now = store.byId(mine.id);
+        if (now) {
+          editing.set(now.id, editForm(now, editing, render, mine));
+          render();
+        } else add.fill(mine);
+      },
+    };
+    const card = (f) =>
+      conflictCard(f, {
+        useMine: (b) => resolve.useMine({ ...b, id: f.attempted.id }),
+        editMine: (b) => resolve.editMine({ ...b, id: f.attempted.id }),
+      });
     const groups = CATEGORY_IDS.map((key) => {
       const items = all.filter((a) => a.body.category === key);
       return items.length
@@ -40,7 +77,7 @@ export function mount(root) {
             h(
               "ul",
               { class: "entries" },
-              items.map((a) => item(a, editing, render)),
+              items.map((a) => (conflicts.has(a.id) ? card(conflicts.get(a.id)) : item(a, editing, render))),
             ),
           )
         : null;
@@ -48,17 +85,9 @@ export function mount(root) {
     // A suggestion already added (in either wording it was stored in) is not offered again.
     const have = new Set(all.map((a) => starterOf(a.body)).filter(Boolean));
     const starters = STARTERS.filter(([id]) => !have.has(id));
-    clear(
-      body,
-      conflicts.map((f) =>
-        h(
-          "div",
-          { class: "notice notice-warn", role: "status" },
-          tp("agreements.changed_notice", { name: bdi(partnerName()) }),
-          h("q", { user: !!f.current }, f.current ? f.current.body.text : t("agreements.was_removed")),
-        ),
-      ),
-    );
+    // Removed by the partner meanwhile: no place on the list to show it in, so above it.
+    const gone = [...conflicts.values()].filter((f) => !all.some((a) => a.id === f.attempted.id));
+    clear(body, gone.length ? h("ul", { class: "entries" }, gone.map(card)) : null);
     clear(
       lists,
       section(t("agreements.ours"), groups.length ? groups : h("p", { class: "empty" }, t("agreements.none"))),
@@ -85,8 +114,7 @@ export function mount(root) {
                       class: "btn small",
                       "aria-label": t("agreements.add_label", { text }),
                       onclick: async () => {
-                        await create("agreement", { text, category, starter: id });
-                        toast(t("agreements.added"));
+                        told((await create("agreement", { text, category, starter: id })).mid, t("agreements.added"));
                       },
                     },
                     t("agreements.add"),
@@ -98,7 +126,12 @@ export function mount(root) {
         : null,
     );
   }
-  return live(render);
+  const stop = live(render);
+  refreshStatus(); // the line leading here goes while this screen shows the choice itself
+  return () => {
+    stop();
+    refreshStatus();
+  };
 }
 
 function item(entry, editing, rerender) {
@@ -160,14 +193,15 @@ function item(entry, editing, rerender) {
   return h("li", { class: "entry", "data-id": entry.id }, editing.get(entry.id));
 }
 
-function editForm(entry, editing, rerender) {
+/** The edit form, filled with the stored wording, or with `from` (mine, after a conflict). */
+function editForm(entry, editing, rerender, from = entry.body) {
   const text = h("textarea", {
     name: "text",
     rows: "2",
     maxlength: String(AGREEMENT_TEXT_MAX),
-    value: entry.body.text,
+    value: from.text,
   });
-  let category = entry.body.category;
+  let category = from.category;
   const kinds = choice(
     t("agreements.kind"),
     categories(),
@@ -228,8 +262,8 @@ function editForm(entry, editing, rerender) {
       return;
     }
     editing.delete(entry.id);
-    await update(now, { ...now.body, text: text.value.trim(), category }); // keeps the starter it came from
-    toast(t("agreements.saved"));
+    // Keeps the starter it came from.
+    told(await update(now, { ...now.body, text: text.value.trim(), category }), t("agreements.saved"));
   };
   queueMicrotask(() => text.focus());
   return form;
@@ -270,9 +304,14 @@ function addForm() {
       return;
     }
     say(message, "");
-    await create("agreement", { text: text.value.trim(), category });
-    toast(tp("agreements.added_shared", { name: bdi(partnerName()) }));
+    const made = await create("agreement", { text: text.value.trim(), category });
     form.reset();
+    told(made.mid, tp("agreements.added_shared", { name: bdi(partnerName()) }));
+  };
+  /** Mine, after the partner removed it meanwhile: into the form, to reword and add again. */
+  form.fill = (mine) => {
+    text.value = mine.text;
+    text.focus();
   };
   return form;
 }

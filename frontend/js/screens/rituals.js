@@ -107,6 +107,8 @@ function ritualItem(ritual, navigate, whenText) {
   const title = R.titleOf(b);
   const open = R.openSession(ritual.id);
   const start = async () => {
+    // One twelve-week review: the reassessment ritual is the /reassess screen, not a session of prompts.
+    if (b.type === "reassessment" && !open) return navigate("/reassess");
     const session = open || (await R.startSession(ritual));
     navigate(`/session/${session.id}`);
   };
@@ -157,7 +159,11 @@ function history() {
     past.map((s) => {
       const ritual = store.byId(s.ref_id);
       const b = s.body;
-      const status = b.ended_at ? t("rituals.minutes", { count: minutes(b) }) : t("rituals.in_progress");
+      const status = R.unfinished(s)
+        ? t("rituals.not_finished")
+        : b.ended_at
+          ? t("rituals.minutes", { count: minutes(b) })
+          : t("rituals.in_progress");
       return h(
         "li",
         { class: "entry session-item", "data-id": s.id },
@@ -177,7 +183,7 @@ function history() {
         h(
           "a",
           { href: `/session/${s.id}`, "data-link": true, class: "btn ghost small" },
-          b.ended_at ? t("common.open") : t("common.resume"),
+          R.ended(s) ? t("common.open") : t("common.resume"),
         ),
       );
     }),

@@ -155,13 +155,15 @@ export function mount(root, { args, navigate }) {
       h(
         "p",
         {},
-        session.body.ended_at
-          ? t("session.finished")
-          : t("session.minutes_together", { count: ritual.body.duration_min }),
+        R.unfinished(session)
+          ? t("session.not_finished")
+          : session.body.ended_at
+            ? t("session.finished")
+            : t("session.minutes_together", { count: ritual.body.duration_min }),
       ),
     ),
   );
-  if (session.body.ended_at || (!mine && !together)) {
+  if (R.ended(session) || (!mine && !together)) {
     root.append(ending(session, ritual, navigate));
     return null;
   }
@@ -176,7 +178,7 @@ export function mount(root, { args, navigate }) {
   const onChange = (event) => {
     if (event.detail !== "entries" || mine) return;
     const now = store.byId(session.id);
-    if (!now || now.body.ended_at) again();
+    if (!now || R.ended(now)) again();
   };
   store.addEventListener("change", onChange);
   return () => {
