@@ -2,7 +2,7 @@
 // a week), a closing appreciation (15-word guide) and the follow-up message (60 words), stored as an
 // answer of the session with the prompt id "follow_up".
 import { store } from "../store.js";
-import { create } from "../entries.js";
+import { composer, create } from "../entries.js";
 import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js";
 import { t, tp, formatDate } from "../i18n.js";
 import * as R from "../ritual-data.js";
@@ -70,19 +70,18 @@ function appreciationCard() {
     message,
     h("button", { type: "submit", class: "btn primary" }, t("session.send_appreciation")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     const text = c.area.value.trim();
     if (!text) {
       say(message, t("session.write_first"));
-      return;
+      return false;
     }
     say(message, "");
-    await create("appreciation", { text });
+    await create("appreciation", { text }, { id });
     form.reset();
     c.show();
     toast(sentTo());
-  };
+  });
   return section(t("session.close_with_appreciation"), form);
 }
 

@@ -1,6 +1,6 @@
 // Agreements: a short shared list of conflict rules, boundaries and goals that both partners edit.
 import { store } from "../store.js";
-import { create, update, remove } from "../entries.js";
+import { composer, create, oneTap, update, remove } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { STARTERS, starterOf } from "../care.js";
@@ -84,10 +84,11 @@ export function mount(root) {
                       type: "button",
                       class: "btn small",
                       "aria-label": t("agreements.add_label", { text }),
-                      onclick: async () => {
-                        await create("agreement", { text, category, starter: id });
-                        toast(t("agreements.added"));
-                      },
+                      onclick: () =>
+                        oneTap(`starter:${id}`, async () => {
+                          await create("agreement", { text, category, starter: id });
+                          toast(t("agreements.added"));
+                        }),
                     },
                     t("agreements.add"),
                   ),
@@ -262,17 +263,16 @@ function addForm() {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("agreements.submit")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     if (!text.value.trim()) {
       say(message, t("agreements.write_it"));
       text.focus();
-      return;
+      return false;
     }
     say(message, "");
-    await create("agreement", { text: text.value.trim(), category });
+    await create("agreement", { text: text.value.trim(), category }, { id });
     toast(tp("agreements.added_shared", { name: bdi(partnerName()) }));
     form.reset();
-  };
+  });
   return form;
 }

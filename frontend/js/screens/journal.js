@@ -1,6 +1,6 @@
 // The private journal: text and feelings, only ever on your own devices.
 import { store } from "../store.js";
-import { create, remove } from "../entries.js";
+import { composer, create, remove } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
 import { h, clear, field, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { entryItem, list, live } from "../parts/cards.js";
@@ -27,19 +27,18 @@ export function mount(root) {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("journal.save")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     if (!text.value.trim()) {
       say(message, t("journal.write_first"));
       text.focus();
-      return;
+      return false;
     }
     say(message, "");
-    await create("journal", { text: text.value.trim(), feelings: feelings.value }, { visibility: "private" });
+    await create("journal", { text: text.value.trim(), feelings: feelings.value }, { visibility: "private", id });
     toast(t("journal.saved"));
     form.reset();
     feelings.reset();
-  };
+  });
   const entries = h("div", {});
   root.append(section(t("journal.new"), form), entries);
   return live(() => {

@@ -1,7 +1,7 @@
 // The six-week path: one step a week from the day you paired. Marking a step done is a private
 // `answer` (question_id "path.week-N"), so it syncs to your own devices only. It never blocks anything.
 import { store } from "../store.js";
-import { create, remove } from "../entries.js";
+import { create, oneTap, remove } from "../entries.js";
 import { bdi, h, clear, toast } from "../ui.js";
 import { localDate } from "../time.js";
 import { formatDate, t, tp } from "../i18n.js";
@@ -61,19 +61,20 @@ function stepCard([title, what, [href, label]], n, week, mark, pairedAt) {
       type: "button",
       class: `btn small ${mark || future ? "ghost" : "primary"}`,
       "aria-pressed": String(!!mark),
-      onclick: async () => {
-        if (mark) {
-          await remove(mark);
-          toast(t("path.unmarked"));
-          return;
-        }
-        await create(
-          "answer",
-          { question_id: `path.week-${n}`, text: "done", local_date: localDate(store.user.timezone) },
-          { visibility: "private" },
-        );
-        toast(t("path.marked"));
-      },
+      onclick: () =>
+        oneTap(`path.week-${n}`, async () => {
+          if (mark) {
+            await remove(mark);
+            toast(t("path.unmarked"));
+            return;
+          }
+          await create(
+            "answer",
+            { question_id: `path.week-${n}`, text: "done", local_date: localDate(store.user.timezone) },
+            { visibility: "private" },
+          );
+          toast(t("path.marked"));
+        }),
     },
     mark ? t("path.mark_not_done") : t("path.mark_done"),
   );
