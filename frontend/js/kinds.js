@@ -8,6 +8,8 @@
 //   private  always private: never queued for a partner, kept across a couple change
 //   shows    where the phone shows it: "feed" (Today's list of what the partner shared, parts/feed.js
 //            renders each of these), else the screen or card that owns it
+//   words    the body field holding its author's own words, which the author may edit later (parts/own-entry.js)
+//   choose   its author chooses shared or private, at the start and later (parts/own-entry.js)
 //   moves    a shared position (edit "both"): each queued edit builds on the one before it (its base_rev is
 //            the rev the one before will make), and a conflict is the partner's move arriving first, so
 //            the phone shows the current one and reports nothing (sync.js)
@@ -15,33 +17,38 @@
 // A new kind: a record here and in backend/kinds.py, its body schema, its words in the catalogues
 // (kind.<name>.label), and, for "feed", its case in parts/feed.js (tests/test_kinds.py checks each).
 
-const kind = (name, { edit = "author", private: alwaysPrivate = false, shows = [], moves = false } = {}) => ({
+const kind = (
+  name,
+  { edit = "author", private: alwaysPrivate = false, shows = [], moves = false, words = null, choose = false } = {},
+) => ({
   name,
   label: `kind.${name}.label`,
   edit,
   private: alwaysPrivate,
   shows,
   moves,
+  words,
+  choose,
 });
 
 export const KINDS = Object.freeze(
   Object.fromEntries(
     [
-      kind("disclosure", { shows: ["feed", "tension"] }),
-      kind("reflection", { shows: ["feed"] }),
+      kind("disclosure", { shows: ["feed", "tension"], words: "text", choose: true }),
+      kind("reflection", { shows: ["feed"], words: "text" }),
       kind("reaction", { shows: ["feed", "timeout"] }),
-      kind("appreciation", { shows: ["feed", "appreciate"] }),
-      kind("bid", { shows: ["feed", "bids"] }),
+      kind("appreciation", { shows: ["feed", "appreciate"], words: "text" }),
+      kind("bid", { shows: ["feed", "bids"], words: "note" }),
       kind("bid_response", { shows: ["feed", "bids"] }),
-      kind("checkin", { shows: ["feed", "checkin"] }),
+      kind("checkin", { shows: ["feed", "checkin"], words: "note", choose: true }),
       kind("ritual", { edit: "both", shows: ["rituals"] }),
       kind("ritual_session", { shows: ["rituals", "session"] }),
       kind("session_step", { edit: "both", shows: ["session"], moves: true }),
-      kind("commitment", { shows: ["commitments", "tension"] }),
+      kind("commitment", { shows: ["commitments", "tension"], words: "text" }),
       kind("agreement", { edit: "both", shows: ["agreements"] }),
-      kind("timeout", { shows: ["timeout"] }),
-      kind("answer", { shows: ["question", "path"] }),
-      kind("journal", { private: true, shows: ["journal"] }),
+      kind("timeout", { shows: ["timeout"], words: "note" }),
+      kind("answer", { shows: ["question", "path"], words: "text" }),
+      kind("journal", { private: true, shows: ["journal"], words: "text" }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );
@@ -54,6 +61,9 @@ export const alwaysPrivate = (name) => !!KINDS[name]?.private;
 
 /** A shared position moved by either phone: queued moves chain, a conflict is quietly the partner's move. */
 export const movesTogether = (name) => !!KINDS[name]?.moves;
+
+/** The body field of an entry's own words its author may edit (null: none to edit). */
+export const wordsOf = (name) => (KINDS[name]?.edit === "author" && KINDS[name].words) || null;
 
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
 export const inFeed = (name) => !!KINDS[name]?.shows.includes("feed");
