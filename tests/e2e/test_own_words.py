@@ -7,7 +7,18 @@ import pytest
 from backend.models import utcnow
 
 from .conftest import PHONE
-from .e2e_support import artifacts, open_app, seed, settle, tab, wait_synced, wait_until
+from .e2e_support import (
+    artifacts,
+    go_offline,
+    go_online,
+    open_app,
+    seed,
+    settle,
+    synced_at,
+    tab,
+    wait_synced,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -177,3 +188,42 @@ def test_the_sheet_speaks_russian(new_context, people, live_server):
     page.get_by_role("button", name="Поделиться как откровенностью").click()
     page.get_by_role("dialog", name="Поделиться как откровенностью").get_by_label("Твои слова").wait_for()
     page.screenshot(path=artifacts("screenshots", "own-journal-share-ru.png"))
+
+
+def test_an_edit_and_an_unsend_made_offline_reach_the_server_and_the_partner(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    seed(live_server, alex, "appreciation", {"text": "Thanks for the tea"})
+    seed(live_server, alex, "appreciation", {"text": "Thanks for the walk"})
+    page = open_app(alex, "/appreciate")
+    page.get_by_text("Thanks for the walk").wait_for()
+    go_offline(alex)
+    page.reload()  # the sheet's module comes from the worker's cache
+    page.get_by_text("Thanks for the tea").wait_for()
+    edit = page.get_by_role("button", name="Edit or unsend this appreciation")
+    page.locator('[data-kind="appreciation"]', has_text="Thanks for the tea").get_by_role("button", name="Edit").click()
+    page.get_by_role("dialog", name="Your appreciation").get_by_label("Your words").fill("Thanks for the green tea")
+    page.get_by_role("button", name="Save changes").click()
+    page.locator('[data-kind="appreciation"]', has_text="Thanks for the walk").get_by_role(
+        "button", name="Edit"
+    ).click()
+    page.get_by_role("dialog", name="Your appreciation").get_by_role("button", name="Unsend").click()
+    page.get_by_role("dialog", name="Unsend this?").get_by_role("button", name="Unsend").click()
+    gone(page, "Thanks for the walk")
+    assert edit.count() == 1
+    assert {r.body["text"] for r in live_server.entries(kind="appreciation")} == {
+        "Thanks for the tea",
+        "Thanks for the walk",
+    }
+
+    before = synced_at(page)
+    go_online(alex)
+    wait_synced(page, after=before)
+    rows = live_server.entries(kind="appreciation")
+    assert sorted((r.deleted, r.body.get("text", "")) for r in rows) == [
+        (False, "Thanks for the green tea"),
+        (True, ""),
+    ]
+    partner = open_app(sam, "/appreciate")
+    partner.get_by_text("Thanks for the green tea").wait_for()
+    assert partner.get_by_text("Thanks for the walk").count() == 0
