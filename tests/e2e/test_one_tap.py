@@ -4,7 +4,7 @@ Counted on the server after the sync and on the partner's phone."""
 
 import pytest
 
-from .e2e_support import go_offline, go_online, open_app, settle, synced_at, tab, wait_synced, wait_until
+from .e2e_support import go_offline, go_online, open_app, seed, settle, synced_at, tab, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -111,9 +111,18 @@ def test_a_reflection_and_its_verdict_are_sent_once(new_context, people, live_se
     settle(partner)
     assert len(live_server.entries(kind="reflection")) == 1
 
-    before = synced_at(page)
-    page.reload()
-    wait_synced(page, after=before)
+
+def test_not_quite_then_at_once_thats_right_sends_the_first_only(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    disclosure = seed(
+        live_server,
+        alex,
+        "disclosure",
+        {"text": "I miss our walks", "category": "feeling", "feelings": [], "local_date": "2026-06-10"},
+    )
+    seed(live_server, sam, "reflection", {"text": "You miss our walks, is that right?"}, ref_id=disclosure)
+    page = open_app(alex)
     item = page.locator('[data-kind="reflection"]')
     item.wait_for()
     # "Not quite" and at once "That's right" (a thumb sliding over both): only the first is sent.
@@ -151,3 +160,17 @@ def test_the_other_composers_make_one_entry_per_burst_of_taps(new_context, peopl
     partner = open_app(sam, "/agreements")
     partner.get_by_text("We sleep on big decisions").wait_for()
     assert partner.get_by_text("We sleep on big decisions").count() == 1
+
+
+def test_a_double_tap_on_start_begins_one_session(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex)
+    wait_synced(page)
+    tab(page, "/rituals")
+    start = page.locator('.ritual[data-type="weekly_checkin"]').get_by_role("button", name="Start Weekly check-in")
+    tap(start, "script")
+    page.get_by_role("timer").wait_for()
+    settle(page)
+    assert len(live_server.entries(kind="ritual_session")) == 1
+    assert len(live_server.entries(kind="session_step")) == 1
