@@ -67,6 +67,8 @@ def test_an_appreciation_edited_then_unsent_changes_and_leaves_the_partners_phon
     page.screenshot(path=artifacts("screenshots", "own-edit-en.png"))
     sheet.get_by_role("button", name="Save changes").dblclick()
     page.get_by_text("Thanks for the soup and the song").wait_for()
+    # Focus comes back to the entry's Edit, drawn again with the new words.
+    wait_until(page, "() => document.activeElement?.getAttribute('aria-haspopup') === 'dialog'")
     settle(page)
     [row] = live_server.entries(kind="appreciation")
     assert (row.body["text"], row.rev, row.deleted) == ("Thanks for the soup and the song", 2, False)
@@ -209,6 +211,7 @@ def test_an_edit_and_an_unsend_made_offline_reach_the_server_and_the_partner(new
     ).click()
     page.get_by_role("dialog", name="Your appreciation").get_by_role("button", name="Unsend").click()
     page.get_by_role("dialog", name="Unsend this?").get_by_role("button", name="Unsend").click()
+    page.get_by_text("Unsent here. It goes from Sam's phone when you're back online.").wait_for()
     gone(page, "Thanks for the walk")
     assert edit.count() == 1
     assert {r.body["text"] for r in live_server.entries(kind="appreciation")} == {

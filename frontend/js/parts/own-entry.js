@@ -33,7 +33,9 @@ export async function unsend(entry) {
     : await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true);
   if (!yes) return false;
   await remove(store.byId(entry.id) || entry);
-  toast(shared ? tp("own.unsent", { name: bdi(partnerName()) }) : t("own.deleted"));
+  // Offline it leaves the partner's phone only once this one is back online: say so, never "gone" early.
+  const said = navigator.onLine ? "own.unsent" : "own.unsent_offline";
+  toast(shared ? tp(said, { name: bdi(partnerName()) }) : t("own.deleted"));
   return true;
 }
 
@@ -45,6 +47,9 @@ export function openSheet(entry) {
   const close = () => {
     dialog.close();
     dialog.remove();
+    // The list was drawn again meanwhile: focus goes back to this entry's new "Edit", if it is still there.
+    const again = document.querySelector(`[data-focus-key="${CSS.escape(`edit:${entry.id}`)}"]`);
+    if (again) again.focus();
   };
   const message = notice();
   const parts = [
