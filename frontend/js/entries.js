@@ -24,20 +24,22 @@ export function latest(list) {
 // "That's right" must not send twice: a key (a form, an entry answered) is held while its save runs
 // and HOLD ms after, and every tap on it meanwhile is dropped.
 const HOLD = 700;
-const held = new Set();
+const held = new Map(); // key → this hold's own token, so an old hold's timer never ends a newer one
 
 /** Runs save() unless the same key is still held; holds it while save runs and `hold` ms after it saved. */
 export async function oneTap(key, save, hold = HOLD) {
   if (held.has(key)) return undefined;
-  held.add(key);
+  const token = {};
+  held.set(key, token);
+  const release = () => held.get(key) === token && held.delete(key);
   let saved = false;
   try {
     const result = await save();
     saved = result !== false;
     return result;
   } finally {
-    if (saved && hold) setTimeout(() => held.delete(key), hold);
-    else held.delete(key);
+    if (saved && hold) setTimeout(release, hold);
+    else release();
   }
 }
 
@@ -47,10 +49,16 @@ export async function oneTap(key, save, hold = HOLD) {
  *  save, and returns false when it saved nothing (a message asked for more). */
 export function composer(form, save, key = form) {
   let id = crypto.randomUUID();
+  let saving = false;
+  // Typing after a save starts the next draft: its first tap is a new entry, hold or not.
+  form.addEventListener("input", () => {
+    if (!saving) held.delete(key);
+  });
   form.onsubmit = (event) => {
     event.preventDefault();
     const buttons = [...form.querySelectorAll('[type="submit"]')];
     return oneTap(key, async () => {
+      saving = true;
       for (const b of buttons) b.setAttribute("aria-busy", "true");
       for (const b of buttons) b.setAttribute("aria-disabled", "true");
       try {
@@ -58,6 +66,7 @@ export function composer(form, save, key = form) {
         if (result !== false) id = crypto.randomUUID(); // the next draft
         return result;
       } finally {
+        saving = false;
         for (const b of buttons) b.removeAttribute("aria-busy");
         for (const b of buttons) b.removeAttribute("aria-disabled");
       }

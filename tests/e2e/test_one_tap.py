@@ -143,12 +143,15 @@ def test_the_other_composers_make_one_entry_per_burst_of_taps(new_context, peopl
     wait_synced(page)
     page.get_by_label("Your answer").fill("A quiet morning together")
     tap(page.get_by_role("button", name="Answer", exact=True), "triple")
+    page.get_by_text("A quiet morning together").wait_for()  # saved on the phone before leaving the page
     page.goto("/agreements")
     page.get_by_label("Agreement", exact=True).fill("We sleep on big decisions")
     tap(page.get_by_role("button", name="Add agreement"), "double")
+    page.locator(".entry", has_text="We sleep on big decisions").first.wait_for()
     page.goto("/commitments")
     page.get_by_placeholder("e.g. Plan Saturday's walk").fill("Book the cinema")
     tap(page.get_by_role("button", name="Add commitment"), "script")
+    page.get_by_text("Commitment added.").wait_for()
     page.goto("/timeout")
     tap(page.get_by_role("button", name="Start time-out"), "triple")
     page.get_by_text("You asked for a pause.").wait_for()
@@ -174,3 +177,17 @@ def test_a_double_tap_on_start_begins_one_session(new_context, people, live_serv
     settle(page)
     assert len(live_server.entries(kind="ritual_session")) == 1
     assert len(live_server.entries(kind="session_step")) == 1
+
+
+def test_a_new_draft_typed_right_after_a_save_is_its_own_entry(new_context, people, live_server):
+    # The hold after a save drops repeated taps, not a new draft: typing starts one.
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex, "/journal")
+    wait_synced(page)
+    for text in ("First line", "Second line, at once"):
+        page.get_by_label("Write freely").fill(text)
+        page.get_by_role("button", name="Save to journal").click()
+    page.get_by_text("Second line, at once").wait_for()
+    settle(page)
+    assert sorted(r.body["text"] for r in live_server.entries(kind="journal")) == ["First line", "Second line, at once"]
