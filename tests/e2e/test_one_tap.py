@@ -191,3 +191,24 @@ def test_a_new_draft_typed_right_after_a_save_is_its_own_entry(new_context, peop
     page.get_by_text("Second line, at once").wait_for()
     settle(page)
     assert sorted(r.body["text"] for r in live_server.entries(kind="journal")) == ["First line", "Second line, at once"]
+
+
+def test_the_button_is_busy_while_it_saves_and_free_after(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    page = open_app(alex, "/appreciate")
+    wait_synced(page)
+    page.get_by_label("Something you appreciate about Sam").fill("Thanks for waiting")
+    button = page.get_by_role("button", name="Send appreciation")
+    # Record the button's states as they change: the save is too quick to catch by polling.
+    button.evaluate(
+        """(b) => { window.__states = [];
+           new MutationObserver(() => window.__states.push([b.getAttribute('aria-busy'), b.getAttribute('aria-disabled')]))
+             .observe(b, { attributes: true, attributeFilter: ['aria-busy', 'aria-disabled'] }); }"""
+    )
+    button.click()
+    page.get_by_text("Thanks for waiting").wait_for()
+    states = page.evaluate("() => window.__states")
+    assert ["true", "true"] in states, states
+    assert states[-1] == [None, None], states
+    assert button.evaluate("(b) => document.activeElement === b")  # focus stayed on it
