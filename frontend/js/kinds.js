@@ -8,6 +8,8 @@
 //   private  always private: never queued for a partner, kept across a couple change
 //   shows    where the phone shows it: "feed" (Today's list of what the partner shared, parts/feed.js
 //            renders each of these), else the screen or card that owns it
+//   words    the body field holding its author's own words, which the author may edit later (parts/own-entry.js)
+//   choose   its author chooses shared or private, at the start and later (parts/own-entry.js)
 //   moves    a shared position (edit "both"): each queued edit builds on the one before it (its base_rev is
 //            the rev the one before will make), and a conflict is the partner's move arriving first, so
 //            the phone shows the current one and reports nothing (sync.js)
@@ -21,7 +23,15 @@
 
 const kind = (
   name,
-  { edit = "author", private: alwaysPrivate = false, shows = [], moves = false, story = "all" } = {},
+  {
+    edit = "author",
+    private: alwaysPrivate = false,
+    shows = [],
+    moves = false,
+    story = "all",
+    words = null,
+    choose = false,
+  } = {},
 ) => ({
   name,
   label: `kind.${name}.label`,
@@ -30,26 +40,28 @@ const kind = (
   shows,
   moves,
   story,
+  words,
+  choose,
 });
 
 export const KINDS = Object.freeze(
   Object.fromEntries(
     [
-      kind("disclosure", { shows: ["feed", "tension"], story: "words" }),
-      kind("reflection", { shows: ["feed"], story: "attached" }),
+      kind("disclosure", { shows: ["feed", "tension"], story: "words", words: "text", choose: true }),
+      kind("reflection", { shows: ["feed"], story: "attached", words: "text" }),
       kind("reaction", { shows: ["feed", "timeout"], story: "attached" }),
-      kind("appreciation", { shows: ["feed", "appreciate"], story: "appreciations" }),
-      kind("bid", { shows: ["feed", "bids"], story: "bids" }),
+      kind("appreciation", { shows: ["feed", "appreciate"], story: "appreciations", words: "text" }),
+      kind("bid", { shows: ["feed", "bids"], story: "bids", words: "note" }),
       kind("bid_response", { shows: ["feed", "bids"], story: "attached" }),
-      kind("checkin", { shows: ["feed", "checkin"], story: "checkins" }),
+      kind("checkin", { shows: ["feed", "checkin"], story: "checkins", words: "note", choose: true }),
       kind("ritual", { edit: "both", shows: ["rituals"], story: null }),
       kind("ritual_session", { shows: ["rituals", "session"], story: "rituals" }),
       kind("session_step", { edit: "both", shows: ["session"], moves: true, story: null }),
-      kind("commitment", { shows: ["commitments", "tension"], story: "promises" }),
+      kind("commitment", { shows: ["commitments", "tension"], story: "promises", words: "text" }),
       kind("agreement", { edit: "both", shows: ["agreements"], story: "promises" }),
-      kind("timeout", { shows: ["timeout"] }),
-      kind("answer", { shows: ["question"], story: "answers" }),
-      kind("journal", { private: true, shows: ["journal"] }),
+      kind("timeout", { shows: ["timeout"], words: "note" }),
+      kind("answer", { shows: ["question"], story: "answers", words: "text" }),
+      kind("journal", { private: true, shows: ["journal"], words: "text" }),
       kind("path_step", { shows: ["path", "today"], story: null }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
@@ -69,6 +81,9 @@ export const storyOf = (name) => (KINDS[name] ? KINDS[name].story : "all");
 
 /** Both partners edit it and base_rev guards it (not a moved position): a conflict is news to show. */
 export const guarded = (name) => KINDS[name]?.edit === "both" && !KINDS[name].moves;
+
+/** The body field of an entry's own words its author may edit (null: none to edit). */
+export const wordsOf = (name) => (KINDS[name]?.edit === "author" && KINDS[name].words) || null;
 
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
 export const inFeed = (name) => !!KINDS[name]?.shows.includes("feed");

@@ -150,6 +150,11 @@ class Store extends EventTarget {
     return entry.couple_id === undefined || entry.couple_id === this.couple.id;
   }
 
+  /** The partner holds this entry now (shared, this couple's): taking it back is "Unsend". */
+  reachesPartner(entry) {
+    return entry.visibility === "shared" && !alwaysPrivate(entry.kind) && !!this.partner && this.current(entry);
+  }
+
   get partner() {
     if (!this.couple || !this.user) return null;
     return this.couple.members.find((m) => m.id !== this.user.id) || null;

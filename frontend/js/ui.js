@@ -61,6 +61,9 @@ export function keepFocus(work) {
   const active = document.activeElement;
   const caret = active && active !== document.body ? caretOf(active) : null;
   const result = work();
+  // A button drawn again (e.g. an entry's "Edit") takes the focus back through its data-focus-key.
+  const key = active?.dataset?.focusKey;
+  if (key && !active.isConnected) document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
   if (caret && active.isConnected && document.activeElement !== active) {
     active.focus({ preventScroll: true });
     if (caret.start !== null) {

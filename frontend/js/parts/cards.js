@@ -4,7 +4,7 @@ import { bdi, h, id, keepFocus, toast } from "../ui.js";
 import { ago } from "../time.js";
 import { feelingChips } from "../feelings.js";
 import { formatDate, has, t, tp } from "../i18n.js";
-import { alwaysPrivate, labelKey } from "../kinds.js";
+import { alwaysPrivate, labelKey, wordsOf } from "../kinds.js";
 import { SCALE_MAX } from "../limits.js";
 import { delivered } from "../sync.js";
 
@@ -81,10 +81,32 @@ export function shareToggle(checked = true) {
   return label;
 }
 
-/** One entry as a list item: who, when, badges, the text, then any actions. title: a name (shown
- *  isolated) or pieces of a sentence with the name already a bdi, e.g. tp("feed.reached_out", { name: bdi(name) }). */
-export function entryItem(entry, { title = null, quote = null, badges = [], actions = [], extra = null } = {}) {
+/** "Edit" on an entry of your own with words in it: a sheet to edit, share or unsend (parts/own-entry.js,
+ *  loaded on the first tap). */
+export function editButton(entry) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "btn small ghost",
+      "aria-haspopup": "dialog",
+      "data-focus-key": `edit:${entry.id}`, // ui.keepFocus: focus stays on it as the list is drawn again
+      "aria-label": t("own.edit_label", { kind: kindName(entry.kind) }),
+      onclick: () => import("./own-entry.js").then((m) => m.openSheet(store.byId(entry.id) || entry)),
+    },
+    t("own.edit"),
+  );
+}
+
+/** One entry as a list item: who, when, badges, the text, then any actions (and "Edit" on your own words,
+ *  unless own: false). title: a name (shown isolated) or pieces of a sentence with the name already a bdi,
+ *  e.g. tp("feed.reached_out", { name: bdi(name) }). */
+export function entryItem(
+  entry,
+  { title = null, quote = null, badges = [], actions = [], extra = null, own = true } = {},
+) {
   const mine = entry.author_id === store.user.id;
+  if (mine && own && wordsOf(entry.kind)) actions = [...actions, editButton(entry)];
   return h(
     "li",
     { class: "entry", "data-id": entry.id, "data-kind": entry.kind },

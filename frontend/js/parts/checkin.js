@@ -1,6 +1,6 @@
 // The quick check-in: mood and "us" on a 1–5 tap scale, feelings, an optional line.
 import { store } from "../store.js";
-import { create } from "../entries.js";
+import { composer, create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
@@ -92,17 +92,16 @@ function buildForm(done) {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("checkin.submit")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     if (!mood || !us) {
       say(message, t("checkin.both"));
-      return;
+      return false;
     }
     say(message, "");
     await create(
       "checkin",
       { mood, us, feelings: feelings.value, note: note.value.trim() },
-      { visibility: share.shared ? "shared" : "private" },
+      { visibility: share.shared ? "shared" : "private", id },
     );
     toast(share.shared ? tp("checkin.shared", { name: bdi(partnerName()) }) : t("checkin.private"));
     form.reset();
@@ -112,6 +111,6 @@ function buildForm(done) {
     feelings.reset();
     share.reset();
     done();
-  };
+  });
   return form;
 }

@@ -1,6 +1,6 @@
 // Today's honest thing: a statement, a category, feelings, the optional "I feel … when … and I need …".
 import { store } from "../store.js";
-import { create } from "../entries.js";
+import { composer, create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
 import { h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
@@ -111,25 +111,24 @@ function buildComposer(done) {
     h("button", { type: "submit", class: "btn primary wide" }, t("disclose.save")),
   );
 
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     const parts = [feel.value.trim(), when.value.trim(), need.value.trim()];
     const anyPart = parts.some(Boolean);
     if (anyPart && !parts.every(Boolean)) {
       say(message, t("disclose.all_three"));
-      return;
+      return false;
     }
     let statement = text.value.trim();
     if (!statement && anyPart) statement = t("cards.i_feel", { feel: parts[0], when: parts[1], need: parts[2] });
     if (!statement) {
       say(message, t("disclose.write_one"));
       text.focus();
-      return;
+      return false;
     }
     say(message, "");
     const body = { text: statement, category, feelings: feelings.value, local_date: localDate(store.user.timezone) };
     if (anyPart) body.i_feel = { feel: parts[0], when: parts[1], need: parts[2] };
-    const entry = await create("disclosure", body, { visibility: share.shared ? "shared" : "private" });
+    const entry = await create("disclosure", body, { visibility: share.shared ? "shared" : "private", id });
     if (share.shared) toastSent(entry.id, { sent: "disclose.shared" });
     else toast(t("disclose.saved_private"));
     form.reset();
@@ -137,6 +136,6 @@ function buildComposer(done) {
     share.reset();
     ifeel.open = false;
     done();
-  };
+  });
   return form;
 }

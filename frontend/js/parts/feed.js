@@ -1,6 +1,6 @@
 // What your partner shared lately, each with a way to respond: reflect, react, answer a bid.
 import { store } from "../store.js";
-import { create, latest } from "../entries.js";
+import { composer, create, latest, oneTap } from "../entries.js";
 import { bdi, h, clear, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
 import {
@@ -140,11 +140,13 @@ export function reactButtons(entry, values) {
         type: "button",
         class: "btn small ghost",
         "aria-pressed": String(given.includes(value)),
-        onclick: async () => {
-          if (given.includes(value)) return;
-          const sent = await create("reaction", { value }, { ref_id: entry.id });
-          toastSent(sent.id, { sent: value === "not_now" ? "feed.sent_kindly" : "feed.sent" });
-        },
+        // One hold per entry answered: "Not quite" then at once "That's right" sends the first only.
+        onclick: () =>
+          oneTap(`answer:${entry.id}`, async () => {
+            if (given.includes(value)) return;
+            const sent = await create("reaction", { value }, { ref_id: entry.id });
+            toastSent(sent.id, { sent: value === "not_now" ? "feed.sent_kindly" : "feed.sent" });
+          }),
       },
       reactionName(value),
     ),
@@ -160,10 +162,11 @@ export function bidButtons(bid) {
         type: "button",
         class: "btn small ghost",
         "aria-pressed": String(!!answer && answer.body.response === value),
-        onclick: async () => {
-          await create("bid_response", { response: value }, { ref_id: bid.id });
-          toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
-        },
+        onclick: () =>
+          oneTap(`answer:${bid.id}`, async () => {
+            await create("bid_response", { response: value }, { ref_id: bid.id });
+            toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
+          }),
       },
       responseName(value),
     ),
@@ -206,19 +209,19 @@ function reflectForm(disclosure, done) {
     text,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn primary small" }, t("feed.reflect_send"))),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  const save = async (entryId) => {
     let value = text.value.trim();
     if (!value || value === start.trim()) {
       text.focus();
-      return;
+      return false;
     }
     const tail = ask.split(" ").pop().toLowerCase(); // "right?": the question already asked in other words
     if (!value.toLowerCase().endsWith(tail)) value = `${value.replace(/[.!]$/, "")} — ${ask}`;
-    const sent = await create("reflection", { text: value }, { ref_id: disclosure.id });
+    const sent = await create("reflection", { text: value }, { ref_id: disclosure.id, id: entryId });
     toastSent(sent.id, { sent: "feed.reflect_sent" });
     done();
   };
+  composer(form, save, `reflect:${disclosure.id}`); // the form is drawn again as entries change
   queueMicrotask(() => text.focus());
   return form;
 }

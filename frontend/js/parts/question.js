@@ -1,6 +1,6 @@
 // Today's question: answer it, then see your partner's answer.
 import { store } from "../store.js";
-import { create } from "../entries.js";
+import { composer, create } from "../entries.js";
 import { questionFor } from "../questions.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
@@ -30,17 +30,17 @@ export function question() {
     await setMeta("question_passed", q.id);
     render();
   };
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     if (!text.value.trim()) {
       say(message, t("question.write_first"));
-      return;
+      return false;
     }
     say(message, "");
-    await create("answer", { question_id: q.id, text: text.value.trim(), local_date: localDate(store.user.timezone) });
+    const body = { question_id: q.id, text: text.value.trim(), local_date: localDate(store.user.timezone) };
+    await create("answer", body, { id });
     toast(tp("question.answered", { name: bdi(partnerName()) }));
     form.reset();
-  };
+  });
   function render() {
     q = questionFor(localDate(store.user.timezone));
     const mine = store.mine("answer").filter((e) => e.body.question_id === q.id);

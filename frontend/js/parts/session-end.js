@@ -2,7 +2,7 @@
 // a week), a closing appreciation (15-word guide) and the follow-up message (60 words), stored as an
 // answer of the session with the prompt id "follow_up".
 import { store } from "../store.js";
-import { create } from "../entries.js";
+import { composer, create } from "../entries.js";
 import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { dayLabel } from "../time.js";
@@ -71,19 +71,18 @@ function appreciationCard() {
     message,
     h("button", { type: "submit", class: "btn primary" }, t("session.send_appreciation")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     const text = c.area.value.trim();
     if (!text) {
       say(message, t("session.write_first"));
-      return;
+      return false;
     }
     say(message, "");
-    const sent = await create("appreciation", { text });
+    const sent = await create("appreciation", { text }, { id });
     form.reset();
     c.show();
     toastSent(sent.id);
-  };
+  });
   return section(t("session.close_with_appreciation"), form);
 }
 

@@ -1,7 +1,7 @@
 // The tension script's two forms: "I felt … when …" (a kept draft) and the one agreed next step.
 import { store } from "../store.js";
 import * as db from "../db.js";
-import { create } from "../entries.js";
+import { composer as oneDraft, create } from "../entries.js";
 import { FAMILIES, familyName, feelingName } from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { t, tp } from "../i18n.js";
@@ -66,30 +66,30 @@ export function composer(draft) {
   feeling.addEventListener("change", keep);
   behavior.addEventListener("input", keep);
   preview.textContent = said();
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  oneDraft(form, async (id) => {
     if (!feeling.value) {
       say(message, t("tension.pick_feeling"));
       feeling.focus();
-      return;
+      return false;
     }
     if (!behavior.value.trim()) {
       say(message, t("tension.say_what"));
       behavior.focus();
-      return;
+      return false;
     }
     say(message, "");
-    const shared = await create("disclosure", {
+    const body = {
       text: said(),
       category: "tension",
       feelings: [feeling.value],
       local_date: localDate(store.user.timezone),
-    });
+    };
+    await create("disclosure", body, { id });
     await db.del("meta", DRAFT);
     draft.feeling = "";
     draft.behavior = "";
-    toastSent(shared.id, { next: t("tension.next_hint") });
-  };
+    toastSent(id, { next: t("tension.next_hint") });
+  });
   return form;
 }
 
@@ -124,17 +124,21 @@ export function stepForm(issue) {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("tension.step.save")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    if (!text.value.trim()) {
-      say(message, t("tension.step.empty"));
-      text.focus();
-      return;
-    }
-    say(message, "");
-    await create("commitment", { text: text.value.trim(), due_date: due.value, done_at: null }, { ref_id: issue.id });
-    typedSteps.delete(issue.id);
-    toast(t("tension.step.saved"));
-  };
+  oneDraft(
+    form,
+    async (id) => {
+      if (!text.value.trim()) {
+        say(message, t("tension.step.empty"));
+        text.focus();
+        return false;
+      }
+      say(message, "");
+      const body = { text: text.value.trim(), due_date: due.value, done_at: null };
+      await create("commitment", body, { ref_id: issue.id, id });
+      typedSteps.delete(issue.id);
+      toast(t("tension.step.saved"));
+    },
+    `step:${issue.id}`, // the form is drawn again as entries change: one hold across its copies
+  );
   return form;
 }

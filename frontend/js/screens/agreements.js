@@ -1,6 +1,6 @@
 // Agreements: a short shared list of conflict rules, boundaries and goals that both partners edit.
 import { store } from "../store.js";
-import { create, update, remove } from "../entries.js";
+import { composer, create, oneTap, update, remove } from "../entries.js";
 import { acknowledged } from "../sync.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { t, tp } from "../i18n.js";
@@ -113,9 +113,10 @@ export function mount(root) {
                       type: "button",
                       class: "btn small",
                       "aria-label": t("agreements.add_label", { text }),
-                      onclick: async () => {
-                        told((await create("agreement", { text, category, starter: id })).mid, t("agreements.added"));
-                      },
+                      onclick: () =>
+                        oneTap(`starter:${id}`, async () => {
+                          told((await create("agreement", { text, category, starter: id })).mid, t("agreements.added"));
+                        }),
                     },
                     t("agreements.add"),
                   ),
@@ -296,18 +297,17 @@ function addForm() {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("agreements.submit")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     if (!text.value.trim()) {
       say(message, t("agreements.write_it"));
       text.focus();
-      return;
+      return false;
     }
     say(message, "");
-    const made = await create("agreement", { text: text.value.trim(), category });
+    const made = await create("agreement", { text: text.value.trim(), category }, { id });
     form.reset();
     told(made.mid, tp("agreements.added_shared", { name: bdi(partnerName()) }));
-  };
+  });
   /** Mine, after the partner removed it meanwhile: into the form, to reword and add again. */
   form.fill = (mine) => {
     text.value = mine.text;

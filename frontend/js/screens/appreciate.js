@@ -1,6 +1,6 @@
 // Appreciations: log one in two taps (type, send), a live 15-word guide, the ones given and got.
 import { store } from "../store.js";
-import { create } from "../entries.js";
+import { composer, create } from "../entries.js";
 import { bdi, h, clear, notice, say, section, words, id } from "../ui.js";
 import { entryItem, list, live, partnerName, toastSent } from "../parts/cards.js";
 import { t, tp } from "../i18n.js";
@@ -47,19 +47,18 @@ export function mount(root) {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("appreciate.send")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     if (!text.value.trim()) {
       say(message, t("appreciate.write_first"));
       text.focus();
-      return;
+      return false;
     }
     say(message, "");
-    const sent = await create("appreciation", { text: text.value.trim() });
+    const sent = await create("appreciation", { text: text.value.trim() }, { id });
     toastSent(sent.id);
     form.reset();
     showCount();
-  };
+  });
   const lists = h("div", {});
   root.append(section(t("appreciate.say_thanks"), form), lists);
   return live(() => {

@@ -1,6 +1,6 @@
 // Bids for connection: log one you made or noticed, answer your partner's, see the toward-rate.
 import { store } from "../store.js";
-import { create, latest } from "../entries.js";
+import { composer, create, latest } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { daysAgo } from "../time.js";
 import { bidTypes, entryItem, list, live, partnerName, responseName } from "../parts/cards.js";
@@ -60,19 +60,18 @@ export function mount(root) {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("bids.log_button")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     if (!type) {
       say(message, t("bids.pick_kind"));
-      return;
+      return false;
     }
     say(message, "");
-    await create("bid", { type, bidder, note: note.value.trim() });
+    await create("bid", { type, bidder, note: note.value.trim() }, { id });
     toast(bidder === "me" ? tp("bids.logged_mine", { name: bdi(partnerName()) }) : t("bids.logged_theirs"));
     form.reset();
     types.reset();
     type = null;
-  };
+  });
   const stats = h("div", {});
   const lists = h("div", {});
   root.append(stats, section(t("bids.log"), form), lists);

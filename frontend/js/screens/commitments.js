@@ -1,6 +1,7 @@
 // Commitments: small next steps, due within a week, from a session or on their own. Done / not done;
 // an overdue one is pointed out gently, never scolded.
 import { store } from "../store.js";
+import { composer } from "../entries.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import * as R from "../ritual-data.js";
 import { live } from "../parts/cards.js";
@@ -28,22 +29,21 @@ export function commitmentForm(sessionId = null) {
     h("button", { type: "submit", class: "btn primary" }, t("commitments.add")),
     added,
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     const today = R.today();
     const last = R.lastDue();
     if (!text.value.trim()) {
       say(message, t("commitments.need_text"));
       text.focus();
-      return;
+      return false;
     }
     if (!due.value || due.value < today || due.value > last) {
       say(message, t("commitments.pick_day", { count: COMMITMENT_DAYS }));
       due.focus();
-      return;
+      return false;
     }
     say(message, "");
-    await R.addCommitment(text.value.trim(), due.value, sessionId);
+    await R.addCommitment(text.value.trim(), due.value, sessionId, id);
     added.append(
       h(
         "li",
@@ -54,7 +54,7 @@ export function commitmentForm(sessionId = null) {
     toast(t("commitments.added_toast"));
     text.value = "";
     due.value = last;
-  };
+  });
   return form;
 }
 

@@ -1,8 +1,8 @@
 // The private journal: text and feelings, only ever on your own devices.
 import { store } from "../store.js";
-import { create, remove } from "../entries.js";
+import { composer, create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
-import { h, clear, field, notice, say, toast, section, confirmDialog } from "../ui.js";
+import { h, clear, field, notice, say, toast, section } from "../ui.js";
 import { entryItem, list, live } from "../parts/cards.js";
 import { nameIt } from "../parts/nameit.js";
 import { t } from "../i18n.js";
@@ -27,19 +27,18 @@ export function mount(root) {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("journal.save")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     if (!text.value.trim()) {
       say(message, t("journal.write_first"));
       text.focus();
-      return;
+      return false;
     }
     say(message, "");
-    await create("journal", { text: text.value.trim(), feelings: feelings.value }, { visibility: "private" });
+    await create("journal", { text: text.value.trim(), feelings: feelings.value }, { visibility: "private", id });
     toast(t("journal.saved"));
     form.reset();
     feelings.reset();
-  };
+  });
   const entries = h("div", {});
   root.append(section(t("journal.new"), form), entries);
   return live(() => {
@@ -48,26 +47,9 @@ export function mount(root) {
       entries,
       section(
         t("journal.yours", { count: mine.length }),
+        // "Edit" on each line opens its sheet: edit, share as a disclosure, delete (parts/own-entry.js).
         list(
-          mine.map((e) =>
-            entryItem(e, {
-              actions: [
-                h(
-                  "button",
-                  {
-                    type: "button",
-                    class: "btn small ghost",
-                    "aria-label": t("journal.delete_label"),
-                    onclick: async () => {
-                      if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true))
-                        await remove(e);
-                    },
-                  },
-                  t("cards.delete"),
-                ),
-              ],
-            }),
-          ),
+          mine.map((e) => entryItem(e)),
           t("cards.nothing_yet"),
         ),
       ),

@@ -1,8 +1,7 @@
 // Your entries: everything you wrote, from every couple you were in and from times alone. Yours to
 // read, delete and export, with or without a partner (the server keeps them yours too).
 import { store } from "../store.js";
-import { remove } from "../entries.js";
-import { h, clear, section, notice, confirmDialog } from "../ui.js";
+import { h, clear, section, notice } from "../ui.js";
 import { kindName, entryItem, list, live } from "../parts/cards.js";
 import { exportButton } from "../parts/account.js";
 import { t } from "../i18n.js";
@@ -38,13 +37,12 @@ export function mount(root) {
                   {
                     type: "button",
                     class: "btn small ghost",
-                    "aria-label": t("mine.delete_label", { kind: kindName(e.kind) }),
-                    onclick: async () => {
-                      if (await confirmDialog(t("cards.delete_title"), t("cards.delete_text"), t("cards.delete"), true))
-                        await remove(e);
-                    },
+                    "aria-label": t(store.reachesPartner(e) ? "own.unsend_label" : "mine.delete_label", {
+                      kind: kindName(e.kind),
+                    }),
+                    onclick: () => import("../parts/own-entry.js").then((m) => m.unsend(e)),
                   },
-                  t("cards.delete"),
+                  store.reachesPartner(e) ? t("own.unsend") : t("cards.delete"),
                 ),
               ],
             }),

@@ -2,7 +2,7 @@
 // shared `path_step` entry (body.week), so both see each other's ticks; a week that hasn't opened can't be
 // ticked (the server refuses it too). Ticks from before (private answers "path.week-N") still count as yours.
 import { store } from "../store.js";
-import { create, remove } from "../entries.js";
+import { create, oneTap, remove } from "../entries.js";
 import { bdi, h, clear, toast } from "../ui.js";
 import { formatDate, t, tp } from "../i18n.js";
 import { PATH_STEPS, pathWeek, weekOpens } from "../care.js";
@@ -79,15 +79,16 @@ function stepCard([title, what, [href, label]], n, week, { mine, theirs }, paire
           type: "button",
           class: `btn small ${mine ? "ghost" : "primary"}`,
           "aria-pressed": String(!!mine),
-          onclick: async () => {
-            if (mine) {
-              await remove(mine);
-              toast(t("path.unmarked"));
-              return;
-            }
-            await create("path_step", { week: n });
-            toast(tp("path.marked", { name: bdi(partnerName()) }));
-          },
+          onclick: () =>
+            oneTap(`path.week-${n}`, async () => {
+              if (mine) {
+                await remove(mine);
+                toast(t("path.unmarked"));
+                return;
+              }
+              await create("path_step", { week: n });
+              toast(tp("path.marked", { name: bdi(partnerName()) }));
+            }),
         },
         mine ? t("path.mark_not_done") : t("path.mark_done"),
       );

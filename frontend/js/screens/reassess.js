@@ -2,7 +2,7 @@
 // questions deep enough, what to change. Finishing records a session of the `reassessment` ritual,
 // which restarts the twelve weeks.
 import { store } from "../store.js";
-import { create, update } from "../entries.js";
+import { create, oneTap, update } from "../entries.js";
 import { bdi, h, section, choice, id, toast } from "../ui.js";
 import { describe } from "../schedule.js";
 import * as R from "../ritual-data.js";
@@ -91,7 +91,9 @@ export function mount(root, { navigate }) {
       ...fields.map(([, , node]) => node),
     ),
   );
-  const finish = async () => {
+  const sessionId = crypto.randomUUID(); // one session, however often "Finish" is tapped
+  const finish = () => oneTap(sessionId, save);
+  const save = async () => {
     if (!ritual) {
       toast(t("reassess.not_synced"));
       return;
@@ -103,7 +105,7 @@ export function mount(root, { navigate }) {
     await create(
       "ritual_session",
       { started_at: started, ended_at: new Date().toISOString(), answers, passed, note: "" },
-      { ref_id: ritual.id },
+      { ref_id: ritual.id, id: sessionId },
     );
     toast(t("reassess.saved"));
     navigate("/rituals");

@@ -1,5 +1,6 @@
 // Rituals: what's next and when (in your time zone), start or resume, the guided exercises, history.
 import { store } from "../store.js";
+import { oneTap } from "../entries.js";
 import { h, clear, section } from "../ui.js";
 import { ago } from "../time.js";
 import { describe, when } from "../schedule.js";
@@ -106,12 +107,15 @@ function ritualItem(ritual, navigate, whenText) {
   const b = ritual.body;
   const title = R.titleOf(b);
   const open = R.openSession(ritual.id);
-  const start = async () => {
-    // One twelve-week review: the reassessment ritual is the /reassess screen, not a session of prompts.
-    if (b.type === "reassessment" && !open) return navigate("/reassess");
-    const session = open || (await R.startSession(ritual));
-    navigate(`/session/${session.id}`);
-  };
+  // One session however often "Start" is tapped: the hold spans the re-render the new session makes.
+  const start = () =>
+    oneTap(`start:${ritual.id}`, async () => {
+      const current = R.openSession(ritual.id);
+      // One twelve-week review: the reassessment ritual is the /reassess screen, not a session of prompts.
+      if (b.type === "reassessment" && !current) return navigate("/reassess");
+      const session = current || (await R.startSession(ritual));
+      navigate(`/session/${session.id}`);
+    });
   return h(
     "li",
     { class: "ritual", "data-type": b.type, "data-id": ritual.id },

@@ -1,6 +1,6 @@
 // Time-out: start a pause with a return time and a note; while it runs, both see the calm screen.
 import { store } from "../store.js";
-import { create, update } from "../entries.js";
+import { composer, create, oneTap, update } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
@@ -68,12 +68,13 @@ function calmScreen(entry, timer) {
     {
       type: "button",
       class: "btn primary wide",
-      onclick: async () => {
-        end.disabled = true;
-        if (mine) await update(entry, { ...entry.body, ended_at: new Date().toISOString() });
-        else await create("reaction", { value: "thanks" }, { ref_id: entry.id });
-        toast(t("timeout.ended"));
-      },
+      onclick: () =>
+        oneTap(entry.id, async () => {
+          end.disabled = true;
+          if (mine) await update(entry, { ...entry.body, ended_at: new Date().toISOString() });
+          else await create("reaction", { value: "thanks" }, { ref_id: entry.id });
+          toast(t("timeout.ended"));
+        }),
     },
     t("timeout.end"),
   );
@@ -117,21 +118,20 @@ function startForm() {
     message,
     h("button", { type: "submit", class: "btn primary wide" }, t("timeout.submit")),
   );
-  form.onsubmit = async (event) => {
-    event.preventDefault();
+  composer(form, async (id) => {
     const ahead = at.value ? minutesUntil(at.value) : minutes;
     if (!ahead || ahead < TIMEOUT_MIN_MINUTES || ahead > TIMEOUT_MAX_MINUTES) {
       say(message, t("timeout.out_of_range", bounds()));
-      return;
+      return false;
     }
     say(message, "");
     const returnAt = new Date(Date.now() + ahead * 60000).toISOString();
-    const started = await create("timeout", { return_at: returnAt, ended_at: null, note: note.value.trim() });
+    const started = await create("timeout", { return_at: returnAt, ended_at: null, note: note.value.trim() }, { id });
     toastSent(started.id, { sent: "timeout.sent" });
     form.reset();
     lengths.reset();
     minutes = TIMEOUT_MIN_MINUTES;
-  };
+  });
   return form;
 }
 
