@@ -29,6 +29,7 @@ class Kind(NamedTuple):
     question_field: str | None = (
         None  # the body field naming a question: withheld from the partner until they answer it too
     )
+    to_partner: bool = False  # its ref_id must point at the partner's entry, never the author's own
     us: bool = False  # read by the Us numbers (services/us.py)
     created_rule: Callable | None = None  # (body, created_at) → raises ValidationError: rules on the server's clock
 
@@ -40,6 +41,7 @@ _REGISTRY = (
         bodies.Reflection,
         ref="required",
         answers=frozenset({"disclosure"}),
+        to_partner=True,
         tells_partner="reply",
         preview="text",
     ),
@@ -83,6 +85,16 @@ _REGISTRY = (
     Kind("agreement", bodies.Agreement, edit="both"),
     Kind("timeout", bodies.Timeout, tells_partner="created", preview="note", created_rule=bodies.returns_in_time),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
+    # The talk after the reveal: a few short turns on one answer (services/talk.py caps a thread).
+    Kind(
+        "reply",
+        bodies.Reply,
+        ref="required",
+        answers=frozenset({"answer", "reply"}),
+        to_partner=True,
+        tells_partner="reply",
+        preview="text",
+    ),
     Kind("journal", bodies.Journal, private=True),
 )
 

@@ -14,6 +14,7 @@ REF_TARGET = {
     "ritual_session": "ritual",
     "session_step": "ritual_session",
     "reaction": "appreciation",
+    "reply": "answer",  # the answerer must have answered the same question too (answer, then reveal)
 }
 
 
@@ -66,6 +67,7 @@ def valid_body(kind):
         "timeout": {"return_at": iso(now() + timedelta(minutes=45)), "note": "Back after a walk"},
         "answer": {"question_id": "q-best-part", "text": "The walk by the river.", "local_date": today.isoformat()},
         "journal": {"text": "A private thought.", "feelings": ["tired"]},
+        "reply": {"text": "Me too. Let's go back there on Sunday."},
     }[kind]
 
 

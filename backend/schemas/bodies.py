@@ -96,6 +96,13 @@ class Reflection(Schema):
 
 class Reaction(Schema):
     value = OneOf(REACTIONS, required=True)
+    # "Not quite" may say what was missed, for the partner to reflect again (frontend/js/parts/verdict.js).
+    note = Text(L.NOTE_MAX, min_len=0)
+
+    @validates_schema
+    def _note_says_what_was_missed(self, data, **_):
+        if data.get("note") and data.get("value", "not_quite") != "not_quite":
+            raise invalid("note_not_quite", "note")
 
 
 class Appreciation(Schema):
@@ -216,6 +223,12 @@ class Answer(Schema):
     question_id = String(required=True, validate=[Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_.:-]+$")])
     text = Text(L.ANSWER_TEXT_MAX, required=True)
     local_date = LocalDate(required=True)
+
+
+class Reply(Schema):
+    """A short reply in the talk after the reveal: to the partner's answer, or to their reply."""
+
+    text = Text(L.REPLY_TEXT_MAX, required=True)
 
 
 class Journal(Schema):

@@ -2,10 +2,11 @@
 import { queue } from "./sync.js";
 import { KINDS } from "./kinds.js";
 
-export function create(kind, body, { visibility = "shared", ref_id = null } = {}) {
+/** id: a draft's own id, made once when the draft starts, so sending it twice makes one entry. */
+export function create(kind, body, { visibility = "shared", ref_id = null, id = crypto.randomUUID() } = {}) {
   // A kind the server does not know would only come back rejected, after the person moved on.
   if (!KINDS[kind]) throw new Error(`unknown entry kind: ${kind}`);
-  const entry = { id: crypto.randomUUID(), kind, visibility, ref_id, body };
+  const entry = { id, kind, visibility, ref_id, body };
   return queue("put", entry).then(() => entry);
 }
 

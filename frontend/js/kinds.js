@@ -40,8 +40,9 @@ export const KINDS = Object.freeze(
       kind("commitment", { shows: ["commitments", "tension"] }),
       kind("agreement", { edit: "both", shows: ["agreements"] }),
       kind("timeout", { shows: ["timeout"] }),
-      kind("answer", { shows: ["question", "path"] }),
+      kind("answer", { shows: ["feed", "question", "path"] }),
       kind("journal", { private: true, shows: ["journal"] }),
+      kind("reply", { shows: ["feed", "question"] }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );
