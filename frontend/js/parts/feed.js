@@ -242,12 +242,11 @@ function reflections(disclosure) {
       const verdict = verdictFor(disclosure);
       const counts = verdict?.ref_id === r.id; // only the latest verdict shows
       return h(
-        "div",
+        "p",
         { class: "small" },
         h("strong", {}, t("feed.you_reflected")),
         bdi(r.body.text),
         counts ? h("span", { class: "badge sage", "data-testid": "verdict" }, reactionName(verdict.body.value)) : null,
-        counts ? missedLine(verdict) : null,
       );
     });
 }
