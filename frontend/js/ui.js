@@ -61,6 +61,9 @@ export function keepFocus(work) {
   const active = document.activeElement;
   const caret = active && active !== document.body ? caretOf(active) : null;
   const result = work();
+  // A button drawn again (a reaction, a verdict) is a new node: its data-key finds the one in its place.
+  const again = caret && !active.isConnected && active.dataset?.key;
+  if (again) document.querySelector(`[data-key="${CSS.escape(again)}"]`)?.focus({ preventScroll: true });
   if (caret && active.isConnected && document.activeElement !== active) {
     active.focus({ preventScroll: true });
     if (caret.start !== null) {

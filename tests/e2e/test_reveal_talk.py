@@ -64,8 +64,10 @@ def test_both_answer_then_react_and_reply_until_the_talk_is_full(phone, people, 
     heart.click()
     wait_until(mine, "() => document.querySelector('[aria-pressed=\"true\"]') !== null")
     assert pressed(heart)
+    assert mine.evaluate("() => document.activeElement.getAttribute('aria-pressed')") == "true"  # focus kept
     walk = card.locator("li.entry").filter(has_text="Our walk by the lake")  # the thread on Sam's answer
     reply(walk, "Let's go back on Sunday")
+    assert mine.evaluate("() => document.activeElement.textContent") == "Reply"  # focus stays in the thread
 
     # Sam's open Today hears it live: in the feed, with the answer it answers; then Sam replies back.
     feed = theirs.get_by_role("region", name="From Alex")
@@ -137,6 +139,7 @@ def test_not_quite_asks_what_was_missed_and_only_the_latest_verdict_shows(phone,
     assert pressed(alex_feed.get_by_role("button", name="That's right"))
     assert not pressed(alex_feed.get_by_role("button", name="Not quite"))
     assert alex_feed.get_by_label("What did they miss?").count() == 0
+    assert mine.evaluate("() => document.activeElement.textContent") == "That's right"
     settle(mine)
 
     verdicts = [r for r in live_server.entries(kind="reaction") if r.body["value"] in ("right", "not_quite")]

@@ -151,7 +151,8 @@ export function notNowLine(name) {
   );
 }
 
-/** Runs a tap's write once: the button is busy until the write is saved (a double tap adds nothing). */
+/** Runs a tap's write once: the button is busy until the write is saved (a double tap adds nothing).
+ *  A busy button loses focus and the write draws it again: focus goes to the one drawn in its place. */
 export async function busy(button, work) {
   if (button.disabled) return;
   button.disabled = true;
@@ -159,6 +160,8 @@ export async function busy(button, work) {
     await work();
   } finally {
     button.disabled = false;
+    const key = button.dataset.key;
+    if (key && document.activeElement === document.body) document.querySelector(`[data-key="${key}"]`)?.focus();
   }
 }
 
@@ -174,6 +177,7 @@ export function reactButtons(entry, values) {
         type: "button",
         class: "btn small ghost",
         "aria-pressed": String(given.includes(value)),
+        "data-key": `${entry.id}:${value}`,
         onclick: (event) =>
           !given.includes(value) &&
           busy(event.currentTarget, async () => {
@@ -197,6 +201,7 @@ export function bidButtons(bid) {
         type: "button",
         class: "btn small ghost",
         "aria-pressed": String(!!answer && answer.body.response === value),
+        "data-key": `${bid.id}:${value}`,
         onclick: (event) =>
           answer?.body.response !== value &&
           busy(event.currentTarget, async () => {

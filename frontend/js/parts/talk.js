@@ -59,7 +59,7 @@ function composer(root, target) {
     const send = h("button", { type: "submit", class: "btn primary small" }, t("talk.send"));
     const label = h("label", {}, t("talk.label"), text);
     const form = h("form", { class: "reply-form", novalidate: true, hidden: true }, label, send);
-    draft = { id: crypto.randomUUID(), node: h("div", {}, open, form), target };
+    draft = { id: crypto.randomUUID(), node: h("div", {}, open, form), open, target };
     open.onclick = () => {
       form.hidden = !form.hidden;
       open.setAttribute("aria-expanded", String(!form.hidden));
@@ -74,6 +74,7 @@ function composer(root, target) {
       drafts.delete(root.id); // before the write's re-render: once saved, the next reply is a new draft
       try {
         await create(REPLY, { text: value }, { ref_id: draft.target.id, id: draft.id });
+        drafts.get(root.id)?.open.focus(); // the thread re-rendered: focus stays in it (a new draft's Reply)
         toast(sentTo());
       } catch (err) {
         drafts.set(root.id, draft); // not saved: the draft stays, with its id

@@ -50,6 +50,8 @@ async function give(button, reflection, body, draftId) {
     const given = verdictOn(reflection);
     if (given) await update(given, body);
     else await create("reaction", body, { ref_id: reflection.id, id: draftId });
+    // The item re-rendered: focus moves to the verdict now pressed, not back to the top of the page.
+    document.querySelector(`li[data-id="${reflection.id}"] button[aria-pressed="true"]`)?.focus();
     toast(t("feed.sent"));
   } catch (err) {
     if (draft) drafts.set(reflection.id, draft);
@@ -62,7 +64,12 @@ async function give(button, reflection, body, draftId) {
 /** For the one who shared: the two verdict buttons (the given one pressed), then the form "Not quite" opens. */
 export function verdictButtons(reflection, rerender) {
   const value = verdictOn(reflection)?.body.value;
-  const right = h("button", { type: "button", class: "btn small ghost", "aria-pressed": String(value === "right") });
+  const right = h("button", {
+    type: "button",
+    class: "btn small ghost",
+    "aria-pressed": String(value === "right"),
+    "data-key": `${reflection.id}:right`,
+  });
   right.append(reactionName("right"));
   right.onclick = () => value !== "right" && give(right, reflection, { value: "right" }, crypto.randomUUID());
   const notQuite = h("button", {
@@ -70,6 +77,7 @@ export function verdictButtons(reflection, rerender) {
     class: "btn small ghost",
     "aria-pressed": String(value === "not_quite"),
     "aria-expanded": String(drafts.has(reflection.id)),
+    "data-key": `${reflection.id}:not_quite`,
   });
   notQuite.append(reactionName("not_quite"));
   notQuite.onclick = () => {
