@@ -97,7 +97,10 @@ def test_both_answer_then_react_and_reply_until_the_talk_is_full(phone, people, 
 
     mine.reload()  # pressed after a reload too
     heart = (
-        mine.locator('li[data-kind="answer"]').filter(has_text="Our walk").first.get_by_role("button", name="♥ Heart")
+        mine.get_by_role("region", name="Today's question")
+        .locator('li[data-kind="answer"]')
+        .filter(has_text="Our walk")
+        .get_by_role("button", name="♥ Heart")
     )
     heart.wait_for()
     assert pressed(heart)
@@ -183,6 +186,33 @@ def test_a_bid_answer_looks_pressed_and_changes_with_a_tap(phone, people, live_s
     assert [r.body["response"] for r in responses] == ["away"]  # one answer, changed
 
 
+def test_an_earlier_questions_talk_goes_on_in_the_feed(phone, people, live_server):
+    alex, sam = phone(), phone()
+    people.pair(alex, sam)
+    body = _today_answer(alex, "A quiet breakfast")
+    earlier = {**body, "question_id": _another_question(alex, body["question_id"])}
+    seed(live_server, alex, "answer", earlier)
+    seed(live_server, sam, "answer", {**earlier, "text": "Dancing in the kitchen"})
+    mine, theirs = open_app(alex), open_app(sam)
+    wait_synced(mine)
+    wait_synced(theirs)
+
+    item = theirs.get_by_role("region", name="From Alex").locator('li[data-kind="answer"]')
+    item.get_by_text("A quiet breakfast").wait_for()
+    assert item.locator(".quote").inner_text() not in ("", "A question from an earlier day")  # its question
+    item.get_by_role("button", name="Thank you").click()
+    reply(item, "Let's do that again on Saturday")
+
+    # Alex's feed: Sam's reply to Alex's answer, with the talk under it, and Alex answers back there.
+    told = mine.get_by_role("region", name="From Sam").locator('li[data-kind="reply"]')
+    told.get_by_text("Let's do that again on Saturday").wait_for(timeout=APPEARS)
+    reply(told, "Saturday it is")
+    their_feed = theirs.get_by_role("region", name="From Alex")
+    their_feed.locator('li[data-kind="reply"]').get_by_text("Saturday it is").wait_for(timeout=APPEARS)
+    theirs.screenshot(path=artifacts("screenshots", "earlier-talk-en.png"), full_page=True)
+    assert len(live_server.entries(kind="reply")) == 2
+
+
 def test_the_talk_in_russian(phone, people, live_server):
     alex, sam = phone(), phone("ru-RU")
     people.pair(alex, sam)
@@ -216,6 +246,16 @@ def _today_answer(context, text):
     )
     page.close()
     return {"question_id": question_id, "text": text, "local_date": date}
+
+
+def _another_question(context, question_id):
+    page = context.new_page()
+    page.goto("/")
+    other = page.evaluate(
+        "async (id) => (await import('/frontend/js/questions.js')).QUESTIONS.find((q) => q !== id)", question_id
+    )
+    page.close()
+    return other
 
 
 def _their_answer(server, mine_id):

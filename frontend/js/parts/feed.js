@@ -13,6 +13,7 @@ import { rootOf, talk } from "./talk.js";
 import { isLatestReflection, isVerdict, missedDraft, missedLine, verdictButtons, verdictFor } from "./verdict.js";
 
 const WINDOW_DAYS = 7;
+const todays = () => questionFor(localDate(store.user.timezone)).id;
 
 export function feed(seenAt) {
   const body = h("div", {});
@@ -29,11 +30,11 @@ export function feed(seenAt) {
         (!seenAt || e.created_at > seenAt || daysAgo(e.created_at) <= 2),
     );
     // One talk per thread, under its newest item; today's question's talk is in the question card.
-    const talked = new Set([questionFor(localDate(store.user.timezone)).id]);
-    const talkOnce = (root) => {
+    const talked = new Set([todays()]);
+    const talkOnce = (root, after) => {
       if (!root || talked.has(root.id) || talked.has(root.body.question_id)) return null;
       talked.add(root.id);
-      return talk(root);
+      return talk(root, after);
     };
     const items = recent.map((e) => item(e, seenAt, open, render, talkOnce)).filter(Boolean);
     clear(card.querySelector("h2"), h("span", {}, heading()));
@@ -92,12 +93,12 @@ function item(entry, seenAt, open, rerender, talkOnce) {
         actions: [...verdictButtons(entry, rerender), ...reactButtons(entry, ["not_now"])],
         extra: missedDraft(entry),
       });
-    case "answer":
+    case "answer": // today's: reactions and talk are in the question card below, once
       return entryItem(entry, {
         badges,
         title: by("feed.answered"),
         quote: questionText(entry.body.question_id),
-        actions: reactButtons(entry, ["heart", "thanks"]),
+        actions: entry.body.question_id === todays() ? [] : reactButtons(entry, ["heart", "thanks"]),
         extra: talkOnce(entry),
       });
     case "reply":
@@ -106,7 +107,7 @@ function item(entry, seenAt, open, rerender, talkOnce) {
         badges,
         title: by("feed.replied"),
         quote: t("feed.you_said", { text: summary(target) }),
-        extra: talkOnce(rootOf(entry)),
+        extra: talkOnce(rootOf(entry), entry.created_at),
       });
     case "appreciation":
     case "checkin":

@@ -29,20 +29,23 @@ export function threadOf(root) {
   return found.sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
 }
 
-/** Replies under an answer, and a way to add one: to the partner's latest word in the thread. */
-export function talk(root) {
+/** Replies under an answer, and a way to add one: to the partner's latest word in the thread.
+ *  after: show only the replies made after this instant (under a reply, what came after it). */
+export function talk(root, after = "") {
   const me = store.user.id;
   const replies = threadOf(root);
   const target = latest([root, ...replies].filter((e) => e.author_id !== me));
-  const lines = replies.map((r) =>
-    h(
-      "p",
-      { class: "talk-line small", "data-testid": "reply" },
-      tp("talk.line", { name: bdi(r.author_id === me ? t("cards.you") : partnerName()) }),
-      " ",
-      h("span", { user: true }, r.body.text),
-    ),
-  );
+  const lines = replies
+    .filter((r) => r.created_at > after)
+    .map((r) =>
+      h(
+        "p",
+        { class: "talk-line small", "data-testid": "reply" },
+        tp("talk.line", { name: bdi(r.author_id === me ? t("cards.you") : partnerName()) }),
+        " ",
+        h("span", { user: true }, r.body.text),
+      ),
+    );
   let more = null;
   if (replies.filter((r) => r.author_id === me).length >= REPLIES_PER_PERSON) {
     drafts.delete(root.id);
