@@ -19,8 +19,8 @@ APPEARS = 10_000  # ms: a live change on a shared 2-core machine
 def phone(browser, live_front):
     made = []
 
-    def make(locale="en-US"):
-        context = browser.new_context(base_url=live_front.url, viewport=PHONE, locale=locale)
+    def make(locale="en-US", **options):
+        context = browser.new_context(base_url=live_front.url, viewport=PHONE, locale=locale, **options)
         context.hearth_language = locale[:2]
         context.clock.set_system_time(utcnow())
         context.set_default_timeout(20_000)
@@ -214,8 +214,19 @@ def test_an_earlier_questions_talk_goes_on_in_the_feed(phone, people, live_serve
 
 
 def test_the_talk_in_russian(phone, people, live_server):
-    alex, sam = phone(), phone("ru-RU")
+    alex, sam = phone(), phone("ru-RU", color_scheme="dark")
     people.pair(alex, sam)
+    shared = seed(
+        live_server, alex, "disclosure", {**valid_body("disclosure"), "text": "Поздние звонки меня выматывают"}
+    )
+    heard = seed(live_server, sam, "reflection", {"text": "Я слышу, что звонки слишком поздние. Так?"}, ref_id=shared)
+    seed(
+        live_server,
+        alex,
+        "reaction",
+        {"value": "not_quite", "note": "Дело в том, что не знаю, когда они кончатся"},
+        ref_id=heard,
+    )
     mine_answer = seed(live_server, alex, "answer", _today_answer(alex, "Суп, который ты сварил"))
     seed(live_server, sam, "answer", _today_answer(sam, "Прогулка у озера"))
     seed(
@@ -231,6 +242,11 @@ def test_the_talk_in_russian(phone, people, live_server):
     card.get_by_text("Давай снова в воскресенье").wait_for()
     card.locator("li.entry").filter(has_text="Прогулка у озера").get_by_role("button", name="Ответить").click()
     theirs.screenshot(path=artifacts("screenshots", "reveal-talk-ru.png"), full_page=True)
+    feed = theirs.get_by_role("region", name="От: Alex")
+    feed.get_by_text("Что упущено:").wait_for()
+    feed.get_by_role("button", name="Отразить ещё раз").click()
+    feed.get_by_role("button", name="Спасибо").first.click()
+    feed.screenshot(path=artifacts("screenshots", "verdict-ru-dark.png"))
 
 
 def _today_answer(context, text):
