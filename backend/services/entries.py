@@ -231,7 +231,7 @@ def put(batch, raw, parsed=None):
         )
     else:
         target = None
-    if target is None and existing is not None and existing.ref_id:
+    if target is None and existing is not None and existing.ref_id and kind in talk.RULED:
         target = _get(existing.ref_id, known)  # an edit keeps its ref: the talk's rules read it still
     talk.check(batch, kind, body, data["id"], target)
     visibility_ = visibility.stored_visibility(kind, data["visibility"])

@@ -18,8 +18,9 @@ from ..models import Entry
 from . import entries
 
 REPLY = "reply"
-ROOT = "answer"  # the kind a thread of replies starts from
+REACTION = "reaction"
 REFLECTION = "reflection"
+RULED = frozenset({REPLY, REACTION})  # the kinds these rules read
 VERDICTS = frozenset({"right", "not_quite"})
 MAX_DEPTH = 2 * L.REPLIES_PER_PERSON + 1  # the longest chain a full thread can make, and one more
 
@@ -30,7 +31,7 @@ def check(batch, kind, body, entry_id, target):
         return
     if kind == REPLY:
         _check_thread(batch, entry_id, target)
-    elif body.get("value") in VERDICTS:
+    elif kind == REACTION and body["value"] in VERDICTS:
         _check_verdict(batch.user, target)
 
 
