@@ -29,6 +29,7 @@ class Kind(NamedTuple):
     question_field: str | None = (
         None  # the body field naming a question: withheld from the partner until they answer it too
     )
+    to_partner: bool = False  # its ref_id must point at the partner's entry, never the author's own
     us: bool = False  # read by the Us numbers (services/us.py)
     created_rule: Callable | None = None  # (body, created_at) → raises ValidationError: rules on the server's clock
     paired_rule: Callable | None = None  # (body, created_at, the couple's paired_at) → raises ValidationError
@@ -41,6 +42,7 @@ _REGISTRY = (
         bodies.Reflection,
         ref="required",
         answers=frozenset({"disclosure"}),
+        to_partner=True,
         tells_partner="reply",
         preview="text",
     ),
@@ -84,6 +86,16 @@ _REGISTRY = (
     Kind("agreement", bodies.Agreement, edit="both"),
     Kind("timeout", bodies.Timeout, tells_partner="created", preview="note", created_rule=bodies.returns_in_time),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
+    # The talk after the reveal: a few short turns on one answer (services/talk.py caps a thread).
+    Kind(
+        "reply",
+        bodies.Reply,
+        ref="required",
+        answers=frozenset({"answer", "reply"}),
+        to_partner=True,
+        tells_partner="reply",
+        preview="text",
+    ),
     Kind("journal", bodies.Journal, private=True),
     # A week of the six-week path marked done: shared, so both see each other's ticks; only once it opened.
     Kind("path_step", bodies.PathStep, paired_rule=bodies.week_has_opened),

@@ -30,6 +30,7 @@ NOTE_MAX = 280  # the optional note of a bid, a check-in or a time-out
 COMMITMENT_TEXT_MAX = 280
 AGREEMENT_TEXT_MAX = 280
 ANSWER_TEXT_MAX = 1000  # the daily question's answer
+REPLY_TEXT_MAX = 280  # a reply in the talk after the reveal (to an answer, or to a reply)
 JOURNAL_TEXT_MAX = 5000
 RITUAL_TITLE_MAX = 80
 PROMPT_MAX = 300  # one prompt of a ritual, or a passed one
@@ -39,6 +40,7 @@ SESSION_ITEMS_MAX = 50  # answers, and passed prompts, in one session
 STORY_PART_MAX = 400  # the 90-second story's "when" and "taught me": both, framed, fit SESSION_TEXT_MAX
 FEELINGS_MAX = 12  # feelings named on one entry
 FEELING_MAX = 40  # characters of one feeling
+REPLIES_PER_PERSON = 3  # replies each partner may write on one answer (its thread): a few turns, not a chat
 
 # Guides the phone counts words against (shown, never refused)
 APPRECIATION_WORDS = 15  # "one appreciation in 15 words or fewer"

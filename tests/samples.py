@@ -14,6 +14,7 @@ REF_TARGET = {
     "ritual_session": "ritual",
     "session_step": "ritual_session",
     "reaction": "appreciation",
+    "reply": "answer",  # the answerer must have answered the same question too (answer, then reveal)
 }
 
 
@@ -67,6 +68,7 @@ def valid_body(kind):
         "answer": {"question_id": "q-best-part", "text": "The walk by the river.", "local_date": today.isoformat()},
         "journal": {"text": "A private thought.", "feelings": ["tired"]},
         "path_step": {"week": 1},
+        "reply": {"text": "Me too. Let's go back there on Sunday."},
     }[kind]
 
 

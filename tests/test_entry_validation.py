@@ -29,6 +29,8 @@ def _ref_for(kind, alice, bob):
     if kind not in REF_TARGET:
         return None
     target = REF_TARGET[kind]
+    if target == "answer":
+        put_ok(alice, "answer")  # answer, then reveal: bob's answer is hers to see once she answered too
     return put_ok(bob, target, ref_id=_ref_for(target, alice, bob))
 
 

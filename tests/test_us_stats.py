@@ -339,7 +339,7 @@ def test_positive_ratio_weighs_appreciations_toward_and_reactions_against_correc
         put_ok(bob, "appreciation")
     put_ok(bob, "reaction", {"value": "heart"}, ref_id=appreciation)
     put_ok(bob, "reaction", {"value": "thanks"}, ref_id=appreciation)
-    put_ok(bob, "reaction", {"value": "right"}, ref_id=appreciation)  # neither
+    put_ok(bob, "reaction", {"value": "not_now"}, ref_id=appreciation)  # neither (a verdict answers a reflection)
     toward, away = _bid(alice), _bid(alice)
     _respond(bob, toward, "toward")
     _respond(bob, away, "away")

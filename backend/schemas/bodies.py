@@ -96,6 +96,13 @@ class Reflection(Schema):
 
 class Reaction(Schema):
     value = OneOf(REACTIONS, required=True)
+    # "Not quite" may say what was missed, for the partner to reflect again (frontend/js/parts/verdict.js).
+    note = Text(L.NOTE_MAX, min_len=0)
+
+    @validates_schema
+    def _note_says_what_was_missed(self, data, **_):
+        if data.get("note") and data.get("value", "not_quite") != "not_quite":
+            raise invalid("note_not_quite", "note")
 
 
 class Appreciation(Schema):
@@ -225,6 +232,12 @@ class PathStep(Schema):
     """A week of the six-week path marked done by its author; both partners see it."""
 
     week = fields.Integer(strict=True, required=True, validate=Range(min=1, max=L.PATH_WEEKS))
+
+
+class Reply(Schema):
+    """A short reply in the talk after the reveal: to the partner's answer, or to their reply."""
+
+    text = Text(L.REPLY_TEXT_MAX, required=True)
 
 
 class Journal(Schema):

@@ -11,7 +11,7 @@ from ..kinds import KINDS
 from ..models import Couple, Entry
 from ..schemas.entries import EntryDeleteIn, EntryIn
 from ..times import parse_instant
-from . import visibility
+from . import talk, visibility
 from .visibility import SHARED_EDIT
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -176,7 +176,7 @@ def _check_ref(couple_id, user, entry_id, kind, ref_id, known):
         raise Rejected(
             422, "ref_wrong_kind", {"ref_id": [Coded("wrong_kind")]}, kind=kind, kinds="/".join(sorted(answers))
         )
-    if kind == "reflection" and target.author_id == user.id:
+    if KINDS[kind].to_partner and target.author_id == user.id:
         raise Rejected(422, "ref_own_entry", {"ref_id": [Coded("own_entry")]})
     return target
 
@@ -242,6 +242,9 @@ def put(batch, raw, parsed=None):
         )
     else:
         target = None
+    if target is None and existing is not None and existing.ref_id and kind in talk.RULED:
+        target = _get(existing.ref_id, known)  # an edit keeps its ref: the talk's rules read it still
+    talk.check(batch, kind, body, data["id"], target)
     visibility_ = visibility.stored_visibility(kind, data["visibility"])
     if existing is not None and existing.author_id != user.id:
         visibility_ = existing.visibility  # a partner editing a shared entry cannot hide it from its author

@@ -60,9 +60,10 @@ export const KINDS = Object.freeze(
       kind("commitment", { shows: ["commitments", "tension"], story: "promises", words: "text" }),
       kind("agreement", { edit: "both", shows: ["agreements"], story: "promises" }),
       kind("timeout", { shows: ["timeout"], words: "note" }),
-      kind("answer", { shows: ["question"], story: "answers", words: "text" }),
+      kind("answer", { shows: ["feed", "question"], story: "answers", words: "text" }),
       kind("journal", { private: true, shows: ["journal"], words: "text" }),
       kind("path_step", { shows: ["path", "today"], story: null }),
+      kind("reply", { shows: ["feed", "question"], story: "attached", words: "text" }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );

@@ -21,6 +21,7 @@ export const NOTE_MAX = 280; // the optional note of a bid, a check-in or a time
 export const COMMITMENT_TEXT_MAX = 280;
 export const AGREEMENT_TEXT_MAX = 280;
 export const ANSWER_TEXT_MAX = 1000; // the daily question's answer
+export const REPLY_TEXT_MAX = 280; // a reply in the talk after the reveal (to an answer, or to a reply)
 export const JOURNAL_TEXT_MAX = 5000;
 export const RITUAL_TITLE_MAX = 80;
 export const PROMPT_MAX = 300; // one prompt of a ritual, or a passed one
@@ -30,6 +31,7 @@ export const SESSION_ITEMS_MAX = 50; // answers, and passed prompts, in one sess
 export const STORY_PART_MAX = 400; // the 90-second story's "when" and "taught me": both, framed, fit SESSION_TEXT_MAX
 export const FEELINGS_MAX = 12; // feelings named on one entry
 export const FEELING_MAX = 40; // characters of one feeling
+export const REPLIES_PER_PERSON = 3; // replies each partner may write on one answer (its thread): a few turns, not a chat
 
 // Guides the phone counts words against (shown, never refused)
 export const APPRECIATION_WORDS = 15; // "one appreciation in 15 words or fewer"

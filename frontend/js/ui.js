@@ -61,9 +61,10 @@ export function keepFocus(work) {
   const active = document.activeElement;
   const caret = active && active !== document.body ? caretOf(active) : null;
   const result = work();
-  // A button drawn again (e.g. an entry's "Edit") takes the focus back through its data-focus-key.
-  const key = active?.dataset?.focusKey;
-  if (key && !active.isConnected) document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+  // A button drawn again (a reaction, a verdict, an entry's "Edit") is a new node: its data-key finds the one
+  // in its place.
+  const again = caret && !active.isConnected && active.dataset?.key;
+  if (again) document.querySelector(`[data-key="${CSS.escape(again)}"]`)?.focus({ preventScroll: true });
   if (caret && active.isConnected && document.activeElement !== active) {
     active.focus({ preventScroll: true });
     if (caret.start !== null) {

@@ -90,7 +90,7 @@ export function editButton(entry) {
       type: "button",
       class: "btn small ghost",
       "aria-haspopup": "dialog",
-      "data-focus-key": `edit:${entry.id}`, // ui.keepFocus: focus stays on it as the list is drawn again
+      "data-key": `edit:${entry.id}`, // ui.keepFocus: focus stays on it as the list is drawn again
       "aria-label": t("own.edit_label", { kind: kindName(entry.kind) }),
       onclick: () => import("./own-entry.js").then((m) => m.openSheet(store.byId(entry.id) || entry)),
     },

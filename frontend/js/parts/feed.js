@@ -1,8 +1,8 @@
 // What your partner shared lately, each with a way to respond: reflect, react, answer a bid.
 import { store } from "../store.js";
-import { composer, create, latest, oneTap } from "../entries.js";
+import { composer, create, latest, oneTap, update } from "../entries.js";
 import { bdi, h, clear, toast, section } from "../ui.js";
-import { daysAgo } from "../time.js";
+import { daysAgo, localDate } from "../time.js";
 import {
   RESPONSE_IDS,
   entryItem,
@@ -18,8 +18,12 @@ import { NOT_NOW_LINE } from "../care.js";
 import { t, tp } from "../i18n.js";
 import { inFeed } from "../kinds.js";
 import { REFLECTION_TEXT_MAX } from "../limits.js";
+import { questionFor, questionText } from "../questions.js";
+import { rootOf, talk } from "./talk.js";
+import { isLatestReflection, isVerdict, missedDraft, missedLine, verdictButtons, verdictFor } from "./verdict.js";
 
 const WINDOW_DAYS = 7;
+const todays = () => questionFor(localDate(store.user.timezone)).id;
 
 export function feed(seenAt) {
   const body = h("div", {});
@@ -35,7 +39,14 @@ export function feed(seenAt) {
         daysAgo(e.created_at) <= WINDOW_DAYS &&
         (!seenAt || e.created_at > seenAt || daysAgo(e.created_at) <= 2),
     );
-    const items = recent.map((e) => item(e, seenAt, open, render)).filter(Boolean);
+    // One talk per thread, under its newest item; today's question's talk is in the question card.
+    const talked = new Set([todays()]);
+    const talkOnce = (root, after) => {
+      if (!root || talked.has(root.id) || talked.has(root.body.question_id)) return null;
+      talked.add(root.id);
+      return talk(root, after);
+    };
+    const items = recent.map((e) => item(e, seenAt, open, render, talkOnce)).filter(Boolean);
     clear(card.querySelector("h2"), h("span", {}, heading()));
     clear(body, list(items, tp("feed.empty", { name: bdi(partnerName()) })));
   }
@@ -43,7 +54,7 @@ export function feed(seenAt) {
   return card;
 }
 
-function item(entry, seenAt, open, rerender) {
+function item(entry, seenAt, open, rerender, talkOnce) {
   const isNew = !seenAt || entry.created_at > seenAt;
   const badges = isNew ? [h("span", { class: "badge" }, t("feed.new"))] : [];
   const mine = (e) => e.author_id === store.user.id;
@@ -84,12 +95,29 @@ function item(entry, seenAt, open, rerender) {
         ],
       });
     case "reflection":
-      if (!target || !mine(target)) return null;
+      if (!target || !mine(target) || !isLatestReflection(entry)) return null; // reflected again: the new one
       return entryItem(entry, {
         badges,
         title: by("feed.reflected"),
         quote: t("feed.you_said", { text: summary(target) }),
-        actions: reactButtons(entry, ["right", "not_quite", "not_now"]),
+        actions: [...verdictButtons(entry, rerender), ...reactButtons(entry, ["not_now"])],
+        extra: missedDraft(entry),
+      });
+    case "answer": // today's: reactions and talk are in the question card below, once
+      return entryItem(entry, {
+        badges,
+        title: by("feed.answered"),
+        quote: questionText(entry.body.question_id),
+        actions: entry.body.question_id === todays() ? [] : reactButtons(entry, ["heart", "thanks"]),
+        extra: talkOnce(entry),
+      });
+    case "reply":
+      if (!target) return null;
+      return entryItem(entry, {
+        badges,
+        title: by("feed.replied"),
+        quote: t("feed.you_said", { text: summary(target) }),
+        extra: talkOnce(rootOf(entry), entry.created_at),
       });
     case "appreciation":
     case "checkin":
@@ -108,11 +136,17 @@ function item(entry, seenAt, open, rerender) {
     case "reaction":
     case "bid_response":
       if (!target || !mine(target) || target.kind === "timeout") return null; // Today's time-out card says it
+      if (isVerdict(entry) && verdictFor({ id: target.ref_id }) !== entry) return null; // only the latest counts
       return entryItem(entry, {
         badges,
         title: by(entry.kind === "reaction" ? "feed.replied" : "feed.answered_bid"),
         quote: t("feed.you_said", { text: summary(target) }),
-        extra: entry.body.value === "not_now" ? notNowLine(name) : null,
+        extra:
+          entry.body.value === "not_now"
+            ? notNowLine(name)
+            : isVerdict(entry)
+              ? again(entry, target, open, rerender)
+              : null,
       });
     default:
       return null;
@@ -128,6 +162,20 @@ export function notNowLine(name) {
   );
 }
 
+/** Runs a tap's write once: the button is busy until the write is saved (a double tap adds nothing).
+ *  A busy button loses focus and the write draws it again: focus goes to the one drawn in its place. */
+export async function busy(button, work) {
+  if (button.disabled) return;
+  button.disabled = true;
+  try {
+    await work();
+  } finally {
+    button.disabled = false;
+    const key = button.dataset.key;
+    if (key && document.activeElement === document.body) document.querySelector(`[data-key="${key}"]`)?.focus();
+  }
+}
+
 export function reactButtons(entry, values) {
   const given = store
     .answersTo(entry.id, "reaction")
@@ -140,21 +188,26 @@ export function reactButtons(entry, values) {
         type: "button",
         class: "btn small ghost",
         "aria-pressed": String(given.includes(value)),
+        "data-key": `${entry.id}:${value}`,
         // One hold per entry answered: "Not quite" then at once "That's right" sends the first only.
-        onclick: () =>
-          oneTap(`answer:${entry.id}`, async () => {
-            if (given.includes(value)) return;
-            const sent = await create("reaction", { value }, { ref_id: entry.id });
-            toastSent(sent.id, { sent: value === "not_now" ? "feed.sent_kindly" : "feed.sent" });
-          }),
+        onclick: (event) =>
+          !given.includes(value) &&
+          busy(event.currentTarget, () =>
+            oneTap(`answer:${entry.id}`, async () => {
+              const sent = await create("reaction", { value }, { ref_id: entry.id });
+              toastSent(sent.id, { sent: value === "not_now" ? "feed.sent_kindly" : "feed.sent" });
+            }),
+          ),
       },
       reactionName(value),
     ),
   );
 }
 
+/** A bid's answer: the latest shown pressed; tapping another changes it (one answer per person, edited). */
 export function bidButtons(bid) {
   const answer = latest(store.answersTo(bid.id, "bid_response"));
+  const mine = latest(store.answersTo(bid.id, "bid_response").filter((r) => r.author_id === store.user.id));
   return RESPONSE_IDS.map((value) =>
     h(
       "button",
@@ -162,15 +215,44 @@ export function bidButtons(bid) {
         type: "button",
         class: "btn small ghost",
         "aria-pressed": String(!!answer && answer.body.response === value),
-        onclick: () =>
-          oneTap(`answer:${bid.id}`, async () => {
-            await create("bid_response", { response: value }, { ref_id: bid.id });
-            toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
-          }),
+        "data-key": `${bid.id}:${value}`,
+        onclick: (event) =>
+          answer?.body.response !== value &&
+          busy(event.currentTarget, () =>
+            oneTap(`answer:${bid.id}`, async () => {
+              const body = { response: value };
+              await (mine ? update(mine, body) : create("bid_response", body, { ref_id: bid.id }));
+              toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
+            }),
+          ),
       },
       responseName(value),
     ),
   );
+}
+
+/** Under a verdict on your reflection: what was missed, and (after "Not quite") a way to reflect again. */
+function again(verdict, reflection, open, rerender) {
+  if (verdict.body.value !== "not_quite") return null;
+  const disclosure = store.byId(reflection.ref_id);
+  const key = verdict.id;
+  const button = h(
+    "button",
+    { type: "button", class: "btn small", "aria-expanded": String(open.has(key)) },
+    t("verdict.again"),
+  );
+  button.onclick = () => {
+    open.has(key) ? open.delete(key) : open.add(key);
+    rerender();
+  };
+  const form =
+    disclosure && open.has(key)
+      ? reflectForm(disclosure, () => {
+          open.delete(key);
+          rerender();
+        })
+      : null;
+  return [missedLine(verdict), disclosure ? h("div", { class: "actions" }, button) : null, form];
 }
 
 function reflections(disclosure) {
@@ -178,15 +260,14 @@ function reflections(disclosure) {
     .answersTo(disclosure.id, "reflection")
     .filter((r) => r.author_id === store.user.id)
     .map((r) => {
-      const verdict = latest(
-        store.answersTo(r.id, "reaction").filter((x) => ["right", "not_quite"].includes(x.body.value)),
-      );
+      const verdict = verdictFor(disclosure);
+      const counts = verdict?.ref_id === r.id; // only the latest verdict shows
       return h(
         "p",
         { class: "small" },
         h("strong", {}, t("feed.you_reflected")),
         bdi(r.body.text),
-        verdict ? h("span", { class: "badge sage" }, reactionName(verdict.body.value)) : null,
+        counts ? h("span", { class: "badge sage", "data-testid": "verdict" }, reactionName(verdict.body.value)) : null,
       );
     });
 }

@@ -48,7 +48,7 @@ export function openSheet(entry) {
     dialog.close();
     dialog.remove();
     // The list was drawn again meanwhile: focus goes back to this entry's new "Edit", if it is still there.
-    const again = document.querySelector(`[data-focus-key="${CSS.escape(`edit:${entry.id}`)}"]`);
+    const again = document.querySelector(`[data-key="${CSS.escape(`edit:${entry.id}`)}"]`);
     if (again) again.focus();
   };
   const message = notice();

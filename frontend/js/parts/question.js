@@ -6,6 +6,8 @@ import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { getMeta, setMeta } from "../db.js";
 import { entryItem, list, live, partnerName } from "./cards.js";
+import { reactButtons } from "./feed.js";
+import { talk } from "./talk.js";
 import { t, tp } from "../i18n.js";
 import { ANSWER_TEXT_MAX } from "../limits.js";
 
@@ -60,10 +62,17 @@ export function question() {
       clear(body, prompt, h("p", { class: "hint" }, tp("question.first", { name: bdi(partnerName()) })), form, pass);
       return;
     }
+    // Both answered: the reveal, and a small talk under each answer (reactions on the partner's).
+    const revealed = theirs.length > 0;
+    const item = (e) =>
+      entryItem(e, {
+        actions: revealed && e.author_id !== store.user.id ? reactButtons(e, ["heart", "thanks"]) : [],
+        extra: revealed ? talk(e) : null,
+      });
     clear(
       body,
       prompt,
-      list([...mine, ...theirs].map((e) => entryItem(e))),
+      list([...mine, ...theirs].map(item)),
       theirs.length ? null : h("p", { class: "muted small" }, tp("question.waiting", { name: bdi(partnerName()) })),
     );
   }
