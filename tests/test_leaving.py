@@ -138,6 +138,7 @@ def test_no_undo_once_the_partner_is_in_another_couple(app, pair, signup):
     couple_id = alice.couple_id()
     leave(alice)
     assert bob.client.post("/api/couple", json={}).status_code == 201
+    assert me(alice)["parting"]["undo_until"] is None  # not offered
     response = come_back(alice)
     assert response.status_code == 409 and response.json["reason"] == "partner_moved_on"
     assert me(alice)["couple"] is None  # nobody half returned

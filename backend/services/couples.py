@@ -245,13 +245,14 @@ def parting(user):
     by_me = couple.left_by == user.id
     other = db.session.get(User, couple.left_partner if by_me else couple.left_by) if couple.left_by else None
     until = couple.ended_at + UNDO_WINDOW
+    undoable = by_me and other is not None and other.couple_id is None and until > utcnow()
     return {
         "couple_id": couple.id,
         "by_me": by_me,
         "name": other.display_name if other is not None else None,
         "note": couple.left_note,
         "at": couple.ended_at,
-        "undo_until": until if by_me and other is not None and until > utcnow() else None,
+        "undo_until": until if undoable else None,
     }
 
 
