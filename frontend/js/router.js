@@ -37,7 +37,7 @@ export const ROUTES = {
   "/help": ["more", () => import("./screens/help.js"), "route.help"],
   "/mine": ["more", () => import("./screens/mine.js"), "route.mine"],
   "/not-sent": ["more", () => import("./screens/not-sent.js"), "route.not_sent"],
-  "/leave": ["more", () => import("./screens/leave.js"), "route.leave"],
+  "/leave": [null, () => import("./screens/leave.js"), "route.leave"], // no tab bar: one decision on the page
 };
 
 // News about the couple itself (the partner stepped away or came back; your own undo while it lasts),

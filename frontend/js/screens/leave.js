@@ -20,7 +20,7 @@ export function mount(root, { navigate }) {
   const form = h(
     "form",
     { novalidate: true, "aria-label": t("leave.title") },
-    partner ? field(tp("leave.note_label", { name: name() }), note, tp("leave.note_hint", { name: name() })) : null,
+    partner ? field(tp("leave.note_label", { name: name() }), note, t("leave.note_hint")) : null,
     message,
     h(
       "div",
