@@ -11,6 +11,7 @@ from backend import limits
 from backend.extensions import db
 from backend.models import Couple, Entry, PushJob, User
 from backend.times import parse_instant
+from conftest import PASSWORD
 from push_service import subscribe, tick
 
 NOTE = "Thank you for everything. I need some time on my own."
@@ -75,6 +76,16 @@ def test_a_note_over_the_limit_is_a_422_and_nothing_ends(pair):
     response = leave(alice, note="x" * (limits.PARTING_NOTE_MAX + 1))
     assert response.status_code == 422 and response.json["codes"] == {"note": ["too_long"]}
     assert me(alice)["couple"] is not None and me(bob)["parting"] is None
+
+
+@pytest.mark.now("2026-12-02T22:00:00Z")  # 23:00 in Berlin
+def test_the_news_waits_for_the_end_of_the_quiet_hours(app, pair):
+    alice, bob = pair(rituals=False)
+    assert bob.client.patch("/api/me", json={"quiet_start": "22:00", "quiet_end": "07:00"}).status_code == 200
+    leave(alice)
+    with app.app_context():
+        [job] = db.session.scalars(select(PushJob).where(PushJob.user_id == bob.id)).all()
+        assert job.not_before == parse_instant("2026-12-03T06:00:00Z")  # 07:00 in Berlin
 
 
 @pytest.mark.vapid
@@ -223,3 +234,11 @@ def test_the_entries_of_the_couple_keep_their_couple(app, pair):
     come_back(alice)
     with app.app_context():
         assert db.session.get(Entry, entry_id).couple_id == couple_id
+
+
+def test_an_account_deleted_while_paired_is_told_as_a_leaving_without_undo(app, pair):
+    alice, bob = pair(rituals=False)
+    assert alice.client.delete("/api/me", json={"password": PASSWORD}).status_code == 204
+    told = me(bob)["parting"]
+    assert told["by_me"] is False and told["name"] is None and told["note"] is None
+    assert jobs(app, bob.id) == [("couple_left", "pending")]
