@@ -124,6 +124,16 @@ def test_the_one_who_left_comes_back_within_24_hours_to_the_couple_as_it_was(app
     assert texts_of(bob.pull_all(), "appreciation") == ["Glad to be back"]
 
 
+def test_the_return_is_news_for_a_week(pair, clock):
+    alice, bob = pair(rituals=False)
+    leave(alice)
+    come_back(alice)
+    later(clock, days=6)
+    assert me(bob)["couple"]["came_back"]["by"] == alice.id
+    later(clock, days=1, seconds=1)
+    assert me(bob)["couple"]["came_back"] is None
+
+
 def test_after_24_hours_the_undo_is_gone(pair, clock):
     alice, bob = pair(rituals=False)
     leave(alice)

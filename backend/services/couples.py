@@ -37,6 +37,8 @@ class PartnerMovedOn(Exception):
 # The one who left may undo it this long after, on the server's clock (come_back). The phone is told
 # the instant it ends (parting()["undo_until"]) and never counts it itself.
 UNDO_WINDOW = timedelta(hours=24)
+# A couple that came back says so this long (a phone shows "‹name› came back" once, on its next open).
+CAME_BACK_NEWS = timedelta(days=7)
 
 
 def normalize_code(code):
@@ -274,7 +276,8 @@ def describe(user):
     if not user.couple_id:
         return None
     couple = db.session.get(Couple, user.couple_id)
-    came_back = {"by": couple.left_by, "at": couple.returned_at} if couple.returned_at else None
+    recent = couple.returned_at and couple.returned_at > utcnow() - CAME_BACK_NEWS
+    came_back = {"by": couple.left_by, "at": couple.returned_at} if recent else None
     return {
         "id": couple.id,
         "members": members(couple),
