@@ -6,7 +6,7 @@ rituals."""
 import pytest
 from sqlalchemy import text
 
-from .e2e_support import artifacts, open_app, seed, settle, wait_synced, wait_until
+from .e2e_support import artifacts, open_app, seed, settle, tab, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 NOTE = "Thank you for every evening. I need some time."
@@ -168,3 +168,20 @@ def test_both_phones_agree_after_pairing_again_as_a_new_couple(new_context, peop
     alex.get_by_role("navigation", name="Main").wait_for()
     alex_lists, sam_lists = lists(alex), lists(sam)
     assert alex_lists == sam_lists and alex_lists[0] == [] and len(alex_lists[1]) == 7
+
+
+def test_what_was_queued_before_leaving_still_reaches_the_couple(new_context, people, live_server):
+    words = WORDS["en"]
+    (_, sam_context), (_, sam) = two_phones(new_context, people, live_server)
+    sam_context.route("**/api/sync", lambda route: route.abort("internetdisconnected"))
+    sam.goto("/appreciate")
+    sam.get_by_label("Something you appreciate about Alex").fill("Thank you for the years")
+    sam.get_by_role("button", name="Send appreciation").click()
+    wait_until(sam, "() => document.getElementById('sync-pill').textContent.startsWith('1 ')")
+    tab(sam, "/more")  # in the page, no reload (a start would sync)
+    sam.get_by_role("link", name=words["leave"], exact=True).click()
+    sam_context.unroute("**/api/sync")  # back online, the write still queued (its retry waits)
+    sam.get_by_role("button", name=words["go"]).click()
+    sam.get_by_role("heading", name=words["left_me"]).wait_for()
+    [sent] = [e for e in live_server.entries(kind="appreciation") if e.body["text"] == "Thank you for the years"]
+    assert sent.couple_id is not None  # written for the couple, sent to it before leaving

@@ -36,6 +36,7 @@ export function mount(root, { navigate }) {
     go.setAttribute("aria-busy", "true");
     say(message, "");
     try {
+      await sync.flush(); // what was written for the couple still reaches it, not "not sent"
       await api.post("/api/couple/leave", { note: note.value.trim() });
       await sync.unpaired();
       await store.refreshMe();
