@@ -27,6 +27,7 @@ I_FEEL_NEED_MAX = 300  # "and I need ___"
 REFLECTION_TEXT_MAX = 500
 APPRECIATION_TEXT_MAX = 280
 NOTE_MAX = 280  # the optional note of a bid, a check-in or a time-out
+PARTING_NOTE_MAX = 280  # the optional kind note to the partner when leaving the couple
 COMMITMENT_TEXT_MAX = 280
 AGREEMENT_TEXT_MAX = 280
 ANSWER_TEXT_MAX = 1000  # the daily question's answer

@@ -228,6 +228,10 @@ MATRIX = {
     ("post", "/api/couple/leave"): row(
         {**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}), check_leave
     ),
+    # Everyone here is in a couple: nobody can come back to another one (test_leaving.py: the undo).
+    ("post", "/api/couple/come-back"): row(
+        {**LOGIN_ONLY, "stranger": 409, "partner": 409, "owner": 409}, body({}), check_owner_unchanged
+    ),
     ("post", "/api/sync"): row(LOGIN_ONLY, sync_body, sees_what_it_may),
     ("get", "/api/stats"): row(LOGIN_ONLY, None, check_stats),
     ("get", "/api/export"): row(LOGIN_ONLY, None, sees_what_it_may),

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from backend import limits as L
 from backend.errors import field_code
 from backend.kinds import KINDS
-from backend.schemas import accounts, bodies
+from backend.schemas import accounts, bodies, couples
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "frontend" / "js"
@@ -99,6 +99,7 @@ TEXTS = [
     (accounts.SignupIn, "password", "PASSWORD_MAX"),
     (accounts.LoginIn, "password", "PASSWORD_MAX"),
     (accounts.LoginIn, "email", "EMAIL_MAX"),
+    (couples.LeaveIn, "note", "PARTING_NOTE_MAX"),
 ]
 LISTS = [  # (schema, field, the limit on how many, one valid item)
     (bodies.Disclosure, "feelings", "FEELINGS_MAX", "calm"),

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from ..errors import fail
 from ..extensions import db, limiter
-from ..schemas.couples import CoupleCreatedOut, CoupleResponse, InviteResponse, JoinIn
+from ..schemas.couples import CoupleCreatedOut, CoupleResponse, InviteResponse, JoinIn, LeaveIn
 from ..security import current_user, login_required
 from ..services import couples
 from . import rate_limits
@@ -67,11 +67,31 @@ def join(data):
 
 @bp.post("/leave")
 @login_required
+@bp.arguments(LeaveIn)
 @bp.response(204)
 @bp.alt_response(404, description="Not in a couple")
-def leave():
+def leave(data):
     try:
-        couples.leave(current_user())
+        couples.leave(current_user(), data["note"])
     except couples.NotFound:
         fail(404, "no_couple")
     db.session.commit()
+
+
+@bp.post("/come-back")
+@login_required
+@bp.response(200, CoupleResponse)
+@bp.alt_response(404, description="Nothing to undo: not the one who left, or more than 24 hours ago")
+@bp.alt_response(409, description="In a couple already, or the partner is in another one now")
+def come_back():
+    """Undo leaving, within 24 hours: the same couple comes back as it was."""
+    try:
+        couples.come_back(current_user())
+    except couples.AlreadyPaired:
+        fail(409, "already_in_couple")
+    except couples.PartnerMovedOn:
+        fail(409, "partner_moved_on")
+    except couples.NotFound:
+        fail(404, "nothing_to_undo")
+    db.session.commit()
+    return {"couple": couples.describe(current_user())}

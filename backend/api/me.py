@@ -17,7 +17,7 @@ bp = Blueprint("me", __name__, url_prefix="/api/me", description="The logged-in 
 @bp.response(200, MeOut)
 def me():
     user = current_user()
-    return {"user": user, "couple": couples.describe(user)}
+    return {"user": user, "couple": couples.describe(user), "parting": couples.parting(user)}
 
 
 @bp.patch("")

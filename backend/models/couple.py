@@ -19,6 +19,12 @@ class Couple(db.Model):
     paired_at = mapped_column(UTCDateTime)
     ended_at = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(36))
+    # Who ended it, the partner who was left (None if they were alone), the kind note to them, and
+    # when the one who left undid it (services/couples.py: leave, come_back).
+    left_by: Mapped[str | None] = mapped_column(String(36), index=True)
+    left_partner: Mapped[str | None] = mapped_column(String(36), index=True)
+    left_note: Mapped[str | None] = mapped_column(String(400))
+    returned_at = mapped_column(UTCDateTime)
 
 
 class Invite(db.Model):

@@ -1,7 +1,8 @@
 from marshmallow import Schema, fields, validate
 
+from .. import limits
 from .accounts import UserOut
-from .common import String
+from .common import String, Text
 
 
 class MemberOut(Schema):
@@ -9,11 +10,34 @@ class MemberOut(Schema):
     display_name = fields.String()
 
 
+class CameBackOut(Schema):
+    by = fields.String(metadata={"description": "The member who left and came back."})
+    at = fields.DateTime()
+
+
 class CoupleOut(Schema):
     id = fields.String()
     members = fields.List(fields.Nested(MemberOut))
     created_at = fields.DateTime()
     paired_at = fields.DateTime(allow_none=True)
+    came_back = fields.Nested(CameBackOut, allow_none=True)
+
+
+class PartingOut(Schema):
+    """How the user's last couple ended, while they are in none (services/couples.parting)."""
+
+    couple_id = fields.String()
+    by_me = fields.Boolean(metadata={"description": "This user left; false: their partner did."})
+    name = fields.String(allow_none=True, metadata={"description": "The other one's name (null: account gone)."})
+    note = fields.String(allow_none=True, metadata={"description": "The kind note left for the partner."})
+    at = fields.DateTime()
+    undo_until = fields.DateTime(
+        allow_none=True, metadata={"description": "Until when the one who left may come back (null: no longer)."}
+    )
+
+
+class LeaveIn(Schema):
+    note = Text(limits.PARTING_NOTE_MAX, min_len=0, load_default="", allow_none=True)
 
 
 class InviteOut(Schema):
@@ -42,3 +66,4 @@ class JoinIn(Schema):
 class MeOut(Schema):
     user = fields.Nested(UserOut)
     couple = fields.Nested(CoupleOut, allow_none=True)
+    parting = fields.Nested(PartingOut, allow_none=True)

@@ -2,13 +2,15 @@
 
 import re
 import secrets
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, text, update
 
 from ..extensions import db
 from ..models import Couple, Invite, PushJob, User, utcnow
-from . import live_signal, rituals, sync_sql
+from . import live_signal, rituals, sync_sql, wakeup
+from .schedule import in_quiet_hours, wall_time, zone_or_utc
 
 # Crockford's base32: no I, L, O or U, so a code read aloud is not misheard.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -26,6 +28,17 @@ class NotFound(Exception):
 
 class NotAlone(Exception):
     pass
+
+
+class PartnerMovedOn(Exception):
+    """The partner who was left is in another couple now: the old one cannot come back."""
+
+
+# The one who left may undo it this long after, on the server's clock (come_back). The phone is told
+# the instant it ends (parting()["undo_until"]) and never counts it itself.
+UNDO_WINDOW = timedelta(hours=24)
+# A couple that came back says so this long (a phone shows "‹name› came back" once, on its next open).
+CAME_BACK_NEWS = timedelta(days=7)
 
 
 def normalize_code(code):
@@ -132,13 +145,18 @@ def _bump(couple):
     return couple.seq
 
 
-def leave(user):
-    """Ends the couple for both: each keeps their own entries, neither sees the other's."""
+def leave(user, note=None):
+    """Ends the couple for both: each keeps their own entries, neither sees the other's. The partner
+    is told kindly (a push, and the parting screen on their next open, with the note if any); the one
+    who left may come back within UNDO_WINDOW (come_back)."""
     if not user.couple_id:
         raise NotFound()
     couple = lock(user.couple_id)
-    couple.ended_at = utcnow()
+    now = utcnow()
     ids = [m.id for m in members(couple)]
+    partner = next((i for i in ids if i != user.id), None)
+    couple.ended_at, couple.returned_at = now, None
+    couple.left_by, couple.left_partner, couple.left_note = user.id, partner, (note or "").strip() or None
     db.session.execute(update(User).where(User.couple_id == couple.id).values(couple_id=None))
     db.session.execute(
         update(PushJob)
@@ -146,11 +164,111 @@ def leave(user):
         .values(status="skipped", last_error="couple ended")
     )
     db.session.execute(
-        update(Invite).where(Invite.couple_id == couple.id, Invite.used_at.is_(None)).values(used_at=couple.ended_at)
+        update(Invite).where(Invite.couple_id == couple.id, Invite.used_at.is_(None)).values(used_at=now)
     )
+    if partner is not None:
+        _tell(partner, user.id, "couple_left", now)
     live_signal.user_changed(*ids)  # both streams fall back to no couple
     db.session.flush()
     db.session.expire(user)
+
+
+def come_back(user):
+    """Undoes the user's own leaving within UNDO_WINDOW: the same couple, as it was (its id, entries,
+    rituals and agreements; its counter goes on). Every cursor of the couple from before is made a
+    410, so both phones start over from 0: while apart, changes to the couple's entries moved only
+    their author's stream, and a phone that kept its cursor would never pull them. The partner is
+    told (unless the news of the leaving had not gone out yet: then it never does)."""
+    if user.couple_id:
+        raise AlreadyPaired()
+    couple = _undoable(user)
+    if couple is None:
+        raise NotFound()
+    couple = lock(couple.id)
+    now = utcnow()
+    if couple.ended_at is None or couple.ended_at <= now - UNDO_WINDOW or couple.left_by != user.id:
+        raise NotFound()
+    ids = [user.id] + ([couple.left_partner] if couple.left_partner else [])
+    result = db.session.execute(
+        update(User)
+        .where(User.id.in_(ids), User.couple_id.is_(None))
+        .values(couple_id=couple.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != len(ids):
+        db.session.rollback()  # the one row that moved goes back: nobody is half returned
+        raise PartnerMovedOn()
+    couple.seq += 1  # the return's own position: every cursor from before is behind the horizon
+    couple.horizon_seq = couple.seq
+    couple.ended_at, couple.returned_at = None, now
+    if couple.left_partner:
+        unsent = db.session.execute(
+            update(PushJob)
+            .where(PushJob.user_id == couple.left_partner, PushJob.type == "couple_left", PushJob.status == "pending")
+            .values(status="skipped", last_error="came back")
+        ).rowcount
+        if not unsent:
+            _tell(couple.left_partner, user.id, "couple_back", now)
+    db.session.expire(user, ["couple_id"])
+    live_signal.user_changed(*ids)
+    db.session.flush()
+    return couple
+
+
+def _undoable(user):
+    """The couple this user left last, if they may still come back to it (on the server's clock)."""
+    return db.session.scalars(
+        select(Couple)
+        .where(Couple.left_by == user.id, Couple.ended_at > utcnow() - UNDO_WINDOW)
+        .order_by(Couple.ended_at.desc())
+        .limit(1)
+    ).first()
+
+
+def _tell(recipient_id, actor_id, type_, now):
+    """A push job about the couple itself (no entry): the worker sends it within the usual daily budget,
+    and never inside the recipient's quiet hours (news like this waits for the morning)."""
+    when = _after_quiet(db.session.get(User, recipient_id), now)
+    db.session.add(PushJob(user_id=recipient_id, actor_id=actor_id, type=type_, not_before=when, created_at=when))
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(wakeup.NOTIFY_SQL))  # the worker wakes at commit, as after a sync
+
+
+def _after_quiet(user, now):
+    """`now`, or the end of the user's quiet hours when `now` is inside them."""
+    zone = zone_or_utc(user.timezone)
+    local = now.astimezone(zone)
+    if not in_quiet_hours(local, user.quiet_start, user.quiet_end):
+        return now
+    end = wall_time(local.date(), user.quiet_end, zone)
+    return end if end > now else wall_time(local.date() + timedelta(days=1), user.quiet_end, zone)
+
+
+def parting(user):
+    """How the user's last couple ended, for someone in no couple now; None otherwise. The note is
+    for the one who was left (and its writer); `undo_until` only for the one who left, while they can."""
+    if user.couple_id:
+        return None
+    couple = db.session.scalars(
+        select(Couple)
+        .where(Couple.ended_at.is_not(None), or_(Couple.left_by == user.id, Couple.left_partner == user.id))
+        .order_by(Couple.ended_at.desc())
+        .limit(1)
+    ).first()
+    if couple is None:
+        return None
+    by_me = couple.left_by == user.id
+    other = db.session.get(User, couple.left_partner if by_me else couple.left_by) if couple.left_by else None
+    until = couple.ended_at + UNDO_WINDOW
+    undoable = by_me and other is not None and other.couple_id is None and until > utcnow()
+    return {
+        "couple_id": couple.id,
+        "by_me": by_me,
+        "name": other.display_name if other is not None else None,
+        "note": couple.left_note,
+        "at": couple.ended_at,
+        "undo_until": until if undoable else None,
+    }
 
 
 def describe(user):
@@ -158,7 +276,15 @@ def describe(user):
     if not user.couple_id:
         return None
     couple = db.session.get(Couple, user.couple_id)
-    return {"id": couple.id, "members": members(couple), "created_at": couple.created_at, "paired_at": couple.paired_at}
+    recent = couple.returned_at and couple.returned_at > utcnow() - CAME_BACK_NEWS
+    came_back = {"by": couple.left_by, "at": couple.returned_at} if recent else None
+    return {
+        "id": couple.id,
+        "members": members(couple),
+        "created_at": couple.created_at,
+        "paired_at": couple.paired_at,
+        "came_back": came_back,
+    }
 
 
 def invite_view(invite, base_url):

@@ -27,6 +27,8 @@ PARTNER_EVENTS = {name: kind.opens for name, kind in KINDS.items() if kind.tells
 # A partner's answer is withheld until the recipient answered too: never preview it.
 NO_PREVIEW = visibility.REVEALED
 URGENT = frozenset({"timeout", "timeout_ended", "timeout_reminder"})
+# News about the couple itself (no entry): the partner left, or came back within the undo window.
+COUPLE_EVENTS = frozenset({"couple_left", "couple_back"})
 SCHEDULED = frozenset({"nudge", "ritual_reminder", "commitment_reminder", "timeout_reminder"})
 TTL = {
     "nudge": 12 * HOUR,
@@ -132,6 +134,20 @@ def partner_event(jobs, actor_name, recipient, entries, local_time_of):
     kind = types[0] if len(set(types)) == 1 else "summary"
     # count: how many partner items this one notification stands for (the app badge adds it up).
     return {"type": kind, "title": title, "body": body, "url": url, "tag": tag, "count": len(jobs)}
+
+
+def couple_event(type_, actor_name, recipient):
+    """The partner left the couple, or came back to it: said kindly, without the note (it is read in
+    the app, never on a lock screen)."""
+    lang = recipient.language
+    name = actor_name or t("push.someone", lang)
+    return {
+        "type": type_,
+        "title": t("app.name", lang),
+        "body": t(f"push.{type_}", lang, name=name),
+        "url": "/",
+        "tag": "couple",
+    }
 
 
 def nudge(recipient):

@@ -66,7 +66,7 @@ def _sent_today(users, now):
                 _among(PushJob.user_id, chunk),
                 PushJob.sent_at >= since,
                 PushJob.batch_id == PushJob.id,
-                PushJob.type.in_(tuple(texts.PARTNER_EVENTS)),
+                PushJob.type.in_((*texts.PARTNER_EVENTS, *texts.COUPLE_EVENTS)),
             )
         )
         for user_id, sent_at in rows:
@@ -151,6 +151,9 @@ def plan(rows, now):
             except Exception as exc:
                 note.broken(exc)
             notes.append(note)
+        elif job.type in texts.COUPLE_EVENTS:
+            # About the couple itself: sent whether or not they are a couple now, within the budget.
+            groups[(job.user_id, job.actor_id, job.type)].append(job)
         elif job.type not in texts.PARTNER_EVENTS:
             skipped[job.id] = f"unknown job type {job.type}"
         else:
@@ -176,10 +179,12 @@ def plan(rows, now):
         recipient = users[user_id]
         type_ = jobs[0].type if len({j.type for j in jobs}) == 1 else "summary"
         note = Notification(jobs, None, type_, min(_expiry(j) for j in jobs), places[key])
+        actor_name = users[actor_id].display_name if actor_id in users else None
         try:
-            note.payload = texts.partner_event(
-                jobs, users[actor_id].display_name, recipient, entries, _local_time(recipient)
-            )
+            if type_ in texts.COUPLE_EVENTS:
+                note.payload = texts.couple_event(type_, actor_name, recipient)
+            else:
+                note.payload = texts.partner_event(jobs, actor_name, recipient, entries, _local_time(recipient))
         except Exception as exc:  # one bad entry fails its own notification, never the batch
             note.broken(exc)
         notes.append(note)

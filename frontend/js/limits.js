@@ -18,6 +18,7 @@ export const I_FEEL_NEED_MAX = 300; // "and I need ___"
 export const REFLECTION_TEXT_MAX = 500;
 export const APPRECIATION_TEXT_MAX = 280;
 export const NOTE_MAX = 280; // the optional note of a bid, a check-in or a time-out
+export const PARTING_NOTE_MAX = 280; // the optional kind note to the partner when leaving the couple
 export const COMMITMENT_TEXT_MAX = 280;
 export const AGREEMENT_TEXT_MAX = 280;
 export const ANSWER_TEXT_MAX = 1000; // the daily question's answer

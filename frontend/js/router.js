@@ -38,7 +38,12 @@ export const ROUTES = {
   "/mine": ["more", () => import("./screens/mine.js"), "route.mine"],
   "/not-sent": ["more", () => import("./screens/not-sent.js"), "route.not_sent"],
   "/story": ["today", () => import("./screens/story.js"), "route.story"],
+  "/leave": [null, () => import("./screens/leave.js"), "route.leave"], // no tab bar: one decision on the page
 };
+
+// News about the couple itself (the partner stepped away or came back; your own undo while it lasts),
+// shown in place of the home screen until read (store.unseenNews).
+const NEWS = { tab: null, load: () => import("./screens/parting.js"), title: "route.parting" };
 
 // What someone without a couple still reaches: their own things (issue 10, item 17).
 const ALONE = new Set(["/more", "/journal", "/mine", "/not-sent", "/help", "/story"]);
@@ -68,7 +73,8 @@ function pick(path) {
   if (path === "/reset") return { tab: null, load: () => import("./screens/reset.js"), title: "route.reset" };
   if (!store.user) return { tab: null, module: auth };
   if (path === "/join" || path === "/pair") return { tab: null, module: pair };
-  if (!store.couple && !ALONE.has(path)) return { tab: null, module: pair };
+  if (!store.couple && !ALONE.has(path)) return store.unseenNews() ? NEWS : { tab: null, module: pair };
+  if (path === "/" && store.unseenNews()) return NEWS;
   const tab = TABS[path];
   if (tab) return { tab: tab[0], module: tab[1], title: tab[2] };
   const route = match(path);
@@ -97,7 +103,7 @@ export async function render() {
   cleanup = null;
   view.replaceChildren();
   view.className = route.tab ? "view" : "view bare";
-  if (!store.couple && store.user && module !== pair) {
+  if (!store.couple && store.user && module !== pair && route !== NEWS) {
     view.append(h("a", { class: "btn link back", href: "/", "data-link": true }, t("app.back_to_pairing")));
   }
   cleanup =

@@ -10,6 +10,7 @@ class Store extends EventTarget {
     super();
     this.user = null;
     this.couple = null;
+    this.parting = null; // how the last couple ended, while in none (GET /api/me; screens/parting.js)
     this.entries = []; // not deleted, newest first
     this.pending = 0; // outbox size
     this.failures = [];
@@ -31,6 +32,8 @@ class Store extends EventTarget {
     const me = await db.getMeta("me");
     this.user = me ? me.user : null;
     this.couple = me ? me.couple : null;
+    this.parting = me?.parting || null;
+    this.seenNews = (await db.getMeta("seen_news")) || null;
     this.seenAt = (await db.getMeta("seen_at")) || null;
     await this.reload();
   }
@@ -68,7 +71,9 @@ class Store extends EventTarget {
     const sameCouple = shape(this.user, this.couple) === shape(me.user, me.couple);
     this.user = me.user;
     this.couple = me.couple;
-    await db.setMeta("me", { user: me.user, couple: me.couple });
+    // A pairing's own answer has no `parting`: in a couple there is none; alone, the last one holds.
+    this.parting = me.couple ? null : me.parting === undefined ? this.parting : me.parting;
+    await db.setMeta("me", { user: me.user, couple: me.couple, parting: this.parting });
     if (!sameCouple) await this.reload(); // which entries are this couple's
     this.emit(sameCouple ? "me" : "couple");
     // The account's language is what the phone speaks (its own choice, else navigator.languages), so
@@ -90,6 +95,29 @@ class Store extends EventTarget {
 
   async setUser(user) {
     await this.setMe({ user, couple: this.couple });
+  }
+
+  /** News about the couple itself that this phone has not shown yet: the partner stepped away (or
+   *  you did, while the undo lasts), or the partner came back. A key per event, or null. */
+  coupleNews() {
+    const p = this.parting;
+    if (p && !this.couple) {
+      if (p.by_me) return p.undo_until && Date.parse(p.undo_until) > Date.now() ? `left:${p.at}` : null;
+      return `parting:${p.at}`;
+    }
+    const back = this.couple?.came_back;
+    return back && back.by !== this.user?.id ? `back:${back.at}` : null;
+  }
+
+  /** The news to show now: the undo stays on while it lasts; the rest once, until "Continue". */
+  unseenNews() {
+    const news = this.coupleNews();
+    return news && (news.startsWith("left:") || news !== this.seenNews) ? news : null;
+  }
+
+  markNewsSeen() {
+    this.seenNews = this.coupleNews();
+    return db.setMeta("seen_news", this.seenNews);
   }
 
   /** GET /api/me; offline keeps the cached copy. Returns false when the session is gone. */
@@ -120,6 +148,7 @@ class Store extends EventTarget {
     await db.clearAll();
     this.user = null;
     this.couple = null;
+    this.parting = this.seenNews = null;
     this.announce();
     await this.reload();
     this.emit("couple");

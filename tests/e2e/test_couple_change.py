@@ -30,6 +30,7 @@ def test_a_couple_change_moves_the_outbox_to_not_sent(new_context, people, live_
     go_online(alex)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.get_by_role("link", name="‹ Back to pairing").click()  # the journal stays open for someone alone
+    page.get_by_role("button", name="Continue").click()  # after the news that Sam stepped away
     page.get_by_role("button", name="Start our Hearth").wait_for()
     settle(page)
 
@@ -58,7 +59,7 @@ def test_an_unpaired_user_reaches_their_entries_and_settings(new_context, people
     assert alex.request.post(f"{live_server.url}/api/couple/leave", data={}).status == 204
 
     page = open_app(alex, "/")
-    page.get_by_role("button", name="Start our Hearth").wait_for()
+    page.get_by_role("button", name="Undo and come back").wait_for()  # home while the undo lasts
     page.get_by_role("link", name="Your entries").click()
     page.get_by_text("Mine to keep").wait_for()
     page.get_by_text("A private line").wait_for()
@@ -72,6 +73,7 @@ def test_an_unpaired_user_reaches_their_entries_and_settings(new_context, people
     assert [e.deleted for e in live_server.entries(id=entry.id)] == [True]
 
     page.get_by_role("link", name="‹ Back to pairing").click()
+    page.get_by_role("button", name="Undo and come back").wait_for()
     page.get_by_role("link", name="Settings and account").click()
     page.get_by_role("heading", name="Settings", level=1).wait_for()
     page.get_by_role("button", name="Export my data").wait_for()

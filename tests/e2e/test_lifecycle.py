@@ -38,8 +38,10 @@ def test_when_the_partner_leaves_their_entries_go_and_pairing_shows(new_context,
     page.get_by_text("Sam's words").wait_for()
     assert sam.request.post(f"{live_server.url}/api/couple/leave", data={}).status == 204
     page.evaluate("() => window.dispatchEvent(new Event('online'))")  # any sync trigger
-    page.get_by_role("button", name="Start our Hearth").wait_for()
+    page.get_by_role("heading", name="Sam has stepped away from Hearth together").wait_for()  # told first
     assert "Sam's words" not in page.evaluate(LOCAL_TEXTS)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Start our Hearth").wait_for()
 
 
 def test_logging_out_clears_the_phone(new_context, people):

@@ -9,7 +9,7 @@ import { notSentNotice } from "./not-sent.js";
 import { t, tp, formatDate } from "../i18n.js";
 
 /** Without a couple, what is one's own is still here: entries, journal, settings and account. */
-function ownThings() {
+export function ownThings() {
   const links = [
     ["/mine", "mine"],
     ["/journal", "journal"],

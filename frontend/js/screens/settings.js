@@ -1,8 +1,7 @@
 // More: profile and reminders, language, notifications, pairing, then the account sections.
 import { store } from "../store.js";
 import * as api from "../api.js";
-import * as sync from "../sync.js";
-import { bdi, h, field, notice, say, toast, section, showErrors, confirmDialog } from "../ui.js";
+import { bdi, h, field, notice, say, toast, section, showErrors } from "../ui.js";
 import { t, tp, formatDate, language, chosenLanguage, chooseLanguage, LANGUAGES } from "../i18n.js";
 import { phoneZone } from "../time.js";
 import { nudgeSection } from "../parts/nudge.js";
@@ -198,32 +197,8 @@ function pairing() {
   }
   const couple = store.couple;
   const partner = store.partner;
-  const message = notice();
-  const leave = h(
-    "button",
-    {
-      type: "button",
-      class: "btn ghost",
-      onclick: async () => {
-        const ok = await confirmDialog(
-          t("settings.leave_title"),
-          tp("settings.leave_text", { name: bdi(partner ? partner.display_name : t("common.your_partner")) }),
-          t("settings.leave"),
-          true,
-        );
-        if (!ok) return;
-        try {
-          await api.post("/api/couple/leave");
-          await sync.unpaired();
-          await store.refreshMe();
-        } catch (err) {
-          say(message, api.explain(err, { 404: t("settings.not_in_couple") }));
-          if (err.status === 404) store.refreshMe();
-        }
-      },
-    },
-    t("settings.leave_couple"),
-  );
+  // Asked once more on its own page, with an optional note to the partner (screens/leave.js).
+  const leave = h("a", { class: "btn ghost", href: "/leave", "data-link": true }, t("settings.leave_couple"));
   const since = couple?.paired_at ? formatDate(couple.paired_at, { dateStyle: "medium" }) : null;
   return section(
     t("settings.pairing"),
@@ -236,6 +211,5 @@ function pairing() {
         )
       : h("p", {}, t("settings.waiting"), h("a", { href: "/pair", "data-link": true }, t("settings.invite_again"))),
     h("div", { class: "actions" }, leave),
-    message,
   );
 }
