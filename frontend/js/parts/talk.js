@@ -2,9 +2,9 @@
 // backend/services/talk.py), then a kind word to go on in person.
 import { store } from "../store.js";
 import { create, latest } from "../entries.js";
-import { bdi, h, toast } from "../ui.js";
+import { bdi, h } from "../ui.js";
 import { t, tp } from "../i18n.js";
-import { partnerName, sentTo } from "./cards.js";
+import { partnerName, toastSent } from "./cards.js";
 import { REPLIES_PER_PERSON, REPLY_TEXT_MAX } from "../limits.js";
 
 const REPLY = "reply";
@@ -76,9 +76,9 @@ function composer(root, target) {
       send.disabled = true;
       drafts.delete(root.id); // before the write's re-render: once saved, the next reply is a new draft
       try {
-        await create(REPLY, { text: value }, { ref_id: draft.target.id, id: draft.id });
+        const sent = await create(REPLY, { text: value }, { ref_id: draft.target.id, id: draft.id });
         drafts.get(root.id)?.open.focus(); // the thread re-rendered: focus stays in it (a new draft's Reply)
-        toast(sentTo());
+        toastSent(sent.id);
       } catch (err) {
         drafts.set(root.id, draft); // not saved: the draft stays, with its id
         throw err;
