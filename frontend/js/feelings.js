@@ -1,7 +1,7 @@
 // The feelings vocabulary, grouped in families, and the picker every composer uses.
 // A feeling's id is its English word ("left out"): entries store it in body.feelings, so it never
 // changes. What a person reads is the catalogue's feelings.word.<key> (feelingName), in their language.
-import { h } from "./ui.js";
+import { h, id } from "./ui.js";
 import { has, list as listOf, t } from "./i18n.js";
 import { FEELINGS_MAX } from "./limits.js";
 
@@ -35,13 +35,25 @@ export function feelingName(feeling) {
 export const familyName = (family) => t(`feelings.family.${family}`);
 
 /**
- * A picker: the chosen feelings as chips, and a disclosure with every family to add more.
- * Returns a node with .value (array) and .reset().
+ * A picker: an "Add feeling words" toggle (aria-expanded) with the chosen feelings named under it, and,
+ * folded until asked for, every family's words as chips. Returns a node with .value (array) and .reset().
  */
-export function feelingsPicker(label = t("feelings.label"), onChange = () => {}) {
+export function feelingsPicker(label = t("feelings.add"), onChange = () => {}) {
   let chosen = [];
   const summary = h("span", { class: "feelings-summary" });
-  const details = h("details", { class: "feelings" }, h("summary", {}, h("span", {}, label), summary));
+  const panel = h("div", { class: "feelings-panel", id: id("feelings"), hidden: true });
+  const opener = h(
+    "button",
+    { type: "button", class: "feelings-toggle", "aria-expanded": "false", "aria-controls": panel.id },
+    h("span", {}, label),
+    summary,
+  );
+  const show = (open) => {
+    panel.hidden = !open;
+    opener.setAttribute("aria-expanded", String(open));
+  };
+  opener.onclick = () => show(panel.hidden);
+  const details = h("div", { class: "feelings" }, opener, panel);
   const buttons = [];
   for (const [family, list] of FAMILIES) {
     const row = h("div", { class: "chips", role: "group", "aria-label": familyName(family) });
@@ -60,7 +72,7 @@ export function feelingsPicker(label = t("feelings.label"), onChange = () => {})
       buttons.push(button);
       row.append(button);
     }
-    details.append(h("p", { class: "family" }, familyName(family)), row);
+    panel.append(h("p", { class: "family" }, familyName(family)), row);
   }
   function toggle(feeling) {
     chosen = chosen.includes(feeling)
@@ -73,13 +85,13 @@ export function feelingsPicker(label = t("feelings.label"), onChange = () => {})
   }
   function render() {
     for (const b of buttons) b.setAttribute("aria-pressed", String(chosen.includes(b.dataset.feeling)));
-    summary.textContent = chosen.length ? listOf(chosen.map(feelingName), "unit") : t("feelings.summary_empty");
+    summary.textContent = chosen.length ? listOf(chosen.map(feelingName), "unit") : "";
   }
   render();
   Object.defineProperty(details, "value", { get: () => [...chosen] });
   details.reset = () => {
     chosen = [];
-    details.open = false;
+    show(false);
     render();
   };
   details.add = (feeling) => {
