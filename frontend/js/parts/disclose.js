@@ -70,7 +70,7 @@ function buildComposer(done) {
       category = value;
       text.placeholder = prompt(value);
     },
-    "wrap",
+    "wrap kinds",
   );
   const feelings = feelingsPicker();
   const feel = h("input", {
@@ -91,7 +91,7 @@ function buildComposer(done) {
   // The sentence shape stays in view: three short blanks, each labelled by its part of the sentence.
   const ifeel = h(
     "fieldset",
-    { class: "ifeel" },
+    { class: "ifeel-shape" },
     h("legend", {}, t("disclose.ifeel")),
     ...[
       [t("disclose.feel"), feel],
