@@ -321,6 +321,13 @@ def offline_start(scratch, runs=10, log=print):
         return measure(base, runs, log)
 
 
+def today_lighthouse(scratch, runs=3, log=print):
+    """Lighthouse 12 mobile on a signed-in Today, median of `runs` (bench/today_lighthouse.py)."""
+    from today_lighthouse import run
+
+    return run(scratch, runs, log)
+
+
 TABLE = [
     (
         "sync_rps",
@@ -391,6 +398,12 @@ def markdown(results):
     for key, what, goal in (
         ("shell_kb_gz", f"app shell, gzipped, {results.get('shell_files')} precached files", "< 150 KB"),
         ("offline_start_ms", "offline reload to Today drawn from IndexedDB, median of 10", "report"),
+        (
+            "today_lighthouse_perf",
+            "Lighthouse 12 mobile performance on a signed-in Today after a day, median of 3",
+            ">= 95",
+        ),
+        ("today_cls", "the same runs' cumulative layout shift (first sync included), median of 3", "<= 0.02"),
     ):
         value = results.get(key, "")
         lines.append(f"| {key} | {what} | {goal} | " + " | ".join(str(value) for _ in dbs) + " |")
@@ -497,6 +510,7 @@ def main():
     results["shell_kb_gz"], results["shell_files"] = shell_kb_gz()
     if not args.skip_browser:
         results["offline_start_ms"] = offline_start(scratch)
+        results.update(today_lighthouse(scratch))
     results["seconds"] = round(time.monotonic() - started)
 
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
