@@ -9,9 +9,10 @@ import * as push from "./push.js";
 import { loadLanguage, t } from "./i18n.js";
 
 async function start() {
-  // The words and the person load side by side: a fresh phone waits one round trip for both, not two.
-  // A wiped database with a live session asks the server who this is, and resyncs from 0.
-  await Promise.all([loadLanguage(), store.load().then(() => store.user || store.refreshMe())]);
+  const words = loadLanguage(); // downloads while IndexedDB opens
+  await store.load();
+  await words; // before /api/me: setMe compares the account's language with the phone's
+  if (!store.user) await store.refreshMe(); // a wiped database with a live session resyncs from 0
   router.start();
   push.start();
   status.mount();
