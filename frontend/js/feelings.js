@@ -53,7 +53,7 @@ export function feelingsPicker(label = t("feelings.add"), onChange = () => {}) {
     opener.setAttribute("aria-expanded", String(open));
   };
   opener.onclick = () => show(panel.hidden);
-  const details = h("div", { class: "feelings" }, opener, panel);
+  const picker = h("div", { class: "feelings" }, opener, panel);
   const buttons = [];
   for (const [family, list] of FAMILIES) {
     const row = h("div", { class: "chips", role: "group", "aria-label": familyName(family) });
@@ -88,20 +88,20 @@ export function feelingsPicker(label = t("feelings.add"), onChange = () => {}) {
     summary.textContent = chosen.length ? listOf(chosen.map(feelingName), "unit") : "";
   }
   render();
-  Object.defineProperty(details, "value", { get: () => [...chosen] });
-  details.reset = () => {
+  Object.defineProperty(picker, "value", { get: () => [...chosen] });
+  picker.reset = () => {
     chosen = [];
     show(false);
     render();
   };
-  details.add = (feeling) => {
+  picker.add = (feeling) => {
     if (!chosen.includes(feeling) && chosen.length < MAX) {
       chosen = [...chosen, feeling];
       render();
       onChange(chosen);
     }
   };
-  return details;
+  return picker;
 }
 
 /** Feelings shown on an entry, read-only. */

@@ -130,21 +130,22 @@ export function fold(card, group) {
   const heading = card.querySelector("h2");
   const body = [...card.children].filter((node) => node !== heading);
   const peek = h("span", { class: "peek" });
-  const button = h("button", { type: "button", class: "fold", "aria-expanded": "false" });
+  body[0].id ||= id("fold");
+  const button = h("button", { type: "button", class: "fold", "aria-expanded": "false", "aria-controls": body[0].id });
   button.append(h("span", { class: "fold-title" }, ...heading.childNodes), peek);
   heading.append(button);
   card.classList.add("folded");
   card.peek = (text) => {
     peek.textContent = text || "";
   };
-  card.open = (open = true) => {
-    if (open) for (const other of group) if (other !== card) other.open(false);
+  card.unfold = (open = true) => {
+    if (open) for (const other of group) if (other !== card) other.unfold(false);
     button.setAttribute("aria-expanded", String(open));
     card.classList.toggle("folded", !open);
     for (const node of body) node.hidden = !open;
   };
-  button.onclick = () => card.open(button.getAttribute("aria-expanded") !== "true");
+  button.onclick = () => card.unfold(button.getAttribute("aria-expanded") !== "true");
   group.add(card);
-  card.open(false);
+  card.unfold(false);
   return card;
 }
