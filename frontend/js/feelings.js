@@ -48,31 +48,35 @@ export function feelingsPicker(label = t("feelings.add"), onChange = () => {}) {
     h("span", {}, label),
     summary,
   );
+  const buttons = [];
   const show = (open) => {
+    if (open && !buttons.length) fill(); // the 45 words are made when first asked for, not with the screen
     panel.hidden = !open;
     opener.setAttribute("aria-expanded", String(open));
   };
   opener.onclick = () => show(panel.hidden);
   const picker = h("div", { class: "feelings" }, opener, panel);
-  const buttons = [];
-  for (const [family, list] of FAMILIES) {
-    const row = h("div", { class: "chips", role: "group", "aria-label": familyName(family) });
-    for (const feeling of list) {
-      const button = h(
-        "button",
-        {
-          type: "button",
-          class: `chip fam-${family}`,
-          "aria-pressed": "false",
-          "data-feeling": feeling,
-          onclick: () => toggle(feeling),
-        },
-        feelingName(feeling),
-      );
-      buttons.push(button);
-      row.append(button);
+  function fill() {
+    for (const [family, list] of FAMILIES) {
+      const row = h("div", { class: "chips", role: "group", "aria-label": familyName(family) });
+      for (const feeling of list) {
+        const button = h(
+          "button",
+          {
+            type: "button",
+            class: `chip fam-${family}`,
+            "aria-pressed": "false",
+            "data-feeling": feeling,
+            onclick: () => toggle(feeling),
+          },
+          feelingName(feeling),
+        );
+        buttons.push(button);
+        row.append(button);
+      }
+      panel.append(h("p", { class: "family" }, familyName(family)), row);
     }
-    panel.append(h("p", { class: "family" }, familyName(family)), row);
+    render();
   }
   function toggle(feeling) {
     chosen = chosen.includes(feeling)
