@@ -6,7 +6,7 @@ as Alex with the session cookie as an extra header, on a fresh profile each run:
 where the first sync brings everything while Today is on screen. `runs` runs; the medians of the
 performance score (0–100) and of the cumulative layout shift.
 
-    .venv/bin/python bench/today_lighthouse.py [--runs 3]      (from the checkout; needs `npm ci`)
+    .venv/bin/python bench/today_lighthouse.py [--runs 3] [--root OTHER_CHECKOUT]      (needs `npm ci`)
 """
 
 import argparse
@@ -199,18 +199,20 @@ def measure(base, runs=3, log=print, seed_base=None):
     return {"today_lighthouse_perf": median(scores), "today_cls": round(median(shifts), 3)}
 
 
-def run(scratch, runs=3, log=print):
+def run(scratch, runs=3, log=print, root=ROOT):
+    """`root`: the checkout to serve (another one measures other code on the same host and hour)."""
     url = f"sqlite:///{scratch}/lighthouse.db"
     reset_database(url)
-    with gunicorn(url) as app_base, compressed(app_base) as base:
+    with gunicorn(url, root=root) as app_base, compressed(app_base) as base:
         return measure(base, runs, log, seed_base=app_base)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--root", type=Path, default=ROOT, help="another checkout to serve (its .venv linked)")
     args = parser.parse_args()
-    print(run(scratch_dir(), args.runs))
+    print(run(scratch_dir(), args.runs, root=args.root))
 
 
 if __name__ == "__main__":
