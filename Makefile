@@ -24,7 +24,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Biome (the JavaScript linter and formatter), exactly as package-lock.json pins it, into node_modules.
+# Biome (the JavaScript linter and formatter) and Lighthouse (make bench: Today's performance and layout
+# shift), exactly as package-lock.json pins them, into node_modules.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -112,7 +113,7 @@ wrk:
 	fi
 
 # Every benchmark on SQLite and PostgreSQL: bench/results.json, bench/results.md and a table (~9 min).
-bench: install-dev chromium wrk
+bench: install-dev chromium wrk node_modules/.installed
 	cd bench && BENCH_PG_URL=$(BENCH_PG_URL) ../$(BIN)/python run.py
 
 # 200 phones syncing for 60 s against gunicorn + PostgreSQL; adds "load" to bench/results.json.

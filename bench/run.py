@@ -357,6 +357,13 @@ def story_first_screen(scratch, runs=10, log=print):
     return story.run(scratch, runs, log=log)
 
 
+def today_lighthouse(scratch, runs=3, log=print):
+    """Lighthouse 12 mobile on a signed-in Today, median of `runs` (bench/today_lighthouse.py)."""
+    from today_lighthouse import run
+
+    return run(scratch, runs, log)
+
+
 TABLE = [
     (
         "sync_rps",
@@ -434,6 +441,12 @@ def markdown(results):
             "<= 100",
         ),
         ("story_cold_ms", "offline reload onto /story to the same screen (the app's start reads all 10,000)", "report"),
+        (
+            "today_lighthouse_perf",
+            "Lighthouse 12 mobile performance on a signed-in Today after a day, median of 3",
+            ">= 95",
+        ),
+        ("today_cls", "the same runs' cumulative layout shift (first sync included), median of 3", "<= 0.02"),
     ):
         value = results.get(key, "")
         lines.append(f"| {key} | {what} | {goal} | " + " | ".join(str(value) for _ in dbs) + " |")
@@ -550,6 +563,7 @@ def main():
     if not args.skip_browser:
         results["offline_start_ms"] = offline_start(scratch)
         results.update(story_first_screen(scratch))
+        results.update(today_lighthouse(scratch))
     results["seconds"] = round(time.monotonic() - started)
 
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -1,7 +1,7 @@
 // The feelings vocabulary, grouped in families, and the picker every composer uses.
 // A feeling's id is its English word ("left out"): entries store it in body.feelings, so it never
 // changes. What a person reads is the catalogue's feelings.word.<key> (feelingName), in their language.
-import { h } from "./ui.js";
+import { h, id } from "./ui.js";
 import { has, list as listOf, t } from "./i18n.js";
 import { FEELINGS_MAX } from "./limits.js";
 
@@ -35,32 +35,48 @@ export function feelingName(feeling) {
 export const familyName = (family) => t(`feelings.family.${family}`);
 
 /**
- * A picker: the chosen feelings as chips, and a disclosure with every family to add more.
- * Returns a node with .value (array) and .reset().
+ * A picker: an "Add feeling words" toggle (aria-expanded) with the chosen feelings named under it, and,
+ * folded until asked for, every family's words as chips. Returns a node with .value (array) and .reset().
  */
-export function feelingsPicker(label = t("feelings.label"), onChange = () => {}) {
+export function feelingsPicker(label = t("feelings.add"), onChange = () => {}) {
   let chosen = [];
   const summary = h("span", { class: "feelings-summary" });
-  const details = h("details", { class: "feelings" }, h("summary", {}, h("span", {}, label), summary));
+  const panel = h("div", { class: "feelings-panel", id: id("feelings"), hidden: true });
+  const opener = h(
+    "button",
+    { type: "button", class: "feelings-toggle", "aria-expanded": "false", "aria-controls": panel.id },
+    h("span", {}, label),
+    summary,
+  );
   const buttons = [];
-  for (const [family, list] of FAMILIES) {
-    const row = h("div", { class: "chips", role: "group", "aria-label": familyName(family) });
-    for (const feeling of list) {
-      const button = h(
-        "button",
-        {
-          type: "button",
-          class: `chip fam-${family}`,
-          "aria-pressed": "false",
-          "data-feeling": feeling,
-          onclick: () => toggle(feeling),
-        },
-        feelingName(feeling),
-      );
-      buttons.push(button);
-      row.append(button);
+  const show = (open) => {
+    if (open && !buttons.length) fill(); // the 45 words are made when first asked for, not with the screen
+    panel.hidden = !open;
+    opener.setAttribute("aria-expanded", String(open));
+  };
+  opener.onclick = () => show(panel.hidden);
+  const picker = h("div", { class: "feelings" }, opener, panel);
+  function fill() {
+    for (const [family, list] of FAMILIES) {
+      const row = h("div", { class: "chips", role: "group", "aria-label": familyName(family) });
+      for (const feeling of list) {
+        const button = h(
+          "button",
+          {
+            type: "button",
+            class: `chip fam-${family}`,
+            "aria-pressed": "false",
+            "data-feeling": feeling,
+            onclick: () => toggle(feeling),
+          },
+          feelingName(feeling),
+        );
+        buttons.push(button);
+        row.append(button);
+      }
+      panel.append(h("p", { class: "family" }, familyName(family)), row);
     }
-    details.append(h("p", { class: "family" }, familyName(family)), row);
+    render();
   }
   function toggle(feeling) {
     chosen = chosen.includes(feeling)
@@ -73,23 +89,23 @@ export function feelingsPicker(label = t("feelings.label"), onChange = () => {})
   }
   function render() {
     for (const b of buttons) b.setAttribute("aria-pressed", String(chosen.includes(b.dataset.feeling)));
-    summary.textContent = chosen.length ? listOf(chosen.map(feelingName), "unit") : t("feelings.summary_empty");
+    summary.textContent = chosen.length ? listOf(chosen.map(feelingName), "unit") : "";
   }
   render();
-  Object.defineProperty(details, "value", { get: () => [...chosen] });
-  details.reset = () => {
+  Object.defineProperty(picker, "value", { get: () => [...chosen] });
+  picker.reset = () => {
     chosen = [];
-    details.open = false;
+    show(false);
     render();
   };
-  details.add = (feeling) => {
+  picker.add = (feeling) => {
     if (!chosen.includes(feeling) && chosen.length < MAX) {
       chosen = [...chosen, feeling];
       render();
       onChange(chosen);
     }
   };
-  return details;
+  return picker;
 }
 
 /** Feelings shown on an entry, read-only. */

@@ -9,8 +9,9 @@ import * as push from "./push.js";
 import { loadLanguage, t } from "./i18n.js";
 
 async function start() {
-  await loadLanguage();
+  const words = loadLanguage(); // downloads while IndexedDB opens
   await store.load();
+  await words; // before /api/me: setMe compares the account's language with the phone's
   if (!store.user) await store.refreshMe(); // a wiped database with a live session resyncs from 0
   router.start();
   push.start();

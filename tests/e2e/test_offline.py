@@ -22,6 +22,7 @@ def test_entries_made_offline_sync_once_and_reach_the_partner(new_context, peopl
     page.get_by_label("What's true for you today?").fill("Offline worry about the rent")
     page.get_by_role("radio", name="A worry").click()
     page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Quick check-in").click()  # folded to one line on Today
     page.get_by_role("radio", name="4").first.click()
     page.get_by_role("radiogroup", name="How are we, 1 to 5").get_by_role("radio", name="5").click()
     page.get_by_role("button", name="Check in").click()

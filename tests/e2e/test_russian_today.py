@@ -119,7 +119,8 @@ def test_the_today_screens_speak_russian_with_russian_plurals_and_dates(new_cont
     page.get_by_text("Sam тянется к тебе").first.wait_for()
     page.get_by_text("Sam: пересказ твоих слов").wait_for()
     page.get_by_text("Ты: Устал от переезда.").wait_for()
-    page.get_by_text("Как мне лучше всего тебя поддерживать?").wait_for()  # q-cheer, the question of 10 June
+    # q-cheer, the question of 10 June, on its card folded to one line
+    page.get_by_role("button", name="Вопрос дня Как мне лучше всего тебя поддерживать?").wait_for()
     feelings = page.locator("li.entry", has_text="Немного волнуюсь").locator(".chips li").all_inner_texts()
     assert feelings == ["тревога", "ненужность"]  # stored ids, Russian words
     feelings = page.locator("li.entry", has_text="Хороший день").locator(".chips li").all_inner_texts()
@@ -184,8 +185,8 @@ def test_the_today_screens_speak_russian_with_russian_plurals_and_dates(new_cont
     assert (
         honest.get_by_role("textbox", name="Что у тебя сегодня на сердце?").get_attribute("placeholder") == "Жаль, что…"
     )
-    honest.locator("details.feelings summary").click()
-    honest.get_by_text("Сказать в форме «Я чувствую ___, когда ___, и мне нужно ___»").click()
+    honest.get_by_role("button", name="Добавить слова-чувства").click()  # the feeling words, folded until asked for
+    honest.get_by_role("textbox", name="и мне нужно", exact=True).wait_for()  # the sentence's blanks, in view
     no_english(partner)
     shot(partner, "ru-today-sam")
 
@@ -212,6 +213,5 @@ def test_the_same_screens_in_english_for_the_screenshots(new_context, people, li
     partner.get_by_role("heading", name="From Alex").wait_for()
     honest = partner.get_by_role("region", name="One honest thing")
     honest.get_by_role("radio", name="Small regret").click()
-    honest.locator("details.feelings summary").click()
-    honest.get_by_text("Say it as").click()
+    honest.get_by_role("button", name="Add feeling words").click()
     shot(partner, "en-today-sam")

@@ -147,3 +147,30 @@ export function live(render) {
   render();
   return () => store.removeEventListener("change", handler);
 }
+
+/** Folds a section() card to one line: its heading becomes a button (aria-expanded) showing the
+ *  title and a short peek (card.peek(text) sets it); opening one card of a `group` (a Set) closes
+ *  the others, so Today keeps one practice open at a time and stays short. */
+export function fold(card, group) {
+  const heading = card.querySelector("h2");
+  const body = [...card.children].filter((node) => node !== heading);
+  const peek = h("span", { class: "peek" });
+  body[0].id ||= id("fold");
+  const button = h("button", { type: "button", class: "fold", "aria-expanded": "false", "aria-controls": body[0].id });
+  button.append(h("span", { class: "fold-title" }, ...heading.childNodes), peek);
+  heading.append(button);
+  card.classList.add("folded");
+  card.peek = (text) => {
+    peek.textContent = text || "";
+  };
+  card.unfold = (open = true) => {
+    if (open) for (const other of group) if (other !== card) other.unfold(false);
+    button.setAttribute("aria-expanded", String(open));
+    card.classList.toggle("folded", !open);
+    for (const node of body) node.hidden = !open;
+  };
+  button.onclick = () => card.unfold(button.getAttribute("aria-expanded") !== "true");
+  group.add(card);
+  card.unfold(false);
+  return card;
+}

@@ -4,7 +4,7 @@ import { composer, create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
-import { entryItem, list, live, shareToggle, partnerName } from "./cards.js";
+import { entryItem, fold, list, live, shareToggle, partnerName, summary } from "./cards.js";
 import { number, t, tp } from "../i18n.js";
 import { NOTE_MAX, SCALE_MAX, SCALE_MIN } from "../limits.js";
 
@@ -18,9 +18,11 @@ const scale = () =>
     [5, "great"],
   ].map(([value, word]) => [value, number(value), word && t(`checkin.${word}`)]);
 
-export function checkin() {
+/** group: fold the card to one line among these (Today's practices, see cards.js fold). */
+export function checkin(group = null) {
   const body = h("div", {});
   const card = section(t("checkin.title"), body);
+  if (group) fold(card, group);
   let again = false;
   const form = buildForm(() => {
     again = false;
@@ -29,6 +31,7 @@ export function checkin() {
   function render() {
     const today = localDate(store.user.timezone);
     const mine = store.mine("checkin").filter((e) => localDate(store.user.timezone, new Date(e.created_at)) === today);
+    card.peek?.(mine.length ? summary(mine[0]) : t("checkin.peek")); // folded on Today: done, or how long it takes
     if (mine.length && !again) {
       clear(
         body,

@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { composer, create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
-import { h, clear, field, choice, notice, say, toast, section } from "../ui.js";
+import { h, clear, field, choice, id, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { categories, entryItem, list, live, shareToggle, toastSent } from "./cards.js";
 import { t } from "../i18n.js";
@@ -47,7 +47,7 @@ export function disclosure() {
         ),
       );
     } else {
-      clear(body, h("p", { class: "muted" }, t("disclose.intro")), composer);
+      clear(body, composer);
     }
   }
   card.cleanup = live(render);
@@ -59,7 +59,7 @@ function buildComposer(done) {
   const text = h("textarea", {
     name: "text",
     maxlength: String(DISCLOSURE_TEXT_MAX),
-    rows: "3",
+    rows: "2",
     placeholder: prompt(category),
   });
   const kinds = choice(
@@ -70,7 +70,7 @@ function buildComposer(done) {
       category = value;
       text.placeholder = prompt(value);
     },
-    "wrap",
+    "wrap kinds",
   );
   const feelings = feelingsPicker();
   const feel = h("input", {
@@ -88,13 +88,19 @@ function buildComposer(done) {
     maxlength: String(I_FEEL_NEED_MAX),
     placeholder: t("disclose.need_placeholder"),
   });
+  // The sentence shape stays in view: three short blanks, each labelled by its part of the sentence.
   const ifeel = h(
-    "details",
-    { class: "ifeel" },
-    h("summary", {}, t("disclose.ifeel")),
-    field(t("disclose.feel"), feel),
-    field(t("disclose.when"), when),
-    field(t("disclose.need"), need),
+    "fieldset",
+    { class: "ifeel-shape" },
+    h("legend", {}, t("disclose.ifeel")),
+    ...[
+      [t("disclose.feel"), feel],
+      [t("disclose.when"), when],
+      [t("disclose.need"), need],
+    ].map(([words, input]) => {
+      input.id = id("ifeel");
+      return h("div", { class: "ifeel-row" }, h("label", { for: input.id }, words), input);
+    }),
   );
   const share = shareToggle(true);
   const message = notice();
@@ -102,13 +108,11 @@ function buildComposer(done) {
     "form",
     { novalidate: true, "aria-label": t("disclose.form_label") },
     field(t("disclose.what"), text),
-    h("p", { class: "label", id: "cat-label" }, t("disclose.its")),
+    ifeel,
     kinds,
     feelings,
-    ifeel,
-    share,
     message,
-    h("button", { type: "submit", class: "btn primary wide" }, t("disclose.save")),
+    h("div", { class: "send-row" }, share, h("button", { type: "submit", class: "btn primary" }, t("disclose.save"))),
   );
 
   composer(form, async (id) => {
@@ -134,7 +138,6 @@ function buildComposer(done) {
     form.reset();
     feelings.reset();
     share.reset();
-    ifeel.open = false;
     done();
   });
   return form;

@@ -5,15 +5,17 @@ import { questionFor } from "../questions.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { getMeta, setMeta } from "../db.js";
-import { entryItem, list, live, partnerName } from "./cards.js";
+import { entryItem, fold, list, live, partnerName } from "./cards.js";
 import { reactButtons } from "./feed.js";
 import { talk } from "./talk.js";
 import { t, tp } from "../i18n.js";
 import { ANSWER_TEXT_MAX } from "../limits.js";
 
-export function question() {
+/** group: fold the card to one line among these (Today's practices, see cards.js fold). */
+export function question(group = null) {
   const body = h("div", {});
   const card = section(t("question.title"), body);
+  if (group) fold(card, group);
   const text = h("textarea", { name: "answer", maxlength: String(ANSWER_TEXT_MAX), rows: "2" });
   const message = notice();
   const form = h(
@@ -48,6 +50,7 @@ export function question() {
     const mine = store.mine("answer").filter((e) => e.body.question_id === q.id);
     const theirs = store.theirs("answer").filter((e) => e.body.question_id === q.id);
     const prompt = h("p", { class: "text" }, q.text);
+    card.peek?.(mine.length ? "" : q.text); // folded on Today: the question itself, unanswered
     if (!mine.length && passed === q.id) {
       const undo = h("button", { type: "button", class: "btn link" }, t("question.after_all"));
       undo.onclick = async () => {

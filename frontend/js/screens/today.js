@@ -34,13 +34,16 @@ export function mount(root, { navigate }) {
   }
   const notSent = notSentNotice();
   if (notSent) root.append(notSent);
+  // The honest thing first, then the partner's news: a first sync that fills the feed grows it
+  // downwards and moves nothing already on screen. The other practices fold to one line each.
+  const practices = new Set();
   const parts = [
     togetherBanner(navigate),
     timeoutCard(),
-    feed(store.seenAt),
     disclosure(),
-    checkin(),
-    question(),
+    feed(store.seenAt),
+    checkin(practices),
+    question(practices),
     todayLinks(),
   ];
   root.append(...parts);
