@@ -31,6 +31,8 @@ class Kind(NamedTuple):
     )
     us: bool = False  # read by the Us numbers (services/us.py)
     created_rule: Callable | None = None  # (body, created_at) → raises ValidationError: rules on the server's clock
+    partners_only: bool = False  # its ref_id must be the partner's entry, never the author's own
+    once: bool = False  # at most one live one per author and ref_id (a second is refused; edit the first)
 
 
 _REGISTRY = (
@@ -42,6 +44,7 @@ _REGISTRY = (
         answers=frozenset({"disclosure"}),
         tells_partner="reply",
         preview="text",
+        partners_only=True,
     ),
     Kind("reaction", bodies.Reaction, ref="required", tells_partner="reply", us=True),
     Kind("appreciation", bodies.Appreciation, tells_partner="created", opens="/appreciate", preview="text", us=True),
@@ -81,7 +84,28 @@ _REGISTRY = (
     Kind("session_step", bodies.SessionStep, edit="both", ref="required", answers=frozenset({"ritual_session"})),
     Kind("commitment", bodies.Commitment, us=True, created_rule=bodies.due_within_a_week),
     Kind("agreement", bodies.Agreement, edit="both"),
-    Kind("timeout", bodies.Timeout, tells_partner="created", preview="note", created_rule=bodies.returns_in_time),
+    # Only the one who asked for a time-out changes or ends it (edit "author"); "15 more minutes" moves
+    # return_at, still within the 24-hour cap from its start (returns_in_time reads the first created_at).
+    Kind(
+        "timeout",
+        bodies.Timeout,
+        tells_partner="created",
+        opens="/timeout",
+        preview="note",
+        created_rule=bodies.returns_in_time,
+    ),
+    # The partner's one short kind note to a time-out ("I'll be here"): it cannot end it.
+    Kind(
+        "timeout_note",
+        bodies.TimeoutNote,
+        ref="required",
+        answers=frozenset({"timeout"}),
+        tells_partner="reply",
+        opens="/timeout",
+        preview="text",
+        partners_only=True,
+        once=True,
+    ),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
     Kind("journal", bodies.Journal, private=True),
 )

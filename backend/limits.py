@@ -28,6 +28,7 @@ REFLECTION_TEXT_MAX = 500
 APPRECIATION_TEXT_MAX = 280
 NOTE_MAX = 280  # the optional note of a bid, a check-in or a time-out
 COMMITMENT_TEXT_MAX = 280
+TIMEOUT_NOTE_MAX = 140  # the partner's one kind note while a time-out runs
 AGREEMENT_TEXT_MAX = 280
 ANSWER_TEXT_MAX = 1000  # the daily question's answer
 JOURNAL_TEXT_MAX = 5000
@@ -52,7 +53,8 @@ RITUAL_MINUTES_MAX = 240
 SCHEDULE_WEEKS_MAX = 4  # a weekly ritual: every 1 to this many weeks
 COMMITMENT_DAYS = 7  # a commitment is due at most this many days after it was made
 TIMEOUT_MIN_MINUTES = 20  # a time-out's return time, at least this far ahead
-TIMEOUT_MAX_MINUTES = 24 * 60  # and at most this far
+TIMEOUT_MAX_MINUTES = 24 * 60  # and at most this far (also after "15 more minutes": from its start)
+TIMEOUT_MORE_MINUTES = 15  # "15 more minutes" at the return time
 
 JS_PATH = Path(__file__).resolve().parent.parent / "frontend" / "js" / "limits.js"
 _LINE = re.compile(r"^([A-Z][A-Z0-9_]*) = [^#]+?(?:\s+#\s*(.*))?$")

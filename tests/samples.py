@@ -14,6 +14,7 @@ REF_TARGET = {
     "ritual_session": "ritual",
     "session_step": "ritual_session",
     "reaction": "appreciation",
+    "timeout_note": "timeout",
 }
 
 
@@ -64,6 +65,7 @@ def valid_body(kind):
         "commitment": {"text": "Book the table for Friday.", "due_date": (today + timedelta(days=3)).isoformat()},
         "agreement": {"text": "No big talks after 22:00.", "category": "conflict_rule"},
         "timeout": {"return_at": iso(now() + timedelta(minutes=45)), "note": "Back after a walk"},
+        "timeout_note": {"text": "Take your time. I'm here."},
         "answer": {"question_id": "q-best-part", "text": "The walk by the river.", "local_date": today.isoformat()},
         "journal": {"text": "A private thought.", "feelings": ["tired"]},
     }[kind]

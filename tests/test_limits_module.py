@@ -17,7 +17,12 @@ from backend.schemas import accounts, bodies
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "frontend" / "js"
 # Guides the phone shows and the server does not enforce (a longer appreciation is still stored).
-PHONE_ONLY = {"APPRECIATION_WORDS", "FOLLOW_UP_WORDS", "STORY_PART_MAX"}
+PHONE_ONLY = {
+    "APPRECIATION_WORDS",
+    "FOLLOW_UP_WORDS",
+    "STORY_PART_MAX",
+    "TIMEOUT_MORE_MINUTES",
+}  # the phone's step; the cap is checked
 
 
 def test_the_committed_limits_js_is_what_the_server_writes():
@@ -84,6 +89,7 @@ TEXTS = [
     (bodies.Bid, "note", "NOTE_MAX"),
     (bodies.Checkin, "note", "NOTE_MAX"),
     (bodies.Timeout, "note", "NOTE_MAX"),
+    (bodies.TimeoutNote, "text", "TIMEOUT_NOTE_MAX"),
     (bodies.Commitment, "text", "COMMITMENT_TEXT_MAX"),
     (bodies.Agreement, "text", "AGREEMENT_TEXT_MAX"),
     (bodies.Answer, "text", "ANSWER_TEXT_MAX"),

@@ -31,6 +31,7 @@ RITUAL_TYPES = (
 RITUAL_TEMPLATES = tuple(name for name in RITUAL_TYPES if name != "custom")
 SCHEDULE_FREQS = ("daily", "weekly", "monthly", "anytime")
 AGREEMENT_CATEGORIES = ("conflict_rule", "boundary", "goal")
+COMMITMENT_OWNERS = ("me", "partner", "both")  # relative to the author: the partner reads "partner" as "you"
 # The suggested agreements the phone offers (frontend/js/care.js STARTERS, words agreements.starter.<id>):
 # one added from a suggestion names it, so neither partner is offered it again, whatever language the
 # stored text (the adder's own words) is in.
@@ -196,6 +197,7 @@ class SessionStep(Schema):
 
 class Commitment(Schema):
     text = Text(L.COMMITMENT_TEXT_MAX, required=True)
+    owner = OneOf(COMMITMENT_OWNERS, load_default="me")  # whose step it is, seen from its author
     due_date = LocalDate(required=True)
     done_at = Instant(allow_none=True, load_default=None)
 
@@ -210,6 +212,10 @@ class Timeout(Schema):
     return_at = Instant(required=True)
     ended_at = Instant(allow_none=True, load_default=None)
     note = Text(L.NOTE_MAX, min_len=0, load_default="")
+
+
+class TimeoutNote(Schema):
+    text = Text(L.TIMEOUT_NOTE_MAX, required=True)
 
 
 class Answer(Schema):

@@ -40,6 +40,7 @@ export const KINDS = Object.freeze(
       kind("commitment", { shows: ["commitments", "tension"] }),
       kind("agreement", { edit: "both", shows: ["agreements"] }),
       kind("timeout", { shows: ["timeout"] }),
+      kind("timeout_note", { shows: ["timeout"] }),
       kind("answer", { shows: ["question", "path"] }),
       kind("journal", { private: true, shows: ["journal"] }),
     ].map((k) => [k.name, Object.freeze(k)]),
