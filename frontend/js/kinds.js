@@ -29,7 +29,7 @@ export const KINDS = Object.freeze(
     [
       kind("disclosure", { shows: ["feed", "tension"] }),
       kind("reflection", { shows: ["feed"] }),
-      kind("reaction", { shows: ["feed", "timeout"] }),
+      kind("reaction", { shows: ["feed"] }),
       kind("appreciation", { shows: ["feed", "appreciate"] }),
       kind("bid", { shows: ["feed", "bids"] }),
       kind("bid_response", { shows: ["feed", "bids"] }),

@@ -120,8 +120,8 @@ export function lastDue() {
   return local < utc ? local : utc;
 }
 
-export function addCommitment(text, dueDate, sessionId = null) {
-  return create("commitment", { text, due_date: dueDate, done_at: null }, { ref_id: sessionId });
+export function addCommitment(text, dueDate, sessionId = null, owner = "me") {
+  return create("commitment", { text, due_date: dueDate, owner, done_at: null }, { ref_id: sessionId });
 }
 
 export const commitments = () =>

@@ -115,7 +115,7 @@ function followUpCard(session) {
         ...(text ? [R.ownAnswer(R.FOLLOW_UP, text)] : []),
       ],
     }));
-    toast(t("session.follow_up_saved"));
+    toast(tp("session.follow_up_saved", { name: bdi(partnerName()) }));
   };
   return section(t("prompt.follow_up"), form);
 }

@@ -1,9 +1,9 @@
 // Commitments: small next steps, due within a week, from a session or on their own. Done / not done;
 // an overdue one is pointed out gently, never scolded.
 import { store } from "../store.js";
-import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
+import { bdi, h, clear, choice, field, notice, say, toast, section } from "../ui.js";
 import * as R from "../ritual-data.js";
-import { live } from "../parts/cards.js";
+import { live, partnerName } from "../parts/cards.js";
 import { t, tp, formatDate } from "../i18n.js";
 import { COMMITMENT_DAYS, COMMITMENT_TEXT_MAX } from "../limits.js";
 
@@ -16,12 +16,28 @@ export function commitmentForm(sessionId = null) {
     placeholder: t("commitments.placeholder"),
   });
   const due = h("input", { type: "date", name: "due_date", value: R.lastDue(), min: first, max: R.lastDue() });
+  let owner = "me";
+  const owners = choice(
+    t("commitments.whose"),
+    [
+      ["me", t("commitments.owner_me")],
+      ["partner", tp("commitments.owner_partner", { name: bdi(partnerName()) })],
+      ["both", t("commitments.owner_both")],
+    ],
+    owner,
+    (v) => {
+      owner = v;
+    },
+    "wrap",
+  );
   const message = notice();
   const added = h("ul", { class: "added small" });
   const form = h(
     "form",
     { class: "commitment-form", novalidate: true },
     field(t("commitments.next_step"), text),
+    h("p", { class: "label" }, t("commitments.whose")),
+    owners,
     field(t("commitments.due_by"), due, t("commitments.due_hint", { count: COMMITMENT_DAYS })),
     message,
     h("button", { type: "submit", class: "btn primary" }, t("commitments.add")),
@@ -42,7 +58,7 @@ export function commitmentForm(sessionId = null) {
       return;
     }
     say(message, "");
-    await R.addCommitment(text.value.trim(), due.value, sessionId);
+    await R.addCommitment(text.value.trim(), due.value, sessionId, owner);
     added.append(
       h(
         "li",
@@ -53,6 +69,9 @@ export function commitmentForm(sessionId = null) {
     toast(t("commitments.added_toast"));
     text.value = "";
     due.value = last;
+    owner = "me";
+    owners.reset();
+    owners.querySelector('[data-value="me"]').setAttribute("aria-checked", "true");
   };
   return form;
 }
@@ -69,7 +88,17 @@ function dueText(c, today) {
   return t("commitments.was_due", { date: label(c.body.due_date) });
 }
 
-function item(c, today) {
+/** Whose step it is, for this reader: the owner is stored relative to the author ("me", "partner",
+ *  "both"), so the author's "partner" is the reader's "you" on the partner's phone. */
+export function ownerOf(c) {
+  const owner = c.body.owner || "me";
+  if (owner === "both") return t("commitments.who_both");
+  const authorOwns = owner === "me";
+  if ((c.author_id === store.user.id) === authorOwns) return t("commitments.who_you");
+  return bdi(authorOwns ? store.nameOf(c.author_id) : partnerName());
+}
+
+function item(c, today, wanted) {
   const done = !!c.body.done_at;
   const overdue = !done && c.body.due_date < today;
   const box = h("input", { type: "checkbox", id: `done-${c.id}`, checked: done });
@@ -79,18 +108,24 @@ function item(c, today) {
   });
   return h(
     "li",
-    { class: `commitment${overdue ? " overdue" : ""}${done ? " done" : ""}`, "data-id": c.id },
+    {
+      class: `commitment${overdue ? " overdue" : ""}${done ? " done" : ""}${c.id === wanted ? " wanted" : ""}`,
+      "data-id": c.id,
+    },
     h("label", { class: "check", for: box.id }, box, h("span", { class: "commitment-text", user: true }, c.body.text)),
     h(
       "p",
       { class: "small muted due" },
-      tp("commitments.by", { due: dueText(c, today), name: bdi(store.nameOf(c.author_id)) }),
+      tp("commitments.by", { due: dueText(c, today), name: ownerOf(c) }),
       c.pending ? h("span", { class: "badge amber" }, t("common.not_synced")) : null,
     ),
   );
 }
 
-export function mount(root) {
+// A reminder opens /commitments?id=<id>: that one is marked and scrolled to once.
+export function mount(root, { params } = {}) {
+  const wanted = params?.get("id") || null;
+  let found = false;
   root.append(
     h("p", {}, h("a", { href: "/rituals", "data-link": true, class: "back" }, t("common.back_rituals"))),
     h("div", { class: "page-head" }, h("h1", {}, t("route.commitments")), h("p", {}, t("commitments.lead"))),
@@ -113,7 +148,7 @@ export function mount(root) {
           ? h(
               "ul",
               { class: "commitments" },
-              open.map((c) => item(c, today)),
+              open.map((c) => item(c, today, wanted)),
             )
           : h("p", { class: "empty" }, t("commitments.empty")),
       ),
@@ -123,10 +158,18 @@ export function mount(root) {
             h(
               "ul",
               { class: "commitments" },
-              done.map((c) => item(c, today)),
+              done.map((c) => item(c, today, wanted)),
             ),
           )
         : null,
     );
+    const mark = !found && wanted && lists.querySelector(`[data-id="${CSS.escape(wanted)}"]`);
+    if (mark) {
+      found = true;
+      setTimeout(() => {
+        mark.scrollIntoView({ block: "center" });
+        mark.querySelector("input").focus({ preventScroll: true });
+      });
+    }
   });
 }

@@ -7,6 +7,7 @@ import { disclosure } from "../parts/disclose.js";
 import { checkin } from "../parts/checkin.js";
 import { question } from "../parts/question.js";
 import { timeoutCard } from "../parts/timeout-card.js";
+import { followUpCard } from "../parts/follow-up-card.js";
 import { todayLinks } from "../parts/today-links.js";
 import { notSentNotice } from "./not-sent.js";
 import { togetherBanner } from "../parts/together-banner.js";
@@ -37,6 +38,7 @@ export function mount(root, { navigate }) {
   const parts = [
     togetherBanner(navigate),
     timeoutCard(),
+    followUpCard(),
     feed(store.seenAt),
     disclosure(),
     checkin(),
