@@ -29,7 +29,7 @@ export function followUpCard() {
     });
     clear(
       card,
-      h("h2", { id: "follow-up-title" }, tp("today.follow_up_title", { name: bdi(partnerName()) })),
+      h("h2", { id: "follow-up-title" }, h("span", {}, tp("today.follow_up_title", { name: bdi(partnerName()) }))),
       h("p", { class: "quote", user: true }, R.answerTo(session.body, R.FOLLOW_UP).text),
       h(
         "p",

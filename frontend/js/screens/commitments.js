@@ -140,6 +140,8 @@ export function mount(root, { params } = {}) {
       .filter((c) => c.body.done_at)
       .reverse()
       .slice(0, 20);
+    // A re-render rebuilds the boxes: the one that had focus (ticked, or marked by a reminder) keeps it.
+    const focused = lists.contains(document.activeElement) ? document.activeElement.id : "";
     clear(
       lists,
       section(
@@ -163,6 +165,7 @@ export function mount(root, { params } = {}) {
           )
         : null,
     );
+    if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
     const mark = !found && wanted && lists.querySelector(`[data-id="${CSS.escape(wanted)}"]`);
     if (mark) {
       found = true;
