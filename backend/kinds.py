@@ -33,6 +33,7 @@ class Kind(NamedTuple):
     created_rule: Callable | None = None  # (body, created_at) → raises ValidationError: rules on the server's clock
     partners_only: bool = False  # its ref_id must be the partner's entry, never the author's own
     once: bool = False  # at most one live one per author and ref_id (a second is refused; edit the first)
+    partner_may: Callable | None = None  # (stored body, new body) → the author's partner may make this change
 
 
 _REGISTRY = (
@@ -82,7 +83,14 @@ _REGISTRY = (
     ),
     # The shared position of a session run on both phones: either partner moves it (base_rev guards it).
     Kind("session_step", bodies.SessionStep, edit="both", ref="required", answers=frozenset({"ritual_session"})),
-    Kind("commitment", bodies.Commitment, us=True, created_rule=bodies.due_within_a_week),
+    # Its author's to change; a partner whose step it is (owner "partner" or "both") may tick it done.
+    Kind(
+        "commitment",
+        bodies.Commitment,
+        us=True,
+        created_rule=bodies.due_within_a_week,
+        partner_may=bodies.owner_ticks,
+    ),
     Kind("agreement", bodies.Agreement, edit="both"),
     # Only the one who asked for a time-out changes or ends it (edit "author"); "15 more minutes" moves
     # return_at, still within the 24-hour cap from its start (returns_in_time reads the first created_at).

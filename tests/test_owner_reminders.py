@@ -213,3 +213,23 @@ def test_every_push_type_opens_a_screen_of_its_own():
     assert notifications.opens("timeout_note", "x") == "/timeout"
     assert notifications.opens("ritual_session", "x") == "/session/x"
     assert notifications.opens("follow_up", "x") == "/"
+
+
+# Who ticks a commitment done
+
+
+@pytest.mark.parametrize("owner, ticks", [("me", False), ("partner", True), ("both", True)])
+def test_the_partner_ticks_a_step_that_is_theirs_and_changes_nothing_else(app, pair, owner, ticks):
+    alice, bob = pair()
+    due = (utcnow().date() + timedelta(days=2)).isoformat()
+    body = {"text": "Book the table", "due_date": due, "owner": owner, "done_at": None}
+    _, entry_id = alice.put("commitment", body, visibility="shared")
+    bob.pull_all()
+    reworded = bob.put("commitment", {**body, "text": "Book a bigger table"}, id=entry_id, visibility="shared")[0]
+    assert reworded.json["results"][0]["error"]["reason"] == "not_author"
+    done = {**body, "done_at": iso(utcnow())}
+    [answer] = bob.put("commitment", done, id=entry_id, visibility="shared")[0].json["results"]
+    assert answer["status"] == ("applied" if ticks else "rejected")
+    stored = [c for c in alice.pull_all() if c["id"] == entry_id][-1]
+    assert stored["body"]["done_at"] == (done["done_at"] if ticks else None)
+    assert stored["author_id"] == alice.id and stored["body"]["text"] == "Book the table"

@@ -240,6 +240,12 @@ def due_within_a_week(body, created_at):
         raise ValidationError({"due_date": [Coded("due_too_late", days=L.COMMITMENT_DAYS)]})
 
 
+def owner_ticks(stored, new):
+    """A commitment's partner may tick it done (or not) when the step is theirs too, changing nothing else."""
+    rest = {key: value for key, value in new.items() if key != "done_at"}
+    return stored.get("owner", "me") != "me" and rest == {k: v for k, v in stored.items() if k != "done_at"}
+
+
 def returns_in_time(body, created_at):
     # A minute of slack each way: the phone picks the time, then the write takes a moment to arrive.
     ahead = parse_instant(body["return_at"]) - created_at

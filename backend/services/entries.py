@@ -139,14 +139,17 @@ def _existing(user, entry_id, known):
     return entry
 
 
-def _check_write(existing, user, base_rev):
+def _check_write(existing, user, base_rev, body=None):
+    """`body`: the new body of a put (a Rejected when it did not load), for a kind's partner_may rule."""
     if existing.deleted:
         raise Rejected(410, "entry_deleted")
     if existing.kind in SHARED_EDIT:
         if base_rev != existing.rev:  # missing, stale, or from the future: not the version stored
             raise Conflict(existing)
     elif existing.author_id != user.id:
-        raise Rejected(403, "not_author")
+        rule = KINDS[existing.kind].partner_may
+        if not (rule and isinstance(body, dict) and rule(existing.body, body)):
+            raise Rejected(403, "not_author")
 
 
 def _check_ref(couple_id, user, entry_id, kind, ref_id, known):
@@ -240,7 +243,7 @@ def put(batch, raw, parsed=None):
     if existing is not None:
         if existing.kind != kind:
             raise Rejected(422, "kind_changed", {"kind": [Coded("kind_changed")]})
-        _check_write(existing, user, data["base_rev"])
+        _check_write(existing, user, data["base_rev"], parsed.body)
     body = _loaded(parsed.body)
     created_at = existing.created_at if existing else _created_at(data["created_at"], now)
     if KINDS[kind].created_rule is not None:

@@ -91,6 +91,13 @@ def test_a_commitment_owner_reads_right_on_both_phones(new_context, people, live
     assert whose(partner, "Walk after dinner").endswith("· Both of you")
     assert whose(partner, "Call the plumber").endswith("· Alex")
 
+    # Sam ticks the step that is Sam's; Alex's own step is Alex's to tick.
+    assert partner.locator(".commitment", has_text="Call the plumber").get_by_role("checkbox").is_disabled()
+    partner.locator(".commitment", has_text="Book the table").get_by_role("checkbox").check()
+    settle(partner)
+    done = {c.body["text"]: c.body["done_at"] for c in live_server.entries(kind="commitment")}
+    assert done["Book the table for Friday"] is not None and done["Call the plumber"] is None
+
     # A reminder opens /commitments?id=…: that step is marked and its box focused.
     mine = next(c.id for c in live_server.entries(kind="commitment") if c.body["owner"] == "partner")
     fresh(partner, f"/commitments?id={mine}")

@@ -101,7 +101,9 @@ export function ownerOf(c) {
 function item(c, today, wanted) {
   const done = !!c.body.done_at;
   const overdue = !done && c.body.due_date < today;
-  const box = h("input", { type: "checkbox", id: `done-${c.id}`, checked: done });
+  // Its author ticks it, and so does the partner when the step is theirs too (the server's rule).
+  const mayTick = c.author_id === store.user.id || (c.body.owner || "me") !== "me";
+  const box = h("input", { type: "checkbox", id: `done-${c.id}`, checked: done, disabled: !mayTick });
   box.addEventListener("change", async () => {
     await R.setDone(store.byId(c.id) || c, box.checked);
     toast(box.checked ? t("commitments.nicely") : t("commitments.undone"));
