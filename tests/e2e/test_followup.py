@@ -69,9 +69,11 @@ def test_a_commitment_owner_reads_right_on_both_phones(new_context, people, live
     page.get_by_label("Next step", exact=True).fill("Book the table for Friday")
     page.get_by_role("radio", name="Sam's").click()
     page.get_by_role("button", name="Add commitment").click()
+    page.get_by_text("Added: Book the table for Friday").wait_for()
     page.get_by_label("Next step", exact=True).fill("Walk after dinner")
     page.get_by_role("radio", name="Both of ours").click()
     page.get_by_role("button", name="Add commitment").click()
+    page.get_by_text("Added: Walk after dinner").wait_for()
     page.get_by_label("Next step", exact=True).fill("Call the plumber")
     page.get_by_role("button", name="Add commitment").click()  # "Mine" again by default
     settle(page)

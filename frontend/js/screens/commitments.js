@@ -58,20 +58,16 @@ export function commitmentForm(sessionId = null) {
       return;
     }
     say(message, "");
-    await R.addCommitment(text.value.trim(), due.value, sessionId, owner);
-    added.append(
-      h(
-        "li",
-        {},
-        tp("commitments.added", { text: h("bdi", { user: true }, text.value.trim()), date: label(due.value) }),
-      ),
-    );
-    toast(t("commitments.added_toast"));
+    // The draft is taken and the form reset before the write, so a quick next step starts afresh.
+    const [words, day, whose] = [text.value.trim(), due.value, owner];
     text.value = "";
     due.value = last;
     owner = "me";
     owners.reset();
     owners.querySelector('[data-value="me"]').setAttribute("aria-checked", "true");
+    await R.addCommitment(words, day, sessionId, whose);
+    added.append(h("li", {}, tp("commitments.added", { text: h("bdi", { user: true }, words), date: label(day) })));
+    toast(t("commitments.added_toast"));
   };
   return form;
 }
