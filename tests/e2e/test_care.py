@@ -107,6 +107,7 @@ def test_tension_script_keeps_one_issue_and_ends_with_a_step_the_partner_sees(ne
     )
     [step] = live_server.entries(kind="commitment")
     assert step.ref_id == issue.id and step.body["text"] == "Text each other when plans change"
+    assert step.body["owner"] == "both"  # agreed together: both are reminded, either may tick it
     due = datetime.date.fromisoformat(step.body["due_date"])
     assert utcnow().astimezone(BERLIN).date() <= due <= utcnow().astimezone(BERLIN).date() + datetime.timedelta(days=7)
 

@@ -6,7 +6,7 @@ import { create } from "../entries.js";
 import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js";
 import { t, tp, formatDate } from "../i18n.js";
 import * as R from "../ritual-data.js";
-import { commitmentForm } from "../screens/commitments.js";
+import { commitmentForm, ownerOf } from "../screens/commitments.js";
 import { partnerName, sentTo } from "./cards.js";
 import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS, FOLLOW_UP_WORDS, SESSION_TEXT_MAX } from "../limits.js";
 
@@ -133,7 +133,9 @@ export function ending(session, ritual, navigate) {
           h(
             "ul",
             { class: "answers" },
-            linked.map((c) => h("li", {}, bdi(c.body.text), t("session.due", { date: due(c.body.due_date) }))),
+            linked.map((c) =>
+              h("li", {}, bdi(c.body.text), t("session.due", { date: due(c.body.due_date) }), " · ", ownerOf(c)),
+            ),
           ),
         )
       : null,
