@@ -88,7 +88,7 @@ test: lint install-dev chromium
 # Berlin (default rituals fall due), both Berlin DST changes, and New Year's Eve at 23:59 UTC.
 CLOCK_INSTANTS := 2026-11-29T09:00:00Z 2026-11-29T20:30:00Z 2026-03-29T01:00:00Z 2026-10-25T01:30:00Z 2026-12-31T23:59:00Z
 CLOCK_TESTS := tests/test_push_delivery.py tests/test_nudges.py tests/test_schedule.py tests/test_push_workers.py \
-	tests/test_us_stats.py tests/test_pairing.py tests/test_export_stats.py
+	tests/test_us_stats.py tests/test_pairing.py tests/test_export_stats.py tests/test_owner_reminders.py tests/test_timeout_owner.py
 test-clocks: install-dev
 	@for instant in $(CLOCK_INSTANTS); do \
 	  echo "== worker and schedule tests at $$instant"; \

@@ -33,6 +33,8 @@ class Kind(NamedTuple):
     us: bool = False  # read by the Us numbers (services/us.py)
     created_rule: Callable | None = None  # (body, created_at) → raises ValidationError: rules on the server's clock
     paired_rule: Callable | None = None  # (body, created_at, the couple's paired_at) → raises ValidationError
+    once: bool = False  # at most one live one per author and ref_id (a second is refused; edit the first)
+    partner_may: Callable | None = None  # (stored body, new body) → the author's partner may make this change
 
 
 _REGISTRY = (
@@ -82,9 +84,37 @@ _REGISTRY = (
     ),
     # The shared position of a session run on both phones: either partner moves it (base_rev guards it).
     Kind("session_step", bodies.SessionStep, edit="both", ref="required", answers=frozenset({"ritual_session"})),
-    Kind("commitment", bodies.Commitment, us=True, created_rule=bodies.due_within_a_week),
+    # Its author's to change; a partner whose step it is (owner "partner" or "both") may tick it done.
+    Kind(
+        "commitment",
+        bodies.Commitment,
+        us=True,
+        created_rule=bodies.due_within_a_week,
+        partner_may=bodies.owner_ticks,
+    ),
     Kind("agreement", bodies.Agreement, edit="both"),
-    Kind("timeout", bodies.Timeout, tells_partner="created", preview="note", created_rule=bodies.returns_in_time),
+    # Only the one who asked for a time-out changes or ends it (edit "author"); "15 more minutes" moves
+    # return_at, still within the 24-hour cap from its start (returns_in_time reads the first created_at).
+    Kind(
+        "timeout",
+        bodies.Timeout,
+        tells_partner="created",
+        opens="/timeout",
+        preview="note",
+        created_rule=bodies.returns_in_time,
+    ),
+    # The partner's one short kind note to a time-out ("I'll be here"): it cannot end it.
+    Kind(
+        "timeout_note",
+        bodies.TimeoutNote,
+        ref="required",
+        answers=frozenset({"timeout"}),
+        tells_partner="reply",
+        opens="/timeout",
+        preview="text",
+        to_partner=True,
+        once=True,
+    ),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
     # The talk after the reveal: a few short turns on one answer (services/talk.py caps a thread).
     Kind(

@@ -15,6 +15,7 @@ REF_TARGET = {
     "session_step": "ritual_session",
     "reaction": "appreciation",
     "reply": "answer",  # the answerer must have answered the same question too (answer, then reveal)
+    "timeout_note": "timeout",
 }
 
 
@@ -65,6 +66,7 @@ def valid_body(kind):
         "commitment": {"text": "Book the table for Friday.", "due_date": (today + timedelta(days=3)).isoformat()},
         "agreement": {"text": "No big talks after 22:00.", "category": "conflict_rule"},
         "timeout": {"return_at": iso(now() + timedelta(minutes=45)), "note": "Back after a walk"},
+        "timeout_note": {"text": "Take your time. I'm here."},
         "answer": {"question_id": "q-best-part", "text": "The walk by the river.", "local_date": today.isoformat()},
         "journal": {"text": "A private thought.", "feelings": ["tired"]},
         "path_step": {"week": 1},

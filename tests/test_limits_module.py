@@ -17,7 +17,12 @@ from backend.schemas import accounts, bodies, couples
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "frontend" / "js"
 # Guides the phone shows and the server does not enforce (a longer appreciation is still stored).
-PHONE_ONLY = {"APPRECIATION_WORDS", "FOLLOW_UP_WORDS", "STORY_PART_MAX"}
+PHONE_ONLY = {
+    "APPRECIATION_WORDS",
+    "FOLLOW_UP_WORDS",
+    "STORY_PART_MAX",
+    "TIMEOUT_MORE_MINUTES",
+}  # the phone's step; the cap is checked
 
 
 def test_the_committed_limits_js_is_what_the_server_writes():
@@ -84,6 +89,7 @@ TEXTS = [
     (bodies.Bid, "note", "NOTE_MAX"),
     (bodies.Checkin, "note", "NOTE_MAX"),
     (bodies.Timeout, "note", "NOTE_MAX"),
+    (bodies.TimeoutNote, "text", "TIMEOUT_NOTE_MAX"),
     (bodies.Commitment, "text", "COMMITMENT_TEXT_MAX"),
     (bodies.Agreement, "text", "AGREEMENT_TEXT_MAX"),
     (bodies.Answer, "text", "ANSWER_TEXT_MAX"),
@@ -191,6 +197,7 @@ def test_every_enforced_limit_has_a_test_here():
     checked |= {"PASSWORD_MIN", "FEELING_MAX", "COMMITMENT_DAYS", "TIMEOUT_MIN_MINUTES", "TIMEOUT_MAX_MINUTES"}
     checked |= {"SESSION_OPEN_HOURS"}  # the worker's rule: tests/test_path_and_sessions.py
     checked.add("REPLIES_PER_PERSON")  # a rule of services/talk.py, not of a schema: tests/test_talk.py
+    checked.add("UNDO_LEAVING_HOURS")  # services/couples.py come_back: tests/test_leaving.py (23:59 yes, 24 h no)
     names = {name for name, _value, _comment in L.phone_limits() if name}
     assert names - PHONE_ONLY - checked == set(), "a limit without a test that the schemas use it"
 

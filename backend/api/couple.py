@@ -1,6 +1,7 @@
 from flask import request
 from flask_smorest import Blueprint
 
+from .. import limits as L
 from ..errors import fail
 from ..extensions import db, limiter
 from ..schemas.couples import CoupleCreatedOut, CoupleResponse, InviteResponse, JoinIn, LeaveIn
@@ -92,6 +93,6 @@ def come_back():
     except couples.PartnerMovedOn:
         fail(409, "partner_moved_on")
     except couples.NotFound:
-        fail(404, "nothing_to_undo")
+        fail(404, "nothing_to_undo", count=L.UNDO_LEAVING_HOURS)
     db.session.commit()
     return {"couple": couples.describe(current_user())}

@@ -31,6 +31,7 @@ RITUAL_TYPES = (
 RITUAL_TEMPLATES = tuple(name for name in RITUAL_TYPES if name != "custom")
 SCHEDULE_FREQS = ("daily", "weekly", "monthly", "anytime")
 AGREEMENT_CATEGORIES = ("conflict_rule", "boundary", "goal")
+COMMITMENT_OWNERS = ("me", "partner", "both")  # relative to the author: the partner reads "partner" as "you"
 # The suggested agreements the phone offers (frontend/js/care.js STARTERS, words agreements.starter.<id>):
 # one added from a suggestion names it, so neither partner is offered it again, whatever language the
 # stored text (the adder's own words) is in.
@@ -206,6 +207,7 @@ class SessionStep(Schema):
 
 class Commitment(Schema):
     text = Text(L.COMMITMENT_TEXT_MAX, required=True)
+    owner = OneOf(COMMITMENT_OWNERS, load_default="me")  # whose step it is, seen from its author
     due_date = LocalDate(required=True)
     done_at = Instant(allow_none=True, load_default=None)
 
@@ -220,6 +222,10 @@ class Timeout(Schema):
     return_at = Instant(required=True)
     ended_at = Instant(allow_none=True, load_default=None)
     note = Text(L.NOTE_MAX, min_len=0, load_default="")
+
+
+class TimeoutNote(Schema):
+    text = Text(L.TIMEOUT_NOTE_MAX, required=True)
 
 
 class Answer(Schema):
@@ -261,6 +267,12 @@ def week_has_opened(body, created_at, paired_at):
     opens = paired_at + timedelta(weeks=body["week"] - 1) if paired_at else None
     if opens is None or created_at < opens:
         raise ValidationError({"week": [Coded("week_not_open")]})
+
+
+def owner_ticks(stored, new):
+    """A commitment's partner may tick it done (or not) when the step is theirs too, changing nothing else."""
+    rest = {key: value for key, value in new.items() if key != "done_at"}
+    return stored.get("owner", "me") != "me" and rest == {k: v for k, v in stored.items() if k != "done_at"}
 
 
 def returns_in_time(body, created_at):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, select, text, update
 
+from .. import limits as L
 from ..extensions import db
 from ..models import Couple, Invite, PushJob, User, utcnow
 from . import live_signal, rituals, sync_sql, wakeup
@@ -36,7 +37,7 @@ class PartnerMovedOn(Exception):
 
 # The one who left may undo it this long after, on the server's clock (come_back). The phone is told
 # the instant it ends (parting()["undo_until"]) and never counts it itself.
-UNDO_WINDOW = timedelta(hours=24)
+UNDO_WINDOW = timedelta(hours=L.UNDO_LEAVING_HOURS)
 # A couple that came back says so this long (a phone shows "‹name› came back" once, on its next open).
 CAME_BACK_NEWS = timedelta(days=7)
 

@@ -147,14 +147,17 @@ def _existing(user, entry_id, known):
     return entry
 
 
-def _check_write(existing, user, base_rev):
+def _check_write(existing, user, base_rev, body=None):
+    """`body`: the new body of a put (a Rejected when it did not load), for a kind's partner_may rule."""
     if existing.deleted:
         raise Rejected(410, "entry_deleted")
     if existing.kind in SHARED_EDIT:
         if base_rev != existing.rev:  # missing, stale, or from the future: not the version stored
             raise Conflict(existing)
     elif existing.author_id != user.id:
-        raise Rejected(403, "not_author")
+        rule = KINDS[existing.kind].partner_may
+        if not (rule and isinstance(body, dict) and rule(existing.body, body)):
+            raise Rejected(403, "not_author")
 
 
 def _check_ref(couple_id, user, entry_id, kind, ref_id, known):
@@ -178,7 +181,30 @@ def _check_ref(couple_id, user, entry_id, kind, ref_id, known):
         )
     if KINDS[kind].to_partner and target.author_id == user.id:
         raise Rejected(422, "ref_own_entry", {"ref_id": [Coded("own_entry")]})
+    if KINDS[kind].once and _sent_before(user, entry_id, kind, ref_id, known):
+        raise Rejected(409, "already_sent", {"ref_id": [Coded("already_sent")]})
     return target
+
+
+def _sent_before(user, entry_id, kind, ref_id, known):
+    """Whether this user already has another live `kind` answering ref_id: stored, or made earlier in
+    this batch (known holds what the batch made and changed, so a note deleted in it counts no more)."""
+
+    def live(e):
+        return e is not None and (e.kind, e.ref_id, e.author_id) == (kind, ref_id, user.id) and not e.deleted
+
+    if any(live(e) for key, e in known.items() if key != entry_id):
+        return True
+    stored = db.session.scalars(
+        db.select(Entry.id).where(
+            Entry.kind == kind,
+            Entry.ref_id == ref_id,
+            Entry.author_id == user.id,
+            Entry.deleted.is_(False),
+            Entry.id != entry_id,
+        )
+    )
+    return any(key not in known or live(known[key]) for key in stored)
 
 
 def _created_at(claimed, now):
@@ -225,7 +251,7 @@ def put(batch, raw, parsed=None):
     if existing is not None:
         if existing.kind != kind:
             raise Rejected(422, "kind_changed", {"kind": [Coded("kind_changed")]})
-        _check_write(existing, user, data["base_rev"])
+        _check_write(existing, user, data["base_rev"], parsed.body)
     body = _loaded(parsed.body)
     created_at = existing.created_at if existing else _created_at(data["created_at"], now)
     try:
@@ -266,7 +292,7 @@ def put(batch, raw, parsed=None):
     else:
         entry = existing
         entry.rev += 1
-    was_ended = existing is not None and existing.body.get("ended_at")
+    before = existing.body if existing is not None else {}
     was_live = existing is not None and _live_question(existing)
     entry.visibility, entry.ref_id, entry.body = visibility_, data["ref_id"], body
     question_field = KINDS[kind].question_field
@@ -281,7 +307,7 @@ def put(batch, raw, parsed=None):
     if entry.question_id is not None and here and _live_question(entry) and entry.question_id != was_live:
         batch.reveals.append(entry)  # a first live answer to this question: see reveal()
     if partner_id is not None and here and visibility.meant_for_partner(entry):
-        _notify(batch, entry, existing, target, was_ended)
+        _notify(batch, entry, existing, target, before)
     return entry
 
 
@@ -328,7 +354,15 @@ def reveal(batch):
     db.session.flush()
 
 
-def _notify(batch, entry, existing, target, was_ended):
+def follow_up(body):
+    """The follow-up message written at a session's end (its answer with prompt_id "follow_up"), or None."""
+    for answer in body.get("answers") or ():
+        if answer.get("prompt_id") == "follow_up" and answer.get("text"):
+            return answer["text"]
+    return None
+
+
+def _notify(batch, entry, existing, target, before):
     """A push job for the partner, written with the batch; the worker turns it into a notification."""
     kind, event, user = entry.kind, None, batch.user
     rule = KINDS[kind]
@@ -338,8 +372,10 @@ def _notify(batch, entry, existing, target, was_ended):
             event = None  # e.g. a bid the partner made and I noticed: nothing to tell them
         if rule.tells_partner == "reply" and (target is None or target.author_id == user.id):
             event = None  # news only when it answers something of theirs
-    elif kind == "timeout" and entry.body.get("ended_at") and not was_ended:
+    elif kind == "timeout" and entry.body.get("ended_at") and not before.get("ended_at"):
         event = "timeout_ended"
+    if event is None and kind == "ritual_session" and follow_up(entry.body) and not follow_up(before):
+        event = "follow_up"  # the first follow-up message of a session reaches the partner
     if event:
         batch.jobs.append(
             {

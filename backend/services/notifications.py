@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from ..i18n import t
 from ..kinds import KINDS
+from ..limits import TIMEOUT_MORE_MINUTES
 from . import visibility
 from .rituals import title_for
 
@@ -21,9 +22,13 @@ MAX_PAYLOAD = 1024
 HOUR = 3600
 
 # The partner events a push tells of, and the screen each opens: every kind the partner hears of
-# (kinds.py), plus the end of a time-out. Their words are the catalogue's: push.partner.<type> for
-# one event, push.several.<type> (a plural) for a burst of one type.
-PARTNER_EVENTS = {name: kind.opens for name, kind in KINDS.items() if kind.tells_partner} | {"timeout_ended": "/"}
+# (kinds.py), plus the end of a time-out and a session's follow-up message (on the partner's Today).
+# Their words are the catalogue's: push.partner.<type> for one event, push.several.<type> (a plural)
+# for a burst of one type.
+PARTNER_EVENTS = {name: kind.opens for name, kind in KINDS.items() if kind.tells_partner} | {
+    "timeout_ended": "/timeout",
+    "follow_up": "/",
+}
 # A partner's answer is withheld until the recipient answered too: never preview it.
 NO_PREVIEW = visibility.REVEALED
 URGENT = frozenset({"timeout", "timeout_ended", "timeout_reminder"})
@@ -89,6 +94,8 @@ def preview_text(type_, entry, lang="en"):
         return _word(f"push.reaction.{body.get('value')}", lang)
     if type_ == "bid_response":
         return _word(f"push.response.{body.get('response')}", lang)
+    if type_ == "follow_up":
+        return next((a.get("text") for a in body.get("answers") or () if a.get("prompt_id") == "follow_up"), None)
     return body.get(PREVIEW_FIELDS.get(type_, "")) or None
 
 
@@ -174,7 +181,7 @@ def ritual_reminder(entry, recipient):
         "type": "ritual_reminder",
         "title": t("app.name", lang),
         "body": body,
-        "url": "/",
+        "url": "/rituals",
         "tag": f"ritual-{entry.id}",
     }
 
@@ -188,17 +195,22 @@ def commitment_reminder(entry, recipient):
         "type": "commitment_reminder",
         "title": t("app.name", lang),
         "body": body,
-        "url": "/",
+        "url": f"/commitments?id={entry.id}",
         "tag": f"commitment-{entry.id}",
     }
 
 
 def timeout_reminder(entry, recipient):
+    """At the return time: the one who asked is asked "Ready? Or 15 more minutes?"; the partner is told."""
     lang = recipient.language
+    if recipient.id == entry.author_id:
+        body = t("push.timeout_ready", lang, count=TIMEOUT_MORE_MINUTES)
+    else:
+        body = t("push.timeout_over", lang)
     return {
         "type": "timeout_reminder",
         "title": t("app.name", lang),
-        "body": t("push.timeout_over", lang),
-        "url": "/",
+        "body": body,
+        "url": "/timeout",
         "tag": f"timeout-{entry.id}",
     }

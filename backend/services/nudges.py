@@ -48,7 +48,7 @@ class Due:
     """One scheduled send for one user, not yet claimed."""
 
     user_id: str
-    kind: str  # the claim kind: nudge, ritual:<id>, commitment:<id>, timeout:<id>
+    kind: str  # the claim kind: nudge, ritual:<id>, commitment:<id>, timeout:<id>:<HHMM of return>
     local_date: str
     type: str
     payload: dict
@@ -167,14 +167,21 @@ def _rituals(by_couple):
     return due
 
 
+def _owners(entry):
+    """Who a commitment's step belongs to: its author ("me"), the author's partner, or both."""
+    owner = entry.body.get("owner", "me")
+    return lambda user_id: owner == "both" or (owner == "me") == (user_id == entry.author_id)
+
+
 def _commitments(by_couple, dates):
     due = []
     for entry in _couple_entries("commitment", by_couple, Entry.body["due_date"].as_string().in_(dates)):
         if entry.body.get("done_at"):
             continue
-        for loc in by_couple.get(entry.couple_id, ()):
+        owns = _owners(entry)
+        for loc in _recipients(entry, by_couple):
             if (
-                loc.user.id == entry.author_id
+                owns(loc.user.id)
                 and entry.body["due_date"] == loc.today.isoformat()
                 and loc.ready(wall_time(loc.today, COMMITMENT_TIME, loc.zone))
             ):
@@ -192,29 +199,12 @@ def _commitments(by_couple, dates):
     return due
 
 
-def _ended_by_partner(timeouts):
-    """Ids of time-outs the partner ended: the app records that as their "thanks" reaction to it."""
-    if not timeouts:
-        return set()
-    authors = {t.id: t.author_id for t in timeouts}
-    rows = db.session.execute(
-        select(Entry.ref_id, Entry.author_id, Entry.body).where(
-            Entry.kind == "reaction", Entry.deleted.is_(False), Entry.ref_id.in_(list(authors))
-        )
-    )
-    return {ref for ref, author, body in rows if author != authors[ref] and body.get("value") == "thanks"}
-
-
 def _timeouts(by_couple, now):
+    """At a time-out's return time: both are told, and the one who asked gets "Ready? Or 15 more
+    minutes?". Each return time is its own claim, so "15 more minutes" brings one more reminder."""
     due = []
-    timeouts = [
-        t
-        for t in _couple_entries("timeout", by_couple, Entry.created_at >= now - timedelta(days=2))
-        if not t.body.get("ended_at")
-    ]
-    ended = _ended_by_partner(timeouts)
-    for entry in timeouts:
-        if entry.id in ended:
+    for entry in _couple_entries("timeout", by_couple, Entry.created_at >= now - timedelta(days=2)):
+        if entry.body.get("ended_at"):
             continue
         return_at = parse_instant(entry.body["return_at"])
         if not return_at <= now < return_at + TIMEOUT_WINDOW:
@@ -224,7 +214,7 @@ def _timeouts(by_couple, now):
                 due.append(
                     Due(
                         loc.user.id,
-                        f"timeout:{entry.id}",
+                        f"timeout:{entry.id}:{return_at:%H%M}",
                         loc.today.isoformat(),
                         "timeout_reminder",
                         texts.timeout_reminder(entry, loc.user),

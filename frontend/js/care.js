@@ -55,18 +55,10 @@ export const PATH_STEPS = [
   ["look_back", "/us"],
 ];
 
-/**
- * A time-out has ended when its author set ended_at, or when the partner (not the author) sent a
- * `thanks` reaction to it: the partner cannot edit the author's entry, so that reaction is their
- * way to end it. Returns {at, by} or null.
- */
+/** A time-out has ended when its author set ended_at: only the one who asked ends it (the partner's
+ *  replies, a reaction or their one note, never do). Returns {at, by} or null. */
 export function timeoutEnded(entry) {
-  if (entry.body.ended_at) return { at: entry.body.ended_at, by: entry.author_id };
-  const closing = store
-    .answersTo(entry.id, "reaction")
-    .filter((r) => r.body.value === "thanks" && r.author_id !== entry.author_id)
-    .sort((a, b) => (a.created_at < b.created_at ? -1 : 1))[0];
-  return closing ? { at: closing.created_at, by: closing.author_id } : null;
+  return entry.body.ended_at ? { at: entry.body.ended_at, by: entry.author_id } : null;
 }
 
 /** "active" (before the return time), "due" (time to come back), "over" (ended or long past). */

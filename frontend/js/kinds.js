@@ -49,7 +49,7 @@ export const KINDS = Object.freeze(
     [
       kind("disclosure", { shows: ["feed", "tension"], story: "words", words: "text", choose: true }),
       kind("reflection", { shows: ["feed"], story: "attached", words: "text" }),
-      kind("reaction", { shows: ["feed", "timeout"], story: "attached" }),
+      kind("reaction", { shows: ["feed"], story: "attached" }),
       kind("appreciation", { shows: ["feed", "appreciate"], story: "appreciations", words: "text" }),
       kind("bid", { shows: ["feed", "bids"], story: "bids", words: "note" }),
       kind("bid_response", { shows: ["feed", "bids"], story: "attached" }),
@@ -60,6 +60,7 @@ export const KINDS = Object.freeze(
       kind("commitment", { shows: ["commitments", "tension"], story: "promises", words: "text" }),
       kind("agreement", { edit: "both", shows: ["agreements"], story: "promises" }),
       kind("timeout", { shows: ["timeout"], words: "note" }),
+      kind("timeout_note", { shows: ["timeout"], story: "attached", words: "text" }),
       kind("answer", { shows: ["feed", "question"], story: "answers", words: "text" }),
       kind("journal", { private: true, shows: ["journal"], words: "text" }),
       kind("path_step", { shows: ["path", "today"], story: null }),

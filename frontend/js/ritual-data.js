@@ -126,8 +126,8 @@ export function lastDue() {
   return local < utc ? local : utc;
 }
 
-export function addCommitment(text, dueDate, sessionId = null, id = undefined) {
-  return create("commitment", { text, due_date: dueDate, done_at: null }, { ref_id: sessionId, id });
+export function addCommitment(text, dueDate, sessionId = null, owner = "me", id = undefined) {
+  return create("commitment", { text, due_date: dueDate, owner, done_at: null }, { ref_id: sessionId, id });
 }
 
 export const commitments = () =>

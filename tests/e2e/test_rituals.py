@@ -287,7 +287,7 @@ def test_a_session_in_russian_end_to_end(new_context, people, live_server):
         "Светлый момент: прогулка. Действие: суббота. Вопрос: куда?"
     )
     page.get_by_role("button", name="Сохранить сообщение").click()
-    page.get_by_text("Сообщение сохранено вместе со встречей.").wait_for()
+    page.get_by_text("увидит его на «Сегодня»").wait_for()  # the follow-up reaches the partner
     shoot(page, "end-screen-ru")
     settle(page, timeout=30_000)
     [session] = [s for s in live_server.entries(kind="ritual_session") if s.id != older]

@@ -111,11 +111,17 @@ def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, peop
 
     page.goto("/timeout")
     page.get_by_role("heading", name="Тайм-аут", level=1).wait_for()
-    page.get_by_role("heading", name="Дыши").wait_for()
-    assert "просит паузу и вернётся в" in page.get_by_test_id("timeout-message").text_content()
+    page.get_by_role("heading", name="Я буду рядом.").wait_for()  # Sam's time-out: only Sam ends it
+    assert "просит эту паузу и вернётся в" in page.get_by_test_id("timeout-message").text_content()
     assert re.search(r"\d+ мин", page.get_by_role("timer").text_content())
+    page.get_by_label("Одна короткая добрая записка").wait_for()
     assert_no_english(page, "/timeout calm")
-    page.get_by_role("button", name="Завершить тайм-аут").click()
+    owner = open_app(sam, "/timeout")
+    owner.get_by_role("button", name="Завершить тайм-аут").click()
+    settle(owner)
+    owner.close()
+    page.goto("/timeout")
+    wait_synced(page)
     page.get_by_role("button", name="Начать тайм-аут").wait_for()
     for label in ("20 мин", "1 час", "2 часа", "4 часа", "Завтра в это же время"):  # one / few plural forms
         page.get_by_role("radio", name=label, exact=True).wait_for()
@@ -226,10 +232,10 @@ def test_screenshots_of_the_care_screens_in_both_languages(new_context, people, 
             page.get_by_role("heading", level=1).wait_for()
             shoot(page, f"care-{lang}-{who}-{name}")
         page.close()
-    page = open_app(alex, "/timeout")
+    page = open_app(sam, "/timeout")  # Sam asked for it: only Sam ends it
     page.get_by_role("button", name="Завершить тайм-аут" if lang == "ru" else "End the time-out").click()
     page.get_by_role("button", name="Начать тайм-аут" if lang == "ru" else "Start time-out").wait_for()
-    shoot(page, f"care-{lang}-alex-timeout-start")
+    shoot(page, f"care-{lang}-sam-timeout-start")
     page.goto("/tension")
     page.get_by_role("heading", level=1).wait_for()
     page.locator("form").first.get_by_role("combobox").select_option("hurt")

@@ -7,7 +7,7 @@ import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js"
 import { t, tp } from "../i18n.js";
 import { dayLabel } from "../time.js";
 import * as R from "../ritual-data.js";
-import { commitmentForm } from "../screens/commitments.js";
+import { commitmentForm, ownerOf } from "../screens/commitments.js";
 import { partnerName, toastSent } from "./cards.js";
 import { APPRECIATION_TEXT_MAX, APPRECIATION_WORDS, FOLLOW_UP_WORDS, SESSION_TEXT_MAX } from "../limits.js";
 
@@ -115,7 +115,7 @@ function followUpCard(session) {
         ...(text ? [R.ownAnswer(R.FOLLOW_UP, text)] : []),
       ],
     }));
-    toast(t("session.follow_up_saved"));
+    toast(tp("session.follow_up_saved", { name: bdi(partnerName()) }));
   };
   return section(t("prompt.follow_up"), form);
 }
@@ -132,7 +132,9 @@ export function ending(session, ritual, navigate) {
           h(
             "ul",
             { class: "answers" },
-            linked.map((c) => h("li", {}, bdi(c.body.text), t("session.due", { date: dayLabel(c.body.due_date) }))),
+            linked.map((c) =>
+              h("li", {}, bdi(c.body.text), t("session.due", { date: dayLabel(c.body.due_date) }), " · ", ownerOf(c)),
+            ),
           ),
         )
       : null,

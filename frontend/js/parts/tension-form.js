@@ -133,7 +133,8 @@ export function stepForm(issue) {
         return false;
       }
       say(message, "");
-      const body = { text: text.value.trim(), due_date: due.value, done_at: null };
+      // One step agreed together: it is both partners' (reminded to both, either may tick it).
+      const body = { text: text.value.trim(), due_date: due.value, owner: "both", done_at: null };
       await create("commitment", body, { ref_id: issue.id, id });
       typedSteps.delete(issue.id);
       toast(t("tension.step.saved"));

@@ -5,7 +5,7 @@ import * as api from "../api.js";
 import * as sync from "../sync.js";
 import { bdi, h, field, notice, say, showErrors } from "../ui.js";
 import { t, tp } from "../i18n.js";
-import { PARTING_NOTE_MAX } from "../limits.js";
+import { PARTING_NOTE_MAX, UNDO_LEAVING_HOURS } from "../limits.js";
 
 export function mount(root, { navigate }) {
   if (!store.couple) {
@@ -61,7 +61,7 @@ export function mount(root, { navigate }) {
         partner ? h("li", {}, tp("leave.told", { name: name() })) : null,
         h("li", {}, t("leave.keep")),
         partner ? h("li", {}, tp("leave.apart", { name: name() })) : null,
-        h("li", {}, t("leave.undo")),
+        h("li", {}, t("leave.undo", { count: UNDO_LEAVING_HOURS })),
       ),
     ),
     form,

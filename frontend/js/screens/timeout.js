@@ -1,12 +1,18 @@
 // Time-out: start a pause with a return time and a note; while it runs, both see the calm screen.
 import { store } from "../store.js";
-import { composer, create, oneTap, update } from "../entries.js";
+import { composer, create, update } from "../entries.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "../parts/breathe.js";
 import { live, partnerName, toastSent } from "../parts/cards.js";
-import { NOTE_MAX, TIMEOUT_MAX_MINUTES, TIMEOUT_MIN_MINUTES } from "../limits.js";
+import {
+  NOTE_MAX,
+  TIMEOUT_MAX_MINUTES,
+  TIMEOUT_MIN_MINUTES,
+  TIMEOUT_MORE_MINUTES,
+  TIMEOUT_NOTE_MAX,
+} from "../limits.js";
 
 const LENGTHS = [20, 30, 60, 120, 240, 1440]; // minutes
 
@@ -33,7 +39,10 @@ export function mount(root) {
   const form = startForm();
   function render() {
     const current = currentTimeout();
-    const key = current ? `${current.id}:${timeoutState(current)}:${current.rev || 0}:${current.pending || 0}` : "none";
+    const notes = current ? store.answersTo(current.id, "timeout_note").length : 0;
+    const key = current
+      ? `${current.id}:${timeoutState(current)}:${current.rev || 0}:${current.pending || 0}:${notes}`
+      : "none";
     if (key === shown) return;
     shown = key;
     if (calm) calm.stop();
@@ -54,40 +63,105 @@ export function mount(root) {
   };
 }
 
+// Only the one who asked ends or moves a time-out (the server refuses the partner's change); the
+// partner says "I'll be here" and may send one short, kind note (a timeout_note; the server keeps it to one).
 function calmScreen(entry, timer) {
   const mine = entry.author_id === store.user.id;
   const due = timeoutState(entry) === "due";
   const back = when(entry.body.return_at);
-  const headline = due
-    ? t("timeout.due")
-    : mine
-      ? t("timeout.mine", { time: back })
-      : tp("timeout.theirs", { name: bdi(partnerName()), time: back });
-  const end = h(
-    "button",
-    {
-      type: "button",
-      class: "btn primary wide",
-      onclick: () =>
-        oneTap(entry.id, async () => {
-          end.disabled = true;
-          if (mine) await update(entry, { ...entry.body, ended_at: new Date().toISOString() });
-          else await create("reaction", { value: "thanks" }, { ref_id: entry.id });
-          toast(t("timeout.ended"));
-        }),
-    },
-    t("timeout.end"),
-  );
+  const note = store.answersTo(entry.id, "timeout_note").find((n) => n.author_id !== entry.author_id);
+  let title = t("timeout.breathe");
+  let headline = mine
+    ? t("timeout.mine", { time: back })
+    : tp("timeout.theirs_wait", { name: bdi(partnerName()), time: back });
+  if (due)
+    [title, headline] = mine
+      ? [t("timeout.ready_q"), t("timeout.ready_line")]
+      : [t("timeout.welcome"), t("timeout.due")];
+  if (!mine && !due) title = t("timeout.here");
   return h(
     "section",
     { class: "card calm", "aria-labelledby": "calm-title" },
-    h("h2", { id: "calm-title" }, due ? t("timeout.welcome") : t("timeout.breathe")),
+    h("h2", { id: "calm-title" }, title),
     h("p", { class: "calm-line", "data-testid": "timeout-message" }, headline),
     entry.body.note ? h("p", { class: "quote", user: true }, entry.body.note) : null,
+    mine && due ? ownerActions(entry, due) : null, // "Ready?" answered first, above the circle
     timer,
     h("p", { class: "small muted center" }, t("timeout.breathe_hint")),
-    end,
+    mine ? noteFrom(note) : noteForm(entry, note),
+    mine && !due ? ownerActions(entry, due) : null,
   );
+}
+
+function busy(label, cls, act) {
+  const button = h("button", { type: "button", class: `btn ${cls} wide` }, label);
+  button.onclick = async () => {
+    button.disabled = true;
+    await act();
+  };
+  return button;
+}
+
+/** The one who asked: end it early; at the return time "Ready?" or "15 more minutes" (within 24 h of its start). */
+function ownerActions(entry, due) {
+  const end = busy(due ? t("timeout.ready") : t("timeout.end"), "primary", async () => {
+    await update(entry, { ...entry.body, ended_at: new Date().toISOString() });
+    toast(t("timeout.ended"));
+  });
+  const later = new Date(Math.max(Date.now(), Date.parse(entry.body.return_at)) + TIMEOUT_MORE_MINUTES * 60000);
+  const cap = Date.parse(entry.created_at || new Date().toISOString()) + TIMEOUT_MAX_MINUTES * 60000;
+  const more =
+    due && later.getTime() <= cap
+      ? busy(t("timeout.more", { count: TIMEOUT_MORE_MINUTES }), "ghost", async () => {
+          await update(entry, { ...entry.body, return_at: later.toISOString() });
+          toast(t("timeout.extended", { time: when(later.toISOString()) }));
+        })
+      : null;
+  return h("div", { class: "actions" }, end, more);
+}
+
+function noteFrom(note) {
+  if (!note) return null;
+  return h(
+    "div",
+    { class: "their-note", "data-testid": "timeout-note" },
+    h("p", { class: "small muted" }, tp("timeout.their_note", { name: bdi(partnerName()) })),
+    h("p", { class: "quote", user: true }, note.body.text),
+  );
+}
+
+function noteForm(entry, note) {
+  if (note)
+    return h(
+      "div",
+      { class: "their-note", "data-testid": "timeout-note" },
+      h("p", { class: "small muted" }, t("timeout.your_note")),
+      h("p", { class: "quote", user: true }, note.body.text),
+    );
+  const text = h("input", {
+    name: "note",
+    maxlength: String(TIMEOUT_NOTE_MAX),
+    placeholder: t("timeout.note_kind_placeholder"),
+  });
+  const message = notice();
+  const send = h("button", { type: "submit", class: "btn wide" }, t("timeout.note_send"));
+  const form = h(
+    "form",
+    { novalidate: true },
+    field(t("timeout.note_to"), text, t("timeout.note_hint", { max: TIMEOUT_NOTE_MAX })),
+    message,
+    send,
+  );
+  composer(form, async (id) => {
+    if (!text.value.trim()) {
+      say(message, t("timeout.note_need"));
+      text.focus();
+      return false;
+    }
+    const sent = await create("timeout_note", { text: text.value.trim() }, { ref_id: entry.id, id });
+    toastSent(sent.id, { sent: "timeout.note_sent" });
+  });
+  return form;
 }
 
 function startForm() {
@@ -166,13 +240,9 @@ function recent() {
           h(
             "p",
             { class: "text" },
-            !ended
-              ? t("timeout.return_time", { time: when(e.body.return_at) })
-              : ended.by === e.author_id
-                ? t("timeout.ended_at", { time: when(ended.at) })
-                : ended.by === store.user.id
-                  ? t("timeout.ended_by_you", { time: when(ended.at) })
-                  : tp("timeout.ended_by", { time: when(ended.at), name: bdi(store.nameOf(ended.by)) }),
+            ended
+              ? t("timeout.ended_at", { time: when(ended.at) })
+              : t("timeout.return_time", { time: when(e.body.return_at) }),
           ),
           e.body.note ? h("p", { class: "small muted", user: true }, e.body.note) : null,
         );
