@@ -32,8 +32,17 @@ def phone(browser, live_front):
         context.close()
 
 
+def unfold(card):
+    """Today folds its question to one line: open it (once; a second tap would fold it again)."""
+    fold = card.locator("button.fold")
+    if fold.get_attribute("aria-expanded") != "true":
+        fold.click()
+    return card
+
+
 def answer(page, text):
     card = page.get_by_role("region", name="Today's question")
+    unfold(card)
     card.get_by_role("textbox", name="Your answer").fill(text)
     card.get_by_role("button", name="Answer", exact=True).click()
     return card
@@ -73,7 +82,7 @@ def test_both_answer_then_react_and_reply_until_the_talk_is_full(phone, people, 
     feed = theirs.get_by_role("region", name="From Alex")
     feed.get_by_text("Let's go back on Sunday").wait_for(timeout=APPEARS)
     feed.get_by_text("Alex replied").first.wait_for()
-    their_card = theirs.get_by_role("region", name="Today's question")
+    their_card = unfold(theirs.get_by_role("region", name="Today's question"))
     their_card.get_by_text("The soup you made").wait_for()
     their_walk = their_card.locator("li.entry").filter(has_text="Our walk by the lake")
     reply(their_walk, "Yes! Bring the blanket")
@@ -97,7 +106,7 @@ def test_both_answer_then_react_and_reply_until_the_talk_is_full(phone, people, 
 
     mine.reload()  # pressed after a reload too
     heart = (
-        mine.get_by_role("region", name="Today's question")
+        unfold(mine.get_by_role("region", name="Today's question"))
         .locator('li[data-kind="answer"]')
         .filter(has_text="Our walk")
         .get_by_role("button", name="♥ Heart")
@@ -238,7 +247,7 @@ def test_the_talk_in_russian(phone, people, live_server):
     )
     theirs = open_app(sam)
     wait_synced(theirs)
-    card = theirs.get_by_role("region", name="Вопрос дня")
+    card = unfold(theirs.get_by_role("region", name="Вопрос дня"))
     card.get_by_text("Давай снова в воскресенье").wait_for()
     card.locator("li.entry").filter(has_text="Прогулка у озера").get_by_role("button", name="Ответить").click()
     theirs.screenshot(path=artifacts("screenshots", "reveal-talk-ru.png"), full_page=True)

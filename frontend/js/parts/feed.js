@@ -193,10 +193,14 @@ export function reactButtons(entry, values) {
         onclick: (event) =>
           !given.includes(value) &&
           busy(event.currentTarget, () =>
-            oneTap(`answer:${entry.id}`, async () => {
-              const sent = await create("reaction", { value }, { ref_id: entry.id });
-              toastSent(sent.id, { sent: value === "not_now" ? "feed.sent_kindly" : "feed.sent" });
-            }),
+            oneTap(
+              `answer:${entry.id}`,
+              async () => {
+                const sent = await create("reaction", { value }, { ref_id: entry.id });
+                toastSent(sent.id, { sent: value === "not_now" ? "feed.sent_kindly" : "feed.sent" });
+              },
+              0, // held while it saves only: another answer right after is a change of mind, not a double tap
+            ),
           ),
       },
       reactionName(value),
@@ -219,11 +223,15 @@ export function bidButtons(bid) {
         onclick: (event) =>
           answer?.body.response !== value &&
           busy(event.currentTarget, () =>
-            oneTap(`answer:${bid.id}`, async () => {
-              const body = { response: value };
-              await (mine ? update(mine, body) : create("bid_response", body, { ref_id: bid.id }));
-              toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
-            }),
+            oneTap(
+              `answer:${bid.id}`,
+              async () => {
+                const body = { response: value };
+                await (mine ? update(mine, body) : create("bid_response", body, { ref_id: bid.id }));
+                toast(t(value === "toward" ? "feed.toward" : "feed.noted"));
+              },
+              0, // as above: one answer per person, changed by a later tap
+            ),
           ),
       },
       responseName(value),
