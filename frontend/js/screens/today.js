@@ -35,17 +35,17 @@ export function mount(root, { navigate }) {
   }
   const notSent = notSentNotice();
   if (notSent) root.append(notSent);
-  // The honest thing first, then the partner's news: a first sync that fills the feed grows it
-  // downwards and moves nothing already on screen. The other practices fold to one line each.
+  // The honest thing first, the other practices folded to one line each, then the partner's news: a
+  // first sync that fills the feed grows it downwards and moves nothing already on screen.
   const practices = new Set();
   const parts = [
     togetherBanner(navigate),
     timeoutCard(),
     disclosure(),
-    feed(store.seenAt),
-    followUpCard(),
     checkin(practices),
     question(practices),
+    feed(store.seenAt),
+    followUpCard(),
     todayLinks(),
   ];
   root.append(...parts);
