@@ -310,8 +310,12 @@ def tick(now, sender, stop=None):
     """
     queued = queue(find_due(now), now)
     counts = jobs.deliver_due(now, sender, stop=stop)
-    if now.minute == 0:  # hourly housekeeping
-        stale_sessions.close_stale(now)
+    if now.minute == 0:  # hourly housekeeping; one chore failing never stops the others
+        try:
+            stale_sessions.close_stale(now)
+        except Exception:
+            db.session.rollback()
+            log.exception("closing stale sessions failed; the next hour tries again")
         accounts.end_expired_sessions()
         password_reset.forget_expired()
         job_queue.purge(now)
