@@ -61,6 +61,7 @@ TIMEOUT_MAX_MINUTES = 24 * 60  # and at most this far (also after "15 more minut
 TIMEOUT_MORE_MINUTES = 15  # "15 more minutes" at the return time
 PATH_WEEKS = 6  # the six-week path: one step a week from pairing
 SESSION_OPEN_HOURS = 24  # a ritual session left open this long closes itself as not finished
+QUESTION_DEPTHS = ("light", "medium", "deep")  # the daily question's, lightest first (not for limits.js)
 
 JS_PATH = Path(__file__).resolve().parent.parent / "frontend" / "js" / "limits.js"
 _LINE = re.compile(r"^([A-Z][A-Z0-9_]*) = [^#]+?(?:\s+#\s*(.*))?$")

@@ -46,7 +46,10 @@ def test_me_in_a_couple_lists_both_members(pair):
     alice, bob = pair(rituals=False)
     couple = alice.client.get("/api/me").json["couple"]
     assert set(couple) >= {"id", "members", "created_at"}
-    assert couple["members"] == [{"id": alice.id, "display_name": "Alice"}, {"id": bob.id, "display_name": "Bob"}]
+    assert couple["members"] == [
+        {"id": alice.id, "display_name": "Alice", "question_depth": "light"},
+        {"id": bob.id, "display_name": "Bob", "question_depth": "light"},
+    ]
     assert bob.client.get("/api/me").json["couple"]["id"] == couple["id"]
 
 
@@ -119,6 +122,8 @@ def test_signup_with_a_language_hearth_does_not_speak_is_422(app):
         ("language", "ru", "ru"),
         ("language", "en", "en"),
         ("daily_partner_push_limit", 2, 2),
+        ("question_depth", "medium", "medium"),
+        ("question_depth", "deep", "deep"),
     ],
 )
 def test_patch_me_changes_each_setting(app, signup, field, value, stored):
@@ -177,6 +182,11 @@ def test_patch_me_leaves_fields_not_sent_alone(app, signup):
         ("daily_partner_push_limit", 51),
         ("daily_partner_push_limit", None),
         ("daily_push_limit", 0),
+        ("question_depth", "Deep"),
+        ("question_depth", "very deep"),
+        ("question_depth", ""),
+        ("question_depth", None),
+        ("question_depth", 2),
         ("email", "new@example.com"),
     ],
 )
@@ -323,3 +333,11 @@ def test_a_deleted_email_can_sign_up_again(app, signup):
     )
     assert response.status_code == 201
     assert response.json["user"]["id"] != alice.id
+
+
+def test_each_partner_sees_the_other_s_question_depth(pair):
+    """The couple's question never goes deeper than the lower of the two: each phone needs both."""
+    alice, bob = pair(rituals=False)
+    assert bob.client.patch("/api/me", json={"question_depth": "deep"}).status_code == 200
+    members = {m["id"]: m["question_depth"] for m in alice.client.get("/api/me").json["couple"]["members"]}
+    assert members == {alice.id: "light", bob.id: "deep"}

@@ -53,7 +53,7 @@ def test_create_couple_answers_201_with_a_readable_40_bit_invite(app, signup):
     assert invite["url"].startswith("http://localhost/")
     expires = datetime.fromisoformat(invite["expires_at"])
     assert abs(expires - (utcnow() + timedelta(hours=48))) < timedelta(minutes=1)
-    assert body["couple"]["members"] == [{"id": alice.id, "display_name": "Alice"}]
+    assert body["couple"]["members"] == [{"id": alice.id, "display_name": "Alice", "question_depth": "light"}]
     with app.app_context():
         stored = db.session.scalar(select(Invite))
         assert len(stored.code) == 8 and set(stored.code) <= set(ALPHABET)

@@ -21,6 +21,9 @@ class User(db.Model):
     daily_partner_push_limit: Mapped[int] = mapped_column(Integer, default=6)
     # The language of this person's pushes and emails ("en" | "ru"): set at signup from the phone's.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # How deep this person is happy for the daily question to go ("light" | "medium" | "deep"): the
+    # couple's question never goes deeper than the lower of the two partners' choices.
+    question_depth: Mapped[str] = mapped_column(String(8), server_default="light")
     # The user's own stream's counter, the last own_seq handed out: every change they make takes the
     # next value as the entry's own_seq.
     own_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -13,6 +13,13 @@ def Language(**kwargs):
     return String(validate=validate.OneOf(LANGUAGES), metadata={"description": "en or ru"}, **kwargs)
 
 
+def QuestionDepth(**kwargs):
+    """How deep the daily question may go for this person; the couple's is the lower of the two."""
+    return String(
+        validate=validate.OneOf(L.QUESTION_DEPTHS), metadata={"description": "light, medium or deep"}, **kwargs
+    )
+
+
 def encodable(value):
     """A lone surrogate (\\ud800) has no UTF-8 form for the hasher or the database: a 422, never a 500."""
     try:
@@ -67,6 +74,7 @@ class UserOut(Schema):
         metadata={"deprecated": True, "description": "The old name of daily_partner_push_limit."},
     )
     language = fields.String()
+    question_depth = fields.String()
     created_at = fields.DateTime()
 
 
@@ -88,6 +96,7 @@ class SettingsIn(Schema):
         metadata={"deprecated": True, "description": "The old name of daily_partner_push_limit, still accepted."},
     )
     language = Language()
+    question_depth = QuestionDepth()
 
     @post_load
     def _old_limit_name(self, data, **_kwargs):

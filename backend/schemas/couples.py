@@ -8,6 +8,7 @@ from .common import String, Text
 class MemberOut(Schema):
     id = fields.String()
     display_name = fields.String()
+    question_depth = fields.String(metadata={"description": "How deep each partner lets the daily question go."})
 
 
 class CameBackOut(Schema):
