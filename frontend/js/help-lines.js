@@ -89,7 +89,6 @@ export const COUNTRIES = {
         tel: "131114",
         call: "13 11 14",
         sms: "0477131114",
-        url: "https://www.lifeline.org.au",
         always: true,
       },
       {
