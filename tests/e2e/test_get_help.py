@@ -113,6 +113,14 @@ def test_quick_exit_leaves_at_once_and_back_does_not_return(new_context, people)
     assert not page.url.endswith("/help")
 
 
+def test_escape_in_the_country_picker_does_not_leave(new_context, people):
+    page = quick_exit_page(new_context, people)
+    page.get_by_label("Numbers for").focus()
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/help")
+
+
 @pytest.mark.parametrize("key", ["Enter", "Escape"])
 def test_quick_exit_works_from_the_keyboard(new_context, people, key):
     page = quick_exit_page(new_context, people)

@@ -104,9 +104,12 @@ export function mount(root) {
     finding(),
     h("p", { class: "small muted" }, t("help.not_therapy")),
   );
-  // The keyboard's way out: Escape leaves at once, from anywhere on this page.
+  // The keyboard's way out: Escape leaves at once, from anywhere on this page but a form control (Escape
+  // there closes the country picker, and must not take the person away by surprise).
   const onKey = (event) => {
-    if (event.key === "Escape" && !event.defaultPrevented) leave();
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    if (event.target instanceof Element && event.target.closest("select, input, textarea")) return;
+    leave();
   };
   document.addEventListener("keydown", onKey);
   return () => document.removeEventListener("keydown", onKey);
