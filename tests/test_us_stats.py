@@ -432,3 +432,55 @@ def test_withdrawal_that_ended_weeks_ago_suggests_nothing(app, pair):
 
     assert _stats(alice)["bids"]["total"] == 5
     assert _stats(alice)["suggest_help"] is False
+
+
+# --- one partner gone quiet (suggest_help's second rule) ---------------------------------------------------
+
+
+def _shares_on_days(app, person, days):
+    """One appreciation a day, `days` (days ago) each: what the partner sees of this person."""
+    for days_ago in days:
+        _backdate(app, put_ok(person, "appreciation"), days_ago)
+
+
+def test_suggest_help_when_one_partner_shared_nothing_for_two_weeks(app, pair):
+    alice, bob = pair()
+    _paired_weeks_ago(app, alice, 4)
+    _shares_on_days(app, bob, (1, 4, 8, 12))
+
+    assert _stats(alice)["suggest_help"] is True
+    assert _stats(bob)["suggest_help"] is True  # both see it; it never says who
+
+
+def test_no_silence_suggestion_when_both_still_share(app, pair):
+    alice, bob = pair()
+    _paired_weeks_ago(app, alice, 4)
+    _shares_on_days(app, bob, (1, 4, 8, 12))
+    _shares_on_days(app, alice, (13,))  # one share in the fortnight is not silence
+
+    assert _stats(alice)["suggest_help"] is False
+
+
+@pytest.mark.parametrize(
+    ("weeks_paired", "bob_days"),
+    [
+        (4, (1, 4, 8)),  # the other reached out on three days only
+        (4, (1, 4, 8, 15)),  # the fourth day is outside the fortnight
+        (1, (1, 2, 3, 4)),  # paired a week ago: too soon to call it silence
+    ],
+)
+def test_no_silence_suggestion_short_of_the_rule(app, pair, weeks_paired, bob_days):
+    alice, bob = pair()
+    _paired_weeks_ago(app, alice, weeks_paired)
+    _shares_on_days(app, bob, bob_days)
+
+    assert _stats(alice)["suggest_help"] is False
+
+
+def test_private_entries_do_not_break_the_silence(app, pair):
+    alice, bob = pair()
+    _paired_weeks_ago(app, alice, 4)
+    _shares_on_days(app, bob, (1, 4, 8, 12))
+    put_ok(alice, "disclosure", visibility="private")
+
+    assert _stats(bob)["suggest_help"] is True

@@ -12,7 +12,8 @@ Rules, so that the numbers are honest and explainable:
 - positive ratio: appreciations, toward responses, heart and thanks reactions against
   away/against responses and tension disclosures (the 5:1 guide), all made in the window;
 - reassessment_due: 12 weeks after pairing, then 12 weeks after the last reassessment session ended;
-- suggest_help: see withdrawal() below; it reads a fixed four-week window, whatever N is.
+- suggest_help: see withdrawal() and one_sided_silence() below; they read fixed windows (four weeks, and
+  the last 14 local days), whatever N is. Either is enough; neither says which partner, and both partners see it.
 """
 
 from collections import defaultdict
@@ -24,13 +25,16 @@ from ..extensions import db
 from ..kinds import named
 from ..models import Couple, Entry, utcnow
 from ..times import parse_date, parse_instant
-from . import visibility
+from . import couples, visibility
 from .schedule import zone_or_utc
 
 TALKING_RITUALS = frozenset({"weekly_checkin", "monthly_state", "connection_check", "vulnerability", "story"})
 CHATS_TARGET = [4, 6]
 REASSESS_AFTER = timedelta(weeks=12)
 HELP_WINDOW_WEEKS = 4
+SILENCE_DAYS = 14  # one partner shared nothing for this many local days...
+SILENCE_OTHER_DAYS = 4  # ...while the other shared something on at least this many of them
+NOT_SHARING = frozenset({"ritual"})  # a schedule both keep (the defaults are written at pairing), not a share
 DAYS_PER_MONTH = 365.25 / 12
 USED_KINDS = sorted(named(lambda kind: kind.us))
 
@@ -76,7 +80,9 @@ def compute(user, weeks=12, now=None):
         "reassessment_due": reassessment_due(paired_at, by_kind, now),
     }
     help_window = window_figures(by_kind, window_start(today, HELP_WINDOW_WEEKS, zone), now, zone, today, paired_at)
-    stats["suggest_help"] = withdrawal(help_window, paired_at, now)
+    stats["suggest_help"] = withdrawal(help_window, paired_at, now) or one_sided_silence(
+        by_kind, couple, now, zone, today
+    )
     return stats
 
 
@@ -190,3 +196,22 @@ def withdrawal(recent, paired_at, now):
     turning_away = answered >= 5 and bids["toward"] * 3 < answered
     low_us = recent["checkins"]["count"] >= 4 and recent["checkins"]["us_avg"] <= 2
     return turning_away or low_us
+
+
+def one_sided_silence(by_kind, couple, now, zone, today):
+    """Suggest the Get help page gently when one partner has gone quiet while the other keeps reaching out:
+    paired for the last 14 local days, in which one partner shared nothing the other could see (any kind the
+    Us numbers read but the rituals' schedule) and the other shared something on at least 4 different days.
+    It never names who: both partners get the same suggestion."""
+    if couple is None or couple.paired_at is None or now - couple.paired_at < timedelta(days=SILENCE_DAYS):
+        return False
+    since = datetime.combine(today - timedelta(days=SILENCE_DAYS - 1), time(), zone)
+    days = defaultdict(set)
+    for kind, entries in by_kind.items():
+        if kind in NOT_SHARING:
+            continue
+        for entry in entries:
+            if since <= entry.created_at <= now:
+                days[entry.author_id].add(entry.created_at.astimezone(zone).date())
+    counts = sorted(len(days.get(member.id, ())) for member in couples.members(couple))
+    return len(counts) == 2 and counts[0] == 0 and counts[1] >= SILENCE_OTHER_DAYS

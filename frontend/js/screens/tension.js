@@ -10,7 +10,16 @@ const stepsFor = (issue) => store.answersTo(issue.id, "commitment");
 const issues = () => store.entries.filter((e) => e.kind === "disclosure" && e.body.category === "tension");
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("tension.title")), h("p", {}, t("tension.intro"))));
+  root.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, t("tension.title")),
+      h("p", {}, t("tension.intro")),
+      // One calm tap to Get help (numbers, safety), there whenever this moment is harder than a talk.
+      h("a", { class: "small calm-help", href: "/help", "data-link": true }, t("help.calm_link")),
+    ),
+  );
   const body = h("div", {});
   root.append(body);
   let form = null; // the composer (built from the kept draft) stays while no issue is open

@@ -31,7 +31,16 @@ function span(minutes) {
 const bounds = () => ({ min: span(TIMEOUT_MIN_MINUTES), max: span(TIMEOUT_MAX_MINUTES) });
 
 export function mount(root) {
-  root.append(h("div", { class: "page-head" }, h("h1", {}, t("timeout.title")), h("p", {}, t("timeout.intro"))));
+  root.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, t("timeout.title")),
+      h("p", {}, t("timeout.intro")),
+      // One calm tap to Get help (numbers, safety), there whenever this moment is harder than a talk.
+      h("a", { class: "small calm-help", href: "/help", "data-link": true }, t("help.calm_link")),
+    ),
+  );
   const body = h("div", {});
   root.append(body);
   let shown = null; // the time-out on screen (id + state), so ticking doesn't rebuild the form
