@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .e2e_support import REPO, open_app, wait_until
+from .e2e_support import REPO, go_offline, go_online, open_app, wait_until
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("HEARTH_SHOTS")
@@ -286,3 +286,24 @@ def test_an_iphone_gets_the_home_screen_steps_and_no_notification_ask(new_contex
     page.get_by_test_id("today-path").wait_for()
     page.wait_for_timeout(300)
     assert page.get_by_test_id("install-offer").count() == 0
+
+
+def test_the_dial_chosen_offline_is_kept_and_sent_when_back_online(new_context, live_server, people):
+    context = new_context()
+    people.signup(context, "Alex")
+    page = open_app(context, "/more")
+    dial = page.get_by_test_id("depth-dial")
+    dial.wait_for()
+    go_offline(context)
+    dial.get_by_role("radio", name="Deep").check()
+    dial.get_by_text("Saved on this phone. It will reach your account when you're back online.").wait_for()
+    assert me(context, live_server)["user"]["question_depth"] == "light"  # context.request is not offline
+    page.goto("/")  # another screen and back: the phone's choice holds over its cached copy
+    page.goto("/more")
+    assert page.get_by_test_id("depth-dial").get_by_role("radio", name="Deep").is_checked()
+    go_online(context)
+    for _ in range(100):
+        if me(context, live_server)["user"]["question_depth"] == "deep":
+            break
+        page.wait_for_timeout(100)
+    assert me(context, live_server)["user"]["question_depth"] == "deep"
