@@ -161,6 +161,22 @@ def test_the_joiner_sees_who_invited_them_then_walks_the_first_run(new_context, 
     assert path.inner_text().startswith(w(lang, "today.path", n=1, title=first))
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_inviter_writes_the_note_with_the_invite(new_context, live_server, people, lang):
+    alex = new_context(locale=LOCALES[lang])
+    people.signup(alex, "Alex")
+    page = open_app(alex, "/pair")
+    note = "Just us, ten minutes a day?"
+    page.get_by_label(w(lang, "onboard.invite.note_label")).fill(note)
+    page.get_by_role("button", name=w(lang, "pair.start"), exact=True).click()
+    page.get_by_role("heading", name=w(lang, "pair.invite_title"), exact=True).wait_for()
+    page.get_by_text(note).wait_for()
+    shoot(page, "invite-with-note", lang)
+    code = page.get_by_label(w(lang, "pair.code_label"), exact=True).inner_text()
+    found = new_context().request.post(f"{live_server.url}/api/couple/invite/lookup", data={"code": code})
+    assert found.json()["invite"] == {"name": "Alex", "note": note, "expires_at": found.json()["invite"]["expires_at"]}
+
+
 def test_nobody_without_the_code_sees_the_inviter(new_context, live_server, people):
     alex = new_context()
     people.signup(alex, "Alex")
