@@ -28,6 +28,7 @@ REFLECTION_TEXT_MAX = 500
 APPRECIATION_TEXT_MAX = 280
 NOTE_MAX = 280  # the optional note of a bid, a check-in or a time-out
 PARTING_NOTE_MAX = 280  # the optional kind note to the partner when leaving the couple
+INVITE_NOTE_MAX = 200  # the optional short note the inviter writes for the one they invite
 UNDO_LEAVING_HOURS = 24  # the one who left may undo it this long (services/couples.py, on the server's clock)
 COMMITMENT_TEXT_MAX = 280
 TIMEOUT_NOTE_MAX = 140  # the partner's one kind note while a time-out runs

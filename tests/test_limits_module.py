@@ -106,6 +106,7 @@ TEXTS = [
     (accounts.LoginIn, "password", "PASSWORD_MAX"),
     (accounts.LoginIn, "email", "EMAIL_MAX"),
     (couples.LeaveIn, "note", "PARTING_NOTE_MAX"),
+    (couples.InviteIn, "note", "INVITE_NOTE_MAX"),
 ]
 LISTS = [  # (schema, field, the limit on how many, one valid item)
     (bodies.Disclosure, "feelings", "FEELINGS_MAX", "calm"),

@@ -3,8 +3,16 @@ from flask_smorest import Blueprint
 
 from .. import limits as L
 from ..errors import fail
-from ..extensions import db, limiter
-from ..schemas.couples import CoupleCreatedOut, CoupleResponse, InviteResponse, JoinIn, LeaveIn
+from ..extensions import db
+from ..schemas.couples import (
+    CoupleCreatedOut,
+    CoupleResponse,
+    InviteIn,
+    InviteLookupResponse,
+    InviteResponse,
+    JoinIn,
+    LeaveIn,
+)
 from ..security import current_user, login_required
 from ..services import couples
 from . import rate_limits
@@ -14,11 +22,12 @@ bp = Blueprint("couple", __name__, url_prefix="/api/couple", description="Pairin
 
 @bp.post("")
 @login_required
+@bp.arguments(InviteIn)
 @bp.response(201, CoupleCreatedOut)
 @bp.alt_response(409, description="Already in a couple")
-def create_couple():
+def create_couple(data):
     try:
-        couple, invite = couples.create(current_user())
+        couple, invite = couples.create(current_user(), data["note"])
     except couples.AlreadyPaired:
         fail(409, "already_in_couple")
     db.session.commit()
@@ -27,12 +36,13 @@ def create_couple():
 
 @bp.post("/invite")
 @login_required
+@bp.arguments(InviteIn)
 @bp.response(201, InviteResponse)
 @bp.alt_response(404, description="Not in a couple")
 @bp.alt_response(409, description="The couple already has two members")
-def new_invite():
+def new_invite(data):
     try:
-        invite = couples.invite_again(current_user())
+        invite = couples.invite_again(current_user(), data["note"])
     except couples.NotFound:
         fail(404, "no_couple")
     except couples.NotAlone:
@@ -41,15 +51,26 @@ def new_invite():
     return {"invite": couples.invite_view(invite, request.host_url)}
 
 
+@bp.post("/invite/lookup")
+@rate_limits.invite_per_ip
+@rate_limits.invite_per_account
+@bp.arguments(JoinIn)
+@bp.response(200, InviteLookupResponse)
+@bp.alt_response(404, description="Unknown, used or expired code")
+@bp.alt_response(429, description="Too many attempts; see Retry-After")
+def lookup_invite(data):
+    """Who invited the holder of this code, and their note, before joining. No login: the code is the
+    key; its guesses count with the joins'."""
+    try:
+        return {"invite": couples.lookup(data["code"])}
+    except couples.NotFound:
+        fail(404, "bad_invite_code")
+
+
 @bp.post("/join")
 @login_required
-@limiter.limit(rate_limits.invite_ip_limit, key_func=rate_limits.remote_ip, scope="invite-ip")
-@limiter.limit(
-    rate_limits.invite_account_limit,
-    key_func=rate_limits.current_account,
-    scope="invite-account",
-    deduct_when=rate_limits.failed,
-)
+@rate_limits.invite_per_ip
+@rate_limits.invite_per_account
 @bp.arguments(JoinIn)
 @bp.response(200, CoupleResponse)
 @bp.alt_response(404, description="Unknown, used or expired code")

@@ -137,3 +137,8 @@ password_check_per_account = limiter.shared_limit(
     login_account_limit, scope="password-account", key_func=current_account_email, deduct_when=wrong_password
 )
 signup_per_ip = limiter.limit(signup_ip_limit, key_func=remote_ip, scope="signup-ip", deduct_when=not_invalid_input)
+# Invite codes: joining and looking one up (which needs no login) are guesses from one bucket each.
+invite_per_ip = limiter.shared_limit(invite_ip_limit, scope="invite-ip", key_func=remote_ip)
+invite_per_account = limiter.shared_limit(
+    invite_account_limit, scope="invite-account", key_func=current_account, deduct_when=failed
+)

@@ -37,3 +37,5 @@ class Invite(db.Model):
     expires_at = mapped_column(UTCDateTime, nullable=False)
     used_at = mapped_column(UTCDateTime)
     used_by: Mapped[str | None] = mapped_column(String(36))
+    # The inviter's optional short note, shown with their name to whoever holds the code (lookup).
+    note: Mapped[str | None] = mapped_column(String(400))

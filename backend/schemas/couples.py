@@ -41,10 +41,29 @@ class LeaveIn(Schema):
     note = Text(limits.PARTING_NOTE_MAX, min_len=0, load_default="", allow_none=True)
 
 
+class InviteIn(Schema):
+    """Creating a couple or a new invite: an optional short note for the one invited."""
+
+    note = Text(limits.INVITE_NOTE_MAX, min_len=0, load_default=None, allow_none=True)
+
+
 class InviteOut(Schema):
     code = fields.String()
     url = fields.String()
     expires_at = fields.DateTime()
+    note = fields.String(allow_none=True, metadata={"description": "The inviter's note, if they wrote one."})
+
+
+class InviteFromOut(Schema):
+    """What an invite code shows before joining: who invited, and their note. Nothing else."""
+
+    name = fields.String(metadata={"description": "The inviter's display name."})
+    note = fields.String(allow_none=True)
+    expires_at = fields.DateTime()
+
+
+class InviteLookupResponse(Schema):
+    invite = fields.Nested(InviteFromOut)
 
 
 class CoupleCreatedOut(Schema):

@@ -66,7 +66,7 @@ def lock(couple_id):
     return db.session.get(Couple, couple_id, populate_existing=True)
 
 
-def new_invite(user, couple):
+def new_invite(user, couple, note=None):
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_CHARS))
     now = utcnow()
     invite = Invite(
@@ -75,6 +75,7 @@ def new_invite(user, couple):
         created_by=user.id,
         created_at=now,
         expires_at=now + current_app.config["INVITE_TTL"],
+        note=(note or "").strip() or None,
     )
     db.session.add(invite)
     return invite
@@ -96,35 +97,56 @@ def _enter(user, couple_id):
     live_signal.user_changed(user.id)  # the user's streams move to the couple's counter
 
 
-def create(user):
+def create(user, note=None):
     if user.couple_id:
         raise AlreadyPaired()
     couple = Couple(created_by=user.id)
     db.session.add(couple)
     db.session.flush()
     _enter(user, couple.id)
-    return couple, new_invite(user, couple)
+    return couple, new_invite(user, couple, note)
 
 
-def invite_again(user):
+def invite_again(user, note=None):
     if not user.couple_id:
         raise NotFound()
     couple = db.session.get(Couple, user.couple_id)
     if len(members(couple)) > 1:
         raise NotAlone()
-    return new_invite(user, couple)
+    return new_invite(user, couple, note)
+
+
+def _by_code(raw_code):
+    code = normalize_code(raw_code)
+    invite = db.session.get(Invite, code) if len(code) == CODE_CHARS else None
+    if invite is None:
+        raise NotFound()
+    return invite
+
+
+def _open(invite, couple):
+    return not (invite.used_at or invite.expires_at <= utcnow() or couple.ended_at or len(members(couple)) != 1)
+
+
+def lookup(raw_code):
+    """Who invited, and their note, for whoever holds a code that would still work for joining: the code
+    is the only key (no login needed), and an unknown, used or expired one is NotFound like a bad join.
+    Nothing else about the couple or the inviter is told."""
+    invite = _by_code(raw_code)
+    couple = db.session.get(Couple, invite.couple_id)
+    inviter = db.session.get(User, invite.created_by) if invite.created_by else None
+    if inviter is None or inviter.couple_id != couple.id or not _open(invite, couple):
+        raise NotFound()
+    return {"name": inviter.display_name, "note": invite.note, "expires_at": invite.expires_at}
 
 
 def join(user, raw_code):
     if user.couple_id:
         raise AlreadyPaired()
-    code = normalize_code(raw_code)
-    invite = db.session.get(Invite, code) if len(code) == CODE_CHARS else None
-    if invite is None:
-        raise NotFound()
+    invite = _by_code(raw_code)
     couple = lock(invite.couple_id)
     db.session.refresh(invite)
-    if invite.used_at or invite.expires_at <= utcnow() or couple.ended_at or len(members(couple)) != 1:
+    if not _open(invite, couple):
         raise NotFound()
     _enter(user, couple.id)
     now = utcnow()
@@ -290,4 +312,5 @@ def describe(user):
 
 def invite_view(invite, base_url):
     code = display_code(invite.code)
-    return {"code": code, "url": f"{base_url.rstrip('/')}/join?code={code}", "expires_at": invite.expires_at}
+    url = f"{base_url.rstrip('/')}/join?code={code}"
+    return {"code": code, "url": url, "expires_at": invite.expires_at, "note": invite.note}

@@ -1,6 +1,6 @@
 // Creating and removing entries: each goes to IndexedDB and the outbox at once (sync.queue).
 import { queue } from "./sync.js";
-import { KINDS } from "./kinds.js";
+import { KINDS, isShare } from "./kinds.js";
 
 /** `id`: the composed draft's own id (composer() below); a second put of it changes that entry, never adds one. */
 export function create(kind, body, { visibility = "shared", ref_id = null, id = crypto.randomUUID() } = {}) {
@@ -8,7 +8,11 @@ export function create(kind, body, { visibility = "shared", ref_id = null, id = 
   if (!KINDS[kind]) throw new Error(`unknown entry kind: ${kind}`);
   const entry = { id, kind, visibility, ref_id, body };
   // entry.mid (not enumerable: never copied into a write) names its write for sync.acknowledged.
-  return queue("put", entry).then((mid) => Object.defineProperty(entry, "mid", { value: mid }));
+  return queue("put", entry).then((mid) => {
+    // A share of one's own is the moment notifications may be offered (main.js, parts/notify-ask.js).
+    if (isShare(kind) && visibility === "shared") document.dispatchEvent(new CustomEvent("hearth:shared"));
+    return Object.defineProperty(entry, "mid", { value: mid });
+  });
 }
 
 /** Both resolve to the write's mid (sync.acknowledged). */

@@ -17,6 +17,8 @@
 //            (an item found under "All" only: the default, so a new kind shows as a plain line), "attached"
 //            (shown on the entry it answers: its `text` as a line, a reaction as a chip), or null (left out: a
 //            setting or a shared position)
+//   share    the person's own share (a disclosure, an appreciation, an answer): the first one on a phone is
+//            when notifications are offered (entries.js, parts/notify-ask.js)
 //
 // A new kind: a record here and in backend/kinds.py, its body schema, its words in the catalogues
 // (kind.<name>.label), and, for "feed", its case in parts/feed.js (tests/test_kinds.py checks each).
@@ -31,6 +33,7 @@ const kind = (
     story = "all",
     words = null,
     choose = false,
+    share = false,
   } = {},
 ) => ({
   name,
@@ -42,15 +45,16 @@ const kind = (
   story,
   words,
   choose,
+  share,
 });
 
 export const KINDS = Object.freeze(
   Object.fromEntries(
     [
-      kind("disclosure", { shows: ["feed", "tension"], story: "words", words: "text", choose: true }),
+      kind("disclosure", { shows: ["feed", "tension"], story: "words", words: "text", choose: true, share: true }),
       kind("reflection", { shows: ["feed"], story: "attached", words: "text" }),
       kind("reaction", { shows: ["feed"], story: "attached" }),
-      kind("appreciation", { shows: ["feed", "appreciate"], story: "appreciations", words: "text" }),
+      kind("appreciation", { shows: ["feed", "appreciate"], story: "appreciations", words: "text", share: true }),
       kind("bid", { shows: ["feed", "bids"], story: "bids", words: "note" }),
       kind("bid_response", { shows: ["feed", "bids"], story: "attached" }),
       kind("checkin", { shows: ["feed", "checkin"], story: "checkins", words: "note", choose: true }),
@@ -61,7 +65,7 @@ export const KINDS = Object.freeze(
       kind("agreement", { edit: "both", shows: ["agreements"], story: "promises" }),
       kind("timeout", { shows: ["timeout"], words: "note" }),
       kind("timeout_note", { shows: ["timeout"], story: "attached", words: "text" }),
-      kind("answer", { shows: ["feed", "question"], story: "answers", words: "text" }),
+      kind("answer", { shows: ["feed", "question"], story: "answers", words: "text", share: true }),
       kind("journal", { private: true, shows: ["journal"], words: "text" }),
       kind("path_step", { shows: ["path", "today"], story: null }),
       kind("reply", { shows: ["feed", "question"], story: "attached", words: "text" }),
@@ -88,4 +92,7 @@ export const guarded = (name) => KINDS[name]?.edit === "both" && !KINDS[name].mo
 export const wordsOf = (name) => (KINDS[name]?.edit === "author" && KINDS[name].words) || null;
 
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
+/** The person's own share: the moment to offer notifications (parts/notify-ask.js). */
+export const isShare = (name) => !!KINDS[name]?.share;
+
 export const inFeed = (name) => !!KINDS[name]?.shows.includes("feed");

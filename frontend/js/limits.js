@@ -19,6 +19,7 @@ export const REFLECTION_TEXT_MAX = 500;
 export const APPRECIATION_TEXT_MAX = 280;
 export const NOTE_MAX = 280; // the optional note of a bid, a check-in or a time-out
 export const PARTING_NOTE_MAX = 280; // the optional kind note to the partner when leaving the couple
+export const INVITE_NOTE_MAX = 200; // the optional short note the inviter writes for the one they invite
 export const UNDO_LEAVING_HOURS = 24; // the one who left may undo it this long (services/couples.py, on the server's clock)
 export const COMMITMENT_TEXT_MAX = 280;
 export const TIMEOUT_NOTE_MAX = 140; // the partner's one kind note while a time-out runs

@@ -7,6 +7,11 @@ import * as status from "./parts/status.js";
 import { registerWorker } from "./update.js";
 import * as push from "./push.js";
 import { loadLanguage, t } from "./i18n.js";
+import * as install from "./install.js";
+
+install.capture(); // the browser's install offer comes once, early: kept for parts/install-offer.js
+// After a share, notifications may be offered (never at launch); the offer loads only then.
+document.addEventListener("hearth:shared", () => import("./parts/notify-ask.js").then((m) => m.afterShare()));
 
 async function start() {
   const words = loadLanguage(); // downloads while IndexedDB opens
@@ -28,6 +33,8 @@ async function start() {
   sync.start();
   live.start(); // the partner's changes arrive by themselves while the app is open
   if (store.user) store.refreshMe().then(() => store.user && push.resend(store.user.id));
+  if (store.user) store.flushPrefs().catch(() => {}); // settings chosen offline last time
+  window.addEventListener("online", () => store.user && store.flushPrefs().catch(() => {}));
 }
 
 start().catch((err) => {

@@ -9,6 +9,7 @@ import * as today from "./screens/today.js";
 import * as appreciate from "./screens/appreciate.js";
 import * as bids from "./screens/bids.js";
 import * as settings from "./screens/settings.js";
+import * as firstRun from "./first-run.js";
 
 // The tab bar: path → [tab, module, title].
 // Titles are catalogue keys, read when the screen opens (so a language change retitles it).
@@ -45,6 +46,9 @@ export const ROUTES = {
 // shown in place of the home screen until read (store.unseenNews).
 const NEWS = { tab: null, load: () => import("./screens/parting.js"), title: "route.parting" };
 
+// The first run after a signup on this phone (first-run.js), in place of every screen until done or skipped.
+const FIRST_RUN = { tab: null, load: () => import("./screens/first-run.js"), title: "onboard.first_run.route" };
+
 // What someone without a couple still reaches: their own things (issue 10, item 17).
 const ALONE = new Set(["/more", "/journal", "/mine", "/not-sent", "/help", "/story"]);
 
@@ -72,6 +76,9 @@ function pick(path) {
   // A password-reset link works signed in or out (the reset ends every session anyway).
   if (path === "/reset") return { tab: null, load: () => import("./screens/reset.js"), title: "route.reset" };
   if (!store.user) return { tab: null, module: auth };
+  // One who signed up from an invite joins first (they see who invited them), then walks the first run.
+  const joining = !store.couple && (path === "/join" || sessionStorage.getItem("hearth-join-code"));
+  if (firstRun.due(store.user.id) && !joining) return FIRST_RUN;
   if (path === "/join" || path === "/pair") return { tab: null, module: pair };
   if (!store.couple && !ALONE.has(path)) return store.unseenNews() ? NEWS : { tab: null, module: pair };
   if (path === "/" && store.unseenNews()) return NEWS;

@@ -35,6 +35,7 @@ class Store extends EventTarget {
     this.parting = me?.parting || null;
     this.seenNews = (await db.getMeta("seen_news")) || null;
     this.seenAt = (await db.getMeta("seen_at")) || null;
+    this.pendingPrefs = (await db.getMeta("prefs_pending")) || null;
     await this.reload();
   }
 
@@ -59,13 +60,17 @@ class Store extends EventTarget {
     this.emit("entries");
   }
 
-  async setMe(me) {
+  async setMe(answer) {
+    let me = answer;
     // Someone else's queued writes and entries must never mix with this account's.
     const owner = await db.getMeta("owner");
     if (owner && owner !== me.user.id) {
       await db.clearAll();
+      this.pendingPrefs = null;
       await this.reload();
     }
+    // Settings chosen here while offline hold over the server's older copy until they are sent (savePrefs).
+    if (this.pendingPrefs) me = { ...me, user: { ...me.user, ...this.pendingPrefs } };
     if (owner !== me.user.id) await db.setMeta("owner", me.user.id);
     const shape = (user, couple) => [user?.id, couple?.id, couple?.members.length].join();
     const sameCouple = shape(this.user, this.couple) === shape(me.user, me.couple);
@@ -95,6 +100,38 @@ class Store extends EventTarget {
 
   async setUser(user) {
     await this.setMe({ user, couple: this.couple });
+  }
+
+  /** PATCH /api/me with settings chosen on this phone (the depth dial, the nudge time). They show at
+   *  once; with no connection (or a server error) they wait here and go with the next start or when the
+   *  phone is back online (flushPrefs). Resolves "saved" or "queued"; a refusal (422) throws the ApiError
+   *  and the server's copy wins. */
+  async savePrefs(fields) {
+    this.pendingPrefs = { ...(this.pendingPrefs || {}), ...fields };
+    await db.setMeta("prefs_pending", this.pendingPrefs);
+    await this.setUser(this.user);
+    return this.flushPrefs();
+  }
+
+  async flushPrefs() {
+    const sending = this.pendingPrefs;
+    if (!sending || !this.user) return "saved";
+    let answer;
+    try {
+      answer = await api.patch("/api/me", sending);
+    } catch (err) {
+      if (err.offline || err.status >= 500) return "queued";
+      this.pendingPrefs = null;
+      await db.del("meta", "prefs_pending");
+      await this.refreshMe();
+      throw err;
+    }
+    if (this.pendingPrefs === sending) {
+      this.pendingPrefs = null; // nothing newer was chosen while this one travelled
+      await db.del("meta", "prefs_pending");
+    }
+    if (answer?.user && this.user) await this.setUser(answer.user);
+    return "saved";
   }
 
   /** News about the couple itself that this phone has not shown yet: the partner stepped away (or
@@ -148,7 +185,7 @@ class Store extends EventTarget {
     await db.clearAll();
     this.user = null;
     this.couple = null;
-    this.parting = this.seenNews = null;
+    this.parting = this.seenNews = this.pendingPrefs = null;
     this.announce();
     await this.reload();
     this.emit("couple");

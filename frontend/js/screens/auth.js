@@ -5,6 +5,8 @@ import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
 import { phoneZone } from "../time.js";
 import { t, has } from "../i18n.js";
+import * as firstRun from "../first-run.js";
+import { inviteFrom } from "../parts/invite-from.js";
 import { renderForgot, RESET_EMAIL } from "../parts/forgot.js";
 import { DISPLAY_NAME_MAX, PASSWORD_MIN } from "../limits.js";
 
@@ -50,6 +52,7 @@ export function mount(root, { path, params }) {
       "div",
       { class: "auth" },
       h("div", { class: "hero" }, h("h1", {}, t("app.name")), h("p", {}, code ? t("auth.invited") : t("auth.tagline"))),
+      code ? inviteFrom(code) : null,
       note ? notice(has(note) ? t(note) : note, "info") : null,
       store.pending ? notice(t("auth.unsynced", { count: store.pending }), "warn") : null,
       tabs,
@@ -151,6 +154,7 @@ export function mount(root, { path, params }) {
         await api.post(signup ? "/api/auth/signup" : "/api/auth/login", body);
         localStorage.removeItem(RESET_EMAIL);
         const me = await api.get("/api/me");
+        if (signup) firstRun.begin(me.user.id);
         const joining = sessionStorage.getItem("hearth-join-code");
         history.replaceState(null, "", joining && !me.couple ? `/join?code=${encodeURIComponent(joining)}` : "/");
         await store.setMe(me); // the router moves on to pairing or Today

@@ -5,6 +5,8 @@ import * as db from "../db.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { encode, toSvg } from "../qr.js";
 import { logout } from "../parts/account.js";
+import { inviteFrom } from "../parts/invite-from.js";
+import { INVITE_NOTE_MAX } from "../limits.js";
 import { notSentNotice } from "./not-sent.js";
 import { t, tp, formatDate } from "../i18n.js";
 
@@ -62,7 +64,13 @@ export function mount(root, { params }) {
     h("p", {}, t("pair.welcome_lead")),
   );
   const join = joinCard(code);
-  const start = section(t("pair.start_title"), h("p", { class: "muted" }, t("pair.start_lead")), startButton());
+  const note = noteField();
+  const start = section(
+    t("pair.start_title"),
+    h("p", { class: "muted" }, t("pair.start_lead")),
+    note,
+    startButton(note),
+  );
   root.append(
     ...[notSentNotice()].filter(Boolean),
     ...(code ? [join, start] : [start, join]),
@@ -71,7 +79,15 @@ export function mount(root, { params }) {
   );
 }
 
-function startButton() {
+/** The optional short note the one invited reads with the inviter's name before joining. */
+function noteField(value = "") {
+  const input = h("textarea", { name: "invite_note", rows: "2", maxlength: String(INVITE_NOTE_MAX) }, value);
+  const wrap = field(t("onboard.invite.note_label"), input, t("onboard.invite.note_hint"));
+  wrap.value = () => input.value.trim() || null;
+  return wrap;
+}
+
+function startButton(note) {
   const message = notice();
   const button = h(
     "button",
@@ -81,7 +97,7 @@ function startButton() {
       onclick: async () => {
         button.disabled = true;
         try {
-          const data = await api.post("/api/couple");
+          const data = await api.post("/api/couple", { note: note.value() });
           await db.setMeta("invite", data.invite);
           history.replaceState(null, "", "/pair");
           await store.setMe({ user: store.user, couple: data.couple });
@@ -110,6 +126,7 @@ function joinCard(code) {
   const form = h(
     "form",
     { novalidate: true },
+    inviteFrom(code),
     field(t("pair.code_label"), input, t("pair.code_hint")),
     message,
     submit,
@@ -163,6 +180,9 @@ function inviteCard() {
     clear(
       body,
       h("p", { class: "code", "aria-label": t("pair.code_label") }, invite.code),
+      invite.note
+        ? h("p", { class: "muted" }, t("onboard.invite.your_note"), " ", h("span", { user: true }, invite.note))
+        : null,
       toQr(invite.url),
       link,
       h(
@@ -187,7 +207,8 @@ function inviteCard() {
         onclick: async () => {
           button.disabled = true;
           try {
-            const data = await api.post("/api/couple/invite");
+            const last = await db.getMeta("invite");
+            const data = await api.post("/api/couple/invite", { note: last?.note || null });
             await db.setMeta("invite", data.invite);
             await show();
           } catch (err) {

@@ -5,6 +5,7 @@ import { bdi, h, field, notice, say, toast, section, showErrors } from "../ui.js
 import { t, tp, formatDate, language, chosenLanguage, chooseLanguage, LANGUAGES } from "../i18n.js";
 import { phoneZone } from "../time.js";
 import { nudgeSection } from "../parts/nudge.js";
+import { depthDial } from "../parts/depth-dial.js";
 import { accountSections } from "../parts/account.js";
 import * as status from "../parts/status.js";
 import { DISPLAY_NAME_MAX } from "../limits.js";
@@ -73,6 +74,7 @@ export function mount(root) {
     ),
     links(),
     profileForm(),
+    section(t("onboard.depth.title"), depthDial()),
     languageSection(),
     nudge,
     pairing(),

@@ -11,6 +11,7 @@ import { followUpCard } from "../parts/follow-up-card.js";
 import { todayLinks } from "../parts/today-links.js";
 import { notSentNotice } from "./not-sent.js";
 import { togetherBanner } from "../parts/together-banner.js";
+import { installOffer } from "../parts/install-offer.js";
 import { formatDate, t, tp } from "../i18n.js";
 
 export function mount(root, { navigate }) {
@@ -47,6 +48,7 @@ export function mount(root, { navigate }) {
     feed(store.seenAt),
     followUpCard(),
     todayLinks(),
+    installOffer(),
   ];
   root.append(...parts);
   const markSeen = () => store.markSeen();
