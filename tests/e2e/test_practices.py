@@ -134,8 +134,11 @@ def test_connection_check_presence_sealed_questions_and_the_pause(new_context, p
     prepare(s, ["What surprised you this week?"])
     sealed = live_server.entries(kind="prepared_question")
     assert len(sealed) == 4 and {q.visibility for q in sealed} == {"private"}
-    a.goto(f"/prepare/{sealed[0].ref_id}")
+    tab(a, "/rituals")  # the Rituals list opens the same screen any day
+    a.locator('.ritual[data-type="connection_check"] .prepare-link').click()
     a.get_by_label("Question 2", exact=True).wait_for()
+    a.get_by_text("Write the questions you'd like to ask Sam.").wait_for()
+    assert a.get_by_text("Sam sees each one only when you ask it in the session.").is_visible()
     assert a.get_by_label("Question 2", exact=True).input_value() == QUESTIONS[1]
     shoot(a, "en-alex-prepare")
 
@@ -221,6 +224,7 @@ def test_connection_check_in_russian(new_context, people, live_server):
     [ritual] = [r for r in live_server.entries(kind="ritual") if r.body["type"] == "connection_check"]
     a.goto(f"/prepare/{ritual.id}")
     a.get_by_role("heading", name="Твои вопросы").wait_for()
+    a.get_by_text("Запиши вопросы, которые хочешь задать Sam.").wait_for()
     a.get_by_label("Вопрос 1", exact=True).fill("Что тебя сегодня порадовало?")
     shoot(a, "ru-alex-prepare")
     a.get_by_role("button", name="Сохранить в тайне").click()

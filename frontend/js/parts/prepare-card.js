@@ -24,7 +24,11 @@ export function prepareCard() {
     const name = bdi(partnerName());
     clear(
       card,
-      h("h2", { id: "prepare-title" }, tp("practice.card.title", { ritual: bdi(R.titleOf(due.ritual.body)) })),
+      h(
+        "h2",
+        { id: "prepare-title" },
+        h("span", {}, tp("practice.card.title", { ritual: bdi(R.titleOf(due.ritual.body)) })),
+      ),
       h(
         "p",
         { class: "small" },

@@ -26,7 +26,7 @@ export function mount(root, { args, navigate }) {
     });
   }
   const day = R.nextDay(ritual) || R.today();
-  const name = bdi(partnerName());
+  const name = () => bdi(partnerName()); // a node: one for each sentence that names them
   const have = R.sealedQuestions(ritual.id, day);
   const boxes = [];
   for (let n = 1; n <= PREPARED_QUESTIONS; n++) {
@@ -60,8 +60,8 @@ export function mount(root, { args, navigate }) {
     h(
       "form",
       { class: "card prepare", novalidate: true, onsubmit: save },
-      h("p", {}, tp("practice.prepare.lead", { name })),
-      h("p", { class: "small muted sealed-note" }, tp("practice.prepare.sealed", { name })),
+      h("p", {}, tp("practice.prepare.lead", { name: name() })),
+      h("p", { class: "small muted sealed-note" }, tp("practice.prepare.sealed", { name: name() })),
       boxes.map((box, i) => field(t("practice.prepare.question", { n: i + 1 }), box)),
       h("p", { class: "small muted" }, t("practice.prepare.ideas")),
       h("button", { type: "submit", class: "btn primary wide" }, t("practice.prepare.save")),
