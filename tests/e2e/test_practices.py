@@ -330,6 +330,7 @@ def test_story_composed_first_then_ready_and_each_tells_one(new_context, people,
     set_time((alex, sam), began + timedelta(seconds=200))
     a.wait_for_timeout(700)
     assert a.locator(".step-countdown").count() == 0 and s.locator(".step-countdown").count() == 0
+    assert "planned" not in a.locator(".timer-phase").inner_text()  # composing is never "over time"
     shoot(a, f"{lang}-alex-compose")
     ready = "Мы готовы" if ru else "We're ready"
     s.get_by_role("button", name=ready).click()

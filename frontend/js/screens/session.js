@@ -20,8 +20,9 @@ export function phases(ritual, guided = false) {
   const planned = b.duration_min * 60;
   if (guided) {
     // The steps keep their own time (parts/practice-steps.js): the big timer counts the session's.
+    // The story's two minutes are the telling alone: composing takes what it takes, so no "time's up".
     const out = [[0, t(`practice.phase.${b.type}`), false]];
-    if (planned > 0) out.push([planned, t("session.phase.planned_time"), false]);
+    if (planned > 0 && b.type !== "story") out.push([planned, t("session.phase.planned_time"), false]);
     return out;
   }
   if (b.type === "vulnerability") {
