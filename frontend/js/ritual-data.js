@@ -97,14 +97,11 @@ export function nextDay(ritual, now = Date.now()) {
   return at === null ? null : localDay(at, zone());
 }
 
-/** My sealed questions for a ritual: those for `day`, or (day null) the newest day's, as {n: entry}. */
+/** My questions still sealed for a ritual: those for `day`, or (day null) for the newest day I prepared
+ *  for (revealed ones count for the day, so an older day's leftovers never come back), as {n: entry}. */
 export function sealedQuestions(ritualId, day = null) {
   const mine = store.entries.filter(
-    (e) =>
-      e.kind === "prepared_question" &&
-      e.ref_id === ritualId &&
-      e.author_id === store.user.id &&
-      e.visibility === "private",
+    (e) => e.kind === "prepared_question" && e.ref_id === ritualId && e.author_id === store.user.id,
   );
   const wanted =
     day ||
@@ -112,7 +109,9 @@ export function sealedQuestions(ritualId, day = null) {
       .map((e) => e.body.day)
       .sort()
       .pop();
-  return Object.fromEntries(mine.filter((e) => e.body.day === wanted).map((e) => [e.body.n, e]));
+  return Object.fromEntries(
+    mine.filter((e) => e.body.day === wanted && e.visibility === "private").map((e) => [e.body.n, e]),
+  );
 }
 
 /** Reveals one sealed question in a session: it turns shared, so the partner's phone receives it. */
