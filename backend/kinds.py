@@ -129,6 +129,9 @@ _REGISTRY = (
     Kind("journal", bodies.Journal, private=True),
     # A week of the six-week path marked done: shared, so both see each other's ticks; only once it opened.
     Kind("path_step", bodies.PathStep, paired_rule=bodies.week_has_opened),
+    # A question prepared for the connection check: written private (sealed on its author's phone, in
+    # their own stream only); the session reveals it by turning it shared, one at a time. Its ritual is the ref.
+    Kind("prepared_question", bodies.PreparedQuestion, ref="required", answers=frozenset({"ritual"})),
 )
 
 KINDS = {kind.name: kind for kind in _REGISTRY}

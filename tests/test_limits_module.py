@@ -100,6 +100,7 @@ TEXTS = [
     (bodies.SessionAnswer, "text", "SESSION_TEXT_MAX"),
     (bodies.SessionAnswer, "prompt", "PROMPT_MAX"),
     (bodies.RitualSession, "note", "SESSION_TEXT_MAX"),
+    (bodies.PreparedQuestion, "text", "PREPARED_QUESTION_MAX"),
     (accounts.SignupIn, "display_name", "DISPLAY_NAME_MAX"),
     (accounts.SettingsIn, "display_name", "DISPLAY_NAME_MAX"),
     (accounts.SignupIn, "password", "PASSWORD_MAX"),
@@ -121,6 +122,7 @@ RANGES = [  # (schema, field path, lowest limit, highest limit)
     (bodies.Ritual, "duration_min", "RITUAL_MINUTES_MIN", "RITUAL_MINUTES_MAX"),
     (bodies.Schedule, "interval", None, "SCHEDULE_WEEKS_MAX"),
     (bodies.PathStep, "week", None, "PATH_WEEKS"),
+    (bodies.PreparedQuestion, "n", None, "PREPARED_QUESTIONS"),
     (accounts.SettingsIn, "daily_push_limit", "DAILY_PUSH_LIMIT_MIN", "DAILY_PUSH_LIMIT_MAX"),
 ]
 
@@ -197,6 +199,7 @@ def test_every_enforced_limit_has_a_test_here():
     checked |= {name for _s, _p, low, high in RANGES for name in (low, high) if name}
     checked |= {"PASSWORD_MIN", "FEELING_MAX", "COMMITMENT_DAYS", "TIMEOUT_MIN_MINUTES", "TIMEOUT_MAX_MINUTES"}
     checked |= {"SESSION_OPEN_HOURS"}  # the worker's rule: tests/test_path_and_sessions.py
+    checked.add("SESSION_STEPS_MAX")  # session_step's step counts from 0: tests/test_together.py
     checked.add("REPLIES_PER_PERSON")  # a rule of services/talk.py, not of a schema: tests/test_talk.py
     checked.add("UNDO_LEAVING_HOURS")  # services/couples.py come_back: tests/test_leaving.py (23:59 yes, 24 h no)
     names = {name for name, _value, _comment in L.phone_limits() if name}

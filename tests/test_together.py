@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from backend import limits as L
 from backend.extensions import db
 from backend.models import PushJob
 from push_service import subscribe, tick
@@ -194,3 +195,25 @@ def test_the_partners_push_opens_the_running_session_in_their_language(app, pair
     [message] = device.messages("ritual_session")
     assert message["url"] == f"/session/{session}"
     assert (message["title"], message["body"], message["tag"]) == ("Hearth", body, "partner-ritual_session")
+
+
+def test_a_guided_practice_moves_through_its_steps_and_records_who_goes_first(app, pair):
+    # The connection check runs presence plus each question asked and answered (SESSION_STEPS_MAX steps
+    # at most); the five minutes each stores who speaks first, seen from the one who started.
+    alice, bob = pair()
+    session, step = start(alice)
+    sent = entry(
+        "session_step",
+        {"step": 1, "at": iso(now()), "passed": [], "first": "partner"},
+        id=step,
+        ref_id=session,
+        base_rev=1,
+    )
+    assert only_result(bob.sync(("put", sent)))["status"] == "applied"
+    assert stored(app, step).body["first"] == "partner"
+
+    for to, rev, status in ((L.SESSION_STEPS_MAX, 2, "applied"), (L.SESSION_STEPS_MAX + 1, 3, "rejected")):
+        result = move(alice, step, session, to, base_rev=rev, passed=[to - 1])
+        assert result["status"] == status, result
+    wrong = entry("session_step", {"step": 1, "at": iso(now()), "first": "nobody"}, id=step, ref_id=session, base_rev=3)
+    assert only_result(alice.sync(("put", wrong)))["status"] == "rejected"

@@ -196,13 +196,16 @@ class SessionStep(Schema):
     the prompt count once all are done), the instant it came up, and the prompts passed (indexes). Either
     partner moves it with a put whose base_rev is the rev their phone saw: two moves from one step apply once."""
 
-    step = fields.Integer(strict=True, required=True, validate=Range(min=0, max=L.PROMPTS_MAX))
+    step = fields.Integer(strict=True, required=True, validate=Range(min=0, max=L.SESSION_STEPS_MAX))
     at = Instant(required=True)
     passed = fields.List(
-        fields.Integer(strict=True, validate=Range(min=0, max=L.PROMPTS_MAX - 1)),
-        validate=Length(max=L.PROMPTS_MAX),
+        fields.Integer(strict=True, validate=Range(min=0, max=L.SESSION_STEPS_MAX - 1)),
+        validate=Length(max=L.SESSION_STEPS_MAX),
         load_default=list,
     )
+    # Who speaks (or tells) first in the guided exercises with turns, seen from the one who started the
+    # session: chosen on either phone before the first turn.
+    first = OneOf(("starter", "partner"), allow_none=True)
 
 
 class Commitment(Schema):
@@ -238,6 +241,17 @@ class PathStep(Schema):
     """A week of the six-week path marked done by its author; both partners see it."""
 
     week = fields.Integer(strict=True, required=True, validate=Range(min=1, max=L.PATH_WEEKS))
+
+
+class PreparedQuestion(Schema):
+    """One of the questions a partner prepares for a connection check (its ritual is the ref): `n` is its
+    place (1 to PREPARED_QUESTIONS), `day` the local day of the check it is for. Written private, so only
+    its author's phone holds it; the session reveals it by turning it shared (kinds.py)."""
+
+    text = Text(L.PREPARED_QUESTION_MAX, required=True)
+    n = fields.Integer(strict=True, required=True, validate=Range(min=1, max=L.PREPARED_QUESTIONS))
+    day = LocalDate(required=True)
+    asked_in = String(validate=Length(max=64), allow_none=True)  # the session that revealed it
 
 
 class Reply(Schema):

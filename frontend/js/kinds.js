@@ -69,6 +69,8 @@ export const KINDS = Object.freeze(
       kind("journal", { private: true, shows: ["journal"], words: "text" }),
       kind("path_step", { shows: ["path", "today"], story: null }),
       kind("reply", { shows: ["feed", "question"], story: "attached", words: "text" }),
+      // Sealed on its author's phone (written private) until a connection check reveals it (turned shared).
+      kind("prepared_question", { shows: ["prepare", "session"], story: null }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );

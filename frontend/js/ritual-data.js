@@ -81,12 +81,53 @@ export const stepOf = (sessionId) =>
 
 /** Moves the shared place on from `from` (the step this phone shows), passing it or not. A move from a
  *  step the place has already left changes nothing: two taps from one step move it once. */
-export function moveStep(stepId, from, pass = false) {
+export function moveStep(stepId, from, pass = false, { by = 1, ...more } = {}) {
   const current = store.byId(stepId);
   if (!current || current.body.step !== from) return Promise.resolve(null);
   const passed = pass ? [...new Set([...current.body.passed, from])] : current.body.passed;
-  return update(current, { step: from + 1, at: new Date().toISOString(), passed });
+  return update(current, { ...current.body, ...more, step: from + by, at: new Date().toISOString(), passed });
 }
+
+// The connection check's prepared questions (kind prepared_question, ref: the ritual): written private, so
+// they stay on their author's phone; the session reveals one by turning it shared with `asked_in` set.
+
+/** The local day of the ritual's next time, or null. */
+export function nextDay(ritual, now = Date.now()) {
+  const at = nextAt(ritual, now);
+  return at === null ? null : localDay(at, zone());
+}
+
+/** My questions still sealed for a ritual: those for `day`, or (day null) for the newest day I prepared
+ *  for (revealed ones count for the day, so an older day's leftovers never come back), as {n: entry}. */
+export function sealedQuestions(ritualId, day = null) {
+  const mine = store.entries.filter(
+    (e) => e.kind === "prepared_question" && e.ref_id === ritualId && e.author_id === store.user.id,
+  );
+  const wanted =
+    day ||
+    mine
+      .map((e) => e.body.day)
+      .sort()
+      .pop();
+  return Object.fromEntries(
+    mine.filter((e) => e.body.day === wanted && e.visibility === "private").map((e) => [e.body.n, e]),
+  );
+}
+
+/** Reveals one sealed question in a session: it turns shared, so the partner's phone receives it. */
+export const revealQuestion = (question, sessionId) =>
+  update({ ...question, visibility: "shared" }, { ...question.body, asked_in: sessionId });
+
+/** The question `n` that `authorId` revealed in this session, or null. */
+export const revealedQuestion = (sessionId, authorId, n) =>
+  store.entries.find(
+    (e) =>
+      e.kind === "prepared_question" &&
+      e.author_id === authorId &&
+      e.body.n === n &&
+      e.body.asked_in === sessionId &&
+      e.visibility === "shared",
+  ) || null;
 
 /** The partner's unfinished session that started within its ritual's time (plus half an hour), newest
  *  first: what the Join banner offers. */

@@ -28,6 +28,7 @@ export const ROUTES = {
   "/rituals/:id": ["rituals", () => import("./screens/ritual-edit.js"), "route.ritual"],
   "/session/:id": ["rituals", () => import("./screens/session.js"), "route.session"],
   "/commitments": ["rituals", () => import("./screens/commitments.js"), "route.commitments"],
+  "/prepare/:id": ["today", () => import("./screens/prepare.js"), "route.prepare"],
   "/reassess": ["rituals", () => import("./screens/reassess.js"), "route.reassess"],
   "/journal": ["more", () => import("./screens/journal.js"), "route.journal"],
   "/us": ["more", () => import("./screens/us.js"), "route.us"],

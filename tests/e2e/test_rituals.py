@@ -187,10 +187,11 @@ def test_ritual_screens_screenshots(new_context, people, live_server, scheme):
 
     tab(page, "/rituals")
     ritual(page, "connection_check").get_by_role("button", name="Start Connection check").click()
-    page.get_by_role("button", name="Next").click()
-    page.get_by_role("heading", name="Pause").wait_for()
+    page.get_by_role("button", name="On to the questions").click()
+    page.get_by_role("button", name="I've asked it").click()
+    page.get_by_role("heading", name="Pause").wait_for()  # between the question and its answer
     shoot(page, f"pause-cue-{scheme}")
-    page.get_by_text("Prompt 2 of 5").wait_for()
+    page.get_by_role("heading", name="Answer").wait_for()
 
     tab(page, "/rituals")
     ritual(page, "vulnerability").get_by_role("button", name="Start Five minutes each").click()

@@ -1,8 +1,9 @@
 """Together mode (issue 12, item 4), two phones at 390x844: one partner starts a session, the other's open
 app offers "‹name› started the weekly check-in · Join"; joined, both show the same prompt and the same
 timer (page.clock fixes and advances both phones' time), Next on either moves both, two taps at once move
-one step, a phone that drops out rejoins at the current step, the turns of the five-minute exercise with
-the listener's mirror prompt, and a session still runs offline on one phone alone.
+one step, a phone that drops out rejoins at the current step, and a session still runs offline on one phone
+alone. The guided practices' steps and turns (who speaks first, mirror, the story's "We're ready") are
+tests/e2e/test_practices.py.
 
 The partner's phone learns of a change by the app's own sync trigger (a visibilitychange, as when the
 phone is looked at again); the live channel (issue 12, items 1-2) makes that happen by itself."""
@@ -162,62 +163,6 @@ def test_weekly_checkin_together(new_context, people, live_server):
     until_shown(s, "What you covered")
     [session] = live_server.entries(kind="ritual_session")
     assert session.body["ended_at"] and len(session.body["passed"]) == 1
-
-
-def test_turns_and_the_listeners_mirror_prompt(new_context, people, live_server):
-    alex, sam = new_context(), new_context()
-    people.pair(alex, sam)
-    began = utcnow().replace(microsecond=0)
-    set_time((alex, sam), began)
-    a, s = open_app(alex), open_app(sam)
-    settle(a)
-    settle(s)
-    start_from_rituals(a, "vulnerability")
-    settle(a)
-    until_shown(s, "Alex started the five minutes each")
-    s.locator(".together.banner").get_by_role("button", name="Join").click()
-    s.get_by_role("timer").wait_for()
-
-    def turn(page):
-        node = page.locator(".turn")
-        return node.get_attribute("data-who"), node.inner_text()
-
-    assert turn(a) == ("speaker", "Your turn to speak. Sam listens.")
-    assert turn(s) == ("listener", "Alex speaks. You listen.")
-    set_time((alex, sam), began + timedelta(seconds=250))  # the last minute of Alex's turn
-    wait_until(s, "() => document.querySelector('.turn').dataset.who === 'mirror'")
-    assert turn(s)[1].startswith("Your turn to mirror")
-    shoot(s, "en-sam-mirror")
-    assert turn(a)[0] == "speaker"
-    set_time((alex, sam), began + timedelta(seconds=310))  # swap: Sam speaks, Alex listens
-    wait_until(s, "() => document.querySelector('.turn').dataset.who === 'speaker'")
-    assert turn(s) == ("speaker", "Your turn to speak. Alex listens.")
-    wait_until(a, "() => document.querySelector('.turn').dataset.who === 'listener'")
-    assert timer_of(a)[0] == timer_of(s)[0] == "4:50"  # counting down the second turn on both
-    shoot(s, "en-sam-swap")
-
-
-def test_the_story_teller_and_the_listener(new_context, people, live_server):
-    alex, sam = new_context(), new_context()
-    people.pair(alex, sam)
-    began = utcnow().replace(microsecond=0)
-    set_time((alex, sam), began)
-    a, s = open_app(alex), open_app(sam)
-    settle(a)
-    settle(s)
-    start_from_rituals(a, "story")
-    settle(a)
-    until_shown(s, "Alex started the 90-second story")
-    s.locator(".together.banner").get_by_role("button", name="Join").click()
-    s.get_by_role("timer").wait_for()
-    assert a.locator(".turn").inner_text() == "Your story. Sam listens."
-    assert s.locator(".turn").inner_text() == "Alex tells the story. You listen, no questions yet."
-    assert s.locator(".story").count() == 0  # the written story is the teller's, on the teller's phone
-    set_time((alex, sam), began + timedelta(seconds=95))
-    wait_until(s, "() => document.querySelector('.turn').dataset.who === 'mirror'")
-    assert s.locator(".turn").inner_text() == "Time. Say what stayed with you."
-    wait_until(a, "() => document.querySelector('.turn').dataset.who === 'listener'")
-    assert a.locator(".turn").inner_text() == "Sam speaks. You listen."
 
 
 def test_offline_one_phone_runs_a_session_alone(new_context, people, live_server):

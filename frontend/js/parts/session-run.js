@@ -1,17 +1,18 @@
 // The prompts, one at a time: answer (a few words to remember, or nothing) or pass, no reason asked.
-// In the connection check a visible three-second pause follows each answer. Shared notes; End.
+// The guided practices (connection check, five minutes each, the 90-second story) run as steps instead
+// (parts/practice-steps.js): presence, questions with a pause before each answer, turns. Shared notes; End.
 // Together mode: the prompt on screen is the session's shared place (a session_step entry), so Next or
 // Pass on either phone moves both; the phone that started the session keeps the answers and notes.
 import { store } from "../store.js";
 import { h, clear, id, toast } from "../ui.js";
-import { t } from "../i18n.js";
+import { t, tp } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { storyComposer } from "./story.js";
+import * as P from "./practice-steps.js";
+import * as cues from "../cues.js";
 import { SESSION_TEXT_MAX } from "../limits.js";
 
-const PAUSE = 3;
-
-const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+const clock = P.clock;
 
 export function runner(session, ritual, finished) {
   const sid = session.id;
@@ -19,13 +20,15 @@ export function runner(session, ritual, finished) {
   const place = R.stepOf(sid); // null: a session from before together mode, run on this phone alone
   const own = R.promptsOf(ritual.body);
   const prompts = own.length ? own : [t("session.open_prompt")];
+  const flow = place ? P.flowOf(ritual) : null; // a guided practice, run as shared steps
+  const total = flow ? flow.length : prompts.length;
   const step = h("section", { class: "card prompt-card", "aria-live": "polite" });
-  let pausing = null;
   let shown = null; // the shared step on screen
   let since = null; // the instant it came up
+  let live = null; // what the guided step on screen redraws each second (its countdown, its pause)
 
   const current = () => {
-    if (place) return Math.min(store.byId(place.id)?.body.step ?? 0, prompts.length);
+    if (place) return Math.min(store.byId(place.id)?.body.step ?? 0, total);
     const done = R.handled(store.byId(sid).body);
     const index = prompts.findIndex((p) => !done.has(p));
     return index === -1 ? prompts.length : index;
@@ -49,7 +52,9 @@ export function runner(session, ritual, finished) {
     shown = index;
     since = place ? store.byId(place.id)?.body.at : null;
     step.dataset.step = String(index);
-    if (index >= prompts.length) {
+    live = null;
+    if (flow && index < total) return guided(index, refocus);
+    if (index >= total) {
       const done = h("h2", { tabindex: "-1" }, t("session.all_prompts_done"));
       clear(step, done, h("p", {}, mine ? t("session.all_prompts_hint") : t("together.end_there")));
       focusOn(done, refocus);
@@ -74,8 +79,7 @@ export function runner(session, ritual, finished) {
         );
       }
       if (place) await R.moveStep(place.id, index, pass);
-      if (!pass && ritual.body.type === "connection_check") pause();
-      else render();
+      render();
     };
     const heading = h("h2", { class: "prompt-text", tabindex: "-1" }, prompt);
     clear(
@@ -98,25 +102,200 @@ export function runner(session, ritual, finished) {
     focusOn(heading, refocus);
   };
 
-  const pause = () => {
-    let left = PAUSE;
-    const refocus = focusLost();
-    const count = h("p", { class: "pause-count", "aria-hidden": "true" }, String(left));
-    const heading = h("h2", { tabindex: "-1" }, t("session.pause"));
-    clear(step, h("div", { class: "pause", role: "status" }, heading, h("p", {}, t("session.pause_hint")), count));
-    focusOn(heading, refocus);
-    step.classList.add("pausing");
-    pausing = setInterval(() => {
-      left -= 1;
-      if (left > 0) {
-        count.textContent = String(left);
-        return;
-      }
-      clearInterval(pausing);
-      pausing = null;
-      step.classList.remove("pausing");
+  // One step of a guided practice (parts/practice-steps.js), as this phone sees it.
+  const guided = (index, refocus) => {
+    const here = flow[index];
+    const shared = store.byId(place.id);
+    const name = P.partnerLabel();
+    const move = async (pass = false, more = {}) => {
+      if (current() !== index) return render(); // the partner moved it first: show where it is
+      await R.moveStep(place.id, index, pass, more);
       render();
-    }, 1000);
+    };
+    const buttons = (nextText = t("session.next"), passToo = true, more = {}) =>
+      h(
+        "div",
+        { class: "actions prompt-actions" },
+        h("button", { type: "button", class: "btn primary", onclick: () => move(false, more) }, nextText),
+        passToo
+          ? h("button", { type: "button", class: "btn ghost", onclick: () => move(true, more) }, t("session.pass"))
+          : null,
+      );
+    const counted = (text) => h("p", { class: "prompt-count" }, text);
+    let heading;
+    let parts;
+    if (here.type === "presence") {
+      const left = P.countdown(shared, P.PRESENCE, t("practice.check.presence_up"));
+      live = () => left.update();
+      heading = h("h2", { class: "prompt-text", tabindex: "-1" }, t("practice.check.presence_title"));
+      parts = [
+        heading,
+        h("p", {}, t("practice.check.presence")),
+        left,
+        h("p", { class: "small muted" }, t("practice.check.held_back")),
+        buttons(t("practice.check.to_questions"), false),
+      ];
+    } else if (here.type === "ask" || here.type === "answer") {
+      const askerRole = here.asker || "starter";
+      const asking = here.asker ? askerRole === P.roleOf(mine) : null;
+      const askerId = askerRole === "starter" ? session.author_id : mine ? store.partner?.id : store.user.id;
+      const sealed = asking ? R.sealedQuestions(ritual.id)[here.n] || null : null;
+      const revealed = here.asker ? R.revealedQuestion(sid, askerId, here.n) : null;
+      const question = here.text || revealed?.body.text || null;
+      const count = counted(t("practice.check.question_of", { n: here.q + 1, count: here.of }));
+      if (here.type === "ask") {
+        heading = h(
+          "h2",
+          { class: "prompt-text", tabindex: "-1" },
+          here.text ||
+            (asking ? sealed?.body.text || t("practice.check.ask_your_own") : tp("practice.check.they_ask", { name })),
+        );
+        const reveal = async () => {
+          if (current() !== index) return render();
+          if (sealed) await R.revealQuestion(sealed, sid);
+          await move(false);
+        };
+        parts = [
+          count,
+          h(
+            "p",
+            { class: "turn", "data-who": asking === false ? "listener" : "speaker" },
+            t(asking === false ? "practice.check.listen" : "practice.check.ask"),
+          ),
+          heading,
+          sealed ? h("p", { class: "small muted" }, tp("practice.check.sealed_hint", { name })) : null,
+          h(
+            "div",
+            { class: "actions prompt-actions" },
+            h("button", { type: "button", class: "btn primary", onclick: reveal }, t("practice.check.asked")),
+            h(
+              "button",
+              { type: "button", class: "btn ghost", onclick: () => move(true, { by: 2 }) },
+              t("session.pass"),
+            ),
+          ),
+          h("p", { class: "small muted" }, t("session.pass_hint")),
+        ];
+      } else {
+        const pause = P.pauseView(shared);
+        if (!pause.update()) {
+          step.classList.add("pausing");
+          clear(step, pause);
+          focusOn(pause.heading, refocus);
+          live = () => pause.update() && render();
+          return;
+        }
+        step.classList.remove("pausing");
+        const answerId = id("answer");
+        const answer = mine
+          ? h("textarea", {
+              id: answerId,
+              rows: "3",
+              maxlength: String(SESSION_TEXT_MAX),
+              placeholder: t("session.answer_placeholder"),
+            })
+          : null;
+        const label = question || t("practice.check.unnamed", { n: here.q + 1 });
+        const save = async (pass) => {
+          if (current() !== index) return render();
+          if (mine) {
+            const text = answer.value.trim();
+            await R.patchSession(sid, (b) =>
+              pass ? { passed: [...b.passed, label] } : { answers: [...b.answers, { prompt: label, text }] },
+            );
+          }
+          await move(pass);
+        };
+        heading = h("h2", { class: "prompt-text", tabindex: "-1" }, question || t("practice.check.answer_title"));
+        parts = [
+          count,
+          h(
+            "p",
+            { class: "turn", "data-who": asking ? "listener" : "speaker" },
+            asking === null
+              ? t("practice.check.answer_now")
+              : asking
+                ? tp("practice.check.they_answer", { name })
+                : t("practice.check.you_answer"),
+          ),
+          heading,
+          mine ? h("label", { for: answerId, class: "label" }, t("session.your_answer")) : null,
+          answer,
+          h(
+            "div",
+            { class: "actions prompt-actions" },
+            h("button", { type: "button", class: "btn primary", onclick: () => save(false) }, t("session.next")),
+            h("button", { type: "button", class: "btn ghost", onclick: () => save(true) }, t("session.pass")),
+          ),
+          mine ? null : h("p", { class: "small muted" }, t("together.notes_there")),
+        ];
+      }
+    } else if (here.type === "choose") {
+      const pick = (me) => move(false, { first: me ? P.roleOf(mine) : P.roleOf(!mine) });
+      heading = h("h2", { class: "prompt-text", tabindex: "-1" }, t("practice.vuln.who_first"));
+      parts = [
+        heading,
+        h("p", {}, t("practice.vuln.about")),
+        h(
+          "div",
+          { class: "actions prompt-actions" },
+          h("button", { type: "button", class: "btn primary", onclick: () => pick(true) }, t("practice.vuln.me_first")),
+          h(
+            "button",
+            { type: "button", class: "btn ghost", onclick: () => pick(false) },
+            tp("practice.vuln.them_first", { name }),
+          ),
+        ),
+      ];
+    } else if (ritual.body.type === "vulnerability") {
+      const [who, title, line] = P.vulnerabilityText(here, shared, mine);
+      heading = h("h2", { class: "prompt-text", tabindex: "-1" }, title);
+      let left = null;
+      if (here.type === "speak") {
+        left = P.countdown(shared, P.TURN, t("practice.vuln.time_up"));
+        let was = left.update();
+        live = () => {
+          const up = left.update();
+          if (up && !was) cues.cue();
+          was = up;
+        };
+      }
+      const last = here.type === "validate";
+      parts = [
+        counted(t("practice.vuln.turn_of", { n: here.turn })),
+        heading,
+        P.turnLine(who, line),
+        left,
+        here.type === "speak" && who === "speaker" ? P.fearStarters() : null,
+        buttons(last ? t(here.turn === 1 ? "practice.vuln.swap" : "practice.vuln.finish") : t("session.next")),
+      ];
+    } else {
+      const [who, title, line] = P.storyText(here, mine);
+      heading = h("h2", { class: "prompt-text", tabindex: "-1" }, title);
+      let left = null;
+      if (here.type === "tell") {
+        left = P.countdown(shared, P.STORY, t("practice.story.time_up"));
+        let was = left.update();
+        live = () => {
+          const up = left.update();
+          if (up && !was) cues.cue();
+          was = up;
+        };
+      }
+      parts = [
+        heading,
+        P.turnLine(who, line),
+        left,
+        here.type === "compose" && who === "speaker" ? storyComposer(sid, mine) : null,
+        here.type === "compose"
+          ? buttons(t("practice.story.ready"), false)
+          : buttons(here.type === "tell" ? t("practice.story.told") : t("session.next")),
+      ];
+    }
+    step.classList.remove("pausing");
+    clear(step, ...parts, place ? stepClock : null);
+    showStepClock();
+    focusOn(heading, refocus);
   };
 
   const noteId = id("note");
@@ -134,8 +313,8 @@ export function runner(session, ritual, finished) {
   note.addEventListener("change", saveNote);
   const end = async () => {
     saveNote();
-    if (pausing) clearInterval(pausing);
-    const passedThere = place ? store.byId(place.id)?.body.passed || [] : [];
+    // (A guided practice's steps are not prompts: what it passed is already in the session's record.)
+    const passedThere = place && !flow ? store.byId(place.id)?.body.passed || [] : [];
     await R.patchSession(sid, (b) => {
       // Prompts passed on the partner's phone join the session's own record of passes.
       const done = R.handled(b);
@@ -147,15 +326,20 @@ export function runner(session, ritual, finished) {
   };
   // The partner's move arrives by sync: show the new step (a step left alone keeps what is typed).
   const onChange = (event) => {
-    if (event.detail === "entries" && place && !pausing && current() !== shown) render();
+    if (event.detail === "entries" && place && current() !== shown) render();
   };
   if (place) store.addEventListener("change", onChange);
-  const every = place ? setInterval(showStepClock, 1000) : null;
+  const every = place
+    ? setInterval(() => {
+        showStepClock();
+        if (live) live();
+      }, 500)
+    : null;
   render();
   const node = h(
     "div",
     { class: "runner" },
-    mine && ritual.body.type === "story" ? storyComposer(sid) : null,
+    mine && ritual.body.type === "story" && !flow ? storyComposer(sid) : null,
     step,
     mine
       ? h("section", { class: "card" }, h("label", { for: noteId, class: "label" }, t("session.notes_label")), note)
@@ -167,7 +351,6 @@ export function runner(session, ritual, finished) {
   node.cleanup = () => {
     store.removeEventListener("change", onChange);
     clearInterval(every);
-    if (pausing) clearInterval(pausing);
   };
   return node;
 }

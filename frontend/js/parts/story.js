@@ -6,7 +6,9 @@ import { t, tp } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { STORY_PART_MAX } from "../limits.js";
 
-export function storyComposer(sid) {
+// `keeps`: this phone started the session and keeps the story in it; the partner's form only helps them
+// get their story ready (their phone cannot write the session).
+export function storyComposer(sid, keeps = true) {
   const feeling = h(
     "select",
     { name: "feeling" },
@@ -54,12 +56,14 @@ export function storyComposer(sid) {
     "section",
     { class: "card story" },
     h("h2", {}, t("story.title")),
-    h("p", { class: "small muted" }, t("story.optional")),
+    h("p", { class: "small muted" }, keeps ? t("story.optional") : t("practice.story.get_ready")),
     field(t("story.felt"), feeling),
     field(t("story.when"), event),
     field(t("story.taught"), takeaway),
     preview,
-    saved ? h("p", { class: "small muted" }, tp("story.saved_earlier", { text: saved.text })) : null,
-    h("button", { type: "button", class: "btn ghost", onclick: save }, t("story.save")),
+    keeps && saved ? h("p", { class: "small muted" }, tp("story.saved_earlier", { text: saved.text })) : null,
+    keeps
+      ? h("button", { type: "button", class: "btn ghost", onclick: save }, t("story.save"))
+      : h("p", { class: "small muted" }, t("practice.story.not_kept")),
   );
 }

@@ -140,6 +140,14 @@ function ritualItem(ritual, navigate, whenText) {
             open ? t("common.resume") : t("common.start"),
           )
         : null,
+      // The connection check's questions, prepared ahead and kept sealed (screens/prepare.js).
+      b.type === "connection_check" && b.enabled && b.template
+        ? h(
+            "a",
+            { class: "btn ghost small prepare-link", href: `/prepare/${ritual.id}`, "data-link": true },
+            t("practice.card.prepare"),
+          )
+        : null,
       h(
         "a",
         {

@@ -1,22 +1,30 @@
 // A ritual session: the big timer (from the stored start time, so a reload picks up where it was),
 // the screen kept awake, cues at phase changes, then the prompts (session-run) or the end (session-end).
 // Together mode: the partner's phone opens the same running session (Join); both timers read the stored
-// start, and in the exercises with turns each phone says whose turn it is (the one who started speaks first).
+// start. The guided practices keep their steps' own time and turns (parts/practice-steps.js).
 import { store } from "../store.js";
-import { bdi, h } from "../ui.js";
-import { t, tp } from "../i18n.js";
+import { h } from "../ui.js";
+import { t } from "../i18n.js";
 import * as cues from "../cues.js";
 import * as R from "../ritual-data.js";
 import { runner } from "../parts/session-run.js";
+import { flowOf } from "../parts/practice-steps.js";
 import { ending } from "../parts/session-end.js";
 import { awaitEntry } from "../parts/arriving.js";
 
 const TURN = 300;
 
 /** [seconds from start, what happens now, count down to the next phase?] */
-export function phases(ritual) {
+export function phases(ritual, guided = false) {
   const b = ritual.body;
   const planned = b.duration_min * 60;
+  if (guided) {
+    // The steps keep their own time (parts/practice-steps.js): the big timer counts the session's.
+    // The story's two minutes are the telling alone: composing takes what it takes, so no "time's up".
+    const out = [[0, t(`practice.phase.${b.type}`), false]];
+    if (planned > 0 && b.type !== "story") out.push([planned, t("session.phase.planned_time"), false]);
+    return out;
+  }
   if (b.type === "vulnerability") {
     return [
       [0, t("session.phase.first_turn"), true],
@@ -37,34 +45,9 @@ export function phases(ritual) {
 }
 
 const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
-const MIRROR = 60; // the listener's mirror prompt shows in the last minute of a five-minute turn
-const STORY = 90;
-
-/** Whose turn it is at `elapsed` seconds, seen from this phone: [who, text] (who: "speaker",
- *  "listener", "mirror" or "both"), or null in a session without turns. */
-export function turn(ritual, mine, elapsed) {
-  const type = ritual.body.type;
-  const name = () => bdi(store.partner ? store.partner.display_name : t("common.your_partner"));
-  if (type === "vulnerability") {
-    if (elapsed >= 2 * TURN) return ["both", t("together.both_done")];
-    const first = elapsed < TURN; // the one who started speaks first
-    const speaking = first === mine;
-    if (speaking) return ["speaker", tp("together.you_speak", { name: name() })];
-    if (elapsed % TURN >= TURN - MIRROR) return ["mirror", t("together.mirror")];
-    return ["listener", tp("together.you_listen", { name: name() })];
-  }
-  if (type === "story") {
-    if (elapsed < STORY)
-      return mine
-        ? ["speaker", tp("together.you_tell", { name: name() })]
-        : ["listener", tp("together.they_tell", { name: name() })];
-    return mine ? ["listener", tp("together.you_listen", { name: name() })] : ["mirror", t("together.story_mirror")];
-  }
-  return null;
-}
-
 function timer(session, ritual, together) {
-  const list = phases(ritual);
+  const guided = together && !!flowOf(ritual);
+  const list = phases(ritual, guided);
   const started = Date.parse(session.body.started_at);
   const time = h("p", {
     class: "timer-digits",
@@ -73,8 +56,6 @@ function timer(session, ritual, together) {
     "data-started": session.body.started_at,
   });
   const label = h("p", { class: "timer-phase", "aria-live": "polite" });
-  const mine = session.author_id === store.user.id;
-  const turnLine = together && turn(ritual, mine, 0) ? h("p", { class: "turn", "aria-live": "polite" }) : null;
   const mute = h("button", { type: "button", class: "btn ghost small", "aria-pressed": String(cues.muted()) });
   const showMute = () => {
     mute.textContent = cues.muted() ? t("session.sound_off") : t("session.sound_on");
@@ -91,11 +72,9 @@ function timer(session, ritual, together) {
     { class: "timer card", "aria-label": t("session.timer") },
     time,
     label,
-    turnLine,
     h("div", { class: "row end" }, mute),
   );
   let shown = -1;
-  let turnShown = null;
   const tick = () => {
     const elapsed = Math.max(0, (Date.now() - started) / 1000);
     let i = 0;
@@ -103,14 +82,6 @@ function timer(session, ritual, together) {
     const [, text, countdown] = list[i];
     time.textContent = countdown && list[i + 1] ? clock(list[i + 1][0] - elapsed) : clock(elapsed);
     time.dataset.elapsed = String(Math.floor(elapsed));
-    if (turnLine) {
-      const [who, text] = turn(ritual, mine, elapsed);
-      if (who !== turnShown) {
-        turnShown = who;
-        turnLine.dataset.who = who;
-        turnLine.replaceChildren(...[text].flat());
-      }
-    }
     if (i !== shown) {
       if (shown !== -1) {
         cues.cue();

@@ -8,6 +8,7 @@ import { checkin } from "../parts/checkin.js";
 import { question } from "../parts/question.js";
 import { timeoutCard } from "../parts/timeout-card.js";
 import { followUpCard } from "../parts/follow-up-card.js";
+import { prepareCard } from "../parts/prepare-card.js";
 import { todayLinks } from "../parts/today-links.js";
 import { notSentNotice } from "./not-sent.js";
 import { togetherBanner } from "../parts/together-banner.js";
@@ -42,6 +43,7 @@ export function mount(root, { navigate }) {
   const parts = [
     togetherBanner(navigate),
     timeoutCard(),
+    prepareCard(),
     disclosure(),
     checkin(practices),
     question(practices),
