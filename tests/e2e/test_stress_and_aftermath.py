@@ -218,6 +218,13 @@ def test_each_practice_on_one_phone_alone(new_context, people, live_server):
         people.pair(alex, sam)
         a = open_app(alex)
         settle(a)
+        a.goto("/rituals")
+        guided = a.locator(f'.ritual[data-type="{ritual_type}"]')
+        guided.wait_for()
+        a.wait_for_timeout(500)  # the first sync's re-render
+        guided.evaluate("node => node.scrollIntoView({block: 'center'})")
+        a.wait_for_timeout(300)
+        a.screenshot(path=str(artifacts("screenshots", "stress-aftermath", f"{name}-rituals.png")))
         start_from_rituals(a, ritual_type, english=locale.startswith("en"))
         steps = 11 if ritual_type == "aftermath" else 4
         for index in range(steps):
