@@ -64,6 +64,8 @@ TIMEOUT_MIN_MINUTES = 20  # a time-out's return time, at least this far ahead
 TIMEOUT_MAX_MINUTES = 24 * 60  # and at most this far (also after "15 more minutes": from its start)
 TIMEOUT_MORE_MINUTES = 15  # "15 more minutes" at the return time
 PATH_WEEKS = 6  # the six-week path: one step a week from pairing
+STRESS_TURN_MIN_MINUTES = 10  # the stress-reducing conversation: each partner's turn, about this long
+STRESS_TURN_MAX_MINUTES = 15  # to this long (two turns: the ritual's minutes, frontend/js/practices.js)
 SESSION_OPEN_HOURS = 24  # a ritual session left open this long closes itself as not finished
 QUESTION_DEPTHS = ("light", "medium", "deep")  # the daily question's, lightest first (not for limits.js)
 

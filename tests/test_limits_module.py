@@ -21,6 +21,8 @@ PHONE_ONLY = {
     "APPRECIATION_WORDS",
     "FOLLOW_UP_WORDS",
     "STORY_PART_MAX",
+    "STRESS_TURN_MIN_MINUTES",  # a turn of the stress-reducing conversation: a guide the phone shows
+    "STRESS_TURN_MAX_MINUTES",
     "TIMEOUT_MORE_MINUTES",
 }  # the phone's step; the cap is checked
 

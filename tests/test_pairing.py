@@ -364,5 +364,5 @@ def test_no_english_in_a_russian_speakers_default_rituals(app, signup):
     words = [
         text for e in bob.pull_all() if e["kind"] == "ritual" for text in (e["body"]["title"], *e["body"]["prompts"])
     ]
-    assert len(words) == 7 + 27  # titles and prompts
+    assert len(words) == 9 + 27 + 4 + 11  # titles and prompts (the two practices: 4 and 11)
     assert [w for w in words if re.search(r"\b(the|you|and|of)\b", w)] == []

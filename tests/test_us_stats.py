@@ -22,6 +22,8 @@ DEFAULT_TYPES = {
     "vulnerability",
     "story",
     "reassessment",
+    "stress_talk",
+    "aftermath",
 }
 
 

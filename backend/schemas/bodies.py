@@ -14,7 +14,8 @@ DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "
 REACTIONS = ("right", "not_quite", "heart", "thanks", "not_now")
 BID_TYPES = ("question", "touch", "joke", "share", "help", "affection", "other")
 BID_RESPONSES = ("toward", "away", "against")
-# vulnerability and story are guided exercises (started any time); reassessment is the 12-week review.
+# vulnerability, story, stress_talk (the stress-reducing conversation) and aftermath (of a fight) are guided
+# exercises (started any time); reassessment is the 12-week review.
 RITUAL_TYPES = (
     "nightly_gratitude",
     "weekly_checkin",
@@ -23,6 +24,8 @@ RITUAL_TYPES = (
     "vulnerability",
     "story",
     "reassessment",
+    "stress_talk",
+    "aftermath",
     "custom",
 )
 # A default ritual names the catalogue entry its words come from (ritual.default.<template>): each phone

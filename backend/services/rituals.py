@@ -13,6 +13,7 @@ import uuid
 
 from sqlalchemy import select
 
+from .. import limits as L
 from ..extensions import db
 from ..i18n import lookup, t
 from ..models import Entry, utcnow
@@ -39,6 +40,9 @@ DEFAULT_RITUALS = (
     {"type": "vulnerability", "duration_min": 10, "schedule": {"freq": "anytime"}},
     {"type": "story", "duration_min": 2, "schedule": {"freq": "anytime"}},
     {"type": "reassessment", "duration_min": 30, "schedule": {"freq": "anytime"}},
+    # Two turns of STRESS_TURN_MIN..MAX_MINUTES each; the phone's steps and guides: frontend/js/practices.js.
+    {"type": "stress_talk", "duration_min": 2 * L.STRESS_TURN_MAX_MINUTES, "schedule": {"freq": "anytime"}},
+    {"type": "aftermath", "duration_min": 30, "schedule": {"freq": "anytime"}},
 )
 
 

@@ -28,7 +28,9 @@ from ..times import parse_date, parse_instant
 from . import couples, visibility
 from .schedule import zone_or_utc
 
-TALKING_RITUALS = frozenset({"weekly_checkin", "monthly_state", "connection_check", "vulnerability", "story"})
+TALKING_RITUALS = frozenset(
+    {"weekly_checkin", "monthly_state", "connection_check", "vulnerability", "story", "stress_talk", "aftermath"}
+)
 CHATS_TARGET = [4, 6]
 REASSESS_AFTER = timedelta(weeks=12)
 HELP_WINDOW_WEEKS = 4

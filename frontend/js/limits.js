@@ -55,4 +55,6 @@ export const TIMEOUT_MIN_MINUTES = 20; // a time-out's return time, at least thi
 export const TIMEOUT_MAX_MINUTES = 1440; // and at most this far (also after "15 more minutes": from its start)
 export const TIMEOUT_MORE_MINUTES = 15; // "15 more minutes" at the return time
 export const PATH_WEEKS = 6; // the six-week path: one step a week from pairing
+export const STRESS_TURN_MIN_MINUTES = 10; // the stress-reducing conversation: each partner's turn, about this long
+export const STRESS_TURN_MAX_MINUTES = 15; // to this long (two turns: the ritual's minutes, frontend/js/practices.js)
 export const SESSION_OPEN_HOURS = 24; // a ritual session left open this long closes itself as not finished

@@ -7,7 +7,7 @@ import { entry, has, t } from "./i18n.js";
 import { COMMITMENT_DAYS, SESSION_OPEN_HOURS } from "./limits.js";
 
 export const zone = () => store.user?.timezone || phoneZone();
-export const GUIDED = ["vulnerability", "story"];
+export const GUIDED = ["vulnerability", "story", "stress_talk", "aftermath"];
 export const ORDER = [
   "weekly_checkin",
   "connection_check",
@@ -15,6 +15,8 @@ export const ORDER = [
   "nightly_gratitude",
   "vulnerability",
   "story",
+  "stress_talk",
+  "aftermath",
   "reassessment",
   "custom",
 ];

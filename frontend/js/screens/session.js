@@ -9,6 +9,7 @@ import * as cues from "../cues.js";
 import * as R from "../ritual-data.js";
 import { runner } from "../parts/session-run.js";
 import { flowOf } from "../parts/practice-steps.js";
+import { practiceRunner } from "../parts/practice-run.js";
 import { ending } from "../parts/session-end.js";
 import { awaitEntry } from "../parts/arriving.js";
 
@@ -143,7 +144,7 @@ export function mount(root, { args, navigate }) {
   const release = cues.keepAwake();
   const unlock = () => cues.unlockAudio();
   root.addEventListener("click", unlock);
-  const run = runner(session, ritual, again);
+  const run = practiceRunner(session, ritual, again) || runner(session, ritual, again);
   root.append(clockNode, run);
   // The partner ended it (or it went): open what it is now, the summary.
   const onChange = (event) => {
