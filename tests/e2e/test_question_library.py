@@ -3,9 +3,13 @@ offline (the library is kept by the service worker); the question never goes dee
 partner's depth; "A lighter one, please" on one phone swaps it on the other too, and both tapping it
 offline make one swap. In English and Russian."""
 
+from datetime import timedelta
+
 import pytest
 
-from .e2e_support import artifacts, go_offline, go_online, open_app, settle, wait_synced, wait_until
+from backend.models import utcnow
+
+from .e2e_support import artifacts, go_offline, go_online, open_app, settle, tab, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -96,10 +100,11 @@ def test_the_question_goes_no_deeper_than_the_lower_partners_depth(new_context, 
         assert expected["cap"] == "medium"
         assert shown(card) == expected["text"]
 
-    set_depth(sam, live_server, "deep")  # both deep now: Alex's phone hears it on its next start
-    page_a.reload()
-    wait_synced(page_a)
-    assert page_a.evaluate(EXPECTED, None)["cap"] == "deep"
+    set_depth(sam, live_server, "deep")  # both deep now: Alex's phone hears it when Today shows again
+    alex.clock.set_system_time(utcnow() + timedelta(minutes=6))
+    tab(page_a, "/more")
+    tab(page_a, "/")
+    wait_until(page_a, "async () => (await import('/frontend/js/questions.js')).depthCap() === 'deep'")
     set_depth(alex, live_server, "light")  # Alex turns the dial down: the couple's question is light
     page_b.reload()
     wait_synced(page_b)

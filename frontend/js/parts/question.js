@@ -12,8 +12,17 @@ import { talk } from "./talk.js";
 import { t, tp } from "../i18n.js";
 import { ANSWER_TEXT_MAX } from "../limits.js";
 
+// The cap follows the partner's depth dial too: GET /api/me runs at every start; a Today shown again
+// later asks once more (at most every few minutes), so both phones keep to the same cap.
+const FRESH_MS = 5 * 60 * 1000;
+let askedAt = Date.now();
+
 /** group: fold the card to one line among these (Today's practices, see cards.js fold). */
 export function question(group = null) {
+  if (Date.now() - askedAt > FRESH_MS && navigator.onLine !== false) {
+    askedAt = Date.now();
+    store.refreshMe();
+  }
   const body = h("div", {});
   const card = section(t("question.title"), body);
   if (group) fold(card, group);
