@@ -142,6 +142,15 @@ def test_the_similarity_bound_catches_a_reworded_question():
     assert len(a & b) / len(a | b) >= SIMILAR
 
 
+# The counts the issue asks for. On the qmech branch alone this fails (35 questions): the themes'
+# files come from the content helpers' branches; it passes once they are merged.
+def test_the_library_has_enough_in_every_depth_and_theme(questions):
+    depth = {d: sum(q["depth"] == d for q in questions) for d in ("light", "medium", "deep")}
+    assert len(questions) >= 500 and depth["light"] >= 366 and depth["medium"] >= 100 and depth["deep"] >= 50, depth
+    theme = {t: sum(q["theme"] == t for q in questions) for t in Q.THEMES}
+    assert all(n >= 20 for n in theme.values()), theme
+
+
 # The order, run in node as the phone runs it.
 
 
