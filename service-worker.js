@@ -37,12 +37,13 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
   if (event.data && event.data.type === "VERSION") event.source.postMessage({ type: "VERSION", version: VERSION });
-  // The page loaded its language: keep that catalogue offline too (i18n.js, loadLanguage).
+  // The page loaded its language: keep that catalogue offline too (i18n.js, loadLanguage), and the
+  // daily question library in that language (questions.js, loadQuestions).
   if (event.data && event.data.type === "KEEP_LANGUAGE") event.waitUntil(keepLanguage(event.data.url));
 });
 
 async function keepLanguage(url) {
-  if (typeof url !== "string" || !/^\/frontend\/locales\/[a-z]{2}\.json$/.test(url)) return;
+  if (typeof url !== "string" || !/^\/frontend\/locales\/(questions\/)?[a-z]{2}\.json$/.test(url)) return;
   const cache = await caches.open(CACHE);
   if (!(await cache.match(url))) await cache.add(new Request(url, { cache: "reload" }));
 }

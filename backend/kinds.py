@@ -126,6 +126,8 @@ _REGISTRY = (
         tells_partner="reply",
         preview="text",
     ),
+    # "A lighter one, please" on today's question: shared, so the partner's phone swaps too; no push.
+    Kind("question_swap", bodies.QuestionSwap),
     Kind("journal", bodies.Journal, private=True),
     # A week of the six-week path marked done: shared, so both see each other's ticks; only once it opened.
     Kind("path_step", bodies.PathStep, paired_rule=bodies.week_has_opened),

@@ -75,9 +75,9 @@ def render_worker(root):
     """service-worker.js with VERSION and PRECACHE filled in; cached until a file changes."""
     global _worker
     sources = shell_files(root) + [root / "manifest.json", root / "service-worker.js"]
-    # The catalogues are not precached, but a changed word must still make a new version, which
-    # fetches the languages kept before afresh.
-    languages = sorted((root / "frontend" / "locales").glob("*.json"))
+    # The catalogues (and the question library, locales/questions/) are not precached, but a changed word
+    # must still make a new version, which fetches the languages kept before afresh.
+    languages = sorted((root / "frontend" / "locales").rglob("*.json"))
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sources + languages)
     cached_key, text = _worker
     if cached_key == key:

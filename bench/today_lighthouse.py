@@ -12,7 +12,6 @@ performance score (0–100) and of the cumulative layout shift.
 import argparse
 import json
 import os
-import re
 import subprocess
 import tempfile
 import time
@@ -58,12 +57,17 @@ def _put(base, session, kind, body):
     assert response.status_code == 200 and response.json()["results"][0]["status"] == "applied", response.text
 
 
-def question_for(local_date):
-    """Today's question on that date, as frontend/js/questions.js picks it (by the day number)."""
-    source = (ROOT / "frontend" / "js" / "questions.js").read_text()
-    ids = re.findall(r'"(q-[a-z0-9-]+)"', source.split("export const QUESTIONS = [")[1].split("]")[0])
-    day = (datetime.fromisoformat(local_date).replace(tzinfo=UTC).timestamp()) // 86400
-    return ids[int(day) % len(ids)]
+def question_for(local_date, couple_id):
+    """Today's question on that date, as the phone picks it (frontend/js/question-order.js, run in node)."""
+    order = (ROOT / "frontend" / "js" / "question-order.js").as_uri()
+    library = json.loads((ROOT / "frontend" / "locales" / "questions" / "en.json").read_text())["order"]
+    script = (
+        f"import {{ questionOn }} from {json.dumps(order)};"
+        f"const day = questionOn({json.dumps(library)}, {json.dumps(couple_id)}, {json.dumps(local_date)}, 'light');"
+        "console.log(day[0]);"
+    )
+    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
 
 
 def a_day_of_use(base):
@@ -85,7 +89,8 @@ def a_day_of_use(base):
         },
     )
     _put(base, sam, "appreciation", {"text": "Thank you for the soup last night."})
-    answer = {"question_id": question_for(today), "text": "A hug when I come home.", "local_date": today}
+    couple_id = sam.get(f"{base}/api/me").json()["couple"]["id"]
+    answer = {"question_id": question_for(today, couple_id), "text": "A hug when I come home.", "local_date": today}
     _put(base, sam, "answer", answer)
     _put(base, alex, "checkin", {"mood": 4, "us": 4, "feelings": ["content"], "note": ""})
     return alex.cookies.get("hearth_session")

@@ -69,6 +69,7 @@ def valid_body(kind):
         "timeout_note": {"text": "Take your time. I'm here."},
         "answer": {"question_id": "q-best-part", "text": "The walk by the river.", "local_date": today.isoformat()},
         "journal": {"text": "A private thought.", "feelings": ["tired"]},
+        "question_swap": {"local_date": today.isoformat(), "from_id": "q-us-lately", "to_id": "q-best-moment"},
         "path_step": {"week": 1},
         "prepared_question": {"text": "What made you laugh this week?", "n": 1, "day": today.isoformat()},
         "reply": {"text": "Me too. Let's go back there on Sunday."},

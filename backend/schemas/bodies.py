@@ -234,10 +234,26 @@ class TimeoutNote(Schema):
     text = Text(L.TIMEOUT_NOTE_MAX, required=True)
 
 
+def QuestionId(**kwargs):
+    """A daily question's id (frontend/locales/questions; old ids stay valid forever)."""
+    return String(validate=[Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_.:-]+$")], **kwargs)
+
+
 class Answer(Schema):
-    question_id = String(required=True, validate=[Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_.:-]+$")])
+    question_id = QuestionId(required=True)
     text = Text(L.ANSWER_TEXT_MAX, required=True)
     local_date = LocalDate(required=True)
+
+
+class QuestionSwap(Schema):
+    """A lighter one, please: the couple's question of `local_date` becomes `to_id` instead of
+    `from_id`, on both phones. Two swaps of one day (both tapped offline) are one: the phones show the
+    one with the smallest entry id (frontend/js/question-order.js). services/question_swap.py refuses a
+    swap once either partner answered `from_id` that day."""
+
+    local_date = LocalDate(required=True)
+    from_id = QuestionId(required=True)
+    to_id = QuestionId(required=True)
 
 
 class PathStep(Schema):

@@ -11,7 +11,7 @@ from ..kinds import KINDS
 from ..models import Couple, Entry
 from ..schemas.entries import EntryDeleteIn, EntryIn
 from ..times import parse_instant
-from . import talk, visibility
+from . import question_swap, talk, visibility
 from .visibility import SHARED_EDIT
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -271,6 +271,7 @@ def put(batch, raw, parsed=None):
     if target is None and existing is not None and existing.ref_id and kind in talk.RULED:
         target = _get(existing.ref_id, known)  # an edit keeps its ref: the talk's rules read it still
     talk.check(batch, kind, body, data["id"], target)
+    question_swap.check(batch, kind, body, existing)
     visibility_ = visibility.stored_visibility(kind, data["visibility"])
     if existing is not None and existing.author_id != user.id:
         visibility_ = existing.visibility  # a partner editing a shared entry cannot hide it from its author

@@ -11,8 +11,9 @@ from ..models import Entry, utcnow
 from . import us, visibility
 from .schedule import zone_or_utc
 
-# An answer may still be withheld from the partner (answer, then reveal): even a count would tell.
-NOT_COUNTED = sorted(visibility.REVEALED)
+# An answer may still be withheld from the partner (answer, then reveal): even a count would tell. Asking
+# for a lighter question is nothing shared, and never a mark against anyone: not counted either.
+NOT_COUNTED = sorted(visibility.REVEALED | {"question_swap"})
 
 
 def summary(user, weeks, now=None):

@@ -62,9 +62,10 @@ export async function loadLanguage(wanted = chosenLanguage() || phoneLanguage())
   return next;
 }
 
-/** Asks the service worker to keep this catalogue with the shell: it precaches the person's language
- *  (the one loaded here, and on each update the ones kept before), not every language there is. */
-function keepOffline(url) {
+/** Asks the service worker to keep this catalogue (or the question library, questions.js) with the shell:
+ *  it precaches the person's language (the one loaded here, and on each update the ones kept before),
+ *  not every language there is. */
+export function keepOffline(url) {
   navigator.serviceWorker?.ready
     .then((registration) => registration.active?.postMessage({ type: "KEEP_LANGUAGE", url }))
     .catch(() => {});

@@ -66,6 +66,7 @@ export const KINDS = Object.freeze(
       kind("timeout", { shows: ["timeout"], words: "note" }),
       kind("timeout_note", { shows: ["timeout"], story: "attached", words: "text" }),
       kind("answer", { shows: ["feed", "question"], story: "answers", words: "text", share: true }),
+      kind("question_swap", { shows: ["question"], story: null }),
       kind("journal", { private: true, shows: ["journal"], words: "text" }),
       kind("path_step", { shows: ["path", "today"], story: null }),
       kind("reply", { shows: ["feed", "question"], story: "attached", words: "text" }),

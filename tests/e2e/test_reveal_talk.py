@@ -264,7 +264,10 @@ def _today_answer(context, text):
     page.goto("/")
     question_id, date = page.evaluate(
         """async () => {
-        const { questionFor } = await import('/frontend/js/questions.js');
+        const { store } = await import('/frontend/js/store.js');
+        const { loadQuestions, questionFor } = await import('/frontend/js/questions.js');
+        while (!store.couple) await new Promise((resolve) => setTimeout(resolve, 50)); // the couple's order
+        await loadQuestions();
         const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
         return [questionFor(date).id, date];
       }"""
@@ -277,7 +280,8 @@ def _another_question(context, question_id):
     page = context.new_page()
     page.goto("/")
     other = page.evaluate(
-        "async (id) => (await import('/frontend/js/questions.js')).QUESTIONS.find((q) => q !== id)", question_id
+        "async (id) => (await (await import('/frontend/js/questions.js')).loadQuestions()).order.find((q) => q[0] !== id)[0]",
+        question_id,
     )
     page.close()
     return other

@@ -119,8 +119,18 @@ def test_the_today_screens_speak_russian_with_russian_plurals_and_dates(new_cont
     page.get_by_text("Sam тянется к тебе").first.wait_for()
     page.get_by_text("Sam: пересказ твоих слов").wait_for()
     page.get_by_text("Ты: Устал от переезда.").wait_for()
-    # q-cheer, the question of 10 June, on its card folded to one line
-    page.get_by_role("button", name="Вопрос дня Как мне лучше всего тебя поддерживать?").wait_for()
+    # the couple's question of 10 June (question-order.js), in Russian, on its card folded to one line
+    question = page.evaluate(
+        """async () => {
+        const { store } = await import('/frontend/js/store.js');
+        const q = await import('/frontend/js/questions.js');
+        await q.loadQuestions();
+        const date = new Intl.DateTimeFormat('en-CA', { timeZone: store.user.timezone }).format(new Date());
+        return q.questionFor(date).text;
+      }"""
+    )
+    assert re.search("[а-я]", question)  # Russian words
+    page.get_by_role("button", name=f"Вопрос дня {question}").wait_for()
     feelings = page.locator("li.entry", has_text="Немного волнуюсь").locator(".chips li").all_inner_texts()
     assert feelings == ["тревога", "ненужность"]  # stored ids, Russian words
     feelings = page.locator("li.entry", has_text="Хороший день").locator(".chips li").all_inner_texts()

@@ -96,10 +96,12 @@ def test_precache_lists_every_shell_file(live_server, web_root):
         assert fetch(live_server, url)[0] == 200, url
 
 
-def test_changing_a_frontend_file_makes_a_new_worker_version(live_server, web_root):
+# A question's words (locales/questions/, kept offline but not precached) make a new version too.
+@pytest.mark.parametrize("name", ["js/questions.js", "locales/questions/en.json"])
+def test_changing_a_frontend_file_makes_a_new_worker_version(live_server, web_root, name):
     before, _ = worker_constants(live_server)
     assert worker_constants(live_server)[0] == before  # stable while nothing changes
-    path = web_root / "frontend" / "js" / "questions.js"
+    path = web_root / "frontend" / name
     original = path.read_text()
     try:
         path.write_text(original + "\n// changed\n")

@@ -141,7 +141,7 @@ export function list(items, empty) {
 /** Re-render a container whenever entries or the couple change; returns the unsubscribe. */
 export function live(render) {
   const handler = (event) => {
-    if (["entries", "couple", "me"].includes(event.detail)) keepFocus(render);
+    if (["entries", "couple", "me", "questions"].includes(event.detail)) keepFocus(render);
   };
   store.addEventListener("change", handler);
   render();

@@ -23,7 +23,7 @@ import { rootOf, talk } from "./talk.js";
 import { isLatestReflection, isVerdict, missedDraft, missedLine, verdictButtons, verdictFor } from "./verdict.js";
 
 const WINDOW_DAYS = 7;
-const todays = () => questionFor(localDate(store.user.timezone)).id;
+const todays = () => questionFor(localDate(store.user.timezone))?.id;
 
 export function feed(seenAt) {
   const body = h("div", {});

@@ -1,7 +1,8 @@
-// Today's question: answer it, then see your partner's answer.
+// Today's question: answer it, then see your partner's answer. Before either answered, "A lighter one,
+// please" swaps it for both (a shared question_swap entry, once a day; questions.js, question-order.js).
 import { store } from "../store.js";
-import { composer, create } from "../entries.js";
-import { questionFor } from "../questions.js";
+import { composer, create, oneTap } from "../entries.js";
+import { lighterFor, questionFor } from "../questions.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { getMeta, setMeta } from "../db.js";
@@ -11,8 +12,17 @@ import { talk } from "./talk.js";
 import { t, tp } from "../i18n.js";
 import { ANSWER_TEXT_MAX } from "../limits.js";
 
+// The cap follows the partner's depth dial too: GET /api/me runs at every start; a Today shown again
+// later asks once more (at most every few minutes), so both phones keep to the same cap.
+const FRESH_MS = 5 * 60 * 1000;
+let askedAt = Date.now();
+
 /** group: fold the card to one line among these (Today's practices, see cards.js fold). */
 export function question(group = null) {
+  if (Date.now() - askedAt > FRESH_MS && navigator.onLine !== false) {
+    askedAt = Date.now();
+    store.refreshMe();
+  }
   const body = h("div", {});
   const card = section(t("question.title"), body);
   if (group) fold(card, group);
@@ -27,6 +37,17 @@ export function question(group = null) {
   );
   // "Not today" is a full answer to a prompt: no reason asked, nothing sent, back tomorrow.
   const pass = h("button", { type: "button", class: "btn ghost wide" }, t("question.not_today"));
+  // "A lighter one, please": kind words, no reason asked; the partner's phone swaps too once it syncs.
+  const lighter = h("button", { type: "button", class: "btn ghost wide" }, t("question.lighter"));
+  lighter.onclick = () =>
+    oneTap(lighter, async () => {
+      const date = localDate(store.user.timezone);
+      const swap = q && !q.swap ? lighterFor(date, q) : null;
+      if (!swap) return false;
+      await create("question_swap", swap);
+      toast(t("question.swapped"));
+      return true;
+    });
   let q = null;
   let passed = null;
   pass.onclick = async () => {
@@ -47,9 +68,18 @@ export function question(group = null) {
   });
   function render() {
     q = questionFor(localDate(store.user.timezone));
+    if (!q) {
+      // The library loads after the first screen (and is kept offline): the card fills in when it lands.
+      card.peek?.("");
+      clear(body, h("p", { class: "muted" }, t("question.loading")));
+      return;
+    }
     const mine = store.mine("answer").filter((e) => e.body.question_id === q.id);
     const theirs = store.theirs("answer").filter((e) => e.body.question_id === q.id);
     const prompt = h("p", { class: "text" }, q.text);
+    const swapped = q.swap
+      ? h("p", { class: "hint" }, t(q.swap.author_id === store.user.id ? "question.swapped" : "question.swapped_note"))
+      : null;
     card.peek?.(mine.length ? "" : q.text); // folded on Today: the question itself, unanswered
     if (!mine.length && passed === q.id) {
       const undo = h("button", { type: "button", class: "btn link" }, t("question.after_all"));
@@ -62,7 +92,18 @@ export function question(group = null) {
       return;
     }
     if (!mine.length) {
-      clear(body, prompt, h("p", { class: "hint" }, tp("question.first", { name: bdi(partnerName()) })), form, pass);
+      // Once a day, and not once an answer is here (the server also refuses it when the partner's,
+      // still withheld from this phone, came first: services/question_swap.py).
+      const offer = !q.swap && !theirs.length ? lighter : null;
+      clear(
+        body,
+        prompt,
+        swapped,
+        h("p", { class: "hint" }, tp("question.first", { name: bdi(partnerName()) })),
+        form,
+        offer,
+        pass,
+      );
       return;
     }
     // Both answered: the reveal, and a small talk under each answer (reactions on the partner's).

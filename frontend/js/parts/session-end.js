@@ -49,7 +49,7 @@ function summary(session) {
           ),
         )
       : h("p", { class: "empty" }, t("session.no_answers")),
-    b.passed.length ? h("p", { class: "small muted" }, t("session.passed", { count: b.passed.length })) : null,
+    // Passed prompts are not listed or counted: passing is a full answer, never a mark against anyone.
     b.note ? h("p", { class: "quote" }, b.note) : null,
     follow ? h("div", {}, h("h3", {}, t("prompt.follow_up")), h("p", { class: "quote" }, follow.text)) : null,
   );

@@ -190,7 +190,8 @@ function history() {
         h(
           "p",
           { class: "small" },
-          t("rituals.history_line", { answered: b.answers.length, passed: b.passed.length, status }),
+          // Passing is never counted: the partner sees what was answered, never a tally of passes.
+          t("rituals.history_line", { answered: b.answers.length, status }),
         ),
         h(
           "a",
