@@ -5,6 +5,8 @@ import { feelingsPicker } from "../feelings.js";
 import { h, clear, field, choice, id, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { categories, entryItem, list, live, shareToggle, toastSent } from "./cards.js";
+import { putStarter, starterRow } from "./starters.js";
+import { TOPICS } from "../starters.js";
 import { t } from "../i18n.js";
 import { DISCLOSURE_TEXT_MAX, I_FEEL_FEEL_MAX, I_FEEL_WHEN_MAX, I_FEEL_NEED_MAX } from "../limits.js";
 
@@ -72,6 +74,11 @@ function buildComposer(done) {
     },
     "wrap kinds",
   );
+  let last = "";
+  const starters = starterRow(localDate(store.user.timezone), (starter) => {
+    last = putStarter(text, starter, last);
+    kinds.select(TOPICS[starter.topic]); // "I'm a little nervous about…" files under worries
+  });
   const feelings = feelingsPicker();
   const feel = h("input", {
     name: "feel",
@@ -108,6 +115,7 @@ function buildComposer(done) {
     "form",
     { novalidate: true, "aria-label": t("disclose.form_label") },
     field(t("disclose.what"), text),
+    starters,
     ifeel,
     kinds,
     feelings,
@@ -136,6 +144,7 @@ function buildComposer(done) {
     if (share.shared) toastSent(entry.id, { sent: "disclose.shared" });
     else toast(t("disclose.saved_private"));
     form.reset();
+    last = "";
     feelings.reset();
     share.reset();
     done();

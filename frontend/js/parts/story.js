@@ -1,24 +1,13 @@
 // The 90-second story, written down: "I felt [feeling] when [event]; that taught me [takeaway]".
 import { store } from "../store.js";
 import { h, field, toast } from "../ui.js";
-import { FAMILIES } from "../feelings.js";
+import { feelingName, feelingSelect } from "../feelings.js";
 import { t, tp } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { STORY_PART_MAX } from "../limits.js";
 
 export function storyComposer(sid) {
-  const feeling = h(
-    "select",
-    { name: "feeling" },
-    h("option", { value: "" }, t("story.pick_feeling")),
-    FAMILIES.map(([family, list]) =>
-      h(
-        "optgroup",
-        { label: family },
-        list.map((f) => h("option", { value: f }, f)),
-      ),
-    ),
-  );
+  const feeling = feelingSelect("feeling", t("story.pick_feeling"));
   const event = h("input", {
     name: "event",
     maxlength: String(STORY_PART_MAX),
@@ -32,7 +21,7 @@ export function storyComposer(sid) {
   const preview = h("p", { class: "quote story-preview", "aria-live": "polite" });
   const show = () => {
     preview.textContent = t("story.sentence", {
-      feeling: feeling.value || "…",
+      feeling: (feeling.value && feelingName(feeling.value)) || "…",
       event: event.value.trim() || "…",
       takeaway: takeaway.value.trim() || "…",
     });
@@ -56,6 +45,7 @@ export function storyComposer(sid) {
     h("h2", {}, t("story.title")),
     h("p", { class: "small muted" }, t("story.optional")),
     field(t("story.felt"), feeling),
+    feeling.about,
     field(t("story.when"), event),
     field(t("story.taught"), takeaway),
     preview,
