@@ -255,7 +255,7 @@ export function feelingsPicker(label = t("feelings.add"), onChange = () => {}) {
       family,
       "wrap families",
     );
-    panel.append(families, words, about);
+    panel.append(families, about, words); // the meaning right under the families, in view above the words
     family(FAMILIES[0][0]);
     meanings().catch(() => {}); // fetched while the person looks at the words
   }

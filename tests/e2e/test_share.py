@@ -149,7 +149,7 @@ def test_the_feeling_picker_shows_families_and_what_a_word_means(new_context, pe
     about.get_by_text(meaning).wait_for()
     assert about.text_content() == f"{words['word']} — {meaning}"
     assert about.get_attribute("id") in word.get_attribute("aria-describedby")
-    word.scroll_into_view_if_needed()
+    page.evaluate("() => document.querySelector('.feelings-panel').scrollIntoView({ block: 'center' })")
     shot(page, f"share-feelings-{lang}")
 
 
@@ -170,3 +170,19 @@ def test_starters_and_meanings_work_offline(new_context, people):
     honest.get_by_role("radio", name="страх", exact=True).click()
     honest.get_by_role("button", name="тревога", exact=True).click()
     honest.locator(".feeling-about").get_by_text(WORDS["ru"]["feelings"]["about"]["anxious"]).wait_for()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_i_feel_script_says_what_the_chosen_word_means(new_context, people, lang):
+    alex, _ = couple(new_context, people, lang)
+    page = open_app(alex, "/tension")
+    wait_synced(page)
+    select = page.locator("select[name=feeling]")
+    assert select.locator("optgroup").count() >= 10 and select.locator("option[value]").count() >= 121
+    select.select_option("stretched thin")
+    meaning = WORDS[lang]["feelings"]["about"]["stretched_thin"]
+    page.locator(".feeling-about").get_by_text(meaning).wait_for()
+    about = page.locator(".feeling-about").get_attribute("id")
+    assert about in select.get_attribute("aria-describedby")
+    page.evaluate("() => document.querySelector('.feeling-about').scrollIntoView({ block: 'center' })")
+    shot(page, f"share-tension-{lang}")

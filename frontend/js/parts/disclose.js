@@ -5,8 +5,6 @@ import { feelingsPicker } from "../feelings.js";
 import { h, clear, field, choice, id, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { categories, entryItem, list, live, shareToggle, toastSent } from "./cards.js";
-import { putStarter, starterRow } from "./starters.js";
-import { TOPICS } from "../starters.js";
 import { t } from "../i18n.js";
 import { DISCLOSURE_TEXT_MAX, I_FEEL_FEEL_MAX, I_FEEL_WHEN_MAX, I_FEEL_NEED_MAX } from "../limits.js";
 
@@ -74,11 +72,20 @@ function buildComposer(done) {
     },
     "wrap kinds",
   );
+  // The starters come after the first screen (their words load with the share content file anyway): an empty
+  // row of the same height stands in until then, so nothing below moves.
   let last = "";
-  const starters = starterRow(localDate(store.user.timezone), (starter) => {
-    last = putStarter(text, starter, last);
-    kinds.select(TOPICS[starter.topic]); // "I'm a little nervous about…" files under worries
-  });
+  const starters = h("div", { class: "starters" }, h("div", { class: "starters-line" }));
+  import("./starters.js")
+    .then(({ starterRow, putStarter }) =>
+      starters.replaceWith(
+        starterRow(localDate(store.user.timezone), (starter, category) => {
+          last = putStarter(text, starter, last);
+          kinds.select(category); // "I'm a little nervous about…" files under worries
+        }),
+      ),
+    )
+    .catch(() => {}); // without them the box works as before
   const feelings = feelingsPicker();
   const feel = h("input", {
     name: "feel",

@@ -5,7 +5,8 @@ import { h, id, choice } from "../ui.js";
 import { moreWords, t } from "../i18n.js";
 import { DEPTHS, TOPICS, handful, ofTopic, starterText } from "../starters.js";
 
-/** today: the local day ("2026-06-10") that picks the handful; onPick(starter) when one is tapped. */
+/** today: the local day ("2026-06-10") that picks the handful; onPick(starter, the kind of statement it files
+ *  under) when one is tapped. Loaded by the honest thing after the first screen (disclose.js). */
 export function starterRow(today, onPick) {
   const scroller = h("div", { class: "starters-scroll", role: "group", "aria-label": t("share.starters") });
   const panel = h("div", { class: "starters-panel", id: id("starters"), hidden: true });
@@ -23,10 +24,10 @@ export function starterRow(today, onPick) {
         "data-starter": starter.id,
         onclick: () => {
           open(false);
-          onPick(starter);
+          onPick(starter, TOPICS[starter.topic]);
         },
       },
-      t("share.chip", { text: starterText(starter) }),
+      h("span", { class: "starter-text" }, t("share.chip", { text: starterText(starter) })),
     );
   const list = h("div", { class: "starters-list" });
   function topic(name) {
