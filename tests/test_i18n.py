@@ -1,4 +1,5 @@
-"""The catalogues (frontend/locales/<lang>.json): both languages have every key, plurals have the forms
+"""The catalogues (frontend/locales/<lang>.json, plus the content files frontend/content/*.<lang>.json): both
+languages have every key, plurals have the forms
 their language needs, placeholders agree, every key the code names exists, and no view writes a
 sentence of its own (a scan: words belong in the catalogue, not in the JavaScript)."""
 
@@ -17,8 +18,24 @@ PLURAL_FORMS = {"en": {"one", "other"}, "ru": {"one", "few", "many", "other"}}
 PLACEHOLDER = re.compile(r"\{([a-zA-Z0-9_]+)\}")
 
 
+CONTENT = ROOT / "frontend" / "content"  # long content loaded when first needed (i18n.js moreWords): same rules
+
+
+def merge(into, words):
+    for key, value in words.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        else:
+            assert key not in into, f"{key} is both in a catalogue and in a content file"
+            into[key] = value
+    return into
+
+
 def load(lang):
-    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    catalogue = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    for path in sorted(CONTENT.glob(f"*.{lang}.json")):
+        merge(catalogue, json.loads(path.read_text(encoding="utf-8")))
+    return catalogue
 
 
 def is_plural(value):

@@ -82,6 +82,42 @@ export function useCatalogue(next, words) {
   }
 }
 
+/** Long content (sentence starters, feeling meanings: frontend/content/<name>.<lang>.json) stays out of the
+ *  shell and joins the catalogue when a screen first needs it; the service worker precaches the files, so it
+ *  works offline. Resolves once its keys are in the catalogue (t works as for any key); fetched once per language. */
+const parts = new Map(); // "<name>.<lang>" → the promise of its words
+export function moreWords(name) {
+  const wanted = `${name}.${lang}`;
+  if (!parts.has(wanted)) {
+    const loading = fetch(`/frontend/content/${wanted}.json`)
+      .then((response) => {
+        if (!response.ok) throw new Error(`words ${wanted}: HTTP ${response.status}`);
+        return response.json();
+      })
+      .then((words) => {
+        parts.set(wanted, Promise.resolve(words));
+        return words;
+      })
+      .catch((err) => {
+        parts.delete(wanted); // a later call tries again
+        throw err;
+      });
+    parts.set(wanted, loading);
+  }
+  const forLang = lang;
+  return parts.get(wanted).then((words) => {
+    if (forLang === lang) merge(catalogue, words); // the catalogue may have been replaced since: merge again
+  });
+}
+
+function merge(into, words) {
+  for (const [key, value] of Object.entries(words)) {
+    const plain = value && typeof value === "object" && !Array.isArray(value);
+    if (plain && into[key] && typeof into[key] === "object") merge(into[key], value);
+    else into[key] = value;
+  }
+}
+
 /** Saves the person's choice ("" = follow the phone); the caller reloads the screen. */
 export async function chooseLanguage(value) {
   try {

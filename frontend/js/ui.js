@@ -239,6 +239,7 @@ export function choice(label, options, value, onChange, className = "") {
     value = null;
     for (const b of buttons) b.setAttribute("aria-checked", "false");
   };
+  group.select = set; // as if that option were tapped
   return group;
 }
 

@@ -166,8 +166,8 @@ def test_the_today_screens_speak_russian_with_russian_plurals_and_dates(new_cont
     page.get_by_role("heading", name="Дневник").wait_for()
     page.get_by_role("heading", name="Твои записи (1)").wait_for()
     page.get_by_text("Не можешь понять, что чувствуешь? Назови").click()
-    page.get_by_role("radio", name="грусть").click()
-    page.get_by_role("button", name="усталость").click()
+    page.get_by_role("radio", name="усталость", exact=True).click()  # tiredness is a family of its own now
+    page.get_by_role("button", name="усталость", exact=True).click()
     page.get_by_text("Нет сил в теле или на душе.").wait_for()
     no_english(page)
     shot(page, "ru-journal-alex")

@@ -72,6 +72,20 @@ function buildComposer(done) {
     },
     "wrap kinds",
   );
+  // The starters come after the first screen (their words load with the share content file anyway): an empty
+  // row of the same height stands in until then, so nothing below moves.
+  let last = "";
+  const starters = h("div", { class: "starters" }, h("div", { class: "starters-line" }));
+  import("./starters.js")
+    .then(({ starterRow, putStarter }) =>
+      starters.replaceWith(
+        starterRow(localDate(store.user.timezone), (starter, category) => {
+          last = putStarter(text, starter, last);
+          kinds.select(category); // "I'm a little nervous about…" files under worries
+        }),
+      ),
+    )
+    .catch(() => {}); // without them the box works as before
   const feelings = feelingsPicker();
   const feel = h("input", {
     name: "feel",
@@ -108,6 +122,7 @@ function buildComposer(done) {
     "form",
     { novalidate: true, "aria-label": t("disclose.form_label") },
     field(t("disclose.what"), text),
+    starters,
     ifeel,
     kinds,
     feelings,
@@ -136,6 +151,7 @@ function buildComposer(done) {
     if (share.shared) toastSent(entry.id, { sent: "disclose.shared" });
     else toast(t("disclose.saved_private"));
     form.reset();
+    last = "";
     feelings.reset();
     share.reset();
     done();

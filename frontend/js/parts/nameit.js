@@ -1,6 +1,5 @@
 // "Name it": pick a family, then a finer word with one line about it; "Use this word" adds it.
-import { FAMILIES, familyName, feelingName } from "../feelings.js";
-import { aboutFeeling, familyHint } from "../feelwords.js";
+import { FAMILIES, explain, familyHint, familyName, feelingName } from "../feelings.js";
 import { h, clear, choice } from "../ui.js";
 import { t } from "../i18n.js";
 
@@ -31,7 +30,7 @@ export function nameIt(onPick) {
   function show(word) {
     clear(
       about,
-      h("p", {}, h("strong", {}, feelingName(word)), " — ", aboutFeeling(word)),
+      explain(h("p", {}), word),
       h(
         "button",
         {

@@ -1,7 +1,7 @@
 // The 90-second story, written down: "I felt [feeling] when [event]; that taught me [takeaway]".
 import { store } from "../store.js";
 import { h, field, toast } from "../ui.js";
-import { FAMILIES } from "../feelings.js";
+import { feelingName, feelingSelect } from "../feelings.js";
 import { t, tp } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { STORY_PART_MAX } from "../limits.js";
@@ -9,18 +9,7 @@ import { STORY_PART_MAX } from "../limits.js";
 // `keeps`: this phone started the session and keeps the story in it; the partner's form only helps them
 // get their story ready (their phone cannot write the session).
 export function storyComposer(sid, keeps = true) {
-  const feeling = h(
-    "select",
-    { name: "feeling" },
-    h("option", { value: "" }, t("story.pick_feeling")),
-    FAMILIES.map(([family, list]) =>
-      h(
-        "optgroup",
-        { label: family },
-        list.map((f) => h("option", { value: f }, f)),
-      ),
-    ),
-  );
+  const feeling = feelingSelect("feeling", t("story.pick_feeling"));
   const event = h("input", {
     name: "event",
     maxlength: String(STORY_PART_MAX),
@@ -34,7 +23,7 @@ export function storyComposer(sid, keeps = true) {
   const preview = h("p", { class: "quote story-preview", "aria-live": "polite" });
   const show = () => {
     preview.textContent = t("story.sentence", {
-      feeling: feeling.value || "…",
+      feeling: (feeling.value && feelingName(feeling.value)) || "…",
       event: event.value.trim() || "…",
       takeaway: takeaway.value.trim() || "…",
     });
@@ -58,6 +47,7 @@ export function storyComposer(sid, keeps = true) {
     h("h2", {}, t("story.title")),
     h("p", { class: "small muted" }, keeps ? t("story.optional") : t("practice.story.get_ready")),
     field(t("story.felt"), feeling),
+    feeling.about,
     field(t("story.when"), event),
     field(t("story.taught"), takeaway),
     preview,

@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import * as db from "../db.js";
 import { composer as oneDraft, create } from "../entries.js";
-import { FAMILIES, familyName, feelingName } from "../feelings.js";
+import { feelingName, feelingSelect } from "../feelings.js";
 import { bdi, h, field, notice, say, toast } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { dayLabel, localDate } from "../time.js";
@@ -20,18 +20,7 @@ export const loadDraft = async () => (await db.getMeta(DRAFT)) || { feeling: "",
 
 /** The composer, filled from a draft read beforehand (so building it never waits). */
 export function composer(draft) {
-  const feeling = h(
-    "select",
-    { name: "feeling" },
-    h("option", { value: "" }, t("tension.pick_word")),
-    FAMILIES.map(([family, list]) =>
-      h(
-        "optgroup",
-        { label: familyName(family) },
-        list.map((word) => h("option", { value: word, selected: word === draft.feeling }, feelingName(word))),
-      ),
-    ),
-  );
+  const feeling = feelingSelect("feeling", t("tension.pick_word"), draft.feeling);
   const behavior = h("textarea", {
     name: "behavior",
     rows: "2",
@@ -48,6 +37,7 @@ export function composer(draft) {
     "form",
     { novalidate: true, "aria-label": t("tension.form") },
     field(t("tension.felt"), feeling, t("tension.felt_hint")),
+    feeling.about,
     field(t("tension.when"), behavior, t("tension.when_hint")),
     h("p", { class: "label" }, t("tension.preview")),
     preview,
