@@ -71,6 +71,7 @@ def valid_body(kind):
         "journal": {"text": "A private thought.", "feelings": ["tired"]},
         "path_step": {"week": 1},
         "reply": {"text": "Me too. Let's go back there on Sunday."},
+        "repair": {"phrase": "sorry_badly"},
     }[kind]
 
 

@@ -22,6 +22,7 @@ PHONE_ONLY = {
     "FOLLOW_UP_WORDS",
     "STORY_PART_MAX",
     "TIMEOUT_MORE_MINUTES",
+    "TOWARD_GUIDE_PERCENT",  # the research's guide the Us page and Bids show, never a rule
 }  # the phone's step; the cap is checked
 
 

@@ -65,6 +65,8 @@ export const KINDS = Object.freeze(
       kind("journal", { private: true, shows: ["journal"], words: "text" }),
       kind("path_step", { shows: ["path", "today"], story: null }),
       kind("reply", { shows: ["feed", "question"], story: "attached", words: "text" }),
+      // A repair phrase (an id, no words of its own): of the moment, so Our story leaves it out.
+      kind("repair", { shows: ["feed", "tension", "timeout"], story: null }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );

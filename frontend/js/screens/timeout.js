@@ -6,6 +6,7 @@ import { t, tp } from "../i18n.js";
 import { currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "../parts/breathe.js";
 import { live, partnerName, toastSent } from "../parts/cards.js";
+import { repairPanel } from "../parts/repair.js";
 import {
   NOTE_MAX,
   TIMEOUT_MAX_MINUTES,
@@ -33,7 +34,8 @@ const bounds = () => ({ min: span(TIMEOUT_MIN_MINUTES), max: span(TIMEOUT_MAX_MI
 export function mount(root) {
   root.append(h("div", { class: "page-head" }, h("h1", {}, t("timeout.title")), h("p", {}, t("timeout.intro"))));
   const body = h("div", {});
-  root.append(body);
+  const repair = repairPanel({ offerTimeout: false }); // below the time-out: the pause comes first here
+  root.append(body, repair);
   let shown = null; // the time-out on screen (id + state), so ticking doesn't rebuild the form
   let calm = null;
   const form = startForm();
@@ -58,6 +60,7 @@ export function mount(root) {
   const minute = setInterval(render, 15000);
   return () => {
     stopLive();
+    repair.cleanup();
     clearInterval(minute);
     if (calm) calm.stop();
   };
