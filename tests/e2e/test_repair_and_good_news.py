@@ -105,6 +105,7 @@ def test_a_repair_phrase_reaches_the_partner_at_once_and_their_one_tap_answer_co
     there = theirs.get_by_test_id("repair-theirs")
     there.get_by_text(sorry).wait_for()
     assert there.get_by_role("button", name=w("cards.reaction.pause")).get_attribute("aria-pressed") == "true"
+    there.scroll_into_view_if_needed()
     shoot(theirs, f"repair-{lang}-timeout")
     assert mine_problems == [] and their_problems == []
 
@@ -147,7 +148,8 @@ def test_only_the_partners_good_news_offers_reply_starters_and_the_reply_reaches
 
     theirs = open_app(alex, "/")
     wait_synced(theirs)
-    theirs.locator('li[data-kind="reply"]').get_by_text(w("goodnews.starter.celebrate")).wait_for()
+    answered = theirs.locator('li[data-kind="reply"]')
+    answered.get_by_text(w("goodnews.starter.celebrate")).wait_for()
     # Alex's good news is Alex's own: no starters; Sam's good news offers them to Alex.
     assert (
         theirs.locator('li[data-kind="disclosure"]', has_text="My bread finally rose")
@@ -156,6 +158,7 @@ def test_only_the_partners_good_news_offers_reply_starters_and_the_reply_reaches
         == 1
     )
     assert theirs.get_by_test_id("good-news").count() == 1
+    answered.scroll_into_view_if_needed()
     shoot(theirs, f"good-news-{lang}-replied")
     assert problems == []
 

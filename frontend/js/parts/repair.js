@@ -86,7 +86,7 @@ function lines(offerTimeout) {
         { class: "repair-line", "data-testid": "repair-theirs" },
         h("p", { class: "small muted" }, tp("repair.from", { name: bdi(partnerName()) })),
         h("p", { class: "quote" }, phraseWords(theirs.body.phrase)),
-        h("p", { class: "small muted" }, t("repair.answer_hint")),
+        answerTo(theirs) ? null : h("p", { class: "small muted" }, t("repair.answer_hint")), // until answered
         h("div", { class: "actions" }, reactButtons(theirs, REPAIR_ANSWERS)),
       ),
     );
