@@ -115,13 +115,17 @@ _REGISTRY = (
         to_partner=True,
         once=True,
     ),
+    # A repair phrase sent with one tap during tension (a phrase id, no words of its own): the partner
+    # hears of it at once and answers with one tap (a reaction: "thanks" or "pause").
+    Kind("repair", bodies.Repair, tells_partner="created", opens="/tension", preview="phrase"),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
-    # The talk after the reveal: a few short turns on one answer (services/talk.py caps a thread).
+    # The talk after the reveal: a few short turns on one answer (services/talk.py caps a thread); also the
+    # partner's reply to good news (a disclosure in a good-news category, services/talk.py checks which).
     Kind(
         "reply",
         bodies.Reply,
         ref="required",
-        answers=frozenset({"answer", "reply"}),
+        answers=frozenset({"answer", "reply", "disclosure"}),
         to_partner=True,
         tells_partner="reply",
         preview="text",

@@ -52,6 +52,7 @@ REPLIES_PER_PERSON = 3  # replies each partner may write on one answer (its thre
 # Guides the phone counts words against (shown, never refused)
 APPRECIATION_WORDS = 15  # "one appreciation in 15 words or fewer"
 FOLLOW_UP_WORDS = 60  # the follow-up message after a talk
+TOWARD_GUIDE_PERCENT = 86  # bids turned toward in couples who stayed together (Gottman & Driver): a direction
 
 # Scales, times and dates
 SCALE_MIN = 1  # the check-in's mood and "us" taps

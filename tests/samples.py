@@ -16,6 +16,7 @@ REF_TARGET = {
     "reaction": "appreciation",
     "reply": "answer",  # the answerer must have answered the same question too (answer, then reveal)
     "timeout_note": "timeout",
+    "prepared_question": "ritual",
 }
 
 
@@ -73,6 +74,7 @@ def valid_body(kind):
         "path_step": {"week": 1},
         "prepared_question": {"text": "What made you laugh this week?", "n": 1, "day": today.isoformat()},
         "reply": {"text": "Me too. Let's go back there on Sunday."},
+        "repair": {"phrase": "sorry_badly"},
     }[kind]
 
 

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from backend.limits import SESSION_STEPS_MAX
+
 import pytest
 
 from samples import KINDS, REF_TARGET, entry, iso, new_id, now, only_result, put_ok, stored, valid_body
@@ -120,11 +122,11 @@ BAD_BODIES = [
     ("ritual_session", _with("ritual_session", started_at="2026-05-01T10:00:00"), "started_at"),
     ("ritual_session", _with("ritual_session", answers=[{"text": "no prompt"}]), "answers"),
     ("session_step", _with("session_step", step=-1), "step"),
-    ("session_step", _with("session_step", step=21), "step"),
+    ("session_step", _with("session_step", step=SESSION_STEPS_MAX + 1), "step"),
     ("session_step", _with("session_step", step="2"), "step"),
     ("session_step", _with("session_step", at=_DROP), "at"),
-    ("session_step", _with("session_step", passed=[20]), "passed"),
-    ("session_step", _with("session_step", passed=[0] * 21), "passed"),
+    ("session_step", _with("session_step", passed=[SESSION_STEPS_MAX]), "passed"),
+    ("session_step", _with("session_step", passed=[0] * (SESSION_STEPS_MAX + 1)), "passed"),
     (
         "ritual_session",
         _with("ritual_session", answers=[{"prompt": "Follow-up", "prompt_id": "Follow-up message", "text": "x"}]),

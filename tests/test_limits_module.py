@@ -24,6 +24,7 @@ PHONE_ONLY = {
     "STRESS_TURN_MIN_MINUTES",  # a turn of the stress-reducing conversation: a guide the phone shows
     "STRESS_TURN_MAX_MINUTES",
     "TIMEOUT_MORE_MINUTES",
+    "TOWARD_GUIDE_PERCENT",  # the research's guide the Us page and Bids show, never a rule
 }  # the phone's step; the cap is checked
 
 

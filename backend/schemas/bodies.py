@@ -10,8 +10,11 @@ from ..errors import Coded, invalid
 from ..times import parse_date, parse_instant
 from .common import Length, Range, String, Text, Time
 
-DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "tension", "other")
-REACTIONS = ("right", "not_quite", "heart", "thanks", "not_now")
+DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "tension", "good_news", "other")
+# Good news the partner may answer with a short reply (services/talk.py): active, constructive responding.
+GOOD_NEWS_CATEGORIES = ("good_news",)
+# "pause" answers a repair phrase ("Let's pause"); "thanks" answers one too ("Thank you").
+REACTIONS = ("right", "not_quite", "heart", "thanks", "not_now", "pause")
 BID_TYPES = ("question", "touch", "joke", "share", "help", "affection", "other")
 BID_RESPONSES = ("toward", "away", "against")
 # vulnerability, story, stress_talk (the stress-reducing conversation) and aftermath (of a fight) are guided
@@ -39,6 +42,18 @@ COMMITMENT_OWNERS = ("me", "partner", "both")  # relative to the author: the par
 # one added from a suggestion names it, so neither partner is offered it again, whatever language the
 # stored text (the adder's own words) is in.
 AGREEMENT_STARTERS = ("time_out", "no_name_calling", "one_issue", "come_back")
+# Repair phrases (one tap during tension, no free text): each group's phrases by id; the words are
+# repair.phrase.<id> and repair.group.<group> in the catalogues. The phone offers the same table
+# (frontend/js/repairs.js; tests/test_repair.py checks both agree and every id has its words).
+REPAIR_PHRASES = {
+    "feel": ("feel_flooded", "feel_hurt", "feel_blamed", "feel_unheard"),
+    "sorry": ("sorry_badly", "sorry_harsh", "sorry_my_part", "sorry_start_over"),
+    "yes": ("yes_part", "yes_common", "yes_both", "yes_us_first"),
+    "calm": ("calm_break", "calm_slower", "calm_listen", "calm_hand"),
+    "stop": ("stop_pause", "stop_off_track", "stop_later", "stop_step_back"),
+    "appreciate": ("appreciate_trying", "appreciate_love", "appreciate_team", "appreciate_point"),
+}
+REPAIR_PHRASE_IDS = tuple(phrase for group in REPAIR_PHRASES.values() for phrase in group)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -237,6 +252,12 @@ class TimeoutNote(Schema):
 def QuestionId(**kwargs):
     """A daily question's id (frontend/locales/questions; old ids stay valid forever)."""
     return String(validate=[Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_.:-]+$")], **kwargs)
+
+
+class Repair(Schema):
+    """A repair attempt sent with one tap during tension: only the phrase's id, never free text."""
+
+    phrase = OneOf(REPAIR_PHRASE_IDS, required=True)
 
 
 class Answer(Schema):

@@ -92,6 +92,8 @@ def preview_text(type_, entry, lang="en"):
     body = entry.body or {}
     if type_ == "reaction":
         return _word(f"push.reaction.{body.get('value')}", lang)
+    if type_ == "repair":  # a phrase id: its words, in the recipient's language
+        return _word(f"repair.phrase.{body.get('phrase')}", lang)
     if type_ == "bid_response":
         return _word(f"push.response.{body.get('response')}", lang)
     if type_ == "follow_up":

@@ -4,6 +4,9 @@
   root of that chain is its thread, and each partner writes at most REPLIES_PER_PERSON replies in one
   thread (a few turns: Hearth is not a chat app). A reply needs a ref the replier may see, so the
   partner's answer stays withheld until they answered too (services.entries._check_ref);
+- good news: a `reply` may also answer the partner's disclosure in a good-news category
+  (bodies.GOOD_NEWS_CATEGORIES; the phone offers active, constructive starters), then the same few turns.
+  Any other disclosure is answered by a reflection or a reaction, not a reply;
 - a verdict ("That's right" / "Not quite", optionally saying what was missed) answers a reflection of
   your own words: the partner's reflection. The phone keeps one verdict per reflection and edits it,
   so the latest one is the one stored and shown (frontend/js/parts/verdict.js).
@@ -15,11 +18,13 @@ from .. import limits as L
 from ..errors import Coded
 from ..extensions import db
 from ..models import Entry
+from ..schemas.bodies import GOOD_NEWS_CATEGORIES
 from . import entries
 
 REPLY = "reply"
 REACTION = "reaction"
 REFLECTION = "reflection"
+DISCLOSURE = "disclosure"
 RULED = frozenset({REPLY, REACTION})  # the kinds these rules read
 VERDICTS = frozenset({"right", "not_quite"})
 MAX_DEPTH = 2 * L.REPLIES_PER_PERSON + 1  # the longest chain a full thread can make, and one more
@@ -30,6 +35,8 @@ def check(batch, kind, body, entry_id, target):
     if target is None:
         return
     if kind == REPLY:
+        if target.kind == DISCLOSURE and target.body.get("category") not in GOOD_NEWS_CATEGORIES:
+            raise entries.Rejected(422, "not_good_news", {"ref_id": [Coded("wrong_kind")]})
         _check_thread(batch, entry_id, target)
     elif kind == REACTION and body["value"] in VERDICTS:
         _check_verdict(batch.user, target)
@@ -53,7 +60,7 @@ def _check_thread(batch, entry_id, target):
 
 
 def thread_root(entry, get):
-    """The answer a chain of replies starts from (None for a broken or looping chain)."""
+    """The answer (or good news) a chain of replies starts from (None for a broken or looping chain)."""
     for _ in range(MAX_DEPTH + 1):
         if entry is None or entry.kind != REPLY:
             return entry

@@ -72,6 +72,8 @@ export const KINDS = Object.freeze(
       kind("reply", { shows: ["feed", "question"], story: "attached", words: "text" }),
       // Sealed on its author's phone (written private) until a connection check reveals it (turned shared).
       kind("prepared_question", { shows: ["prepare", "session"], story: null }),
+      // A repair phrase (an id, no words of its own): of the moment, so Our story leaves it out.
+      kind("repair", { shows: ["feed", "tension", "timeout"], story: null }),
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );

@@ -43,6 +43,7 @@ export const REPLIES_PER_PERSON = 3; // replies each partner may write on one an
 // Guides the phone counts words against (shown, never refused)
 export const APPRECIATION_WORDS = 15; // "one appreciation in 15 words or fewer"
 export const FOLLOW_UP_WORDS = 60; // the follow-up message after a talk
+export const TOWARD_GUIDE_PERCENT = 86; // bids turned toward in couples who stayed together (Gottman & Driver): a direction
 
 // Scales, times and dates
 export const SCALE_MIN = 1; // the check-in's mood and "us" taps

@@ -9,13 +9,13 @@ export const DEPTHS = ["light", "medium", "deep"];
 
 /** Each topic and the kind of statement (disclosure category) a starter of it files under. */
 export const TOPICS = {
-  proud: "feeling",
+  proud: "good_news",
   grateful: "appreciation",
   worried: "worry",
   tired: "feeling",
   hopeful: "hope",
   missed: "feeling",
-  win: "feeling",
+  win: "good_news",
   need: "feeling",
   memory: "appreciation",
   sorry: "regret",

@@ -12,7 +12,7 @@ import { delivered } from "../sync.js";
 export const kindName = (kind) => t(labelKey(kind));
 // Stored values (ids) of a disclosure's category, a reaction, a bid's type and a bid's answer; the
 // words are the catalogue's cards.category.<id>, cards.reaction.<id>, cards.bid_type.<id>, cards.response.<id>.
-export const CATEGORY_IDS = ["worry", "regret", "appreciation", "feeling", "hope"];
+export const CATEGORY_IDS = ["worry", "regret", "appreciation", "feeling", "hope", "good_news"];
 export const BID_TYPE_IDS = ["question", "touch", "joke", "share", "help", "affection", "other"];
 export const RESPONSE_IDS = ["toward", "away", "against"];
 /** [id, words] pairs for ui.js choice(). */
@@ -23,6 +23,8 @@ const known = (group, value) => (value && has(`cards.${group}.${value}`) ? t(`ca
 export const reactionName = (value) => known("reaction", value);
 export const responseName = (value) => known("response", value);
 export const bidTypeName = (value) => known("bid_type", value);
+/** A repair phrase's words (repair.phrase.<id>); an id from a newer phone shows as stored. */
+export const phraseWords = (id) => (id && has(`repair.phrase.${id}`) ? t(`repair.phrase.${id}`) : id);
 
 export function summary(entry) {
   const b = entry.body || {};
@@ -33,6 +35,8 @@ export function summary(entry) {
       return [bidTypeName(b.type), b.note].filter(Boolean).join(": ");
     case "bid_response":
       return responseName(b.response);
+    case "repair":
+      return phraseWords(b.phrase);
     case "timeout":
       return t("cards.timeout_until", { time: formatDate(b.return_at, { hour: "2-digit", minute: "2-digit" }) });
     case "checkin":

@@ -17,6 +17,7 @@ import {
 import { NOT_NOW_LINE } from "../care.js";
 import { t, tp } from "../i18n.js";
 import { inFeed } from "../kinds.js";
+import { GOOD_NEWS_CATEGORIES, GOOD_NEWS_STARTERS, REPAIR_ANSWERS } from "../repairs.js";
 import { REFLECTION_TEXT_MAX } from "../limits.js";
 import { questionFor, questionText } from "../questions.js";
 import { rootOf, talk } from "./talk.js";
@@ -41,10 +42,10 @@ export function feed(seenAt) {
     );
     // One talk per thread, under its newest item; today's question's talk is in the question card.
     const talked = new Set([todays()]);
-    const talkOnce = (root, after) => {
+    const talkOnce = (root, after, starters) => {
       if (!root || talked.has(root.id) || talked.has(root.body.question_id)) return null;
       talked.add(root.id);
-      return talk(root, after);
+      return talk(root, after, starters);
     };
     const items = recent.map((e) => item(e, seenAt, open, render, talkOnce)).filter(Boolean);
     clear(card.querySelector("h2"), h("span", {}, heading()));
@@ -92,7 +93,14 @@ function item(entry, seenAt, open, rerender, talkOnce) {
                 rerender();
               })
             : null,
+          GOOD_NEWS_CATEGORIES.includes(entry.body.category) ? goodNews(entry, talkOnce) : null,
         ],
+      });
+    case "repair": // a phrase sent in a tense moment: answered with one tap
+      return entryItem(entry, {
+        badges,
+        title: by("repair.from"),
+        actions: reactButtons(entry, REPAIR_ANSWERS),
       });
     case "reflection":
       if (!target || !mine(target) || !isLatestReflection(entry)) return null; // reflected again: the new one
@@ -151,6 +159,24 @@ function item(entry, seenAt, open, rerender, talkOnce) {
     default:
       return null;
   }
+}
+
+/** Under the partner's good news: an invitation to be glad together, and reply starters that ask about it
+ *  (active, constructive responding); the reply is a short talk (parts/talk.js), in one's own words. */
+function goodNews(entry, talkOnce) {
+  const thread = talkOnce(
+    entry,
+    "",
+    GOOD_NEWS_STARTERS.map((id) => t(`goodnews.starter.${id}`)),
+  );
+  if (!thread) return null;
+  const asked = store.answersTo(entry.id, "reply").length > 0; // once the talk started, the thread says it
+  return h(
+    "div",
+    { class: "good-news", "data-testid": "good-news" },
+    asked ? null : h("p", { class: "kind-line" }, t("goodnews.prompt")),
+    thread,
+  );
 }
 
 /** What the partner sees when someone answers "not now": their kind reply, in their name. */

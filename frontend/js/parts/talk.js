@@ -29,9 +29,11 @@ export function threadOf(root) {
   return found.sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
 }
 
-/** Replies under an answer, and a way to add one: to the partner's latest word in the thread.
- *  after: show only the replies made after this instant (under a reply, what came after it). */
-export function talk(root, after = "") {
+/** Replies under an answer (or good news), and a way to add one: to the partner's latest word in the thread.
+ *  after: show only the replies made after this instant (under a reply, what came after it).
+ *  starters: words offered as the start of a reply (good news: active, constructive questions); a tap
+ *  opens the composer with them, the cursor at the end, to be finished in one's own words. */
+export function talk(root, after = "", starters = []) {
   const me = store.user.id;
   const replies = threadOf(root);
   const target = latest([root, ...replies].filter((e) => e.author_id !== me));
@@ -50,11 +52,11 @@ export function talk(root, after = "") {
   if (replies.filter((r) => r.author_id === me).length >= REPLIES_PER_PERSON) {
     drafts.delete(root.id);
     more = h("p", { class: "kind-line", "data-testid": "talk-full" }, t("talk.full"));
-  } else if (target) more = composer(root, target);
+  } else if (target) more = composer(root, target, replies.length ? [] : starters);
   return lines.length || more ? h("div", { class: "talk" }, lines, more) : null;
 }
 
-function composer(root, target) {
+function composer(root, target, starters) {
   let draft = drafts.get(root.id);
   if (!draft) {
     const open = h("button", { type: "button", class: "btn small ghost", "aria-expanded": "false" }, t("talk.reply"));
@@ -62,12 +64,35 @@ function composer(root, target) {
     const send = h("button", { type: "submit", class: "btn primary small" }, t("talk.send"));
     const label = h("label", {}, t("talk.label"), text);
     const form = h("form", { class: "reply-form", novalidate: true, hidden: true }, label, send);
-    draft = { id: crypto.randomUUID(), node: h("div", {}, open, form), open, target };
-    open.onclick = () => {
-      form.hidden = !form.hidden;
-      open.setAttribute("aria-expanded", String(!form.hidden));
-      if (!form.hidden) text.focus();
+    const show = (shown) => {
+      form.hidden = !shown;
+      open.setAttribute("aria-expanded", String(shown));
+      if (shown) text.focus();
     };
+    const chips = starters.length
+      ? h(
+          "div",
+          { class: "starters", role: "group", "aria-label": t("goodnews.starters") },
+          starters.map((words) =>
+            h(
+              "button",
+              {
+                type: "button",
+                class: "chip",
+                onclick: () => {
+                  // "Tell me more about…" becomes "Tell me more about ", to be finished; a whole question stays.
+                  text.value = words.endsWith("…") ? `${words.slice(0, -1).trimEnd()} ` : words;
+                  show(true);
+                  text.setSelectionRange(text.value.length, text.value.length);
+                },
+              },
+              words,
+            ),
+          ),
+        )
+      : null;
+    draft = { id: crypto.randomUUID(), node: h("div", {}, chips, open, form), open, target };
+    open.onclick = () => show(form.hidden);
     form.onsubmit = async (event) => {
       event.preventDefault();
       const value = text.value.trim();

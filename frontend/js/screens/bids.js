@@ -8,6 +8,7 @@ import { bidButtons, reactButtons, notNowLine } from "../parts/feed.js";
 import { notNowFrom } from "../care.js";
 import { number, t, tp } from "../i18n.js";
 import { NOTE_MAX } from "../limits.js";
+import { towardGuide } from "../parts/toward-guide.js";
 
 /** Who made a bid, and who is asked to answer it: the bidder's partner. */
 const bidderIsMe = (bid) => (bid.author_id === store.user.id) === (bid.body.bidder === "me");
@@ -78,14 +79,8 @@ export function mount(root) {
   return live(() => {
     const bids = store.entries.filter((e) => e.kind === "bid");
     const recent = bids.filter((b) => daysAgo(b.created_at) <= 28);
-    const mineRate = rate(recent.filter(bidderIsMe));
-    const theirRate = rate(recent.filter((b) => !bidderIsMe(b)));
     const all = rate(recent);
-    const meter = (percent) => {
-      const bar = h("span", {});
-      bar.style.width = `${percent || 0}%`;
-      return h("div", { class: "meter", role: "img", "aria-label": t("bids.percent", { count: percent || 0 }) }, bar);
-    };
+    // The couple's rate beside the research's guide; never whose bids went unanswered (parts/toward-guide.js).
     clear(
       stats,
       section(
@@ -93,21 +88,12 @@ export function mount(root) {
         all.percent === null
           ? h("p", { class: "muted" }, t("bids.rate_empty"))
           : h(
-              "div",
-              {},
-              h(
-                "p",
-                { class: "stat" },
-                h("strong", {}, percentText(all.percent)),
-                h("span", { class: "muted" }, t("bids.answered", { toward: all.toward, count: all.answered })),
-              ),
-              meter(all.percent),
+              "p",
+              { class: "stat" },
+              h("strong", {}, percentText(all.percent)),
+              h("span", { class: "muted" }, t("bids.answered", { toward: all.toward, count: all.answered })),
             ),
-        h(
-          "p",
-          { class: "small muted" },
-          tp("bids.split", { mine: fmt(mineRate), name: bdi(partnerName()), theirs: fmt(theirRate) }),
-        ),
+        towardGuide(all.percent, { bar: all.percent !== null }),
       ),
     );
     const toAnswer = bids.filter((b) => !bidderIsMe(b) && !answer(b));
@@ -150,7 +136,3 @@ export function mount(root) {
 
 /** 75 → "75%" ("75 %" in Russian). */
 const percentText = (percent) => number(percent / 100, { style: "percent" });
-const fmt = (r) =>
-  r.percent === null
-    ? t("bids.rate_none")
-    : t("bids.rate", { percent: percentText(r.percent), toward: r.toward, answered: r.answered });

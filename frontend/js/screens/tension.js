@@ -5,6 +5,7 @@ import { t, tp } from "../i18n.js";
 import { dayLabel } from "../time.js";
 import { entryItem, list, live, partnerName } from "../parts/cards.js";
 import { composer, loadDraft, stepForm } from "../parts/tension-form.js";
+import { repairPanel } from "../parts/repair.js";
 
 const stepsFor = (issue) => store.answersTo(issue.id, "commitment");
 const issues = () => store.entries.filter((e) => e.kind === "disclosure" && e.body.category === "tension");
@@ -20,8 +21,9 @@ export function mount(root) {
       h("a", { class: "small calm-help", href: "/help", "data-link": true }, t("help.calm_link")),
     ),
   );
+  const repair = repairPanel(); // one tap in the middle of it, above the script
   const body = h("div", {});
-  root.append(body);
+  root.append(repair, body);
   let form = null; // the composer (built from the kept draft) stays while no issue is open
   let draft = null;
   const steps = new Map(); // issue id → its step form, kept across re-renders so typing survives a sync
@@ -66,6 +68,7 @@ export function mount(root) {
   return () => {
     alive = false;
     stop();
+    repair.cleanup();
   };
 }
 

@@ -6,6 +6,7 @@ import { t, tp } from "../i18n.js";
 import { currentTimeout, timeoutState, timeoutEnded, when } from "../care.js";
 import { breather } from "../parts/breathe.js";
 import { live, partnerName, toastSent } from "../parts/cards.js";
+import { repairPanel } from "../parts/repair.js";
 import {
   NOTE_MAX,
   TIMEOUT_MAX_MINUTES,
@@ -42,7 +43,8 @@ export function mount(root) {
     ),
   );
   const body = h("div", {});
-  root.append(body);
+  const repair = repairPanel({ offerTimeout: false }); // below the time-out: the pause comes first here
+  root.append(body, repair);
   let shown = null; // the time-out on screen (id + state), so ticking doesn't rebuild the form
   let calm = null;
   const form = startForm();
@@ -67,6 +69,7 @@ export function mount(root) {
   const minute = setInterval(render, 15000);
   return () => {
     stopLive();
+    repair.cleanup();
     clearInterval(minute);
     if (calm) calm.stop();
   };

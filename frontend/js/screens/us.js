@@ -5,6 +5,7 @@ import { h, clear, section } from "../ui.js";
 import { formatDate, number, t, tp } from "../i18n.js";
 import { ago } from "../time.js";
 import { weekBars, ratioGauge, partsBar } from "../parts/charts.js";
+import { towardGuide } from "../parts/toward-guide.js";
 import { SCALE_MAX } from "../limits.js";
 
 const WEEKS = 12;
@@ -160,8 +161,8 @@ function cards(s) {
       partsBar(
         [
           [b.toward, "good"],
-          [b.away, "open"],
-          [b.against, "warn"],
+          [b.away, "rest"], // no alarm colours: the guide is a direction, not a score to fail
+          [b.against, "rest"],
         ],
         t("us.toward.parts", { toward: b.toward, away: b.away, against: b.against }),
       ),
@@ -178,6 +179,7 @@ function cards(s) {
         }),
       ),
       explain(t("us.toward.explain")),
+      towardGuide(rate, { bar: false }),
     ),
     section(
       t("us.ratio.title"),
