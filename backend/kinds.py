@@ -116,6 +116,9 @@ _REGISTRY = (
         once=True,
     ),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
+    # Love maps: withheld from the partner until they wrote theirs to the same question (like an answer),
+    # and no push: a round of twenty would be twenty pushes.
+    Kind("love_map", bodies.LoveMap, question_field="question_id"),
     # The talk after the reveal: a few short turns on one answer (services/talk.py caps a thread).
     Kind(
         "reply",

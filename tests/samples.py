@@ -70,6 +70,7 @@ def valid_body(kind):
         "answer": {"question_id": "q-best-part", "text": "The walk by the river.", "local_date": today.isoformat()},
         "journal": {"text": "A private thought.", "feelings": ["tired"]},
         "path_step": {"week": 1},
+        "love_map": {"question_id": "lovemap.1.fav-meal", "mine": "Dumplings.", "guess": "Pasta?", "unknown": False},
         "reply": {"text": "Me too. Let's go back there on Sunday."},
     }[kind]
 

@@ -65,6 +65,7 @@ export const KINDS = Object.freeze(
       kind("journal", { private: true, shows: ["journal"], words: "text" }),
       kind("path_step", { shows: ["path", "today"], story: null }),
       kind("reply", { shows: ["feed", "question"], story: "attached", words: "text" }),
+      kind("love_map", { shows: ["love-maps"], story: null }), // its own screen; withheld until both wrote
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );
