@@ -144,13 +144,15 @@ function side(entry, own) {
   const b = entry.body;
   const who = own ? "you" : "they";
   if (b.passed) {
-    return [
+    return h(
+      "div",
+      { class: "lovemap-who" },
       h(
         "p",
         { class: "muted", "data-testid": `lovemap-${who}-passed` },
         own ? t("lovemaps.you_passed") : tp("lovemaps.they_passed", { name: bdi(partnerName()) }),
       ),
-    ];
+    );
   }
   const row = (label, text) =>
     text ? h("div", { class: "lovemap-row" }, h("dt", {}, label), h("dd", {}, text)) : null;
@@ -161,7 +163,9 @@ function side(entry, own) {
         own ? t("lovemaps.you_unknown") : tp("lovemaps.they_unknown", { name: bdi(partnerName()) }),
       )
     : null;
-  return [
+  return h(
+    "div",
+    { class: "lovemap-who" },
     h(
       "dl",
       { class: "lovemap-side", "data-testid": `lovemap-${who}` },
@@ -169,7 +173,7 @@ function side(entry, own) {
       row(own ? t("lovemaps.your_guess") : tp("lovemaps.their_guess", { name: bdi(partnerName()) }), b.guess),
     ),
     warm,
-  ];
+  );
 }
 
 function waiting(mine) {
