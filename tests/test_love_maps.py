@@ -11,6 +11,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from backend.extensions import db
@@ -91,7 +92,7 @@ def test_a_round_is_twenty_the_same_on_both_phones_and_none_repeats_until_all_ar
 def _codes(body):
     try:
         bodies.LoveMap().load(body)
-    except Exception as err:  # noqa: BLE001: marshmallow's ValidationError
+    except ValidationError as err:
         return err.messages
     return {}
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .e2e_support import artifacts, open_app, seed, settle, wait_synced
+from .e2e_support import artifacts, go_offline, go_online, open_app, seed, settle, synced_at, wait_synced
 
 pytestmark = pytest.mark.e2e
 
@@ -131,16 +131,24 @@ def test_a_finished_round_offers_the_next_with_new_questions(new_context, people
 
 def test_russian_love_maps(new_context, people, live_server):
     alex, sam = phones(new_context, people, locale="ru-RU")
-    page = open_app(alex, "/love-maps")
+    page = open_app(alex, "/")
     wait_synced(page)
+    page.get_by_role("link", name="Ритуалы").click()
+    page.get_by_role("link", name="Карты любви").click()
     page.get_by_role("heading", name="Карты любви").wait_for()
     first = questions(page)[0]
+    go_offline(alex)  # written offline, sent once the phone is back
     one = card(page, first)
     one.get_by_role("textbox", name="Твой ответ").fill("Пельмени")
     one.get_by_role("button", name="Пока не знаю").click()
     one.get_by_role("button", name="Сохранить").click()
     one.get_by_test_id("lovemap-waiting").filter(has_text="когда Sam тоже ответит").wait_for()
+    assert live_server.entries(kind="love_map") == []
+    before = synced_at(page)
+    go_online(alex)
+    wait_synced(page, after=before)
     settle(page)
+    assert len(live_server.entries(kind="love_map")) == 1
 
     partner = open_app(sam, "/love-maps")
     wait_synced(partner)
