@@ -68,7 +68,7 @@ def test_a_round_is_the_same_on_both_phones_and_opens_per_question_once_both_wro
     wait_synced(theirs)
     assert card(theirs, first).get_attribute("data-state") == "open"
     assert "Dumplings" not in theirs.locator("#view").inner_text()
-    theirs.screenshot(path=artifacts("love-maps", "open-en.png"), full_page=True)
+    theirs.screenshot(path=artifacts("love-maps", "open-en.png"))
 
     two = card(theirs, first)
     two.get_by_role("textbox", name="Your answer").fill("Borscht")
@@ -117,6 +117,7 @@ def test_a_finished_round_offers_the_next_with_new_questions(new_context, people
     last.get_by_role("button", name="Save").click()
     page.get_by_test_id("lovemaps-done").wait_for()
     nothing_scored(page)
+    page.screenshot(path=artifacts("love-maps", "round-done-en.png"))
     page.get_by_role("button", name="Start the next round").click()
     page.get_by_test_id("lovemaps-round").filter(has_text="Round 2").wait_for()
     second = questions(page)

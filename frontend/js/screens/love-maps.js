@@ -78,8 +78,8 @@ export function mount(root) {
       body,
       h("h2", { class: "round-title", "data-testid": "lovemaps-round" }, t("lovemaps.round", { n: round })),
       done ? h("div", { class: "notice notice-info", "data-testid": "lovemaps-done" }, t("lovemaps.round_done")) : null,
-      done ? next : null,
       h("ol", { class: "lovemaps", "aria-label": t("lovemaps.list_label") }, items),
+      done ? next : null, // after the last question, where the one who wrote it is
     );
   };
   return live(render);
@@ -134,7 +134,7 @@ function form(round, id) {
     }
     say(message, "");
     await create("love_map", { question_id, ...said, unknown: dontKnow }, { id: entryId });
-    toast(tp("lovemaps.saved", { name: bdi(partnerName()) }));
+    toast(t("lovemaps.saved"));
   });
   return node;
 }
