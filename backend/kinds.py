@@ -119,6 +119,9 @@ _REGISTRY = (
     # hears of it at once and answers with one tap (a reaction: "thanks" or "pause").
     Kind("repair", bodies.Repair, tells_partner="created", opens="/tension", preview="phrase"),
     Kind("answer", bodies.Answer, tells_partner="created", question_field="question_id"),
+    # Love maps: withheld from the partner until they wrote theirs to the same question (like an answer),
+    # and no push: a round of twenty would be twenty pushes.
+    Kind("love_map", bodies.LoveMap, question_field="question_id"),
     # The talk after the reveal: a few short turns on one answer (services/talk.py caps a thread); also the
     # partner's reply to good news (a disclosure in a good-news category, services/talk.py checks which).
     Kind(

@@ -35,6 +35,7 @@ TIMEOUT_NOTE_MAX = 140  # the partner's one kind note while a time-out runs
 AGREEMENT_TEXT_MAX = 280
 ANSWER_TEXT_MAX = 1000  # the daily question's answer
 REPLY_TEXT_MAX = 280  # a reply in the talk after the reveal (to an answer, or to a reply)
+LOVE_MAP_TEXT_MAX = 280  # a love-maps answer about yourself, and your guess about your partner
 JOURNAL_TEXT_MAX = 5000
 RITUAL_TITLE_MAX = 80
 PROMPT_MAX = 300  # one prompt of a ritual, or a passed one

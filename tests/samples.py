@@ -73,6 +73,7 @@ def valid_body(kind):
         "question_swap": {"local_date": today.isoformat(), "from_id": "q-us-lately", "to_id": "q-best-moment"},
         "path_step": {"week": 1},
         "prepared_question": {"text": "What made you laugh this week?", "n": 1, "day": today.isoformat()},
+        "love_map": {"question_id": "lovemap.1.fav-meal", "mine": "Dumplings.", "guess": "Pasta?", "unknown": False},
         "reply": {"text": "Me too. Let's go back there on Sunday."},
         "repair": {"phrase": "sorry_badly"},
     }[kind]

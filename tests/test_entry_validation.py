@@ -2,10 +2,9 @@
 
 from datetime import timedelta
 
-from backend.limits import SESSION_STEPS_MAX
-
 import pytest
 
+from backend.limits import SESSION_STEPS_MAX
 from samples import KINDS, REF_TARGET, entry, iso, new_id, now, only_result, put_ok, stored, valid_body
 
 

@@ -97,6 +97,8 @@ TEXTS = [
     (bodies.Agreement, "text", "AGREEMENT_TEXT_MAX"),
     (bodies.Answer, "text", "ANSWER_TEXT_MAX"),
     (bodies.Reply, "text", "REPLY_TEXT_MAX"),
+    (bodies.LoveMap, "mine", "LOVE_MAP_TEXT_MAX"),
+    (bodies.LoveMap, "guess", "LOVE_MAP_TEXT_MAX"),
     (bodies.Reaction, "note", "NOTE_MAX"),
     (bodies.Journal, "text", "JOURNAL_TEXT_MAX"),
     (bodies.Ritual, "title", "RITUAL_TITLE_MAX"),

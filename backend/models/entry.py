@@ -20,7 +20,7 @@ class Entry(db.Model):
     # moves once and they get a bare tombstone (services.visibility).
     shared_once: Mapped[bool] = mapped_column(Boolean, default=False)
     ref_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    # The body's question_id, for an `answer` only, in a column: the reveal queries on it.
+    # The body's question_id, for an `answer` or a `love_map` only, in a column: the reveal queries on it.
     question_id: Mapped[str | None] = mapped_column(String(64))
     body = mapped_column(JSON, nullable=False)
     rev: Mapped[int] = mapped_column(Integer, default=1)

@@ -261,7 +261,10 @@ class Repair(Schema):
 
 
 class Answer(Schema):
-    question_id = QuestionId(required=True)
+    # Not a love-maps id: an answer to "lovemap.…" would reveal the partner's love-map answer without one.
+    question_id = String(
+        required=True, validate=[Length(min=1, max=64), validate.Regexp(r"^(?!lovemap\.)[A-Za-z0-9_.:-]+$")]
+    )
     text = Text(L.ANSWER_TEXT_MAX, required=True)
     local_date = LocalDate(required=True)
 
@@ -275,6 +278,31 @@ class QuestionSwap(Schema):
     local_date = LocalDate(required=True)
     from_id = QuestionId(required=True)
     to_id = QuestionId(required=True)
+
+
+class LoveMap(Schema):
+    """One love-maps question of one round: your own answer and your guess about your partner's, or a
+    pass. question_id is "lovemap.<round>.<question>" (frontend/js/lovemaps.js draws each round), and
+    the partner sees it only once they have written theirs to the same one (answer, then reveal)."""
+
+    question_id = String(
+        required=True, validate=[Length(min=1, max=64), validate.Regexp(r"^lovemap\.[1-9][0-9]{0,5}\.[a-z0-9-]+$")]
+    )
+    mine = Text(L.LOVE_MAP_TEXT_MAX, min_len=0, load_default="")
+    guess = Text(L.LOVE_MAP_TEXT_MAX, min_len=0, load_default="")
+    unknown = fields.Boolean(load_default=False)  # "I don't know yet", for the guess: a fine answer
+    passed = fields.Boolean(load_default=False)  # passing is always fine, and holds no words
+
+    @validates_schema
+    def _words_or_a_pass(self, data, **_):
+        said = data.get("mine", "").strip() or data.get("guess", "").strip()
+        if data.get("passed"):
+            if said or data.get("unknown"):
+                raise invalid("invalid", "passed")
+        elif not said and not data.get("unknown"):
+            raise invalid("blank", "mine")
+        if data.get("unknown") and data.get("guess", "").strip():
+            raise invalid("invalid", "unknown")
 
 
 class PathStep(Schema):

@@ -2,10 +2,11 @@
 
 An entry is its author's, always, wherever it was written (also after the couple ended). The
 partner sees it only while it is `shared`, not a journal, written in the couple they are in now,
-and, for an `answer`, once they have a shared, not deleted answer of their own to the same question
-(answer, then reveal). Everything else about an entry the partner cannot see is invisible to them,
-its existence and its timing included: such changes move only the author's own stream
-(docs/sync.md). Pull, export, stats, push previews, the reveal and the write checks ask here.
+and, for an `answer` or a `love_map` (a kind with a question_field), once they have a shared, not
+deleted one of their own to the same question (answer, then reveal). Everything else about an
+entry the partner cannot see is invisible to them, its existence and its timing included: such
+changes move only the author's own stream (docs/sync.md). Pull, export, stats, push previews, the
+reveal and the write checks ask here.
 """
 
 from sqlalchemy import and_, select

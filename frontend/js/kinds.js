@@ -74,6 +74,7 @@ export const KINDS = Object.freeze(
       kind("prepared_question", { shows: ["prepare", "session"], story: null }),
       // A repair phrase (an id, no words of its own): of the moment, so Our story leaves it out.
       kind("repair", { shows: ["feed", "tension", "timeout"], story: null }),
+      kind("love_map", { shows: ["love-maps"], story: null }), // its own screen; withheld until both wrote
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );

@@ -26,6 +26,7 @@ export const TIMEOUT_NOTE_MAX = 140; // the partner's one kind note while a time
 export const AGREEMENT_TEXT_MAX = 280;
 export const ANSWER_TEXT_MAX = 1000; // the daily question's answer
 export const REPLY_TEXT_MAX = 280; // a reply in the talk after the reveal (to an answer, or to a reply)
+export const LOVE_MAP_TEXT_MAX = 280; // a love-maps answer about yourself, and your guess about your partner
 export const JOURNAL_TEXT_MAX = 5000;
 export const RITUAL_TITLE_MAX = 80;
 export const PROMPT_MAX = 300; // one prompt of a ritual, or a passed one

@@ -36,6 +36,7 @@ export const ROUTES = {
   "/tension": ["more", () => import("./screens/tension.js"), "route.tension"],
   "/agreements": ["more", () => import("./screens/agreements.js"), "route.agreements"],
   "/path": ["more", () => import("./screens/path.js"), "route.path"],
+  "/love-maps": ["more", () => import("./screens/love-maps.js"), "route.love-maps"],
   "/help": ["more", () => import("./screens/help.js"), "route.help"],
   "/mine": ["more", () => import("./screens/mine.js"), "route.mine"],
   "/not-sent": ["more", () => import("./screens/not-sent.js"), "route.not_sent"],

@@ -47,6 +47,8 @@ export function summary(entry) {
       ]
         .filter(Boolean)
         .join(" · ");
+    case "love_map": // the question's words live on its own screen; here, what was written
+      return b.passed ? t("lovemaps.pass") : [b.mine, b.guess].filter(Boolean).join(" · ");
     default:
       return b.text || "";
   }

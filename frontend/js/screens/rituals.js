@@ -75,6 +75,7 @@ export function mount(root, { navigate }) {
         "p",
         { class: "row" },
         h("a", { class: "btn ghost", href: "/commitments", "data-link": true }, t("route.commitments")),
+        h("a", { class: "btn ghost", href: "/love-maps", "data-link": true }, t("route.love-maps")),
       ),
       off.length
         ? section(

@@ -22,6 +22,7 @@ const LINKS = [
   "tension",
   "agreements",
   "path",
+  "love-maps",
   "help",
   "mine",
 ] // screens, not kinds
