@@ -41,7 +41,7 @@ def populate(app, service, appreciations=1, limit=6, nudge_time="20:00"):
                     display_name=f"P{n}{side}",
                     timezone="Europe/Berlin",
                     nudge_time=nudge_time,
-                    daily_partner_push_limit=limit,
+                    daily_push_budget=limit,
                     couple_id=couple.id,
                 )
                 for side in "ab"
