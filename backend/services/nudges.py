@@ -4,8 +4,7 @@ every due job. Safe with several workers at once: the unique Claim row decides w
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache, lru_cache, partial
 
 from sqlalchemy import exists, insert, or_, select, text
@@ -25,6 +24,7 @@ from . import (
     stale_sessions,
     visibility,
 )
+from .reminders import COMMITMENT, EVENING, NUDGE, PREPARE, RITUAL, Due, Item, combine
 from .schedule import BAD_ZONE, day_bounds, due_on, in_quiet_hours, load_zone, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
@@ -42,44 +42,6 @@ def wall_time(day, hhmm, zone):
 @lru_cache(maxsize=1024)
 def day_end(day, zone):
     return day_bounds(day, zone)[1]
-
-
-PARTS = (6, 12, 17)  # the local hours where the night, the morning and the afternoon end (then the evening)
-EVENING = len(PARTS)
-
-
-def part_of_day(local):
-    """0 night, 1 morning, 2 afternoon, 3 evening: a person's reminders due in one part go as one push."""
-    return sum(local.hour >= hour for hour in PARTS)
-
-
-@dataclass
-class Item:
-    """One thing to remind one person of today, before it is combined with the others of that part of the day."""
-
-    kind: str  # the claim kind: nudge, ritual:<id>, prepare:<id>, commitment:<id>
-    at: datetime  # when it is due
-    rank: int  # lower first: in a combined push's line, and whose screen the push opens
-    words: object  # () -> (its words in a combined push, its own push when alone); made only once it is won
-    entry_id: str | None = None
-
-
-# Ranks: the preparation a practice needs (a day ahead, it opens its own screen) and a ritual due matter
-# most, then a step agreed to, then the generic nudge.
-PREPARE, RITUAL, COMMITMENT, NUDGE = range(4)
-
-
-@dataclass
-class Due:
-    """One scheduled send for one user, not yet claimed: one item, or several due in one part of the day."""
-
-    user_id: str
-    items: list  # [Item], each claimed on its own; the push says the ones this worker won
-    local_date: str
-    part: int | None  # the part of the day (None: a time-out reminder, never combined)
-    expires_at: datetime
-    reserve: int = 0  # reminder pushes still to come later today: a nudge alone leaves them room in the budget
-    recipient: object = None
 
 
 class Local:
@@ -244,27 +206,6 @@ def _timeouts(by_couple, now):
     return due
 
 
-def _combine(found):
-    """Per person, the reminders of each part of the day go as one push, sent when the first of them is
-    due: "Tonight: connection check · nightly gratitude · one small thing to share". Later ones of that
-    part come along early and are claimed with it, so they never come again on their own."""
-    by_loc = defaultdict(list)
-    for loc, item in found:
-        by_loc[loc].append(item)
-    due = []
-    for loc, items in by_loc.items():
-        parts = defaultdict(list)
-        for item in items:
-            parts[part_of_day(item.at.astimezone(loc.zone))].append(item)
-        for part, members in parts.items():
-            if not any(loc.ready(item.at) for item in members):
-                continue
-            later = sum(1 for p, others in parts.items() if p > part and any(i.at > loc.utc for i in others))
-            members.sort(key=lambda item: (item.rank, item.at))
-            due.append(Due(loc.user.id, members, loc.today.isoformat(), part, loc.day_end, later, loc.user))
-    return due
-
-
 def find_due(now):
     """Everything scheduled that is due at `now` for someone who can receive it (unclaimed or not)."""
     locs = []
@@ -284,7 +225,7 @@ def find_due(now):
     if not locs:
         return []
     found = [*_nudges(locs, now), *_rituals(by_couple, now), *_commitments(by_couple, dates)]
-    return _combine(found) + _timeouts(by_couple, now)
+    return combine(found) + _timeouts(by_couple, now)
 
 
 def queue(items, now):
