@@ -29,7 +29,8 @@ def person(pair, push_service):
     """Alice, paired with Bob, with one subscribed device; (alice, device). Bob has no device."""
 
     def make(tz="Europe/Berlin", nudge_time="20:00", **settings):
-        alice, bob = pair()
+        # No default rituals: the nudge alone (an evening's rituals would come with it as one push).
+        alice, bob = pair(rituals=False)
         response = alice.client.patch("/api/me", json={"timezone": tz, "nudge_time": nudge_time, **settings})
         assert response.status_code == 200, response.json
         return alice, subscribe(alice, push_service)

@@ -30,6 +30,8 @@ def of(device, type_, entry_id):
 def both(pair, push_service):
     """Alice and Bob, each with one subscribed phone: (alice, bob, alice's phone, bob's phone)."""
     alice, bob = pair()
+    for person in (alice, bob):  # room for every reminder here, whatever else the test's instant brings
+        assert person.client.patch("/api/me", json={"daily_push_budget": 6}).status_code == 200
     return alice, bob, subscribe(alice, push_service), subscribe(bob, push_service)
 
 
@@ -204,7 +206,8 @@ def test_a_ritual_reminder_opens_the_rituals(app, both):
     # The evening's reminders (this one, the default nightly gratitude and the nudge) come as one push,
     # which opens the screen of the ritual due first.
     [message] = b.messages("reminders")
-    assert message["body"].startswith("Tonight: ritual · nightly gratitude") and message["url"] == "/rituals"
+    assert message["body"].startswith("Tonight: ritual · ") and "nightly gratitude" in message["body"]
+    assert message["url"] == "/rituals"
 
 
 def test_every_push_type_opens_a_screen_of_its_own():

@@ -88,8 +88,8 @@ def _nudges(locs, now):
     """The daily nudge of everyone who has not shared today, whenever today it is due (combining looks ahead)."""
     shared = _shared_today(locs, now)
     for loc in locs:
+        at = wall_time(loc.today, loc.user.nudge_time, loc.zone)
         if loc.user.id not in shared:
-            at = wall_time(loc.today, loc.user.nudge_time, loc.zone)
             yield (
                 loc,
                 Item("nudge", at, NUDGE, _words("nudge", loc.user, None, partial(texts.nudge, loc.user, loc.today))),

@@ -216,9 +216,11 @@ def _rank(key, jobs):
 
 
 def _takes_news(job):
-    """A reminder the nudge tick wrote (its lines kept), not an urgent one: news can join it safely."""
+    """A reminder the nudge tick wrote (its lines kept), not an urgent one, nor the nudge alone (an
+    invitation to share is no place for the partner's news): news can join it safely."""
     data = job.data if isinstance(job.data, dict) else {}
-    return job.type not in texts.URGENT and isinstance(data.get("payload"), dict) and bool(data.get("lines"))
+    urgent_or_nudge = job.type in texts.URGENT or job.type == "nudge"
+    return not urgent_or_nudge and isinstance(data.get("payload"), dict) and bool(data.get("lines"))
 
 
 def _fold_news(groups):
