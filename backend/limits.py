@@ -16,8 +16,10 @@ EMAIL_MAX = 254  # characters
 PASSWORD_MIN = 10  # characters, for a new password (signup, change, reset)
 PASSWORD_MAX = 200  # characters
 DISPLAY_NAME_MAX = 60  # characters
-DAILY_PUSH_LIMIT_MIN = 1  # pushes a person may get in a day, the least they can choose
-DAILY_PUSH_LIMIT_MAX = 50  # and the most
+PUSH_BUDGET_MAX = 6  # pushes a person gets in a local day, every kind counted: the most they can choose (0 is none)
+PUSH_BUDGET_DEFAULT = 3  # a new account's
+OLD_PUSH_LIMIT_MIN = 1  # the budget's old names (daily_partner_push_limit) still take this
+OLD_PUSH_LIMIT_MAX = 50  # to this, stored at most PUSH_BUDGET_MAX
 
 # Entry texts: each kind's main text, at most this many characters (and at least one that is not blank)
 DISCLOSURE_TEXT_MAX = 500

@@ -143,7 +143,7 @@ def seed_couples(app, count, entries=0, prefix="c"):
                     "timezone": "Europe/Berlin",
                     "nudge_time": "20:00",
                     "show_previews": False,
-                    "daily_partner_push_limit": 6,
+                    "daily_push_budget": 6,
                     "couple_id": couple_id,
                     "created_at": NOW,
                     "own_seq": (entries + (side == "b")) // 2,

@@ -109,7 +109,8 @@ def prepare(url, service, events):
         db.session.add(
             PushSubscription(user_id=recipient["id"], endpoint=f"{service.origin}/push/1", p256dh=p256dh, auth=auth)
         )
-        db.session.execute(update(User).values(daily_partner_push_limit=events + 10))
+        # Past the settable 0-6 on purpose (the column takes it): every one of the events must be pushed.
+        db.session.execute(update(User).values(daily_push_budget=events + 10))
         db.session.commit()
         db.engine.dispose()
     return couple["id"], writer["token"]

@@ -114,7 +114,7 @@ def populate(app, users, origin, p256dh, auth):
                     "timezone": "Europe/Berlin",
                     "nudge_time": "20:00",
                     "show_previews": False,
-                    "daily_partner_push_limit": 6,
+                    "daily_push_budget": 6,
                     "couple_id": couple_id,
                     "created_at": NOW,
                 }

@@ -121,14 +121,16 @@ LISTS = [  # (schema, field, the limit on how many, one valid item)
     (bodies.RitualSession, "passed", "SESSION_ITEMS_MAX", "A prompt"),
     (bodies.RitualSession, "answers", "SESSION_ITEMS_MAX", {"prompt": "A prompt", "text": ""}),
 ]
-RANGES = [  # (schema, field path, lowest limit, highest limit)
+RANGES = [  # (schema, field path, lowest limit (or a plain number), highest limit)
     (bodies.Checkin, "mood", "SCALE_MIN", "SCALE_MAX"),
     (bodies.Checkin, "us", "SCALE_MIN", "SCALE_MAX"),
     (bodies.Ritual, "duration_min", "RITUAL_MINUTES_MIN", "RITUAL_MINUTES_MAX"),
     (bodies.Schedule, "interval", None, "SCHEDULE_WEEKS_MAX"),
     (bodies.PathStep, "week", None, "PATH_WEEKS"),
     (bodies.PreparedQuestion, "n", None, "PREPARED_QUESTIONS"),
-    (accounts.SettingsIn, "daily_push_limit", "DAILY_PUSH_LIMIT_MIN", "DAILY_PUSH_LIMIT_MAX"),
+    (accounts.SettingsIn, "daily_push_budget", 0, "PUSH_BUDGET_MAX"),  # 0: no pushes at all
+    (accounts.SettingsIn, "daily_partner_push_limit", "OLD_PUSH_LIMIT_MIN", "OLD_PUSH_LIMIT_MAX"),
+    (accounts.SettingsIn, "daily_push_limit", "OLD_PUSH_LIMIT_MIN", "OLD_PUSH_LIMIT_MAX"),
 ]
 
 
@@ -153,7 +155,7 @@ def test_one_feeling_is_cut_at_its_limit():
 
 @pytest.mark.parametrize("schema, path, low, high", RANGES, ids=lambda v: getattr(v, "__name__", v))
 def test_a_number_stays_in_its_range(schema, path, low, high):
-    least = getattr(L, low) if low else 1
+    least = getattr(L, low) if isinstance(low, str) else 1 if low is None else low  # a number: not a limit
     for ok in (least, getattr(L, high)):
         assert dig(codes_of(schema, nest(path, ok)), path) == {}
     assert dig(codes_of(schema, nest(path, getattr(L, high) + 1)), path) == ["too_big"]
@@ -206,6 +208,7 @@ def test_every_enforced_limit_has_a_test_here():
     checked |= {"SESSION_OPEN_HOURS"}  # the worker's rule: tests/test_path_and_sessions.py
     checked.add("SESSION_STEPS_MAX")  # session_step's step counts from 0: tests/test_together.py
     checked.add("REPLIES_PER_PERSON")  # a rule of services/talk.py, not of a schema: tests/test_talk.py
+    checked.add("PUSH_BUDGET_DEFAULT")  # a new account's budget: tests/test_me.py
     checked.add("UNDO_LEAVING_HOURS")  # services/couples.py come_back: tests/test_leaving.py (23:59 yes, 24 h no)
     names = {name for name, _value, _comment in L.phone_limits() if name}
     assert names - PHONE_ONLY - checked == set(), "a limit without a test that the schemas use it"

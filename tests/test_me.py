@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from backend import limits as L
 from backend.extensions import db
 from backend.models import AuthSession, Entry, User
 from conftest import PASSWORD
@@ -121,7 +122,8 @@ def test_signup_with_a_language_hearth_does_not_speak_is_422(app):
         ("show_previews", True, True),
         ("language", "ru", "ru"),
         ("language", "en", "en"),
-        ("daily_partner_push_limit", 2, 2),
+        ("daily_push_budget", 0, 0),
+        ("daily_push_budget", 6, 6),
         ("question_depth", "medium", "medium"),
         ("question_depth", "deep", "deep"),
     ],
@@ -178,6 +180,9 @@ def test_patch_me_leaves_fields_not_sent_alone(app, signup):
         ("language", ""),
         ("language", None),
         ("language", 7),
+        ("daily_push_budget", -1),
+        ("daily_push_budget", 7),
+        ("daily_push_budget", None),
         ("daily_partner_push_limit", 0),
         ("daily_partner_push_limit", 51),
         ("daily_partner_push_limit", None),
@@ -200,23 +205,31 @@ def test_patch_me_rejects_bad_values_with_422(app, signup, field, value):
     assert alice.client.get("/api/me").json["user"] == before
 
 
-def test_the_old_name_of_the_partner_push_limit_still_sets_it(app, signup):
-    """Clients written before the rename send and read `daily_push_limit`: it is the same setting."""
+def test_a_new_account_gets_three_pushes_a_day(app, signup):
+    user = signup().client.get("/api/me").json["user"]
+    assert user["daily_push_budget"] == user["daily_partner_push_limit"] == user["daily_push_limit"] == 3
+    assert L.PUSH_BUDGET_DEFAULT == 3
+
+
+@pytest.mark.parametrize("name", ["daily_partner_push_limit", "daily_push_limit"])
+@pytest.mark.parametrize("sent, stored", [(2, 2), (6, 6), (10, 6), (50, 6)])
+def test_the_old_names_of_the_push_budget_still_set_it(app, signup, name, sent, stored):
+    """Phones written before the budget send the old partner-only limit (1-50): it sets the budget, at most 6."""
     alice = signup()
-    response = alice.client.patch("/api/me", json={"daily_push_limit": 3})
+    response = alice.client.patch("/api/me", json={name: sent})
     assert response.status_code == 200
-    assert response.json["user"]["daily_partner_push_limit"] == response.json["user"]["daily_push_limit"] == 3
-    assert get_user(app, alice.id).daily_partner_push_limit == 3
+    assert response.json["user"]["daily_push_budget"] == response.json["user"][name] == stored
+    assert get_user(app, alice.id).daily_push_budget == stored
 
 
-@pytest.mark.parametrize("old, new, status, stored", [(4, 4, 200, 4), (4, 5, 422, 6)])
-def test_both_names_of_the_partner_push_limit_must_agree(app, signup, old, new, status, stored):
+@pytest.mark.parametrize("old, new, status, stored", [(4, 4, 200, 4), (4, 5, 422, 3), (9, 6, 200, 6)])
+def test_both_names_of_the_push_budget_must_agree(app, signup, old, new, status, stored):
     alice = signup()
-    response = alice.client.patch("/api/me", json={"daily_push_limit": old, "daily_partner_push_limit": new})
+    response = alice.client.patch("/api/me", json={"daily_push_limit": old, "daily_push_budget": new})
     assert response.status_code == status
     if status == 422:
         assert set(response.json) == ERROR_KEYS and list(response.json["errors"]) == ["daily_push_limit"]
-    assert get_user(app, alice.id).daily_partner_push_limit == stored
+    assert get_user(app, alice.id).daily_push_budget == stored
 
 
 # --- POST /api/me/password --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from backend import create_app
 from backend.config import ROOT, TestConfig
 from backend.extensions import db
+from backend.models import utcnow
 
 SCRATCH_SCHEMA = "h3_scratch"
 
@@ -121,6 +122,46 @@ def test_people_who_signed_up_before_languages_speak_english(empty_database_url)
     assert [tuple(row) for row in stored] == [("u1", "en")]
 
 
+def test_the_partner_push_limit_becomes_the_push_budget_with_entries_kept(empty_database_url):
+    """The untouched default 6 (partner events only) becomes the budget's default 3; a limit someone chose
+    stays, at most 6. Nothing else about the accounts, nor their entries, changes."""
+    app = create_app(_config(empty_database_url))
+    with app.app_context():
+        try:
+            upgrade(revision="f14a01")
+            with db.engine.begin() as conn:
+                conn.execute(
+                    text("INSERT INTO couples (id, seq, horizon_seq, created_at) VALUES ('c1', 1, 0, :t)"),
+                    {"t": "2026-06-01 10:00:00"},
+                )
+                for user, limit in (("u6", 6), ("u2", 2), ("u10", 10), ("u1", 1)):
+                    conn.execute(
+                        text(
+                            "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
+                            "show_previews, daily_partner_push_limit, language, own_seq, own_horizon, couple_id, "
+                            "created_at) VALUES (:id, :email, 'x', :id, 'Europe/Berlin', '20:00', false, :limit, "
+                            "'en', 0, 0, 'c1', '2026-06-01 10:00:00')"
+                        ),
+                        {"id": user, "email": f"{user}@example.com", "limit": limit},
+                    )
+                conn.execute(
+                    text(
+                        "INSERT INTO entries (id, couple_id, author_id, kind, visibility, body, rev, seq, deleted, "
+                        "shared_once, created_at, updated_at) VALUES ('e1', 'c1', 'u6', 'appreciation', 'shared', "
+                        "'{\"text\": \"hi\"}', 1, 1, false, true, '2026-06-01 10:00:00', '2026-06-01 10:00:00')"
+                    )
+                )
+            upgrade()
+            with db.engine.connect() as conn:
+                budgets = dict(conn.execute(text("SELECT id, daily_push_budget FROM users")).all())
+                entries = conn.execute(text("SELECT id FROM entries")).scalars().all()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert budgets == {"u6": 3, "u2": 2, "u10": 6, "u1": 1}
+    assert entries == ["e1"]
+
+
 def test_default_rituals_stored_before_templates_name_theirs(empty_database_url):
     """A ritual whose type, title and prompts are exactly a default's, in English or Russian, gets its
     template (a new rev, and a seq so both phones pull it); one someone made or rewrote stays as it was."""
@@ -149,11 +190,15 @@ def test_default_rituals_stored_before_templates_name_theirs(empty_database_url)
             with db.engine.begin() as conn:
                 conn.execute(tables["couples"].insert().values(id="c1", seq=len(bodies)))
                 for user, own_seq in (("u1", 5), ("u2", 0)):
+                    # Plain SQL: the model has moved on (users.daily_push_budget came after this revision).
                     conn.execute(
-                        tables["users"]
-                        .insert()
-                        .values(id=user, email=f"{user}@example.com", password_hash="x", display_name=user)
-                        .values(timezone="Europe/Berlin", couple_id="c1", own_seq=own_seq)
+                        text(
+                            "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
+                            "show_previews, daily_partner_push_limit, language, own_seq, own_horizon, couple_id, "
+                            "created_at) VALUES (:id, :email, 'x', :id, 'Europe/Berlin', '20:00', false, 6, 'en', "
+                            ":own_seq, 0, 'c1', :now)"
+                        ),
+                        {"id": user, "email": f"{user}@example.com", "own_seq": own_seq, "now": utcnow()},
                     )
                 for seq, (name, body) in enumerate(bodies.items(), start=1):
                     conn.execute(

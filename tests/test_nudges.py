@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from backend.extensions import db
 from backend.models import Claim, PushJob, utcnow
+from backend.services.notifications import nudge_text
 from backend.services.schedule import wall_time
 from push_service import subscribe, tick
 
@@ -28,7 +29,8 @@ def person(pair, push_service):
     """Alice, paired with Bob, with one subscribed device; (alice, device). Bob has no device."""
 
     def make(tz="Europe/Berlin", nudge_time="20:00", **settings):
-        alice, bob = pair()
+        # No default rituals: the nudge alone (an evening's rituals would come with it as one push).
+        alice, bob = pair(rituals=False)
         response = alice.client.patch("/api/me", json={"timezone": tz, "nudge_time": nudge_time, **settings})
         assert response.status_code == 200, response.json
         return alice, subscribe(alice, push_service)
@@ -62,8 +64,8 @@ def test_nudge_comes_at_the_chosen_local_minute(app, person, tz, before, at):
         {
             "type": "nudge",
             "title": "Hearth",
-            "body": "One small, honest thing to share today?",
-            "url": "/",
+            "body": nudge_text(alice.id, at.astimezone(ZoneInfo(tz)).date(), "en"),
+            "url": "/?share=1",  # Today's composer
             "tag": "nudge",
             "share": "Share now",
         }
@@ -230,13 +232,23 @@ def ritual(schedule, **body):
     return {"type": "weekly_checkin", "title": "Sunday talk", "schedule": schedule, "duration_min": 20, **body}
 
 
+def alone(pair):
+    """A couple without the default rituals, nudged in the morning: an evening ritual's reminder goes alone
+    (reminders due in one part of the day are otherwise one push)."""
+    alice, bob = pair(rituals=False)
+    for person in (alice, bob):
+        person.client.patch("/api/me", json={"nudge_time": "07:00"})
+    return alice, bob
+
+
 def reminders(device, type_, entry_id=None):
     """This device's reminders of a type; of one entry only when given (pairing may seed rituals)."""
     return [m for m in device.messages(type_) if entry_id is None or m["tag"].endswith(entry_id)]
 
 
+@pytest.mark.now("2026-04-29T10:00:00Z")  # the ritual exists before the slots these ticks reach
 def test_ritual_reminder_at_its_local_time_to_both_partners(app, pair, push_service):
-    alice, bob = pair()
+    alice, bob = alone(pair)
     a, b = subscribe(alice, push_service), subscribe(bob, push_service)
     bob.client.patch("/api/me", json={"timezone": "Asia/Kolkata"})
     response, entry_id = alice.put(
@@ -256,8 +268,9 @@ def test_ritual_reminder_at_its_local_time_to_both_partners(app, pair, push_serv
     assert len(reminders(a, "ritual_reminder", entry_id)) == 1
 
 
+@pytest.mark.now("2026-04-29T10:00:00Z")  # the ritual exists before the slots these ticks reach
 def test_ritual_reminder_not_on_other_days_nor_when_disabled(app, pair, push_service):
-    alice, bob = pair()
+    alice, bob = alone(pair)
     a = subscribe(alice, push_service)
     _, disabled = alice.put(
         "ritual", ritual({"freq": "weekly", "weekday": 6, "time": "19:00"}, enabled=False), visibility="shared"
@@ -338,16 +351,17 @@ def test_a_russian_speaker_is_nudged_in_russian(app, person):
         {
             "type": "nudge",
             "title": "Hearth",
-            "url": "/",
+            "url": "/?share=1",
             "tag": "nudge",
-            "body": "Поделишься сегодня чем-то маленьким и честным?",
+            "body": nudge_text(alice.id, date(2026, 5, 1), "ru"),
             "share": "Поделиться",
         }
     ]
 
 
+@pytest.mark.now("2026-04-29T10:00:00Z")  # the ritual exists before the slots these ticks reach
 def test_each_partner_hears_of_a_ritual_in_their_own_language(app, pair, push_service):
-    alice, bob = pair()
+    alice, bob = alone(pair)
     a, b = subscribe(alice, push_service), subscribe(bob, push_service)
     bob.client.patch("/api/me", json={"language": "ru"})
     _, entry_id = alice.put("ritual", ritual({"freq": "weekly", "weekday": 6, "time": "19:00"}), visibility="shared")

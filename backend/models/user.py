@@ -2,6 +2,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..limits import PUSH_BUDGET_DEFAULT
 from .base import UTCDateTime, new_id, utcnow
 
 
@@ -17,8 +18,8 @@ class User(db.Model):
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     show_previews: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Partner-event pushes a day (appreciations, bids, time-outs…); nudges and reminders are not counted.
-    daily_partner_push_limit: Mapped[int] = mapped_column(Integer, default=6)
+    # Pushes a local day, every kind counted (nudge, reminders, partner events, together-mode joins): 0-6.
+    daily_push_budget: Mapped[int] = mapped_column(Integer, default=PUSH_BUDGET_DEFAULT)
     # The language of this person's pushes and emails ("en" | "ru"): set at signup from the phone's.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # How deep this person is happy for the daily question to go ("light" | "medium" | "deep"): the

@@ -41,8 +41,11 @@ def reset_token(value):
         raise invalid("incomplete_link")
 
 
-# Partner-event pushes a day (PATCH /api/me): nudges and reminders have their own once-a-day rule.
-PARTNER_PUSH_LIMIT = Range(min=L.DAILY_PUSH_LIMIT_MIN, max=L.DAILY_PUSH_LIMIT_MAX)
+# Pushes a local day, every kind counted (PATCH /api/me): 0 is none at all.
+PUSH_BUDGET = Range(min=0, max=L.PUSH_BUDGET_MAX)
+# The old names counted partner events only, 1-50; still taken for a while, stored at most the budget's top.
+OLD_PUSH_LIMIT = Range(min=L.OLD_PUSH_LIMIT_MIN, max=L.OLD_PUSH_LIMIT_MAX)
+OLD_LIMIT_NAMES = ("daily_partner_push_limit", "daily_push_limit")
 
 
 class SignupIn(Schema):
@@ -67,11 +70,18 @@ class UserOut(Schema):
     quiet_start = fields.String(allow_none=True)
     quiet_end = fields.String(allow_none=True)
     show_previews = fields.Boolean()
-    daily_partner_push_limit = fields.Integer()
-    daily_push_limit = fields.Integer(
-        attribute="daily_partner_push_limit",
+    daily_push_budget = fields.Integer(
+        metadata={"description": "Pushes a local day, every kind counted (nudge, reminders, partner events)."}
+    )
+    daily_partner_push_limit = fields.Integer(
+        attribute="daily_push_budget",
         dump_only=True,
-        metadata={"deprecated": True, "description": "The old name of daily_partner_push_limit."},
+        metadata={"deprecated": True, "description": "The old name of daily_push_budget."},
+    )
+    daily_push_limit = fields.Integer(
+        attribute="daily_push_budget",
+        dump_only=True,
+        metadata={"deprecated": True, "description": "The oldest name of daily_push_budget."},
     )
     language = fields.String()
     question_depth = fields.String()
@@ -89,20 +99,30 @@ class SettingsIn(Schema):
     quiet_start = Time(allow_none=True)
     quiet_end = Time(allow_none=True)
     show_previews = fields.Boolean()
-    daily_partner_push_limit = fields.Integer(validate=PARTNER_PUSH_LIMIT)
-    daily_push_limit = fields.Integer(
-        validate=PARTNER_PUSH_LIMIT,
+    daily_push_budget = fields.Integer(validate=PUSH_BUDGET)
+    daily_partner_push_limit = fields.Integer(
+        validate=OLD_PUSH_LIMIT,
         load_only=True,
-        metadata={"deprecated": True, "description": "The old name of daily_partner_push_limit, still accepted."},
+        metadata={"deprecated": True, "description": "The old name of daily_push_budget (1-50, stored at most 6)."},
+    )
+    daily_push_limit = fields.Integer(
+        validate=OLD_PUSH_LIMIT,
+        load_only=True,
+        metadata={"deprecated": True, "description": "The oldest name of daily_push_budget, still accepted."},
     )
     language = Language()
     question_depth = QuestionDepth()
 
     @post_load
-    def _old_limit_name(self, data, **_kwargs):
-        old = data.pop("daily_push_limit", None)
-        if old is not None and data.setdefault("daily_partner_push_limit", old) != old:
-            raise invalid("two_names", "daily_push_limit", name="daily_partner_push_limit")
+    def _old_limit_names(self, data, **_kwargs):
+        """The old names set the budget (an older phone's 1-50 kept within its 0-6); all names given must agree."""
+        for old_name in OLD_LIMIT_NAMES:
+            old = data.pop(old_name, None)
+            if old is None:
+                continue
+            value = min(old, L.PUSH_BUDGET_MAX)
+            if data.setdefault("daily_push_budget", value) != value:
+                raise invalid("two_names", old_name, name="daily_push_budget")
         return data
 
 

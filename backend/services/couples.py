@@ -11,7 +11,7 @@ from .. import limits as L
 from ..extensions import db
 from ..models import Couple, Invite, PushJob, User, utcnow
 from . import live_signal, rituals, sync_sql, wakeup
-from .schedule import in_quiet_hours, wall_time, zone_or_utc
+from .schedule import after_quiet
 
 # Crockford's base32: no I, L, O or U, so a code read aloud is not misheard.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -251,20 +251,11 @@ def _undoable(user):
 def _tell(recipient_id, actor_id, type_, now):
     """A push job about the couple itself (no entry): the worker sends it within the usual daily budget,
     and never inside the recipient's quiet hours (news like this waits for the morning)."""
-    when = _after_quiet(db.session.get(User, recipient_id), now)
+    user = db.session.get(User, recipient_id)
+    when = after_quiet(now, user.timezone, user.quiet_start, user.quiet_end)
     db.session.add(PushJob(user_id=recipient_id, actor_id=actor_id, type=type_, not_before=when, created_at=when))
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text(wakeup.NOTIFY_SQL))  # the worker wakes at commit, as after a sync
-
-
-def _after_quiet(user, now):
-    """`now`, or the end of the user's quiet hours when `now` is inside them."""
-    zone = zone_or_utc(user.timezone)
-    local = now.astimezone(zone)
-    if not in_quiet_hours(local, user.quiet_start, user.quiet_end):
-        return now
-    end = wall_time(local.date(), user.quiet_end, zone)
-    return end if end > now else wall_time(local.date() + timedelta(days=1), user.quiet_end, zone)
 
 
 def parting(user):

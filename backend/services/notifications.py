@@ -8,10 +8,11 @@ Every word Hearth adds comes from the catalogue (push.*), in the recipient's lan
 import base64
 import hashlib
 import json
+import math
 import re
 from datetime import timedelta
 
-from ..i18n import t
+from ..i18n import lookup, t
 from ..kinds import KINDS
 from ..limits import TIMEOUT_MORE_MINUTES
 from . import visibility
@@ -34,10 +35,14 @@ NO_PREVIEW = visibility.REVEALED
 URGENT = frozenset({"timeout", "timeout_ended", "timeout_reminder"})
 # News about the couple itself (no entry): the partner left, or came back within the undo window.
 COUPLE_EVENTS = frozenset({"couple_left", "couple_back"})
-SCHEDULED = frozenset({"nudge", "ritual_reminder", "commitment_reminder", "timeout_reminder"})
+SCHEDULED = frozenset(
+    {"nudge", "ritual_reminder", "prepare_reminder", "commitment_reminder", "timeout_reminder", "reminders"}
+)
 TTL = {
     "nudge": 12 * HOUR,
     "ritual_reminder": 6 * HOUR,
+    "prepare_reminder": 12 * HOUR,
+    "reminders": 6 * HOUR,
     "commitment_reminder": 12 * HOUR,
     "timeout_reminder": 2 * HOUR,
     "timeout": 6 * HOUR,
@@ -159,23 +164,90 @@ def couple_event(type_, actor_name, recipient):
     }
 
 
-def nudge(recipient):
+NUDGE_STEP = 13  # days move the nudge text on by this many places: coprime with the count, never 0 mod it
+
+
+def nudge_text(user_id, day, lang):
+    """The day's nudge text for this person: catalogue push.nudges.<n>, a different one every day.
+
+    Deterministic from the person and their local date: a per-person start, then NUDGE_STEP places a
+    day. With the step coprime with the count (and not a multiple of it), two days running never share
+    a text, and every text comes once before any comes again."""
+    texts = lookup("push.nudges", lang)
+    keys = sorted(texts, key=int)
+    step = NUDGE_STEP if math.gcd(NUDGE_STEP, len(keys)) == 1 else 1
+    start = int.from_bytes(hashlib.sha256(user_id.encode()).digest()[:4], "big")
+    return texts[keys[(start + day.toordinal() * step) % len(keys)]]
+
+
+def nudge(recipient, day):
     lang = recipient.language
     # share: the label of the notification's "share now" button (the service worker has no catalogue)
     return {
         "type": "nudge",
         "title": t("app.name", lang),
-        "body": t("push.nudge", lang),
-        "url": "/",
+        "body": nudge_text(recipient.id, day, lang),
+        "url": "/?share=1",  # Today's composer, open
         "tag": "nudge",
         "share": t("push.share_now", lang),
     }
 
 
+def _ritual_name(entry, lang):
+    return _word(f"push.ritual_names.{entry.body.get('type')}", lang) or t("push.ritual_names.custom", lang)
+
+
+def line(kind, recipient, entry=None):
+    """An item's few words in a combined reminder ("nightly gratitude", "one small thing to share")."""
+    lang = recipient.language
+    if kind in ("ritual", "prepare"):
+        return t(f"push.line.{kind}", lang, name=_ritual_name(entry, lang))
+    return t(f"push.line.{kind}", lang)
+
+
+def combined(words, evening, recipient):
+    """Several reminders of one part of the day as one push: "Tonight: gratitude · one small thing to
+    share". `words`: (line, own push) of each, most important first; it opens the first one's screen."""
+    lang = recipient.language
+    lead = words[0][1]
+    body = t("push.combined.evening" if evening else "push.combined.day", lang, items=" · ".join(w for w, _ in words))
+    return {
+        "type": "reminders",
+        "title": t("app.name", lang),
+        "body": body,
+        "url": lead["url"],
+        "tag": "reminders",
+    }
+
+
+def with_news(data, news_jobs, users, recipient):
+    """A scheduled push (its job's data) with the partner's plain news of the same batch folded in:
+    "Tonight: nightly gratitude · Sam shared something". It still opens the reminder's screen."""
+    lang = recipient.language
+    actor = users.get(news_jobs[0].actor_id)
+    name = actor.display_name if actor is not None else t("push.someone", lang)
+    lines = [*data.get("lines", ()), t("push.line.partner", lang, name=name)]
+    key = "push.combined.evening" if data.get("evening") else "push.combined.day"
+    body = t(key, lang, items=" · ".join(lines))
+    # count: the partner items it stands for (the app badge adds them up), as a partner event's does
+    return {**data["payload"], "type": "reminders", "body": body, "tag": "reminders", "count": len(news_jobs)}
+
+
+def prepare_reminder(entry, recipient):
+    """The day before a connection check: three questions to prepare, on their own screen."""
+    lang = recipient.language
+    return {
+        "type": "prepare_reminder",
+        "title": t("app.name", lang),
+        "body": t("push.prepare", lang, name=_ritual_name(entry, lang)),
+        "url": f"/prepare/{entry.id}",
+        "tag": f"prepare-{entry.id}",
+    }
+
+
 def ritual_reminder(entry, recipient):
     lang = recipient.language
-    name = _word(f"push.ritual_names.{entry.body.get('type')}", lang) or t("push.ritual_names.custom", lang)
-    body = t("push.ritual_due", lang, name=name)
+    body = t("push.ritual_due", lang, name=_ritual_name(entry, lang))
     title = title_for(entry.body, lang)  # a default ritual's in the recipient's language
     if recipient.show_previews and title:
         body = t("push.ritual_due_titled", lang, title=_cut(title, 80))

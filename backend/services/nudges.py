@@ -4,9 +4,8 @@ every due job. Safe with several workers at once: the unique Claim row decides w
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache, lru_cache
+from datetime import timedelta
+from functools import cache, lru_cache, partial
 
 from sqlalchemy import exists, insert, or_, select, text
 
@@ -16,6 +15,7 @@ from ..times import parse_instant
 from . import (
     accounts,
     claims,
+    done_today,
     job_queue,
     jobs,
     notifications as texts,
@@ -24,6 +24,7 @@ from . import (
     stale_sessions,
     visibility,
 )
+from .reminders import COMMITMENT, EVENING, NUDGE, PREPARE, RITUAL, Due, Item, combine
 from .schedule import BAD_ZONE, day_bounds, due_on, in_quiet_hours, load_zone, wall_time as _wall_time
 
 log = logging.getLogger(__name__)
@@ -41,19 +42,6 @@ def wall_time(day, hhmm, zone):
 @lru_cache(maxsize=1024)
 def day_end(day, zone):
     return day_bounds(day, zone)[1]
-
-
-@dataclass
-class Due:
-    """One scheduled send for one user, not yet claimed."""
-
-    user_id: str
-    kind: str  # the claim kind: nudge, ritual:<id>, commitment:<id>, timeout:<id>:<HHMM of return>
-    local_date: str
-    type: str
-    payload: dict
-    entry_id: str | None
-    expires_at: datetime
 
 
 class Local:
@@ -91,14 +79,21 @@ def candidates():
     return rows
 
 
-def _nudges(locals_, now):
-    ready = [loc for loc in locals_ if loc.ready(wall_time(loc.today, loc.user.nudge_time, loc.zone))]
-    shared = _shared_today(ready, now)
-    return [
-        Due(loc.user.id, "nudge", loc.today.isoformat(), "nudge", texts.nudge(loc.user), None, loc.day_end)
-        for loc in ready
-        if loc.user.id not in shared
-    ]
+def _words(kind, recipient, entry, push):
+    """An item's words, made only when it is queued: (its line in a combined push, its own push)."""
+    return lambda: ((texts.line(kind, recipient, entry) if kind else ""), push())
+
+
+def _nudges(locs, now):
+    """The daily nudge of everyone who has not shared today, whenever today it is due (combining looks ahead)."""
+    shared = _shared_today(locs, now)
+    for loc in locs:
+        at = wall_time(loc.today, loc.user.nudge_time, loc.zone)
+        if loc.user.id not in shared:
+            yield (
+                loc,
+                Item("nudge", at, NUDGE, _words("nudge", loc.user, None, partial(texts.nudge, loc.user, loc.today))),
+            )
 
 
 def _shared_today(locs, now):
@@ -124,7 +119,7 @@ def _shared_today(locs, now):
 
 def _couple_entries(kind, couple_ids, *where):
     found = []
-    for chunk in prebuilt.chunks(couple_ids):
+    for chunk in prebuilt.chunks(list(couple_ids)):
         found += db.session.scalars(
             select(Entry).where(Entry.kind == kind, Entry.deleted.is_(False), Entry.couple_id.in_(chunk), *where)
         ).all()
@@ -140,31 +135,37 @@ def _recipients(entry, by_couple):
     ]
 
 
-def _rituals(by_couple):
-    due = []
-    for entry in _couple_entries("ritual", by_couple):
-        if not entry.body.get("enabled", True):
-            continue
+def _rituals(by_couple, now):
+    """Each enabled ritual's slot today for each partner who sees it, and, the day before a connection
+    check, the reminder to prepare its three questions. Never for a slot that passed before the ritual
+    existed (a couple paired at 10:24 is not reminded of the 10:00 one), nor once its session was held
+    that day (or, for the nightly gratitude, once the person logged an appreciation that day)."""
+    entries = [entry for entry in _couple_entries("ritual", by_couple) if entry.body.get("enabled", True)]
+    if not entries:
+        return
+    held = done_today.rituals_held(by_couple, now)
+    thanked = done_today.thanked({loc.user.id: loc for locs in by_couple.values() for loc in locs}, now)
+    for entry in entries:
         for loc in _recipients(entry, by_couple):
             anchor = entry.created_at.astimezone(loc.zone).date()
             try:
                 due_at = due_on(entry.body["schedule"], loc.today, loc.zone, anchor)
+                tomorrow = due_on(entry.body["schedule"], loc.today + timedelta(days=1), loc.zone, anchor)
             except (KeyError, TypeError, ValueError):  # one odd ritual must not stop everyone's nudges
                 log.warning("ritual %s has an unusable schedule", entry.id)
                 break
-            if loc.ready(due_at):
-                due.append(
-                    Due(
-                        loc.user.id,
-                        f"ritual:{entry.id}",
-                        loc.today.isoformat(),
-                        "ritual_reminder",
-                        texts.ritual_reminder(entry, loc.user),
-                        entry.id,
-                        loc.day_end,
-                    )
-                )
-    return due
+            done = (loc.user.id, entry.id) in held or (
+                entry.body.get("type") == "nightly_gratitude" and loc.user.id in thanked
+            )
+            if due_at is not None and due_at >= entry.created_at and not done:
+                words = _words("ritual", loc.user, entry, partial(texts.ritual_reminder, entry, loc.user))
+                yield loc, Item(f"ritual:{entry.id}", due_at, RITUAL, words, entry.id)
+            if tomorrow is not None and entry.body.get("type") == "connection_check":
+                # The day before, at the same time: three questions want a day to come.
+                at = wall_time(loc.today, entry.body["schedule"]["time"], loc.zone)
+                if at >= entry.created_at:
+                    words = _words("prepare", loc.user, entry, partial(texts.prepare_reminder, entry, loc.user))
+                    yield loc, Item(f"prepare:{entry.id}", at, PREPARE, words, entry.id)
 
 
 def _owners(entry):
@@ -174,29 +175,15 @@ def _owners(entry):
 
 
 def _commitments(by_couple, dates):
-    due = []
     for entry in _couple_entries("commitment", by_couple, Entry.body["due_date"].as_string().in_(dates)):
         if entry.body.get("done_at"):
             continue
         owns = _owners(entry)
         for loc in _recipients(entry, by_couple):
-            if (
-                owns(loc.user.id)
-                and entry.body["due_date"] == loc.today.isoformat()
-                and loc.ready(wall_time(loc.today, COMMITMENT_TIME, loc.zone))
-            ):
-                due.append(
-                    Due(
-                        loc.user.id,
-                        f"commitment:{entry.id}",
-                        loc.today.isoformat(),
-                        "commitment_reminder",
-                        texts.commitment_reminder(entry, loc.user),
-                        entry.id,
-                        loc.day_end,
-                    )
-                )
-    return due
+            if owns(loc.user.id) and entry.body["due_date"] == loc.today.isoformat():
+                at = wall_time(loc.today, COMMITMENT_TIME, loc.zone)
+                words = _words("commitment", loc.user, entry, partial(texts.commitment_reminder, entry, loc.user))
+                yield loc, Item(f"commitment:{entry.id}", at, COMMITMENT, words, entry.id)
 
 
 def _timeouts(by_couple, now):
@@ -211,16 +198,10 @@ def _timeouts(by_couple, now):
             continue
         for loc in _recipients(entry, by_couple):
             if loc.ready(return_at):
+                words = _words(None, loc.user, entry, partial(texts.timeout_reminder, entry, loc.user))
+                item = Item(f"timeout:{entry.id}:{return_at:%H%M}", return_at, RITUAL, words, entry.id)
                 due.append(
-                    Due(
-                        loc.user.id,
-                        f"timeout:{entry.id}:{return_at:%H%M}",
-                        loc.today.isoformat(),
-                        "timeout_reminder",
-                        texts.timeout_reminder(entry, loc.user),
-                        entry.id,
-                        min(loc.day_end, return_at + TIMEOUT_WINDOW),
-                    )
+                    Due(loc.user.id, [item], loc.today.isoformat(), None, min(loc.day_end, return_at + TIMEOUT_WINDOW))
                 )
     return due
 
@@ -243,7 +224,8 @@ def find_due(now):
     dates = sorted({loc.today.isoformat() for loc in locs})
     if not locs:
         return []
-    return _nudges(locs, now) + _rituals(by_couple) + _commitments(by_couple, dates) + _timeouts(by_couple, now)
+    found = [*_nudges(locs, now), *_rituals(by_couple, now), *_commitments(by_couple, dates)]
+    return combine(found) + _timeouts(by_couple, now)
 
 
 def queue(items, now):
@@ -254,25 +236,38 @@ def queue(items, now):
     """
     if not items:
         return 0
-    items = sorted(items, key=lambda d: (d.user_id, d.kind, d.local_date))
-    won = claims.insert(
-        [{"user_id": d.user_id, "kind": d.kind, "local_date": d.local_date, "created_at": now} for d in items]
-    )
-    job_rows = [
-        {
-            "user_id": d.user_id,
-            "type": d.type,
-            "entry_id": d.entry_id,
-            "status": "pending",
-            "attempts": 0,
-            "not_before": now,
-            "created_at": now,
-            "expires_at": d.expires_at,
-            "data": {"claim": d.kind, "local_date": d.local_date, "payload": d.payload},
-        }
-        for d in items
-        if (d.user_id, d.kind) in won
-    ]
+    rows = sorted(
+        {(d.user_id, item.kind, d.local_date) for d in items for item in d.items}
+    )  # one order for every worker
+    won = claims.insert([{"user_id": u, "kind": k, "local_date": day, "created_at": now} for u, k, day in rows])
+    job_rows = []
+    for d in items:
+        mine = [item for item in d.items if (d.user_id, item.kind) in won]
+        if not mine:
+            continue
+        words = [item.words() for item in mine]
+        lines = [line for line, _ in words]
+        payload = words[0][1] if len(mine) == 1 else texts.combined(words, d.part == EVENING, d.recipient)
+        job_rows.append(
+            {
+                "user_id": d.user_id,
+                "type": payload["type"],
+                "entry_id": mine[0].entry_id,
+                "status": "pending",
+                "attempts": 0,
+                "not_before": now,
+                "created_at": now,
+                "expires_at": d.expires_at,
+                "data": {
+                    "claims": [item.kind for item in mine],
+                    "local_date": d.local_date,
+                    "payload": payload,
+                    "reserve": d.reserve,
+                    "lines": lines,  # for partner news folded in (push_plan)
+                    "evening": d.part == EVENING,
+                },
+            }
+        )
     if db.engine.dialect.name == "postgresql":
         for chunk in prebuilt.chunks(job_rows):  # one constant statement, the rows as one JSON array
             prebuilt.execute(_pg_insert_jobs(), {"rows": prebuilt.records(chunk)})

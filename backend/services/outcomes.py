@@ -53,7 +53,13 @@ def _result(note, now, config, had_subs):
 def record(notes, skipped, subs, now):
     """Writes every claimed job's new state; deletes subscriptions the push service says are gone."""
     config = current_app.config
-    updates = [{"id": job_id, "status": "skipped", "last_error": reason} for job_id, reason in skipped.items()]
+    updates = [
+        # A job held by quiet hours waits, pending, for their end (push_plan gives that instant, not a reason).
+        {"id": job_id, "status": "pending", "not_before": reason, "last_error": None}
+        if isinstance(reason, datetime)
+        else {"id": job_id, "status": "skipped", "last_error": reason}
+        for job_id, reason in skipped.items()
+    ]
     gone, unused = set(), []
     for note in notes:
         gone.update(o.endpoint for o in note.outcomes if o.result == GONE)

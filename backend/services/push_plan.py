@@ -1,6 +1,8 @@
-"""Planning a claimed batch of push jobs: drop the stale and unwanted ones, group a burst of
-partner events into one notification per recipient within their daily ceiling of partner-event
-pushes, build each payload, and pair each notification with the devices that still lack it.
+"""Planning a claimed batch of push jobs: drop the stale and unwanted ones, hold what falls in the
+recipient's quiet hours until they end, group a burst of partner events into one notification per
+recipient, fold partner news into a reminder due in the same batch, keep every notification within
+the recipient's one daily push budget (nudge, reminders, partner events alike), build each payload,
+and pair each notification with the devices that still lack it.
 
 A job that raises while its notification is built fails alone: the rest of the batch goes on."""
 
@@ -16,11 +18,16 @@ from ..models import Entry, PushJob, PushSubscription, User
 from ..times import parse_instant
 from . import claims, notifications as texts, prebuilt, visibility
 from .delivery import Message
-from .schedule import day_bounds, zone_or_utc
+from .schedule import after_quiet, day_bounds, zone_or_utc
 
 log = logging.getLogger(__name__)
 
-CEILING = "ceiling-"  # claim kinds of the places under a recipient's daily ceiling: ceiling-1, ceiling-2, …
+CEILING = "ceiling-"  # claim kinds of the places under a recipient's daily budget: ceiling-1, ceiling-2, …
+
+# When the budget is short, what matters goes first: news from the partner (and time-outs) cannot
+# wait for tomorrow and is why the app exists; then a ritual or step that is due today; the generic
+# nudge last, and only when it leaves room for the reminders still to come today (`reserve`).
+NEWS, REMINDER, NUDGE_ONLY = range(3)
 
 
 def _among(column, values):
@@ -57,7 +64,7 @@ def subscriptions(user_ids):
 
 
 def _sent_today(users, now):
-    """Partner-event notifications each recipient already had on their local date (the ceiling)."""
+    """Notifications of every kind each recipient already had on their local date (the budget)."""
     counts = defaultdict(int)
     since = now - timedelta(hours=27)  # covers any zone's local midnight
     for chunk in prebuilt.chunks(users):
@@ -66,7 +73,6 @@ def _sent_today(users, now):
                 _among(PushJob.user_id, chunk),
                 PushJob.sent_at >= since,
                 PushJob.batch_id == PushJob.id,
-                PushJob.type.in_((*texts.PARTNER_EVENTS, *texts.COUPLE_EVENTS)),
             )
         )
         for user_id, sent_at in rows:
@@ -82,6 +88,7 @@ class Notification:
     """One payload for one recipient, standing for one or more jobs."""
 
     def __init__(self, jobs, payload, type_, expires_at, place=None):
+        # jobs: a scheduled job (one push, claimed by the nudge tick) and any partner news folded into it
         self.jobs, self.payload, self.type = jobs, payload, type_
         self.expires_at = expires_at
         self.place = place  # (user_id, kind, local_date) of its claim under the daily ceiling
@@ -123,8 +130,10 @@ def plan(rows, now):
         User.timezone,
         User.couple_id,
         User.show_previews,
-        User.daily_partner_push_limit,
+        User.daily_push_budget,
         User.language,
+        User.quiet_start,
+        User.quiet_end,
     )
     entries = _by_id(
         Entry,
@@ -144,13 +153,11 @@ def plan(rows, now):
             skipped[job.id] = "the recipient is gone"
         elif _expiry(job) <= now:
             skipped[job.id] = "expired before it could be delivered"
+        elif (until := after_quiet(now, recipient.timezone, recipient.quiet_start, recipient.quiet_end)) > now:
+            # Quiet hours hold every push: it waits (status pending) for their end, or lapses.
+            skipped[job.id] = until if until < _expiry(job) else "quiet hours lasted past its window"
         elif job.type in texts.SCHEDULED:
-            note = Notification([job], None, job.type, _expiry(job))
-            try:
-                note.payload = dict(job.data["payload"])
-            except Exception as exc:
-                note.broken(exc)
-            notes.append(note)
+            groups[(job.user_id, None, f"scheduled-{job.id}")].append(job)
         elif job.type in texts.COUPLE_EVENTS:
             # About the couple itself: sent whether or not they are a couple now, within the budget.
             groups[(job.user_id, job.actor_id, job.type)].append(job)
@@ -170,13 +177,24 @@ def plan(rows, now):
             else:
                 urgent = job.type in texts.URGENT  # time-outs go on their own, never in a summary
                 groups[(job.user_id, job.actor_id, job.type if urgent else "partner")].append(job)
-    places = _places(list(groups), users, now) if groups else {}
+    _fold_news(groups)
+    places = _places(groups, users, now) if groups else {}
     for key, jobs in groups.items():
         user_id, actor_id, _ = key
         if places[key] is None:
             skipped.update({job.id: "daily push limit reached" for job in jobs})
             continue
         recipient = users[user_id]
+        if actor_id is None:  # a scheduled push, with any partner news folded into it
+            note = Notification(jobs, None, jobs[0].type, _expiry(jobs[0]), places[key])
+            try:
+                note.payload = dict(jobs[0].data["payload"])
+                if len(jobs) > 1:
+                    note.payload = texts.with_news(jobs[0].data, jobs[1:], users, recipient)
+            except Exception as exc:
+                note.broken(exc)
+            notes.append(note)
+            continue
         type_ = jobs[0].type if len({j.type for j in jobs}) == 1 else "summary"
         note = Notification(jobs, None, type_, min(_expiry(j) for j in jobs), places[key])
         actor_name = users[actor_id].display_name if actor_id in users else None
@@ -191,14 +209,36 @@ def plan(rows, now):
     return notes, skipped
 
 
+def _rank(key, jobs):
+    if key[1] is not None:
+        return NEWS
+    return NUDGE_ONLY if jobs[0].type == "nudge" else REMINDER
+
+
+def _takes_news(job):
+    """A reminder the nudge tick wrote (its lines kept), not an urgent one, nor the nudge alone (an
+    invitation to share is no place for the partner's news): news can join it safely."""
+    data = job.data if isinstance(job.data, dict) else {}
+    urgent_or_nudge = job.type in texts.URGENT or job.type == "nudge"
+    return not urgent_or_nudge and isinstance(data.get("payload"), dict) and bool(data.get("lines"))
+
+
+def _fold_news(groups):
+    """A reminder and partner news for the same person in one batch go as one push ("Tonight:
+    gratitude · Sam shared something"): the partner's plain (not urgent) news joins the reminder."""
+    scheduled = {key[0]: key for key, jobs in groups.items() if key[1] is None and _takes_news(jobs[0])}
+    for key in [k for k in groups if k[1] is not None and k[2] == "partner" and k[0] in scheduled]:
+        groups[scheduled[key[0]]].extend(groups.pop(key))
+
+
 def _places(groups, users, now):
-    """{group: (user_id, kind, local_date) or None}: a place under the recipient's daily ceiling for
-    each group of partner events, held as a claim row ("ceiling-N", their local date) from planning
+    """{group: (user_id, kind, local_date) or None}: a place under the recipient's daily budget for
+    each notification (most important first, _rank), held as a claim row ("ceiling-N", their local date) from planning
     on. A notification still on the wire thus counts for a second worker, or for this worker's next
     batch; record() gives the place back if nothing was delivered. Committed before returning, so
     no other worker waits on these rows."""
     wanting = defaultdict(list)
-    for key in groups:
+    for key in sorted(groups, key=lambda k: (_rank(k, groups[k]), k[2])):
         wanting[key[0]].append(key)
     dates = {uid: now.astimezone(zone_or_utc(users[uid].timezone)).date().isoformat() for uid in wanting}
     sent = _sent_today({uid: users[uid] for uid in wanting}, now)  # also counts sends from before claims
@@ -207,8 +247,9 @@ def _places(groups, users, now):
     while wanting:
         asked, rows = {}, []
         for uid, keys in wanting.items():
-            held, limit = taken[(uid, dates[uid])], users[uid].daily_partner_push_limit
-            room = max(0, min(limit - max(len(held), sent[uid]), len(keys)))
+            held, limit = taken[(uid, dates[uid])], users[uid].daily_push_budget
+            free = limit - max(len(held), sent[uid])
+            room = sum(1 for n, key in enumerate(keys) if n < free - _reserve(groups[key]))
             asked[uid] = [kind for kind in (f"{CEILING}{n}" for n in range(1, limit + 1)) if kind not in held][:room]
             rows += [{"user_id": uid, "kind": kind, "local_date": dates[uid], "created_at": now} for kind in asked[uid]]
         # One order for every worker: two inserting the same places never wait on each other in a cycle.
@@ -223,6 +264,13 @@ def _places(groups, users, now):
         wanting = still
     db.session.commit()
     return places
+
+
+def _reserve(jobs):
+    """Places a nudge alone leaves free for the reminders still to come today (the nudge tick counts them)."""
+    if jobs[0].type != "nudge" or len(jobs) > 1:
+        return 0
+    return int((jobs[0].data or {}).get("reserve") or 0)
 
 
 def messages_for(notes, subs, now):

@@ -81,6 +81,16 @@ def in_quiet_hours(local_time, start, end):
     return t >= lo or t < hi
 
 
+def after_quiet(now, timezone, start, end):
+    """`now`, or the instant the person's quiet hours end when `now` is inside them: every push waits for it."""
+    zone = zone_or_utc(timezone)
+    local = now.astimezone(zone)
+    if not in_quiet_hours(local, start, end):
+        return now
+    until = wall_time(local.date(), end, zone)
+    return until if until > now else wall_time(local.date() + timedelta(days=1), end, zone)
+
+
 def _days_in_month(day):
     return calendar.monthrange(day.year, day.month)[1]
 

@@ -7,8 +7,10 @@ export const EMAIL_MAX = 254; // characters
 export const PASSWORD_MIN = 10; // characters, for a new password (signup, change, reset)
 export const PASSWORD_MAX = 200; // characters
 export const DISPLAY_NAME_MAX = 60; // characters
-export const DAILY_PUSH_LIMIT_MIN = 1; // pushes a person may get in a day, the least they can choose
-export const DAILY_PUSH_LIMIT_MAX = 50; // and the most
+export const PUSH_BUDGET_MAX = 6; // pushes a person gets in a local day, every kind counted: the most they can choose (0 is none)
+export const PUSH_BUDGET_DEFAULT = 3; // a new account's
+export const OLD_PUSH_LIMIT_MIN = 1; // the budget's old names (daily_partner_push_limit) still take this
+export const OLD_PUSH_LIMIT_MAX = 50; // to this, stored at most PUSH_BUDGET_MAX
 
 // Entry texts: each kind's main text, at most this many characters (and at least one that is not blank)
 export const DISCLOSURE_TEXT_MAX = 500;

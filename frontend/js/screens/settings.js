@@ -8,7 +8,7 @@ import { nudgeSection } from "../parts/nudge.js";
 import { depthDial } from "../parts/depth-dial.js";
 import { accountSections } from "../parts/account.js";
 import * as status from "../parts/status.js";
-import { DISPLAY_NAME_MAX } from "../limits.js";
+import { DISPLAY_NAME_MAX, PUSH_BUDGET_MAX } from "../limits.js";
 
 // The screens reached from More, one line each: the label is the screen's title (route.<key>), the hint
 // settings.hint.<key>.
@@ -110,6 +110,7 @@ function profileForm() {
   });
   const zone = zones(u.timezone || phoneZone());
   const nudge = h("input", { type: "time", name: "nudge_time", value: u.nudge_time || "20:00" });
+  const budget = budgetSelect(u.daily_push_budget ?? u.daily_partner_push_limit);
   const quietStart = h("input", { type: "time", name: "quiet_start", value: u.quiet_start || "" });
   const quietEnd = h("input", { type: "time", name: "quiet_end", value: u.quiet_end || "" });
   const previews = h("input", {
@@ -125,6 +126,7 @@ function profileForm() {
     field(t("settings.your_name"), name),
     field(t("settings.zone"), zone, t("settings.zone_hint")),
     field(t("settings.nudge_at"), nudge, t("settings.nudge_hint")),
+    field(t("settings.budget.label"), budget, t("settings.budget.hint")),
     h(
       "div",
       { class: "row" },
@@ -144,6 +146,7 @@ function profileForm() {
       quiet_start: quietStart.value || null,
       quiet_end: quietEnd.value || null,
       show_previews: previews.checked,
+      daily_push_budget: Number(budget.value),
     };
     if ((data.quiet_start === null) !== (data.quiet_end === null)) {
       showErrors(form, { quiet_end: t("settings.quiet_both") });
@@ -164,6 +167,16 @@ function profileForm() {
     }
   };
   return section(t("settings.you"), form);
+}
+
+/** Pushes a day, 0 to PUSH_BUDGET_MAX, every kind counted: 0 is said as quiet, never as a number to beat. */
+function budgetSelect(current) {
+  const options = [];
+  for (let count = 0; count <= PUSH_BUDGET_MAX; count++) {
+    const label = count === 0 ? t("settings.budget.none") : t("settings.budget.option", { count });
+    options.push(h("option", { value: String(count), selected: count === current }, label));
+  }
+  return h("select", { name: "daily_push_budget" }, ...options);
 }
 
 /** Language: as the phone, English or Russian. Kept on this phone (it wins over the account's), and sent
