@@ -169,6 +169,11 @@ def check_session_ended(world, role, response):
         assert world.owner.client.get("/api/me").status_code == 200
 
 
+def check_invite_lookup(world, role, response):
+    assert set(response.json) == {"invite"}
+    assert set(response.json["invite"]) == {"name", "note", "expires_at"}
+
+
 def body(value):
     return lambda world, role: value
 
@@ -225,6 +230,8 @@ MATRIX = {
         lambda w, r: {"code": w.invite},
         check_owner_unchanged,
     ),
+    # Whoever holds a live code may see who invited them and the note, and nothing more (no login needed).
+    ("post", "/api/couple/invite/lookup"): row(200, lambda w, r: {"code": w.invite}, check_invite_lookup),
     ("post", "/api/couple/leave"): row(
         {**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}), check_leave
     ),

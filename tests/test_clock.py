@@ -31,9 +31,12 @@ def test_a_test_can_name_its_own_instant():
 
 
 @pytest.mark.now("2026-11-29T09:00:30Z")
-def test_the_worker_tick_without_now_reads_the_same_clock(app, pair, push_service):
-    # Sunday 10:00 in Berlin: the default weekly check-in falls due; the real day plays no part.
+def test_the_worker_tick_without_now_reads_the_same_clock(app, pair, push_service, clock):
+    # Sunday 10:00 in Berlin: the default weekly check-in falls due; the real day plays no part. The couple
+    # paired a little before (a slot that passed before its ritual existed is never reminded).
+    clock.shift_to(parse_instant("2026-11-29T08:50:00Z"))
     alice, bob = pair()
+    clock.shift_to(parse_instant("2026-11-29T09:00:30Z"))
     device = subscribe(alice, push_service)
     result = app.test_cli_runner().invoke(args=["nudges", "tick"])
     assert result.exit_code == 0, result.output

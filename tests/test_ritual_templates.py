@@ -12,7 +12,7 @@ from push_service import subscribe, tick
 
 pytestmark = pytest.mark.vapid
 
-SUNDAY_10_BERLIN = datetime(2026, 5, 3, 8, 0, tzinfo=UTC)  # the weekly check-in's default time
+SUNDAY_10_BERLIN = datetime(2026, 6, 14, 8, 0, tzinfo=UTC)  # the weekly check-in's default time, after pairing
 
 
 def paired(signup, joiner_language):

@@ -161,9 +161,10 @@ def test_two_worker_processes_deliver_each_nudge_once_over_simulated_time(
     assert sum(t.get("pushes", 0) for t in totals) == len(people) + COUPLES
 
     with app.app_context():
-        # One claim per nudge, and one place under the daily ceiling per partner notification.
+        # One claim per nudge, and one place in the day's push budget per push (every push counts now:
+        # each person's nudge and, for one partner in each couple, the appreciation's).
         kinds = dict(db.session.execute(select(Claim.kind, db.func.count()).group_by(Claim.kind)).all())
-        assert kinds == {"nudge": len(people), "ceiling-1": COUPLES}
+        assert kinds == {"nudge": len(people), "ceiling-1": len(people), "ceiling-2": COUPLES}
         jobs = db.session.scalars(select(PushJob)).all()
         assert {job.status for job in jobs} == {"sent"}
         for job in jobs:
