@@ -14,8 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = ROOT / "frontend" / "js" / "help-lines.js"
 DOC = ROOT / "docs" / "help-resources.md"
+# Get help's words: the catalogue's, with the help content file the screen loads beside it.
 CATALOGUES = {
     lang: json.loads((ROOT / "frontend" / "locales" / f"{lang}.json").read_text(encoding="utf-8"))
+    | {"help": json.loads((ROOT / "frontend" / "content" / f"help.{lang}.json").read_text(encoding="utf-8"))["help"]}
     for lang in ("en", "ru")
 }
 DIGITS = re.compile(r"^\d{3,15}$")

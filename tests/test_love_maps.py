@@ -15,13 +15,22 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.i18n import LANGUAGES, lookup
+from backend.i18n import LANGUAGES
 from backend.models import PushJob
 from backend.schemas import bodies
 from samples import entry, only_result, put_ok, valid_body
 
 ROOT = Path(__file__).resolve().parent.parent
 LOVEMAPS_JS = ROOT / "frontend" / "js" / "lovemaps.js"
+
+
+def lookup(key, lang):
+    """A love-maps word from its content file (frontend/content/lovemaps.<lang>.json: loaded with the
+    screen, out of the shell), by dotted key."""
+    value = json.loads((ROOT / "frontend" / "content" / f"lovemaps.{lang}.json").read_text(encoding="utf-8"))
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def node(script):

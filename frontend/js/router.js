@@ -2,7 +2,7 @@
 // entries, journal, not sent, settings and account, help); else the tabs and screens.
 import { store } from "./store.js";
 import { h } from "./ui.js";
-import { t } from "./i18n.js";
+import { moreWords, t } from "./i18n.js";
 import * as auth from "./screens/auth.js";
 import * as pair from "./screens/pair.js";
 import * as today from "./screens/today.js";
@@ -23,6 +23,10 @@ const TABS = {
 // Every other screen, one line each: pattern → [tab to highlight, loader, title].
 // ":name" matches one path segment and reaches the view as ctx.args.name.
 // Modules load on first use (the worker precaches them all, so this works offline).
+// A screen whose long words live outside the shell (frontend/content/<name>.<lang>.json, precached): it
+// loads together with them, so it never shows a key. Get help's words are there even offline.
+const withWords = (name, load) => () => Promise.all([load(), moreWords(name)]).then(([module]) => module);
+
 export const ROUTES = {
   "/rituals": ["rituals", () => import("./screens/rituals.js"), "route.rituals"],
   "/rituals/:id": ["rituals", () => import("./screens/ritual-edit.js"), "route.ritual"],
@@ -36,8 +40,8 @@ export const ROUTES = {
   "/tension": ["more", () => import("./screens/tension.js"), "route.tension"],
   "/agreements": ["more", () => import("./screens/agreements.js"), "route.agreements"],
   "/path": ["more", () => import("./screens/path.js"), "route.path"],
-  "/love-maps": ["more", () => import("./screens/love-maps.js"), "route.love-maps"],
-  "/help": ["more", () => import("./screens/help.js"), "route.help"],
+  "/love-maps": ["more", withWords("lovemaps", () => import("./screens/love-maps.js")), "route.love-maps"],
+  "/help": ["more", withWords("help", () => import("./screens/help.js")), "route.help"],
   "/mine": ["more", () => import("./screens/mine.js"), "route.mine"],
   "/not-sent": ["more", () => import("./screens/not-sent.js"), "route.not_sent"],
   "/story": ["today", () => import("./screens/story.js"), "route.story"],

@@ -6,6 +6,8 @@ rituals."""
 import pytest
 from sqlalchemy import text
 
+from backend.services.rituals import DEFAULT_RITUALS
+
 from .e2e_support import artifacts, open_app, seed, settle, tab, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -76,7 +78,7 @@ def test_leaving_telling_and_coming_back(new_context, people, live_server):
     words = WORDS["en"]
     _, (alex, sam) = two_phones(new_context, people, live_server)
     before = lists(alex)
-    assert lists(sam) == before and len(before[0]) == 2 and len(before[1]) == 7
+    assert lists(sam) == before and len(before[0]) == 2 and len(before[1]) == len(DEFAULT_RITUALS)
 
     leave_from_settings(sam, words, NOTE)
     sam.get_by_text("You can undo this for 24 hours").wait_for()
@@ -167,7 +169,7 @@ def test_both_phones_agree_after_pairing_again_as_a_new_couple(new_context, peop
     alex.goto("/")
     alex.get_by_role("navigation", name="Main").wait_for()
     alex_lists, sam_lists = lists(alex), lists(sam)
-    assert alex_lists == sam_lists and alex_lists[0] == [] and len(alex_lists[1]) == 7
+    assert alex_lists == sam_lists and alex_lists[0] == [] and len(alex_lists[1]) == len(DEFAULT_RITUALS)
 
 
 def test_what_was_queued_before_leaving_still_reaches_the_couple(new_context, people, live_server):

@@ -105,7 +105,8 @@ def test_a_repair_phrase_reaches_the_partner_at_once_and_their_one_tap_answer_co
     there = theirs.get_by_test_id("repair-theirs")
     there.get_by_text(sorry).wait_for()
     assert there.get_by_role("button", name=w("cards.reaction.pause")).get_attribute("aria-pressed") == "true"
-    there.scroll_into_view_if_needed()
+    # For the picture only: a sync may redraw the screen meanwhile, so the card is found afresh, not held.
+    theirs.evaluate("() => document.querySelector('[data-testid=repair-theirs]')?.scrollIntoView()")
     shoot(theirs, f"repair-{lang}-timeout")
     assert mine_problems == [] and their_problems == []
 
