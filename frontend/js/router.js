@@ -30,9 +30,9 @@ const withWords = (name, load) => () => Promise.all([load(), moreWords(name)]).t
 export const ROUTES = {
   "/rituals": ["rituals", () => import("./screens/rituals.js"), "route.rituals"],
   "/rituals/:id": ["rituals", () => import("./screens/ritual-edit.js"), "route.ritual"],
-  "/session/:id": ["rituals", () => import("./screens/session.js"), "route.session"],
+  "/session/:id": ["rituals", withWords("practice", () => import("./screens/session.js")), "route.session"],
   "/commitments": ["rituals", () => import("./screens/commitments.js"), "route.commitments"],
-  "/prepare/:id": ["today", () => import("./screens/prepare.js"), "route.prepare"],
+  "/prepare/:id": ["today", withWords("practice", () => import("./screens/prepare.js")), "route.prepare"],
   "/reassess": ["rituals", () => import("./screens/reassess.js"), "route.reassess"],
   "/journal": ["more", () => import("./screens/journal.js"), "route.journal"],
   "/us": ["more", () => import("./screens/us.js"), "route.us"],
