@@ -8,7 +8,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from .. import limits as L
 from ..errors import Coded, invalid
 from ..times import parse_date, parse_instant
-from .common import Length, Range, String, Text, Time
+from .common import Length, Range, String, Time
+from .words import Words
 
 DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "tension", "good_news", "other")
 # Good news the partner may answer with a short reply (services/talk.py): active, constructive responding.
@@ -96,13 +97,13 @@ def OneOf(choices, **kwargs):
 
 
 class IFeel(Schema):
-    feel = Text(L.I_FEEL_FEEL_MAX, required=True)
-    when = Text(L.I_FEEL_WHEN_MAX, required=True)
-    need = Text(L.I_FEEL_NEED_MAX, required=True)
+    feel = Words(L.I_FEEL_FEEL_MAX, required=True)
+    when = Words(L.I_FEEL_WHEN_MAX, required=True)
+    need = Words(L.I_FEEL_NEED_MAX, required=True)
 
 
 class Disclosure(Schema):
-    text = Text(L.DISCLOSURE_TEXT_MAX, required=True)
+    text = Words(L.DISCLOSURE_TEXT_MAX, required=True)
     category = OneOf(DISCLOSURE_CATEGORIES, required=True)
     feelings = Feelings()
     local_date = LocalDate(required=True)
@@ -110,13 +111,13 @@ class Disclosure(Schema):
 
 
 class Reflection(Schema):
-    text = Text(L.REFLECTION_TEXT_MAX, required=True)
+    text = Words(L.REFLECTION_TEXT_MAX, required=True)
 
 
 class Reaction(Schema):
     value = OneOf(REACTIONS, required=True)
     # "Not quite" may say what was missed, for the partner to reflect again (frontend/js/parts/verdict.js).
-    note = Text(L.NOTE_MAX, min_len=0)
+    note = Words(L.NOTE_MAX, min_len=0)
 
     @validates_schema
     def _note_says_what_was_missed(self, data, **_):
@@ -125,13 +126,13 @@ class Reaction(Schema):
 
 
 class Appreciation(Schema):
-    text = Text(L.APPRECIATION_TEXT_MAX, required=True)
+    text = Words(L.APPRECIATION_TEXT_MAX, required=True)
 
 
 class Bid(Schema):
     type = OneOf(BID_TYPES, required=True)
     bidder = OneOf(("me", "partner"), required=True)
-    note = Text(L.NOTE_MAX, min_len=0, load_default="")
+    note = Words(L.NOTE_MAX, min_len=0, load_default="")
 
 
 class BidResponse(Schema):
@@ -142,7 +143,7 @@ class Checkin(Schema):
     mood = fields.Integer(required=True, strict=True, validate=Range(min=L.SCALE_MIN, max=L.SCALE_MAX))
     us = fields.Integer(required=True, strict=True, validate=Range(min=L.SCALE_MIN, max=L.SCALE_MAX))
     feelings = Feelings()
-    note = Text(L.NOTE_MAX, min_len=0, load_default="")
+    note = Words(L.NOTE_MAX, min_len=0, load_default="")
 
 
 class Schedule(Schema):
@@ -172,12 +173,12 @@ class Schedule(Schema):
 
 class Ritual(Schema):
     type = OneOf(RITUAL_TYPES, required=True)
-    title = Text(L.RITUAL_TITLE_MAX, required=True)
+    title = Words(L.RITUAL_TITLE_MAX, required=True)
     schedule = fields.Nested(Schedule, required=True)
     duration_min = fields.Integer(
         strict=True, required=True, validate=Range(min=L.RITUAL_MINUTES_MIN, max=L.RITUAL_MINUTES_MAX)
     )
-    prompts = fields.List(Text(L.PROMPT_MAX), validate=Length(max=L.PROMPTS_MAX), load_default=list)
+    prompts = fields.List(Words(L.PROMPT_MAX), validate=Length(max=L.PROMPTS_MAX), load_default=list)
     enabled = fields.Boolean(load_default=True)
     template = OneOf(RITUAL_TEMPLATES)
 
@@ -188,17 +189,17 @@ SESSION_PROMPT_IDS = ("follow_up", "story")
 
 
 class SessionAnswer(Schema):
-    prompt = Text(L.PROMPT_MAX, required=True)
+    prompt = Words(L.PROMPT_MAX, required=True)
     prompt_id = OneOf(SESSION_PROMPT_IDS)
-    text = Text(L.SESSION_TEXT_MAX, min_len=0, required=True)
+    text = Words(L.SESSION_TEXT_MAX, min_len=0, required=True)
 
 
 class RitualSession(Schema):
     started_at = Instant(required=True)
     ended_at = Instant(allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(SessionAnswer), validate=Length(max=L.SESSION_ITEMS_MAX), load_default=list)
-    passed = fields.List(Text(L.PROMPT_MAX), validate=Length(max=L.SESSION_ITEMS_MAX), load_default=list)
-    note = Text(L.SESSION_TEXT_MAX, min_len=0, load_default="")
+    passed = fields.List(Words(L.PROMPT_MAX), validate=Length(max=L.SESSION_ITEMS_MAX), load_default=list)
+    note = Words(L.SESSION_TEXT_MAX, min_len=0, load_default="")
     # Set by the worker when the session was left open SESSION_OPEN_HOURS (services/stale_sessions.py):
     # it ended, not finished, and is no meaningful chat.
     unfinished = fields.Boolean()
@@ -227,14 +228,14 @@ class SessionStep(Schema):
 
 
 class Commitment(Schema):
-    text = Text(L.COMMITMENT_TEXT_MAX, required=True)
+    text = Words(L.COMMITMENT_TEXT_MAX, required=True)
     owner = OneOf(COMMITMENT_OWNERS, load_default="me")  # whose step it is, seen from its author
     due_date = LocalDate(required=True)
     done_at = Instant(allow_none=True, load_default=None)
 
 
 class Agreement(Schema):
-    text = Text(L.AGREEMENT_TEXT_MAX, required=True)
+    text = Words(L.AGREEMENT_TEXT_MAX, required=True)
     category = OneOf(AGREEMENT_CATEGORIES, required=True)
     starter = OneOf(AGREEMENT_STARTERS)
 
@@ -242,11 +243,11 @@ class Agreement(Schema):
 class Timeout(Schema):
     return_at = Instant(required=True)
     ended_at = Instant(allow_none=True, load_default=None)
-    note = Text(L.NOTE_MAX, min_len=0, load_default="")
+    note = Words(L.NOTE_MAX, min_len=0, load_default="")
 
 
 class TimeoutNote(Schema):
-    text = Text(L.TIMEOUT_NOTE_MAX, required=True)
+    text = Words(L.TIMEOUT_NOTE_MAX, required=True)
 
 
 def QuestionId(**kwargs):
@@ -265,7 +266,7 @@ class Answer(Schema):
     question_id = String(
         required=True, validate=[Length(min=1, max=64), validate.Regexp(r"^(?!lovemap\.)[A-Za-z0-9_.:-]+$")]
     )
-    text = Text(L.ANSWER_TEXT_MAX, required=True)
+    text = Words(L.ANSWER_TEXT_MAX, required=True)
     local_date = LocalDate(required=True)
 
 
@@ -288,8 +289,8 @@ class LoveMap(Schema):
     question_id = String(
         required=True, validate=[Length(min=1, max=64), validate.Regexp(r"^lovemap\.[1-9][0-9]{0,5}\.[a-z0-9-]+$")]
     )
-    mine = Text(L.LOVE_MAP_TEXT_MAX, min_len=0, load_default="")
-    guess = Text(L.LOVE_MAP_TEXT_MAX, min_len=0, load_default="")
+    mine = Words(L.LOVE_MAP_TEXT_MAX, min_len=0, load_default="")
+    guess = Words(L.LOVE_MAP_TEXT_MAX, min_len=0, load_default="")
     unknown = fields.Boolean(load_default=False)  # "I don't know yet", for the guess: a fine answer
     passed = fields.Boolean(load_default=False)  # passing is always fine, and holds no words
 
@@ -316,7 +317,7 @@ class PreparedQuestion(Schema):
     place (1 to PREPARED_QUESTIONS), `day` the local day of the check it is for. Written private, so only
     its author's phone holds it; the session reveals it by turning it shared (kinds.py)."""
 
-    text = Text(L.PREPARED_QUESTION_MAX, required=True)
+    text = Words(L.PREPARED_QUESTION_MAX, required=True)
     n = fields.Integer(strict=True, required=True, validate=Range(min=1, max=L.PREPARED_QUESTIONS))
     day = LocalDate(required=True)
     asked_in = String(validate=Length(max=64), allow_none=True)  # the session that revealed it
@@ -325,11 +326,11 @@ class PreparedQuestion(Schema):
 class Reply(Schema):
     """A short reply in the talk after the reveal: to the partner's answer, or to their reply."""
 
-    text = Text(L.REPLY_TEXT_MAX, required=True)
+    text = Words(L.REPLY_TEXT_MAX, required=True)
 
 
 class Journal(Schema):
-    text = Text(L.JOURNAL_TEXT_MAX, required=True)
+    text = Words(L.JOURNAL_TEXT_MAX, required=True)
     feelings = Feelings()
 
 

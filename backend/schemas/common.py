@@ -99,12 +99,17 @@ def Text(max_len, min_len=1, validate=(), **kwargs):
     (the numbers come from backend/limits.py, which the phone mirrors)."""
 
     def check(value):
-        if len(value.strip()) < min_len:
-            raise invalid("blank")
-        if len(value) > max_len:
-            raise invalid("too_long", max=max_len)
+        check_text(value, max_len, min_len)
 
     return String(validate=[check, *validate], **kwargs)
+
+
+def check_text(value, max_len, min_len=1):
+    """Text's rule: at least min_len non-blank characters, at most max_len."""
+    if len(value.strip()) < min_len:
+        raise invalid("blank")
+    if len(value) > max_len:
+        raise invalid("too_long", max=max_len)
 
 
 def DisplayName(**kwargs):

@@ -9,6 +9,7 @@ from ..errors import Coded
 from ..extensions import db
 from ..kinds import KINDS
 from ..models import Couple, Entry
+from ..schemas import words
 from ..schemas.entries import EntryDeleteIn, EntryIn
 from ..times import parse_instant
 from . import question_swap, talk, visibility
@@ -275,6 +276,7 @@ def put(batch, raw, parsed=None):
     visibility_ = visibility.stored_visibility(kind, data["visibility"])
     if existing is not None and existing.author_id != user.id:
         visibility_ = existing.visibility  # a partner editing a shared entry cannot hide it from its author
+    _check_keys(kind, body, visibility_, existing.couple_id if existing else couple_id)
 
     if existing is None:
         entry = Entry(
@@ -310,6 +312,22 @@ def put(batch, raw, parsed=None):
     if partner_id is not None and here and visibility.meant_for_partner(entry):
         _notify(batch, entry, existing, target, before)
     return entry
+
+
+def _check_keys(kind, body, visibility_, couple_id):
+    """The envelopes of one entry (schemas/words.py) all name one key, and the right class of key: the
+    couple's (`c`) for what the partner may read, the author's own (`p`) for a private entry, or one
+    written outside a couple (no couple key exists for it)."""
+    found = words.envelopes(body, KINDS[kind].words)
+    if not found:
+        return
+    first = found[0][1]
+    for path, key in found:
+        if key != first:
+            raise Rejected(422, "mixed_keys", {"body": {path.split(".")[0]: [Coded("mixed_keys")]}})
+    wanted = "c" if visibility_ == "shared" and couple_id is not None else "p"
+    if first[0] != wanted:
+        raise Rejected(422, "wrong_key", {"body": {found[0][0].split(".")[0]: [Coded("wrong_key")]}})
 
 
 def _live_question(entry):

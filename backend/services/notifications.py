@@ -15,6 +15,7 @@ from datetime import timedelta
 from ..i18n import lookup, t
 from ..kinds import KINDS
 from ..limits import TIMEOUT_MORE_MINUTES
+from ..schemas.words import looks_like_envelope
 from . import visibility
 from .rituals import title_for
 
@@ -92,6 +93,12 @@ def _word(key, lang):
         return None
 
 
+def _readable(text):
+    """The words themselves, or None for an envelope: ciphertext is never shown as text (a push says what
+    happened without the words; the service worker decrypting previews comes later, docs/encryption.md)."""
+    return None if looks_like_envelope(text) else text
+
+
 def preview_text(type_, entry, lang="en"):
     """The entry's own words (or its answer, in the recipient's language) for a preview, or None."""
     body = entry.body or {}
@@ -102,8 +109,9 @@ def preview_text(type_, entry, lang="en"):
     if type_ == "bid_response":
         return _word(f"push.response.{body.get('response')}", lang)
     if type_ == "follow_up":
-        return next((a.get("text") for a in body.get("answers") or () if a.get("prompt_id") == "follow_up"), None)
-    return body.get(PREVIEW_FIELDS.get(type_, "")) or None
+        text = next((a.get("text") for a in body.get("answers") or () if a.get("prompt_id") == "follow_up"), None)
+        return _readable(text)
+    return _readable(body.get(PREVIEW_FIELDS.get(type_, ""))) or None
 
 
 def encode(payload):
@@ -248,7 +256,7 @@ def prepare_reminder(entry, recipient):
 def ritual_reminder(entry, recipient):
     lang = recipient.language
     body = t("push.ritual_due", lang, name=_ritual_name(entry, lang))
-    title = title_for(entry.body, lang)  # a default ritual's in the recipient's language
+    title = _readable(title_for(entry.body, lang))  # a default ritual's in the recipient's language
     if recipient.show_previews and title:
         body = t("push.ritual_due_titled", lang, title=_cut(title, 80))
     return {
@@ -263,7 +271,7 @@ def ritual_reminder(entry, recipient):
 def commitment_reminder(entry, recipient):
     lang = recipient.language
     body = t("push.commitment_due", lang)
-    if recipient.show_previews and entry.body.get("text"):
+    if recipient.show_previews and _readable(entry.body.get("text")):
         body = t("push.commitment_due_text", lang, text=_cut(entry.body["text"]))
     return {
         "type": "commitment_reminder",
