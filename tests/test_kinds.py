@@ -10,11 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from backend import kinds
 from backend.models import Entry, utcnow
 from backend.schemas.entries import EntryOut, entry_out
+from backend.schemas.words import WordsField
 from backend.services import notifications
 from samples import valid_body
 
@@ -145,3 +146,81 @@ def test_entry_out_writes_what_the_openapi_schema_documents():
     )
     assert entry_out(row) == EntryOut().dump(row)
     assert set(entry_out(row)) == set(EntryOut().fields)
+
+
+# Issue 15: every text field of a body schema is either a person's words (a Words field, named in its
+# kind's `words`, which the phone encrypts) or one of these strings the server needs in the clear. A new
+# String field in a body schema fails the test below until it is put in one place or the other.
+CLEAR_TEXT = {
+    # dates and instants: the Us numbers, the reminders and the sync rules read them
+    ("disclosure", "local_date"),
+    ("answer", "local_date"),
+    ("question_swap", "local_date"),
+    ("ritual", "schedule.time"),
+    ("ritual", "schedule.start_date"),
+    ("ritual_session", "started_at"),
+    ("ritual_session", "ended_at"),
+    ("session_step", "at"),
+    ("commitment", "due_date"),
+    ("commitment", "done_at"),
+    ("timeout", "return_at"),
+    ("timeout", "ended_at"),
+    ("prepared_question", "day"),
+    # choices from a fixed list (the words are the catalogue's): read by the Us page, reminders and rules
+    ("disclosure", "category"),
+    ("reaction", "value"),
+    ("bid", "type"),
+    ("bid", "bidder"),
+    ("bid_response", "response"),
+    ("ritual", "type"),
+    ("ritual", "template"),
+    ("ritual", "schedule.freq"),
+    ("ritual_session", "answers.*.prompt_id"),
+    ("session_step", "first"),
+    ("commitment", "owner"),
+    ("agreement", "category"),
+    ("agreement", "starter"),
+    ("repair", "phrase"),
+    # feeling ids: the English word of the phone's vocabulary (frontend/js/feelings.js), shown translated
+    ("disclosure", "feelings.*"),
+    ("checkin", "feelings.*"),
+    ("journal", "feelings.*"),
+    # question ids (the withheld-until-answered rule and the swap read them) and an entry id
+    ("answer", "question_id"),
+    ("love_map", "question_id"),
+    ("question_swap", "from_id"),
+    ("question_swap", "to_id"),
+    ("prepared_question", "asked_in"),
+}
+
+
+def body_strings(schema, prefix=""):
+    """(path, field) of every String field of a body schema, through nested schemas and lists."""
+    for name, field in schema._declared_fields.items():
+        yield from _strings(field, prefix + name)
+
+
+def _strings(field, path):
+    if isinstance(field, fields.Nested):
+        yield from body_strings(field.nested, path + ".")
+    elif isinstance(field, fields.List):
+        yield from _strings(field.inner, path + ".*")
+    elif isinstance(field, fields.String):
+        yield path, field
+
+
+@pytest.mark.parametrize("name", kinds.NAMES)
+def test_every_text_field_of_a_body_is_words_or_named_clear(name):
+    kind = kinds.KINDS[name]
+    strings = dict(body_strings(kind.schema))
+    words = {path for path, field in strings.items() if isinstance(field, WordsField)}
+    assert set(kind.words) == words, "kinds.py `words` must name exactly the Words fields of the body"
+    clear = set(strings) - words
+    assert clear == {path for kind_name, path in CLEAR_TEXT if kind_name == name}, (
+        "a String field that is no Words field must be in CLEAR_TEXT, with why it stays readable"
+    )
+
+
+def test_the_clear_text_list_names_only_fields_that_exist():
+    every = {(name, path) for name in kinds.NAMES for path, _field in body_strings(kinds.KINDS[name].schema)}
+    assert every >= CLEAR_TEXT
