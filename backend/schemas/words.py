@@ -92,7 +92,8 @@ def Words(max_len, min_len=1, **kwargs):
 
 def at(body, path):
     """(concrete path, value) for each value a words path names in a loaded body: "answers.*.text"
-    gives ("answers.0.text", …), ("answers.1.text", …); missing parts give nothing."""
+    gives ("answers.0.text", …), ("answers.1.text", …); a concrete path ("answers.0.text") gives
+    that one value; missing parts give nothing."""
     found = [("", body)]
     for part in path.split("."):
         step = []
@@ -100,6 +101,8 @@ def at(body, path):
             if part == "*":
                 if isinstance(node, list):
                     step += [(f"{where}{n}.", item) for n, item in enumerate(node)]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                step.append((f"{where}{part}.", node[int(part)]))
             elif isinstance(node, dict) and node.get(part) is not None:
                 step.append((f"{where}{part}.", node[part]))
         found = step
