@@ -5,6 +5,8 @@ ids and a key of the wrong class are refused with their codes; a push never carr
 
 import base64
 import os
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -352,3 +354,12 @@ def test_reminders_and_previews_never_show_an_envelope(lang):
     assert notifications.preview_text("follow_up", session, lang) is None
     timeout = SimpleNamespace(body={"note": envelope})
     assert notifications.preview_text("timeout", timeout, lang) is None
+
+
+def test_docs_encryption_md_names_every_kind_and_each_of_its_encrypted_fields():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "encryption.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| ")}
+    for name, kind in kinds.KINDS.items():
+        assert name in rows, f"docs/encryption.md has no row for {name}"
+        encrypted = rows[name].split("|")[2]
+        assert set(re.findall(r"`([^`]+)`", encrypted)) == set(kind.words), name
