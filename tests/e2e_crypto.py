@@ -198,6 +198,8 @@ def words_to_entropy(phrase: list[str] | str) -> bytes:
         raise ValueError("phrase_length")
     bits = 0
     for word in items:
+        if word.lower() not in table:
+            raise ValueError("phrase_word")
         bits = bits << 11 | table[word.lower()]
     entropy = (bits >> 4).to_bytes(16, "big")
     if bits & 15 != hashlib.sha256(entropy).digest()[0] >> 4:

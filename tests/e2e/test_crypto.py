@@ -12,6 +12,7 @@ import pytest
 import e2e_crypto as ec
 
 from .e2e_support import wait_until
+from .test_web import static_graph, worker_constants
 
 pytestmark = pytest.mark.e2e
 VECTORS = json.loads((Path(__file__).parent / "bip39_vectors.json").read_text())["vectors"]
@@ -28,6 +29,16 @@ LOAD = """async () => {
     // What a failure was: a TamperedError is expected, anything else (or text) is a defect.
     outcome: async (promise) => { try { return { text: await promise }; } catch (e) { return { error: e.name, code: e.code ?? null, index: e.index ?? null }; } } };
 }"""
+
+
+MODULES = ["primitives.js", "keystore.js", "recovery.js", "bip39-en.js"]
+
+
+def test_the_crypto_loads_on_demand_and_is_precached_for_offline(live_server):
+    _, precache = worker_constants(live_server)
+    urls = {f"/frontend/js/crypto/{name}" for name in MODULES}
+    assert urls <= set(precache)
+    assert not urls & static_graph(live_server, "/frontend/js/main.js"), "the shell must not import the crypto"
 
 
 def phone(context):

@@ -118,6 +118,7 @@ export async function contentKeys() {
     };
     t.oncomplete = () => resolve(found);
     t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error || new DOMException("aborted", "AbortError"));
   });
 }
 
