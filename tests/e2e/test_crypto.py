@@ -242,6 +242,57 @@ def test_the_device_key_cannot_be_read_out_and_survives_a_reload(new_context):
     assert device_public(phone(context)) == before["public"]
 
 
+def test_the_device_key_survives_a_browser_restart(playwright_instance, live_server, tmp_path):
+    from .conftest import ARGS, CHROMIUM, PHONE
+
+    def start():
+        return playwright_instance.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=ARGS,
+            headless=True,
+            base_url=live_server.url,
+            viewport=PHONE,
+        )
+
+    browser = start()
+    first = device_public(phone(browser))
+    browser.close()
+    browser = start()
+    try:
+        page = phone(browser)
+        assert device_public(page) == first
+        blob = ec.wrap_for(first, "this-phone", "c1", bytes(32))
+        got = page.evaluate(
+            "async (blob) => C.hex(await C.P.exportRaw(await C.P.unwrap((await C.K.deviceKeys()).privateKey, 'this-phone', 'c1', blob)))",
+            blob,
+        )
+        assert got == "00" * 32
+    finally:
+        browser.close()
+
+
+def test_two_tabs_starting_at_once_make_one_device_key(page):
+    # Two copies of the keystore module (other URLs) in one page: each makes a pair; one add() wins, both return it.
+    got = page.evaluate("""async () => {
+        const [one, two] = await Promise.all([import('/frontend/js/crypto/keystore.js?tab=1'), import('/frontend/js/crypto/keystore.js?tab=2')]);
+        const keys = await Promise.all([one.publicKeyRaw(), two.publicKeyRaw()]);
+        return [...keys, await C.K.publicKeyRaw()];
+      }""")
+    assert got[0] == got[1] == got[2]
+
+
+def test_a_key_id_keeps_its_first_key(page):
+    got = page.evaluate("""async () => {
+        const first = await C.P.newContentKey();
+        await C.K.putContentKey('c5', first);
+        await C.K.putContentKey('c5', await C.P.importRaw(await C.P.exportRaw(first)));  // the same again: fine
+        const other = await C.outcome(C.K.putContentKey('c5', await C.P.newContentKey()));
+        return { other, kept: C.hex(await C.P.exportRaw(await C.K.contentKey('c5'))) === C.hex(await C.P.exportRaw(first)) };
+      }""")
+    assert got == {"other": {"error": "KeyConflictError", "code": "key_conflict", "index": None}, "kept": True}
+
+
 def test_forget_wipes_the_keys(page):
     got = page.evaluate("""async () => {
         const first = await C.K.publicKeyRaw();

@@ -7,7 +7,7 @@
 //             re-wrap them for the partner's and its own new devices (primitives.wrapFor) and seal every one
 //             of them into the recovery blob (recovery.sealRecovery), and both need the raw bytes.
 // Loaded on demand, never by the shell.
-import { encodeBase64url, KEY_ID } from "./primitives.js";
+import { encodeBase64url, exportRaw, KEY_ID } from "./primitives.js";
 
 const NAME = "hearth-keys";
 const VERSION = 1;
@@ -55,8 +55,9 @@ async function run(store, mode, action) {
     const t = db.transaction([store], mode);
     const request = action(t.objectStore(store));
     t.oncomplete = () => resolve(request.result);
-    t.onerror = () => reject(t.error);
-    t.onabort = () => reject(t.error || new DOMException("aborted", "AbortError"));
+    // The request's own error (ConstraintError for add): the transaction's is not set yet when this fires.
+    t.onerror = () => reject(request.error || t.error);
+    t.onabort = () => reject(request.error || t.error || new DOMException("aborted", "AbortError"));
   });
 }
 
@@ -92,10 +93,30 @@ export async function publicKeyRaw() {
   return encodeBase64url(new Uint8Array(await crypto.subtle.exportKey("raw", publicKey)));
 }
 
+/** A different key under an id this device already holds: refused, see putContentKey. */
+export class KeyConflictError extends Error {
+  constructor(keyId) {
+    super(keyId);
+    this.name = "KeyConflictError";
+    this.code = "key_conflict";
+    this.keyId = keyId;
+  }
+}
+
+/** Keeps a content key under its id. An id names one key for good (a new epoch is a new id): the same key
+ * again changes nothing, a different one is refused (KeyConflictError), so whoever sends a wrapped key later,
+ * what this device could read stays readable. */
 export async function putContentKey(keyId, key) {
   if (typeof keyId !== "string" || !KEY_ID.test(keyId)) throw new TypeError("bad key id");
   if (!(key instanceof CryptoKey) || key.algorithm.name !== "AES-GCM") throw new TypeError("not an AES-GCM key");
-  await run("content", "readwrite", (store) => store.put(key, keyId));
+  try {
+    await run("content", "readwrite", (store) => store.add(key, keyId));
+  } catch (err) {
+    if (err?.name !== "ConstraintError") throw err;
+    const held = await contentKey(keyId);
+    const [a, b] = await Promise.all([exportRaw(key), held ? exportRaw(held) : null]);
+    if (!b || a.length !== b.length || a.some((byte, i) => byte !== b[i])) throw new KeyConflictError(keyId);
+  }
 }
 
 /** The content key with this id, or null when this device does not hold it. */
@@ -117,7 +138,7 @@ export async function contentKeys() {
       at.continue();
     };
     t.oncomplete = () => resolve(found);
-    t.onerror = () => reject(t.error);
+    t.onerror = () => reject(cursor.error || t.error);
     t.onabort = () => reject(t.error || new DOMException("aborted", "AbortError"));
   });
 }
