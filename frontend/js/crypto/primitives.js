@@ -25,6 +25,7 @@ export class TamperedError extends Error {
     super(reason);
     this.name = "TamperedError";
     this.code = "tampered";
+    this.reason = reason; // "malformed", "tag", "padding" or "utf-8": for logs, never for a person
   }
 }
 
@@ -141,6 +142,7 @@ export async function sealText(key, keyId, context, text) {
 
 /** The text sealed in `envelope` for this entry, kind and field, or a TamperedError; never anything else. */
 export async function openText(key, envelope, context) {
+  if (!(key instanceof CryptoKey)) throw new TypeError("no key: find it by envelopeKeyId first");
   const aad = envelopeAad(context);
   if (envelopeKeyId(envelope) === null) throw new TamperedError("malformed");
   let bytes;
