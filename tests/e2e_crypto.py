@@ -116,8 +116,18 @@ def open_text(key: bytes, envelope: str, entry_id: str, kind: str, field: str) -
 # --- device keys and wrapping ---------------------------------------------------------------
 
 
-def new_device_key() -> ec.EllipticCurvePrivateKey:
+def new_device_key(secret: int | None = None) -> ec.EllipticCurvePrivateKey:
+    """A random P-256 key, or the one with this private scalar (the known-answer vectors)."""
+    if secret is not None:
+        return ec.derive_private_key(secret, ec.SECP256R1())
     return ec.generate_private_key(ec.SECP256R1())
+
+
+def pkcs8(private_key: ec.EllipticCurvePrivateKey) -> bytes:
+    """The private key as PKCS #8 DER: how a test hands a known device key to the browser (importKey)."""
+    return private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def public_raw(private_key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -140,12 +150,15 @@ def _wrapping(private_key, public_key, device_id: str, key_id: str) -> tuple[AES
     return AESGCM(key), info
 
 
-def wrap_for(device_public: bytes | str, device_id: str, key_id: str, content_key: bytes) -> str:
+def wrap_for(
+    device_public: bytes | str, device_id: str, key_id: str, content_key: bytes, ephemeral=None, iv=None
+) -> str:
+    """ephemeral and iv are random unless given (the known-answer vectors fix them)."""
     raw = from_b64url(device_public) if isinstance(device_public, str) else device_public
     assert len(content_key) == 32
-    ephemeral = new_device_key()
+    ephemeral = ephemeral or new_device_key()
     aead, info = _wrapping(ephemeral, _load_public(raw), device_id, key_id)
-    iv = os.urandom(IV)
+    iv = iv if iv is not None else os.urandom(IV)
     return "w1." + b64url(public_raw(ephemeral) + iv + aead.encrypt(iv, content_key, info))
 
 
@@ -211,9 +224,9 @@ def recovery_key(entropy: bytes, user_id: str) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=RECOVERY, info=user_id.encode()).derive(entropy)
 
 
-def seal_recovery(entropy: bytes, user_id: str, keys: dict[str, bytes]) -> str:
+def seal_recovery(entropy: bytes, user_id: str, keys: dict[str, bytes], iv: bytes | None = None) -> str:
     table = {_key_id(key_id): b64url(raw) for key_id, raw in sorted(keys.items())}
-    iv = os.urandom(IV)
+    iv = iv if iv is not None else os.urandom(IV)
     sealed = AESGCM(recovery_key(entropy, user_id)).encrypt(
         iv, json.dumps(table).encode(), RECOVERY + b"|" + user_id.encode()
     )
@@ -229,3 +242,45 @@ def open_recovery(entropy: bytes, user_id: str, blob: str) -> dict[str, bytes]:
     except InvalidTag as err:
         raise Tampered("tag") from err
     return {key_id: from_b64url(raw) for key_id, raw in json.loads(plain).items()}
+
+
+# --- known answers: fixed inputs, so a change of format on either side shows ------------------
+
+
+def known_answers() -> dict:
+    """Every format made from fixed inputs (tests/e2e/crypto_vectors.json holds the result, written once)."""
+    key = bytes(range(32))
+    device, ephemeral, other = new_device_key(0x1234), new_device_key(0x5678), new_device_key(0x9ABC)
+    entropy = bytes.fromhex("7dce4ed2284c9134d026608ab684c05c")
+    context = ("0b3f5e0a-7d1c-4c55-9a43-2f1e3b7c9d10", "answer", "answers.0.text")
+    return {
+        "content_key": b64url(key),
+        "envelope": {
+            "entry_id": context[0],
+            "kind": context[1],
+            "field": context[2],
+            "text": "Я скучаю 😀",
+            "sealed": seal_text(key, "c3", *context, "Я скучаю 😀", iv=bytes(range(12))),
+        },
+        "wrap": {
+            "device_pkcs8": b64url(pkcs8(device)),
+            "device_public": b64url(public_raw(device)),
+            "device_id": "5f0c7a3e-2b1d-4e6f-8a9b-0c1d2e3f4a5b",
+            "key_id": "c3",
+            "blob": wrap_for(
+                public_raw(device), "5f0c7a3e-2b1d-4e6f-8a9b-0c1d2e3f4a5b", "c3", key, ephemeral, bytes(12)
+            ),
+        },
+        "recovery": {
+            "entropy": entropy.hex(),
+            "words": " ".join(entropy_to_words(entropy)),
+            "user_id": "u-42",
+            "keys": {"c3": b64url(key)},
+            "blob": seal_recovery(entropy, "u-42", {"c3": key}, iv=bytes(range(12, 24))),
+        },
+        "safety": {
+            "a": b64url(public_raw(device)),
+            "b": b64url(public_raw(other)),
+            "code": safety_code(public_raw(device), public_raw(other)),
+        },
+    }

@@ -376,3 +376,32 @@ def test_both_phones_show_the_same_safety_code_as_python(new_context):
     assert len(on_a) == 19 and [len(group) for group in on_a.split(" ")] == [4, 4, 4, 4]
     other = ec.b64url(ec.public_raw(ec.new_device_key()))
     assert a.evaluate("([mine, theirs]) => C.P.safetyCode(mine, theirs)", [a_public, other]) != on_a
+
+
+def test_the_phone_reads_the_known_answers(page):
+    known = json.loads((Path(__file__).parent / "crypto_vectors.json").read_text(encoding="utf-8"))
+    got = page.evaluate(
+        """async (k) => {
+          const key = await C.P.importRaw(k.content_key);
+          const e = k.envelope, w = k.wrap, r = k.recovery;
+          const device = await crypto.subtle.importKey('pkcs8', C.P.decodeBase64url(w.device_pkcs8), { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+          const unwrapped = await C.P.unwrap(device, w.device_id, w.key_id, w.blob);
+          const entropy = await C.R.phraseToEntropy(r.words);
+          const keys = await C.R.openRecovery(entropy, r.user_id, r.blob);
+          return {
+            text: await C.P.openText(key, e.sealed, { entryId: e.entry_id, kind: e.kind, field: e.field }),
+            unwrapped: C.P.encodeBase64url(await C.P.exportRaw(unwrapped)),
+            entropy: C.hex(entropy),
+            recovered: C.P.encodeBase64url(await C.P.exportRaw(keys.c3)),
+            code: await C.P.safetyCode(k.safety.a, k.safety.b),
+          };
+        }""",
+        known,
+    )
+    assert got == {
+        "text": known["envelope"]["text"],
+        "unwrapped": known["content_key"],
+        "entropy": known["recovery"]["entropy"],
+        "recovered": known["content_key"],
+        "code": known["safety"]["code"],
+    }
