@@ -486,3 +486,15 @@ def test_deleting_an_account_removes_its_keys(app, pair):
     assert [d["device_id"] for d in seen["devices"]] == [bob_phone.device_id] and seen["wrapped"] == []
     with app.app_context():
         assert db.session.get(User, alice.id) is None
+
+
+def test_the_export_holds_own_devices_and_the_recovery_blob_only(pair):
+    alice, bob = pair()
+    alice_phone, _bob_phone = with_devices(alice, bob)
+    blob = recovery_blob(alice.id, {"p1": os.urandom(32)})
+    assert alice.client.put("/api/keys/recovery", json={"blob": blob}).status_code == 204
+    assert put(alice, wrapped_for(alice_phone, "p1")).status_code == 200
+    keys = alice.client.get("/api/export").json["keys"]
+    assert [d["device_id"] for d in keys["devices"]] == [alice_phone.device_id]
+    assert keys["personal_epoch"] == 1 and keys["recovery"] == blob
+    assert bob.client.get("/api/export").json["keys"]["recovery"] is None

@@ -160,3 +160,13 @@ class RecoveryIn(Schema):
 
 class RecoveryOut(Schema):
     blob = fields.String(allow_none=True)
+
+
+class ExportKeysOut(Schema):
+    """The export's `keys`: the person's own devices, their personal epoch and their recovery blob (with the
+    phrase, what opens their encrypted words away from any device). Wrapped keys are left out: only the
+    device each is wrapped to can open it, and that device holds its own copy."""
+
+    devices = fields.List(fields.Nested(DeviceOut))
+    personal_epoch = fields.Integer()
+    recovery = fields.String(allow_none=True)
