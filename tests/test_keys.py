@@ -410,7 +410,8 @@ def test_removing_a_device_drops_its_keys_and_moves_the_epoch(app, pair):
     assert [w["key_id"] for w in seen["wrapped"]] == ["c1"]  # the older key stays for older entries
     assert refused(alice.client.get("/api/keys", query_string={"device": laptop.device_id}), 404)
     assert refused(alice.client.delete(f"/api/keys/devices/{laptop.device_id}", json={}), 404)
-    assert refused(alice.client.delete("/api/keys/devices/not-a-uuid", json={}), 404)
+    for bad in ("not-a-uuid", "%00", laptop.device_id + "%00", "%ED%A0%80", "x" * 5000):
+        assert refused(alice.client.delete(f"/api/keys/devices/{bad}", json={}), 404)["reason"] == "not_found"
     assert register(alice, laptop).status_code == 201  # it may come back as a new device
 
 

@@ -1,7 +1,10 @@
+import re
+
 from flask_smorest import Blueprint
 
 from ..errors import fail
 from ..extensions import db
+from ..schemas.entries import UUID_RE
 from ..schemas.keys import (
     DeviceIn,
     DeviceResponse,
@@ -14,6 +17,8 @@ from ..schemas.keys import (
 )
 from ..security import current_user, login_required
 from ..services import keys
+
+_UUID = re.compile(UUID_RE)
 
 bp = Blueprint(
     "keys", __name__, url_prefix="/api/keys", description="End-to-end encryption: devices' public keys and wrapped keys"
@@ -54,6 +59,8 @@ def register_device(data):
 @bp.response(204)
 @bp.alt_response(404, description="Not one of the caller's devices")
 def delete_device(device_id):
+    if not _UUID.match(device_id):  # never a query (PostgreSQL refuses a NUL): nobody has such a device
+        fail(404, "not_found")
     try:
         keys.remove(current_user(), device_id.lower())
     except keys.NoSuchDevice:
