@@ -4,6 +4,7 @@ couple keys only the current couple's; the recovery blob only its owner), the ep
 its undo and removing a device each the next), and hostile input: 422 or 404 in the one shape, never 500."""
 
 import os
+import threading
 import uuid
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from backend import limits as L
 from backend.extensions import db
 from backend.models import Couple, DeviceKey, User, WrappedKey
-from conftest import PASSWORD
+from conftest import PASSWORD, Person
 from key_material import PhoneDevice, b64url, raw_public, recovery_blob, wrap
 
 ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
@@ -499,3 +500,43 @@ def test_the_export_holds_own_devices_and_the_recovery_blob_only(pair):
     assert [d["device_id"] for d in keys["devices"]] == [alice_phone.device_id]
     assert keys["personal_epoch"] == 1 and keys["recovery"] == blob
     assert bob.client.get("/api/export").json["keys"]["recovery"] is None
+
+
+# --- At once ----------------------------------------------------------------------------------------
+
+
+def _at_once(app, person, bodies):
+    """POSTs each body to /api/keys/devices from its own thread and client (the person's cookie), together."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    start, statuses = threading.Barrier(len(bodies)), []
+
+    def one(body):
+        client = app.test_client()
+        client.set_cookie(name, person.client.get_cookie(name).value)
+        start.wait()
+        try:
+            statuses.append(client.post("/api/keys/devices", json=body).status_code)
+        except Exception as exc:  # noqa: BLE001 - reported by the test, not lost in the thread
+            statuses.append(repr(exc))
+
+    threads = [threading.Thread(target=one, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return sorted(statuses, key=str)
+
+
+@pytest.fixture
+def pooled(make_app):
+    return make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 10, "max_overflow": 10})
+
+
+def test_registrations_at_once_keep_one_device_and_the_cap(pooled):
+    alice = Person(pooled, "alice@example.com", "Alice")
+    phone = PhoneDevice()
+    assert _at_once(pooled, alice, [phone.body()] * 4) == [200, 200, 200, 201]
+    for _ in range(L.KEY_DEVICES_MAX - 2):
+        assert register(alice, PhoneDevice()).status_code == 201
+    assert _at_once(pooled, alice, [PhoneDevice().body() for _ in range(4)]) == [201, 422, 422, 422]
+    assert rows(pooled, DeviceKey, user_id=alice.id) == L.KEY_DEVICES_MAX

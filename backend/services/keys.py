@@ -60,9 +60,15 @@ def member_ids(user):
 def register(user, device_id, public_key, label=None):
     """(device, created). The same key again is fine (its label follows the latest); another key for a
     device id the caller registered is KeyMismatch. A person has at most KEY_DEVICES_MAX devices."""
-    # One person's registrations run one at a time (the row lock; SQLite has one writer anyway), so the
-    # count below cannot be passed by two requests at once.
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    # One person's registrations run one at a time, so that two at once can neither both insert the same
+    # device nor both pass the count: a no-op UPDATE of their row takes its lock on PostgreSQL and the
+    # database's write lock on SQLite (as sync_sql.lock_couple does for a couple).
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(personal_key_epoch=User.personal_key_epoch)
+        .execution_options(synchronize_session=False)
+    )
     device = _own(user, device_id)
     if device is not None:
         if device.public_key != public_key:
