@@ -88,13 +88,14 @@ def register(user, device_id, public_key, label=None):
 def remove(user, device_id):
     """Removes one of the caller's devices and every key wrapped to it, and moves their couple to the
     next epoch: the phones left make a new couple key, which the removed device never gets."""
+    # The couple's lock first, as put_wrapped takes it: the two never wait on each other's rows.
+    couple = couples.lock(user.couple_id) if user.couple_id else None
     device = _own(user, device_id)
     if device is None:
         raise NoSuchDevice()
     db.session.execute(delete(WrappedKey).where(WrappedKey.user_id == user.id, WrappedKey.device_id == device_id))
     db.session.delete(device)
-    if user.couple_id:
-        couple = couples.lock(user.couple_id)
+    if couple is not None:
         couple.key_epoch += 1
     db.session.flush()
 
