@@ -52,6 +52,13 @@ FEELINGS_MAX = 12  # feelings named on one entry
 FEELING_MAX = 40  # characters of one feeling
 REPLIES_PER_PERSON = 3  # replies each partner may write on one answer (its thread): a few turns, not a chat
 
+# Keys (end-to-end encryption, /api/keys)
+KEY_DEVICES_MAX = 10  # per person
+KEY_ITEMS_MAX = 20  # wrapped keys in one PUT
+DEVICE_LABEL_MAX = 60
+WRAPPED_KEY_CHARS = 170  # "w1." + base64url of 65 + 12 + 48 bytes
+RECOVERY_BLOB_MAX = 65536  # characters
+
 # Guides the phone counts words against (shown, never refused)
 APPRECIATION_WORDS = 15  # "one appreciation in 15 words or fewer"
 FOLLOW_UP_WORDS = 60  # the follow-up message after a talk

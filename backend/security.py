@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, request
 from flask.sessions import SessionInterface
 
+from . import limits as L
 from .errors import fail
 from .extensions import db
 from .models import AuthSession, User
@@ -15,6 +16,9 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # The routes whose bodies may reach MAX_CONTENT_LENGTH (a sync: up to 100 entries); every other body is
 # a few fields and is capped at MAX_SMALL_BODY. docs/limits.md lists each route's caps.
 LARGE_BODY_ENDPOINTS = {"sync.sync"}
+# Routes with a cap of their own, between the two: the recovery blob (RECOVERY_BLOB_MAX characters, 64 KiB)
+# and the JSON around it.
+OWN_BODY_CAPS = {"keys.put_recovery": L.RECOVERY_BLOB_MAX + 1024}
 
 
 def current_caller():
@@ -57,7 +61,8 @@ def cap_body():
     """A body over its route's cap is refused with 413 before it is read or parsed."""
     if request.endpoint not in LARGE_BODY_ENDPOINTS:
         config = current_app.config
-        request.max_content_length = min(config["MAX_CONTENT_LENGTH"], config["MAX_SMALL_BODY"])
+        cap = OWN_BODY_CAPS.get(request.endpoint, config["MAX_SMALL_BODY"])
+        request.max_content_length = min(config["MAX_CONTENT_LENGTH"], cap)
 
 
 def guard_writes():

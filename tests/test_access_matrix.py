@@ -7,14 +7,16 @@ test_the_matrix_covers_every_route.
 """
 
 import base64
+import re
 import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.models import PushSubscription
+from backend.models import DeviceKey, PushSubscription, WrappedKey
 from conftest import PASSWORD, Person
+from key_material import PhoneDevice, recovery_blob, wrap
 from push_service import new_vapid_pem
 
 ROLES = ("anonymous", "stranger", "partner", "owner")
@@ -45,6 +47,31 @@ class World:
             self.owner.client.post("/api/push/subscriptions", json={"endpoint": ENDPOINT, "keys": KEYS}).status_code
             == 201
         )
+        # alice's and bob's phones hold the couple key; alice has a recovery blob (issue 15's key directory).
+        self.owner_phone, self.partner_phone = PhoneDevice(), PhoneDevice()
+        for person, phone in ((self.owner, self.owner_phone), (self.partner, self.partner_phone)):
+            assert person.client.post("/api/keys/devices", json=phone.body()).status_code == 201
+        items = [self.wrapped(phone) for phone in (self.owner_phone, self.partner_phone)]
+        assert self.owner.client.put("/api/keys/wrapped", json={"items": items}).status_code == 200
+        self.recovery = recovery_blob(self.owner.id, {"c1": b"\x01" * 32})
+        assert self.owner.client.put("/api/keys/recovery", json={"blob": self.recovery}).status_code == 204
+        # Values for the path's {placeholders} (the OpenAPI document's path of a route).
+        self.path_values = {"device_id": self.owner_phone.device_id}
+
+    def wrapped(self, phone, key_id="c1"):
+        blob = wrap(b"\x01" * 32, phone.device_id, phone.public_key, key_id)
+        return {"device_id": phone.device_id, "key_id": key_id, "blob": blob}
+
+    def owner_keys(self):
+        """alice's devices (id, public key) and the copies wrapped to them (device, key id)."""
+        with self.app.app_context():
+            devices = db.session.execute(
+                select(DeviceKey.device_id, DeviceKey.public_key).where(DeviceKey.user_id == self.owner.id)
+            ).all()
+            wrapped = db.session.execute(
+                select(WrappedKey.device_id, WrappedKey.key_id).where(WrappedKey.user_id == self.owner.id)
+            ).all()
+        return sorted(map(tuple, devices)), sorted(map(tuple, wrapped))
 
     def _put(self, kind, body, visibility="shared"):
         response, entry_id = self.owner.put(kind, body, visibility=visibility)
@@ -174,6 +201,43 @@ def check_invite_lookup(world, role, response):
     assert set(response.json["invite"]) == {"name", "note", "expires_at"}
 
 
+def check_key_directory(world, role, response):
+    """Own and current partner's devices only; no wrapped keys without ?device= (and then only one's own)."""
+    couple = {
+        "stranger": {world.stranger.id, world.stranger_partner.id},
+        "partner": {world.owner.id, world.partner.id},
+        "owner": {world.owner.id, world.partner.id},
+    }[role]
+    assert {d["user_id"] for d in response.json["devices"]} <= couple and response.json["wrapped"] == []
+    foreign = world.client(role).get("/api/keys", query_string={"device": world.owner_phone.device_id})
+    assert foreign.status_code == (200 if role == "owner" else 404)
+
+
+def same_device_elsewhere(world, role):
+    """alice's device id with another key: hers is a 409; anyone else may register that id as theirs."""
+    return {"device_id": world.owner_phone.device_id, "public_key": PhoneDevice().public_key}
+
+
+def check_owner_keys_unchanged(world, role, response):
+    devices, wrapped = world.owner_keys()
+    assert devices == [(world.owner_phone.device_id, world.owner_phone.public_key)]
+    assert wrapped == [(world.owner_phone.device_id, "c1")]
+
+
+def check_device_removed(world, role, response):
+    devices, wrapped = world.owner_keys()
+    assert (devices == []) == (role == "owner") and (wrapped == []) == (role == "owner")
+
+
+def check_recovery_put(world, role, response):
+    stored = world.owner.client.get("/api/keys/recovery").json["blob"]
+    assert (stored == world.recovery) == (role != "owner")
+
+
+def check_recovery_get(world, role, response):
+    assert response.json == {"blob": world.recovery if role == "owner" else None}
+
+
 def body(value):
     return lambda world, role: value
 
@@ -253,6 +317,25 @@ MATRIX = {
     ("delete", "/api/push/subscriptions"): row(
         {**LOGIN_ONLY, "stranger": 404, "partner": 404, "owner": 204}, body({"endpoint": ENDPOINT}), check_unsubscribe
     ),
+    ("get", "/api/keys"): row(LOGIN_ONLY, None, check_key_directory),
+    ("post", "/api/keys/devices"): row(
+        {**LOGIN_ONLY, "stranger": 201, "partner": 201, "owner": 409}, same_device_elsewhere, check_owner_keys_unchanged
+    ),
+    ("delete", "/api/keys/devices/{device_id}"): row(
+        {**LOGIN_ONLY, "stranger": 404, "partner": 404, "owner": 204}, body({}), check_device_removed
+    ),
+    # A couple key for alice's device: from her or bob, never from another couple.
+    ("put", "/api/keys/wrapped"): row(
+        {**LOGIN_ONLY, "stranger": 422, "partner": 200, "owner": 200},
+        lambda w, r: {"items": [w.wrapped(w.owner_phone)]},
+        check_owner_keys_unchanged,
+    ),
+    ("put", "/api/keys/recovery"): row(
+        {**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204},
+        lambda w, r: {"blob": recovery_blob(w.owner.id, {"p1": b"\x02" * 32})},
+        check_recovery_put,
+    ),
+    ("get", "/api/keys/recovery"): row(LOGIN_ONLY, None, check_recovery_get),
 }
 
 # More than one row per route where one request cannot show the rule.
@@ -266,15 +349,19 @@ def app(make_app):
     return make_app(VAPID_PRIVATE_KEY=new_vapid_pem())
 
 
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
 def operations(document):
-    return {(method, path) for path, ops in document["paths"].items() for method in ops}
+    """(method, path) of each operation (a path's shared `parameters` is not one)."""
+    return {(method, path) for path, ops in document["paths"].items() for method in ops if method in HTTP_METHODS}
 
 
 def test_the_matrix_covers_every_route(app):
     document = app.test_client().get("/api/openapi.json").json
     assert set(MATRIX) == operations(document)
     rules = {
-        (method.lower(), rule.rule)
+        (method.lower(), re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
         for rule in app.url_map.iter_rules()
         if (rule.rule.startswith("/api/") or rule.rule == "/healthz") and rule.rule != "/api/openapi.json"
         for method in rule.methods - {"HEAD", "OPTIONS"}
@@ -301,7 +388,7 @@ CASES = [(method, path, spec) for (method, path), spec in MATRIX.items()] + EXTR
 def test_access(app, method, path, spec, role):
     world = World(app)
     kwargs = {"json": spec["body"](world, role)} if spec["body"] else {}
-    response = getattr(world.client(role), method)(path, **kwargs)
+    response = getattr(world.client(role), method)(path.format(**world.path_values), **kwargs)
     assert response.status_code == spec["statuses"][role], response.get_data(as_text=True)
     if response.status_code >= 400:
         assert set(response.json) == {"code", "status", "reason", "message", "errors", "codes"}

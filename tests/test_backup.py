@@ -14,8 +14,9 @@ from sqlalchemy import create_engine, select, text
 
 from backend import create_app
 from backend.extensions import db
-from backend.models import ClientState, Couple, Entry, PushSubscription, User
+from backend.models import ClientState, Couple, DeviceKey, Entry, PushSubscription, User, WrappedKey
 from conftest import _reset_postgres, make_config
+from key_material import PhoneDevice, recovery_blob, wrap
 from push_service import Device
 from samples import valid_body
 
@@ -112,6 +113,22 @@ def populate(pair):
     device = Device(SimpleNamespace(origin="https://fcm.googleapis.com"))
     response = bob.client.post("/api/push/subscriptions", json=device.subscription())
     assert response.status_code == 201, response.json
+    # Keys (issue 15): a device each, the couple key wrapped to both, alice's personal key and recovery blob.
+    phones = PhoneDevice(label="Alice's phone"), PhoneDevice()
+    for person, phone in zip((alice, bob), phones, strict=True):
+        assert person.client.post("/api/keys/devices", json=phone.body()).status_code == 201
+    items = [
+        {
+            "device_id": phone.device_id,
+            "key_id": key_id,
+            "blob": wrap(bytes(32), phone.device_id, phone.public_key, key_id),
+        }
+        for phone, key_id in ((phones[0], "c1"), (phones[1], "c1"), (phones[0], "p1"))
+    ]
+    response = alice.client.put("/api/keys/wrapped", json={"items": items, "by_device": phones[0].device_id})
+    assert response.status_code == 200, response.json
+    blob = recovery_blob(alice.id, {"p1": bytes(32)})
+    assert alice.client.put("/api/keys/recovery", json={"blob": blob}).status_code == 204
     return alice, bob, ids
 
 
@@ -123,10 +140,20 @@ def snapshot(app):
             "entries": entries,
             "users": {
                 u.id: (u.email, u.password_hash, u.display_name, u.timezone, u.nudge_time, u.couple_id)
+                + (u.personal_key_epoch, u.recovery_blob)
                 for u in db.session.scalars(select(User))
             },
             "couples": {
-                c.id: (c.seq, c.horizon_seq, c.paired_at, c.ended_at) for c in db.session.scalars(select(Couple))
+                c.id: (c.seq, c.horizon_seq, c.paired_at, c.ended_at, c.key_epoch)
+                for c in db.session.scalars(select(Couple))
+            },
+            "device_keys": {
+                (d.user_id, d.device_id): (d.public_key, d.label, d.created_at)
+                for d in db.session.scalars(select(DeviceKey))
+            },
+            "wrapped_keys": {
+                (w.user_id, w.device_id, w.key_id): (w.couple_id, w.blob, w.by_device, w.created_at)
+                for w in db.session.scalars(select(WrappedKey))
             },
             "clients": {(s.user_id, s.client_id): s.last_mid for s in db.session.scalars(select(ClientState))},
             "subscriptions": {
@@ -149,6 +176,7 @@ def test_export_import_round_trip_keeps_every_row(app, pair, empty_database, tmp
     before, after = snapshot(app), snapshot(empty_database)
     assert len(before["entries"]) >= 9  # four default rituals, six entries (one deleted)
     assert after == before
+    assert len(before["device_keys"]) == 2 and len(before["wrapped_keys"]) == 3
     restored = after["entries"]
     assert restored[ids["bid"]][ENTRY_COLUMNS.index("deleted")] is True
     assert restored[ids["appreciation"]][ENTRY_COLUMNS.index("rev")] == 2

@@ -1,4 +1,4 @@
-"""GET /api/export is streamed: the same document (exported_at, user, couple, push_devices, entries), written
+"""GET /api/export is streamed: the same document (exported_at, user, couple, push_devices, keys, entries), written
 while the entries are read a chunk at a time, so years of entries never make one huge response in memory."""
 
 from datetime import timedelta
@@ -8,7 +8,7 @@ import pytest
 from backend.services import export as export_service, visibility
 from samples import iso, now, put_ok, valid_body
 
-DOCUMENT = {"exported_at", "user", "couple", "push_devices", "entries"}
+DOCUMENT = {"exported_at", "user", "couple", "push_devices", "keys", "entries"}
 
 
 @pytest.fixture
@@ -46,6 +46,7 @@ def test_export_streams_and_reads_entries_a_chunk_at_a_time(app, pair, chunk_siz
 
     assert [e["id"] for e in document["entries"]] == mine[:4] + [theirs] + mine[4:]
     assert document["user"]["id"] == alice.id and document["push_devices"] == 0
+    assert document["keys"] == {"devices": [], "personal_epoch": 1, "recovery": None}
     assert chunk_sizes and max(chunk_sizes) <= 3 and sum(chunk_sizes) == 8
 
 

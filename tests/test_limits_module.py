@@ -1,8 +1,10 @@
 """Limits live once, in backend/limits.py: the schemas validate with those numbers, and the phone's
 frontend/js/limits.js is exactly what the module writes (no view keeps a number of its own)."""
 
+import base64
 import json
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from marshmallow import ValidationError
 from backend import limits as L
 from backend.errors import field_code
 from backend.kinds import KINDS
-from backend.schemas import accounts, bodies, couples
+from backend.schemas import accounts, bodies, couples, keys
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "frontend" / "js"
@@ -113,13 +115,17 @@ TEXTS = [
     (accounts.LoginIn, "email", "EMAIL_MAX"),
     (couples.LeaveIn, "note", "PARTING_NOTE_MAX"),
     (couples.InviteIn, "note", "INVITE_NOTE_MAX"),
+    (keys.DeviceIn, "label", "DEVICE_LABEL_MAX"),
 ]
+# A wrapped key of the right shape (the server checks only that): "w1." and 65 + 12 + 48 bytes.
+WRAPPED = "w1." + base64.urlsafe_b64encode(b"\x04" + bytes(124)).rstrip(b"=").decode()
 LISTS = [  # (schema, field, the limit on how many, one valid item)
     (bodies.Disclosure, "feelings", "FEELINGS_MAX", "calm"),
     (bodies.Journal, "feelings", "FEELINGS_MAX", "calm"),
     (bodies.Ritual, "prompts", "PROMPTS_MAX", "How was your week?"),
     (bodies.RitualSession, "passed", "SESSION_ITEMS_MAX", "A prompt"),
     (bodies.RitualSession, "answers", "SESSION_ITEMS_MAX", {"prompt": "A prompt", "text": ""}),
+    (keys.WrappedPutIn, "items", "KEY_ITEMS_MAX", {"device_id": str(uuid.uuid4()), "key_id": "c1", "blob": WRAPPED}),
 ]
 RANGES = [  # (schema, field path, lowest limit (or a plain number), highest limit)
     (bodies.Checkin, "mood", "SCALE_MIN", "SCALE_MAX"),
@@ -209,6 +215,7 @@ def test_every_enforced_limit_has_a_test_here():
     checked.add("SESSION_STEPS_MAX")  # session_step's step counts from 0: tests/test_together.py
     checked.add("REPLIES_PER_PERSON")  # a rule of services/talk.py, not of a schema: tests/test_talk.py
     checked.add("PUSH_BUDGET_DEFAULT")  # a new account's budget: tests/test_me.py
+    checked |= {"KEY_DEVICES_MAX", "RECOVERY_BLOB_MAX", "WRAPPED_KEY_CHARS"}  # tests/test_keys.py
     checked.add("UNDO_LEAVING_HOURS")  # services/couples.py come_back: tests/test_leaving.py (23:59 yes, 24 h no)
     names = {name for name, _value, _comment in L.phone_limits() if name}
     assert names - PHONE_ONLY - checked == set(), "a limit without a test that the schemas use it"

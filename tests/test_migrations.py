@@ -232,3 +232,58 @@ def test_default_rituals_stored_before_templates_name_theirs(empty_database_url)
     assert [(stored[n].rev, stored[n].seq) for n in ("en", "ru", "mixed")] == [(2, 7), (2, 8), (1, 5)]
     assert couple_seq == 8
     assert (stored["ru"].own_seq, stored["en"].own_seq, own_seqs) == (6, None, {"u1": 6, "u2": 0})
+
+
+def test_the_key_directory_arrives_with_epoch_one_and_goes_again_on_downgrade(empty_database_url):
+    """f15k01: every existing couple and person starts at key epoch 1 with no recovery blob; the downgrade
+    drops the two tables and three columns and leaves the accounts and couples as they were."""
+    from flask_migrate import downgrade
+
+    app = create_app(_config(empty_database_url))
+    with app.app_context():
+        try:
+            upgrade(revision="f14b01")
+            with db.engine.begin() as conn:
+                conn.execute(
+                    text("INSERT INTO couples (id, seq, horizon_seq, created_at) VALUES ('c1', 3, 0, :t)"),
+                    {"t": "2026-06-01 10:00:00"},
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, email, password_hash, display_name, timezone, nudge_time, "
+                        "show_previews, daily_push_budget, language, own_seq, own_horizon, couple_id, "
+                        "created_at) VALUES ('u1', 'u1@example.com', 'x', 'Sam', 'Europe/Berlin', '20:00', false, "
+                        "3, 'en', 0, 0, 'c1', '2026-06-01 10:00:00')"
+                    )
+                )
+            upgrade(revision="f15k01")
+            with db.engine.begin() as conn:
+                epochs = conn.execute(text("SELECT key_epoch FROM couples")).scalars().all()
+                people = conn.execute(text("SELECT personal_key_epoch, recovery_blob FROM users")).all()
+                conn.execute(
+                    text(
+                        "INSERT INTO device_keys (user_id, device_id, public_key, created_at) "
+                        "VALUES ('u1', 'd1', 'k', '2026-06-01 10:00:00')"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO wrapped_keys (user_id, device_id, couple_id, key_id, blob, created_at) "
+                        "VALUES ('u1', 'd1', 'c1', 'c1', 'w1.x', '2026-06-01 10:00:00')"
+                    )
+                )
+            downgrade(revision="f14b01")
+            with db.engine.connect() as conn:
+                inspector = inspect(conn)
+                tables = set(inspector.get_table_names())
+                user_columns = {c["name"] for c in inspector.get_columns("users")}
+                couple_columns = {c["name"] for c in inspector.get_columns("couples")}
+                kept = conn.execute(text("SELECT u.id, c.seq FROM users u JOIN couples c ON c.id = u.couple_id")).all()
+            upgrade()  # and up again, from a database that had keys once
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert epochs == [1] and [tuple(p) for p in people] == [(1, None)]
+    assert not {"device_keys", "wrapped_keys"} & tables
+    assert not {"personal_key_epoch", "recovery_blob"} & user_columns and "key_epoch" not in couple_columns
+    assert [tuple(row) for row in kept] == [("u1", 3)]

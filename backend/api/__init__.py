@@ -1,8 +1,8 @@
 """One blueprint per resource; all are registered on the flask-smorest Api so OpenAPI lists them."""
 
-from . import auth, couple, data, docs, health, live, me, password_reset, push, sync
+from . import auth, couple, data, docs, health, keys, live, me, password_reset, push, sync
 
-BLUEPRINTS = (health.bp, auth.bp, password_reset.bp, me.bp, couple.bp, sync.bp, data.bp, push.bp, live.bp)
+BLUEPRINTS = (health.bp, auth.bp, password_reset.bp, me.bp, couple.bp, sync.bp, data.bp, push.bp, keys.bp, live.bp)
 
 
 def register(api):

@@ -1,4 +1,4 @@
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -30,6 +30,10 @@ class User(db.Model):
     own_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     own_horizon: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     couple_id: Mapped[str | None] = mapped_column(ForeignKey("couples.id", ondelete="SET NULL"), index=True)
+    # The personal key's epoch (`p<n>`, what only this person sees), and their content keys sealed with
+    # the recovery phrase's key (`r1.`; only the phone can open it). services/keys.py.
+    personal_key_epoch: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    recovery_blob: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     couple = relationship("Couple", foreign_keys=[couple_id])

@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 from .accounts import UserOut
 from .couples import CoupleOut
 from .entries import EntryOut
+from .keys import ExportKeysOut
 
 
 class StatsQuery(Schema):
@@ -99,6 +100,7 @@ class ExportOut(Schema):
     couple = fields.Nested(CoupleOut, allow_none=True)
     entries = fields.List(fields.Nested(EntryOut))
     push_devices = fields.Integer()
+    keys = fields.Nested(ExportKeysOut)
 
 
 class HealthOut(Schema):

@@ -179,6 +179,7 @@ def leave(user, note=None):
     ids = [m.id for m in members(couple)]
     partner = next((i for i in ids if i != user.id), None)
     couple.ended_at, couple.returned_at = now, None
+    couple.key_epoch += 1  # the couple key changes: whoever comes back makes a new one (services/keys.py)
     couple.left_by, couple.left_partner, couple.left_note = user.id, partner, (note or "").strip() or None
     db.session.execute(update(User).where(User.couple_id == couple.id).values(couple_id=None))
     db.session.execute(
@@ -224,6 +225,7 @@ def come_back(user):
     couple.seq += 1  # the return's own position: every cursor from before is behind the horizon
     couple.horizon_seq = couple.seq
     couple.ended_at, couple.returned_at = None, now
+    couple.key_epoch += 1  # and again on the way back: the key of the time apart is never used
     if couple.left_partner:
         unsent = db.session.execute(
             update(PushJob)

@@ -1,7 +1,7 @@
 """Everything a user may see, as one JSON document, read a chunk of entries at a time.
 
 `GET /api/export` streams the document (api/data.py): the header (`exported_at`, `user`, `couple`,
-`push_devices`) first, then `entries`, oldest first, read EXPORT_CHUNK at a time by keyset on
+`push_devices`, `keys`) first, then `entries`, oldest first, read EXPORT_CHUNK at a time by keyset on
 (created_at, id). However many years of entries a user has, the server holds one chunk in memory, and
 each chunk is read in its own short transaction (a slow download holds no snapshot open).
 """
@@ -10,7 +10,7 @@ from sqlalchemy import and_, or_, select
 
 from ..extensions import db
 from ..models import Entry, PushSubscription, utcnow
-from . import couples, visibility
+from . import couples, keys, visibility
 
 EXPORT_CHUNK = 500
 
@@ -18,7 +18,14 @@ EXPORT_CHUNK = 500
 def header(user):
     """The document less its entries."""
     devices = db.session.scalar(select(db.func.count()).where(PushSubscription.user_id == user.id))
-    return {"exported_at": utcnow(), "user": user, "couple": couples.describe(user), "push_devices": devices}
+    own_keys = {"devices": keys.own_devices(user), "personal_epoch": user.personal_key_epoch}
+    return {
+        "exported_at": utcnow(),
+        "user": user,
+        "couple": couples.describe(user),
+        "push_devices": devices,
+        "keys": {**own_keys, "recovery": user.recovery_blob},
+    }
 
 
 def entry_chunks(user, size=None):

@@ -1,0 +1,97 @@
+import re
+
+from flask_smorest import Blueprint
+
+from ..errors import fail
+from ..extensions import db
+from ..schemas.entries import UUID_RE
+from ..schemas.keys import (
+    DeviceIn,
+    DeviceResponse,
+    DirectoryOut,
+    DirectoryQuery,
+    RecoveryIn,
+    RecoveryOut,
+    WrappedPutIn,
+    WrappedPutOut,
+)
+from ..security import current_user, login_required
+from ..services import keys
+
+_UUID = re.compile(UUID_RE)
+
+bp = Blueprint(
+    "keys", __name__, url_prefix="/api/keys", description="End-to-end encryption: devices' public keys and wrapped keys"
+)
+
+
+@bp.get("")
+@login_required
+@bp.arguments(DirectoryQuery, location="query")
+@bp.response(200, DirectoryOut)
+@bp.alt_response(404, description="?device= is not one of the caller's devices")
+def directory(query):
+    try:
+        return keys.directory(current_user(), query["device"])
+    except keys.NoSuchDevice:
+        fail(404, "not_found")
+
+
+@bp.post("/devices")
+@login_required
+@bp.arguments(DeviceIn)
+@bp.response(201, DeviceResponse, description="Registered (200 with the same body: it was already, same key)")
+@bp.alt_response(200, schema=DeviceResponse, description="Already registered with this key")
+@bp.alt_response(409, description="This device id is registered with another key")
+def register_device(data):
+    try:
+        device, created = keys.register(current_user(), data["device_id"], data["public_key"], data["label"])
+    except keys.KeyMismatch:
+        fail(409, "device_key_mismatch")
+    except keys.TooManyDevices:
+        fail(422, "too_many_devices")
+    db.session.commit()
+    return {"device": device}, 201 if created else 200
+
+
+@bp.delete("/devices/<device_id>")
+@login_required
+@bp.response(204)
+@bp.alt_response(404, description="Not one of the caller's devices")
+def delete_device(device_id):
+    if not _UUID.match(device_id):  # never a query (PostgreSQL refuses a NUL): nobody has such a device
+        fail(404, "not_found")
+    try:
+        keys.remove(current_user(), device_id.lower())
+    except keys.NoSuchDevice:
+        fail(404, "not_found")
+    db.session.commit()
+
+
+@bp.put("/wrapped")
+@login_required
+@bp.arguments(WrappedPutIn)
+@bp.response(200, WrappedPutOut)
+def put_wrapped(data):
+    try:
+        stored = keys.put_wrapped(current_user(), data["items"], data["by_device"])
+    except keys.Refused as refused:
+        fail(422, "validation", errors=refused.errors)
+    db.session.commit()
+    return {"stored": stored}
+
+
+@bp.put("/recovery")
+@login_required
+@bp.arguments(RecoveryIn)
+@bp.response(204)
+def put_recovery(data):
+    keys.set_recovery(current_user(), data["blob"])
+    db.session.commit()
+
+
+@bp.get("/recovery")
+@login_required
+@bp.response(200, RecoveryOut)
+def get_recovery():
+    return {"blob": keys.recovery(current_user())}

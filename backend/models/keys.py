@@ -1,0 +1,48 @@
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class DeviceKey(db.Model):
+    """One device's public key (ECDH P-256, raw, base64url): what a partner's or the user's other phone
+    wraps content keys to. The private key never leaves the device (docs: issue 15's design)."""
+
+    __tablename__ = "device_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The phone's sync client_id (a UUID). Two accounts on one browser may both register it.
+    device_id: Mapped[str] = mapped_column(String(36))
+    public_key: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(String(120))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    # Leads with user_id: a person's devices, and their partner's, are read by user.
+    __table_args__ = (UniqueConstraint("user_id", "device_id", name="uq_device_keys_user_device"),)
+
+
+class WrappedKey(db.Model):
+    """A content key (a couple key `c<epoch>` or the user's personal key `p<epoch>`) wrapped to one device
+    of its recipient: `w1.` ciphertext only that device can open. One copy per (device, key id)."""
+
+    __tablename__ = "wrapped_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The recipient: the device's owner.
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    device_id: Mapped[str] = mapped_column(String(36))
+    # The couple a `c` key belongs to (None for a personal key): only its current members read it.
+    couple_id: Mapped[str | None] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"))
+    key_id: Mapped[str] = mapped_column(String(12))
+    blob: Mapped[str] = mapped_column(String(200))
+    # The device that wrapped it (the caller's own, when it said which): the safety code compares the two.
+    by_device: Mapped[str | None] = mapped_column(String(36))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "device_id", "key_id", name="uq_wrapped_keys_user_device_key"),
+        # Which devices of a couple hold its current key (`waiting`).
+        Index("ix_wrapped_keys_couple_key", "couple_id", "key_id"),
+    )
