@@ -386,9 +386,12 @@ def test_a_new_couple_starts_at_one_and_the_old_couples_keys_stay_hidden(app, pa
     assert bob.client.post("/api/couple/join", json={"code": code}).status_code == 200
     seen = directory(bob, bob_phone)
     assert seen["couple_epoch"] == 1 and seen["wrapped"] == [] and seen["waiting"] == [bob_phone.device_id]
-    assert put(carol, wrapped_for(bob_phone, "c1")).status_code == 200  # the new couple's c1 takes the place
-    assert [w["key_id"] for w in directory(bob, bob_phone)["wrapped"]] == ["c1"]
+    new_c1 = wrapped_for(bob_phone, "c1")
+    assert put(carol, new_c1).status_code == 200
+    assert [w["blob"] for w in directory(bob, bob_phone)["wrapped"]] == [new_c1[2]]
     assert directory(alice, alice_phone)["wrapped"] == []
+    # Each couple counts from 1: the old couple's c1 for Bob's phone is kept beside the new one's, not replaced.
+    assert rows(app, WrappedKey, device_id=bob_phone.device_id, key_id="c1") == 2
 
 
 def test_removing_a_device_drops_its_keys_and_moves_the_epoch(app, pair):

@@ -1,4 +1,4 @@
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -25,7 +25,9 @@ class DeviceKey(db.Model):
 
 class WrappedKey(db.Model):
     """A content key (a couple key `c<epoch>` or the user's personal key `p<epoch>`) wrapped to one device
-    of its recipient: `w1.` ciphertext only that device can open. One copy per (device, key id)."""
+    of its recipient: `w1.` ciphertext only that device can open. One copy per (device, key id) of a
+    personal key and per (device, couple, key id) of a couple key: each couple counts its epochs from 1, so
+    a phone that pairs again holds the old couple's `c1` and the new one's side by side."""
 
     __tablename__ = "wrapped_keys"
 
@@ -42,7 +44,25 @@ class WrappedKey(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     __table_args__ = (
-        UniqueConstraint("user_id", "device_id", "key_id", name="uq_wrapped_keys_user_device_key"),
+        Index(
+            "uq_wrapped_keys_personal",
+            "user_id",
+            "device_id",
+            "key_id",
+            unique=True,
+            postgresql_where=text("couple_id IS NULL"),
+            sqlite_where=text("couple_id IS NULL"),
+        ),
+        Index(
+            "uq_wrapped_keys_couple",
+            "user_id",
+            "device_id",
+            "couple_id",
+            "key_id",
+            unique=True,
+            postgresql_where=text("couple_id IS NOT NULL"),
+            sqlite_where=text("couple_id IS NOT NULL"),
+        ),
         # Which devices of a couple hold its current key (`waiting`).
         Index("ix_wrapped_keys_couple_key", "couple_id", "key_id"),
     )

@@ -196,12 +196,18 @@ def put_wrapped(user, items, by_device=None):
         }
     if errors:
         raise Refused(errors)
-    if rows:
-        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(WrappedKey).values(list(rows.values()))
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    for personal in (True, False):  # each kind of copy is one by its own unique index
+        values = [row for row in rows.values() if (row["couple_id"] is None) == personal]
+        if not values:
+            continue
+        stmt = dialect.insert(WrappedKey).values(values)
         stmt = stmt.on_conflict_do_update(
-            index_elements=[WrappedKey.user_id, WrappedKey.device_id, WrappedKey.key_id],
-            set_={k: stmt.excluded[k] for k in ("couple_id", "blob", "by_device", "created_at")},
+            index_elements=[WrappedKey.user_id, WrappedKey.device_id]
+            + ([] if personal else [WrappedKey.couple_id])
+            + [WrappedKey.key_id],
+            index_where=WrappedKey.couple_id.is_(None) if personal else WrappedKey.couple_id.is_not(None),
+            set_={k: stmt.excluded[k] for k in ("blob", "by_device", "created_at")},
         )
         db.session.execute(stmt)
     return len(rows)

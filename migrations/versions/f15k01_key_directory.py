@@ -50,7 +50,25 @@ def upgrade():
         sa.ForeignKeyConstraint(["couple_id"], ["couples.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("user_id", "device_id", "key_id", name="uq_wrapped_keys_user_device_key"),
+    )
+    # One copy per (device, key id) of a personal key, and per (device, couple, key id) of a couple key: a
+    # couple's `c1` is not another couple's `c1` (the same phone may hold both after pairing again).
+    personal, couple = sa.text("couple_id IS NULL"), sa.text("couple_id IS NOT NULL")
+    op.create_index(
+        "uq_wrapped_keys_personal",
+        "wrapped_keys",
+        ["user_id", "device_id", "key_id"],
+        unique=True,
+        postgresql_where=personal,
+        sqlite_where=personal,
+    )
+    op.create_index(
+        "uq_wrapped_keys_couple",
+        "wrapped_keys",
+        ["user_id", "device_id", "couple_id", "key_id"],
+        unique=True,
+        postgresql_where=couple,
+        sqlite_where=couple,
     )
     op.create_index("ix_wrapped_keys_couple_key", "wrapped_keys", ["couple_id", "key_id"], unique=False)
     op.add_column("couples", sa.Column("key_epoch", sa.Integer(), server_default="1", nullable=False))
@@ -63,5 +81,7 @@ def downgrade():
     op.drop_column("users", "personal_key_epoch")
     op.drop_column("couples", "key_epoch")
     op.drop_index("ix_wrapped_keys_couple_key", table_name="wrapped_keys")
+    op.drop_index("uq_wrapped_keys_couple", table_name="wrapped_keys")
+    op.drop_index("uq_wrapped_keys_personal", table_name="wrapped_keys")
     op.drop_table("wrapped_keys")
     op.drop_table("device_keys")
