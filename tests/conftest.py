@@ -265,3 +265,12 @@ def _drop_default_rituals(app, user_id):
         db.session.execute(db.delete(Entry).where(Entry.couple_id == couple_id))
         db.session.get(Couple, couple_id).seq = 0
         db.session.commit()
+
+
+@pytest.fixture
+def key_epochs_from_one(monkeypatch):
+    """New couples start at key epoch 1 instead of a random one (services/couples.py `first_key_epoch`), so
+    a key directory test can name `c1`, `c2`… tests/test_keys.py checks the random start itself."""
+    from backend.services import couples
+
+    monkeypatch.setattr(couples, "first_key_epoch", lambda: 1)

@@ -19,6 +19,8 @@ from conftest import PASSWORD, Person
 from key_material import PhoneDevice, recovery_blob, wrap
 from push_service import new_vapid_pem
 
+pytestmark = pytest.mark.usefixtures("key_epochs_from_one")  # key ids c1, c2… below
+
 ROLES = ("anonymous", "stranger", "partner", "owner")
 ENDPOINT = "https://fcm.googleapis.com/fcm/send/alice-device"
 KEYS = {

@@ -20,6 +20,8 @@ from key_material import PhoneDevice, recovery_blob, wrap
 from push_service import Device
 from samples import valid_body
 
+pytestmark = pytest.mark.usefixtures("key_epochs_from_one")  # key ids c1, c2… below
+
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 ENTRY_COLUMNS = (
     "id",

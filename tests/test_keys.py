@@ -17,6 +17,8 @@ from backend.models import Couple, DeviceKey, User, WrappedKey
 from conftest import PASSWORD, Person
 from key_material import PhoneDevice, b64url, raw_public, recovery_blob, wrap
 
+pytestmark = pytest.mark.usefixtures("key_epochs_from_one")  # key ids c1, c2… below
+
 ERROR_KEYS = {"code", "status", "reason", "message", "errors", "codes"}
 
 
@@ -543,3 +545,15 @@ def test_registrations_at_once_keep_one_device_and_the_cap(pooled):
         assert register(alice, PhoneDevice()).status_code == 201
     assert _at_once(pooled, alice, [PhoneDevice().body() for _ in range(4)]) == [201, 422, 422, 422]
     assert rows(pooled, DeviceKey, user_id=alice.id) == L.KEY_DEVICES_MAX
+
+
+def test_a_new_couple_starts_at_a_random_epoch_so_pairing_again_never_meets_an_old_key_id(signup, monkeypatch):
+    monkeypatch.undo()  # the real first epoch, not the fixture's 1
+    firsts = set()
+    for n in range(3):
+        person = signup(f"Person {n}")
+        assert person.client.post("/api/couple", json={}).status_code in (200, 201)
+        epoch = directory(person)["couple_epoch"]
+        assert 1 <= epoch <= 900_000_000
+        firsts.add(epoch)
+    assert len(firsts) == 3

@@ -25,9 +25,11 @@ class Couple(db.Model):
     left_partner: Mapped[str | None] = mapped_column(String(36), index=True)
     left_note: Mapped[str | None] = mapped_column(String(400))
     returned_at = mapped_column(UTCDateTime)
-    # The couple key's epoch: `c<key_epoch>` encrypts what the couple writes now. Leaving, its undo, and
-    # removing a device each take the next (services/keys.py); older keys stay for older entries.
-    # (server_default only: the migration tests insert couples at older revisions through this table.)
+    # The couple key's epoch: `c<key_epoch>` encrypts what the couple writes now. A new couple starts at a
+    # random one (services/couples.py `first_key_epoch`): a phone that pairs again never meets its old
+    # couple's key id. Leaving, its undo, and removing a device each take the next (services/keys.py); older
+    # keys stay for older entries. (server_default only, 1 for couples from before: the migration tests
+    # insert couples at older revisions through this table.)
     key_epoch: Mapped[int] = mapped_column(Integer, server_default="1")
 
 

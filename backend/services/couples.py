@@ -42,6 +42,14 @@ UNDO_WINDOW = timedelta(hours=L.UNDO_LEAVING_HOURS)
 CAME_BACK_NEWS = timedelta(days=7)
 
 
+def first_key_epoch():
+    """A new couple's first key epoch: random, so the key ids of two couples a phone belongs to (one after
+    the other) do not meet (`c<n>` names a key on the phone; each couple only ever moves on by one), and far
+    enough from the 9-digit cap of a key id for every later epoch. Random rather than counted, so it says
+    nothing about how many couples the server holds."""
+    return 1 + secrets.randbelow(900_000_000)  # leaves 99,999,999 later epochs under 10**9
+
+
 def normalize_code(code):
     """'hearth-7k2m 9qxp' and 'HEARTH-7K2M-9QXP' are the same code."""
     text = re.sub(r"[^0-9A-Za-z]", "", code).upper()
@@ -100,7 +108,7 @@ def _enter(user, couple_id):
 def create(user, note=None):
     if user.couple_id:
         raise AlreadyPaired()
-    couple = Couple(created_by=user.id)
+    couple = Couple(created_by=user.id, key_epoch=first_key_epoch())
     db.session.add(couple)
     db.session.flush()
     _enter(user, couple.id)
