@@ -51,7 +51,7 @@ def format_cursor(couple_pos, own_pos):
 def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
     """One round trip: apply `mutations` (exactly once, in mid order), then pull from `cursor`.
     `couple_named` is the couple the phone wrote them for (None: no couple); required with mutations.
-    A sync that writes takes its turn (write_turn) and the lock (sync_sql.lock_counters) first; the
+    A sync that writes takes its turn (write_turn) and the lock (sync_sql.lock_for_push) first; the
     one commit below ends it, or write_turn rolls it back."""
     if couple_named is not ANY and couple_named != user.couple_id:
         raise CoupleChanged(user.couple_id)
@@ -63,11 +63,11 @@ def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
     parsed = {m["mid"]: entries.parse_put(m["entry"]) for m in mutations if m["op"] == "put"}
     with write_turn() if mutations else nullcontext():
         if mutations:
-            counters = sql.lock_counters(user.id, user.couple_id)
+            counters, under_lock = sql.lock_for_push(user.id, client_id, user.couple_id, _named_ids(mutations))
         else:
-            counters = sql.read_counters(user.id, user.couple_id)
+            counters, under_lock = sql.read_counters(user.id, user.couple_id), None
         _check(counters, position)
-        last_mid, results, batch = push(user, client_id, counters, mutations, parsed)
+        last_mid, results, batch = push(user, client_id, counters, under_lock, mutations, parsed)
         if batch is not None:
             counters = counters._replace(couple_seq=batch.stamps.couple_seq, own_seq=batch.stamps.own_seq)
         changes = own_writes_only(user, position, results, batch, page_size)
@@ -107,19 +107,19 @@ def _check(counters, position):
         raise CursorGone()
 
 
-def push(user, client_id, counters, mutations, parsed):
+def push(user, client_id, counters, under_lock, mutations, parsed):
     """(last_mid, results, batch): applies the mutations past the device's last_mid, in order, and
     writes what they made in one go (sync_sql.write_batch). batch is None when nothing was applied.
+    `under_lock`: what sync_sql.lock_for_push read of the device, the partner and the named ids.
     Without mutations only the device's last_mid is read."""
     if not mutations:
         return sql.last_mid(user.id, client_id) or 0, [], None
-    ids = _named_ids(mutations)
-    stored_mid, partner_id, any_stored = sql.device_partner_and_stored(user.id, client_id, counters.couple_id, ids)
+    stored_mid, partner_id, any_stored = under_lock
     pending = [m for m in mutations if m["mid"] > (stored_mid or 0)]
     if not pending:
         return stored_mid or 0, [], None
     # The typical tap names only new ids: then there is nothing to load.
-    known = entries.preload(_named_ids(pending)) if any_stored else dict.fromkeys(ids)
+    known = entries.preload(_named_ids(pending)) if any_stored else dict.fromkeys(_named_ids(pending))
     batch = entries.Batch(
         user, client_id, counters.couple_id, partner_id, utcnow(), (counters.couple_seq, counters.own_seq), known
     )

@@ -64,6 +64,26 @@ def lock_counters(user_id, couple_id):
     return _counters(couple_id, prebuilt.execute(built.read_paired, params).fetchone())
 
 
+def lock_for_push(user_id, client_id, couple_id, ids):
+    """(Counters, UnderLock) for a sync that writes: lock_counters, then device_partner_and_stored.
+    SQLite: one statement, lock_counters' no-op `UPDATE users … RETURNING` returning the couple's
+    counters and the device, partner and stored reads as scalar subqueries: the statement holds the
+    database's write lock from its start, so they read what the last writer committed.
+    PostgreSQL: the two statements, as a statement's subqueries read the snapshot taken before its row
+    lock was granted (a waiter would read the device and entries as they were before the last writer)."""
+    if _postgresql():
+        return lock_counters(user_id, couple_id), device_partner_and_stored(user_id, client_id, couple_id, ids)
+    row = prebuilt.execute(_built().lock_push_sqlite, _under_lock_params(user_id, client_id, couple_id, ids)).fetchone()
+    if row is None:  # the account is gone
+        return Counters(couple_id), UnderLock(None, None, False)
+    own, couple, under_lock = row[:3], row[3:6], UnderLock(row[6], row[7], bool(row[8]))
+    if couple_id is None:
+        return _counters(None, own), under_lock
+    if couple[0] is None:  # the couple's row is gone: as lock_counters' join finding no row
+        return Counters(couple_id), under_lock
+    return _counters(couple_id, couple + own), under_lock
+
+
 def lock_couple(couple_id):
     """The same lock for pairing and leaving (services.couples.lock), on the couple's row alone."""
     built = _built()
@@ -86,14 +106,29 @@ def last_mid(user_id, client_id):
     return prebuilt.execute(_built().last_mid, {"user_id": user_id, "client_id": client_id}).fetchone()[0]
 
 
+class UnderLock(NamedTuple):
+    """What a push reads under the lock: the device's last applied mutation id (None for a device
+    never seen), the partner's id (None: no partner), and whether any id the batch names is stored."""
+
+    last_mid: "int | None"
+    partner_id: "str | None"
+    any_stored: bool
+
+
 def device_partner_and_stored(user_id, client_id, couple_id, ids):
-    """(last_mid or None, the partner's id or None, whether any of `ids` is stored) in one statement,
-    sent after the lock is held (PostgreSQL then reads with a snapshot taken after it was granted).
-    The ids travel as one JSON array: an expanding IN would be a new statement for every batch size."""
+    """UnderLock in one statement, sent after the lock is held (PostgreSQL then reads with a snapshot
+    taken after it was granted). The ids travel as one JSON array: an expanding IN would be a new
+    statement for every batch size."""
     built = _built()
     statement = built.under_lock_postgresql if _postgresql() else built.under_lock_sqlite
-    params = {"user_id": user_id, "client_id": client_id, "couple_id": couple_id, "ids": json.dumps(sorted(ids))}
-    return tuple(prebuilt.execute(statement, params).fetchone())
+    last_mid_, partner_id, any_stored = prebuilt.execute(
+        statement, _under_lock_params(user_id, client_id, couple_id, ids)
+    ).fetchone()
+    return UnderLock(last_mid_, partner_id, bool(any_stored))
+
+
+def _under_lock_params(user_id, client_id, couple_id, ids):
+    return {"user_id": user_id, "client_id": client_id, "couple_id": couple_id, "ids": json.dumps(sorted(ids))}
 
 
 # --- the pull -----------------------------------------------------------------------------------
@@ -416,22 +451,28 @@ def _built():
         .order_by(page.c.stream, page.c.pos)
     )
 
+    stored_sqlite = exists().where(entries.c.id.in_(select(named_sqlite.c.value)))
+    lock_sqlite = update(users).where(users.c.id == bindparam("user_id")).values(own_seq=users.c.own_seq)
+    couple_value = select(couples).where(couples.c.id == bindparam("couple_id"))
+
     return SimpleNamespace(
         read_paired=read_paired,
         read_alone=read_alone,
         lock_paired=read_paired.with_for_update(key_share=True),
         lock_alone=read_alone.with_for_update(key_share=True),
-        lock_sqlite=(
-            update(users)
-            .where(users.c.id == bindparam("user_id"))
-            .values(own_seq=users.c.own_seq)
-            .returning(*own_columns)
+        lock_sqlite=lock_sqlite.returning(*own_columns),
+        lock_push_sqlite=lock_sqlite.returning(
+            *own_columns,
+            *(couple_value.with_only_columns(column).scalar_subquery() for column in couple_columns),
+            last_mid,
+            partner,
+            stored_sqlite,
         ),
         lock_couple=select(couples.c.id).where(couples.c.id == bindparam("couple_id")).with_for_update(key_share=True),
         lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id")).values(seq=couples.c.seq)),
         last_mid=select(last_mid),
         under_lock_postgresql=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_pg.c.value)))),
-        under_lock_sqlite=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_sqlite.c.value)))),
+        under_lock_sqlite=select(last_mid, partner, stored_sqlite),
         pull=pull,
         insert_entry=insert(entries),
         insert_job=insert(PushJob.__table__),
