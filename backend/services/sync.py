@@ -68,13 +68,18 @@ def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
             counters, under_lock = sql.read_counters(user.id, user.couple_id), None
         _check(counters, position)
         last_mid, results, batch = push(user, client_id, counters, under_lock, mutations, parsed)
+        rows = None
         if batch is not None:
             counters = counters._replace(couple_seq=batch.stamps.couple_seq, own_seq=batch.stamps.own_seq)
         changes = own_writes_only(user, position, results, batch, page_size)
+        if batch is not None:
+            # What the push made, in one go; on PostgreSQL the same statement reads the pull's page.
+            page = None if changes is not None else (user.id, counters, position, page_size + 1)
+            rows = sql.write_batch(batch, device_known=under_lock.last_mid is not None, last_mid=last_mid, pull=page)
         if changes is not None:
             new_cursor, more = format_cursor(counters.couple_seq, counters.own_seq), False
         else:
-            changes, new_cursor, more = pull(user, counters, position, page_size)
+            changes, new_cursor, more = pull(user, counters, position, page_size, rows=rows)
         # Turned into plain values before the commit, which would expire every row read here.
         response = {
             "couple_id": user.couple_id,
@@ -108,8 +113,8 @@ def _check(counters, position):
 
 
 def push(user, client_id, counters, under_lock, mutations, parsed):
-    """(last_mid, results, batch): applies the mutations past the device's last_mid, in order, and
-    writes what they made in one go (sync_sql.write_batch). batch is None when nothing was applied.
+    """(last_mid, results, batch): applies the mutations past the device's last_mid, in order; sync()
+    then writes what they made in one go (sync_sql.write_batch). batch is None when nothing was applied.
     `under_lock`: what sync_sql.lock_for_push read of the device, the partner and the named ids.
     Without mutations only the device's last_mid is read."""
     if not mutations:
@@ -126,7 +131,6 @@ def push(user, client_id, counters, under_lock, mutations, parsed):
     results = [_apply(batch, mutation, parsed) for mutation in pending]
     if batch.reveals:
         entries.reveal(batch)
-    sql.write_batch(batch, device_known=stored_mid is not None, last_mid=pending[-1]["mid"])
     return pending[-1]["mid"], results, batch
 
 
@@ -171,13 +175,15 @@ def own_writes_only(user, position, results, batch, page_size):
     return [entry_out(e) for e in visibility.present(user, list(applied.values()))]
 
 
-def pull(user, counters, position, page_size, page_bytes=None):
+def pull(user, counters, position, page_size, page_bytes=None, rows=None):
     """(changes, cursor, more): the couple stream's entries past the cursor, then the own stream's,
-    oldest first, each once, at most `page_size` of them and stopping once they pass `page_bytes`."""
+    oldest first, each once, at most `page_size` of them and stopping once they pass `page_bytes`.
+    `rows`: sync_sql.pull_page's rows when already read (by the push's write, on PostgreSQL)."""
     page_bytes = page_bytes or PAGE_BYTES
     couple_pos, own_pos = position
-    # The counters were read before the rows: every position up to them has committed.
-    rows = sql.pull_page(user.id, counters, position, page_size + 1)
+    if rows is None:
+        # The counters were read before the rows: every position up to them has committed.
+        rows = sql.pull_page(user.id, counters, position, page_size + 1)
     by_stream = ([e for e in rows if e.stream == 0], [e for e in rows if e.stream == 1])
     presented = {e["id"] if isinstance(e, dict) else e.id: e for e in visibility.present(user, rows)}
     positions, ends = [couple_pos, own_pos], (counters.couple_seq or 0, counters.own_seq)
