@@ -68,3 +68,12 @@ def test_a_sync_that_writes_answers_the_page_a_pull_alone_reads(app, pair, monke
     assert len(written.json["changes"]) == min(page_size, 5)
     for key in ("changes", "cursor", "more"):
         assert written.json[key] == alone.json[key], key
+
+
+def test_a_new_entry_has_every_column_of_an_entry():
+    """A batch's new entries are plain objects (services.entries.NewEntry) that sync_sql inserts."""
+    from backend.models import Entry
+    from backend.services.entries import NewEntry
+    from backend.services.sync_sql import _ENTRY_COLUMNS
+
+    assert set(NewEntry.__slots__) == set(_ENTRY_COLUMNS) == set(Entry.__table__.columns.keys())
