@@ -1,11 +1,13 @@
-"""SyncIn's plain path (schemas/sync.plain_sync) loads a usual request by hand: for every request it
-accepts, its answer is the fields' own; anything else it leaves to them (and their error messages)."""
+"""SyncIn's and EntryIn's plain paths (schemas/sync.plain_sync, schemas/entries.plain_put) load a usual
+request by hand: for everything they accept, their answer is the fields' own; anything else they leave
+to the fields (and their error messages)."""
 
 import uuid
 
 import pytest
 from marshmallow import Schema, ValidationError
 
+from backend.schemas.entries import EntryIn, plain_put
 from backend.schemas.sync import MAX_MID, SyncIn, plain_sync
 
 CLIENT = str(uuid.uuid4())
@@ -89,3 +91,61 @@ def test_anything_else_is_left_to_the_fields(data):
         assert raised.value.messages == err.messages
     else:
         assert SyncIn().load(data) == expected
+
+
+# --- a put's envelope: EntryIn's plain path (schemas/entries.plain_put) ------------------------------
+
+ID, REF = str(uuid.uuid4()), str(uuid.uuid4())
+PLAIN_PUTS = [
+    {"id": ID, "kind": "appreciation", "body": {"text": "x"}},
+    {"id": ID.upper(), "kind": "checkin", "visibility": "private", "body": {}},
+    {"id": ID, "kind": "answer", "visibility": "shared", "ref_id": REF, "body": {"a": [1]}, "base_rev": 0},
+    {"id": ID, "kind": "agreement", "ref_id": None, "body": {}, "base_rev": 7, "created_at": None},
+    {"id": ID, "kind": "appreciation", "body": {}, "created_at": "2026-11-30T04:00:00Z"},
+    {"id": ID, "kind": "appreciation", "body": {}, "created_at": "2026-11-30T04:00:00.123456+03:00"},
+]
+NOT_PLAIN_PUTS = [
+    None,
+    [],
+    {"kind": "appreciation", "body": {}},
+    {"id": ID, "body": {}},
+    {"id": ID, "kind": "appreciation"},
+    {"id": ID, "kind": "appreciation", "body": {}, "extra": 1},
+    {"id": ID + "\n", "kind": "appreciation", "body": {}},
+    {"id": 1, "kind": "appreciation", "body": {}},
+    {"id": ID, "kind": "nope", "body": {}},
+    {"id": ID, "kind": "appreciation", "visibility": "public", "body": {}},
+    {"id": ID, "kind": "appreciation", "visibility": None, "body": {}},
+    {"id": ID, "kind": "appreciation", "ref_id": "x", "body": {}},
+    {"id": ID, "kind": "appreciation", "body": []},
+    {"id": ID, "kind": "appreciation", "body": None},
+    {"id": ID, "kind": "appreciation", "body": {}, "base_rev": -1},
+    {"id": ID, "kind": "appreciation", "body": {}, "base_rev": True},
+    {"id": ID, "kind": "appreciation", "body": {}, "base_rev": 1.0},
+    {"id": ID, "kind": "appreciation", "body": {}, "created_at": "2026-11-30T04:00:00"},
+    {"id": ID, "kind": "appreciation", "body": {}, "created_at": "yesterday"},
+    {"id": ID, "kind": "appreciation", "body": {}, "created_at": "2026-11-30T04:00:00Z\x00"},
+    {"id": ID, "kind": "appreciation", "body": {}, "created_at": 5},
+]
+
+
+@pytest.mark.parametrize("data", PLAIN_PUTS)
+def test_a_plain_put_loads_as_the_fields_load_it(data):
+    loaded = plain_put(data)
+
+    assert loaded is not None
+    assert loaded == Schema.load(EntryIn(), data)
+    assert EntryIn().load(data) == loaded
+
+
+@pytest.mark.parametrize("data", NOT_PLAIN_PUTS)
+def test_any_other_put_is_left_to_the_fields(data):
+    assert plain_put(data) is None
+    try:
+        expected = Schema.load(EntryIn(), data)
+    except ValidationError as err:
+        with pytest.raises(ValidationError) as raised:
+            EntryIn().load(data)
+        assert raised.value.messages == err.messages
+    else:
+        assert EntryIn().load(data) == expected
