@@ -93,10 +93,16 @@ def main():
         statements.append(prepared[1])
         return prepared
 
+    execute_compiled = prebuilt.execute_compiled
+
+    def recorded_compiled(sql, *rest):
+        statements.append(sql)
+        return execute_compiled(sql, *rest)
+
     event.listen(engine, "before_cursor_execute", seen)
-    prebuilt._prepare = recorded
+    prebuilt._prepare, prebuilt.execute_compiled = recorded, recorded_compiled
     one()
-    prebuilt._prepare = prepare
+    prebuilt._prepare, prebuilt.execute_compiled = prepare, execute_compiled
     event.remove(engine, "before_cursor_execute", seen)
     print(f"{len(statements)} statements per sync of {args.mutations} mutation(s), commit not counted:")
     for s in statements:

@@ -4,7 +4,10 @@ read exactly as the entry its writer got back, on SQLite (JSON as text, times as
 
 from datetime import timedelta
 
-from samples import entry, iso, now
+import pytest
+
+import backend.services.sync as sync_service
+from samples import cursor_at, entry, iso, now, put_ok
 
 
 def test_a_pulled_entry_reads_as_its_writer_got_it(pair):
@@ -38,3 +41,39 @@ def test_a_pulled_deleted_entry_reads_as_a_boolean(pair):
     [change] = [c for c in alice.sync(cursor="0").json["changes"] if c["id"] == sent["id"]]
 
     assert change["deleted"] is True and change["body"] == {} and change["rev"] == 2
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 4, 500])
+def test_a_sync_that_writes_answers_the_page_a_pull_alone_reads(app, pair, monkeypatch, page_size):
+    """On PostgreSQL the push's write statement also reads the pull's page (sync_sql.write_batch), on a
+    snapshot without the rows that statement inserts: the batch's new entries are added where the pull
+    would have found them (both streams; an agreement, which both edit, is in the couple's too), and
+    each stream cut to the page again. The answer is the page a pull alone reads from the same cursor."""
+    monkeypatch.setattr(sync_service, "PAGE_SIZE", page_size)
+    alice, bob = pair(rituals=False)
+    bob.cursor = cursor_at(app, bob)
+    agreement = put_ok(alice, "agreement")
+    put_ok(alice, "appreciation")
+    put_ok(alice, "checkin")
+
+    written = bob.sync(
+        ("put", entry("appreciation")),
+        ("put", entry("agreement")),
+        ("put", entry("agreement", id=agreement, base_rev=1)),  # a stored row the same statement reads
+    )
+    alone = bob.sync()
+
+    assert written.status_code == alone.status_code == 200
+    assert [r["status"] for r in written.json["results"]] == ["applied"] * 3
+    assert len(written.json["changes"]) == min(page_size, 5)
+    for key in ("changes", "cursor", "more"):
+        assert written.json[key] == alone.json[key], key
+
+
+def test_a_new_entry_has_every_column_of_an_entry():
+    """A batch's new entries are plain objects (services.entries.NewEntry) that sync_sql inserts."""
+    from backend.models import Entry
+    from backend.services.entries import NewEntry
+    from backend.services.sync_sql import _ENTRY_COLUMNS
+
+    assert set(NewEntry.__slots__) == set(_ENTRY_COLUMNS) == set(Entry.__table__.columns.keys())

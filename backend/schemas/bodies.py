@@ -69,7 +69,7 @@ def _local_date(value):
         raise invalid("bad_date") from None
 
 
-def _aware_datetime(value):
+def aware_datetime(value):
     try:
         parsed = parse_instant(value)
     except (AttributeError, ValueError):
@@ -83,7 +83,7 @@ def LocalDate(**kwargs):
 
 
 def Instant(**kwargs):
-    return String(validate=_aware_datetime, **kwargs)
+    return String(validate=aware_datetime, **kwargs)
 
 
 def Feelings():

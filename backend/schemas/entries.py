@@ -2,13 +2,13 @@
 
 import re
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..errors import invalid
 from ..kinds import NAMES as KINDS
 from ..times import iso
-from .bodies import Instant
-from .common import String
+from .bodies import Instant, aware_datetime
+from .common import String, check_clean
 
 # \Z, not $: "$" also matches before a trailing newline, and "<uuid>\n" was taken as an id.
 UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
@@ -37,6 +37,62 @@ class EntryIn(Schema):
     base_rev = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0))
     # When the phone made it (offline entries reach the server later); clamped by the server.
     created_at = Instant(allow_none=True, load_default=None)
+
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        """A put as phones send it is checked by plain_put() by hand (every put of every sync comes
+        here); anything else goes through the fields above, which also say what is wrong with it."""
+        if many is None and partial is None and unknown is None:
+            loaded = plain_put(data)
+            if loaded is not None:
+                return loaded
+        return super().load(data, many=many, partial=partial, unknown=unknown)
+
+
+_PUT_KEYS = frozenset(("id", "kind", "visibility", "ref_id", "body", "base_rev", "created_at"))
+_VISIBILITIES = frozenset(("shared", "private"))
+_KINDS = frozenset(KINDS)
+
+
+def plain_put(data):
+    """EntryIn's load of `data` when it passes every rule there in its plainest form (exact types, no
+    unknown keys), as the fields would load it; None to let the fields decide (and explain)."""
+    if type(data) is not dict or not data.keys() <= _PUT_KEYS:
+        return None
+    id_, kind, body = data.get("id"), data.get("kind"), data.get("body")
+    visibility, ref_id = data.get("visibility", "shared"), data.get("ref_id")
+    base_rev, created_at = data.get("base_rev"), data.get("created_at")
+    if (
+        type(id_) is not str
+        or not _UUID.match(id_)  # a uuid holds no NUL nor surrogate
+        or type(kind) is not str
+        or kind not in _KINDS
+        or type(visibility) is not str
+        or visibility not in _VISIBILITIES
+        or (ref_id is not None and (type(ref_id) is not str or not _UUID.match(ref_id)))
+        or type(body) is not dict
+        or (base_rev is not None and (type(base_rev) is not int or base_rev < 0))
+        or (created_at is not None and (type(created_at) is not str or not _instant(created_at)))
+    ):
+        return None
+    return {
+        "id": id_,
+        "kind": kind,
+        "visibility": visibility,
+        "ref_id": ref_id,
+        "body": dict(body),
+        "base_rev": base_rev,
+        "created_at": created_at,
+    }
+
+
+def _instant(text):
+    """Whether Instant() loads this text as it is."""
+    try:
+        check_clean(text)
+        aware_datetime(text)
+    except ValidationError:
+        return False
+    return True
 
 
 class EntryDeleteIn(Schema):

@@ -87,6 +87,37 @@ class Batch:
         return self._paired[couple_id]
 
 
+class NewEntry:
+    """An entry a batch creates, with Entry's columns as plain attributes: services.sync_sql.write_batch
+    inserts it, so no ORM object is needed (building and setting one cost as much as the rest of a put).
+    Later mutations of the batch change it as they would a stored Entry."""
+
+    __slots__ = (
+        "id",
+        "couple_id",
+        "author_id",
+        "kind",
+        "visibility",
+        "shared_once",
+        "ref_id",
+        "question_id",
+        "body",
+        "rev",
+        "seq",
+        "own_seq",
+        "created_at",
+        "updated_at",
+        "deleted",
+        "deleted_at",
+    )
+
+    def __init__(self, id, couple_id, author_id, kind, created_at):  # noqa: A002 (the column's name)
+        self.id, self.couple_id, self.author_id, self.kind = id, couple_id, author_id, kind
+        self.visibility = self.ref_id = self.question_id = self.body = self.seq = self.own_seq = None
+        self.rev, self.shared_once, self.deleted, self.deleted_at = 1, False, False, None
+        self.created_at = self.updated_at = created_at
+
+
 def stamp(entry, user, couple_id, stamps, answered=frozenset()):
     """Moves the streams a change to `entry` is heard on (docs/sync.md): the couple's when the partner
     may see it now, or held it until now (one bare tombstone on a turn to private or a delete); the
@@ -279,17 +310,7 @@ def put(batch, raw, parsed=None):
     _check_keys(kind, body, visibility_, existing.couple_id if existing else couple_id)
 
     if existing is None:
-        entry = Entry(
-            id=data["id"],
-            couple_id=couple_id,
-            author_id=user.id,
-            kind=kind,
-            rev=1,
-            created_at=created_at,
-            shared_once=False,
-            deleted=False,
-            deleted_at=None,
-        )
+        entry = NewEntry(data["id"], couple_id, user.id, kind, created_at)
         batch.entries.append(entry)
         known[entry.id] = entry
     else:

@@ -65,6 +65,21 @@ def execute(statement, params):
     return cursor
 
 
+def compiled(statement):
+    """(SQL, fixed parameters) of a statement built once, for the session's database: to join
+    statements into one (execute_compiled)."""
+    return _compiled(statement, connection()[1], None)
+
+
+def execute_compiled(sql, fixed, params):
+    """Runs SQL made of compiled() parts with one set of parameters; returns the DBAPI cursor."""
+    dbapi_connection, name = connection()
+    convert = naive_utc if name == "postgresql" else _sqlite_value
+    cursor = dbapi_connection.cursor()
+    cursor.execute(sql, {**fixed, **{key: convert(value) for key, value in params.items()}})
+    return cursor
+
+
 def execute_many(statement, rows):
     """Runs `statement` once per row (each a dict with the same keys)."""
     cursor, sql, fixed, convert = _prepare(statement, rows[0])
@@ -72,9 +87,14 @@ def execute_many(statement, rows):
     return cursor
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def _sqlite_value(value):
     """A value as SQLAlchemy stores it in SQLite: datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff' text
     (naive UTC), JSON values as text."""
+    if value.__class__ in _PLAIN:  # most values: checked first, as a sync converts dozens
+        return value
     if isinstance(value, datetime):
         return naive_utc(value).isoformat(" ", "microseconds")
     if isinstance(value, (dict, list)):

@@ -51,7 +51,7 @@ def format_cursor(couple_pos, own_pos):
 def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
     """One round trip: apply `mutations` (exactly once, in mid order), then pull from `cursor`.
     `couple_named` is the couple the phone wrote them for (None: no couple); required with mutations.
-    A sync that writes takes its turn (write_turn) and the lock (sync_sql.lock_counters) first; the
+    A sync that writes takes its turn (write_turn) and the lock (sync_sql.lock_for_push) first; the
     one commit below ends it, or write_turn rolls it back."""
     if couple_named is not ANY and couple_named != user.couple_id:
         raise CoupleChanged(user.couple_id)
@@ -63,18 +63,23 @@ def sync(user, client_id, cursor, mutations, couple_named=ANY, page_size=None):
     parsed = {m["mid"]: entries.parse_put(m["entry"]) for m in mutations if m["op"] == "put"}
     with write_turn() if mutations else nullcontext():
         if mutations:
-            counters = sql.lock_counters(user.id, user.couple_id)
+            counters, under_lock = sql.lock_for_push(user.id, client_id, user.couple_id, _named_ids(mutations))
         else:
-            counters = sql.read_counters(user.id, user.couple_id)
+            counters, under_lock = sql.read_counters(user.id, user.couple_id), None
         _check(counters, position)
-        last_mid, results, batch = push(user, client_id, counters, mutations, parsed)
+        last_mid, results, batch = push(user, client_id, counters, under_lock, mutations, parsed)
+        rows = None
         if batch is not None:
             counters = counters._replace(couple_seq=batch.stamps.couple_seq, own_seq=batch.stamps.own_seq)
         changes = own_writes_only(user, position, results, batch, page_size)
+        if batch is not None:
+            # What the push made, in one go; on PostgreSQL the same statement reads the pull's page.
+            page = None if changes is not None else (user.id, counters, position, page_size + 1)
+            rows = sql.write_batch(batch, device_known=under_lock.last_mid is not None, last_mid=last_mid, pull=page)
         if changes is not None:
             new_cursor, more = format_cursor(counters.couple_seq, counters.own_seq), False
         else:
-            changes, new_cursor, more = pull(user, counters, position, page_size)
+            changes, new_cursor, more = pull(user, counters, position, page_size, rows=rows)
         # Turned into plain values before the commit, which would expire every row read here.
         response = {
             "couple_id": user.couple_id,
@@ -107,26 +112,25 @@ def _check(counters, position):
         raise CursorGone()
 
 
-def push(user, client_id, counters, mutations, parsed):
-    """(last_mid, results, batch): applies the mutations past the device's last_mid, in order, and
-    writes what they made in one go (sync_sql.write_batch). batch is None when nothing was applied.
+def push(user, client_id, counters, under_lock, mutations, parsed):
+    """(last_mid, results, batch): applies the mutations past the device's last_mid, in order; sync()
+    then writes what they made in one go (sync_sql.write_batch). batch is None when nothing was applied.
+    `under_lock`: what sync_sql.lock_for_push read of the device, the partner and the named ids.
     Without mutations only the device's last_mid is read."""
     if not mutations:
         return sql.last_mid(user.id, client_id) or 0, [], None
-    ids = _named_ids(mutations)
-    stored_mid, partner_id, any_stored = sql.device_partner_and_stored(user.id, client_id, counters.couple_id, ids)
+    stored_mid, partner_id, any_stored = under_lock
     pending = [m for m in mutations if m["mid"] > (stored_mid or 0)]
     if not pending:
         return stored_mid or 0, [], None
     # The typical tap names only new ids: then there is nothing to load.
-    known = entries.preload(_named_ids(pending)) if any_stored else dict.fromkeys(ids)
+    known = entries.preload(_named_ids(pending)) if any_stored else dict.fromkeys(_named_ids(pending))
     batch = entries.Batch(
         user, client_id, counters.couple_id, partner_id, utcnow(), (counters.couple_seq, counters.own_seq), known
     )
     results = [_apply(batch, mutation, parsed) for mutation in pending]
     if batch.reveals:
         entries.reveal(batch)
-    sql.write_batch(batch, device_known=stored_mid is not None, last_mid=pending[-1]["mid"])
     return pending[-1]["mid"], results, batch
 
 
@@ -171,13 +175,15 @@ def own_writes_only(user, position, results, batch, page_size):
     return [entry_out(e) for e in visibility.present(user, list(applied.values()))]
 
 
-def pull(user, counters, position, page_size, page_bytes=None):
+def pull(user, counters, position, page_size, page_bytes=None, rows=None):
     """(changes, cursor, more): the couple stream's entries past the cursor, then the own stream's,
-    oldest first, each once, at most `page_size` of them and stopping once they pass `page_bytes`."""
+    oldest first, each once, at most `page_size` of them and stopping once they pass `page_bytes`.
+    `rows`: sync_sql.pull_page's rows when already read (by the push's write, on PostgreSQL)."""
     page_bytes = page_bytes or PAGE_BYTES
     couple_pos, own_pos = position
-    # The counters were read before the rows: every position up to them has committed.
-    rows = sql.pull_page(user.id, counters, position, page_size + 1)
+    if rows is None:
+        # The counters were read before the rows: every position up to them has committed.
+        rows = sql.pull_page(user.id, counters, position, page_size + 1)
     by_stream = ([e for e in rows if e.stream == 0], [e for e in rows if e.stream == 1])
     presented = {e["id"] if isinstance(e, dict) else e.id: e for e in visibility.present(user, rows)}
     positions, ends = [couple_pos, own_pos], (counters.couple_seq or 0, counters.own_seq)

@@ -64,6 +64,26 @@ def lock_counters(user_id, couple_id):
     return _counters(couple_id, prebuilt.execute(built.read_paired, params).fetchone())
 
 
+def lock_for_push(user_id, client_id, couple_id, ids):
+    """(Counters, UnderLock) for a sync that writes: lock_counters, then device_partner_and_stored.
+    SQLite: one statement, lock_counters' no-op `UPDATE users … RETURNING` returning the couple's
+    counters and the device, partner and stored reads as scalar subqueries: the statement holds the
+    database's write lock from its start, so they read what the last writer committed.
+    PostgreSQL: the two statements, as a statement's subqueries read the snapshot taken before its row
+    lock was granted (a waiter would read the device and entries as they were before the last writer)."""
+    if _postgresql():
+        return lock_counters(user_id, couple_id), device_partner_and_stored(user_id, client_id, couple_id, ids)
+    row = prebuilt.execute(_built().lock_push_sqlite, _under_lock_params(user_id, client_id, couple_id, ids)).fetchone()
+    if row is None:  # the account is gone
+        return Counters(couple_id), UnderLock(None, None, False)
+    own, couple, under_lock = row[:3], row[3:6], UnderLock(row[6], row[7], bool(row[8]))
+    if couple_id is None:
+        return _counters(None, own), under_lock
+    if couple[0] is None:  # the couple's row is gone: as lock_counters' join finding no row
+        return Counters(couple_id), under_lock
+    return _counters(couple_id, couple + own), under_lock
+
+
 def lock_couple(couple_id):
     """The same lock for pairing and leaving (services.couples.lock), on the couple's row alone."""
     built = _built()
@@ -86,14 +106,29 @@ def last_mid(user_id, client_id):
     return prebuilt.execute(_built().last_mid, {"user_id": user_id, "client_id": client_id}).fetchone()[0]
 
 
+class UnderLock(NamedTuple):
+    """What a push reads under the lock: the device's last applied mutation id (None for a device
+    never seen), the partner's id (None: no partner), and whether any id the batch names is stored."""
+
+    last_mid: "int | None"
+    partner_id: "str | None"
+    any_stored: bool
+
+
 def device_partner_and_stored(user_id, client_id, couple_id, ids):
-    """(last_mid or None, the partner's id or None, whether any of `ids` is stored) in one statement,
-    sent after the lock is held (PostgreSQL then reads with a snapshot taken after it was granted).
-    The ids travel as one JSON array: an expanding IN would be a new statement for every batch size."""
+    """UnderLock in one statement, sent after the lock is held (PostgreSQL then reads with a snapshot
+    taken after it was granted). The ids travel as one JSON array: an expanding IN would be a new
+    statement for every batch size."""
     built = _built()
     statement = built.under_lock_postgresql if _postgresql() else built.under_lock_sqlite
-    params = {"user_id": user_id, "client_id": client_id, "couple_id": couple_id, "ids": json.dumps(sorted(ids))}
-    return tuple(prebuilt.execute(statement, params).fetchone())
+    last_mid_, partner_id, any_stored = prebuilt.execute(
+        statement, _under_lock_params(user_id, client_id, couple_id, ids)
+    ).fetchone()
+    return UnderLock(last_mid_, partner_id, bool(any_stored))
+
+
+def _under_lock_params(user_id, client_id, couple_id, ids):
+    return {"user_id": user_id, "client_id": client_id, "couple_id": couple_id, "ids": json.dumps(sorted(ids))}
 
 
 # --- the pull -----------------------------------------------------------------------------------
@@ -235,13 +270,16 @@ def _sqlite_time(value):
 # --- the one write of a batch -------------------------------------------------------------------
 
 
-def write_batch(batch, device_known, last_mid):
+def write_batch(batch, device_known, last_mid, pull=None):
     """The batch's rows: new entries, push jobs, the counters that moved and the device's
     exactly-once record (updated, or inserted the first time this device writes), as plain
     statements on the session's connection (no unit of work). Changes to stored entries (edits,
     deletes, revealed answers) are flushed first by the session.
     PostgreSQL: one statement (_pg_write): one round trip, one prepared form whatever the batch size.
-    SQLite (no DML in WITH; no network either): one prepared statement per table."""
+    SQLite (no DML in WITH; no network either): one prepared statement per table.
+    `pull`: (user id, counters after the batch, cursor position, limit): on PostgreSQL the same
+    statement then reads the pull's page too (one round trip less), and this returns pull_page's
+    rows (_with_new_entries); None on SQLite, or without `pull`."""
     db.session.flush()
     stamps, now = batch.stamps, batch.now
     rows = [_entry_row(e) for e in batch.entries]
@@ -251,26 +289,30 @@ def write_batch(batch, device_known, last_mid):
     device = {"user_id": batch.user.id, "client_id": batch.client_id, "last_mid": last_mid, "updated_at": now}
     built = _built()
     if _postgresql():
-        prebuilt.execute(
-            _pg_write(device_known, bool(jobs)),
-            {
-                "entries": prebuilt.records(rows),
-                "jobs": prebuilt.records(jobs),
-                "couple_id": batch.couple_id,
-                "couple_seq": stamps.couple_seq or 0,
-                "user_id": batch.user.id,
-                "own_seq": stamps.own_seq,
-                **{"d_" + key: value for key, value in device.items()},
-                # The live streams' signal (services/live_signal.py), sent by this same statement.
-                "live": live_signal.counters_payload(
-                    batch.couple_id,
-                    stamps.couple_seq if stamps.couple_seq != batch.counters_at[0] else None,
-                    batch.user.id,
-                    stamps.own_seq if stamps.own_seq != batch.counters_at[1] else None,
-                ),
-            },
-        )
-        return
+        params = {
+            "entries": prebuilt.records(rows),
+            "jobs": prebuilt.records(jobs),
+            "couple_id": batch.couple_id,
+            "couple_seq": stamps.couple_seq or 0,
+            "user_id": batch.user.id,
+            "own_seq": stamps.own_seq,
+            **{"d_" + key: value for key, value in device.items()},
+            # The live streams' signal (services/live_signal.py), sent by this same statement.
+            "live": live_signal.counters_payload(
+                batch.couple_id,
+                stamps.couple_seq if stamps.couple_seq != batch.counters_at[0] else None,
+                batch.user.id,
+                stamps.own_seq if stamps.own_seq != batch.counters_at[1] else None,
+            ),
+        }
+        if pull is None:
+            prebuilt.execute(_pg_write(device_known, bool(jobs)), params)
+            return None
+        user_id, counters, position, limit = pull
+        sql, fixed = _pg_write_and_pull(device_known, bool(jobs))
+        cursor = prebuilt.execute_compiled(sql, fixed, {**params, **pull_params(user_id, counters, position, limit)})
+        rows = [_pulled_postgresql(row) for row in cursor.fetchall()]
+        return _with_new_entries(rows, batch.entries, user_id, counters, position, limit)
     if rows:
         prebuilt.execute_many(built.insert_entry, rows)
     if jobs:
@@ -283,6 +325,34 @@ def write_batch(batch, device_known, last_mid):
         prebuilt.execute(built.device_update, {"b_" + key: value for key, value in device.items()})
     else:
         prebuilt.execute(built.device_insert, device)
+    return None
+
+
+def _with_new_entries(rows, new_entries, user_id, counters, position, limit):
+    """pull_page's rows from the statement that also inserted `new_entries` (the batch's): its
+    snapshot, taken before the inserts, lacks them, so they are added here where the pull's
+    statement would have found them, and each stream cut to `limit` again."""
+    added = []
+    for entry in new_entries:
+        if (
+            counters.couple_id is not None
+            and entry.couple_id == counters.couple_id
+            and entry.seq is not None
+            and position[0] < entry.seq <= (counters.couple_seq or 0)
+            and (entry.author_id != user_id or entry.kind in SHARED_EDIT)
+        ):
+            added.append(_pulled_entry(entry, 0, entry.seq))
+        if entry.author_id == user_id and entry.own_seq is not None and position[1] < entry.own_seq <= counters.own_seq:
+            added.append(_pulled_entry(entry, 1, entry.own_seq))
+    if not added:
+        return rows
+    rows = sorted(rows + added, key=lambda row: (row.stream, row.pos))
+    streams = ([row for row in rows if row.stream == 0][:limit], [row for row in rows if row.stream == 1][:limit])
+    return streams[0] + streams[1]
+
+
+def _pulled_entry(entry, stream, pos):
+    return PulledEntry(*(getattr(entry, name) for name in PulledEntry._fields[:-2]), stream, pos)
 
 
 def write_counters(couple_id, couple_seq, user_id, own_seq):
@@ -319,6 +389,18 @@ def _entry_row(entry):
     return {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
 
 
+def _pg_with_clauses():
+    """The batch's new entries, push jobs, and the counters that moved, as WITH clauses."""
+    return (
+        f"WITH new_entries AS ({prebuilt.records_insert(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
+        f"new_jobs AS ({prebuilt.records_insert(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
+        "couple_counter AS (UPDATE couples SET seq = :couple_seq "
+        "WHERE id = :couple_id AND seq <> :couple_seq), "
+        "own_counter AS (UPDATE users SET own_seq = :own_seq "
+        "WHERE id = :user_id AND own_seq <> :own_seq)"
+    )
+
+
 @cache
 def _pg_write(device_known, wake):
     """The batch's writes as one PostgreSQL statement: data-modifying WITH clauses (each runs exactly
@@ -334,20 +416,36 @@ def _pg_write(device_known, wake):
         else "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
         "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)"
     )
-    sql = (
-        f"WITH new_entries AS ({prebuilt.records_insert(Entry.__table__, _ENTRY_COLUMNS, 'entries', 'e')}), "
-        f"new_jobs AS ({prebuilt.records_insert(PushJob.__table__, _JOB_COLUMNS, 'jobs', 'j')}), "
-        "couple_counter AS (UPDATE couples SET seq = :couple_seq "
-        "WHERE id = :couple_id AND seq <> :couple_seq), "
-        "own_counter AS (UPDATE users SET own_seq = :own_seq "
-        "WHERE id = :user_id AND own_seq <> :own_seq) "
-    )
+    sql = _pg_with_clauses() + " "
     device += f" RETURNING CASE WHEN :live <> '' THEN pg_notify('{live_signal.CHANNEL}', :live) END AS live"
     if wake:  # the device row is read, so its RETURNING (the live NOTIFY) runs before the worker's
         sql += f", device AS ({device}) SELECT live, pg_notify('{wakeup.CHANNEL}', '') FROM device"
     else:
         sql += device
     return text(sql)  # run through prebuilt.execute only: plain values, datetimes already naive UTC
+
+
+@cache
+def _pg_write_and_pull(device_known, wake):
+    """(SQL, fixed parameters): _pg_write's data-modifying WITH clauses, the device's row (its
+    RETURNING sends the live streams' NOTIFY, then with `wake` the push worker's), and the pull's
+    statement as the main query, binding pull_params(). The pull reads the statement's snapshot,
+    taken after the lock was granted, with this transaction's flushed changes but without the rows
+    the WITH clauses insert (write_batch adds the batch's new entries)."""
+    device = (
+        "UPDATE client_states SET last_mid = :d_last_mid, updated_at = :d_updated_at "
+        "WHERE user_id = :d_user_id AND client_id = :d_client_id"
+        if device_known
+        else "INSERT INTO client_states (user_id, client_id, last_mid, updated_at) "
+        "VALUES (:d_user_id, :d_client_id, :d_last_mid, :d_updated_at)"
+    )
+    device += f" RETURNING CASE WHEN :live <> '' THEN pg_notify('{live_signal.CHANNEL}', :live) END AS live"
+    if wake:
+        device += f", pg_notify('{wakeup.CHANNEL}', '') AS wake"
+    # A WITH clause that modifies data runs to completion, RETURNING included, though nothing reads it.
+    write, write_fixed = prebuilt.compiled(text(_pg_with_clauses() + f", device AS ({device}) "))
+    pull, pull_fixed = prebuilt.compiled(_built().pull)
+    return write + pull, {**write_fixed, **pull_fixed}
 
 
 # --- the statements, built once -----------------------------------------------------------------
@@ -416,22 +514,28 @@ def _built():
         .order_by(page.c.stream, page.c.pos)
     )
 
+    stored_sqlite = exists().where(entries.c.id.in_(select(named_sqlite.c.value)))
+    lock_sqlite = update(users).where(users.c.id == bindparam("user_id")).values(own_seq=users.c.own_seq)
+    couple_value = select(couples).where(couples.c.id == bindparam("couple_id"))
+
     return SimpleNamespace(
         read_paired=read_paired,
         read_alone=read_alone,
         lock_paired=read_paired.with_for_update(key_share=True),
         lock_alone=read_alone.with_for_update(key_share=True),
-        lock_sqlite=(
-            update(users)
-            .where(users.c.id == bindparam("user_id"))
-            .values(own_seq=users.c.own_seq)
-            .returning(*own_columns)
+        lock_sqlite=lock_sqlite.returning(*own_columns),
+        lock_push_sqlite=lock_sqlite.returning(
+            *own_columns,
+            *(couple_value.with_only_columns(column).scalar_subquery() for column in couple_columns),
+            last_mid,
+            partner,
+            stored_sqlite,
         ),
         lock_couple=select(couples.c.id).where(couples.c.id == bindparam("couple_id")).with_for_update(key_share=True),
         lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id")).values(seq=couples.c.seq)),
         last_mid=select(last_mid),
         under_lock_postgresql=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_pg.c.value)))),
-        under_lock_sqlite=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_sqlite.c.value)))),
+        under_lock_sqlite=select(last_mid, partner, stored_sqlite),
         pull=pull,
         insert_entry=insert(entries),
         insert_job=insert(PushJob.__table__),
