@@ -1,7 +1,8 @@
 """The key directory (/api/keys, issue 15): devices' public keys, wrapped keys, epochs and the recovery blob.
 Who sees what (own and current partner's devices; wrapped keys only for the caller's own device, and of the
-couple keys only the current couple's; the recovery blob only its owner), the epochs (a random first one at pairing, 1 under
-the fixture here; leaving, its undo and removing a device each the next), and hostile input: 422 or 404 in the one shape, never 500."""
+couple keys only the current couple's; the recovery blob only its owner), the epochs (a random first one at
+pairing, 1 under the fixture here; leaving, its undo and removing a device each the next), and hostile input:
+422 or 404 in the one shape, never 500."""
 
 import os
 import threading
