@@ -8,6 +8,7 @@ server wrote, in the recipient's language, and never ciphertext."""
 import json
 import os
 import re
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,6 +17,7 @@ import pytest
 import e2e_crypto as ec
 from backend.i18n import t
 from backend.services import notifications
+from push_service import NOW, SUBJECT, Device, PushService, due_at, new_vapid_pem, tick
 
 from .e2e_support import open_app, wait_until
 
@@ -204,3 +206,90 @@ def test_the_workers_copy_of_the_envelope_rules_matches_the_phones_and_the_serve
         assert constant(worker, mine) == constant(primitives, theirs).split(" //")[0]
     assert int(constant(worker, "PREVIEW_CHARS").split(" //")[0]) == notifications.PREVIEW_CHARS
     assert 'hearth e1|${parts.join("|")}' in worker and 'hearth e1|${parts.join("|")}' in primitives
+
+
+# The whole way, two phones: Sam's phone seals an appreciation with its own module, the real server queues and
+# sends the push (VAPID, aes128gcm) to a loopback push service, and what arrives is delivered to Alex's worker.
+
+
+@pytest.fixture
+def sending(live_server):
+    """The live app with a VAPID key and a loopback push service (tests/push_service.py)."""
+    app = live_server.app
+    keys = ("VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
+    before = {k: app.config.get(k) for k in keys}
+    app.config.update(VAPID_PRIVATE_KEY=new_vapid_pem(), VAPID_SUBJECT=SUBJECT)
+    service = PushService()
+    yield service
+    service.close()
+    app.config.update(before)
+
+
+def _put(server, context, entry_id, kind, body):
+    couple = context.request.get(f"{server.url}/api/me").json()["couple"]
+    mutation = {"mid": 1, "op": "put", "entry": {"id": entry_id, "kind": kind, "visibility": "shared", "body": body}}
+    response = context.request.post(
+        f"{server.url}/api/sync",
+        data={"client_id": str(uuid.uuid4()), "cursor": 0, "couple_id": couple["id"], "mutations": [mutation]},
+    )
+    assert response.json()["results"][0]["status"] == "applied", response.text()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_sams_sealed_words_reach_alexs_lock_screen_through_the_server(new_context, people, live_server, sending, lang):
+    locale = {"en": "en-US", "ru": "ru-RU"}[lang]  # the app (and so the account) speaks the phone's language
+    alex, sam = new_context(locale=locale), new_context(locale=locale)
+    alex.grant_permissions(["notifications"], origin=live_server.url)
+    people.pair(alex, sam)
+    prefs = alex.request.patch(f"{live_server.url}/api/me", data={"show_previews": True})
+    assert prefs.status == 200, prefs.text()
+    device = Device(sending)
+    assert alex.request.post(f"{live_server.url}/api/push/subscriptions", data=device.subscription()).status == 201
+
+    sams_phone, alexs_phone = open_app(sam), open_app(alex)
+    for phone_ in (sams_phone, alexs_phone):  # the couple key, as pairing will give it to both phones
+        hold_key(phone_)
+    entry_id, words = str(uuid.uuid4()), WORDS[lang]
+    envelope = sams_phone.evaluate(
+        """async ([raw, entryId, text]) => {
+          const P = await import('/frontend/js/crypto/primitives.js');
+          return P.sealText(await P.importRaw(raw), 'c1', { entryId, kind: 'appreciation', field: 'text' }, text);
+        }""",
+        [ec.b64url(KEY), entry_id, words],
+    )
+    _put(live_server, sam, entry_id, "appreciation", {"text": envelope})
+    due_at(live_server.app)
+    tick(live_server.app, NOW)
+
+    [request] = device.pushes("appreciation")
+    sent = device.decrypt(request)
+    assert sent["sealed"]["envelope"] == envelope and words not in json.dumps(sent, ensure_ascii=False)
+    # The same bytes, handed to Alex's real worker as the push service hands them on.
+    line = t("push.partner.appreciation", lang, name="Sam")
+    registration = _registration(alexs_phone, live_server)
+    alexs_phone.evaluate(
+        "async () => { for (const n of await (await navigator.serviceWorker.ready).getNotifications()) n.close(); }"
+    )
+    alexs_phone.cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server.url, "registrationId": registration, "data": json.dumps(sent, ensure_ascii=False)},
+    )
+    [note] = wait_until(
+        alexs_phone,
+        "async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body])",
+    )
+    assert note == [line, words], sent
+
+
+def _registration(page, server):
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    for _ in range(50):
+        mine = [r for r in registrations if r["scopeURL"] == server.url + "/" and not r["isDeleted"]]
+        if mine:
+            break
+        page.wait_for_timeout(100)
+    page.cdp = cdp
+    return mine[-1]["registrationId"]
