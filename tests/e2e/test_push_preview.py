@@ -19,7 +19,7 @@ from backend.i18n import t
 from backend.services import notifications
 from push_service import NOW, SUBJECT, Device, PushService, due_at, new_vapid_pem, tick
 
-from .e2e_support import open_app, wait_until
+from .e2e_support import go_offline, go_online, open_app, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -293,3 +293,14 @@ def _registration(page, server):
         page.wait_for_timeout(100)
     page.cdp = cdp
     return mine[-1]["registrationId"]
+
+
+def test_the_words_open_offline_and_after_a_reload(phone, live_server):
+    """Opening needs no network: the key is on the phone. The key stays there across a reload (and the worker
+    reads it afresh for every push)."""
+    hold_key(phone)
+    go_offline(phone.context)
+    assert shown(phone, live_server, payload("en", sealed_words(WORDS["en"])))["body"] == WORDS["en"]
+    go_online(phone.context)
+    phone.reload()
+    assert shown(phone, live_server, payload("ru", sealed_words(WORDS["ru"])))["body"] == WORDS["ru"]
