@@ -132,19 +132,131 @@ self.addEventListener("push", (event) => {
   event.waitUntil(
     Promise.all([
       askPagesToFlush("push"),
-      self.registration.showNotification(data.title || "Hearth", {
-        body: data.body || "",
-        icon: ICON,
-        badge: ICON,
-        tag: data.tag || type,
-        renotify: false,
-        data: { url: data.url || "/", type },
-        actions: type === "nudge" ? [{ action: "share", title: shareLabel(data) }] : [],
-      }),
+      notify(data, type),
       String(data.tag || "").startsWith("partner-") ? countUnseen(data.count || 1) : null,
     ]),
   );
 });
+
+async function notify(data, type) {
+  // A sealed preview this phone can open shows the partner's words under the line ("Sam sent you an
+  // appreciation"), as a plaintext preview does; anything else shows the server's generic title and body.
+  const words = data.sealed ? await openSealed(data.sealed) : null;
+  const titled = words && typeof data.sealed.title === "string" && data.sealed.title;
+  return self.registration.showNotification(titled || data.title || "Hearth", {
+    body: words || data.body || "",
+    icon: ICON,
+    badge: ICON,
+    tag: data.tag || type,
+    renotify: false,
+    data: { url: data.url || "/", type },
+    actions: type === "nudge" ? [{ action: "share", title: shareLabel(data) }] : [],
+  });
+}
+
+// --- Sealed previews (docs/encryption.md, "Push previews") ---------------------------------------------
+// With previews on, a push about words sealed on the partner's phone carries the envelope itself:
+// sealed = {entry_id, kind, field, envelope, title}. This classic worker cannot import the ES modules of
+// frontend/js/crypto/, so the few steps of primitives.js's openText are written again here, WebCrypto only,
+// step for step (tests/e2e/test_push_preview.py checks them against primitives.js and tests/e2e_crypto.py).
+// Every failure (no key on this phone, a changed or malformed envelope, other additional data) gives null:
+// the generic line shows, never ciphertext.
+const KEYS_DB = "hearth-keys"; // keystore.js: store "content", key id ("c3") -> AES-GCM CryptoKey
+const SEALED = /^e1\.[cp][1-9][0-9]{0,8}\.[A-Za-z0-9_-]{59,}$/; // primitives.js ENVELOPE
+const SEAL_IV = 12;
+const SEAL_TAG = 16;
+const SEAL_BUCKET = 32;
+const PREVIEW_CHARS = 120; // the server's cut of a plaintext preview (notifications.py, PREVIEW_CHARS)
+
+async function openSealed(sealed) {
+  try {
+    const parts = [sealed.entry_id, sealed.kind, sealed.field];
+    // One "|" inside a part would let two contexts give the same additional data (primitives.js contextPart).
+    if (!parts.every((part) => typeof part === "string" && part !== "" && !part.includes("|"))) return null;
+    if (typeof sealed.envelope !== "string" || !SEALED.test(sealed.envelope)) return null;
+    const [, keyId, data] = sealed.envelope.split(".");
+    const bytes = canonicalBase64url(data);
+    if (!bytes || bytes.length < SEAL_IV + SEAL_BUCKET + SEAL_TAG) return null;
+    if ((bytes.length - SEAL_IV - SEAL_TAG) % SEAL_BUCKET !== 0) return null;
+    const key = await contentKey(keyId);
+    if (!key) return null;
+    const plain = await crypto.subtle.decrypt(
+      {
+        name: "AES-GCM",
+        iv: bytes.subarray(0, SEAL_IV),
+        additionalData: new TextEncoder().encode(`hearth e1|${parts.join("|")}`),
+      },
+      key,
+      bytes.subarray(SEAL_IV),
+    );
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(unpadded(new Uint8Array(plain)));
+    return cutPreview(text) || null;
+  } catch (_err) {
+    return null; // a bad tag, bad padding, bad UTF-8, no database: the generic line
+  }
+}
+
+// Unpadded base64url, canonical only (primitives.js decodeBase64url), or null.
+function canonicalBase64url(text) {
+  if (text.length % 4 === 1) return null;
+  const bytes = Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  const again = btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return again === text ? bytes : null;
+}
+
+// The text, then 0x80, then zeros to a multiple of 32 (primitives.js unpad): the marker must be the last
+// non-zero byte, and the padding never longer than one bucket; anything else throws.
+function unpadded(padded) {
+  if (padded.length === 0 || padded.length % SEAL_BUCKET !== 0) throw new Error("padding");
+  let end = padded.length - 1;
+  while (end >= 0 && padded[end] === 0) end--;
+  if (end < 0 || padded[end] !== 0x80 || padded.length - end > SEAL_BUCKET) throw new Error("padding");
+  return padded.subarray(0, end);
+}
+
+// As the server cuts a plaintext preview (notifications.py _cut): runs of white space made one space, then at
+// most PREVIEW_CHARS characters (code points), the last one an ellipsis when cut.
+function cutPreview(text) {
+  const chars = Array.from(text.split(/\s+/).filter(Boolean).join(" "));
+  if (chars.length <= PREVIEW_CHARS) return chars.join("");
+  return `${chars
+    .slice(0, PREVIEW_CHARS - 1)
+    .join("")
+    .trimEnd()}…`;
+}
+
+// The content key with this id from this phone's keystore, or null. Opened without a version, so it never
+// changes the keystore's; and never made here: when "hearth-keys" does not exist yet, the first upgrade is
+// aborted, which leaves no database behind (keystore.js makes it, with its stores, when the app needs it).
+function contentKey(keyId) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(KEYS_DB);
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onerror = () => resolve(null);
+    request.onblocked = () => resolve(null);
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onversionchange = () => db.close(); // a forget() in the app is never held up by the worker
+      try {
+        const read = db.transaction(["content"], "readonly").objectStore("content").get(keyId);
+        read.onsuccess = () => {
+          const key = read.result;
+          db.close();
+          resolve(key instanceof CryptoKey && key.algorithm.name === "AES-GCM" ? key : null);
+        };
+        read.onerror = () => {
+          db.close();
+          resolve(null);
+        };
+      } catch (_err) {
+        db.close(); // no "content" store
+        resolve(null);
+      }
+    };
+  });
+}
 
 // The app badge shows how many partner pushes arrived since the app was last seen.
 // One count at a time: two pushes landing together must not both read the old number.

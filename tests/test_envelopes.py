@@ -1,7 +1,8 @@
 """Issue 15: the server accepts a person's words as ciphertext (docs/encryption.md). Envelopes here are
 real ones, made as the phone makes them (AES-GCM over the padded text, `e1.<key id>.<base64url>`): each
 kind's words are stored and reach the partner byte for byte; a malformed or too-big envelope, mixed key
-ids and a key of the wrong class are refused with their codes; a push never carries the ciphertext."""
+ids and a key of the wrong class are refused with their codes; a push carries no words, and only the
+previewed field's envelope, apart (part 6)."""
 
 import base64
 import os
@@ -296,7 +297,8 @@ def test_hostile_envelopes_never_make_a_500(pair, value):
             assert only_result(response)["status"] in ("applied", "rejected")
 
 
-# Pushes: an envelope is never shown as text, even with previews on; the push says what happened.
+# Pushes: an envelope is never shown as text, even with previews on; the push says what happened (and carries
+# the previewed envelope apart, for the phone to open: tests/test_push_previews.py).
 
 
 @pytest.fixture
@@ -311,7 +313,7 @@ def couple(pair, push_service):
     "kind, line",
     [("appreciation", "Alice sent you an appreciation"), ("disclosure", "Alice shared something with you")],
 )
-def test_a_push_for_sealed_words_carries_no_ciphertext_and_no_words(app, couple, kind, line):
+def test_a_push_for_sealed_words_carries_no_words_and_only_the_previewed_envelope(app, couple, kind, line):
     alice, _bob, device = couple
     sent = entry(kind)
     sent["body"], plain = sealed(kind, sent["body"], sent["id"])
@@ -319,9 +321,14 @@ def test_a_push_for_sealed_words_carries_no_ciphertext_and_no_words(app, couple,
     tick(app)
     [message] = device.messages(kind)
     assert message["body"] == line
+    # The previewed field's envelope travels apart, as `sealed`, for the phone to open (tests/test_push_previews.py);
+    # nothing else of the entry's ciphertext, and none of its words, anywhere.
+    carried = message.pop("sealed")
+    assert carried["envelope"] == sent["body"]["text"]
     text = str(message)
-    assert "e1." not in text and all(word not in text for word in plain.values())
-    assert all(envelope.split(".")[2][:16] not in text for envelope in _envelopes(sent["body"], kind))
+    assert "e1." not in text and all(word not in text + str(carried) for word in plain.values())
+    others = [e for e in _envelopes(sent["body"], kind) if e != carried["envelope"]]
+    assert all(envelope.split(".")[2][:16] not in text + str(carried) for envelope in others)
 
 
 @pytest.mark.vapid

@@ -1,7 +1,10 @@
 """What a notification says: {type, title, body, url, tag} under 1 KB, plus its TTL, Urgency and Topic.
 
 By default the partner's words never reach the lock screen: the body is a generic line. The
-recipient's show_previews setting lets the entry's text in, cut to about 120 characters.
+recipient's show_previews setting lets the entry's text in, cut to about 120 characters. When that
+text is an envelope (sealed on the partner's phone), the push carries the envelope itself as `sealed`
+beside the generic line, for the service worker to open with the phone's key (docs/encryption.md,
+"Push previews"); the payload may then be up to MAX_SEALED_PAYLOAD.
 Every word Hearth adds comes from the catalogue (push.*), in the recipient's language (users.language).
 """
 
@@ -15,12 +18,16 @@ from datetime import timedelta
 from ..i18n import lookup, t
 from ..kinds import KINDS
 from ..limits import TIMEOUT_MORE_MINUTES
-from ..schemas.words import looks_like_envelope
+from ..schemas.words import is_envelope, looks_like_envelope
 from . import visibility
 from .rituals import title_for
 
 PREVIEW_CHARS = 120
 MAX_PAYLOAD = 1024
+# A push with a sealed preview: the most plaintext one Web Push message holds (RFC 8291 §4: a 4096-byte
+# aes128gcm record, less its 86-byte header, 16-byte tag and 1-byte delimiter). pywebpush sends one record
+# of 4096 (http_ece's rs); push services refuse a bigger body. Over it, the push goes without `sealed`.
+MAX_SEALED_PAYLOAD = 4096 - 86 - 16 - 1
 HOUR = 3600
 
 # The partner events a push tells of, and the screen each opens: every kind the partner hears of
@@ -95,8 +102,32 @@ def _word(key, lang):
 
 def _readable(text):
     """The words themselves, or None for an envelope: ciphertext is never shown as text (a push says what
-    happened without the words; the service worker decrypting previews comes later, docs/encryption.md)."""
+    happened without the words, and carries the envelope apart for the service worker: sealed_preview)."""
     return None if looks_like_envelope(text) else text
+
+
+def _follow_up(body):
+    """(path, text) of a session's follow-up message, or (None, None)."""
+    for n, answer in enumerate(body.get("answers") or ()):
+        if isinstance(answer, dict) and answer.get("prompt_id") == "follow_up":
+            return f"answers.{n}.text", answer.get("text")
+    return None, None
+
+
+def sealed_preview(type_, entry):
+    """{entry_id, kind, field, envelope} when the field a preview shows holds an envelope, else None.
+
+    The field is its path in the body (the envelope's additional data names it, with the entry's id and
+    kind): the phone opens it with its own key or shows the generic line."""
+    body = entry.body or {}
+    if type_ == "follow_up":
+        field, value = _follow_up(body)
+    else:
+        field = PREVIEW_FIELDS.get(type_) if type_ == entry.kind else None
+        value = body.get(field) if field else None
+    if field is None or not is_envelope(value):
+        return None
+    return {"entry_id": entry.id, "kind": entry.kind, "field": field, "envelope": value}
 
 
 def preview_text(type_, entry, lang="en"):
@@ -109,14 +140,19 @@ def preview_text(type_, entry, lang="en"):
     if type_ == "bid_response":
         return _word(f"push.response.{body.get('response')}", lang)
     if type_ == "follow_up":
-        text = next((a.get("text") for a in body.get("answers") or () if a.get("prompt_id") == "follow_up"), None)
-        return _readable(text)
+        return _readable(_follow_up(body)[1])
     return _readable(body.get(PREVIEW_FIELDS.get(type_, ""))) or None
 
 
 def encode(payload):
-    """JSON bytes, under MAX_PAYLOAD: the body is shortened if it has to be."""
+    """JSON bytes, under MAX_PAYLOAD: the body is shortened if it has to be. A payload with a sealed
+    preview may take up to MAX_SEALED_PAYLOAD; over it, it goes without (the generic line alone)."""
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    if "sealed" in payload:
+        if len(data) <= MAX_SEALED_PAYLOAD:
+            return data
+        payload = {k: v for k, v in payload.items() if k != "sealed"}
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     while len(data) > MAX_PAYLOAD and payload["body"]:
         payload = {**payload, "body": _cut(payload["body"], max(len(payload["body"]) // 2, 1))}
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
@@ -134,6 +170,7 @@ def partner_event(jobs, actor_name, recipient, entries, local_time_of):
     app = t("app.name", lang)
     name = actor_name or t("push.someone", lang)
     types = [job.type for job in jobs]
+    sealed = None  # combined and summary pushes never carry one: the generic line alone
     if len(jobs) == 1:
         job = jobs[0]
         url = opens(job.type, job.entry_id)
@@ -142,9 +179,13 @@ def partner_event(jobs, actor_name, recipient, entries, local_time_of):
         entry = entries.get(job.entry_id)
         if job.type == "timeout" and entry is not None and entry.body.get("return_at"):
             body = t("push.partner.timeout_return", lang, name=name, time=local_time_of(entry.body["return_at"]))
-        text = preview_text(job.type, entry, lang) if entry is not None and job.type not in NO_PREVIEW else None
-        if recipient.show_previews and text:
+        previewed = recipient.show_previews and entry is not None and job.type not in NO_PREVIEW
+        text = preview_text(job.type, entry, lang) if previewed else None
+        if text:
             title, body = line, _cut(text)
+        # Sealed words: the generic title and body stay (what shows if the phone cannot open them); the
+        # worker shows `title` (the line, as a plaintext preview has it) over the words it opens.
+        sealed = sealed_preview(job.type, entry) if previewed and not text else None
         tag = f"partner-{job.type}"
     elif len(set(types)) == 1:
         url = opens(types[0], jobs[-1].entry_id)  # several of one kind: the latest
@@ -155,7 +196,10 @@ def partner_event(jobs, actor_name, recipient, entries, local_time_of):
         body = t("push.several.summary", lang, name=name, count=len(jobs))
     kind = types[0] if len(set(types)) == 1 else "summary"
     # count: how many partner items this one notification stands for (the app badge adds it up).
-    return {"type": kind, "title": title, "body": body, "url": url, "tag": tag, "count": len(jobs)}
+    payload = {"type": kind, "title": title, "body": body, "url": url, "tag": tag, "count": len(jobs)}
+    if sealed:
+        payload["sealed"] = {**sealed, "title": line}
+    return payload
 
 
 def couple_event(type_, actor_name, recipient):
