@@ -13,6 +13,7 @@ import e2e_crypto as ec
 from conftest import PASSWORD
 
 from .e2e_support import artifacts, open_app, wait_until
+from .test_web import static_graph, worker_constants
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +27,16 @@ WORDS = {
            "done": "Фраза восстановления настроена.", "readable": "Теперь на этом телефоне можно прочитать всё.",
            "add": "Показать код", "use": "Ввести код"},
 }  # fmt: skip
+
+
+MODULES = ["screens/keys.js", "crypto/recovery-flow.js", "crypto/transfer.js", "crypto/invite-key.js"]
+
+
+def test_the_screens_load_on_demand_and_are_precached_for_offline(live_server):
+    _, precache = worker_constants(live_server)
+    urls = {f"/frontend/js/{name}" for name in MODULES} | {f"/frontend/content/keys.{x}.json" for x in ("en", "ru")}
+    assert urls <= set(precache)
+    assert not urls & static_graph(live_server, "/frontend/js/main.js"), "the shell must not import them"
 
 
 class Watch:
@@ -85,6 +96,17 @@ def some_keys():
     return {"c1": ec.b64url(ec.new_content_key()), "p1": ec.b64url(ec.new_content_key())}
 
 
+def not_a_phrase(words):
+    """A real word in the last place that breaks the phrase's checksum (a mistyped last word)."""
+    for candidate in ec.words():
+        try:
+            ec.words_to_entropy(words[:11] + [candidate])
+        except ValueError as err:
+            if str(err) == "phrase_checksum":
+                return candidate
+    raise AssertionError("no such word")
+
+
 def set_up_phrase(page, lang):
     page.goto("/keys/phrase")
     page.get_by_role("button", name=WORDS[lang]["show"]).click()
@@ -127,7 +149,22 @@ def test_the_phrase_is_set_up_confirmed_and_unlocks_a_wiped_browser(new_context,
     # The blob opens with the words (as any BIP39 tool reads them) and holds exactly the phone's keys.
     entropy = ec.words_to_entropy(words)
     assert ec.open_recovery(entropy, user["id"], blob) == {k: ec.from_b64url(v) for k, v in keys.items()}
+    # A key that arrives later is sealed in again without the words (the keyring calls resealRecovery).
+    later = ec.b64url(ec.new_content_key())
+    page.evaluate(GIVE, {"c2": later})
+    assert page.evaluate(
+        "async (id) => (await import('/frontend/js/crypto/recovery-flow.js')).resealRecovery(id)", user["id"]
+    )
+    keys = {**keys, "c2": later}
+    blob = first.request.get("/api/keys/recovery").json()["blob"]
+    assert ec.open_recovery(entropy, user["id"], blob) == {k: ec.from_b64url(v) for k, v in keys.items()}
     envelope = page.evaluate(SEAL, ["c1", ENTRY, "Только для нас ❤️"])
+    # More's line to the keys now says the phrase is set up.
+    page.goto("/more")
+    set_up = {"en": "Recovery phrase set up", "ru": "Фраза восстановления настроена"}[lang]
+    page.locator('a[href="/keys"]').get_by_text(set_up).wait_for()
+    page.locator('a[href="/keys"]').scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts("keys", f"more-{lang}.png")))
 
     # A wiped browser: the same account, no keys. The words, typed loosely, bring them back.
     second = phone(new_context, lang)
@@ -138,7 +175,11 @@ def test_the_phrase_is_set_up_confirmed_and_unlocks_a_wiped_browser(new_context,
     assert held_keys(other) == {}
     box = other.locator("textarea[name=phrase]")
     button = other.get_by_role("button", name=WORDS[lang]["unlock"], exact=True)
-    for attempt in (" ".join(words[:11]), " ".join(words[:11] + ["qqqq"]), " ".join(words[:11] + [words[0]])):
+    for attempt in (
+        " ".join(words[:11]),
+        " ".join(words[:11] + ["qqqq"]),
+        " ".join(words[:11] + [not_a_phrase(words)]),
+    ):
         box.fill(attempt)
         button.click()
         wait_until(other, "() => document.querySelector('form .notice:not([hidden])')")
@@ -177,7 +218,7 @@ def test_a_phrase_of_another_account_is_refused_kindly(new_context, people):
 
 def code_to_secret(code):
     bits = 0
-    for ch in code.replace("-", ""):
+    for ch in code.replace(" ", ""):
         bits = (bits << 5) | ALPHABET.index(ch)
     check = bits & 1023
     secret = (bits >> 12).to_bytes(16, "big")
@@ -190,7 +231,7 @@ def show_transfer(page, lang):
     page.goto("/keys/add")
     page.get_by_role("button", name=WORDS[lang]["add"]).click()
     code = page.locator(".transfer-code").inner_text()
-    assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4}", code), code
+    assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{4} ){6}[0-9A-HJKMNP-TV-Z]{4}", code), code
     return code
 
 
@@ -222,7 +263,7 @@ def test_a_second_device_by_the_qr_codes_link(new_context, people, live_server, 
     assert "#" not in other.url
     assert held_keys(other) == keys
     assert second.request.get("/api/keys/transfer").json() == {"blob": None, "expires_at": None}  # used: gone
-    watch.never(secret.hex(), url.split("#t=")[1], code, code.replace("-", ""))
+    watch.never(secret.hex(), url.split("#t=")[1], code, code.replace(" ", ""))
 
 
 def test_a_second_device_by_the_typed_code_and_after_login(new_context, people, live_server):
@@ -240,7 +281,7 @@ def test_a_second_device_by_the_typed_code_and_after_login(new_context, people, 
     other.get_by_role("button", name="Use this code").click()
     other.get_by_text("That code isn't right").wait_for()
     assert held_keys(other) == {}
-    field.fill(code.lower().replace("-", " "))
+    field.fill(code.lower().replace(" ", "-"))  # dashes, lower case: the same code
     other.get_by_role("button", name="Use this code").click()
     other.get_by_text(WORDS["en"]["readable"]).wait_for()
     assert held_keys(other) == keys
@@ -264,7 +305,7 @@ def test_a_second_device_by_the_typed_code_and_after_login(new_context, people, 
     fresh.get_by_text(WORDS["en"]["readable"]).wait_for()
     assert held_keys(fresh) == keys
     for w in (watch, watch3):
-        w.never(secret, code, code.replace("-", ""))
+        w.never(secret, code, code.replace(" ", ""))
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

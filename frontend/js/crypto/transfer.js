@@ -38,7 +38,7 @@ async function check(secret) {
 }
 
 /** The typed form of a secret: 26 characters for its 128 bits (2 spare bits zero) and 2 for a 10-bit SHA-256
- * check, in seven groups of four ("7K3M-Q9XA-…"). */
+ * check, in seven groups of four ("7K3M Q9XA …": a line may break between them). */
 export async function secretToCode(secret) {
   let bits = 0n;
   for (const byte of secret) bits = (bits << 8n) | BigInt(byte);
@@ -46,7 +46,7 @@ export async function secretToCode(secret) {
   bits = (bits << 10n) | BigInt(await check(secret));
   let text = "";
   for (let i = 27; i >= 0; i--) text += ALPHABET[Number((bits >> BigInt(5 * i)) & 31n)];
-  return text.match(/.{4}/g).join("-");
+  return text.match(/.{4}/g).join(" ");
 }
 
 /** The secret a typed code stands for; CodeError when it is not one (case, spaces and dashes don't matter,

@@ -238,7 +238,7 @@ function unlock(root) {
     autocapitalize: "characters",
     spellcheck: "false",
     translate: "no",
-    placeholder: "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", // i18n-ok: the code's shape, not words
+    placeholder: "XXXX XXXX XXXX XXXX XXXX XXXX XXXX", // i18n-ok: the code's shape, not words
   });
   const codeProblem = notice();
   const codeButton = h("button", { type: "submit", class: "btn wide" }, t("keys.transfer.use_code"));
@@ -425,7 +425,13 @@ function safety(root) {
         h(
           "li",
           {},
-          h("span", { class: "link-sub" }, tp("keys.safety.with", { name: bdi(name), device: label })),
+          h(
+            "span",
+            { class: "link-sub" },
+            theirs.length === 1
+              ? tp("keys.safety.with_one", { name: bdi(name) })
+              : tp("keys.safety.with", { name: bdi(name), device: label }),
+          ),
           h("p", { class: "code safety-code", translate: "no" }, code),
         ),
       );
