@@ -355,3 +355,18 @@ def test_the_invite_links_fragment_carries_the_couple_key_and_never_a_request(ne
     # Sealed on one phone, opened on the other.
     envelope = page.evaluate(SEAL, ["c1", ENTRY, "our words"])
     assert joiner.evaluate(OPEN, [envelope, ENTRY]) == "our words"
+
+
+def test_a_key_this_phone_held_before_never_goes_in_a_link(new_context, people):
+    """A key id names an epoch, not a couple: a `c1` kept from before (a former couple's) stays out of the link."""
+    first = new_context()
+    people.signup(first, "Alex")
+    page = open_app(first, "/pair")
+    old = some_keys()
+    page.evaluate(GIVE, old)
+    page.locator(".card button.btn.primary.wide").first.click()
+    link = page.locator("input[name=invite-url]")
+    link.wait_for()
+    page.wait_for_timeout(500)
+    assert "/join?code=" in link.input_value() and "#" not in link.input_value()
+    assert held_keys(page) == old

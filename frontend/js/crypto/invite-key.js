@@ -2,20 +2,29 @@
 // couple key of its couple's current epoch in the link's fragment, `#ck=<base64url raw key>&e=<epoch>`,
 // which a browser never sends to a server; the joiner's phone keeps it before it joins. Loaded on demand.
 import * as api from "../api.js";
+import * as db from "../db.js";
 import { contentKey, putContentKey } from "./keystore.js";
 import { encodeBase64url, exportRaw, importRaw, newContentKey } from "./primitives.js";
 
 export const JOIN_KEY = "hearth-join-key"; // sessionStorage: the fragment, from the link until the join
 
-/** `#ck=…&e=…` for the inviter's couple: its current epoch's key, made (and kept) when this phone has none. */
-export async function inviteFragment() {
+const MADE = "invite_key"; // the app's meta: {couple_id, key_id} of the couple key this phone made for a link
+
+/** `#ck=…&e=…` for the inviter's couple `coupleId`: its current epoch's key, made (and kept) when this phone
+ * has none. A key id names an epoch, not a couple: a `c1` this phone held before (a former couple's) is
+ * never put in a link; only a key this phone made for this couple is ("" otherwise). */
+export async function inviteFragment(coupleId) {
   const { couple_epoch: epoch } = await api.get("/api/keys");
-  if (!Number.isInteger(epoch) || epoch < 1) return "";
+  if (!coupleId || !Number.isInteger(epoch) || epoch < 1) return "";
   const keyId = `c${epoch}`;
+  const made = await db.getMeta(MADE);
   let key = await contentKey(keyId);
   if (!key) {
-    await putContentKey(keyId, await newContentKey());
-    key = await contentKey(keyId); // another tab may have won: the keystore's key is the one to send
+    await db.setMeta(MADE, { couple_id: coupleId, key_id: keyId });
+    await putContentKey(keyId, await newContentKey()).catch(() => {}); // another tab may have won
+    key = await contentKey(keyId); // the keystore's key is the one to send
+  } else if (made?.couple_id !== coupleId || made?.key_id !== keyId) {
+    return "";
   }
   return `#ck=${encodeBase64url(await exportRaw(key))}&e=${epoch}`;
 }
@@ -55,9 +64,9 @@ export async function keepJoinKey() {
 }
 
 /** The invite link with the couple key in its fragment; the bare link when this phone can't add one. */
-export async function linkWithKey(url) {
+export async function linkWithKey(url, coupleId) {
   try {
-    return url + (await inviteFragment());
+    return url + (await inviteFragment(coupleId));
   } catch {
     return url;
   }

@@ -180,7 +180,7 @@ function inviteCard() {
     const invite = {
       ...stored,
       url: await inviteKey().then(
-        (m) => m.linkWithKey(stored.url),
+        (m) => m.linkWithKey(stored.url, store.couple?.id),
         () => stored.url,
       ),
     };
