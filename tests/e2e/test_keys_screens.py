@@ -12,7 +12,7 @@ import pytest
 import e2e_crypto as ec
 from conftest import PASSWORD
 
-from .e2e_support import artifacts, open_app, wait_until
+from .e2e_support import artifacts, go_offline, go_online, open_app, wait_until
 from .test_web import static_graph, worker_constants
 
 pytestmark = pytest.mark.e2e
@@ -370,3 +370,56 @@ def test_a_key_this_phone_held_before_never_goes_in_a_link(new_context, people):
     page.wait_for_timeout(500)
     assert "/join?code=" in link.input_value() and "#" not in link.input_value()
     assert held_keys(page) == old
+
+
+MESSAGES = {
+    "en": {
+        "length": "A recovery phrase has twelve words",
+        "word": "Word 12 isn't one we use",
+        "checksum": "These words aren't quite right",
+        "offline": "You seem to be offline",
+        "none": "No keys are waiting",
+    },
+    "ru": {
+        "length": "Во фразе восстановления двенадцать слов",
+        "word": "Слова 12 нет в нашем списке",
+        "checksum": "Слова не совсем те",
+        "offline": "Похоже, нет интернета",
+        "none": "Ключи не ждут",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_each_mistake_is_said_plainly_and_offline_nothing_changes(new_context, people, lang):
+    first = phone(new_context, lang)
+    people.signup(first, "Alex")
+    page = open_app(first, "/keys/unlock")
+    words = ec.entropy_to_words(bytes(range(16)))
+    box = page.locator("textarea[name=phrase]")
+    problem = page.locator("form .notice").first
+    button = page.get_by_role("button", name=WORDS[lang]["unlock"], exact=True)
+    for typed, said in (
+        (words[:11], "length"),
+        (words[:11] + ["qqqq"], "word"),
+        (words[:11] + [not_a_phrase(words)], "checksum"),
+    ):
+        box.fill(" ".join(typed))
+        button.click()
+        problem.get_by_text(MESSAGES[lang][said]).wait_for()
+    shot(page, f"unlock-mistake-{lang}")
+    # A well-formed phrase, offline: the connection is named; nothing stored.
+    go_offline(first)
+    box.fill(" ".join(words))
+    button.click()
+    problem.get_by_text(MESSAGES[lang]["offline"]).wait_for()
+    go_online(first)
+    # Online, a code with nothing waiting on the server (none was made).
+    code = page.locator("input[name=transfer-code]")
+    secret = bytes(range(16))
+    digest = hashlib.sha256(secret).digest()
+    bits = (int.from_bytes(secret, "big") << 12) | (digest[0] << 2) | (digest[1] >> 6)
+    code.fill("".join(ALPHABET[(bits >> 5 * i) & 31] for i in range(27, -1, -1)))
+    page.get_by_role("button", name=WORDS[lang]["use"]).click()
+    page.locator("form .notice").nth(1).get_by_text(MESSAGES[lang]["none"]).wait_for()
+    assert held_keys(page) == {}
