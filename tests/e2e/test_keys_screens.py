@@ -158,6 +158,14 @@ def test_the_phrase_is_set_up_confirmed_and_unlocks_a_wiped_browser(new_context,
     keys = {**keys, "c2": later}
     blob = first.request.get("/api/keys/recovery").json()["blob"]
     assert ec.open_recovery(entropy, user["id"], blob) == {k: ec.from_b64url(v) for k, v in keys.items()}
+    # A blob sealed with other words (a newer phrase made on another phone) is never overwritten with the old key.
+    newer = ec.seal_recovery(bytes(16), user["id"], {"c9": ec.new_content_key()})
+    assert first.request.put("/api/keys/recovery", data={"blob": newer}).status == 204
+    assert not page.evaluate(
+        "async (id) => (await import('/frontend/js/crypto/recovery-flow.js')).resealRecovery(id)", user["id"]
+    )
+    assert first.request.get("/api/keys/recovery").json()["blob"] == newer
+    assert first.request.put("/api/keys/recovery", data={"blob": blob}).status == 204
     envelope = page.evaluate(SEAL, ["c1", ENTRY, "Только для нас ❤️"])
     # More's line to the keys now says the phrase is set up.
     page.goto("/more")

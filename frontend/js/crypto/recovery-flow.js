@@ -4,6 +4,7 @@
 // and unlock a device with the words. Loaded on demand, never by the shell.
 import * as api from "../api.js";
 import { contentKeys, putContentKey, putRecoveryKey, recoveryKeyOf, KeyConflictError } from "./keystore.js";
+import { TamperedError } from "./primitives.js";
 import { newPhrase, openRecovery, phraseToEntropy, recoveryKey, sealRecovery } from "./recovery.js";
 
 /** A new phrase to show: {words, entropy}. Nothing is stored until saveRecovery. */
@@ -32,12 +33,25 @@ export async function saveRecovery(entropy, userId) {
   await putRecoveryKey(userId, key);
 }
 
-/** Seals the blob again with every key held now, without the words (a new content key arrived). false when
- * this device keeps no recovery key for this user (the phrase was set up elsewhere, or never). */
+/** Seals the blob again with every key held now, without the words (a new content key arrived), keeping
+ * every key the blob held that this device lacks. false, and the blob left as it is, when this device keeps
+ * no recovery key for this user, or the server's blob is not sealed with it (a newer phrase was made on
+ * another device: sealing with the old key would make the person's current words useless). */
 export async function resealRecovery(userId) {
   const key = await recoveryKeyOf(userId);
   if (!key) return false;
-  await api.request("PUT", "/api/keys/recovery", { blob: await sealRecovery(key, userId, await contentKeys()) });
+  const { blob } = await api.get("/api/keys/recovery");
+  let kept = {};
+  if (blob) {
+    try {
+      kept = await openRecovery(key, userId, blob);
+    } catch (err) {
+      if (err instanceof TamperedError) return false;
+      throw err;
+    }
+  }
+  const keys = { ...kept, ...(await contentKeys()) };
+  await api.request("PUT", "/api/keys/recovery", { blob: await sealRecovery(key, userId, keys) });
   return true;
 }
 

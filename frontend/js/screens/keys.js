@@ -368,7 +368,10 @@ function receive(root, secret) {
   const body = h("div", {}, h("p", { class: "muted", role: "status" }, t("keys.add.receiving")));
   root.append(body, backToKeys());
   transfer.receiveTransfer(store.user.id, secret).then(
-    (result) => clear(body, readable(result)),
+    (result) => {
+      root.querySelector("h1").textContent = t("keys.add.received_title");
+      clear(body, readable(result));
+    },
     (err) => {
       const text = err instanceof TamperedError ? t("keys.transfer.other_code") : explain(err);
       clear(
