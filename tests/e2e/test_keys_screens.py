@@ -431,3 +431,34 @@ def test_each_mistake_is_said_plainly_and_offline_nothing_changes(new_context, p
     page.get_by_role("button", name=WORDS[lang]["use"]).click()
     page.locator("form .notice").nth(1).get_by_text(MESSAGES[lang]["none"]).wait_for()
     assert held_keys(page) == {}
+
+
+def confirm(page, words, lang="en"):
+    page.get_by_role("button", name=WORDS[lang]["wrote"]).click()
+    asked = page.locator("form input[name^=word-]")
+    for i in range(3):
+        asked.nth(i).fill(words[int(asked.nth(i).get_attribute("name").split("-")[1]) - 1])
+    page.get_by_role("button", name=WORDS[lang]["confirm"]).click()
+    page.get_by_text(WORDS[lang]["done"]).wait_for()
+
+
+def test_a_new_phrase_keeps_the_keys_the_old_blob_held(new_context, people):
+    first = new_context()
+    user = people.signup(first, "Alex")
+    page = open_app(first, "/more")
+    mine = some_keys()
+    page.evaluate(GIVE, mine)
+    words = set_up_phrase(page, "en")
+    confirm(page, words)
+    # Another phone of Alex's sealed a key this one never got into the blob, with the same words.
+    elsewhere = ec.new_content_key()
+    raw = {k: ec.from_b64url(v) for k, v in mine.items()}
+    blob = ec.seal_recovery(ec.words_to_entropy(words), user["id"], {**raw, "c2": elsewhere})
+    assert first.request.put("/api/keys/recovery", data={"blob": blob}).status == 204
+    page.goto("/keys/phrase")
+    page.get_by_role("button", name="Make a new phrase").click()
+    newer = page.locator("ol.phrase li").all_inner_texts()
+    assert newer != words
+    confirm(page, newer)
+    blob = first.request.get("/api/keys/recovery").json()["blob"]
+    assert ec.open_recovery(ec.words_to_entropy(newer), user["id"], blob) == {**raw, "c2": elsewhere}

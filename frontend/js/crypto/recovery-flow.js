@@ -26,10 +26,25 @@ export function answersMatch(words, answers) {
   return Object.entries(answers).every(([at, typed]) => String(typed).trim().toLowerCase() === words[Number(at)]);
 }
 
-/** Seals every content key this device holds with the phrase's key and stores the blob; keeps the key. */
+/** The keys in the server's blob when this device's recovery key opens it, else {} (none, or other words). */
+async function keysInBlob(key, userId) {
+  const { blob } = await api.get("/api/keys/recovery");
+  if (!blob || !key) return { blob, keys: {}, opened: !blob };
+  try {
+    return { blob, keys: await openRecovery(key, userId, blob), opened: true };
+  } catch (err) {
+    if (err instanceof TamperedError) return { blob, keys: {}, opened: false };
+    throw err;
+  }
+}
+
+/** Seals every content key this device holds with the phrase's key and stores the blob; keeps the key. The keys
+ * of the blob it replaces go in too when this device can open it (it kept the old phrase's key). */
 export async function saveRecovery(entropy, userId) {
   const key = await recoveryKey(entropy, userId);
-  await api.request("PUT", "/api/keys/recovery", { blob: await sealRecovery(key, userId, await contentKeys()) });
+  const { keys: kept } = await keysInBlob(await recoveryKeyOf(userId), userId);
+  const keys = { ...kept, ...(await contentKeys()) };
+  await api.request("PUT", "/api/keys/recovery", { blob: await sealRecovery(key, userId, keys) });
   await putRecoveryKey(userId, key);
 }
 
@@ -40,16 +55,8 @@ export async function saveRecovery(entropy, userId) {
 export async function resealRecovery(userId) {
   const key = await recoveryKeyOf(userId);
   if (!key) return false;
-  const { blob } = await api.get("/api/keys/recovery");
-  let kept = {};
-  if (blob) {
-    try {
-      kept = await openRecovery(key, userId, blob);
-    } catch (err) {
-      if (err instanceof TamperedError) return false;
-      throw err;
-    }
-  }
+  const { keys: kept, opened } = await keysInBlob(key, userId);
+  if (!opened) return false;
   const keys = { ...kept, ...(await contentKeys()) };
   await api.request("PUT", "/api/keys/recovery", { blob: await sealRecovery(key, userId, keys) });
   return true;
