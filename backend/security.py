@@ -17,8 +17,8 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # a few fields and is capped at MAX_SMALL_BODY. docs/limits.md lists each route's caps.
 LARGE_BODY_ENDPOINTS = {"sync.sync"}
 # Routes with a cap of their own, between the two: the recovery blob (RECOVERY_BLOB_MAX characters, 64 KiB)
-# and the JSON around it.
-OWN_BODY_CAPS = {"keys.put_recovery": L.RECOVERY_BLOB_MAX + 1024}
+# and the JSON around it; a second device's keys in transit likewise (TRANSFER_BLOB_MAX).
+OWN_BODY_CAPS = {"keys.put_recovery": L.RECOVERY_BLOB_MAX + 1024, "keys.put_transfer": L.TRANSFER_BLOB_MAX + 1024}
 
 
 def current_caller():

@@ -216,6 +216,7 @@ def test_every_enforced_limit_has_a_test_here():
     checked.add("REPLIES_PER_PERSON")  # a rule of services/talk.py, not of a schema: tests/test_talk.py
     checked.add("PUSH_BUDGET_DEFAULT")  # a new account's budget: tests/test_me.py
     checked |= {"KEY_DEVICES_MAX", "RECOVERY_BLOB_MAX", "WRAPPED_KEY_CHARS"}  # tests/test_keys.py
+    checked |= {"TRANSFER_BLOB_MAX", "TRANSFER_MINUTES"}  # tests/test_key_transfer.py
     checked.add("UNDO_LEAVING_HOURS")  # services/couples.py come_back: tests/test_leaving.py (23:59 yes, 24 h no)
     names = {name for name, _value, _comment in L.phone_limits() if name}
     assert names - PHONE_ONLY - checked == set(), "a limit without a test that the schemas use it"

@@ -12,6 +12,9 @@ from ..schemas.keys import (
     DirectoryQuery,
     RecoveryIn,
     RecoveryOut,
+    TransferIn,
+    TransferOut,
+    TransferStored,
     WrappedPutIn,
     WrappedPutOut,
 )
@@ -95,3 +98,31 @@ def put_recovery(data):
 @bp.response(200, RecoveryOut)
 def get_recovery():
     return {"blob": keys.recovery(current_user())}
+
+
+# A second device's keys on their way (one slot a person, TRANSFER_MINUTES): sealed with a secret that
+# travels only in the QR code or the typed code, so the server holds a blob it cannot open.
+@bp.put("/transfer")
+@login_required
+@bp.arguments(TransferIn)
+@bp.response(200, TransferStored)
+def put_transfer(data):
+    expires = keys.set_transfer(current_user(), data["blob"])
+    db.session.commit()
+    return {"expires_at": expires}
+
+
+@bp.get("/transfer")
+@login_required
+@bp.response(200, TransferOut)
+def get_transfer():
+    blob, expires = keys.transfer(current_user())
+    return {"blob": blob, "expires_at": expires}
+
+
+@bp.delete("/transfer")
+@login_required
+@bp.response(204)
+def delete_transfer():
+    keys.clear_transfer(current_user())
+    db.session.commit()

@@ -34,6 +34,10 @@ class User(db.Model):
     # the recovery phrase's key (`r1.`; only the phone can open it). services/keys.py.
     personal_key_epoch: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     recovery_blob: Mapped[str | None] = mapped_column(Text)
+    # A second device's keys on their way (`r1.` sealed with a one-off secret that only travels in a QR
+    # code or a typed code): one slot a person, gone after TRANSFER_MINUTES. services/keys.py.
+    transfer_blob: Mapped[str | None] = mapped_column(Text)
+    transfer_expires_at = mapped_column(UTCDateTime)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     couple = relationship("Couple", foreign_keys=[couple_id])

@@ -66,6 +66,14 @@ def validate_recovery(value):
         raise invalid("bad_recovery_blob")
 
 
+def validate_transfer(value):
+    if len(value) > L.TRANSFER_BLOB_MAX:
+        raise invalid("too_long", max=L.TRANSFER_BLOB_MAX)
+    raw = b64url_bytes(value[3:]) if value.startswith("r1.") else None
+    if raw is None or len(raw) < RECOVERY_MIN_BYTES:
+        raise invalid("bad_transfer_blob")
+
+
 def validate_label(value):
     if len(value) > L.DEVICE_LABEL_MAX:
         raise invalid("too_long", max=L.DEVICE_LABEL_MAX)
@@ -160,6 +168,23 @@ class RecoveryIn(Schema):
 
 class RecoveryOut(Schema):
     blob = fields.String(allow_none=True)
+
+
+class TransferIn(Schema):
+    blob = String(
+        required=True,
+        validate=validate_transfer,
+        metadata={"description": "r1. and base64url: the content keys sealed with a one-off secret"},
+    )
+
+
+class TransferStored(Schema):
+    expires_at = fields.DateTime(metadata={"description": "The server's clock: after this, GET answers null"})
+
+
+class TransferOut(Schema):
+    blob = fields.String(allow_none=True, metadata={"description": "null: none stored, or it expired"})
+    expires_at = fields.DateTime(allow_none=True)
 
 
 class ExportKeysOut(Schema):

@@ -14,6 +14,8 @@ removing a device of either partner take the next one, so the first phone back m
 that the removed device and the one who left never get. The personal epoch starts at 1.
 """
 
+from datetime import timedelta
+
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -220,6 +222,26 @@ def set_recovery(user, blob):
 
 def recovery(user):
     return user.recovery_blob
+
+
+def set_transfer(user, blob):
+    """Stores the caller's one transfer slot (a new one replaces the old), readable for TRANSFER_MINUTES."""
+    expires = utcnow() + timedelta(minutes=L.TRANSFER_MINUTES)
+    db.session.execute(update(User).where(User.id == user.id).values(transfer_blob=blob, transfer_expires_at=expires))
+    db.session.expire(user, ["transfer_blob", "transfer_expires_at"])
+    return expires
+
+
+def transfer(user):
+    """(blob, expires_at) of the caller's transfer slot while it lasts, else (None, None)."""
+    if user.transfer_blob is None or user.transfer_expires_at is None or user.transfer_expires_at <= utcnow():
+        return None, None
+    return user.transfer_blob, user.transfer_expires_at
+
+
+def clear_transfer(user):
+    db.session.execute(update(User).where(User.id == user.id).values(transfer_blob=None, transfer_expires_at=None))
+    db.session.expire(user, ["transfer_blob", "transfer_expires_at"])
 
 
 def own_devices(user):

@@ -49,6 +49,8 @@ export const KEY_ITEMS_MAX = 20; // wrapped keys in one PUT
 export const DEVICE_LABEL_MAX = 60;
 export const WRAPPED_KEY_CHARS = 170; // "w1." + base64url of 65 + 12 + 48 bytes
 export const RECOVERY_BLOB_MAX = 65536; // characters
+export const TRANSFER_BLOB_MAX = 65536; // characters: a second device's keys in transit (the recovery blob's form)
+export const TRANSFER_MINUTES = 10; // how long a second device's keys wait on the server for it
 
 // Guides the phone counts words against (shown, never refused)
 export const APPRECIATION_WORDS = 15; // "one appreciation in 15 words or fewer"

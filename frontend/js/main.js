@@ -13,7 +13,17 @@ install.capture(); // the browser's install offer comes once, early: kept for pa
 // After a share, notifications may be offered (never at launch); the offer loads only then.
 document.addEventListener("hearth:shared", () => import("./parts/notify-ask.js").then((m) => m.afterShare()));
 
+// Key material in a link's fragment, never sent to a server: an invite's couple key (#ck=) or a second device's
+// secret (/keys/add#t=), kept in this tab through a login (crypto/invite-key.js, screens/keys.js).
+function keepFragment() {
+  const kind = /^#(ck|t)=/.exec(location.hash)?.[1];
+  if (!kind) return;
+  sessionStorage.setItem(kind === "ck" ? "hearth-join-key" : "hearth-transfer", location.hash.slice(1));
+  history.replaceState(null, "", location.pathname + location.search);
+}
+
 async function start() {
+  keepFragment();
   const words = loadLanguage(); // downloads while IndexedDB opens
   await store.load();
   await words; // before /api/me: setMe compares the account's language with the phone's

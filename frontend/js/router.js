@@ -46,6 +46,12 @@ export const ROUTES = {
   "/not-sent": ["more", () => import("./screens/not-sent.js"), "route.not_sent"],
   "/story": ["today", () => import("./screens/story.js"), "route.story"],
   "/leave": [null, () => import("./screens/leave.js"), "route.leave"], // no tab bar: one decision on the page
+  // The keys (issue 15): one module, its words in frontend/content/keys.<lang>.json.
+  "/keys": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys"],
+  "/keys/phrase": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys_phrase"],
+  "/keys/unlock": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys_unlock"],
+  "/keys/add": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys_add"],
+  "/keys/safety": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys_safety"],
 };
 
 // News about the couple itself (the partner stepped away or came back; your own undo while it lasts),
@@ -56,7 +62,18 @@ const NEWS = { tab: null, load: () => import("./screens/parting.js"), title: "ro
 const FIRST_RUN = { tab: null, load: () => import("./screens/first-run.js"), title: "onboard.first_run.route" };
 
 // What someone without a couple still reaches: their own things (issue 10, item 17).
-const ALONE = new Set(["/more", "/journal", "/mine", "/not-sent", "/help", "/story"]);
+const ALONE = new Set([
+  "/more",
+  "/journal",
+  "/mine",
+  "/not-sent",
+  "/help",
+  "/story",
+  "/keys",
+  "/keys/phrase",
+  "/keys/unlock",
+  "/keys/add",
+]);
 
 let cleanup = null;
 let first = true;

@@ -155,3 +155,23 @@ export async function forget() {
     // "blocked": another tab still holds it; its onversionchange closes it and the delete goes on.
   });
 }
+
+// The recovery key (recovery.recoveryKey: from the phrase's entropy and the user id), kept non-extractable
+// in the "device" store under "recovery" with the user it was made for: a phone that set up or used the
+// phrase can seal the recovery blob again when a new content key arrives, without the words
+// (recovery-flow.js, resealRecovery). Nothing can read its bytes; forget() drops it with the rest.
+
+/** Keeps `key` (a non-extractable AES-GCM key from recovery.recoveryKey) as this user's recovery key. */
+export async function putRecoveryKey(userId, key) {
+  if (typeof userId !== "string" || userId === "") throw new TypeError("bad user id");
+  if (!(key instanceof CryptoKey) || key.algorithm.name !== "AES-GCM" || key.extractable) {
+    throw new TypeError("not a non-extractable AES-GCM key");
+  }
+  await run("device", "readwrite", (store) => store.put({ userId, key }, "recovery"));
+}
+
+/** The recovery key kept for this user, or null (none set up on this device, or another user's). */
+export async function recoveryKeyOf(userId) {
+  const held = await run("device", "readonly", (store) => store.get("recovery"));
+  return held && held.userId === userId ? held.key : null;
+}

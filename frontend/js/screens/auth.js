@@ -156,7 +156,9 @@ export function mount(root, { path, params }) {
         const me = await api.get("/api/me");
         if (signup) firstRun.begin(me.user.id);
         const joining = sessionStorage.getItem("hearth-join-code");
-        history.replaceState(null, "", joining && !me.couple ? `/join?code=${encodeURIComponent(joining)}` : "/");
+        // A second device's link opened before logging in (main.js kept its secret): back to it.
+        const next = sessionStorage.getItem("hearth-transfer") ? "/keys/add" : "/";
+        history.replaceState(null, "", joining && !me.couple ? `/join?code=${encodeURIComponent(joining)}` : next);
         await store.setMe(me); // the router moves on to pairing or Today
       } catch (err) {
         const rest = showErrors(form, api.fieldErrors(err));

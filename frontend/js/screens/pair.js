@@ -140,6 +140,10 @@ function joinCard(code) {
     submit.disabled = true;
     say(message, "");
     try {
+      await inviteKey().then(
+        (m) => m.keepJoinKey(),
+        () => {},
+      );
       const data = await api.post("/api/couple/join", { code: input.value.trim() });
       sessionStorage.removeItem("hearth-join-code");
       history.replaceState(null, "", "/");
@@ -160,16 +164,26 @@ function joinCard(code) {
   return section(code ? t("pair.join_partner") : t("pair.join_code"), form);
 }
 
+// The couple key in the invite link's fragment (issue 15), loaded only here.
+const inviteKey = () => import("../crypto/invite-key.js");
+
 function inviteCard() {
   const body = h("div", {});
   const card = section(t("pair.your_invite"), body);
   const message = notice();
   async function show() {
-    const invite = await db.getMeta("invite");
-    if (!invite || new Date(invite.expires_at) < new Date()) {
+    const stored = await db.getMeta("invite");
+    if (!stored || new Date(stored.expires_at) < new Date()) {
       clear(body, h("p", { class: "muted" }, t("pair.expired")), newInviteButton(), message);
       return;
     }
+    const invite = {
+      ...stored,
+      url: await inviteKey().then(
+        (m) => m.linkWithKey(stored.url, store.couple?.id),
+        () => stored.url,
+      ),
+    };
     const link = h("input", {
       readonly: true,
       value: invite.url,

@@ -25,9 +25,10 @@ const LINKS = [
   "love-maps",
   "help",
   "mine",
+  "keys",
 ] // screens, not kinds
   .map((key) => [`/${key}`, key]);
-const ALONE = new Set(["/story", "/journal", "/help", "/mine"]); // what needs no partner
+const ALONE = new Set(["/story", "/journal", "/help", "/mine", "/keys"]); // what needs no partner
 
 function links() {
   const shown = LINKS.filter(([href]) => store.couple || ALONE.has(href)).map(([href, key]) => [
@@ -42,7 +43,7 @@ function links() {
       t("settings.hint.not_sent"),
     ]);
   }
-  return h(
+  const nav = h(
     "nav",
     { class: "card links", "aria-label": t("settings.nav_label") },
     h(
@@ -62,6 +63,15 @@ function links() {
       ),
     ),
   );
+  // Whether the recovery phrase is set up, under the keys' line (offline: the line as it is).
+  const keys = nav.querySelector('a[href="/keys"] .link-sub');
+  api
+    .get("/api/keys")
+    .then((found) => {
+      if (keys) keys.textContent = t(found.recovery ? "settings.hint.keys_set" : "settings.hint.keys_unset");
+    })
+    .catch(() => {});
+  return nav;
 }
 
 export function mount(root) {
