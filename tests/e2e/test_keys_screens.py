@@ -350,23 +350,26 @@ def test_the_invite_links_fragment_carries_the_couple_key_and_never_a_request(ne
     url = link.input_value()
     shot(page, f"invite-{lang}")
     fragment = dict(part.split("=", 1) for part in url.split("#", 1)[1].split("&"))
-    assert fragment["e"] == "1" and len(ec.from_b64url(fragment["ck"])) == 32
-    assert held_keys(page) == {"c1": fragment["ck"]}  # the key in the link is the one this phone keeps
+    key_id = f"c{fragment['e']}"  # a couple's first epoch is random (services/couples.py first_key_epoch)
+    assert int(fragment["e"]) >= 1 and len(ec.from_b64url(fragment["ck"])) == 32
+    assert key_id == f"c{first.request.get('/api/keys').json()['couple_epoch']}"
+    assert held_keys(page) == {key_id: fragment["ck"]}  # the key in the link is the one this phone keeps
     joiner = second.new_page()
     joiner.goto(url)
     joiner.locator("form button[type=submit]").wait_for()
     assert "#" not in joiner.url
     joiner.locator("form button[type=submit]").click()
     wait_until(joiner, "() => location.pathname === '/'")
-    assert held_keys(joiner) == {"c1": fragment["ck"]}
+    assert held_keys(joiner) == {key_id: fragment["ck"]}
     watch.never(fragment["ck"], "#ck=")
     # Sealed on one phone, opened on the other.
-    envelope = page.evaluate(SEAL, ["c1", ENTRY, "our words"])
+    envelope = page.evaluate(SEAL, [key_id, ENTRY, "our words"])
     assert joiner.evaluate(OPEN, [envelope, ENTRY]) == "our words"
 
 
-def test_a_key_this_phone_held_before_never_goes_in_a_link(new_context, people):
-    """A key id names an epoch, not a couple: a `c1` kept from before (a former couple's) stays out of the link."""
+def test_a_former_couples_key_stays_beside_the_new_couples_in_the_link(new_context, people):
+    """A phone that held c1 from a former couple: the new couple's first epoch is random, so the link carries
+    the new couple's own key under its own id and the old key stays for the old entries."""
     first = new_context()
     people.signup(first, "Alex")
     page = open_app(first, "/pair")
@@ -374,10 +377,10 @@ def test_a_key_this_phone_held_before_never_goes_in_a_link(new_context, people):
     page.evaluate(GIVE, old)
     page.locator(".card button.btn.primary.wide").first.click()
     link = page.locator("input[name=invite-url]")
-    link.wait_for()
-    page.wait_for_timeout(500)
-    assert "/join?code=" in link.input_value() and "#" not in link.input_value()
-    assert held_keys(page) == old
+    wait_until(page, "() => document.querySelector('input[name=invite-url]')?.value.includes('#ck=')")
+    fragment = dict(part.split("=", 1) for part in link.input_value().split("#", 1)[1].split("&"))
+    assert fragment["e"] != "1" and fragment["ck"] != old["c1"]
+    assert held_keys(page) == {**old, f"c{fragment['e']}": fragment["ck"]}
 
 
 MESSAGES = {
