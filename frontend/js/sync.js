@@ -199,7 +199,8 @@ async function run() {
 }
 
 /** The keyring's turn before a round trip (registers, unwraps, makes and wraps keys). Without the
- *  directory (a server error) the sync still goes: puts whose key is missing wait, pulls are kept sealed. */
+ *  directory (offline, a server error) the sync still goes: puts whose key is missing wait, pulls whose key
+ *  is missing are kept sealed. */
 async function keysFirst(id) {
   const ring = await keyring();
   try {
@@ -207,8 +208,9 @@ async function keysFirst(id) {
     if (gained) await reopen(ring);
     if (ring.state() === "ready") await moveOldEntries();
   } catch (err) {
-    if (err.offline || err.status === 401) throw err;
-    console.warn("keys", err); // i18n-ok: a developer's note; the puts wait for the key
+    if (err.status === 401) throw err;
+    // Offline, or a server error: the sync still tries (and says so); puts whose key is missing wait.
+    if (!err.offline) console.warn("keys", err); // i18n-ok: a developer's note
   }
   return ring;
 }

@@ -17,7 +17,7 @@ import e2e_crypto as ec
 from backend.extensions import db
 from backend.models import Couple, Entry, KeyCheck
 
-from .e2e_support import artifacts, go_offline, go_online, open_app, settle, tab, wait_until
+from .e2e_support import artifacts, go_offline, go_online, open_app, seed, settle, tab, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -80,8 +80,7 @@ def test_words_leave_the_phone_sealed_and_only_the_partner_reads_them(
     [journal] = live_server.entries(kind="journal")
     assert thanks.body["text"].startswith("e1.c1.") and journal.body["text"].startswith("e1.p1.")
 
-    s.reload()
-    tab(s, "/appreciate")
+    s.goto("/appreciate")
     s.get_by_text(MARKER).wait_for()  # Sam's phone opened it with the couple key
     assert s.get_by_text(SECRET).count() == 0
     s.screenshot(path=artifacts("encryption", "sam-reads.png"))
@@ -199,8 +198,8 @@ def test_two_phones_making_the_couple_key_at_once_end_with_one(new_context, peop
     a.get_by_label("Something you appreciate about Sam").fill(MARKER)
     a.get_by_role("button", name="Send appreciation").click()
     settle(a)
-    s.reload()
-    tab(s, "/appreciate")
+    s.goto("/appreciate")
+    s.screenshot(path=artifacts("encryption", "race-sam.png"))
     s.get_by_text(MARKER).wait_for()
 
 
@@ -231,3 +230,21 @@ def test_the_server_refuses_plaintext_once_a_phone_holds_keys(new_context, peopl
     [result] = response.json()["results"]
     assert result["error"]["reason"] == "must_encrypt"
     assert ec.b64url(b"x")  # the Python twin is importable (server tests make real envelopes with it)
+
+
+def test_entries_from_before_sealing_are_sealed_by_their_authors_phone(new_context, people, live_server):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    old = seed(live_server, alex, "appreciation", {"text": "Old plain thanks"})  # before any phone had keys
+    a = open_app(alex)
+    ready(a)
+    for _ in range(150):
+        [row] = live_server.entries(id=old)
+        if row.body["text"].startswith("e1.c1."):
+            break
+        a.wait_for_timeout(200)
+    assert row.body["text"].startswith("e1.c1."), row.body
+    s = open_app(sam, "/appreciate")
+    wait_until(s, f"() => ({RING})().then((s) => s === 'waiting' || s === 'ready')", timeout=30_000)
+    a.reload()  # Alex's phone wraps the couple key for Sam's, which then opens the moved entry
+    s.get_by_text("Old plain thanks").wait_for(timeout=40_000)

@@ -23,7 +23,7 @@ export { hasPlainWords };
 
 const FRESH_MS = 3 * 60 * 1000;
 const RETRY_MS = 10 * 1000; // this phone waits for a key, or a device of the couple waits for ours
-const PARTNER_MS = 60 * 1000; // the partner has no device yet: when it comes, it waits for our couple key
+const PARTNER_MS = 15 * 1000; // the partner has no device yet: when it comes, it waits for our couple key
 const ITEMS_MAX = 20; // KEY_ITEMS_MAX: one PUT /api/keys/wrapped at most
 const OWNER = "hearth-keys-owner"; // whose keys hearth-keys holds (localStorage)
 const DONE = "hearth-keys-wrapped"; // "device|public key|key id" this phone wrapped and the server took
@@ -224,17 +224,25 @@ async function wrapForOthers(dir, user, deviceId, coupleId, self) {
       marks.push(mark(device, keyId));
     }
   }
-  if (!items.length) return;
-  try {
-    if (!(await putWrapped(items, deviceId))) {
-      stale = true; // a key this phone holds is not the one the server kept: ask again next time
-      return;
+  for (let at = 0; at < items.length; at += ITEMS_MAX) {
+    let slice = items.slice(at, at + ITEMS_MAX);
+    let names = marks.slice(at, at + ITEMS_MAX);
+    try {
+      if (!(await putWrapped(slice, deviceId))) {
+        stale = true; // a key this phone holds is not the one the server kept: ask again next time
+        continue;
+      }
+    } catch (err) {
+      if (err.status !== 422) throw err;
+      // Some copies the server will not take (a device that went meanwhile): those not again, the rest now.
+      const refused = new Set(Object.keys(err.codes?.items || {}).map(Number));
+      for (const n of refused) done.add(names[n]);
+      slice = slice.filter((_, n) => !refused.has(n));
+      names = names.filter((_, n) => !refused.has(n));
+      if (!slice.length || !(await putWrapped(slice, deviceId))) continue;
     }
-  } catch (err) {
-    if (err.status !== 422) throw err;
-    // One copy the server will not take (a device that went meanwhile): not again from this answer.
+    for (const m of names) done.add(m);
   }
-  for (const m of marks) done.add(m);
   writeJson(DONE, [...done]);
 }
 
