@@ -19,9 +19,8 @@ const MAX_DELAY = 5 * 60 * 1000;
 // `sealed` (a key this phone lacks), `tampered` (did not open), `clear` (the server holds plaintext): the
 // keyring's marks on an entry as it arrived (crypto/keyring.js openEntry).
 const LOCAL_FIELDS = ["pending", "base", "expects", "sealed", "tampered", "clear"];
-const MOVE_PER_ROUND = 5; // entries from before sealing, re-sent sealed a few at a time (docs/encryption.md)
-// The keyring and the sealing load on demand (the shell stays small) and only once someone is signed in.
-const keyring = () => import("./crypto/keyring.js");
+// The keyring and the sealing (crypto/sync-keys.js) load on demand: the first screen's shell stays small.
+const sealing = () => import("./crypto/sync-keys.js");
 
 let timer = null;
 let attempt = 0;
@@ -191,134 +190,18 @@ async function run() {
     }
     attempt = 0;
     store.setSync("idle");
-    const ring = await keyring();
+    const { ring } = await sealing();
     if (ring.recheck()) schedule(ring.recheck()); // a key is on its way: no other event says when
   } catch (err) {
     await failed(err);
   }
 }
 
-/** The keyring's turn before a round trip (registers, unwraps, makes and wraps keys). Without the
- *  directory (offline, a server error) the sync still goes: puts whose key is missing wait, pulls whose key
- *  is missing are kept sealed. */
-async function keysFirst(id) {
-  const ring = await keyring();
-  try {
-    const { gained } = await ring.prepare({ deviceId: id, user: store.user, couple: store.couple });
-    if (gained) await reopen(ring);
-    if (ring.state() === "ready") await moveOldEntries();
-  } catch (err) {
-    if (err.status === 401) throw err;
-    // Offline, or a server error: the sync still tries (and says so); puts whose key is missing wait.
-    if (!err.offline) console.warn("keys", err); // i18n-ok: a developer's note
-  }
-  return ring;
-}
-
-/** Opens what waited for a key this phone now holds. */
-async function reopen(ring) {
-  const waiting = (await db.all("entries")).filter((e) => e.sealed);
-  const opened = [];
-  for (const entry of waiting) {
-    const open = await ring.openEntry(entry);
-    if (!open.sealed) opened.push(open);
-  }
-  if (!opened.length) return;
-  await db.tx(["entries"], "readwrite", async (s) => {
-    for (const entry of opened) {
-      const now = await req(s.entries.get(entry.id));
-      if (now?.sealed && now.rev === entry.rev) s.entries.put(entry);
-    }
-  });
-  await store.reload();
-  store.announce();
-}
-
-/** Own entries the server still holds in plaintext (from before sealing) go again, sealed on the way; a
- *  few a round. Kinds both partners edit: whichever phone comes first. A default ritual keeps the
- *  catalogue's words (not a person's) until someone edits it. */
-async function moveOldEntries() {
-  const me = store.user.id;
-  const old = (await db.all("entries"))
-    .filter((e) => e.clear && !e.pending && !e.deleted && !e.body?.template)
-    .filter((e) => e.author_id === me || guarded(e.kind))
-    .filter((e) => alwaysPrivate(e.kind) || e.couple_id === currentScope())
-    .slice(0, MOVE_PER_ROUND);
-  for (const entry of old) {
-    await queue("put", {
-      id: entry.id,
-      kind: entry.kind,
-      visibility: entry.visibility,
-      ref_id: entry.ref_id,
-      body: entry.body,
-    });
-  }
-}
-
-/** Seals each queued put's words just before it leaves. A put whose key is not here yet stays queued, and
- *  every later write of the same entry with it; the rest go. The ones that stay move behind everything (new
- *  mids) so that the server, which takes each mid once and in order, still takes them later. */
-async function sealOutbox(ring, outbox, scope) {
-  const held = new Set();
-  const stays = [];
-  const mutations = [];
-  for (const item of outbox) {
-    const { mid, op, entry } = item;
-    if (held.has(entry.id)) {
-      stays.push(item);
-      continue;
-    }
-    if (op !== "put" || !ring.hasPlainWords(entry.kind, entry.body)) {
-      mutations.push({ mid, op, entry });
-      continue;
-    }
-    const sealed = await ring.sealPut(entry, scope);
-    if (sealed) mutations.push({ mid, op, entry: sealed });
-    else {
-      held.add(entry.id);
-      stays.push(item);
-    }
-  }
-  if (stays.length && mutations.length) await moveBehind(stays);
-  return { mutations, held: stays.length };
-}
-
-async function moveBehind(items) {
-  const moved = await db.tx(["entries", "outbox", "meta"], "readwrite", async (s) => {
-    let next = (await req(s.meta.get("next_mid"))) || 1;
-    const pairs = [];
-    for (const item of items) {
-      const fresh = next++;
-      s.outbox.delete(item.mid);
-      s.outbox.put({ ...item, mid: fresh });
-      const local = await req(s.entries.get(item.entry.id));
-      if (local && local.pending === item.mid) s.entries.put({ ...local, pending: fresh });
-      pairs.push([item.mid, fresh]);
-    }
-    s.meta.put(next, "next_mid");
-    return pairs;
-  });
-  for (const [old, fresh] of moved) {
-    if (!waiting.has(old)) continue;
-    waiting.set(fresh, waiting.get(old));
-    waiting.delete(old);
-  }
-}
-
-/** Every envelope in a sync answer opened (before apply()'s transaction: WebCrypto is async, and an
- *  IndexedDB transaction closes while it waits). */
-async function openAnswer(ring, response) {
-  const changes = await Promise.all((response.changes || []).map((c) => ring.openEntry(c)));
-  const results = await Promise.all(
-    (response.results || []).map(async (r) => (r.entry ? { ...r, entry: await ring.openEntry(r.entry) } : r)),
-  );
-  return { ...response, changes, results };
-}
-
 /** One POST /api/sync. Returns true when there is more to send or pull. */
 async function roundTrip() {
   const id = await clientId();
-  const ring = await keysFirst(id);
+  const keys = await sealing();
+  await keys.keysFirst(id, { queue });
   const [cursor, queued, known] = await db.tx(["meta", "outbox"], "readonly", (s) =>
     Promise.all([req(s.meta.get("cursor")), req(s.outbox.getAll(null, BATCH)), req(s.meta.get("couple_id"))]),
   );
@@ -337,7 +220,7 @@ async function roundTrip() {
     return false;
   });
   const outbox = other === -1 ? queued : queued.slice(0, other);
-  const { mutations, held } = await sealOutbox(ring, outbox, scope);
+  const { mutations, held } = await keys.sealOutbox(outbox, scope, waiting);
   let response;
   try {
     // Writes name the couple they were made for; a pull alone does not, so a phone that has not yet
@@ -351,9 +234,9 @@ async function roundTrip() {
     await store.refreshMe();
     return true; // again, for the couple the user is in now
   }
-  const changed = await apply(await openAnswer(ring, response));
+  const changed = await apply(await keys.openAnswer(response));
   if (changed) await store.refreshMe();
-  if (response.results?.some((r) => ["must_encrypt", "wrong_key"].includes(r.error?.reason))) ring.invalidate();
+  if (response.results?.some((r) => ["must_encrypt", "wrong_key"].includes(r.error?.reason))) keys.ring.invalidate();
   const rest = outbox.length < queued.length || queued.length === BATCH;
   return changed || response.more || (rest && (mutations.length > 0 || held > 0));
 }
