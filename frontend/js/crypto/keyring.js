@@ -71,7 +71,9 @@ async function checkOf(key) {
   return encodeBase64url(new Uint8Array(await crypto.subtle.sign("HMAC", mac, CHECK_INFO)).subarray(0, 16));
 }
 
-const mark = (device, keyId) => `${device.device_id}|${device.public_key.slice(0, 22)}|${keyId}`;
+// What this phone wrapped for whom: a couple key's mark names its couple (key ids restart per couple).
+const mark = (device, keyId, coupleId) =>
+  `${device.device_id}|${device.public_key.slice(0, 22)}|${keyId}${keyId.startsWith("c") ? `|${coupleId}` : ""}`;
 
 async function directory(deviceId) {
   const ask = () => api.get(`/api/keys?device=${encodeURIComponent(deviceId)}`);
@@ -117,7 +119,7 @@ async function make(keyId, devices, deviceId, coupleId) {
   await keystore.putContentKey(keyId, key);
   if (coupleId) writeJson(COUPLES, { ...readJson(COUPLES, {}), [keyId]: coupleId });
   const done = new Set(readJson(DONE, []));
-  for (const d of devices) done.add(mark(d, keyId));
+  for (const d of devices) done.add(mark(d, keyId, coupleId));
   writeJson(DONE, [...done]);
   return true;
 }
@@ -158,6 +160,16 @@ export async function prepare({ deviceId, user, couple }) {
   }
   stale = false;
   const known = coupleId && dir.couple_epoch ? coupleId : null;
+  if (known) {
+    // Couple keys of a former couple go: this couple's keys restart at c1 under the same ids.
+    const couples = readJson(COUPLES, {});
+    for (const [keyId, couple] of Object.entries(couples)) {
+      if (!couple || couple === known) continue;
+      await keystore.dropContentKey(keyId);
+      delete couples[keyId];
+    }
+    writeJson(COUPLES, couples);
+  }
   let gained = false;
   const { privateKey } = await keystore.deviceKeys();
   for (const w of dir.wrapped) {
@@ -173,6 +185,7 @@ export async function prepare({ deviceId, user, couple }) {
   }
 
   const self = dir.devices.find((d) => d.device_id === deviceId && d.user_id === user.id);
+  if (!self) return { gained }; // registered a moment ago and not listed yet: the next round
   const own = [self, ...dir.devices.filter((d) => d.user_id === user.id && d !== self)];
   const personal = `p${dir.personal_epoch}`;
   if (!(await keystore.contentKey(personal))) await make(personal, own, deviceId, null);
@@ -219,9 +232,9 @@ async function wrapForOthers(dir, user, deviceId, coupleId, self) {
       if (couple && Number(keyId.slice(1)) > dir.couple_epoch) continue;
       if (!couple && Number(keyId.slice(1)) > dir.personal_epoch) continue;
       const again = keyId === `c${dir.couple_epoch}` && dir.waiting.includes(device.device_id);
-      if (done.has(mark(device, keyId)) && !again) continue;
+      if (done.has(mark(device, keyId, coupleId)) && !again) continue;
       items.push(...(await wrapItems([device], keyId, key)));
-      marks.push(mark(device, keyId));
+      marks.push(mark(device, keyId, coupleId));
     }
   }
   for (let at = 0; at < items.length; at += ITEMS_MAX) {
