@@ -166,8 +166,9 @@ def _item_problem(user, couple, item, owners):
 
 def put_wrapped(user, items, by_device=None):
     """Stores each copy, replacing the one already there for (device, key id); all or none. A `c<n>` key
-    only with n the caller's couple's current epoch, for their own or their partner's devices; a `p<n>`
-    key only for their own, with n at most their personal epoch. Returns how many were stored."""
+    only with n at most the caller's couple's current epoch (older ones: a new device reads the history),
+    for their own or their partner's devices; a `p<n>` key only for their own, with n at most their
+    personal epoch. The first check stored per key id wins (KeyExists). Returns how many were stored."""
     errors = {}
     if by_device is not None and _own(user, by_device) is None:
         errors["by_device"] = [Coded("unknown_device")]
