@@ -375,7 +375,9 @@ def test_leaving_moves_the_epoch_and_the_one_left_loses_the_couple(app, pair):
     seen = directory(bob, bob_phone)
     assert seen["couple_epoch"] == 3 and seen["waiting"] == [alice_phone.device_id, bob_phone.device_id]
     assert [w["key_id"] for w in seen["wrapped"]] == ["c1", "p1"]
-    assert refused(put(alice, wrapped_for(bob_phone, "c2")))["codes"] == {"items": {"0": {"key_id": ["wrong_epoch"]}}}
+    # An older epoch's key may still be wrapped (a new device reads the history); a later one may not.
+    assert put(alice, wrapped_for(bob_phone, "c2")).status_code == 200
+    assert refused(put(alice, wrapped_for(bob_phone, "c4")))["codes"] == {"items": {"0": {"key_id": ["wrong_epoch"]}}}
     assert put(alice, wrapped_for(bob_phone, "c3")).status_code == 200
 
 

@@ -52,6 +52,8 @@ def test_the_phone_knows_the_same_kinds_as_the_server(phone):
 def test_the_phone_and_the_server_agree_on_each_kinds_rules(phone, name):
     server = kinds.KINDS[name]
     assert (phone[name]["edit"], phone[name]["private"]) == (server.edit, server.private)
+    # What the phone seals is what the server takes as envelopes (issue 15), path for path.
+    assert phone[name]["sealed"] == list(server.words)
 
 
 @pytest.mark.parametrize("name", kinds.NAMES)

@@ -75,11 +75,15 @@ def delete_device(device_id):
 @login_required
 @bp.arguments(WrappedPutIn)
 @bp.response(200, WrappedPutOut)
+@bp.alt_response(409, description="key_exists: another key was stored first for a key id (its check differs)")
 def put_wrapped(data):
     try:
         stored = keys.put_wrapped(current_user(), data["items"], data["by_device"])
     except keys.Refused as refused:
         fail(422, "validation", errors=refused.errors)
+    except keys.KeyExists:
+        db.session.rollback()
+        fail(409, "key_exists")
     db.session.commit()
     return {"stored": stored}
 

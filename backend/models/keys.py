@@ -66,3 +66,20 @@ class WrappedKey(db.Model):
         # Which devices of a couple hold its current key (`waiting`).
         Index("ix_wrapped_keys_couple_key", "couple_id", "key_id"),
     )
+
+
+class KeyCheck(db.Model):
+    """The first check a phone gave for a content key id (issue 15): base64url of the first 16 bytes of
+    HMAC-SHA256(raw key, "hearth key check v1"). Two phones may make different keys for one key id at once;
+    the first to store a wrapped copy wins, the other is refused (409 key_exists) and waits for the winner's.
+    `owner` is the couple's id for a `c` key, the person's id for a `p` key. It tells nothing of the key."""
+
+    __tablename__ = "key_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(36))
+    key_id: Mapped[str] = mapped_column(String(12))
+    digest: Mapped[str] = mapped_column(String(22))  # the check ("check" is an SQL word)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    __table_args__ = (UniqueConstraint("owner", "key_id", name="uq_key_checks_owner_key"),)

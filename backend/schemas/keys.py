@@ -23,6 +23,7 @@ KEY_ID = re.compile(r"^([cp])([1-9][0-9]{0,8})\Z")
 PUBLIC_KEY_BYTES = 65  # uncompressed P-256: 0x04, x, y
 WRAPPED_BYTES = 65 + 12 + 48  # ephemeral public key, iv, the 32-byte key sealed with its 16-byte tag
 RECOVERY_MIN_BYTES = 12 + 16 + 1  # iv, tag, at least one byte of JSON
+CHECK_BYTES, CHECK_CHARS = 16, 22  # a key check: 16 bytes of an HMAC, base64url
 
 
 def b64url_bytes(value):
@@ -145,10 +146,25 @@ class DirectoryOut(Schema):
     recovery = fields.Boolean(metadata={"description": "Whether a recovery blob is stored"})
 
 
+def validate_check(value):
+    raw = b64url_bytes(value) if len(value) == CHECK_CHARS else None
+    if raw is None or len(raw) != CHECK_BYTES:
+        raise invalid("bad_key_check")
+
+
 class WrappedIn(Schema):
     device_id = DeviceId(required=True)
     key_id = KeyId(required=True)
     blob = String(required=True, validate=validate_wrapped)
+    check = String(
+        load_default=None,
+        allow_none=True,
+        validate=validate_check,
+        metadata={
+            "description": "base64url(first 16 bytes of HMAC-SHA256(raw content key, 'hearth key check v1')): the "
+            "first one stored for a key id wins; another is 409 key_exists. Without it, nothing is checked"
+        },
+    )
 
 
 class WrappedPutIn(Schema):

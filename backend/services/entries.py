@@ -4,11 +4,12 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from ..errors import Coded
 from ..extensions import db
 from ..kinds import KINDS
-from ..models import Couple, Entry
+from ..models import Couple, DeviceKey, Entry
 from ..schemas import words
 from ..schemas.entries import EntryDeleteIn, EntryIn
 from ..times import parse_instant
@@ -78,6 +79,15 @@ class Batch:
         self.known = known
         self.entries, self.jobs, self.reveals = [], [], []
         self._paired = {}
+        self._sealing = None
+
+    def sealing(self):
+        """Whether the writer has registered a device key (then words must come sealed), read once per batch."""
+        if self._sealing is None:
+            self._sealing = (
+                db.session.scalar(select(DeviceKey.id).where(DeviceKey.user_id == self.user.id).limit(1)) is not None
+            )
+        return self._sealing
 
     def paired_at(self, couple_id):
         """When that couple paired (None: no couple), read once per batch."""
@@ -308,6 +318,8 @@ def put(batch, raw, parsed=None):
     if existing is not None and existing.author_id != user.id:
         visibility_ = existing.visibility  # a partner editing a shared entry cannot hide it from its author
     _check_keys(kind, body, visibility_, existing.couple_id if existing else couple_id)
+    if batch.sealing():
+        _check_sealed(kind, body)
 
     if existing is None:
         entry = NewEntry(data["id"], couple_id, user.id, kind, created_at)
@@ -349,6 +361,16 @@ def _check_keys(kind, body, visibility_, couple_id):
     wanted = "c" if visibility_ == "shared" and couple_id is not None else "p"
     if first[0] != wanted:
         raise Rejected(422, "wrong_key", {"body": {found[0][0].split(".")[0]: [Coded("wrong_key")]}})
+
+
+def _check_sealed(kind, body):
+    """The downgrade guard: once the author has registered a device key, their phone seals every words
+    field, so plaintext from them (other than "", a note left out) is refused: 422 must_encrypt. A server
+    or a client that drops the sealing cannot slip words past the phone in the clear."""
+    for path in KINDS[kind].words:
+        for where, value in words.at(body, path):
+            if isinstance(value, str) and value != "" and not words.is_envelope(value):
+                raise Rejected(422, "must_encrypt", {"body": {where.split(".")[0]: [Coded("must_encrypt")]}})
 
 
 def _live_question(entry):

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .. import limits as L
 from ..errors import Coded
 from ..extensions import db
-from ..models import Couple, DeviceKey, User, WrappedKey, utcnow
+from ..models import Couple, DeviceKey, KeyCheck, User, WrappedKey, utcnow
 from ..schemas.keys import KEY_ID
 from . import couples
 
@@ -37,6 +37,11 @@ class KeyMismatch(Exception):
 
 class NoSuchDevice(Exception):
     """Not one of the caller's devices (or no such device at all: the two look the same)."""
+
+
+class KeyExists(Exception):
+    """Another key was stored first for this key id (its check differs): the caller's phone drops its own
+    and waits for the winner's wrapped copy."""
 
 
 class Refused(Exception):
@@ -156,15 +161,16 @@ def _item_problem(user, couple, item, owners):
     else:
         if couple is None:
             return "key_id", Coded("couple_key_needs_couple")
-        if int(epoch) != couple.key_epoch:
+        if int(epoch) > couple.key_epoch:  # an older one: a new device of the couple reads the history
             return "key_id", Coded("wrong_epoch")
     return None, owner
 
 
 def put_wrapped(user, items, by_device=None):
     """Stores each copy, replacing the one already there for (device, key id); all or none. A `c<n>` key
-    only with n the caller's couple's current epoch, for their own or their partner's devices; a `p<n>`
-    key only for their own, with n at most their personal epoch. Returns how many were stored."""
+    only with n at most the caller's couple's current epoch (older ones: a new device reads the history),
+    for their own or their partner's devices; a `p<n>` key only for their own, with n at most their
+    personal epoch. The first check stored per key id wins (KeyExists). Returns how many were stored."""
     errors = {}
     if by_device is not None and _own(user, by_device) is None:
         errors["by_device"] = [Coded("unknown_device")]
@@ -198,6 +204,7 @@ def put_wrapped(user, items, by_device=None):
         }
     if errors:
         raise Refused(errors)
+    _first_check_wins(user, couple, items)
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     for personal in (True, False):  # each kind of copy is one by its own unique index
         values = [row for row in rows.values() if (row["couple_id"] is None) == personal]
@@ -213,6 +220,30 @@ def put_wrapped(user, items, by_device=None):
         )
         db.session.execute(stmt)
     return len(rows)
+
+
+def _first_check_wins(user, couple, items):
+    """Stores the first check of each key id (a couple's `c<n>`, the caller's own `p<n>`), and raises
+    KeyExists when an item's check differs from the one stored (or from another item's for the same key).
+    An insert that does nothing on a conflict, then a read: two phones at once both read the one stored."""
+    checks = {}
+    for item in items:
+        if item.get("check") is None:
+            continue
+        owner = couple.id if item["key_id"].startswith("c") else user.id
+        if checks.setdefault((owner, item["key_id"]), item["check"]) != item["check"]:
+            raise KeyExists()
+    if not checks:
+        return
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    values = [{"owner": o, "key_id": k, "digest": c, "created_at": utcnow()} for (o, k), c in checks.items()]
+    db.session.execute(
+        dialect.insert(KeyCheck).values(values).on_conflict_do_nothing(index_elements=[KeyCheck.owner, KeyCheck.key_id])
+    )
+    for (owner, key_id), check in checks.items():
+        stored = db.session.scalar(select(KeyCheck.digest).where(KeyCheck.owner == owner, KeyCheck.key_id == key_id))
+        if stored != check:
+            raise KeyExists()
 
 
 def set_recovery(user, blob):

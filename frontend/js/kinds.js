@@ -17,6 +17,8 @@
 //            (an item found under "All" only: the default, so a new kind shows as a plain line), "attached"
 //            (shown on the entry it answers: its `text` as a line, a reaction as a chip), or null (left out: a
 //            setting or a shared position)
+//   sealed   the paths of its body's fields that hold a person's words ("answers.*.text": each item's), which
+//            the sync seals before sending and opens on arrival (crypto/sealing.js; backend/kinds.py `words`)
 //   share    the person's own share (a disclosure, an appreciation, an answer): the first one on a phone is
 //            when notifications are offered (entries.js, parts/notify-ask.js)
 //
@@ -34,6 +36,7 @@ const kind = (
     words = null,
     choose = false,
     share = false,
+    sealed = [],
   } = {},
 ) => ({
   name,
@@ -46,35 +49,53 @@ const kind = (
   words,
   choose,
   share,
+  sealed: Object.freeze(sealed),
 });
 
 export const KINDS = Object.freeze(
   Object.fromEntries(
     [
-      kind("disclosure", { shows: ["feed", "tension"], story: "words", words: "text", choose: true, share: true }),
-      kind("reflection", { shows: ["feed"], story: "attached", words: "text" }),
-      kind("reaction", { shows: ["feed"], story: "attached" }),
-      kind("appreciation", { shows: ["feed", "appreciate"], story: "appreciations", words: "text", share: true }),
-      kind("bid", { shows: ["feed", "bids"], story: "bids", words: "note" }),
+      kind("disclosure", {
+        shows: ["feed", "tension"],
+        story: "words",
+        words: "text",
+        choose: true,
+        share: true,
+        sealed: ["text", "i_feel.feel", "i_feel.when", "i_feel.need"],
+      }),
+      kind("reflection", { shows: ["feed"], story: "attached", words: "text", sealed: ["text"] }),
+      kind("reaction", { shows: ["feed"], story: "attached", sealed: ["note"] }),
+      kind("appreciation", {
+        shows: ["feed", "appreciate"],
+        story: "appreciations",
+        words: "text",
+        share: true,
+        sealed: ["text"],
+      }),
+      kind("bid", { shows: ["feed", "bids"], story: "bids", words: "note", sealed: ["note"] }),
       kind("bid_response", { shows: ["feed", "bids"], story: "attached" }),
-      kind("checkin", { shows: ["feed", "checkin"], story: "checkins", words: "note", choose: true }),
-      kind("ritual", { edit: "both", shows: ["rituals"], story: null }),
-      kind("ritual_session", { shows: ["rituals", "session"], story: "rituals" }),
+      kind("checkin", { shows: ["feed", "checkin"], story: "checkins", words: "note", choose: true, sealed: ["note"] }),
+      kind("ritual", { edit: "both", shows: ["rituals"], story: null, sealed: ["title", "prompts.*"] }),
+      kind("ritual_session", {
+        shows: ["rituals", "session"],
+        story: "rituals",
+        sealed: ["answers.*.prompt", "answers.*.text", "passed.*", "note"],
+      }),
       kind("session_step", { edit: "both", shows: ["session"], moves: true, story: null }),
-      kind("commitment", { shows: ["commitments", "tension"], story: "promises", words: "text" }),
-      kind("agreement", { edit: "both", shows: ["agreements"], story: "promises" }),
-      kind("timeout", { shows: ["timeout"], words: "note" }),
-      kind("timeout_note", { shows: ["timeout"], story: "attached", words: "text" }),
-      kind("answer", { shows: ["feed", "question"], story: "answers", words: "text", share: true }),
+      kind("commitment", { shows: ["commitments", "tension"], story: "promises", words: "text", sealed: ["text"] }),
+      kind("agreement", { edit: "both", shows: ["agreements"], story: "promises", sealed: ["text"] }),
+      kind("timeout", { shows: ["timeout"], words: "note", sealed: ["note"] }),
+      kind("timeout_note", { shows: ["timeout"], story: "attached", words: "text", sealed: ["text"] }),
+      kind("answer", { shows: ["feed", "question"], story: "answers", words: "text", share: true, sealed: ["text"] }),
       kind("question_swap", { shows: ["question"], story: null }),
-      kind("journal", { private: true, shows: ["journal"], words: "text" }),
+      kind("journal", { private: true, shows: ["journal"], words: "text", sealed: ["text"] }),
       kind("path_step", { shows: ["path", "today"], story: null }),
-      kind("reply", { shows: ["feed", "question"], story: "attached", words: "text" }),
+      kind("reply", { shows: ["feed", "question"], story: "attached", words: "text", sealed: ["text"] }),
       // Sealed on its author's phone (written private) until a connection check reveals it (turned shared).
-      kind("prepared_question", { shows: ["prepare", "session"], story: null }),
+      kind("prepared_question", { shows: ["prepare", "session"], story: null, sealed: ["text"] }),
       // A repair phrase (an id, no words of its own): of the moment, so Our story leaves it out.
       kind("repair", { shows: ["feed", "tension", "timeout"], story: null }),
-      kind("love_map", { shows: ["love-maps"], story: null }), // its own screen; withheld until both wrote
+      kind("love_map", { shows: ["love-maps"], story: null, sealed: ["mine", "guess"] }), // its own screen; withheld until both wrote
     ].map((k) => [k.name, Object.freeze(k)]),
   ),
 );
@@ -96,6 +117,9 @@ export const guarded = (name) => KINDS[name]?.edit === "both" && !KINDS[name].mo
 
 /** The body field of an entry's own words its author may edit (null: none to edit). */
 export const wordsOf = (name) => (KINDS[name]?.edit === "author" && KINDS[name].words) || null;
+
+/** The body paths of a kind's sealed words (crypto/sealing.js): none for an unknown kind. */
+export const sealedPaths = (name) => KINDS[name]?.sealed || [];
 
 /** Shown in Today's list of what the partner shared (parts/feed.js). */
 /** The person's own share: the moment to offer notifications (parts/notify-ask.js). */

@@ -14,6 +14,7 @@ class Store extends EventTarget {
     this.entries = []; // not deleted, newest first
     this.pending = 0; // outbox size
     this.failures = [];
+    this.setAside = []; // entries whose words did not open on this phone (never shown)
     this.notSent = []; // writes for a former couple, never sent (sync.coupleChanged)
     this.sync = { state: "idle", message: "" };
     this.seenAt = null;
@@ -51,7 +52,12 @@ class Store extends EventTarget {
           db.req(s.notsent.getAll()),
         ]),
     );
-    const live = entries.filter((e) => !e.deleted).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    // Kept out of sight: an entry this phone has no key for yet (`sealed`: opened once the key comes), and one
+    // that did not open (`tampered`: set aside for good; the phone says so, never shows it). sync.js.
+    const live = entries
+      .filter((e) => !e.deleted && !e.sealed && !e.tampered)
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    this.setAside = entries.filter((e) => e.tampered && !e.deleted);
     this.all = live; // every entry on this phone, own ones from former couples too (screens/mine.js)
     this.entries = live.filter((e) => this.current(e));
     this.pending = pending;

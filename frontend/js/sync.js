@@ -16,7 +16,11 @@ const LOCK = "hearth-sync";
 const TAG = "hearth-outbox";
 const BATCH = 100;
 const MAX_DELAY = 5 * 60 * 1000;
-const LOCAL_FIELDS = ["pending", "base", "expects"];
+// `sealed` (a key this phone lacks), `tampered` (did not open), `clear` (the server holds plaintext): the
+// keyring's marks on an entry as it arrived (crypto/keyring.js openEntry).
+const LOCAL_FIELDS = ["pending", "base", "expects", "sealed", "tampered", "clear"];
+// The keyring and the sealing (crypto/sync-keys.js) load on demand: the first screen's shell stays small.
+const sealing = () => import("./crypto/sync-keys.js");
 
 let timer = null;
 let attempt = 0;
@@ -186,6 +190,8 @@ async function run() {
     }
     attempt = 0;
     store.setSync("idle");
+    const { ring } = await sealing();
+    if (ring.recheck()) schedule(ring.recheck()); // a key is on its way: no other event says when
   } catch (err) {
     await failed(err);
   }
@@ -194,6 +200,8 @@ async function run() {
 /** One POST /api/sync. Returns true when there is more to send or pull. */
 async function roundTrip() {
   const id = await clientId();
+  const keys = await sealing();
+  await keys.keysFirst(id, { queue });
   const [cursor, queued, known] = await db.tx(["meta", "outbox"], "readonly", (s) =>
     Promise.all([req(s.meta.get("cursor")), req(s.outbox.getAll(null, BATCH)), req(s.meta.get("couple_id"))]),
   );
@@ -212,7 +220,7 @@ async function roundTrip() {
     return false;
   });
   const outbox = other === -1 ? queued : queued.slice(0, other);
-  const mutations = outbox.map(({ mid, op, entry }) => ({ mid, op, entry }));
+  const { mutations, held } = await keys.sealOutbox(outbox, scope, waiting);
   let response;
   try {
     // Writes name the couple they were made for; a pull alone does not, so a phone that has not yet
@@ -226,9 +234,11 @@ async function roundTrip() {
     await store.refreshMe();
     return true; // again, for the couple the user is in now
   }
-  const changed = await apply(response);
+  const changed = await apply(await keys.openAnswer(response));
   if (changed) await store.refreshMe();
-  return changed || response.more || outbox.length < queued.length || queued.length === BATCH;
+  if (response.results?.some((r) => ["must_encrypt", "wrong_key"].includes(r.error?.reason))) keys.ring.invalidate();
+  const rest = outbox.length < queued.length || queued.length === BATCH;
+  return changed || response.more || (rest && (mutations.length > 0 || held > 0));
 }
 
 /**

@@ -120,3 +120,14 @@ def go_offline(context):
 def go_online(context):
     context.unroute("**/*")
     context.set_offline(False)
+
+
+def words(page, row):
+    """A stored entry's body as that phone opens it (issue 15: the server holds envelopes; this phone's keyring
+    opens them), for tests that check what was saved. Raises when that phone cannot open it."""
+    opened = page.evaluate(
+        """async (entry) => (await import('/frontend/js/crypto/keyring.js')).openEntry(entry)""",
+        {"id": row.id, "kind": row.kind, "body": row.body, "couple_id": row.couple_id, "author_id": row.author_id},
+    )
+    assert not opened.get("sealed") and not opened.get("tampered"), opened
+    return opened["body"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .e2e_support import artifacts, go_offline, go_online, open_app, seed, settle, wait_synced, wait_until
+from .e2e_support import artifacts, go_offline, go_online, open_app, seed, settle, wait_synced, wait_until, words
 
 pytestmark = pytest.mark.e2e
 THANKS = "thank you for last night. I still love you."
@@ -36,7 +36,7 @@ def test_a_couple_change_moves_the_outbox_to_not_sent(new_context, people, live_
 
     assert live_server.entries(kind="appreciation") == []  # never sent
     [journal] = live_server.entries(kind="journal")
-    assert journal.body["text"] == "Written offline, for me" and journal.couple_id is None
+    assert words(page, journal)["text"] == "Written offline, for me" and journal.couple_id is None
     page.get_by_role("link", name="See them").click()
     page.get_by_role("heading", name="Not sent", level=1).wait_for()
     page.get_by_text(THANKS).wait_for()

@@ -31,7 +31,7 @@ LOAD = """async () => {
 }"""
 
 
-MODULES = ["primitives.js", "keystore.js", "recovery.js", "bip39-en.js"]
+MODULES = ["primitives.js", "keystore.js", "recovery.js", "bip39-en.js", "keyring.js", "sealing.js", "sync-keys.js"]
 
 
 def test_the_crypto_loads_on_demand_and_is_precached_for_offline(live_server):

@@ -124,6 +124,12 @@ export async function contentKey(keyId) {
   return (await run("content", "readonly", (store) => store.get(keyId))) ?? null;
 }
 
+/** Drops the content key with this id (a couple key of a couple this person is no longer in: key ids restart
+ *  with each couple, and the new couple's `c1` must not meet the old one's). */
+export async function dropContentKey(keyId) {
+  await run("content", "readwrite", (store) => store.delete(keyId));
+}
+
 /** Every content key this device holds, {keyId: CryptoKey}: what recovery seals and a new own device gets. */
 export async function contentKeys() {
   const db = await open();

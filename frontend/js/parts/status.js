@@ -68,6 +68,16 @@ function renderNotices() {
       ),
     );
   }
+  // Words that did not open here (changed on the way, or not meant for this entry): said, never shown.
+  for (const author of new Set(store.setAside.map((e) => e.author_id))) {
+    parts.push(
+      h(
+        "p",
+        { class: "card soft banner set-aside", role: "status" },
+        t("status.set_aside", { name: store.nameOf(author) }),
+      ),
+    );
+  }
   if (failures.length) {
     parts.push(
       h(

@@ -1,0 +1,304 @@
+// The key lifecycle (docs/encryption.md, "The keyring"), run by the sync before each round trip. It registers
+// this device, unwraps what the server holds for it, makes the personal key and the couple's current key
+// when nobody has yet, and wraps every content key it holds for the devices that lack them. Loaded on
+// demand by sync.js, never by the shell.
+//
+// Cheap when nothing changed: GET /api/keys's answer is kept, and asked again only when it is older than
+// FRESH_MS (all ready), RETRY_MS (this phone waits for another to wrap for it, or a device of the couple
+// waits for a key this phone holds) or PARTNER_MS (the partner has no device yet), or at once when the
+// couple changed or the sync saw a key this phone lacks or a refusal about keys (invalidate()). While
+// waiting, the sync comes back by itself after that time (recheck()): no other event says a device came.
+//
+// Two phones may make different keys for one key id at once: each wrapped copy carries a check (16 bytes of
+// HMAC-SHA256(key, "hearth key check v1")); the server keeps the first and answers 409 key_exists to the
+// other, whose phone drops its key before it ever used it (a key is kept only once the server took it)
+// and waits for the winner's copy.
+import * as api from "../api.js";
+import * as keystore from "./keystore.js";
+import { encodeBase64url, exportRaw, newContentKey, unwrap, wrapFor } from "./primitives.js";
+import { hasEnvelopes, hasPlainWords, openBody, sealBody } from "./sealing.js";
+import { alwaysPrivate } from "../kinds.js";
+
+export { hasPlainWords };
+
+const FRESH_MS = 3 * 60 * 1000;
+const RETRY_MS = 10 * 1000; // this phone waits for a key, or a device of the couple waits for ours
+const PARTNER_MS = 15 * 1000; // the partner has no device yet: when it comes, it waits for our couple key
+const ITEMS_MAX = 20; // KEY_ITEMS_MAX: one PUT /api/keys/wrapped at most
+const OWNER = "hearth-keys-owner"; // whose keys hearth-keys holds (localStorage)
+const DONE = "hearth-keys-wrapped"; // "device|public key|key id" this phone wrapped and the server took
+const COUPLES = "hearth-keys-couples"; // couple key id → the couple it is for (key ids restart per couple)
+const CHECK_INFO = new TextEncoder().encode("hearth key check v1");
+
+let current = "offline";
+let cache = null; // {dir, at, user, couple, device}
+let stale = true;
+
+/** Fires "change" (detail: the new state) when state() changes. */
+export const events = new EventTarget();
+
+/** "ready" (this phone holds the keys it writes with), "waiting" (for another phone, its own or the
+ *  partner's, to wrap a key for it), "locked" (its personal key exists but no other device of this person
+ *  can give it: the recovery words are needed), or "offline" (the key directory was not reached yet). */
+export function state() {
+  return current;
+}
+
+function setState(next) {
+  if (next === current) return;
+  current = next;
+  events.dispatchEvent(new CustomEvent("change", { detail: next }));
+}
+
+/** Ask the server again on the next round trip (a key id this phone lacks arrived, a put was refused). */
+export function invalidate() {
+  stale = true;
+}
+
+const readJson = (name, empty) => {
+  try {
+    return JSON.parse(localStorage.getItem(name)) || empty;
+  } catch {
+    return empty;
+  }
+};
+const writeJson = (name, value) => localStorage.setItem(name, JSON.stringify(value));
+
+async function checkOf(key) {
+  const mac = await crypto.subtle.importKey("raw", await exportRaw(key), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  return encodeBase64url(new Uint8Array(await crypto.subtle.sign("HMAC", mac, CHECK_INFO)).subarray(0, 16));
+}
+
+// What this phone wrapped for whom: a couple key's mark names its couple (key ids restart per couple).
+const mark = (device, keyId, coupleId) =>
+  `${device.device_id}|${device.public_key.slice(0, 22)}|${keyId}${keyId.startsWith("c") ? `|${coupleId}` : ""}`;
+
+async function directory(deviceId) {
+  const ask = () => api.get(`/api/keys?device=${encodeURIComponent(deviceId)}`);
+  try {
+    return await ask();
+  } catch (err) {
+    if (err.status !== 404) throw err;
+  }
+  await api.post("/api/keys/devices", { device_id: deviceId, public_key: await keystore.publicKeyRaw() });
+  return ask();
+}
+
+/** PUT /api/keys/wrapped in slices. Returns false when the server kept another key for one of the ids. */
+async function putWrapped(items, deviceId) {
+  for (let at = 0; at < items.length; at += ITEMS_MAX) {
+    try {
+      await api.request("PUT", "/api/keys/wrapped", { items: items.slice(at, at + ITEMS_MAX), by_device: deviceId });
+    } catch (err) {
+      if (err.status === 409 && err.reason === "key_exists") return false;
+      throw err;
+    }
+  }
+  return true;
+}
+
+async function wrapItems(devices, keyId, key) {
+  const check = await checkOf(key);
+  return Promise.all(
+    devices.map(async (d) => ({
+      device_id: d.device_id,
+      key_id: keyId,
+      blob: await wrapFor(d.public_key, d.device_id, keyId, key),
+      check,
+    })),
+  );
+}
+
+/** Makes a key nobody made yet and wraps it for `devices` (this one first); keeps it only once the server
+ *  took it. Returns false when another phone's key won. */
+async function make(keyId, devices, deviceId, coupleId) {
+  const key = await newContentKey();
+  if (!(await putWrapped(await wrapItems(devices, keyId, key), deviceId))) return false;
+  await keystore.putContentKey(keyId, key);
+  if (coupleId) writeJson(COUPLES, { ...readJson(COUPLES, {}), [keyId]: coupleId });
+  const done = new Set(readJson(DONE, []));
+  for (const d of devices) done.add(mark(d, keyId, coupleId));
+  writeJson(DONE, [...done]);
+  return true;
+}
+
+/** The couple a couple key is for: the one it was made or received in (unknown: the current one). */
+function coupleOf(keyId, coupleId) {
+  return readJson(COUPLES, {})[keyId] ?? coupleId;
+}
+
+/**
+ * The lifecycle, once per round trip (cheap when the cached answer is fresh). `user` and `couple` are
+ * /api/me's. Resolves to {gained}: true when this phone now holds a key it lacked (re-open what waited).
+ * Throws the ApiError of a failed request (offline: the sync says so).
+ */
+export async function prepare({ deviceId, user, couple }) {
+  const coupleId = couple?.id ?? null;
+  const owner = localStorage.getItem(OWNER);
+  if (owner !== user.id) {
+    // Another account's keys (one browser, two people): key ids are per person and couple, so they go.
+    if (owner) {
+      await keystore.forget();
+      localStorage.removeItem(DONE);
+      localStorage.removeItem(COUPLES);
+    }
+    localStorage.setItem(OWNER, user.id);
+    cache = null;
+  }
+  if (cache && !stale && cache.user === user.id && cache.couple === coupleId && Date.now() - cache.at < cache.every) {
+    return { gained: false };
+  }
+  let dir;
+  try {
+    dir = await directory(deviceId);
+  } catch (err) {
+    if (err.offline) setState("offline");
+    if (err.status === 409) setState("locked"); // device_key_mismatch: this browser's key pair was wiped
+    throw err;
+  }
+  stale = false;
+  const known = coupleId && dir.couple_epoch ? coupleId : null;
+  if (known) {
+    // Couple keys of a former couple go: this couple's keys restart at c1 under the same ids.
+    const couples = readJson(COUPLES, {});
+    for (const [keyId, couple] of Object.entries(couples)) {
+      if (!couple || couple === known) continue;
+      await keystore.dropContentKey(keyId);
+      delete couples[keyId];
+    }
+    writeJson(COUPLES, couples);
+  }
+  let gained = false;
+  const { privateKey } = await keystore.deviceKeys();
+  for (const w of dir.wrapped) {
+    if (await keystore.contentKey(w.key_id)) continue;
+    try {
+      await keystore.putContentKey(w.key_id, await unwrap(privateKey, deviceId, w.key_id, w.blob));
+    } catch (err) {
+      console.warn("a wrapped key did not open", w.key_id, err?.name); // i18n-ok: a developer's note
+      continue;
+    }
+    if (w.key_id.startsWith("c")) writeJson(COUPLES, { ...readJson(COUPLES, {}), [w.key_id]: known });
+    gained = true;
+  }
+
+  const self = dir.devices.find((d) => d.device_id === deviceId && d.user_id === user.id);
+  if (!self) return { gained }; // registered a moment ago and not listed yet: the next round
+  const own = [self, ...dir.devices.filter((d) => d.user_id === user.id && d !== self)];
+  const personal = `p${dir.personal_epoch}`;
+  if (!(await keystore.contentKey(personal))) await make(personal, own, deviceId, null);
+  const coupleKey = known ? `c${dir.couple_epoch}` : null;
+  if (coupleKey && !(await keystore.contentKey(coupleKey))) {
+    await make(coupleKey, [self, ...dir.devices.filter((d) => d !== self)], deviceId, known);
+  }
+
+  await wrapForOthers(dir, user, deviceId, known, self);
+
+  const hasPersonal = !!(await keystore.contentKey(personal));
+  const hasCouple = !coupleKey || !!(await keystore.contentKey(coupleKey));
+  if (hasPersonal && hasCouple) setState("ready");
+  else if (!hasPersonal && own.length === 1) setState("locked");
+  else setState("waiting");
+  const partnerless = known && !dir.devices.some((d) => d.user_id !== user.id);
+  let every = FRESH_MS;
+  if (current !== "ready" || (known && dir.waiting.length)) every = RETRY_MS;
+  else if (partnerless) every = PARTNER_MS;
+  cache = { dir, at: Date.now(), user: user.id, couple: coupleId, every };
+  return { gained };
+}
+
+/** How soon the sync should come back for the keys' sake (ms), or null: nothing is waiting. */
+export function recheck() {
+  return cache && cache.every < FRESH_MS ? cache.every : null;
+}
+
+/** Wraps each content key this phone holds for each device that may hold it and has no copy from us yet
+ *  (own devices: personal and couple keys; the partner's: couple keys of this couple, every epoch, so a new
+ *  device reads the history). A device still `waiting` for the current couple key gets it again. */
+async function wrapForOthers(dir, user, deviceId, coupleId, self) {
+  const held = await keystore.contentKeys();
+  const done = new Set(readJson(DONE, []));
+  const items = [];
+  const marks = [];
+  for (const device of dir.devices) {
+    if (device === self) continue;
+    const own = device.user_id === user.id;
+    for (const [keyId, key] of Object.entries(held)) {
+      const couple = keyId.startsWith("c");
+      if (!couple && !own) continue;
+      if (couple && (!coupleId || coupleOf(keyId, coupleId) !== coupleId)) continue;
+      if (couple && Number(keyId.slice(1)) > dir.couple_epoch) continue;
+      if (!couple && Number(keyId.slice(1)) > dir.personal_epoch) continue;
+      const again = keyId === `c${dir.couple_epoch}` && dir.waiting.includes(device.device_id);
+      if (done.has(mark(device, keyId, coupleId)) && !again) continue;
+      items.push(...(await wrapItems([device], keyId, key)));
+      marks.push(mark(device, keyId, coupleId));
+    }
+  }
+  for (let at = 0; at < items.length; at += ITEMS_MAX) {
+    let slice = items.slice(at, at + ITEMS_MAX);
+    let names = marks.slice(at, at + ITEMS_MAX);
+    try {
+      if (!(await putWrapped(slice, deviceId))) {
+        stale = true; // a key this phone holds is not the one the server kept: ask again next time
+        continue;
+      }
+    } catch (err) {
+      if (err.status !== 422) throw err;
+      // Some copies the server will not take (a device that went meanwhile): those not again, the rest now.
+      const refused = new Set(Object.keys(err.codes?.items || {}).map(Number));
+      for (const n of refused) done.add(names[n]);
+      slice = slice.filter((_, n) => !refused.has(n));
+      names = names.filter((_, n) => !refused.has(n));
+      if (!slice.length || !(await putWrapped(slice, deviceId))) continue;
+    }
+    for (const m of names) done.add(m);
+  }
+  writeJson(DONE, [...done]);
+}
+
+/** The key to open an envelope of `keyId` in an entry of couple `entryCouple`, or null (not held here). */
+export async function keyFor(keyId, entryCouple) {
+  if (keyId.startsWith("c") && entryCouple && coupleOf(keyId, entryCouple) !== entryCouple) return null;
+  return keystore.contentKey(keyId);
+}
+
+/** {keyId, key} to seal a put with, or null while this phone lacks it: the couple's current key for what
+ *  the partner may read, the personal key for the rest (private, a journal, outside any couple). */
+export async function sealingKey(entry, coupleId) {
+  if (!cache) return null;
+  const shared = entry.visibility === "shared" && !alwaysPrivate(entry.kind) && coupleId;
+  if (shared && (cache.couple !== coupleId || !cache.dir.couple_epoch)) return null;
+  const keyId = shared ? `c${cache.dir.couple_epoch}` : `p${cache.dir.personal_epoch}`;
+  const key = await keystore.contentKey(keyId);
+  return key ? { keyId, key } : null;
+}
+
+/** A queued put with its words sealed (its entry unchanged on this phone), or null while the key is missing. */
+export async function sealPut(entry, coupleId) {
+  const found = await sealingKey(entry, coupleId);
+  if (!found) return null;
+  return { ...entry, body: await sealBody(entry.id, entry.kind, entry.body, found.keyId, found.key) };
+}
+
+/**
+ * An entry as it arrived, opened: its words in plaintext; or kept as it came with `sealed` (the key id this
+ * phone lacks: opened once it arrives), or `tampered` (an envelope that does not open: never shown).
+ * `clear`: the server holds its words in plaintext still (an entry from before sealing: moved later).
+ */
+export async function openEntry(entry) {
+  if (!entry || entry.deleted || !entry.body) return entry;
+  const { sealed, tampered, clear, ...rest } = entry;
+  if (!hasEnvelopes(entry.kind, entry.body)) {
+    return hasPlainWords(entry.kind, entry.body) ? { ...rest, clear: true } : rest;
+  }
+  const opened = await openBody(entry, (keyId) => keyFor(keyId, entry.couple_id));
+  if (opened.status === "open") return { ...rest, body: opened.body };
+  if (opened.status === "sealed") {
+    stale = true; // perhaps a key the server has for us by now
+    return { ...rest, sealed: opened.keyId };
+  }
+  return { ...rest, tampered: true };
+}

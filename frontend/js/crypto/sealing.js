@@ -1,0 +1,80 @@
+// Sealing and opening an entry's words (docs/encryption.md): each of its kind's `sealed` paths (kinds.js,
+// the server's `words`) that holds text becomes an envelope on the way out, and back on the way in. The
+// additional data names the entry, its kind and the concrete field ("answers.0.text"), so an envelope moved
+// elsewhere fails to open. Loaded on demand with the keyring, never by the shell.
+import { sealedPaths } from "../kinds.js";
+import { envelopeKeyId, openText, sealText, TamperedError } from "./primitives.js";
+
+/** [concrete path, value, parent, key] for each value a sealed path names in `body`: "answers.*.text" gives
+ *  "answers.0.text", … ; missing parts give nothing. (The Python twin: backend/schemas/words.py `at`.) */
+export function fieldsAt(body, path) {
+  let found = [["", body, null, null]];
+  for (const part of path.split(".")) {
+    const step = [];
+    for (const [where, node] of found) {
+      if (part === "*") {
+        if (Array.isArray(node)) {
+          for (const [n, item] of node.entries()) step.push([`${where}${n}.`, item, node, n]);
+        }
+      } else if (Array.isArray(node) && /^\d+$/.test(part) && Number(part) < node.length) {
+        step.push([`${where}${part}.`, node[Number(part)], node, Number(part)]);
+      } else if (node && typeof node === "object" && !Array.isArray(node) && node[part] != null) {
+        step.push([`${where}${part}.`, node[part], node, part]);
+      }
+    }
+    found = step;
+  }
+  return found.map(([where, value, parent, key]) => [where.slice(0, -1), value, parent, key]);
+}
+
+/** Every words value of an entry: [field, value, parent, key]. */
+function wordsOf(kind, body) {
+  if (!body || typeof body !== "object") return [];
+  return sealedPaths(kind).flatMap((path) => fieldsAt(body, path));
+}
+
+const isText = (value) => typeof value === "string" && value !== "";
+const looksSealed = (value) => typeof value === "string" && value.startsWith("e1.") && !/\s/.test(value);
+
+/** Whether the body holds words in plaintext (to be sealed before it leaves the phone). */
+export function hasPlainWords(kind, body) {
+  return wordsOf(kind, body).some(([, value]) => isText(value) && !looksSealed(value));
+}
+
+/** Whether the body holds any envelope (to be opened on arrival). */
+export function hasEnvelopes(kind, body) {
+  return wordsOf(kind, body).some(([, value]) => looksSealed(value));
+}
+
+/** A copy of `body` with each plaintext words value sealed with (keyId, key); "" stays "". */
+export async function sealBody(entryId, kind, body, keyId, key) {
+  const copy = structuredClone(body);
+  for (const [field, value, parent, at] of wordsOf(kind, copy)) {
+    if (isText(value) && !looksSealed(value)) parent[at] = await sealText(key, keyId, { entryId, kind, field }, value);
+  }
+  return copy;
+}
+
+/**
+ * Opens every envelope of an entry. `keyFor(keyId)` gives the CryptoKey or null. Resolves to
+ * {status: "open", body} (every envelope opened, or none there), {status: "sealed", keyId} (a key this
+ * phone lacks: keep the entry as it came and open it later), or {status: "tampered"} (an envelope that
+ * does not open with its key: moved, changed or malformed; never shown).
+ */
+export async function openBody(entry, keyFor) {
+  const copy = structuredClone(entry.body);
+  for (const [field, value, parent, at] of wordsOf(entry.kind, copy)) {
+    if (!looksSealed(value)) continue;
+    const keyId = envelopeKeyId(value);
+    if (keyId === null) return { status: "tampered" };
+    const key = await keyFor(keyId);
+    if (!key) return { status: "sealed", keyId };
+    try {
+      parent[at] = await openText(key, value, { entryId: entry.id, kind: entry.kind, field });
+    } catch (err) {
+      if (err instanceof TamperedError) return { status: "tampered" };
+      throw err;
+    }
+  }
+  return { status: "open", body: copy };
+}
