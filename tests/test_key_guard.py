@@ -20,6 +20,12 @@ from key_material import PhoneDevice, b64url, wrap
 from samples import entry, only_result, stored
 
 
+@pytest.fixture(autouse=True)
+def encryption_on(app):
+    """The server's end-to-end setting on (config E2E_ENCRYPTION, HEARTH_E2E=1): the guard holds only then."""
+    app.config["E2E_ENCRYPTION"] = True
+
+
 def check_of(key):
     return b64url(hmac.new(key, b"hearth key check v1", hashlib.sha256).digest()[:16])
 
@@ -138,6 +144,17 @@ def test_plaintext_from_someone_with_a_device_key_is_refused(app, pair):
     assert stored(app, sent["id"]) is None
     # Bob registered nothing: his plaintext is taken as before.
     assert only_result(bob.sync(("put", entry("appreciation", {"text": "Thanks."}))))["status"] == "applied"
+
+
+def test_with_encryption_off_plaintext_from_someone_with_a_device_key_is_taken(app, pair):
+    """The setting off (the default until the whole app is moved over): a device registered from the keys'
+    screens does not lock its owner out of writing."""
+    app.config["E2E_ENCRYPTION"] = False
+    alice, _bob = pair(rituals=False)
+    with_devices(alice)
+    sent = entry("appreciation", {"text": "You made soup."})
+    assert only_result(alice.sync(("put", sent)))["status"] == "applied"
+    assert alice.client.get("/api/me").json["encryption"] is False
 
 
 def test_sealed_words_and_an_empty_note_pass_the_guard(app, pair):

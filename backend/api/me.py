@@ -17,7 +17,12 @@ bp = Blueprint("me", __name__, url_prefix="/api/me", description="The logged-in 
 @bp.response(200, MeOut)
 def me():
     user = current_user()
-    return {"user": user, "couple": couples.describe(user), "parting": couples.parting(user)}
+    return {
+        "user": user,
+        "couple": couples.describe(user),
+        "parting": couples.parting(user),
+        "encryption": current_app.config["E2E_ENCRYPTION"],  # whether this server's phones seal words
+    }
 
 
 @bp.patch("")

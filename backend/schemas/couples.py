@@ -87,3 +87,4 @@ class MeOut(Schema):
     user = fields.Nested(UserOut)
     couple = fields.Nested(CoupleOut, allow_none=True)
     parting = fields.Nested(PartingOut, allow_none=True)
+    encryption = fields.Boolean(metadata={"description": "Phones seal a person's words (docs/encryption.md)"})

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import NamedTuple
 
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -84,7 +85,7 @@ class Batch:
     def sealing(self):
         """Whether the writer has registered a device key (then words must come sealed), read once per batch."""
         if self._sealing is None:
-            self._sealing = (
+            self._sealing = current_app.config["E2E_ENCRYPTION"] and (
                 db.session.scalar(select(DeviceKey.id).where(DeviceKey.user_id == self.user.id).limit(1)) is not None
             )
         return self._sealing

@@ -11,6 +11,7 @@ class Store extends EventTarget {
     this.user = null;
     this.couple = null;
     this.parting = null; // how the last couple ended, while in none (GET /api/me; screens/parting.js)
+    this.encryption = false; // whether this server's phones seal words (GET /api/me; docs/encryption.md)
     this.entries = []; // not deleted, newest first
     this.pending = 0; // outbox size
     this.failures = [];
@@ -34,6 +35,7 @@ class Store extends EventTarget {
     this.user = me ? me.user : null;
     this.couple = me ? me.couple : null;
     this.parting = me?.parting || null;
+    this.encryption = me?.encryption === true; // the server's phones seal words (docs/encryption.md)
     this.seenNews = (await db.getMeta("seen_news")) || null;
     this.seenAt = (await db.getMeta("seen_at")) || null;
     this.pendingPrefs = (await db.getMeta("prefs_pending")) || null;
@@ -82,9 +84,11 @@ class Store extends EventTarget {
     const sameCouple = shape(this.user, this.couple) === shape(me.user, me.couple);
     this.user = me.user;
     this.couple = me.couple;
+    // Only /api/me says it; other answers (a pairing's) leave it as it was.
+    if (me.encryption !== undefined) this.encryption = me.encryption === true;
     // A pairing's own answer has no `parting`: in a couple there is none; alone, the last one holds.
     this.parting = me.couple ? null : me.parting === undefined ? this.parting : me.parting;
-    await db.setMeta("me", { user: me.user, couple: me.couple, parting: this.parting });
+    await db.setMeta("me", { user: me.user, couple: me.couple, parting: this.parting, encryption: this.encryption });
     if (!sameCouple) await this.reload(); // which entries are this couple's
     this.emit(sameCouple ? "me" : "couple");
     // The account's language is what the phone speaks (its own choice, else navigator.languages), so

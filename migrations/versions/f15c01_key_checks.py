@@ -5,7 +5,7 @@ check of the first wrapped copy stored (16 bytes of an HMAC of the key, base64ur
 another check is refused with 409 key_exists. Nothing in it opens a key.
 
 Revision ID: f15c01
-Revises: f15k01
+Revises: f15u01
 Create Date: 2026-11-30 04:55:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f15c01"
-down_revision = "f15k01"
+down_revision = "f15u01"
 branch_labels = None
 depends_on = None
 

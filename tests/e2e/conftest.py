@@ -97,6 +97,14 @@ def live_front(database_url, live_server, tmp_path_factory):
     processes.stop_all()
 
 
+@pytest.fixture
+def encryption_on(live_server):
+    """The server's end-to-end setting on for one test (config E2E_ENCRYPTION; /api/me tells the phones)."""
+    live_server.app.config["E2E_ENCRYPTION"] = True
+    yield
+    live_server.app.config["E2E_ENCRYPTION"] = False
+
+
 @pytest.fixture(autouse=True)
 def clean_tables(request):
     """Every browser test starts from empty tables."""

@@ -19,7 +19,7 @@ from backend.models import Couple, Entry, KeyCheck
 
 from .e2e_support import artifacts, go_offline, go_online, open_app, seed, settle, tab, wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on", "key_epochs_from_one")]  # keys c1, p1…
 
 MARKER = "Zebra-marker 7f3a: thank you for the soup"
 SECRET = "Quokka-marker 9c1e: only for my journal"

@@ -167,12 +167,19 @@ def test_the_phrase_is_set_up_confirmed_and_unlocks_a_wiped_browser(new_context,
     assert first.request.get("/api/keys/recovery").json()["blob"] == newer
     assert first.request.put("/api/keys/recovery", data={"blob": blob}).status == 204
     envelope = page.evaluate(SEAL, ["c1", ENTRY, "Только для нас ❤️"])
-    # More's line to the keys now says the phrase is set up.
-    page.goto("/more")
-    set_up = {"en": "Recovery phrase set up", "ru": "Фраза восстановления настроена"}[lang]
-    page.locator('a[href="/keys"]').get_by_text(set_up).wait_for()
-    page.locator('a[href="/keys"]').scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts("keys", f"more-{lang}.png")))
+    # More's line to the keys (shown where the server has end-to-end encryption on) says the phrase is set up.
+    live_server.app.config["E2E_ENCRYPTION"] = True
+    try:
+        page.goto("/more")
+        wait_until(page, ME_SAYS_ENCRYPTION)  # /api/me told the phone; More draws from what it keeps
+        page.reload()
+        set_up = {"en": "Recovery phrase set up", "ru": "Фраза восстановления настроена"}[lang]
+        page.locator('a[href="/keys"]').get_by_text(set_up).wait_for()
+        page.locator('a[href="/keys"]').scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts("keys", f"more-{lang}.png")))
+    finally:
+        live_server.app.config["E2E_ENCRYPTION"] = False
+    page.goto("/keys")
 
     # A wiped browser: the same account, no keys. The words, typed loosely, bring them back.
     second = phone(new_context, lang)
@@ -337,6 +344,7 @@ def test_the_safety_code_is_the_same_on_both_phones(new_context, people, lang):
     shot(a, f"safety-{lang}")
 
 
+@pytest.mark.usefixtures("encryption_on")
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_invite_links_fragment_carries_the_couple_key_and_never_a_request(new_context, people, live_server, lang):
     first, second = phone(new_context, lang), phone(new_context, lang)
@@ -353,35 +361,45 @@ def test_the_invite_links_fragment_carries_the_couple_key_and_never_a_request(ne
     key_id = f"c{fragment['e']}"  # a couple's first epoch is random (services/couples.py first_key_epoch)
     assert int(fragment["e"]) >= 1 and len(ec.from_b64url(fragment["ck"])) == 32
     assert key_id == f"c{first.request.get('/api/keys').json()['couple_epoch']}"
-    assert held_keys(page) == {key_id: fragment["ck"]}  # the key in the link is the one this phone keeps
+    assert held_keys(page)[key_id] == fragment["ck"]  # the key in the link is the one this phone keeps
     joiner = second.new_page()
     joiner.goto(url)
     joiner.locator("form button[type=submit]").wait_for()
     assert "#" not in joiner.url
     joiner.locator("form button[type=submit]").click()
     wait_until(joiner, "() => location.pathname === '/'")
-    assert held_keys(joiner) == {key_id: fragment["ck"]}
+    assert held_keys(joiner)[key_id] == fragment["ck"]
     watch.never(fragment["ck"], "#ck=")
     # Sealed on one phone, opened on the other.
     envelope = page.evaluate(SEAL, [key_id, ENTRY, "our words"])
     assert joiner.evaluate(OPEN, [envelope, ENTRY]) == "our words"
 
 
+@pytest.mark.usefixtures("encryption_on")
 def test_a_former_couples_key_stays_beside_the_new_couples_in_the_link(new_context, people):
     """A phone that held c1 from a former couple: the new couple's first epoch is random, so the link carries
     the new couple's own key under its own id and the old key stays for the old entries."""
     first = new_context()
     people.signup(first, "Alex")
     page = open_app(first, "/pair")
-    old = some_keys()
+    old = {"c1": some_keys()["c1"]}  # (the keyring makes this phone's own p1)
     page.evaluate(GIVE, old)
     page.locator(".card button.btn.primary.wide").first.click()
     link = page.locator("input[name=invite-url]")
     wait_until(page, "() => document.querySelector('input[name=invite-url]')?.value.includes('#ck=')")
     fragment = dict(part.split("=", 1) for part in link.input_value().split("#", 1)[1].split("&"))
     assert fragment["e"] != "1" and fragment["ck"] != old["c1"]
-    assert held_keys(page) == {**old, f"c{fragment['e']}": fragment["ck"]}
+    held = held_keys(page)
+    assert held["c1"] == old["c1"] and held[f"c{fragment['e']}"] == fragment["ck"]
 
+
+ME_SAYS_ENCRYPTION = """() => new Promise((resolve) => {
+  const open = indexedDB.open("hearth");
+  open.onsuccess = () => {
+    const got = open.result.transaction("meta").objectStore("meta").get("me");
+    got.onsuccess = () => resolve(got.result?.encryption === true);
+  };
+})"""
 
 MESSAGES = {
     "en": {

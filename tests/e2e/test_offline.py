@@ -7,6 +7,7 @@ from .e2e_support import controlled, go_offline, go_online, open_app, synced_at,
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.usefixtures("encryption_on")  # the server's end-to-end setting on: words stored sealed
 def test_entries_made_offline_sync_once_and_reach_the_partner(new_context, people, live_server):
     alex, sam = new_context(), new_context()
     people.pair(alex, sam)

@@ -160,16 +160,8 @@ export async function prepare({ deviceId, user, couple }) {
   }
   stale = false;
   const known = coupleId && dir.couple_epoch ? coupleId : null;
-  if (known) {
-    // Couple keys of a former couple go: this couple's keys restart at c1 under the same ids.
-    const couples = readJson(COUPLES, {});
-    for (const [keyId, couple] of Object.entries(couples)) {
-      if (!couple || couple === known) continue;
-      await keystore.dropContentKey(keyId);
-      delete couples[keyId];
-    }
-    writeJson(COUPLES, couples);
-  }
+  // A former couple's keys stay: each couple's first epoch is random (the server's first_key_epoch), so its
+  // ids never meet this couple's, and the author's own old shared entries still open after a resync.
   let gained = false;
   const { privateKey } = await keystore.deviceKeys();
   for (const w of dir.wrapped) {

@@ -140,10 +140,11 @@ function joinCard(code) {
     submit.disabled = true;
     say(message, "");
     try {
-      await inviteKey().then(
-        (m) => m.keepJoinKey(),
-        () => {},
-      );
+      if (store.encryption)
+        await inviteKey().then(
+          (m) => m.keepJoinKey(),
+          () => {},
+        );
       const data = await api.post("/api/couple/join", { code: input.value.trim() });
       sessionStorage.removeItem("hearth-join-code");
       history.replaceState(null, "", "/");
@@ -179,10 +180,12 @@ function inviteCard() {
     }
     const invite = {
       ...stored,
-      url: await inviteKey().then(
-        (m) => m.linkWithKey(stored.url, store.couple?.id),
-        () => stored.url,
-      ),
+      url: !store.encryption
+        ? stored.url
+        : await inviteKey().then(
+            (m) => m.linkWithKey(stored.url, store.couple?.id),
+            () => stored.url,
+          ),
     };
     const link = h("input", {
       readonly: true,

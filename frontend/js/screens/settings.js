@@ -31,11 +31,10 @@ const LINKS = [
 const ALONE = new Set(["/story", "/journal", "/help", "/mine", "/keys"]); // what needs no partner
 
 function links() {
-  const shown = LINKS.filter(([href]) => store.couple || ALONE.has(href)).map(([href, key]) => [
-    href,
-    t(`route.${key}`),
-    t(`settings.hint.${key}`),
-  ]);
+  // "Your keys" only where the server has end-to-end encryption on (/api/me `encryption`).
+  const shown = LINKS.filter(
+    ([href]) => (store.couple || ALONE.has(href)) && (href !== "/keys" || store.encryption),
+  ).map(([href, key]) => [href, t(`route.${key}`), t(`settings.hint.${key}`)]);
   if (store.notSent.length) {
     shown.push([
       "/not-sent",
@@ -65,12 +64,13 @@ function links() {
   );
   // Whether the recovery phrase is set up, under the keys' line (offline: the line as it is).
   const keys = nav.querySelector('a[href="/keys"] .link-sub');
-  api
-    .get("/api/keys")
-    .then((found) => {
-      if (keys) keys.textContent = t(found.recovery ? "settings.hint.keys_set" : "settings.hint.keys_unset");
-    })
-    .catch(() => {});
+  if (keys)
+    api
+      .get("/api/keys")
+      .then((found) => {
+        if (keys) keys.textContent = t(found.recovery ? "settings.hint.keys_set" : "settings.hint.keys_unset");
+      })
+      .catch(() => {});
   return nav;
 }
 
