@@ -57,6 +57,9 @@ class World:
         assert self.owner.client.put("/api/keys/wrapped", json={"items": items}).status_code == 200
         self.recovery = recovery_blob(self.owner.id, {"c1": b"\x01" * 32})
         assert self.owner.client.put("/api/keys/recovery", json={"blob": self.recovery}).status_code == 204
+        # and a key transfer waiting for her new phone (a second device, /api/keys/transfer).
+        self.transfer = recovery_blob(self.owner.id, {"c1": b"\x01" * 32})
+        assert self.owner.client.put("/api/keys/transfer", json={"blob": self.transfer}).status_code == 200
         # Values for the path's {placeholders} (the OpenAPI document's path of a route).
         self.path_values = {"device_id": self.owner_phone.device_id}
 
@@ -240,6 +243,15 @@ def check_recovery_get(world, role, response):
     assert response.json == {"blob": world.recovery if role == "owner" else None}
 
 
+def check_transfer_kept(world, role, response):
+    stored = world.owner.client.get("/api/keys/transfer").json["blob"]
+    assert (stored == world.transfer) == (role != "owner")
+
+
+def check_transfer_get(world, role, response):
+    assert response.json["blob"] == (world.transfer if role == "owner" else None)
+
+
 def body(value):
     return lambda world, role: value
 
@@ -338,6 +350,14 @@ MATRIX = {
         check_recovery_put,
     ),
     ("get", "/api/keys/recovery"): row(LOGIN_ONLY, None, check_recovery_get),
+    # Each person's own slot: another's PUT or DELETE never touches alice's, and only she reads it.
+    ("put", "/api/keys/transfer"): row(
+        LOGIN_ONLY, lambda w, r: {"blob": recovery_blob(w.owner.id, {"p1": b"\x02" * 32})}, check_transfer_kept
+    ),
+    ("get", "/api/keys/transfer"): row(LOGIN_ONLY, None, check_transfer_get),
+    ("delete", "/api/keys/transfer"): row(
+        {**LOGIN_ONLY, "stranger": 204, "partner": 204, "owner": 204}, body({}), check_transfer_kept
+    ),
 }
 
 # More than one row per route where one request cannot show the rule.
