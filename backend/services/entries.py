@@ -359,8 +359,7 @@ def _check_keys(kind, body, visibility_, couple_id):
     for path, key in found:
         if key != first:
             raise Rejected(422, "mixed_keys", {"body": {path.split(".")[0]: [Coded("mixed_keys")]}})
-    wanted = "c" if visibility_ == "shared" and couple_id is not None else "p"
-    if first[0] != wanted:
+    if first[0] != visibility.key_class(visibility_, couple_id):
         raise Rejected(422, "wrong_key", {"body": {found[0][0].split(".")[0]: [Coded("wrong_key")]}})
 
 

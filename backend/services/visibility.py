@@ -38,6 +38,12 @@ def partner_sees(entry, answered):
     )
 
 
+def key_class(stored_visibility_, couple_id):
+    """Which key seals an entry's words (docs/encryption.md): the couple's (`c`) for what the partner may
+    read, the author's own (`p`) for a private entry or one written outside a couple."""
+    return "c" if stored_visibility_ == "shared" and couple_id is not None else "p"
+
+
 def stored_visibility(kind, requested):
     """The visibility an entry is stored with: a journal is private whatever the phone sent."""
     return "private" if kind in ALWAYS_PRIVATE else requested
