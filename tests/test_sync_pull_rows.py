@@ -70,10 +70,14 @@ def test_a_sync_that_writes_answers_the_page_a_pull_alone_reads(app, pair, monke
         assert written.json[key] == alone.json[key], key
 
 
-def test_a_new_entry_has_every_column_of_an_entry():
-    """A batch's new entries are plain objects (services.entries.NewEntry) that sync_sql inserts."""
-    from backend.models import Entry
-    from backend.services.entries import NewEntry
-    from backend.services.sync_sql import _ENTRY_COLUMNS
+def test_a_new_entry_sets_every_column_it_is_inserted_with():
+    """A batch's new entries are plain objects (services.entries.NewEntry, its slots Entry's columns) that
+    sync_sql inserts: each column has a value once made, or the insert would fail on an unset slot."""
+    from datetime import UTC, datetime
 
-    assert set(NewEntry.__slots__) == set(_ENTRY_COLUMNS) == set(Entry.__table__.columns.keys())
+    from backend.services.entries import NewEntry
+    from backend.services.sync_sql import _entry_row
+
+    entry = NewEntry("e1", "c1", "u1", "appreciation", datetime(2026, 6, 10, tzinfo=UTC))
+    row = _entry_row(entry)  # AttributeError on any slot __init__ leaves unset
+    assert row["id"] == "e1" and row["kind"] == "appreciation" and row["deleted"] is False

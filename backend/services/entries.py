@@ -103,24 +103,7 @@ class NewEntry:
     inserts it, so no ORM object is needed (building and setting one cost as much as the rest of a put).
     Later mutations of the batch change it as they would a stored Entry."""
 
-    __slots__ = (
-        "id",
-        "couple_id",
-        "author_id",
-        "kind",
-        "visibility",
-        "shared_once",
-        "ref_id",
-        "question_id",
-        "body",
-        "rev",
-        "seq",
-        "own_seq",
-        "created_at",
-        "updated_at",
-        "deleted",
-        "deleted_at",
-    )
+    __slots__ = tuple(column.name for column in Entry.__table__.columns)  # exactly the row write_batch inserts
 
     def __init__(self, id, couple_id, author_id, kind, created_at):  # noqa: A002 (the column's name)
         self.id, self.couple_id, self.author_id, self.kind = id, couple_id, author_id, kind

@@ -364,24 +364,7 @@ def write_counters(couple_id, couple_seq, user_id, own_seq):
     prebuilt.execute(built.own_counter, {"user_id": user_id, "new_own_seq": own_seq})
 
 
-_ENTRY_COLUMNS = (
-    "id",
-    "couple_id",
-    "author_id",
-    "kind",
-    "visibility",
-    "shared_once",
-    "ref_id",
-    "question_id",
-    "body",
-    "rev",
-    "seq",
-    "own_seq",
-    "created_at",
-    "updated_at",
-    "deleted",
-    "deleted_at",
-)
+_ENTRY_COLUMNS = tuple(column.name for column in Entry.__table__.columns)
 _JOB_COLUMNS = ("user_id", "type", "actor_id", "entry_id", "not_before", "status", "attempts", "created_at")
 
 
