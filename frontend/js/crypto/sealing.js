@@ -56,25 +56,47 @@ export async function sealBody(entryId, kind, body, keyId, key) {
 }
 
 /**
+ * Opens every envelope of an entry, each on its own. `keyFor(keyId)` gives the CryptoKey or null. Resolves to
+ * {body, unreadable, lacking}: the body with each envelope that opened as its text and each that did not as null, and
+ * unreadable {field: "no_key" (a key this phone lacks) | "tampered" (does not open with its key: moved,
+ * changed or malformed)} for those (empty when all opened, or none were there), and `lacking`, the key id
+ * this phone lacks (null when none). Plaintext stays as it is.
+ */
+export async function openFields(entry, keyFor) {
+  const body = structuredClone(entry.body);
+  const unreadable = {};
+  let lacking = null;
+  for (const [field, value, parent, at] of wordsOf(entry.kind, body)) {
+    if (!looksSealed(value)) continue;
+    const keyId = envelopeKeyId(value);
+    const key = keyId === null ? null : await keyFor(keyId);
+    parent[at] = null;
+    if (keyId === null) unreadable[field] = "tampered";
+    else if (!key) {
+      unreadable[field] = "no_key";
+      lacking = keyId;
+    } else {
+      try {
+        parent[at] = await openText(key, value, { entryId: entry.id, kind: entry.kind, field });
+      } catch (err) {
+        if (!(err instanceof TamperedError)) throw err;
+        unreadable[field] = "tampered";
+      }
+    }
+  }
+  return { body, unreadable, lacking };
+}
+
+/**
  * Opens every envelope of an entry. `keyFor(keyId)` gives the CryptoKey or null. Resolves to
  * {status: "open", body} (every envelope opened, or none there), {status: "sealed", keyId} (a key this
  * phone lacks: keep the entry as it came and open it later), or {status: "tampered"} (an envelope that
  * does not open with its key: moved, changed or malformed; never shown).
  */
 export async function openBody(entry, keyFor) {
-  const copy = structuredClone(entry.body);
-  for (const [field, value, parent, at] of wordsOf(entry.kind, copy)) {
-    if (!looksSealed(value)) continue;
-    const keyId = envelopeKeyId(value);
-    if (keyId === null) return { status: "tampered" };
-    const key = await keyFor(keyId);
-    if (!key) return { status: "sealed", keyId };
-    try {
-      parent[at] = await openText(key, value, { entryId: entry.id, kind: entry.kind, field });
-    } catch (err) {
-      if (err instanceof TamperedError) return { status: "tampered" };
-      throw err;
-    }
-  }
-  return { status: "open", body: copy };
+  const { body, unreadable, lacking } = await openFields(entry, keyFor);
+  const why = Object.values(unreadable);
+  if (why.includes("tampered")) return { status: "tampered" };
+  if (why.length) return { status: "sealed", keyId: lacking };
+  return { status: "open", body };
 }

@@ -1,4 +1,4 @@
-// Account actions for More: export, password, log out (here or everywhere), delete.
+// Account actions for More: export (parts/export-file.js), password, log out (here or everywhere), delete.
 import { store } from "../store.js";
 import * as api from "../api.js";
 import * as sync from "../sync.js";
@@ -30,24 +30,6 @@ export async function logout(everywhere = false) {
   await push.forget(); // the server dropped this device's subscription with the session
   history.replaceState(null, "", "/");
   await store.signedOut();
-}
-
-async function exportData(message) {
-  try {
-    const data = await api.get("/api/export");
-    const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
-    const link = h("a", {
-      href: URL.createObjectURL(blob),
-      download: `hearth-export-${new Date().toISOString().slice(0, 10)}.json`,
-    });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-    say(message, "");
-  } catch (err) {
-    say(message, api.explain(err));
-  }
 }
 
 function passwordForm() {
@@ -119,9 +101,23 @@ async function deleteAccount() {
   toast(t("account.deleted"));
 }
 
-/** "Export my data": downloads GET /api/export; errors go to `message`. */
+// Loaded on first use: the shell stays small.
+const exportFile = () => import("./export-file.js");
+
+/** "Export my data": the export as a file (readable, made on this phone, when words are sealed); errors go to
+ *  `message`. With encryption on, a line above it says the server's copy is sealed and this file is not. */
 export function exportButton(message) {
-  return h("button", { type: "button", class: "btn", onclick: () => exportData(message) }, t("account.export"));
+  const button = h(
+    "button",
+    { type: "button", class: "btn", onclick: () => exportFile().then((m) => m.download(button, message)) },
+    t("account.export"),
+  );
+  if (store.encryption)
+    exportFile().then(
+      (m) => m.sealedNote(button),
+      () => {},
+    );
+  return button;
 }
 
 export function accountSections() {
