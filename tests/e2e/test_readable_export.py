@@ -202,6 +202,11 @@ def test_the_file_made_on_the_phone_holds_the_words_the_server_keeps_sealed(new_
     wait_until(a, "(want) => document.querySelector('.export-status')?.textContent.includes(want)", said)
     a.screenshot(path=artifacts("export", f"done-phone-{lang}.png"))
 
+    # Your entries offers the same file, with the same line above it.
+    a.goto("/mine")
+    a.get_by_text(w["sealed"]).scroll_into_view_if_needed()
+    a.screenshot(path=artifacts("export", f"mine-{lang}.png"))
+
 
 def test_with_encryption_off_the_file_is_the_servers_export(new_context, people, live_server, monkeypatch):
     monkeypatch.setitem(live_server.app.config, "E2E_ENCRYPTION", False)
