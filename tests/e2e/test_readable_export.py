@@ -221,3 +221,31 @@ def test_with_encryption_off_the_file_is_the_servers_export(new_context, people,
     assert "readable" not in doc and a.get_by_text(WORDS["en"]["sealed"]).count() == 0
     assert [e["body"] for e in doc["entries"]] == [e["body"] for e in served["entries"]]
     assert SECRET in words_fields(doc)
+
+
+def test_a_server_error_falls_back_to_the_phone_and_other_failures_are_said(new_context, people):
+    alex = new_context(timezone_id="Europe/Berlin")
+    people.signup(alex, "Alex")
+    a = open_app(alex)
+    ready(a)
+    write(a, "/journal", "Write freely", SECRET, "Save to journal")
+    settle(a)
+    a.goto("/more")
+    a.get_by_text(WORDS["en"]["sealed"]).wait_for()
+
+    # A 5xx: the file is made from what the phone holds, readable.
+    alex.route("**/api/export", lambda route: route.fulfill(status=503, json={"code": 503, "reason": "unavailable"}))
+    _, doc = export_file(a, "Export my data")
+    assert doc["readable"]["from"] == "phone" and SECRET in words_fields(doc)
+
+    # A session that ended: said plainly, and no file.
+    alex.unroute("**/api/export")
+    body = {"code": 401, "status": "Unauthorized", "message": "login required", "reason": "login_required"}
+    alex.route("**/api/export", lambda route: route.fulfill(status=401, json=body))
+    downloads = []
+    a.on("download", lambda download: downloads.append(download))
+    a.get_by_role("button", name="Export my data").click()
+    a.get_by_role("alert").filter(has_text="Your session has ended. Please log in again.").wait_for()
+    a.wait_for_timeout(300)
+    assert downloads == [] and a.locator(".export-progress").is_hidden()
+    a.screenshot(path=artifacts("export", "error-en.png"))
