@@ -58,9 +58,11 @@ export function clientId() {
 /**
  * Queue one mutation. The entry is written locally (shown at once), the outbox item gets
  * the next mid from the persistent counter, all in one transaction: no crash can split them.
- * Resolves to the mid (see acknowledged()).
+ * Resolves to the mid (see acknowledged()); a put whose words break their rules rejects (word-check.js).
  */
 export async function queue(op, entry) {
+  // Words break no rule of the server's before they may be sealed: a refused put throws its 422, unqueued.
+  if (op === "put") (await import("./word-check.js")).checkWords(entry);
   const now = new Date().toISOString();
   const mid = await db.tx(["entries", "outbox", "meta"], "readwrite", async (s) => {
     const mid = (await req(s.meta.get("next_mid"))) || 1;
