@@ -3,7 +3,10 @@ reads them from frontend/js/limits.js, which this module writes:
 
     .venv/bin/python -m backend.limits
 
-tests/test_limits_module.py fails when the committed limits.js differs from what this writes, and when a
+It writes frontend/js/word-limits.js too: each words field's own rule (most characters, least non-blank
+ones, required), read from the body schemas, which the phone checks before it seals (docs/encryption.md).
+
+tests/test_limits_module.py fails when a committed file differs from what this writes, and when a
 schema stops using one of these numbers. A name's trailing comment here becomes its comment there.
 """
 
@@ -83,6 +86,7 @@ SESSION_OPEN_HOURS = 24  # a ritual session left open this long closes itself as
 QUESTION_DEPTHS = ("light", "medium", "deep")  # the daily question's, lightest first (not for limits.js)
 
 JS_PATH = Path(__file__).resolve().parent.parent / "frontend" / "js" / "limits.js"
+WORDS_JS_PATH = JS_PATH.with_name("word-limits.js")
 _LINE = re.compile(r"^([A-Z][A-Z0-9_]*) = [^#]+?(?:\s+#\s*(.*))?$")
 _SECTION = re.compile(r"^# (.+)$")
 
@@ -114,9 +118,53 @@ def render_js():
     return "\n".join(lines) + "\n"
 
 
-def export(path=JS_PATH):
-    """Writes limits.js; True when it changed."""
-    text = render_js()
+def word_limits():
+    """{kind: {path: (most characters, least non-blank characters, required)}} of every words field
+    (backend/kinds.py `words`), as the body schemas' Words fields hold them: the rules a plaintext meets,
+    which the phone checks once the server sees only envelopes. A list's items ("prompts.*") are never
+    required."""
+    from .kinds import KINDS  # the registry imports the schemas, which import this module
+
+    return {
+        name: {path: _words_rule(kind.schema, path) for path in kind.words}
+        for name, kind in KINDS.items()
+        if kind.words
+    }
+
+
+def _words_rule(schema, path):
+    field = words_field(schema, path)
+    return field.max_chars, field.min_chars, bool(field.required)
+
+
+def words_field(schema, path):
+    """The field a words path ("answers.*.text") names in a body schema."""
+    field = None
+    for part in path.split("."):
+        field = field.inner if part == "*" else (schema if field is None else field.nested)._declared_fields[part]
+    return field
+
+
+def render_words_js():
+    lines = [
+        "// GENERATED from the body schemas by backend/limits.py: do not edit. After changing a schema, run",
+        "//   .venv/bin/python -m backend.limits",
+        "// Each kind's words fields (backend/kinds.py `words`): [most characters, least non-blank characters,",
+        "// required]. word-check.js checks a put against them before it is queued (tests/test_limits_module.py).",
+        "export const WORD_LIMITS = {",
+    ]
+    for kind, rules in word_limits().items():
+        lines.append(f"  {kind}: {{")
+        for path, (most, least, required) in rules.items():
+            key = path if path.isidentifier() else f'"{path}"'
+            lines.append(f"    {key}: [{most}, {least}, {'true' if required else 'false'}],")
+        lines.append("  },")
+    return "\n".join([*lines, "};"]) + "\n"
+
+
+def export(path=JS_PATH, render=render_js):
+    """Writes limits.js (or, with render_words_js, word-limits.js); True when it changed."""
+    text = render()
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.write_text(text, encoding="utf-8")
@@ -124,5 +172,6 @@ def export(path=JS_PATH):
 
 
 if __name__ == "__main__":
-    changed = export()
-    print(f"{JS_PATH}: {'written' if changed else 'already up to date'}", file=sys.stderr)
+    for target, render in ((JS_PATH, render_js), (WORDS_JS_PATH, render_words_js)):
+        changed = export(target, render)
+        print(f"{target}: {'written' if changed else 'already up to date'}", file=sys.stderr)

@@ -4,17 +4,20 @@ frontend/js/limits.js is exactly what the module writes (no view keeps a number 
 import base64
 import json
 import re
+import shutil
+import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields as mfields
 
 from backend import limits as L
 from backend.errors import field_code
 from backend.kinds import KINDS
 from backend.schemas import accounts, bodies, couples, keys
+from backend.schemas.words import WordsField
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "frontend" / "js"
@@ -50,6 +53,161 @@ def test_export_writes_the_file_and_then_leaves_it(tmp_path):
     assert L.export(target) is True
     assert target.read_text(encoding="utf-8") == L.render_js()
     assert L.export(target) is False
+    assert L.export(tmp_path / "word-limits.js", L.render_words_js) is True
+
+
+# --- Each words field's rule, on the phone --------------------------------------------------------------
+# Once words are sealed the server sees envelopes, so the phone checks what it checked on plaintext
+# (frontend/js/word-check.js, with word-limits.js, which backend/limits.py writes from the body schemas).
+
+
+def phone(script, data=None):
+    """What a node script prints (JSON), with WORD_LIMITS and wordCodes imported as in the browser and
+    `data` (as JSON) in DATA."""
+    if shutil.which("node") is None:
+        pytest.fail("node is needed to read frontend/js/word-check.js")
+    head = (
+        f"const {{ WORD_LIMITS }} = await import({json.dumps((JS / 'word-limits.js').as_uri())});\n"
+        f"const {{ wordCodes }} = await import({json.dumps((JS / 'word-check.js').as_uri())});\n"
+        "const DATA = JSON.parse((await import('node:fs')).readFileSync(0, 'utf8'));\n"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", head + script],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def server_words_rules():
+    """{kind: {path: [most, least non-blank, required]}}: every Words field of every body schema, found by
+    walking the schemas (not through kinds.py `words`), as the phone's map must hold it."""
+
+    def walk(schema, prefix=""):
+        for name, field in schema._declared_fields.items():
+            yield from inner(field, prefix + name)
+
+    def inner(field, path):
+        if isinstance(field, mfields.Nested):
+            yield from walk(field.nested, path + ".")
+        elif isinstance(field, mfields.List):
+            yield from inner(field.inner, path + ".*")
+        elif isinstance(field, WordsField):
+            yield path, [field.max_chars, field.min_chars, bool(field.required)]
+
+    rules = {name: dict(walk(kind.schema)) for name, kind in KINDS.items()}
+    return {name: found for name, found in rules.items() if found}
+
+
+def test_the_committed_word_limits_js_is_what_the_server_writes():
+    assert L.WORDS_JS_PATH == JS / "word-limits.js"
+    assert L.WORDS_JS_PATH.read_text(encoding="utf-8") == L.render_words_js(), (
+        "frontend/js/word-limits.js is stale: run .venv/bin/python -m backend.limits"
+    )
+
+
+def test_every_words_field_has_the_servers_rule_on_the_phone():
+    """A words field with no rule on the phone, or another limit or required-ness there, fails here."""
+    assert phone("console.log(JSON.stringify(WORD_LIMITS));") == server_words_rules()
+
+
+def test_the_rule_map_reads_limits_and_requiredness_from_the_schemas():
+    rules = L.word_limits()
+    assert rules["appreciation"] == {"text": (L.APPRECIATION_TEXT_MAX, 1, True)}
+    assert rules["bid"] == {"note": (L.NOTE_MAX, 0, False)}
+    assert rules["ritual"]["prompts.*"] == (L.PROMPT_MAX, 1, False)
+    assert rules["ritual_session"]["answers.*.text"] == (L.SESSION_TEXT_MAX, 0, True)
+    assert rules["disclosure"]["i_feel.need"] == (L.I_FEEL_NEED_MAX, 1, True)
+
+
+def server_code(field, value):
+    try:
+        field.deserialize(value)
+    except ValidationError as err:
+        return field_code(err.messages[0])[0]
+    return None
+
+
+def samples(most):
+    """Values at and around a rule's edges, and the ones Python and JavaScript count or strip differently."""
+    smile = "\N{SMILING FACE WITH OPEN MOUTH}"  # one character to Python, two UTF-16 units to JavaScript
+    return [
+        "x" * most,
+        "x" * (most + 1),
+        smile * most,
+        smile * (most + 1),
+        " " * (most + 1),  # blank before too long, as the server checks
+        "",
+        " \t\n",
+        "\u3000\xa0\u2028",  # spaces to both
+        "\x1c\x85",  # spaces to Python's strip, not to JavaScript's trim
+        "\ufeff",  # a space to JavaScript's trim, not to Python's strip
+        " ok ",
+        "a\x00b",
+        "a\ud800b",  # a lone surrogate
+        "e1.c1." + "A" * 80,  # read as an envelope: the server's envelope checks, not these
+        "e1. not one",
+    ]
+
+
+CASES = [
+    (kind, path, value)
+    for kind, rules in L.word_limits().items()
+    for path, (most, _least, _required) in rules.items()
+    for value in samples(most)
+]
+
+
+def body_with(path, value):
+    """A body holding value at path, each "*" as a list of one item."""
+    for part in reversed(path.split(".")):
+        value = [value] if part == "*" else {part: value}
+    return value
+
+
+def test_the_phone_refuses_exactly_what_the_server_refuses():
+    concrete = [(kind, path.replace("*", "0"), body_with(path, value)) for kind, path, value in CASES]
+    found = phone(
+        "console.log(JSON.stringify(DATA.map(([kind, field, body]) => (wordCodes(kind, body)[field] || [null])[0])));",
+        concrete,
+    )
+    differ = []
+    for (kind, path, value), on_phone in zip(CASES, found, strict=True):
+        field = L.words_field(KINDS[kind].schema, path)
+        on_server = server_code(field, value)
+        if on_server in {"bad_envelope", "envelope_too_big"}:
+            on_server = None  # an envelope's own checks stay the server's
+        if on_phone != on_server:
+            differ.append((kind, path, value[:12], on_server, on_phone))
+    assert differ == []
+
+
+@pytest.mark.parametrize(
+    "kind, body, codes",
+    [
+        ("appreciation", {}, {"text": ["required"]}),
+        ("bid", {"type": "joke"}, {}),  # an optional note may be left out
+        ("disclosure", {"text": "Hi", "i_feel": None}, {}),  # the script is optional as a whole …
+        (
+            "disclosure",
+            {"text": "Hi", "i_feel": {"feel": "sad"}},
+            {"i_feel.when": ["required"], "i_feel.need": ["required"]},
+        ),
+        (
+            "ritual_session",
+            {"answers": [{"prompt": "Q", "text": ""}, {"text": "A"}]},
+            {"answers.1.prompt": ["required"]},
+        ),
+        ("ritual", {"title": "T", "prompts": ["ok", " "]}, {"prompts.1": ["blank"]}),
+        ("session_step", {"step": 1}, {}),  # no words at all
+    ],
+)
+def test_a_missing_required_words_field_is_refused_on_the_phone(kind, body, codes):
+    found = phone("console.log(JSON.stringify(wordCodes(DATA[0], DATA[1])));", [kind, body])
+    assert {path: [code] for path, (code, *_values) in found.items()} == codes
 
 
 # What a schema's own cross-field check needs besides the field under test.

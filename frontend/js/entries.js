@@ -52,7 +52,8 @@ export async function oneTap(key, save, hold = HOLD) {
 /** A composer's submit: one entry id per composed draft, made when the draft starts and reused by a
  *  retry (a failed local save keeps it); its submit buttons are aria-busy and aria-disabled (focus
  *  stays) while saving. save(id) creates the entry with that id, clears the draft after the local
- *  save, and returns false when it saved nothing (a message asked for more). */
+ *  save, and returns false when it saved nothing (a message asked for more). Words the phone refuses
+ *  (word-check.js) show the server's message for them on the form. */
 export function composer(form, save, key = form) {
   let id = crypto.randomUUID();
   let saving = false;
@@ -71,6 +72,10 @@ export function composer(form, save, key = form) {
         const result = await save(id);
         if (result !== false) id = crypto.randomUUID(); // the next draft
         return result;
+      } catch (err) {
+        if (err?.reason !== "invalid_entry") throw err;
+        (await import("./word-check.js")).showRefusal(form, err); // refused on this phone: nothing queued
+        return false;
       } finally {
         saving = false;
         for (const b of buttons) b.removeAttribute("aria-busy");

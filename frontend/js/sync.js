@@ -58,9 +58,11 @@ export function clientId() {
 /**
  * Queue one mutation. The entry is written locally (shown at once), the outbox item gets
  * the next mid from the persistent counter, all in one transaction: no crash can split them.
- * Resolves to the mid (see acknowledged()).
+ * Resolves to the mid (see acknowledged()). A put whose words break the server's rules is not queued: it
+ * rejects with the server's 422 (word-check.js), since once sealed the server cannot tell.
  */
 export async function queue(op, entry) {
+  if (op === "put") (await import("./word-check.js")).checkWords(entry);
   const now = new Date().toISOString();
   const mid = await db.tx(["entries", "outbox", "meta"], "readwrite", async (s) => {
     const mid = (await req(s.meta.get("next_mid"))) || 1;

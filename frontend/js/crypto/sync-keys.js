@@ -62,12 +62,16 @@ async function moveOldEntries(sync) {
     .slice(0, MOVE_PER_ROUND);
   if (old.length === MOVE_PER_ROUND) movedAt = 0; // more are left: the next round looks again
   for (const entry of old) {
-    await sync.queue("put", {
+    const put = {
       id: entry.id,
       kind: entry.kind,
       visibility: entry.visibility,
       ref_id: entry.ref_id,
       body: entry.body,
+    };
+    // Words that break today's rules (a limit lowered since) stay as they are: they must not hold up the rest.
+    await sync.queue("put", put).catch((err) => {
+      if (err.reason !== "invalid_entry") throw err;
     });
   }
 }

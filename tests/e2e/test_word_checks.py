@@ -1,0 +1,116 @@
+"""The phone's own checks of a put's words (issue 15, docs/encryption.md "What moves to the phone"). With
+sealing on, the server sees only envelopes and can cap only their size (about four times a limit for ASCII),
+so a too-long or blank text put around the form (the entries API called directly, as an old client or a bug
+would) is refused on the phone and never queued, with the error the server would give (422 invalid_entry,
+its codes and words in the phone's language); a form that lets such a text through shows that message; a
+valid text is sealed and arrives. English and Russian, at the live server's fixed instant."""
+
+import json
+import uuid
+
+import pytest
+
+from .e2e_support import artifacts, open_app, settle, words
+from .test_encryption import ready
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
+
+MARKER = "Walrus-marker 3b7d: thank you for the walk"
+PUT = """async ([kind, body, id]) => {
+  const entries = await import('/frontend/js/entries.js');
+  try {
+    await entries.create(kind, body, { id });
+    return null;
+  } catch (err) {
+    return { status: err.status, reason: err.reason, message: err.message, errors: err.errors, codes: err.codes };
+  }
+}"""
+HELD = """async (id) => new Promise((resolve) => {
+  const open = indexedDB.open('hearth');
+  open.onsuccess = () => {
+    const tx = open.result.transaction(['entries', 'outbox']);
+    const entry = tx.objectStore('entries').get(id);
+    const outbox = tx.objectStore('outbox').getAll();
+    tx.oncomplete = () => resolve({ entry: entry.result || null, queued: outbox.result.map((item) => item.entry.id) });
+  };
+})"""
+WORDS = {  # the catalogue's error.invalid_entry, error.field.too_long (280 and 200) and error.field.blank
+    "en-US": (
+        "This entry is not valid.",
+        "Keep it to 280 characters or fewer.",
+        "Keep it to 200 characters or fewer.",
+        "Write something here.",
+    ),
+    "ru-RU": (
+        "С этой записью что-то не так.",
+        "Уложись в 280 символов.",
+        "Уложись в 200 символов.",
+        "Напиши здесь что-нибудь.",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
+def test_words_that_break_their_rules_are_refused_on_the_phone_and_never_sent(new_context, people, live_server, locale):
+    invalid, too_long, too_long_feel, blank = WORDS[locale]
+    alex, sam = new_context(locale=locale), new_context()
+    people.pair(alex, sam)
+    sent = []  # every sync request this phone (page or worker) makes
+    alex.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/api/sync") else None)
+    a = open_app(alex)
+    ready(a)
+
+    # Around the form: the entries API called directly with a text one over the limit, a blank one, and a
+    # disclosure whose "I feel" script breaks two rules at once.
+    refused = {
+        "long": ("appreciation", {"text": "x" * 281}),
+        "blank": ("appreciation", {"text": " \n\t\u3000"}),
+        "script": (
+            "disclosure",
+            {
+                "text": "Fine",
+                "category": "feeling",
+                "local_date": "2026-05-01",
+                "i_feel": {"feel": "x" * 201, "when": " ", "need": "a hug"},
+            },
+        ),
+    }
+    ids = {name: str(uuid.uuid4()) for name in refused}
+    answers = {name: a.evaluate(PUT, [kind, body, ids[name]]) for name, (kind, body) in refused.items()}
+    assert answers["long"] == {
+        "status": 422,
+        "reason": "invalid_entry",
+        "message": invalid,
+        "errors": {"body": {"text": [too_long]}},
+        "codes": {"body": {"text": ["too_long"]}},
+    }
+    assert answers["blank"]["errors"] == {"body": {"text": [blank]}}
+    assert answers["blank"]["codes"] == {"body": {"text": ["blank"]}}
+    assert answers["script"]["errors"] == {"body": {"i_feel": {"feel": [too_long_feel], "when": [blank]}}}
+    assert answers["script"]["codes"] == {"body": {"i_feel": {"feel": ["too_long"], "when": ["blank"]}}}
+    for entry_id in ids.values():  # not on this phone's screens, not in its outbox
+        assert a.evaluate(HELD, entry_id) == {"entry": None, "queued": []}
+
+    # A form that lets a long text through (its maxlength gone, as in an older or changed screen) shows the
+    # server's words for it and keeps the draft.
+    a.goto("/appreciate")
+    form = a.locator("form", has=a.locator('textarea[name="text"]'))
+    form.locator("textarea").evaluate("(node) => node.removeAttribute('maxlength')")
+    form.locator("textarea").fill("y" * 281)
+    form.locator('button[type="submit"]').click()
+    form.get_by_role("alert").filter(has_text=too_long).wait_for()
+    assert form.locator("textarea").input_value() == "y" * 281
+    a.screenshot(path=artifacts("word-checks", f"too-long-{locale[:2]}.png"))
+
+    # A valid one goes, sealed, and opens again to its words.
+    form.locator("textarea").fill(MARKER)
+    form.locator('button[type="submit"]').click()
+    settle(a)
+    assert form.get_by_role("alert").is_hidden()
+    [thanks] = live_server.entries(kind="appreciation")
+    assert thanks.body["text"].startswith("e1.c") and words(a, thanks)["text"] == MARKER
+    assert live_server.entries(kind="disclosure") == []
+    carried = [json.loads(body) for body in sent if body]
+    put_ids = {m["entry"]["id"] for body in carried for m in body.get("mutations", [])}
+    assert thanks.id in put_ids and not put_ids & set(ids.values())
+    assert not any("y" * 281 in body or "x" * 201 in body for body in sent)
