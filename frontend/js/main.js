@@ -34,6 +34,7 @@ async function start() {
   registerWorker();
   if (navigator.storage?.persist) navigator.storage.persist().catch(() => {});
   store.addEventListener("change", (event) => {
+    if (event.detail === "keywait" && location.pathname === "/") router.render(); // the couple key's wait began or ended
     if (event.detail !== "couple") return;
     if (store.user && !store.couple) sync.unpaired();
     router.render();

@@ -58,6 +58,13 @@ export const ROUTES = {
 // shown in place of the home screen until read (store.unseenNews).
 const NEWS = { tab: null, load: () => import("./screens/parting.js"), title: "route.parting" };
 
+// Paired, but this phone has no couple key yet (or refused the invite link's): in place of Today until it has.
+const KEY_WAIT = {
+  tab: "today",
+  load: withWords("keys", () => import("./screens/key-wait.js")),
+  title: "route.key_wait",
+};
+
 // The first run after a signup on this phone (first-run.js), in place of every screen until done or skipped.
 const FIRST_RUN = { tab: null, load: () => import("./screens/first-run.js"), title: "onboard.first_run.route" };
 
@@ -105,6 +112,7 @@ function pick(path) {
   if (path === "/join" || path === "/pair") return { tab: null, module: pair };
   if (!store.couple && !ALONE.has(path)) return store.unseenNews() ? NEWS : { tab: null, module: pair };
   if (path === "/" && store.unseenNews()) return NEWS;
+  if (path === "/" && store.keyWait()) return KEY_WAIT;
   const tab = TABS[path];
   if (tab) return { tab: tab[0], module: tab[1], title: tab[2] };
   const route = match(path);

@@ -5,6 +5,8 @@ import * as api from "./api.js";
 import { t, language } from "./i18n.js";
 import { alwaysPrivate } from "./kinds.js";
 
+const KEY_WAIT = "hearth-key-wait"; // "<couple id> waiting|mismatch" (keyWait)
+
 class Store extends EventTarget {
   constructor() {
     super();
@@ -157,6 +159,23 @@ class Store extends EventTarget {
   }
 
   /** The news to show now: the undo stays on while it lasts; the rest once, until "Continue". */
+  /** "waiting" (this phone waits for the partner's phone to hand it the couple key) or "mismatch" (it refused
+   *  the invite link's key: the link and the server disagree) for the current couple, else null. Kept in
+   *  localStorage so the first screen knows at once (crypto/sync-keys.js, screens/key-wait.js). */
+  keyWait() {
+    if (!this.encryption || !this.couple) return null;
+    const kept = localStorage.getItem(KEY_WAIT)?.split(" ") || [];
+    return kept[0] === this.couple.id ? kept[1] : null;
+  }
+
+  setKeyWait(coupleId, why) {
+    const next = coupleId && why ? `${coupleId} ${why}` : null;
+    if (next === localStorage.getItem(KEY_WAIT)) return;
+    if (next) localStorage.setItem(KEY_WAIT, next);
+    else localStorage.removeItem(KEY_WAIT);
+    this.emit("keywait");
+  }
+
   unseenNews() {
     const news = this.coupleNews();
     return news && (news.startsWith("left:") || news !== this.seenNews) ? news : null;

@@ -13,9 +13,15 @@
 // HMAC-SHA256(key, "hearth key check v1")); the server keeps the first and answers 409 key_exists to the
 // other, whose phone drops its key before it ever used it (a key is kept only once the server took it)
 // and waits for the winner's copy.
+//
+// A couple key from an invite link is checked before it is used (docs/encryption.md, "The fingerprint check"):
+// the link names the inviter's device and its public key's fingerprint; the directory must list that device
+// with that key, and the couple key the partner later wraps for this phone must be the link's. Until the
+// device is seen this phone neither seals with the key nor wraps it for the partner's devices; on a mismatch
+// it drops the key and refuses every couple key of that couple (coupleStatus() "mismatch").
 import * as api from "../api.js";
 import * as keystore from "./keystore.js";
-import { encodeBase64url, exportRaw, newContentKey, unwrap, wrapFor } from "./primitives.js";
+import { encodeBase64url, exportRaw, fingerprint, newContentKey, unwrap, wrapFor } from "./primitives.js";
 import { hasEnvelopes, hasPlainWords, openBody, sealBody } from "./sealing.js";
 import { alwaysPrivate } from "../kinds.js";
 
@@ -28,9 +34,12 @@ const ITEMS_MAX = 20; // KEY_ITEMS_MAX: one PUT /api/keys/wrapped at most
 const OWNER = "hearth-keys-owner"; // whose keys hearth-keys holds (localStorage)
 const DONE = "hearth-keys-wrapped"; // "device|public key|key id" this phone wrapped and the server took
 const COUPLES = "hearth-keys-couples"; // couple key id → the couple it is for (key ids restart per couple)
+const LINK = "hearth-join-check"; // {keyId, device, fp}: what the invite link said, until checked
+const DISTRUST = "hearth-keys-distrust"; // couple ids whose key did not match their invite link
 const CHECK_INFO = new TextEncoder().encode("hearth key check v1");
 
 let current = "offline";
+let couplePart = null; // coupleStatus()
 let cache = null; // {dir, at, user, couple, device}
 let stale = true;
 
@@ -48,6 +57,18 @@ function setState(next) {
   if (next === current) return;
   current = next;
   events.dispatchEvent(new CustomEvent("change", { detail: next }));
+}
+
+/** This phone and the current couple's key: "ready" (held and trusted), "waiting" (for the partner's phone
+ *  to wrap it for this one, or to see the invite link's device in the directory), "mismatch" (the link and
+ *  the server disagree: no couple key of this couple is used), or null (no couple, or not asked yet). */
+export function coupleStatus() {
+  return couplePart;
+}
+
+/** What the invite link says the key and the inviter's device are: kept (before the join) for prepare(). */
+export function expectInviter({ keyId, device, fp }) {
+  writeJson(LINK, { keyId, device, fp });
 }
 
 /** Ask the server again on the next round trip (a key id this phone lacks arrived, a put was refused). */
@@ -124,6 +145,50 @@ async function make(keyId, devices, deviceId, coupleId) {
   return true;
 }
 
+const distrusted = (coupleId) => !!coupleId && readJson(DISTRUST, []).includes(coupleId);
+
+const sameBytes = (a, b) => a.length === b.length && a.every((byte, i) => byte === b[i]);
+
+/** The invite link's check for couple `coupleId`: null (no link to check), "pending" (the inviter's device is
+ *  not listed yet), "ok", or "mismatch" (the key was dropped, the couple is distrusted from now on). */
+async function checkLink(dir, user, coupleId, privateKey, deviceId) {
+  const link = readJson(LINK, null);
+  if (!link || !coupleId) return null;
+  if (link.keyId !== `c${dir.couple_epoch}`) {
+    localStorage.removeItem(LINK); // another couple's link, or its epoch is over: nothing left to check
+    return null;
+  }
+  let status = "ok";
+  const theirs = dir.devices.filter((d) => d.user_id !== user.id);
+  if (link.device) {
+    const named = theirs.find((d) => d.device_id === link.device);
+    // The server lists the partner's phones but not the one that made the link: someone put another in its place.
+    if (!named && theirs.length) return refuse(link, coupleId);
+    if (!named) status = "pending";
+    else if ((await fingerprint(named.public_key)) !== link.fp) return refuse(link, coupleId);
+  }
+  const copy = dir.wrapped.find((w) => w.key_id === link.keyId);
+  const held = await keystore.contentKey(link.keyId);
+  if (copy && held) {
+    let given;
+    try {
+      given = await exportRaw(await unwrap(privateKey, deviceId, copy.key_id, copy.blob));
+    } catch {
+      return refuse(link, coupleId);
+    }
+    if (!sameBytes(given, await exportRaw(held))) return refuse(link, coupleId);
+    if (status === "ok") localStorage.removeItem(LINK); // both checks passed: the key is the couple's
+  }
+  return status;
+}
+
+async function refuse(link, coupleId) {
+  await keystore.dropContentKey(link.keyId);
+  writeJson(DISTRUST, [...new Set([...readJson(DISTRUST, []), coupleId])]);
+  localStorage.removeItem(LINK);
+  return "mismatch";
+}
+
 /** The couple a couple key is for: the one it was made or received in (unknown: the current one). */
 function coupleOf(keyId, coupleId) {
   return readJson(COUPLES, {})[keyId] ?? coupleId;
@@ -164,7 +229,10 @@ export async function prepare({ deviceId, user, couple }) {
   // ids never meet this couple's, and the author's own old shared entries still open after a resync.
   let gained = false;
   const { privateKey } = await keystore.deviceKeys();
+  const link = await checkLink(dir, user, known, privateKey, deviceId);
+  const refused = distrusted(known);
   for (const w of dir.wrapped) {
+    if (refused && w.key_id.startsWith("c")) continue; // the link and the server disagree: none of this couple's
     if (await keystore.contentKey(w.key_id)) continue;
     try {
       await keystore.putContentKey(w.key_id, await unwrap(privateKey, deviceId, w.key_id, w.blob));
@@ -182,20 +250,26 @@ export async function prepare({ deviceId, user, couple }) {
   const personal = `p${dir.personal_epoch}`;
   if (!(await keystore.contentKey(personal))) await make(personal, own, deviceId, null);
   const coupleKey = known ? `c${dir.couple_epoch}` : null;
-  if (coupleKey && !(await keystore.contentKey(coupleKey))) {
+  if (coupleKey && !refused && !link && !(await keystore.contentKey(coupleKey))) {
     await make(coupleKey, [self, ...dir.devices.filter((d) => d !== self)], deviceId, known);
   }
 
-  await wrapForOthers(dir, user, deviceId, known, self);
+  await wrapForOthers(dir, user, deviceId, known, self, refused ? "none" : link === "pending" ? "own" : "all");
 
   const hasPersonal = !!(await keystore.contentKey(personal));
-  const hasCouple = !coupleKey || !!(await keystore.contentKey(coupleKey));
+  const holdsCouple = !!coupleKey && !!(await keystore.contentKey(coupleKey));
+  if (!coupleKey) couplePart = null;
+  else if (refused) couplePart = "mismatch";
+  else couplePart = holdsCouple && link !== "pending" ? "ready" : "waiting";
+  const hasCouple = !coupleKey || couplePart === "ready";
   if (hasPersonal && hasCouple) setState("ready");
   else if (!hasPersonal && own.length === 1) setState("locked");
   else setState("waiting");
   const partnerless = known && !dir.devices.some((d) => d.user_id !== user.id);
   let every = FRESH_MS;
-  if (current !== "ready" || (known && dir.waiting.length)) every = RETRY_MS;
+  if (refused)
+    every = FRESH_MS; // nothing to wait for: the person compares the safety code
+  else if (current !== "ready" || (known && dir.waiting.length)) every = RETRY_MS;
   else if (partnerless) every = PARTNER_MS;
   cache = { dir, at: Date.now(), user: user.id, couple: coupleId, every };
   return { gained };
@@ -208,8 +282,9 @@ export function recheck() {
 
 /** Wraps each content key this phone holds for each device that may hold it and has no copy from us yet
  *  (own devices: personal and couple keys; the partner's: couple keys of this couple, every epoch, so a new
- *  device reads the history). A device still `waiting` for the current couple key gets it again. */
-async function wrapForOthers(dir, user, deviceId, coupleId, self) {
+ *  device reads the history). A device still `waiting` for the current couple key gets it again. Couple keys
+ *  go to `coupleTo` devices: "all", "own" (the invite link's device is not listed yet) or "none" (refused). */
+async function wrapForOthers(dir, user, deviceId, coupleId, self, coupleTo) {
   const held = await keystore.contentKeys();
   const done = new Set(readJson(DONE, []));
   const items = [];
@@ -221,6 +296,7 @@ async function wrapForOthers(dir, user, deviceId, coupleId, self) {
       const couple = keyId.startsWith("c");
       if (!couple && !own) continue;
       if (couple && (!coupleId || coupleOf(keyId, coupleId) !== coupleId)) continue;
+      if (couple && (coupleTo === "none" || (coupleTo === "own" && !own))) continue;
       if (couple && Number(keyId.slice(1)) > dir.couple_epoch) continue;
       if (!couple && Number(keyId.slice(1)) > dir.personal_epoch) continue;
       const again = keyId === `c${dir.couple_epoch}` && dir.waiting.includes(device.device_id);
@@ -254,6 +330,7 @@ async function wrapForOthers(dir, user, deviceId, coupleId, self) {
 /** The key to open an envelope of `keyId` in an entry of couple `entryCouple`, or null (not held here). */
 export async function keyFor(keyId, entryCouple) {
   if (keyId.startsWith("c") && entryCouple && coupleOf(keyId, entryCouple) !== entryCouple) return null;
+  if (keyId.startsWith("c") && distrusted(entryCouple)) return null;
   return keystore.contentKey(keyId);
 }
 
@@ -262,7 +339,7 @@ export async function keyFor(keyId, entryCouple) {
 export async function sealingKey(entry, coupleId) {
   if (!cache) return null;
   const shared = entry.visibility === "shared" && !alwaysPrivate(entry.kind) && coupleId;
-  if (shared && (cache.couple !== coupleId || !cache.dir.couple_epoch)) return null;
+  if (shared && (cache.couple !== coupleId || !cache.dir.couple_epoch || couplePart !== "ready")) return null;
   const keyId = shared ? `c${cache.dir.couple_epoch}` : `p${cache.dir.personal_epoch}`;
   const key = await keystore.contentKey(keyId);
   return key ? { keyId, key } : null;

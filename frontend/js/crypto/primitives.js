@@ -228,6 +228,14 @@ export async function unwrap(devicePrivateKey, deviceId, keyId, blob) {
   return importRaw(new Uint8Array(raw));
 }
 
+/** A device public key's short fingerprint, for the invite link (the joiner checks the directory's key with it):
+ *  the first 16 bytes of SHA-256 over the raw key, base64url (22 characters). */
+export async function fingerprint(publicRaw) {
+  const bytes = asBytes(publicRaw);
+  if (bytes.length !== RAW_PUBLIC || bytes[0] !== 0x04) throw new TypeError("not a raw P-256 public key");
+  return encodeBase64url(new Uint8Array(await subtle.digest("SHA-256", bytes)).subarray(0, 16));
+}
+
 // --- the safety code both partners compare at pairing -----------------------------------------
 
 /** "0123 4567 8901 2345": SHA-256 of both raw public keys, sorted bytewise; first 8 bytes mod 10^16. */

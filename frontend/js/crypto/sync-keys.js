@@ -19,6 +19,8 @@ export { ring };
 export async function keysFirst(id, sync) {
   try {
     const { gained } = await ring.prepare({ deviceId: id, user: store.user, couple: store.couple });
+    const couple = ring.coupleStatus(); // "Waiting for ‹name›'s phone" (screens/key-wait.js) until it is ready
+    store.setKeyWait(store.couple?.id, couple === "ready" ? null : couple);
     if (gained) await reopen();
     if (ring.state() === "ready") await moveOldEntries(sync);
   } catch (err) {

@@ -140,13 +140,16 @@ function joinCard(code) {
     submit.disabled = true;
     say(message, "");
     try {
-      if (store.encryption)
-        await inviteKey().then(
-          (m) => m.keepJoinKey(),
-          () => {},
-        );
+      const kept = store.encryption
+        ? await inviteKey().then(
+            (m) => m.keepJoinKey(),
+            () => null,
+          )
+        : null;
       const data = await api.post("/api/couple/join", { code: input.value.trim() });
       sessionStorage.removeItem("hearth-join-code");
+      // A typed code carries no key: the partner's phone hands it over (screens/key-wait.js says so meanwhile).
+      if (store.encryption && !kept) store.setKeyWait(data.couple.id, "waiting");
       history.replaceState(null, "", "/");
       await store.setMe({ user: store.user, couple: data.couple });
       toast(t("pair.joined"));
