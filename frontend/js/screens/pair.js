@@ -3,7 +3,6 @@ import { store } from "../store.js";
 import * as api from "../api.js";
 import * as db from "../db.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
-import { encode, toSvg } from "../qr.js";
 import { logout } from "../parts/account.js";
 import { inviteFrom } from "../parts/invite-from.js";
 import { INVITE_NOTE_MAX } from "../limits.js";
@@ -196,6 +195,7 @@ function inviteCard() {
       "aria-label": t("pair.link_label"),
       name: "invite-url",
     });
+    const qr = await toQr(invite.url);
     const expires = formatDate(invite.expires_at, { weekday: "short", hour: "numeric", minute: "2-digit" });
     clear(
       body,
@@ -203,7 +203,7 @@ function inviteCard() {
       invite.note
         ? h("p", { class: "muted" }, t("onboard.invite.your_note"), " ", h("span", { user: true }, invite.note))
         : null,
-      toQr(invite.url),
+      qr,
       link,
       h(
         "div",
@@ -246,8 +246,10 @@ function inviteCard() {
   return card;
 }
 
-function toQr(url) {
+// The QR encoder loads when an invite is shown (precached, so offline too), not with the first screen.
+async function toQr(url) {
   try {
+    const { encode, toSvg } = await import("../qr.js");
     const svg = toSvg(encode(url), t("pair.qr_label"));
     svg.classList.add("qr");
     return svg;
