@@ -17,7 +17,7 @@ import pytest
 import e2e_crypto as ec
 from backend.i18n import t
 from backend.services import notifications
-from push_service import NOW, SUBJECT, Device, PushService, due_at, new_vapid_pem, tick
+from push_service import NOW, Device, due_at, tick
 
 from .e2e_support import go_offline, go_online, open_app, wait_until
 
@@ -210,19 +210,6 @@ def test_the_workers_copy_of_the_envelope_rules_matches_the_phones_and_the_serve
 
 # The whole way, two phones: Sam's phone seals an appreciation with its own module, the real server queues and
 # sends the push (VAPID, aes128gcm) to a loopback push service, and what arrives is delivered to Alex's worker.
-
-
-@pytest.fixture
-def sending(live_server):
-    """The live app with a VAPID key and a loopback push service (tests/push_service.py)."""
-    app = live_server.app
-    keys = ("VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
-    before = {k: app.config.get(k) for k in keys}
-    app.config.update(VAPID_PRIVATE_KEY=new_vapid_pem(), VAPID_SUBJECT=SUBJECT)
-    service = PushService()
-    yield service
-    service.close()
-    app.config.update(before)
 
 
 def _put(server, context, entry_id, kind, body):
