@@ -127,6 +127,31 @@ def test_a_follow_up_opens_with_its_answers_path(phone, live_server):
     assert shown(phone, live_server, data)["body"] == "Loved the walk. Friday?"
 
 
+REMINDERS = {
+    "commitment": ("text", notifications.commitment_reminder, "push.commitment_due", {}),
+    "ritual": ("title", notifications.ritual_reminder, "push.ritual_due", {"type": "custom", "prompts": []}),
+}
+STEPS = {"en": "Text each other when plans change", "ru": "Писать друг другу, когда планы меняются"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("kind", REMINDERS)
+def test_a_scheduled_reminder_shows_its_sealed_words(phone, live_server, kind, lang):
+    """A commitment's or a custom ritual's reminder, as the worker's tick builds it for an entry sealed on the
+    phone: the line over the words; without the key, the generic reminder alone."""
+    field, build, line_key, body = REMINDERS[kind]
+    envelope = sealed_words(STEPS[lang], kind=kind, field=field)
+    recipient = SimpleNamespace(id="bob", language=lang, show_previews=True)
+    row = SimpleNamespace(id=ENTRY_ID, author_id="alice", body={**body, field: envelope})
+    data = build(row, recipient)
+    line = t(line_key, lang, name=t("push.ritual_names.custom", lang))
+    assert shown(phone, live_server, data)["body"] == line  # no key on this phone yet: the generic reminder
+    hold_key(phone)
+    note = shown(phone, live_server, data)
+    assert (note["title"], note["body"]) == (line, STEPS[lang])
+    assert note["tag"] == f"{kind}-{ENTRY_ID}"
+
+
 def test_long_words_are_cut_as_the_server_cut_a_plaintext_preview(phone, live_server):
     hold_key(phone)
     text = "Ты  сегодня\nбыл очень внимателен. " * 8 + "😀" * 30
