@@ -71,6 +71,20 @@ UNOPENED = """() => new Promise((resolve) => {
 })"""
 
 
+STATE = """async () => {
+  const pill = document.getElementById('sync-pill');
+  const rows = await new Promise((resolve) => {
+    const open = indexedDB.open('hearth');
+    open.onsuccess = () => {
+      const req = open.result.transaction('entries').objectStore('entries').getAll();
+      req.onsuccess = () => resolve(req.result);
+    };
+  });
+  return { pill: pill && { ...pill.dataset }, today: window.__todayDrawnAt, entries: rows.length,
+           sealed: rows.filter((e) => e.sealed).length, tampered: rows.filter((e) => e.tampered).length };
+}"""
+
+
 def key_check(raw):
     """What the phones send beside a wrapped copy (docs/encryption.md, "Two phones at once")."""
     return ec.b64url(hmac.new(raw, b"hearth key check v1", hashlib.sha256).digest()[:16])
@@ -169,7 +183,10 @@ def one_run(browser, base, alex, email, expected):
         context.add_init_script(WATCH)
         page.reload(wait_until="commit")
         page.evaluate(DONE, expected)
-        took = wait_until(page, "() => window.__firstSyncAt", timeout=600)
+        try:
+            took = wait_until(page, "() => window.__firstSyncAt", timeout=1800)
+        except AssertionError as err:
+            raise AssertionError(f"{err}; the phone then: {page.evaluate(STATE)}") from None
         unopened = page.evaluate(UNOPENED)
         assert unopened == 0, f"{unopened} entries left sealed or set aside"
         return took
