@@ -357,6 +357,13 @@ def story_first_screen(scratch, runs=10, log=print):
     return story.run(scratch, runs, log=log)
 
 
+def e2e_first_sync(scratch, runs=5, log=print):
+    """A new phone pulling and opening a couple's 10,000 sealed entries (bench/e2e_first_sync.py)."""
+    import e2e_first_sync as first_sync
+
+    return first_sync.run(scratch, runs, log=log)
+
+
 def today_lighthouse(scratch, runs=3, log=print):
     """Lighthouse 12 mobile on a signed-in Today, median of `runs` (bench/today_lighthouse.py)."""
     from today_lighthouse import run
@@ -441,6 +448,12 @@ def markdown(results):
             "<= 100",
         ),
         ("story_cold_ms", "offline reload onto /story to the same screen (the app's start reads all 10,000)", "report"),
+        (
+            "e2e_first_sync_ms",
+            "a new phone given the keys: its first sync pulls and opens a couple's 10,000 sealed entries, to Today "
+            "drawn, median of 5",
+            "report",
+        ),
         (
             "today_lighthouse_perf",
             "Lighthouse 12 mobile performance on a signed-in Today after a day, median of 3",
@@ -563,6 +576,7 @@ def main():
     if not args.skip_browser:
         results["offline_start_ms"] = offline_start(scratch)
         results.update(story_first_screen(scratch))
+        results.update(e2e_first_sync(scratch))
         results.update(today_lighthouse(scratch))
     results["seconds"] = round(time.monotonic() - started)
 

@@ -354,8 +354,10 @@ def test_reminders_and_previews_never_show_an_envelope(lang):
     commitment = SimpleNamespace(id="e", author_id="alice", body={"text": envelope, "due_date": "2026-05-01"})
     said = notifications.commitment_reminder(commitment, _recipient(lang))
     assert said["body"] == notifications.t("push.commitment_due", lang)
+    assert said.pop("sealed")["envelope"] == envelope and "e1." not in str(said)  # apart, for the phone to open
     ritual = SimpleNamespace(id="r", body={"type": "custom", "title": envelope, "prompts": []})
     said = notifications.ritual_reminder(ritual, _recipient(lang))
+    said.pop("sealed")
     assert "e1." not in str(said)
     session = SimpleNamespace(body={"answers": [{"prompt": envelope, "prompt_id": "follow_up", "text": envelope}]})
     assert notifications.preview_text("follow_up", session, lang) is None

@@ -125,9 +125,24 @@ def sealed_preview(type_, entry):
     else:
         field = PREVIEW_FIELDS.get(type_) if type_ == entry.kind else None
         value = body.get(field) if field else None
-    if field is None or not is_envelope(value):
+    return _sealed(entry.id, entry.kind, field, value) if field else None
+
+
+def _sealed(entry_id, kind, field, value):
+    """{entry_id, kind, field, envelope} when the value is an envelope (the additional data the phone opens it
+    with names them), else None."""
+    if not is_envelope(value):
         return None
-    return {"entry_id": entry.id, "kind": entry.kind, "field": field, "envelope": value}
+    return {"entry_id": entry_id, "kind": kind, "field": field, "envelope": value}
+
+
+def _with_sealed(payload, sealed, line):
+    """A reminder's push carrying its entry's sealed words: the generic line stays as the body (what shows if the
+    phone cannot open them), and the worker shows the words under `line`. One envelope per entry, the same in
+    every device's copy; encode() drops it when the payload would not fit one Web Push record."""
+    if sealed:
+        payload["sealed"] = {**sealed, "title": line}
+    return payload
 
 
 def preview_text(type_, entry, lang="en"):
@@ -281,8 +296,10 @@ def with_news(data, news_jobs, users, recipient):
     lines = [*data.get("lines", ()), t("push.line.partner", lang, name=name)]
     key = "push.combined.evening" if data.get("evening") else "push.combined.day"
     body = t(key, lang, items=" · ".join(lines))
-    # count: the partner items it stands for (the app badge adds them up), as a partner event's does
-    return {**data["payload"], "type": "reminders", "body": body, "tag": "reminders", "count": len(news_jobs)}
+    # count: the partner items it stands for (the app badge adds them up), as a partner event's does. A
+    # reminder's sealed words stay out: the combined line is the body now.
+    payload = {k: v for k, v in data["payload"].items() if k != "sealed"}
+    return {**payload, "type": "reminders", "body": body, "tag": "reminders", "count": len(news_jobs)}
 
 
 def prepare_reminder(entry, recipient):
@@ -303,13 +320,17 @@ def ritual_reminder(entry, recipient):
     title = _readable(title_for(entry.body, lang))  # a default ritual's in the recipient's language
     if recipient.show_previews and title:
         body = t("push.ritual_due_titled", lang, title=_cut(title, 80))
-    return {
+    # A custom ritual's title sealed on a phone: the push carries it for the worker to open (a default ritual's
+    # name is the catalogue's, above).
+    sealed = _sealed(entry.id, "ritual", "title", entry.body.get("title")) if recipient.show_previews else None
+    payload = {
         "type": "ritual_reminder",
         "title": t("app.name", lang),
         "body": body,
         "url": "/rituals",
         "tag": f"ritual-{entry.id}",
     }
+    return _with_sealed(payload, sealed, body)
 
 
 def commitment_reminder(entry, recipient):
@@ -317,13 +338,15 @@ def commitment_reminder(entry, recipient):
     body = t("push.commitment_due", lang)
     if recipient.show_previews and _readable(entry.body.get("text")):
         body = t("push.commitment_due_text", lang, text=_cut(entry.body["text"]))
-    return {
+    sealed = _sealed(entry.id, "commitment", "text", entry.body.get("text")) if recipient.show_previews else None
+    payload = {
         "type": "commitment_reminder",
         "title": t("app.name", lang),
         "body": body,
         "url": f"/commitments?id={entry.id}",
         "tag": f"commitment-{entry.id}",
     }
+    return _with_sealed(payload, sealed, body)
 
 
 def timeout_reminder(entry, recipient):

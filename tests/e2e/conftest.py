@@ -17,6 +17,7 @@ from backend.config import TestConfig
 from backend.extensions import db
 from backend.models import utcnow
 from conftest import empty_tables
+from push_service import SUBJECT, PushService, new_vapid_pem
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -103,6 +104,20 @@ def encryption_on(live_server):
     live_server.app.config["E2E_ENCRYPTION"] = True
     yield
     live_server.app.config["E2E_ENCRYPTION"] = False
+
+
+@pytest.fixture
+def sending(live_server):
+    """The live app with a VAPID key and a loopback push service (tests/push_service.py): what the server sends
+    to a subscribed test device arrives there, for the test to decrypt with the device's own key."""
+    app = live_server.app
+    keys = ("VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
+    before = {k: app.config.get(k) for k in keys}
+    app.config.update(VAPID_PRIVATE_KEY=new_vapid_pem(), VAPID_SUBJECT=SUBJECT)
+    service = PushService()
+    yield service
+    service.close()
+    app.config.update(before)
 
 
 @pytest.fixture(autouse=True)

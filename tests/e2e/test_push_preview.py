@@ -17,7 +17,7 @@ import pytest
 import e2e_crypto as ec
 from backend.i18n import t
 from backend.services import notifications
-from push_service import NOW, SUBJECT, Device, PushService, due_at, new_vapid_pem, tick
+from push_service import NOW, Device, due_at, tick
 
 from .e2e_support import go_offline, go_online, open_app, wait_until
 
@@ -127,6 +127,31 @@ def test_a_follow_up_opens_with_its_answers_path(phone, live_server):
     assert shown(phone, live_server, data)["body"] == "Loved the walk. Friday?"
 
 
+REMINDERS = {
+    "commitment": ("text", notifications.commitment_reminder, "push.commitment_due", {}),
+    "ritual": ("title", notifications.ritual_reminder, "push.ritual_due", {"type": "custom", "prompts": []}),
+}
+STEPS = {"en": "Text each other when plans change", "ru": "Писать друг другу, когда планы меняются"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("kind", REMINDERS)
+def test_a_scheduled_reminder_shows_its_sealed_words(phone, live_server, kind, lang):
+    """A commitment's or a custom ritual's reminder, as the worker's tick builds it for an entry sealed on the
+    phone: the line over the words; without the key, the generic reminder alone."""
+    field, build, line_key, body = REMINDERS[kind]
+    envelope = sealed_words(STEPS[lang], kind=kind, field=field)
+    recipient = SimpleNamespace(id="bob", language=lang, show_previews=True)
+    row = SimpleNamespace(id=ENTRY_ID, author_id="alice", body={**body, field: envelope})
+    data = build(row, recipient)
+    line = t(line_key, lang, name=t("push.ritual_names.custom", lang))
+    assert shown(phone, live_server, data)["body"] == line  # no key on this phone yet: the generic reminder
+    hold_key(phone)
+    note = shown(phone, live_server, data)
+    assert (note["title"], note["body"]) == (line, STEPS[lang])
+    assert note["tag"] == f"{kind}-{ENTRY_ID}"
+
+
 def test_long_words_are_cut_as_the_server_cut_a_plaintext_preview(phone, live_server):
     hold_key(phone)
     text = "Ты  сегодня\nбыл очень внимателен. " * 8 + "😀" * 30
@@ -210,19 +235,6 @@ def test_the_workers_copy_of_the_envelope_rules_matches_the_phones_and_the_serve
 
 # The whole way, two phones: Sam's phone seals an appreciation with its own module, the real server queues and
 # sends the push (VAPID, aes128gcm) to a loopback push service, and what arrives is delivered to Alex's worker.
-
-
-@pytest.fixture
-def sending(live_server):
-    """The live app with a VAPID key and a loopback push service (tests/push_service.py)."""
-    app = live_server.app
-    keys = ("VAPID_PRIVATE_KEY", "VAPID_SUBJECT")
-    before = {k: app.config.get(k) for k in keys}
-    app.config.update(VAPID_PRIVATE_KEY=new_vapid_pem(), VAPID_SUBJECT=SUBJECT)
-    service = PushService()
-    yield service
-    service.close()
-    app.config.update(before)
 
 
 def _put(server, context, entry_id, kind, body):

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from .e2e_support import artifacts, open_app, settle, words
-from .test_encryption import ready
+from .e2e_keys import ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
 
