@@ -16,8 +16,8 @@ import e2e_crypto as ec
 from backend.extensions import db
 from backend.models import DeviceKey
 
-from .e2e_support import artifacts, go_offline, go_online, open_app, settle, wait_until
 from .e2e_keys import KEY_HEX, RING, ready
+from .e2e_support import artifacts, go_offline, go_online, open_app, settle, wait_until
 from .test_keys_screens import Watch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]

@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
-from .e2e_support import artifacts, go_offline, go_online, open_app, settle, wait_until
 from .e2e_keys import RING, ready
+from .e2e_support import artifacts, go_offline, go_online, open_app, settle, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on", "key_epochs_from_one")]  # keys c1, p1…
 

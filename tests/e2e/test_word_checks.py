@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
-from .e2e_support import artifacts, open_app, settle, words
 from .e2e_keys import ready
+from .e2e_support import artifacts, open_app, settle, words
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
 
