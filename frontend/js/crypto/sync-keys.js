@@ -7,8 +7,11 @@ import { req } from "../db.js";
 import { store } from "../store.js";
 import { alwaysPrivate, guarded } from "../kinds.js";
 import * as ring from "./keyring.js";
+import { navigate } from "../router.js";
+import { AFTER_RESET } from "../screens/auth.js";
 
 const MOVE_PER_ROUND = 5; // entries from before sealing, re-sent sealed a few at a time
+const OFFERED = "hearth-unlock-offered"; // sessionStorage: the unlock screen was offered in this visit
 let movedAt = 0;
 
 export { ring };
@@ -19,13 +22,29 @@ export { ring };
 export async function keysFirst(id, sync) {
   try {
     const { gained } = await ring.prepare({ deviceId: id, user: store.user, couple: store.couple });
-    if (gained) await reopen();
+    if (gained) {
+      await reopen();
+      ring.reopened();
+    }
+    if (ring.missing()) offerUnlock();
+    else if (ring.state() === "ready") localStorage.removeItem(AFTER_RESET);
     if (ring.state() === "ready") await moveOldEntries(sync);
   } catch (err) {
     if (err.status === 401) throw err;
     // Offline, or a server error: the sync still tries (and says so); puts whose key is missing wait.
     if (!err.offline) console.warn("keys", err); // i18n-ok: a developer's note
   }
+}
+
+/** This phone lacks keys its person has elsewhere (a new browser, wiped storage, after a password reset):
+ *  once a visit, the app opens /keys/unlock, which says why and lets them go on without (screens/keys.js).
+ *  Not over a screen that is already about keys, a reset or a join. */
+function offerUnlock() {
+  if (sessionStorage.getItem(OFFERED)) return;
+  const path = location.pathname;
+  if (path.startsWith("/keys") || path === "/reset" || path === "/join") return;
+  sessionStorage.setItem(OFFERED, "1");
+  navigate("/keys/unlock");
 }
 
 /** Opens what waited for a key this phone now holds. */

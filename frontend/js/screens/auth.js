@@ -11,6 +11,9 @@ import { renderForgot, RESET_EMAIL } from "../parts/forgot.js";
 import { DISPLAY_NAME_MAX, PASSWORD_MIN } from "../limits.js";
 
 export const AUTH_NOTE = "hearth-auth-note"; // one message (a catalogue key) for the next time this screen opens
+// localStorage: a password reset of an account whose words are locked, until this phone holds its keys (the
+// unlock screen says why it was sent there: crypto/sync-keys.js, screens/keys.js).
+export const AFTER_RESET = "hearth-after-reset";
 
 export function mount(root, { path, params }) {
   const code = params.get("code") || sessionStorage.getItem("hearth-join-code");
