@@ -18,6 +18,7 @@ from backend.models import DeviceKey, PasswordReset, utcnow
 from conftest import PASSWORD
 
 from .e2e_support import artifacts, open_app, settle, wait_until
+from .test_web import static_graph, worker_constants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
 
@@ -70,6 +71,12 @@ W = {
         "phrase_title": "Фраза восстановления",
     },
 }
+
+
+def test_the_loss_dialog_loads_on_demand_and_is_precached(live_server):
+    _, precache = worker_constants(live_server)
+    assert "/frontend/js/parts/keys-loss.js" in precache
+    assert "/frontend/js/parts/keys-loss.js" not in static_graph(live_server, "/frontend/js/main.js")
 
 
 def phone(new_context, lang):
@@ -135,6 +142,7 @@ def test_a_wiped_browser_is_sent_to_unlock_and_the_phrase_opens_a_newer_couple_k
     assert a.evaluate("() => location.pathname") == "/"  # a brand-new person's phone makes the keys: not sent
     words = set_up_phrase(a, lang)
     before = first.request.get("/api/keys").json()["couple_epoch"]
+    sealed_once = first.request.get("/api/keys/recovery").json()["blob"]
 
     # A new couple epoch (a device removed): Alex's phone makes the next couple key, and the keyring seals the
     # recovery blob again with it (nobody types the words again).
@@ -145,7 +153,10 @@ def test_a_wiped_browser_is_sent_to_unlock_and_the_phrase_opens_a_newer_couple_k
     entry = write(a, "appreciation", {"text": MARKER})
     [row] = live_server.entries(id=entry)
     assert row.body["text"].startswith(f"e1.c{before + 1}.")
-    wait_until(a, "() => !localStorage.getItem('hearth-keys-reseal')")
+    for _ in range(100):  # the blob sealed again with the new key (the final read below is the proof)
+        if first.request.get("/api/keys/recovery").json()["blob"] != sealed_once:
+            break
+        a.wait_for_timeout(200)
     a.close()  # that phone is lost (open, it would wrap the keys for the new browser itself)
 
     # A wiped browser: Alex signs in; the app sends it to /keys/unlock, says why, and lets her go on.

@@ -60,9 +60,9 @@ export function invalidate() {
 }
 
 /** Whether this phone lacks keys its person already has elsewhere: their personal key was made by another
- *  device (or this browser's own key pair was wiped), so what they wrote does not open here until another
- *  phone gives the keys or the recovery words unlock it (/keys/unlock). A brand-new person never lacks:
- *  their first phone makes the keys. */
+ *  device that is still registered, or is in their recovery blob (or this browser's own key pair was wiped),
+ *  so what they wrote does not open here until another phone gives the keys or the recovery words unlock it
+ *  (/keys/unlock). A brand-new person never lacks: their first phone makes the keys. */
 export function missing() {
   return lacking;
 }
@@ -229,7 +229,9 @@ export async function prepare({ deviceId, user, couple }) {
 
   const hasPersonal = !!(await keystore.contentKey(personal));
   const hasCouple = !coupleKey || !!(await keystore.contentKey(coupleKey));
-  lacking = !hasPersonal; // another device made it (the server kept its check): it lives elsewhere
+  // Another device made it (the server kept its check) and it lives on: on another device of theirs, or in the
+  // recovery blob. (All gone, and no phrase: nothing could unlock this phone, and the person was warned.)
+  lacking = !hasPersonal && (own.length > 1 || dir.recovery === true);
   await reseal(user.id);
   if (hasPersonal && hasCouple) setState("ready");
   else if (!hasPersonal && own.length === 1) setState("locked");

@@ -8,10 +8,9 @@ import { store } from "../store.js";
 import { alwaysPrivate, guarded } from "../kinds.js";
 import * as ring from "./keyring.js";
 import { navigate } from "../router.js";
-import { AFTER_RESET } from "../screens/auth.js";
+import { AFTER_RESET, UNLOCK_OFFERED } from "../screens/auth.js";
 
 const MOVE_PER_ROUND = 5; // entries from before sealing, re-sent sealed a few at a time
-const OFFERED = "hearth-unlock-offered"; // sessionStorage: the unlock screen was offered in this visit
 let movedAt = 0;
 
 export { ring };
@@ -37,13 +36,13 @@ export async function keysFirst(id, sync) {
 }
 
 /** This phone lacks keys its person has elsewhere (a new browser, wiped storage, after a password reset):
- *  once a visit, the app opens /keys/unlock, which says why and lets them go on without (screens/keys.js).
+ *  once a visit (and after each sign-in), the app opens /keys/unlock, which says why and lets them go on without (screens/keys.js).
  *  Not over a screen that is already about keys, a reset or a join. */
 function offerUnlock() {
-  if (sessionStorage.getItem(OFFERED)) return;
+  if (sessionStorage.getItem(UNLOCK_OFFERED)) return;
   const path = location.pathname;
   if (path.startsWith("/keys") || path === "/reset" || path === "/join") return;
-  sessionStorage.setItem(OFFERED, "1");
+  sessionStorage.setItem(UNLOCK_OFFERED, "1");
   navigate("/keys/unlock");
 }
 
