@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.models import AuthSession, PasswordReset, PushSubscription
+from backend.models import AuthSession, DeviceKey, PasswordReset, PushSubscription, WrappedKey
 from backend.services import mail, password_reset
 from conftest import PASSWORD, Person
+from key_material import PhoneDevice, recovery_blob, wrap
 from mail_server import MailServer, reset_link
 
 NEW_PASSWORD = "a brand new password"
@@ -88,7 +89,7 @@ def test_the_mailed_link_sets_a_new_password_and_only_it_logs_in(app, smtp, alic
     assert received["to"] == ["alice@example.com"] and received["from"] == "hearth@example.org"
     link, token = reset_link(received)
     assert link == f"http://localhost/reset#token={token}"  # the request's host; the token in the fragment
-    assert confirm(app, token).status_code == 204
+    assert confirm(app, token).status_code == 200
     assert login(app, NEW_PASSWORD).status_code == 200
     assert login(app, PASSWORD).status_code == 401
 
@@ -115,7 +116,7 @@ def test_a_russian_speaker_gets_the_mail_in_russian(app, smtp, alice):
     text = message.get_content()
     assert text.startswith("Привет, Alice!") and "срок — 30 минут)" in text and "Hi " not in text
     link, token = reset_link(received)
-    assert confirm(app, token).status_code == 204
+    assert confirm(app, token).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -149,7 +150,7 @@ def test_public_url_starts_the_link_whatever_host_the_request_names(make_app, sm
 
 def test_the_email_is_matched_in_any_case(app, smtp, alice):
     link, token = requested_link(app, smtp, email="ALICE@Example.com")
-    assert confirm(app, token).status_code == 204
+    assert confirm(app, token).status_code == 200
 
 
 # --- the same answer for everyone -------------------------------------------------------------
@@ -216,12 +217,52 @@ def test_a_reset_ends_every_session_and_their_push_subscriptions(app, smtp, alic
         == 201
     )
     _, token = requested_link(app, smtp)
-    assert confirm(app, token).status_code == 204
+    assert confirm(app, token).status_code == 200
     assert alice.client.get("/api/me").status_code == 401
     assert phone.get("/api/me").status_code == 401
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuthSession)) == 0
         assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+@pytest.mark.usefixtures("key_epochs_from_one")
+def test_a_reset_keeps_the_keys_and_says_the_words_stay_locked(app, smtp, alice):
+    """A reset keeps the account's device keys, the keys wrapped to them and the recovery blob (a phone without
+    them asks for another device or the phrase); the answer says whether the words are locked so."""
+    _, token = requested_link(app, smtp)
+    app.config["E2E_ENCRYPTION"] = True
+    try:
+        assert confirm(app, token).json == {"locked": False}  # no keys yet: nothing is locked
+        alice.client.post("/api/auth/login", json={"email": alice.email, "password": NEW_PASSWORD})
+        device = PhoneDevice(label="Alice's phone")
+        assert alice.client.post("/api/keys/devices", json=device.body()).status_code == 201
+        blob = wrap(bytes(32), device.device_id, device.public_key, "p1")
+        item = {"device_id": device.device_id, "key_id": "p1", "blob": blob}
+        assert alice.client.put("/api/keys/wrapped", json={"items": [item]}).status_code == 200
+        recovery = recovery_blob(alice.id, {"p1": bytes(32)})
+        assert alice.client.put("/api/keys/recovery", json={"blob": recovery}).status_code == 204
+
+        _, token = requested_link(app, smtp)
+        response = confirm(app, token, new_password="yet another new password")
+        assert response.status_code == 200 and response.json == {"locked": True}
+    finally:
+        app.config["E2E_ENCRYPTION"] = False
+    assert login(app, "yet another new password").status_code == 200
+    after = app.test_client()
+    after.post("/api/auth/login", json={"email": alice.email, "password": "yet another new password"})
+    directory = after.get("/api/keys", query_string={"device": device.device_id}).json
+    assert [d["device_id"] for d in directory["devices"]] == [device.device_id]
+    assert [(w["key_id"], w["blob"]) for w in directory["wrapped"]] == [("p1", blob)]
+    assert directory["recovery"] is True
+    assert after.get("/api/keys/recovery").json == {"blob": recovery}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DeviceKey)) == 1
+        assert db.session.scalar(select(func.count()).select_from(WrappedKey)) == 1
+    # With the setting off, a reset says nothing is locked (the phones don't seal), and still keeps the keys.
+    _, token = requested_link(app, smtp)
+    assert confirm(app, token).json == {"locked": False}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(WrappedKey)) == 1
 
 
 def test_the_new_password_is_hashed_with_argon2id(app, smtp, alice):
@@ -236,7 +277,7 @@ def test_the_new_password_is_hashed_with_argon2id(app, smtp, alice):
 
 def test_a_link_works_once(app, smtp, alice):
     _, token = requested_link(app, smtp)
-    assert confirm(app, token).status_code == 204
+    assert confirm(app, token).status_code == 200
     again = confirm(app, token, new_password="someone else's password")
     assert again.status_code == 410
     assert again.json["message"] == "This link has already been used. Ask for a new one if you still need it."
@@ -248,7 +289,7 @@ def test_a_link_works_once(app, smtp, alice):
 def test_using_one_link_spends_every_other_link_of_the_user(app, smtp, alice):
     _, first = requested_link(app, smtp)
     _, second = requested_link(app, smtp)
-    assert confirm(app, second).status_code == 204
+    assert confirm(app, second).status_code == 200
     assert confirm(app, first, new_password="a third password here").status_code == 410
     assert all(row.used_at is not None for row in reset_rows(app))
     assert login(app, NEW_PASSWORD).status_code == 200
@@ -258,7 +299,7 @@ def test_a_link_works_for_30_minutes_and_not_a_moment_more(app, smtp, alice, clo
     _, early = requested_link(app, smtp)
     _, late = requested_link(app, smtp)
     clock["value"] = T0 + timedelta(minutes=29, seconds=59)
-    assert confirm(app, early).status_code == 204
+    assert confirm(app, early).status_code == 200
     clock["value"] = T0 + timedelta(minutes=30)
     expired = confirm(app, late, new_password="too late for this one")
     assert expired.status_code == 410  # spent with the first one, and past its time anyway
@@ -302,7 +343,7 @@ def test_the_new_password_follows_the_signup_rule_and_a_refusal_keeps_the_link(a
     sent = {k: v for k, v in sent.items() if v is not None}
     response = app.test_client().post("/api/auth/password-reset/confirm", json=sent)
     assert response.status_code == 422 and list(response.json["errors"]) == [field]
-    assert confirm(app, token).status_code == 204  # the link was not spent by the refused try
+    assert confirm(app, token).status_code == 200  # the link was not spent by the refused try
 
 
 def test_deleting_the_account_removes_its_links(app, smtp, alice):
@@ -329,7 +370,7 @@ def test_the_hourly_tick_removes_links_past_their_time(make_app, smtp):
     result = app.test_cli_runner().invoke(args=["nudges", "tick", "--now", "2026-05-01T19:00:00Z"])
     assert result.exit_code == 0, result.output
     assert [row.id for row in reset_rows(app)] == [hashlib.sha256(live.encode()).hexdigest()]
-    assert confirm(app, live).status_code == 204
+    assert confirm(app, live).status_code == 200
 
 
 # --- limits -----------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from ..errors import fail
 from ..extensions import limiter
 from ..i18n import request_language
-from ..schemas.accounts import PasswordResetConfirmIn, PasswordResetIn, PasswordResetSent
-from ..services import password_reset
+from ..schemas.accounts import PasswordResetConfirmIn, PasswordResetDone, PasswordResetIn, PasswordResetSent
+from ..services import keys, password_reset
 from . import rate_limits
 
 bp = Blueprint(
@@ -50,13 +50,14 @@ def _link_base():
 @bp.post("/confirm")
 @limiter.limit(rate_limits.reset_ip_limit, key_func=rate_limits.remote_ip, scope="reset-confirm-ip")
 @bp.arguments(PasswordResetConfirmIn)
-@bp.response(204)
+@bp.response(200, PasswordResetDone)
 @bp.alt_response(404, description="Not a link we sent")
 @bp.alt_response(410, description="The link was used already or has expired")
 @bp.alt_response(429, description="Too many tries from this address; see Retry-After")
 def confirm_reset(data):
-    """Set a new password with the link's token: every session of the account ends."""
+    """Set a new password with the link's token: every session of the account ends; its keys stay."""
     try:
-        password_reset.confirm_reset(data["token"], data["new_password"])
+        user = password_reset.confirm_reset(data["token"], data["new_password"])
     except password_reset.ResetLinkInvalid as exc:
         fail(*INVALID[exc.reason])
+    return {"locked": keys.words_locked(user)}

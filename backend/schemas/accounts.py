@@ -144,5 +144,15 @@ class PasswordResetConfirmIn(Schema):
     new_password = String(required=True, load_only=True, validate=NEW_PASSWORD)
 
 
+class PasswordResetDone(Schema):
+    locked = fields.Boolean(
+        metadata={
+            "description": "The account's words are end-to-end encrypted (the setting is on and it has device keys "
+            "or a recovery phrase): the reset kept them, and a phone without the keys unlocks them with another "
+            "of its devices or the phrase."
+        }
+    )
+
+
 class PasswordResetSent(Schema):
     message = String(metadata={"description": "The same sentence whether or not the email has an account."})

@@ -16,6 +16,7 @@ that the removed device and the one who left never get. The personal epoch start
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -273,6 +274,17 @@ def transfer(user):
 def clear_transfer(user):
     db.session.execute(update(User).where(User.id == user.id).values(transfer_blob=None, transfer_expires_at=None))
     db.session.expire(user, ["transfer_blob", "transfer_expires_at"])
+
+
+def words_locked(user):
+    """Whether the person's words are end-to-end encrypted: the setting is on and they have a device key or a
+    recovery blob. A password reset keeps both (services/password_reset.py): a phone without the keys then
+    asks for another of their devices or the recovery phrase."""
+    if not current_app.config["E2E_ENCRYPTION"]:
+        return False
+    if user.recovery_blob is not None:
+        return True
+    return db.session.scalar(select(func.count()).select_from(DeviceKey).where(DeviceKey.user_id == user.id)) > 0
 
 
 def own_devices(user):

@@ -52,6 +52,7 @@ export const ROUTES = {
   "/keys/unlock": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys_unlock"],
   "/keys/add": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys_add"],
   "/keys/safety": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys_safety"],
+  "/keys/devices": ["more", withWords("keys", () => import("./screens/keys.js")), "route.keys_devices"],
 };
 
 // News about the couple itself (the partner stepped away or came back; your own undo while it lasts),
@@ -80,6 +81,7 @@ const ALONE = new Set([
   "/keys/phrase",
   "/keys/unlock",
   "/keys/add",
+  "/keys/devices",
 ]);
 
 let cleanup = null;

@@ -38,10 +38,14 @@ const LINK = "hearth-join-check"; // {keyId, device, fp}: what the invite link s
 const DISTRUST = "hearth-keys-distrust"; // couple ids whose key did not match their invite link
 const CHECK_INFO = new TextEncoder().encode("hearth key check v1");
 
+const RESEAL = "hearth-keys-reseal"; // a key arrived or was made: the recovery blob is sealed again (localStorage)
+const ARRIVED = "hearth-keys-arrived"; // keys came by another way: what waited opens on the next round (localStorage)
+
 let current = "offline";
 let couplePart = null; // coupleStatus()
 let cache = null; // {dir, at, user, couple, device}
 let stale = true;
+let lacking = false; // this phone lacks the keys its person already has elsewhere (missing())
 
 /** Fires "change" (detail: the new state) when state() changes. */
 export const events = new EventTarget();
@@ -74,6 +78,40 @@ export function expectInviter({ keyId, device, fp }) {
 /** Ask the server again on the next round trip (a key id this phone lacks arrived, a put was refused). */
 export function invalidate() {
   stale = true;
+}
+
+/** Whether this phone lacks keys its person already has elsewhere: their personal key was made by another
+ *  device that is still registered, or is in their recovery blob (or this browser's own key pair was wiped),
+ *  so what they wrote does not open here until another phone gives the keys or the recovery words unlock it
+ *  (/keys/unlock). A brand-new person never lacks: their first phone makes the keys. */
+export function missing() {
+  return lacking;
+}
+
+/** Keys were stored on this phone by another way (the recovery words, another phone's code): the next round
+ *  asks the server again and opens what waited for them. */
+export function keysArrived() {
+  localStorage.setItem(ARRIVED, "1"); // kept through a reload: the sealed entries are opened once
+  stale = true;
+}
+
+/** What waited for a key was opened again (sync-keys.js): keys that came by another way are dealt with. */
+export function reopened() {
+  localStorage.removeItem(ARRIVED);
+}
+
+/** Seals the recovery blob again so it opens every key held here (recovery-flow.js resealRecovery), once a
+ *  key arrived or was made; kept pending (localStorage) until the server took it, so an offline moment does
+ *  not skip it. A phone that keeps no recovery key leaves it to the one that does (it receives the key too). */
+async function reseal(userId) {
+  if (!localStorage.getItem(RESEAL)) return;
+  try {
+    const { resealRecovery } = await import("./recovery-flow.js");
+    await resealRecovery(userId);
+    localStorage.removeItem(RESEAL);
+  } catch (err) {
+    if (!err.offline) console.warn("recovery reseal", err?.status); // i18n-ok: a developer's note
+  }
 }
 
 const readJson = (name, empty) => {
@@ -138,6 +176,7 @@ async function make(keyId, devices, deviceId, coupleId) {
   const key = await newContentKey();
   if (!(await putWrapped(await wrapItems(devices, keyId, key), deviceId))) return false;
   await keystore.putContentKey(keyId, key);
+  localStorage.setItem(RESEAL, "1");
   if (coupleId) writeJson(COUPLES, { ...readJson(COUPLES, {}), [keyId]: coupleId });
   const done = new Set(readJson(DONE, []));
   for (const d of devices) done.add(mark(d, keyId, coupleId));
@@ -204,11 +243,7 @@ export async function prepare({ deviceId, user, couple }) {
   const owner = localStorage.getItem(OWNER);
   if (owner !== user.id) {
     // Another account's keys (one browser, two people): key ids are per person and couple, so they go.
-    if (owner) {
-      await keystore.forget();
-      localStorage.removeItem(DONE);
-      localStorage.removeItem(COUPLES);
-    }
+    if (owner) await forgetKeys();
     localStorage.setItem(OWNER, user.id);
     cache = null;
   }
@@ -220,14 +255,17 @@ export async function prepare({ deviceId, user, couple }) {
     dir = await directory(deviceId);
   } catch (err) {
     if (err.offline) setState("offline");
-    if (err.status === 409) setState("locked"); // device_key_mismatch: this browser's key pair was wiped
+    if (err.status === 409) {
+      lacking = true;
+      setState("locked"); // device_key_mismatch: this browser's key pair was wiped
+    }
     throw err;
   }
   stale = false;
   const known = coupleId && dir.couple_epoch ? coupleId : null;
   // A former couple's keys stay: each couple's first epoch is random (the server's first_key_epoch), so its
   // ids never meet this couple's, and the author's own old shared entries still open after a resync.
-  let gained = false;
+  let gained = !!localStorage.getItem(ARRIVED); // cleared by reopened(), once what waited was opened
   const { privateKey } = await keystore.deviceKeys();
   const link = await checkLink(dir, user, known, privateKey, deviceId);
   const refused = distrusted(known);
@@ -241,6 +279,7 @@ export async function prepare({ deviceId, user, couple }) {
       continue;
     }
     if (w.key_id.startsWith("c")) writeJson(COUPLES, { ...readJson(COUPLES, {}), [w.key_id]: known });
+    localStorage.setItem(RESEAL, "1");
     gained = true;
   }
 
@@ -262,6 +301,10 @@ export async function prepare({ deviceId, user, couple }) {
   else if (refused) couplePart = "mismatch";
   else couplePart = holdsCouple && link !== "pending" ? "ready" : "waiting";
   const hasCouple = !coupleKey || couplePart === "ready";
+  // Another device made it (the server kept its check) and it lives on: on another device of theirs, or in the
+  // recovery blob. (All gone, and no phrase: nothing could unlock this phone, and the person was warned.)
+  lacking = !hasPersonal && (own.length > 1 || dir.recovery === true);
+  await reseal(user.id);
   if (hasPersonal && hasCouple) setState("ready");
   else if (!hasPersonal && own.length === 1) setState("locked");
   else setState("waiting");
@@ -325,6 +368,14 @@ async function wrapForOthers(dir, user, deviceId, coupleId, self, coupleTo) {
     for (const m of names) done.add(m);
   }
   writeJson(DONE, [...done]);
+}
+
+/** Wipes every key of this phone and what the keyring remembered about them (logging out, another account). */
+export async function forgetKeys() {
+  await keystore.forget();
+  for (const name of [DONE, COUPLES, RESEAL, ARRIVED]) localStorage.removeItem(name);
+  cache = null;
+  lacking = false;
 }
 
 /** The key to open an envelope of `keyId` in an entry of couple `entryCouple`, or null (not held here). */

@@ -7,6 +7,8 @@ import { req } from "../db.js";
 import { store } from "../store.js";
 import { alwaysPrivate, guarded } from "../kinds.js";
 import * as ring from "./keyring.js";
+import { navigate } from "../router.js";
+import { AFTER_RESET, UNLOCK_OFFERED } from "../screens/auth.js";
 
 const MOVE_PER_ROUND = 5; // entries from before sealing, re-sent sealed a few at a time
 let movedAt = 0;
@@ -21,13 +23,29 @@ export async function keysFirst(id, sync) {
     const { gained } = await ring.prepare({ deviceId: id, user: store.user, couple: store.couple });
     const couple = ring.coupleStatus(); // "Waiting for ‹name›'s phone" (screens/key-wait.js) until it is ready
     store.setKeyWait(store.couple?.id, couple === "ready" ? null : couple);
-    if (gained) await reopen();
+    if (gained) {
+      await reopen();
+      ring.reopened();
+    }
+    if (ring.missing()) offerUnlock();
+    else if (ring.state() === "ready") localStorage.removeItem(AFTER_RESET);
     if (ring.state() === "ready") await moveOldEntries(sync);
   } catch (err) {
     if (err.status === 401) throw err;
     // Offline, or a server error: the sync still tries (and says so); puts whose key is missing wait.
     if (!err.offline) console.warn("keys", err); // i18n-ok: a developer's note
   }
+}
+
+/** This phone lacks keys its person has elsewhere (a new browser, wiped storage, after a password reset):
+ *  once a visit (and after each sign-in), the app opens /keys/unlock, which says why and lets them go on without (screens/keys.js).
+ *  Not over a screen that is already about keys, a reset or a join. */
+function offerUnlock() {
+  if (sessionStorage.getItem(UNLOCK_OFFERED)) return;
+  const path = location.pathname;
+  if (path.startsWith("/keys") || path === "/reset" || path === "/join") return;
+  sessionStorage.setItem(UNLOCK_OFFERED, "1");
+  navigate("/keys/unlock");
 }
 
 /** Opens what waited for a key this phone now holds. */

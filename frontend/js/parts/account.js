@@ -19,6 +19,10 @@ export async function logout(everywhere = false) {
     ))
   )
     return;
+  // With end-to-end encryption, this phone's keys go too: asked first when that would lose the words.
+  const keys = store.encryption ? await import("./keys-loss.js") : null;
+  if (keys && (await keys.confirmLoss("logout")) === false) return;
+  await keys?.leaveDirectory();
   try {
     await api.post(everywhere ? "/api/auth/logout-all" : "/api/auth/logout");
   } catch (err) {
@@ -27,6 +31,7 @@ export async function logout(everywhere = false) {
       return;
     }
   }
+  await keys?.forgetKeys();
   await push.forget(); // the server dropped this device's subscription with the session
   history.replaceState(null, "", "/");
   await store.signedOut();

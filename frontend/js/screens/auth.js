@@ -11,6 +11,11 @@ import { renderForgot, RESET_EMAIL } from "../parts/forgot.js";
 import { DISPLAY_NAME_MAX, PASSWORD_MIN } from "../limits.js";
 
 export const AUTH_NOTE = "hearth-auth-note"; // one message (a catalogue key) for the next time this screen opens
+// localStorage: a password reset of an account whose words are locked, until this phone holds its keys (the
+// unlock screen says why it was sent there: crypto/sync-keys.js, screens/keys.js).
+export const AFTER_RESET = "hearth-after-reset";
+// sessionStorage: this visit was sent to /keys/unlock once (crypto/sync-keys.js); a new sign-in may be again.
+export const UNLOCK_OFFERED = "hearth-unlock-offered";
 
 export function mount(root, { path, params }) {
   const code = params.get("code") || sessionStorage.getItem("hearth-join-code");
@@ -18,6 +23,7 @@ export function mount(root, { path, params }) {
   let mode = path === "/signup" || (code && path === "/join") ? "signup" : path === "/forgot" ? "forgot" : "login";
   const note = sessionStorage.getItem(AUTH_NOTE);
   sessionStorage.removeItem(AUTH_NOTE);
+  sessionStorage.removeItem(UNLOCK_OFFERED);
   const known = localStorage.getItem(RESET_EMAIL) || "";
   let typed = ""; // what the login form held when "Forgot password?" was tapped
 

@@ -4,7 +4,7 @@
 // are in frontend/content/keys.<lang>.json; this module and the crypto load only when one opens.
 import { store } from "../store.js";
 import * as api from "../api.js";
-import { bdi, clear, field, h, notice, say, section } from "../ui.js";
+import { bdi, clear, confirmDialog, field, h, notice, say, section } from "../ui.js";
 import { formatDate, t, tp } from "../i18n.js";
 import { encode, toSvg } from "../qr.js";
 import { clientId } from "../sync.js";
@@ -14,6 +14,9 @@ import { PhraseError } from "../crypto/recovery.js";
 import { safetyCode, TamperedError } from "../crypto/primitives.js";
 import * as flow from "../crypto/recovery-flow.js";
 import * as transfer from "../crypto/transfer.js";
+import * as ring from "../crypto/keyring.js";
+import { AFTER_RESET } from "./auth.js";
+import { schedule } from "../sync.js";
 
 export const TRANSFER_KEY = "hearth-transfer"; // sessionStorage: a `t=` fragment kept through a login
 
@@ -24,6 +27,7 @@ export function mount(root, ctx) {
     "/keys/unlock": unlock,
     "/keys/add": add,
     "/keys/safety": safety,
+    "/keys/devices": devices,
   };
   return (screens[ctx.path] || hub)(root, ctx);
 }
@@ -36,6 +40,7 @@ function hub(root) {
     ["/keys/phrase", t("route.keys_phrase"), phraseHint],
     ["/keys/add", t("route.keys_add"), t("keys.hub.add")],
     ["/keys/unlock", t("route.keys_unlock"), t("keys.hub.unlock")],
+    ["/keys/devices", t("route.keys_devices"), t("keys.hub.devices")],
   ];
   if (store.couple && store.partner) rows.push(["/keys/safety", t("route.keys_safety"), t("keys.hub.safety")]);
   root.append(
@@ -196,10 +201,34 @@ function phrase(root) {
 
 // --- A phone without keys ------------------------------------------------------------------------------
 
+/** Keys stored by the words or another phone's code: the keyring asks again, opens what waited, and the
+ *  sync goes at once (then the recovery blob is sealed again with anything new). */
+function arrived() {
+  ring.keysArrived();
+  localStorage.removeItem(AFTER_RESET);
+  schedule(0, { force: true });
+}
+
+/** Why this phone was sent here (it lacks keys its person has elsewhere; after a password reset, that too),
+ *  and a way on without them: what was written stays out of sight here until the phone is unlocked. */
+function locked() {
+  const reset = localStorage.getItem(AFTER_RESET);
+  return h(
+    "div",
+    { class: "card locked-note" },
+    h("h2", {}, t(reset ? "keys.locked.reset_title" : "keys.locked.title")),
+    reset ? h("p", {}, t("keys.locked.reset")) : null,
+    h("p", {}, t("keys.locked.why")),
+    h("p", { class: "muted" }, t("keys.locked.later")),
+    h("a", { class: "btn ghost wide", href: "/", "data-link": true }, t("keys.locked.not_now")),
+  );
+}
+
 function unlock(root) {
   head(root, t("keys.unlock.title"), t("keys.unlock.lead"));
   const userId = store.user.id;
   const done = h("div", {});
+  if (ring.missing()) done.append(locked());
 
   const words = h("textarea", {
     name: "phrase",
@@ -225,6 +254,7 @@ function unlock(root) {
     try {
       const result = await flow.unlockWithPhrase(userId, words.value);
       words.value = "";
+      arrived();
       finished(result);
     } catch (err) {
       say(phraseProblem, err instanceof TamperedError ? t("keys.unlock.not_yours") : explain(err));
@@ -256,6 +286,7 @@ function unlock(root) {
     say(codeProblem, "");
     try {
       finished(await transfer.receiveTransfer(userId, await transfer.codeToSecret(code.value)));
+      arrived();
       code.value = "";
     } catch (err) {
       say(codeProblem, err instanceof TamperedError ? t("keys.transfer.other_code") : explain(err));
@@ -274,6 +305,12 @@ function unlock(root) {
     section(t("keys.transfer.other_title"), codeForm),
     backToKeys(),
   );
+  // Another phone of theirs (or the partner's) may wrap the keys meanwhile: then this one reads again.
+  const heard = () => {
+    if (done.querySelector(".locked-note") && ring.state() === "ready" && !ring.missing()) finished({ conflicts: [] });
+  };
+  ring.events.addEventListener("change", heard);
+  return () => ring.events.removeEventListener("change", heard);
 }
 
 /** "This phone can read everything now", and any key this phone already held differently (kept as it was). */
@@ -369,6 +406,7 @@ function receive(root, secret) {
   root.append(body, backToKeys());
   transfer.receiveTransfer(store.user.id, secret).then(
     (result) => {
+      arrived();
       root.querySelector("h1").textContent = t("keys.add.received_title");
       clear(body, readable(result));
     },
@@ -441,4 +479,73 @@ function safety(root) {
     }
     clear(body, section(t("keys.safety.code_title"), h("ul", { class: "safety-codes" }, rows)));
   })().catch((err) => clear(body, notice(explain(err))));
+}
+
+// --- Your devices --------------------------------------------------------------------------------------
+
+/** This person's devices in the key directory; another one (lost, sold, an old browser) can be removed: it
+ *  gets no new keys (the couple moves to a new key). Asked first when that would lose the words. This phone
+ *  goes by logging out. */
+function devices(root) {
+  head(root, t("keys.devices.title"), t("keys.devices.lead"));
+  const body = h("div", {}, h("p", { class: "muted" }, t("keys.loading")));
+  const message = notice();
+  root.append(body, message, backToKeys());
+
+  async function draw() {
+    const self = (await registered()).deviceId;
+    const { devices: all } = await api.get("/api/keys");
+    const mine = all.filter((d) => d.user_id === store.user.id);
+    const rows = mine.map((device, n) => {
+      const here = device.device_id === self;
+      const name = device.label ? bdi(device.label) : t("keys.devices.device_n", { n: n + 1 });
+      return h(
+        "li",
+        { class: "device-row" },
+        h(
+          "div",
+          {},
+          h("span", { class: "link-main" }, name),
+          h(
+            "span",
+            { class: "link-sub" },
+            here ? t("keys.devices.this_one") : t("keys.devices.added", { when: formatDate(device.created_at) }),
+          ),
+        ),
+        here
+          ? null
+          : h(
+              "button",
+              { type: "button", class: "btn small danger", onclick: () => remove(device) },
+              t("keys.devices.remove"),
+            ),
+      );
+    });
+    clear(body, section(t("keys.devices.list_title"), h("ul", { class: "device-list" }, rows)));
+  }
+
+  async function remove(device) {
+    say(message, "");
+    const loss = await import("../parts/keys-loss.js");
+    const asked = await loss.confirmLoss("remove", device.device_id);
+    if (asked === false) return;
+    if (asked === null) {
+      const sure = await confirmDialog(
+        t("keys.devices.remove_title"),
+        t("keys.devices.remove_text"),
+        t("keys.devices.remove"),
+        true,
+      );
+      if (!sure) return;
+    }
+    try {
+      await api.del(`/api/keys/devices/${device.device_id}`);
+      ring.invalidate();
+      await draw();
+    } catch (err) {
+      say(message, explain(err));
+    }
+  }
+
+  draw().catch((err) => clear(body, notice(explain(err))));
 }

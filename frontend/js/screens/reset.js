@@ -5,7 +5,7 @@
 import { store } from "../store.js";
 import * as api from "../api.js";
 import { h, clear, field, showErrors, notice, say } from "../ui.js";
-import { AUTH_NOTE } from "./auth.js";
+import { AFTER_RESET, AUTH_NOTE } from "./auth.js";
 import { t } from "../i18n.js";
 import { PASSWORD_MIN } from "../limits.js";
 
@@ -82,9 +82,13 @@ export function mount(root, { navigate }) {
     submit.disabled = true;
     say(message, "");
     try {
-      await api.post("/api/auth/password-reset/confirm", { token, new_password: password.value });
+      const done = await api.post("/api/auth/password-reset/confirm", { token, new_password: password.value });
       sessionStorage.removeItem(TOKEN);
-      sessionStorage.setItem(AUTH_NOTE, "reset.saved_note"); // a key: the note reads in the language of the moment
+      // The account's words are end-to-end encrypted: the reset kept them, locked. The login screen says so, and
+      // a phone without the keys is then sent to /keys/unlock, which says why (crypto/sync-keys.js).
+      if (done?.locked) localStorage.setItem(AFTER_RESET, "1");
+      // A key: the note reads in the language of the moment.
+      sessionStorage.setItem(AUTH_NOTE, done?.locked ? "reset.saved_note_locked" : "reset.saved_note");
       if (store.user) await store.sessionEnded(); // this phone's session ended with the others
       navigate("/", { replace: true });
     } catch (err) {
