@@ -14,7 +14,6 @@ writes more than 21 digits in a row. Strings are skipped (digits and brackets in
 
 import re
 from array import array
-from functools import lru_cache
 from itertools import accumulate
 
 from flask import current_app, request
@@ -29,11 +28,15 @@ _OPEN, _CLOSE = b"[{", b"]}"
 # '[' and '{' become +1, ']' and '}' become -1 (0xFF as a signed byte); every other byte is dropped.
 _DELTAS = bytes(1 if b in _OPEN else 0xFF if b in _CLOSE else 0 for b in range(256))
 _NOT_BRACKET = bytes(b for b in range(256) if b not in _OPEN + _CLOSE)
+# Every digit becomes b"0" and every other byte b" ": a run of n digits is then b"0" * n, which bytes'
+# own search finds in C. (A regex for [0-9]{n} tries a match at every byte: ~20 µs for a one-entry sync,
+# which every sync paid.)
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
 
 
-@lru_cache(maxsize=4)
-def _digit_run(n):
-    return re.compile(rb"[0-9]{%d}" % n)
+def has_digit_run(data, n):
+    """Whether JSON bytes hold n digits in a row (inside strings too)."""
+    return b"0" * n in data.translate(_DIGITS_AS_ZEROS)
 
 
 class TooDeep(ValueError):
@@ -55,10 +58,10 @@ def depth(data):
 def check(data, max_depth=MAX_DEPTH, max_digits=MAX_NUMBER_DIGITS):
     """Raises TooDeep or NumberTooLong for a body json.loads must not be handed. Fast paths first: a body
     with few brackets cannot be deep, and one without a long run of digits has no long number."""
-    long_digits = _digit_run(max_digits + 1)
     if data.count(b"[") + data.count(b"{") > max_depth and depth(data) > max_depth:
         raise TooDeep(f"The JSON is nested deeper than {max_depth} levels.")
-    if long_digits.search(data) and long_digits.search(_STRING.sub(b'""', data)):
+    too_long = max_digits + 1
+    if has_digit_run(data, too_long) and has_digit_run(_STRING.sub(b'""', data), too_long):
         raise NumberTooLong(f"Numbers may have at most {max_digits} digits.")
 
 

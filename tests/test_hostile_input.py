@@ -10,7 +10,7 @@ from marshmallow import ValidationError, fields
 from test_limits import input_schemas
 
 from backend.extensions import db
-from backend.json_guard import MAX_DEPTH, MAX_NUMBER_DIGITS, depth
+from backend.json_guard import MAX_DEPTH, MAX_NUMBER_DIGITS, NumberTooLong, check, depth
 from backend.models import Entry, PushSubscription, User
 from backend.schemas.common import Clean
 from conftest import PASSWORD
@@ -58,6 +58,16 @@ def api_routes(app):
 def test_the_depth_scan_skips_brackets_inside_strings():
     assert depth(b'{"a": [1, {"b": "[[[[{{{{"}]}') == 3
     assert depth(b'"\\"[[[["') == 0
+
+
+def test_the_digit_scan_refuses_runs_longer_than_the_cap_outside_strings_only():
+    digits = b"1234567890" * (MAX_NUMBER_DIGITS // 10 + 1)
+    at_cap, over = digits[:MAX_NUMBER_DIGITS], digits[: MAX_NUMBER_DIGITS + 1]
+    for fine in (at_cap, b"[" + at_cap + b"," + at_cap + b"]", b'"' + over + b'"', b"1." + at_cap[1:] + b"e" + at_cap):
+        check(fine)
+    for refused in (over, b'{"a": -' + over + b"}", b'["x", 0.' + over + b"]"):
+        with pytest.raises(NumberTooLong):
+            check(refused)
 
 
 def test_json_nested_972_levels_is_400_on_every_route_logged_in_or_not(app, pair):

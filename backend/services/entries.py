@@ -12,6 +12,7 @@ from ..extensions import db
 from ..kinds import KINDS
 from ..models import Couple, DeviceKey, Entry
 from ..schemas import words
+from ..schemas.common import quick_load
 from ..schemas.entries import EntryDeleteIn, EntryIn
 from ..times import parse_instant
 from . import question_swap, talk, visibility
@@ -133,6 +134,9 @@ def _load(schema, data, field=None):
     instance = _schemas.get(schema)
     if instance is None:
         instance = _schemas[schema] = schema()
+    loaded = quick_load(instance, data)
+    if loaded is not None:
+        return loaded
     try:
         return instance.load(data)
     except ValidationError as err:
