@@ -17,7 +17,7 @@ import pytest
 
 from backend.models import utcnow
 
-from .e2e_support import open_app, settle, tab, wait_until
+from .e2e_support import open_app, settle, tab, wait_until, words
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/shots/practices")
@@ -211,7 +211,7 @@ def test_connection_check_presence_sealed_questions_and_the_pause(new_context, p
     until_shown(s, QUESTIONS[1])
     assert QUESTIONS[2] not in server_view(sam, live_server)
     [session] = live_server.entries(kind="ritual_session")
-    assert [x["prompt"] for x in session.body["answers"]] == [QUESTIONS[0], "What surprised you this week?"]
+    assert [x["prompt"] for x in words(a, session)["answers"]] == [QUESTIONS[0], "What surprised you this week?"]
 
 
 def test_connection_check_in_russian(new_context, people, live_server):

@@ -28,6 +28,7 @@ const ITEMS_MAX = 20; // KEY_ITEMS_MAX: one PUT /api/keys/wrapped at most
 const OWNER = "hearth-keys-owner"; // whose keys hearth-keys holds (localStorage)
 const DONE = "hearth-keys-wrapped"; // "device|public key|key id" this phone wrapped and the server took
 const COUPLES = "hearth-keys-couples"; // couple key id → the couple it is for (key ids restart per couple)
+const LISTED = "hearth-keys-listed"; // "user id|device id" once this device registered in the directory
 const CHECK_INFO = new TextEncoder().encode("hearth key check v1");
 
 let current = "offline";
@@ -75,14 +76,22 @@ async function checkOf(key) {
 const mark = (device, keyId, coupleId) =>
   `${device.device_id}|${device.public_key.slice(0, 22)}|${keyId}${keyId.startsWith("c") ? `|${coupleId}` : ""}`;
 
-async function directory(deviceId) {
+// The directory answers 404 for a device it does not list, which the browser logs as an error: a phone
+// registers first (a no-op when listed) unless it remembers doing so for this person, and again on a 404
+// (the device was removed meanwhile).
+async function directory(deviceId, userId) {
   const ask = () => api.get(`/api/keys?device=${encodeURIComponent(deviceId)}`);
+  const register = async () => {
+    await api.post("/api/keys/devices", { device_id: deviceId, public_key: await keystore.publicKeyRaw() });
+    localStorage.setItem(LISTED, `${userId}|${deviceId}`);
+  };
+  if (localStorage.getItem(LISTED) !== `${userId}|${deviceId}`) await register();
   try {
     return await ask();
   } catch (err) {
     if (err.status !== 404) throw err;
   }
-  await api.post("/api/keys/devices", { device_id: deviceId, public_key: await keystore.publicKeyRaw() });
+  await register();
   return ask();
 }
 
@@ -152,7 +161,7 @@ export async function prepare({ deviceId, user, couple }) {
   }
   let dir;
   try {
-    dir = await directory(deviceId);
+    dir = await directory(deviceId, user.id);
   } catch (err) {
     if (err.offline) setState("offline");
     if (err.status === 409) setState("locked"); // device_key_mismatch: this browser's key pair was wiped
@@ -182,7 +191,10 @@ export async function prepare({ deviceId, user, couple }) {
   const personal = `p${dir.personal_epoch}`;
   if (!(await keystore.contentKey(personal))) await make(personal, own, deviceId, null);
   const coupleKey = known ? `c${dir.couple_epoch}` : null;
-  if (coupleKey && !(await keystore.contentKey(coupleKey))) {
+  // A device of the couple that is not `waiting` holds the current couple key: it exists, and that device
+  // wraps it for this one. Making another would only be refused (409 key_exists, an error in the console).
+  const held = dir.devices.some((d) => d !== self && !dir.waiting.includes(d.device_id));
+  if (coupleKey && !held && !(await keystore.contentKey(coupleKey))) {
     await make(coupleKey, [self, ...dir.devices.filter((d) => d !== self)], deviceId, known);
   }
 
