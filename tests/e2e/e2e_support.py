@@ -24,7 +24,8 @@ def wait_until(page, script, arg=None, timeout=15_000):
 
 
 def controlled(page):
-    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    # The first visit installs the worker, which caches the whole app: slow on a busy 2-core machine.
+    wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
 def open_app(context, path="/"):

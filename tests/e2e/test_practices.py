@@ -68,7 +68,8 @@ def join(page, text):
 
 
 def server_view(context, server):
-    """Everything the server's sync answer gives this person from the start, as text."""
+    """Everything the server's sync answer gives this person from the start, as text: opened by this person's
+    phone where the server seals words (what it sends, this phone can read)."""
     couple = context.request.get(f"{server.url}/api/me").json()["couple"]
     answer = context.request.post(
         f"{server.url}/api/sync",
@@ -80,7 +81,15 @@ def server_view(context, server):
         },
     )
     assert answer.status == 200, answer.text()
-    return json.dumps(answer.json()["changes"])
+    changes = answer.json()["changes"]
+    phone = next((page for page in context.pages if not page.is_closed()), None)
+    if phone is not None:
+        changes = phone.evaluate(
+            """async (changes) => { const ring = await import('/frontend/js/crypto/keyring.js');
+            return Promise.all(changes.map((change) => ring.openEntry(change))); }""",
+            changes,
+        )
+    return json.dumps(changes)
 
 
 def turn(page):
