@@ -372,3 +372,21 @@ def test_docs_encryption_md_names_every_kind_and_each_of_its_encrypted_fields():
         assert name in rows, f"docs/encryption.md has no row for {name}"
         encrypted = rows[name].split("|")[2]
         assert set(re.findall(r"`([^`]+)`", encrypted)) == set(kind.words), name
+
+
+def test_the_partner_ticks_a_sealed_step_done_and_the_authors_words_stay_as_stored(app, pair):
+    """A partner's phone seals the author's words again with every put (a new envelope of the same words): the
+    server cannot compare them, so the tick is judged on the rest and the stored envelope is kept."""
+    alice, bob = pair(rituals=False)
+    sent = entry("commitment", {**valid_body("commitment"), "owner": "partner", "done_at": None})
+    sent["body"], _plain = sealed("commitment", sent["body"], sent["id"])
+    assert only_result(alice.sync(("put", sent)))["status"] == "applied"
+    kept = sent["body"]["text"]
+    again = seal(_plain["text"], sent["id"], "commitment", "text")  # Bob's phone, the same words
+    done = stored(app, sent["id"]).created_at.isoformat()
+    ticked = {**sent, "body": {**sent["body"], "text": again, "done_at": done}}
+    assert only_result(bob.sync(("put", ticked)))["status"] == "applied"
+    assert stored(app, sent["id"]).body == {**sent["body"], "text": kept, "done_at": done}
+    # Anything else a partner changes is still refused: the due date, the owner.
+    moved = {**ticked, "body": {**ticked["body"], "owner": "both"}}
+    assert only_result(bob.sync(("put", moved)))["error"]["reason"] == "not_author"

@@ -186,8 +186,30 @@ def _check_write(existing, user, base_rev, body=None):
             raise Conflict(existing)
     elif existing.author_id != user.id:
         rule = KINDS[existing.kind].partner_may
-        if not (rule and isinstance(body, dict) and rule(existing.body, body)):
+        if not (rule and isinstance(body, dict)):
             raise Rejected(403, "not_author")
+        sealed = _sealed_words(existing.kind, body)
+        if not rule(_without(existing.body, sealed), _without(body, sealed)):
+            raise Rejected(403, "not_author")
+
+
+def _sealed_words(kind, body):
+    """The words fields of a body that hold envelopes. A partner's phone seals the author's words again for
+    every put (a new envelope of the same words): the server cannot compare those, so partner_may rules judge
+    the rest, and the stored words are kept (_partner_keeps_words). Plaintext words are compared as ever."""
+    return {k for k in KINDS[kind].words if words.is_envelope(body.get(k))}
+
+
+def _without(body, fields):
+    return {k: v for k, v in body.items() if k not in fields}
+
+
+def _partner_keeps_words(existing, user, body):
+    """The body to store: a partner's write (partner_may) keeps the author's words as stored."""
+    if existing is None or existing.author_id == user.id or existing.kind in SHARED_EDIT:
+        return body
+    fields = KINDS[existing.kind].words
+    return {**_without(body, fields), **{k: v for k, v in existing.body.items() if k in fields}}
 
 
 def _check_ref(couple_id, user, entry_id, kind, ref_id, known):
@@ -317,6 +339,7 @@ def put(batch, raw, parsed=None):
         entry = existing
         entry.rev += 1
     before = existing.body if existing is not None else {}
+    body = _partner_keeps_words(existing, user, body)
     was_live = existing is not None and _live_question(existing)
     entry.visibility, entry.ref_id, entry.body = visibility_, data["ref_id"], body
     question_field = KINDS[kind].question_field

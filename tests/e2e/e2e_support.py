@@ -24,15 +24,54 @@ def wait_until(page, script, arg=None, timeout=15_000):
 
 
 def controlled(page):
-    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    # The first visit installs the worker, which caches the whole app: slow on a busy 2-core machine.
+    wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
 def open_app(context, path="/"):
-    """A page on the app, with the service worker in control."""
+    """A page on the app, with the service worker in control (and, where the server seals words, this phone
+    holding its keys: keys_handed)."""
     page = context.new_page()
     page.goto(path)
     controlled(page)
+    keys_handed(page)
     return page
+
+
+RING_STATE = "() => import('/frontend/js/crypto/keyring.js').then((m) => m.state())"
+LOOK_NOW = """() => import('/frontend/js/crypto/keyring.js').then((m) => {
+  m.invalidate(); window.dispatchEvent(new Event('online')); })"""
+
+
+def sealing_on(page):
+    """Whether this page's server has end-to-end encryption on and someone is logged in (GET /api/me)."""
+    me = page.evaluate("() => fetch('/api/me').then((r) => (r.ok ? r.json() : null))")
+    return bool(me and me.get("encryption") and me.get("user"))
+
+
+def keys_handed(page, timeout=40_000):
+    """Where the server seals words (docs/encryption.md): until this phone holds its keys. A phone whose partner's
+    phone made the couple key first waits until that phone wraps it for this one, which it does when it next
+    looks at the key directory (by itself within 15 seconds); the other phones already open in this test
+    (every browser context) are asked to look now, as the app itself does on its timer. Returns quietly when
+    the setting is off, nobody is logged in, or the keys do not come (a test of a locked phone says so itself)."""
+    if not sealing_on(page):
+        return
+    deadline = time.monotonic() + timeout / 1000
+    while time.monotonic() < deadline:
+        if page.evaluate(RING_STATE) in ("ready", "locked"):
+            return
+        browser = page.context.browser
+        for context in browser.contexts if browser else [page.context]:
+            for other in context.pages:
+                if other is not page and not other.is_closed() and other.url.startswith("http"):
+                    try:
+                        other.evaluate(LOOK_NOW)
+                    except Exception:  # noqa: BLE001 - a page mid-navigation: it looks again by itself
+                        pass
+        page.wait_for_timeout(500)
+        page.evaluate(LOOK_NOW)
+        page.wait_for_timeout(500)
 
 
 def synced_at(page):
@@ -56,23 +95,34 @@ def artifacts(*parts):
     return path
 
 
+def sealed_on_phone(context, entry, couple_id):
+    """The put as that person's phone sends it: where the server seals words and one of their pages holds its
+    keys, with the words sealed by that phone's keyring; else as it is (before any phone of theirs had keys,
+    the server takes plaintext, and their phone seals it later, as after an upgrade)."""
+    for page in context.pages:
+        if page.is_closed() or not page.url.startswith("http") or page.evaluate(RING_STATE) != "ready":
+            continue
+        sealed = page.evaluate(
+            "async ([e, c]) => (await import('/frontend/js/crypto/keyring.js')).sealPut(e, c)", [entry, couple_id]
+        )
+        if sealed:
+            return sealed
+    return entry
+
+
 def seed(server, context, kind, body, visibility="shared", ref_id=None):
     """Writes one entry through /api/sync as that context's user (a one-off device); returns its id."""
     entry_id = str(uuid.uuid4())
     couple = context.request.get(f"{server.url}/api/me").json()["couple"]
+    couple_id = couple and couple["id"]
+    entry = {"id": entry_id, "kind": kind, "visibility": visibility, "ref_id": ref_id, "body": body}
     response = context.request.post(
         f"{server.url}/api/sync",
         data={
             "client_id": str(uuid.uuid4()),
             "cursor": 0,
-            "couple_id": couple and couple["id"],
-            "mutations": [
-                {
-                    "mid": 1,
-                    "op": "put",
-                    "entry": {"id": entry_id, "kind": kind, "visibility": visibility, "ref_id": ref_id, "body": body},
-                }
-            ],
+            "couple_id": couple_id,
+            "mutations": [{"mid": 1, "op": "put", "entry": sealed_on_phone(context, entry, couple_id)}],
         },
     )
     assert response.status == 200, response.text()
@@ -131,3 +181,16 @@ def words(page, row):
     )
     assert not opened.get("sealed") and not opened.get("tampered"), opened
     return opened["body"]
+
+
+def moved(server, entry_id, timeout=30):
+    """The entry's row once its words are sealed, where the server seals words: an entry seeded in plaintext
+    before any phone had keys (as if written before the upgrade) is put again, sealed, by a phone of the
+    couple (docs/encryption.md, "Moving existing couples"), which moves its rev on by one. Else the row as
+    it is."""
+    deadline = time.monotonic() + timeout
+    while True:
+        [row] = server.entries(id=entry_id)
+        if not server.app.config["E2E_ENCRYPTION"] or "e1." in str(row.body) or time.monotonic() > deadline:
+            return row
+        time.sleep(0.2)

@@ -3,7 +3,19 @@ server, and edits queued one after another (offline, or made then edited) all la
 
 import pytest
 
-from .e2e_support import artifacts, go_offline, go_online, open_app, seed, settle, wait_synced, wait_until
+from .e2e_support import (
+    artifacts,
+    go_offline,
+    go_online,
+    moved,
+    open_app,
+    seed,
+    settle,
+    synced_at,
+    wait_synced,
+    wait_until,
+    words,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +48,19 @@ def toasts(page):
 
 
 def both_edit_offline(new_context, people, live_server, locale="en-US"):
-    """Alex and Sam each change one agreement offline; Sam's lands first. Returns (alex's page, the agreement id)."""
+    """Alex and Sam each change one agreement offline; Sam's lands first. Returns (alex's page, the agreement id,
+    its rev before the edits: 1, or 2 where the server seals words and Alex's phone sealed the seeded words)."""
     alex, sam = new_context(locale=locale), new_context(locale=locale)
     people.pair(alex, sam)
     agreement = seed(live_server, alex, "agreement", {"text": FIRST, "category": "conflict_rule"})
     page, partner = open_app(alex, "/agreements"), open_app(sam, "/agreements")
     wait_synced(page)
+    base = moved(live_server, agreement).rev
+    if base > 1:  # Sam's phone takes the sealed version before both go offline
+        settle(page)
+        before = synced_at(partner)
+        partner.evaluate("() => window.dispatchEvent(new Event('online'))")
+        wait_synced(partner, after=before)
     wait_synced(partner)
     toasts(page)
     go_offline(alex)
@@ -55,11 +74,11 @@ def both_edit_offline(new_context, people, live_server, locale="en-US"):
     go_online(alex)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.locator(f'li.conflict[data-id="{agreement}"]').wait_for()
-    return page, agreement
+    return page, agreement, base
 
 
 def test_a_conflicting_edit_shows_in_place_with_both_wordings_and_never_a_false_saved(new_context, people, live_server):
-    page, agreement = both_edit_offline(new_context, people, live_server)
+    page, agreement, base = both_edit_offline(new_context, people, live_server)
     card = page.locator(f'li.conflict[data-id="{agreement}"]')
     assert card.locator(".quote.theirs").text_content() == SAM
     assert card.locator(".quote.mine").text_content() == ALEX
@@ -69,7 +88,7 @@ def test_a_conflicting_edit_shows_in_place_with_both_wordings_and_never_a_false_
     assert page.get_by_text("Couldn't save").count() == 0
     assert not any(text.startswith("Saved.") for text in page.evaluate("() => window.toasts"))
     [row] = live_server.entries(kind="agreement")
-    assert row.body["text"] == SAM and row.rev == 2
+    assert words(page, row)["text"] == SAM and row.rev == base + 1
     page.screenshot(path=artifacts("agreements", "conflict-en.png"))
     # Elsewhere one line leads back to the choice.
     page.get_by_role("link", name="Today", exact=True).click()
@@ -77,27 +96,27 @@ def test_a_conflicting_edit_shows_in_place_with_both_wordings_and_never_a_false_
 
 
 def test_keep_theirs_clears_the_choice_and_changes_nothing(new_context, people, live_server):
-    page, agreement = both_edit_offline(new_context, people, live_server)
+    page, agreement, base = both_edit_offline(new_context, people, live_server)
     page.get_by_role("button", name="Keep theirs").click()
     page.locator(f'[data-kind="agreement"][data-id="{agreement}"] .text').filter(has_text=SAM).wait_for()
     assert page.locator("li.conflict").count() == 0
     settle(page)
     [row] = live_server.entries(kind="agreement")
-    assert row.body["text"] == SAM and row.rev == 2
+    assert words(page, row)["text"] == SAM and row.rev == base + 1
 
 
 def test_use_mine_saves_my_wording_over_theirs_and_says_saved_once_the_server_did(new_context, people, live_server):
-    page, agreement = both_edit_offline(new_context, people, live_server)
+    page, agreement, base = both_edit_offline(new_context, people, live_server)
     page.get_by_role("button", name="Use mine").click()
     page.get_by_text("Saved. You'll both see the new wording.").wait_for()
     settle(page)
     [row] = live_server.entries(kind="agreement")
-    assert row.body["text"] == ALEX and row.rev == 3
+    assert words(page, row)["text"] == ALEX and row.rev == base + 2
     assert page.locator("li.conflict").count() == 0
 
 
 def test_edit_from_mine_opens_the_form_with_my_wording(new_context, people, live_server):
-    page, agreement = both_edit_offline(new_context, people, live_server)
+    page, agreement, base = both_edit_offline(new_context, people, live_server)
     page.get_by_role("button", name="Edit from mine").click()
     box = page.get_by_role("form", name="Edit agreement").get_by_label("Agreement", exact=True)
     box.wait_for()
@@ -106,11 +125,11 @@ def test_edit_from_mine_opens_the_form_with_my_wording(new_context, people, live
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved. You'll both see the new wording.").wait_for()
     [row] = live_server.entries(kind="agreement")
-    assert row.body["text"] == "No name-calling, ever; we name the feeling." and row.rev == 3
+    assert words(page, row)["text"] == "No name-calling, ever; we name the feeling." and row.rev == base + 2
 
 
 def test_russian_conflict_card(new_context, people, live_server):
-    page, _ = both_edit_offline(new_context, people, live_server, locale="ru-RU")
+    page, _, _ = both_edit_offline(new_context, people, live_server, locale="ru-RU")
     page.get_by_role("button", name="Оставить мой").wait_for()
     page.screenshot(path=artifacts("agreements", "conflict-ru.png"))
 
@@ -131,7 +150,7 @@ def test_two_edits_offline_both_land(new_context, people, live_server):
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     settle(page)
     [row] = live_server.entries(kind="agreement")
-    assert row.body["text"] == SAM and row.rev == 3
+    assert words(page, row)["text"] == SAM and row.rev == 3
     assert page.get_by_text("Couldn't save").count() == 0
     assert page.locator("li.conflict").count() == 0
 
@@ -158,7 +177,7 @@ def test_a_ritual_edited_twice_offline_keeps_the_second_edit(new_context, people
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     settle(page)
     [row] = live_server.entries(id=titles)
-    assert row.body["title"] == "Sunday tea talk"
+    assert words(page, row)["title"] == "Sunday tea talk"
     assert page.get_by_text("Couldn't save").count() == 0
 
 

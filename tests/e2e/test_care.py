@@ -18,6 +18,7 @@ from .e2e_support import (
     synced_at,
     wait_synced,
     wait_until,
+    words,
 )
 
 pytestmark = pytest.mark.e2e
@@ -101,12 +102,12 @@ def test_tension_script_keeps_one_issue_and_ends_with_a_step_the_partner_sees(ne
 
     [issue] = live_server.entries(kind="disclosure")
     assert issue.body["category"] == "tension" and issue.body["feelings"] == ["hurt"]
-    assert issue.body["text"] == (
+    assert words(page, issue)["text"] == (
         "I felt hurt when the dinner plans changed without a word to me. "
         "Can we talk about what happened and agree one next step?"
     )
     [step] = live_server.entries(kind="commitment")
-    assert step.ref_id == issue.id and step.body["text"] == "Text each other when plans change"
+    assert step.ref_id == issue.id and words(page, step)["text"] == "Text each other when plans change"
     assert step.body["owner"] == "both"  # agreed together: both are reminded, either may tick it
     due = datetime.date.fromisoformat(step.body["due_date"])
     assert utcnow().astimezone(BERLIN).date() <= due <= utcnow().astimezone(BERLIN).date() + datetime.timedelta(days=7)
@@ -148,7 +149,7 @@ def test_agreements_edited_by_both_settle_on_the_version_that_reached_the_server
     page.get_by_text("Sam changed this while you were editing it").wait_for(timeout=20_000)
     page.locator("li.conflict .quote.theirs").filter(has_text="we say what we feel instead").wait_for()
     [row] = live_server.entries(kind="agreement")
-    assert row.body["text"] == "No name-calling; we say what we feel instead." and row.rev == 2
+    assert words(page, row)["text"] == "No name-calling; we say what we feel instead." and row.rev == 2
     assert row.body["category"] == "conflict_rule"
 
 

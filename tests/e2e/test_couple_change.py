@@ -65,7 +65,7 @@ def test_an_unpaired_user_reaches_their_entries_and_settings(new_context, people
     page.get_by_text("A private line").wait_for()
     assert page.get_by_text("Sam's words").count() == 0
     page.screenshot(path=artifacts("screenshots", "alone-entries.png"), full_page=True)
-    [entry] = [e for e in live_server.entries(kind="appreciation") if e.body["text"] == "Mine to keep"]
+    [entry] = [e for e in live_server.entries(kind="appreciation") if words(page, e)["text"] == "Mine to keep"]
     page.get_by_role("button", name="Delete this appreciation").click()
     page.get_by_role("button", name="Delete", exact=True).click()
     wait_until(page, "() => !document.body.innerText.includes('Mine to keep')")

@@ -8,7 +8,7 @@ import pytest
 
 from backend.models import utcnow
 
-from .e2e_support import BERLIN, artifacts, controlled, open_app, seed, settle, wait_synced
+from .e2e_support import BERLIN, artifacts, controlled, open_app, seed, settle, wait_synced, words
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +77,7 @@ def test_a_commitment_owner_reads_right_on_both_phones(new_context, people, live
     page.get_by_label("Next step", exact=True).fill("Call the plumber")
     page.get_by_role("button", name="Add commitment").click()  # "Mine" again by default
     settle(page)
-    owners = {c.body["text"]: c.body["owner"] for c in live_server.entries(kind="commitment")}
+    owners = {words(page, c)["text"]: c.body["owner"] for c in live_server.entries(kind="commitment")}
     assert owners == {"Book the table for Friday": "partner", "Walk after dinner": "both", "Call the plumber": "me"}
 
     def whose(p, text):
@@ -97,7 +97,7 @@ def test_a_commitment_owner_reads_right_on_both_phones(new_context, people, live
     assert partner.locator(".commitment", has_text="Call the plumber").get_by_role("checkbox").is_disabled()
     partner.locator(".commitment", has_text="Book the table").get_by_role("checkbox").check()
     settle(partner)
-    done = {c.body["text"]: c.body["done_at"] for c in live_server.entries(kind="commitment")}
+    done = {words(partner, c)["text"]: c.body["done_at"] for c in live_server.entries(kind="commitment")}
     assert done["Book the table for Friday"] is not None and done["Call the plumber"] is None
 
     # A reminder opens /commitments?id=…: that step is marked and its box focused.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .e2e_support import controlled, open_app, settle, wait_synced, wait_until
+from .e2e_support import controlled, open_app, settle, wait_synced, wait_until, words
 
 pytestmark = pytest.mark.e2e
 
@@ -57,4 +57,4 @@ def test_a_new_version_is_offered_and_queued_writes_survive_it(new_context, peop
     alex.unroute("**/api/sync")
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     settle(page)
-    assert [e.body["text"] for e in live_server.entries(kind="appreciation")] == ["Queued across the update"]
+    assert [words(page, e)["text"] for e in live_server.entries(kind="appreciation")] == ["Queued across the update"]

@@ -168,7 +168,7 @@ def test_the_phrase_is_set_up_confirmed_and_unlocks_a_wiped_browser(new_context,
     assert first.request.put("/api/keys/recovery", data={"blob": blob}).status == 204
     envelope = page.evaluate(SEAL, ["c1", ENTRY, "Только для нас ❤️"])
     # More's line to the keys (shown where the server has end-to-end encryption on) says the phrase is set up.
-    live_server.app.config["E2E_ENCRYPTION"] = True
+    before, live_server.app.config["E2E_ENCRYPTION"] = live_server.app.config["E2E_ENCRYPTION"], True
     try:
         page.goto("/more")
         wait_until(page, ME_SAYS_ENCRYPTION)  # /api/me told the phone; More draws from what it keeps
@@ -178,7 +178,7 @@ def test_the_phrase_is_set_up_confirmed_and_unlocks_a_wiped_browser(new_context,
         page.locator('a[href="/keys"]').scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts("keys", f"more-{lang}.png")))
     finally:
-        live_server.app.config["E2E_ENCRYPTION"] = False
+        live_server.app.config["E2E_ENCRYPTION"] = before
     page.goto("/keys")
 
     # A wiped browser: the same account, no keys. The words, typed loosely, bring them back.

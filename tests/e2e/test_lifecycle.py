@@ -3,7 +3,7 @@ logging out clears the phone, an ended session keeps queued writes for the same 
 
 import pytest
 
-from .e2e_support import PASSWORD_FIELD, controlled, open_app, seed, settle, tab, wait_synced, wait_until
+from .e2e_support import PASSWORD_FIELD, controlled, open_app, seed, settle, tab, wait_synced, wait_until, words
 
 pytestmark = pytest.mark.e2e
 
@@ -75,4 +75,6 @@ def test_an_ended_session_keeps_queued_writes_for_the_same_person(new_context, p
     page.get_by_role("button", name="Log in").click()
     controlled(page)
     settle(page)
-    assert [e.body["text"] for e in live_server.entries(kind="appreciation")] == ["Written before the session ended"]
+    assert [words(page, e)["text"] for e in live_server.entries(kind="appreciation")] == [
+        "Written before the session ended"
+    ]

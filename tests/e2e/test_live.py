@@ -14,7 +14,7 @@ from backend.models import utcnow
 from servers import Processes, free_port, wait_healthy
 
 from .conftest import PHONE
-from .e2e_support import controlled, seed, tab, wait_synced, wait_until
+from .e2e_support import controlled, keys_handed, seed, tab, wait_synced, wait_until
 from .test_screens import watch
 
 pytestmark = pytest.mark.e2e
@@ -105,6 +105,7 @@ def open_live(context, path="/"):
     problems = watch(page)
     page.goto(path)
     wait_synced(page)
+    keys_handed(page)
     page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloads
     return page, problems
 

@@ -4,7 +4,7 @@ Counted on the server after the sync and on the partner's phone."""
 
 import pytest
 
-from .e2e_support import go_offline, go_online, open_app, seed, settle, synced_at, tab, wait_synced, wait_until
+from .e2e_support import go_offline, go_online, open_app, seed, settle, synced_at, tab, wait_synced, wait_until, words
 
 pytestmark = pytest.mark.e2e
 
@@ -41,16 +41,17 @@ def compose_everything(page, hows):
     tap(page.get_by_role("button", name="Log bid"), hows[4])
 
 
-def assert_one_each(live_server):
+def assert_one_each(live_server, page):
+    """One entry of each, with the words typed (as the author's phone opens them)."""
     texts = {
         "disclosure": "Tapped twice about the rent",
         "appreciation": "Thanks for the soup, once",
         "journal": "One journal line",
     }
     for kind, text in texts.items():
-        assert [r.body["text"] for r in live_server.entries(kind=kind)] == [text], kind
+        assert [words(page, r)["text"] for r in live_server.entries(kind=kind)] == [text], kind
     assert len(live_server.entries(kind="checkin")) == 1
-    assert [r.body["note"] for r in live_server.entries(kind="bid")] == ["A pun about the cat"]
+    assert [words(page, r)["note"] for r in live_server.entries(kind="bid")] == ["A pun about the cat"]
 
 
 def assert_partner_sees_one_each(partner):
@@ -73,7 +74,7 @@ def test_double_and_triple_taps_online_make_one_entry_each(new_context, people, 
     wait_synced(page)
     compose_everything(page, ["triple", "double", "script", "double", "triple"])
     settle(page)
-    assert_one_each(live_server)
+    assert_one_each(live_server, page)
     assert_partner_sees_one_each(open_app(sam))
 
 
@@ -91,7 +92,7 @@ def test_double_and_triple_taps_offline_make_one_entry_each(new_context, people,
     before = synced_at(page)
     go_online(alex)
     wait_synced(page, after=before)
-    assert_one_each(live_server)
+    assert_one_each(live_server, page)
     assert_partner_sees_one_each(open_app(sam))
 
 
@@ -159,9 +160,9 @@ def test_the_other_composers_make_one_entry_per_burst_of_taps(new_context, peopl
     tap(page.get_by_role("button", name="Start time-out"), "triple")
     page.get_by_text("You asked for a pause.").wait_for()
     settle(page)
-    assert [r.body["text"] for r in live_server.entries(kind="answer")] == ["A quiet morning together"]
-    assert [r.body["text"] for r in live_server.entries(kind="agreement")] == ["We sleep on big decisions"]
-    assert [r.body["text"] for r in live_server.entries(kind="commitment")] == ["Book the cinema"]
+    assert [words(page, r)["text"] for r in live_server.entries(kind="answer")] == ["A quiet morning together"]
+    assert [words(page, r)["text"] for r in live_server.entries(kind="agreement")] == ["We sleep on big decisions"]
+    assert [words(page, r)["text"] for r in live_server.entries(kind="commitment")] == ["Book the cinema"]
     assert len(live_server.entries(kind="timeout")) == 1
     partner = open_app(sam, "/agreements")
     partner.get_by_text("We sleep on big decisions").wait_for()
@@ -196,7 +197,8 @@ def test_a_new_draft_typed_right_after_a_save_is_its_own_entry(new_context, peop
         page.locator('li.entry:has-text("%s")' % text).first.wait_for()
     page.get_by_text("Second line, at once").wait_for()
     settle(page)
-    assert sorted(r.body["text"] for r in live_server.entries(kind="journal")) == ["First line", "Second line, at once"]
+    journal = live_server.entries(kind="journal")
+    assert sorted(words(page, r)["text"] for r in journal) == ["First line", "Second line, at once"]
 
 
 def test_the_button_is_busy_while_it_saves_and_free_after(new_context, people, live_server):

@@ -17,7 +17,7 @@ import pytest
 
 from backend.models import utcnow
 
-from .e2e_support import open_app, settle, tab, wait_until
+from .e2e_support import open_app, settle, tab, wait_until, words
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/shots/practices")
@@ -68,7 +68,8 @@ def join(page, text):
 
 
 def server_view(context, server):
-    """Everything the server's sync answer gives this person from the start, as text."""
+    """Everything the server's sync answer gives this person from the start, as text: opened by this person's
+    phone where the server seals words (what it sends, this phone can read)."""
     couple = context.request.get(f"{server.url}/api/me").json()["couple"]
     answer = context.request.post(
         f"{server.url}/api/sync",
@@ -80,7 +81,15 @@ def server_view(context, server):
         },
     )
     assert answer.status == 200, answer.text()
-    return json.dumps(answer.json()["changes"])
+    changes = answer.json()["changes"]
+    phone = next((page for page in context.pages if not page.is_closed()), None)
+    if phone is not None:
+        changes = phone.evaluate(
+            """async (changes) => { const ring = await import('/frontend/js/crypto/keyring.js');
+            return Promise.all(changes.map((change) => ring.openEntry(change))); }""",
+            changes,
+        )
+    return json.dumps(changes)
 
 
 def turn(page):
@@ -211,7 +220,7 @@ def test_connection_check_presence_sealed_questions_and_the_pause(new_context, p
     until_shown(s, QUESTIONS[1])
     assert QUESTIONS[2] not in server_view(sam, live_server)
     [session] = live_server.entries(kind="ritual_session")
-    assert [x["prompt"] for x in session.body["answers"]] == [QUESTIONS[0], "What surprised you this week?"]
+    assert [x["prompt"] for x in words(a, session)["answers"]] == [QUESTIONS[0], "What surprised you this week?"]
 
 
 def test_connection_check_in_russian(new_context, people, live_server):

@@ -15,7 +15,7 @@ import pytest
 from backend.models import utcnow
 
 from .conftest import PHONE
-from .e2e_support import BERLIN, REPO, artifacts, open_app, seed, settle, wait_synced
+from .e2e_support import BERLIN, REPO, artifacts, open_app, seed, settle, wait_synced, words as opened
 from .test_live import APPEARS, COUNT_SOURCES, open_live, wait_streams
 from .test_screens import watch
 
@@ -145,7 +145,7 @@ def test_only_the_partners_good_news_offers_reply_starters_and_the_reply_reaches
     news.get_by_role("button", name=w("talk.send")).click()
     settle(page)
     [sent] = live_server.entries(kind="reply")
-    assert sent.body["text"] == w("goodnews.starter.celebrate")
+    assert opened(page, sent)["text"] == w("goodnews.starter.celebrate")
 
     theirs = open_app(alex, "/")
     wait_synced(theirs)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .e2e_support import open_app, settle, wait_synced
+from .e2e_support import open_app, settle, wait_synced, words
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("HEARTH_SHOTS")
@@ -104,8 +104,9 @@ def test_each_partner_reads_the_default_ritual_in_their_language(new_context, pe
     en.get_by_role("button", name=WORDS["en"]["save"]).click()
     settle(en, timeout=30_000)
     entry = stored_checkin(live_server)
-    assert entry.body["title"] == "Sunday talk" and "template" not in entry.body
-    assert entry.body["prompts"][0] == WORDS["en"]["first"] and entry.body["duration_min"] == 25
+    body = words(en, entry)  # as a phone of the couple opens it
+    assert body["title"] == "Sunday talk" and "template" not in entry.body
+    assert body["prompts"][0] == WORDS["en"]["first"] and entry.body["duration_min"] == 25
     ru.reload()
     wait_synced(ru)
     rituals_page(ru, "ru")

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from backend.models import utcnow
 
-from .e2e_support import BERLIN, REPO, artifacts, open_app, seed, settle, wait_synced, wait_until
+from .e2e_support import BERLIN, REPO, artifacts, open_app, seed, settle, wait_synced, wait_until, words
 
 pytestmark = pytest.mark.e2e
 
@@ -176,7 +176,9 @@ def test_care_screens_speak_russian_with_its_plurals_and_dates(new_context, peop
     assert_no_english(page, "/us")
 
     [mine] = [e for e in live_server.entries(kind="agreement") if e.body["category"] == "conflict_rule"]
-    assert mine.body["text"] == "Никаких оскорблений, даже когда мы злимся."  # the adder's own words, stored as said
+    assert (
+        words(page, mine)["text"] == "Никаких оскорблений, даже когда мы злимся."
+    )  # the adder's own words, stored as said
 
 
 def test_a_starter_stored_in_english_still_counts_as_added_in_russian(new_context, people, live_server):
@@ -258,7 +260,7 @@ def test_a_starter_added_in_russian_is_not_offered_again_in_english(new_context,
     wait_until(ru, "() => !document.querySelector('[data-starter=\"no_name_calling\"]')")
     settle(ru, timeout=30_000)
     [stored] = live_server.entries(kind="agreement")
-    assert stored.body == {
+    assert words(ru, stored) == {
         "text": "Никаких оскорблений, даже когда мы злимся.",
         "category": "conflict_rule",
         "starter": "no_name_calling",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .e2e_support import REPO, go_offline, open_app, wait_synced, wait_until
+from .e2e_support import REPO, go_offline, open_app, wait_synced, wait_until, words as opened
 
 pytestmark = pytest.mark.e2e
 
@@ -101,7 +101,7 @@ def test_two_taps_share_a_starter_and_the_partner_reads_it(new_context, people, 
             break
         page.wait_for_timeout(100)
     [entry] = stored
-    assert entry.body["text"] == sentence and entry.visibility == "shared"
+    assert opened(page, entry)["text"] == sentence and entry.visibility == "shared"
     partner = open_app(sam, "/")
     wait_synced(partner)
     partner.get_by_text(sentence).wait_for()

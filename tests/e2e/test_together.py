@@ -17,7 +17,7 @@ import pytest
 from backend.models import utcnow
 
 from .conftest import PHONE, People
-from .e2e_support import go_offline, go_online, open_app, settle, tab, wait_until
+from .e2e_support import go_offline, go_online, open_app, settle, tab, wait_until, words
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/shots/together")
@@ -145,7 +145,7 @@ def test_weekly_checkin_together(new_context, people, live_server):
         page.get_by_text("Prompt 3 of 5").wait_for()
         no_failure_notice(page)
     [session] = live_server.entries(kind="ritual_session")
-    assert [x["text"] for x in session.body["answers"]] == ["A calm Sunday"]  # Alex's words were kept
+    assert [x["text"] for x in words(a, session)["answers"]] == ["A calm Sunday"]  # Alex's words were kept
 
     # Sam's phone drops out; Alex moves on meanwhile; Sam comes back at the current step.
     s.close()

@@ -36,6 +36,7 @@ const DONE = "hearth-keys-wrapped"; // "device|public key|key id" this phone wra
 const COUPLES = "hearth-keys-couples"; // couple key id → the couple it is for (key ids restart per couple)
 const LINK = "hearth-join-check"; // {keyId, device, fp}: what the invite link said, until checked
 const DISTRUST = "hearth-keys-distrust"; // couple ids whose key did not match their invite link
+const LISTED = "hearth-keys-listed"; // "user id|device id" once this device registered in the directory
 const CHECK_INFO = new TextEncoder().encode("hearth key check v1");
 
 const RESEAL = "hearth-keys-reseal"; // a key arrived or was made: the recovery blob is sealed again (localStorage)
@@ -134,14 +135,22 @@ async function checkOf(key) {
 const mark = (device, keyId, coupleId) =>
   `${device.device_id}|${device.public_key.slice(0, 22)}|${keyId}${keyId.startsWith("c") ? `|${coupleId}` : ""}`;
 
-async function directory(deviceId) {
+// The directory answers 404 for a device it does not list, which the browser logs as an error: a phone
+// registers first (a no-op when listed) unless it remembers doing so for this person, and again on a 404
+// (the device was removed meanwhile).
+async function directory(deviceId, userId) {
   const ask = () => api.get(`/api/keys?device=${encodeURIComponent(deviceId)}`);
+  const register = async () => {
+    await api.post("/api/keys/devices", { device_id: deviceId, public_key: await keystore.publicKeyRaw() });
+    localStorage.setItem(LISTED, `${userId}|${deviceId}`);
+  };
+  if (localStorage.getItem(LISTED) !== `${userId}|${deviceId}`) await register();
   try {
     return await ask();
   } catch (err) {
     if (err.status !== 404) throw err;
   }
-  await api.post("/api/keys/devices", { device_id: deviceId, public_key: await keystore.publicKeyRaw() });
+  await register();
   return ask();
 }
 
@@ -252,7 +261,7 @@ export async function prepare({ deviceId, user, couple }) {
   }
   let dir;
   try {
-    dir = await directory(deviceId);
+    dir = await directory(deviceId, user.id);
   } catch (err) {
     if (err.offline) setState("offline");
     if (err.status === 409) {
@@ -289,7 +298,10 @@ export async function prepare({ deviceId, user, couple }) {
   const personal = `p${dir.personal_epoch}`;
   if (!(await keystore.contentKey(personal))) await make(personal, own, deviceId, null);
   const coupleKey = known ? `c${dir.couple_epoch}` : null;
-  if (coupleKey && !refused && !link && !(await keystore.contentKey(coupleKey))) {
+  // A device of the couple that is not `waiting` holds the current couple key: it exists, and that device
+  // wraps it for this one. Making another would only be refused (409 key_exists, an error in the console).
+  const held = dir.devices.some((d) => d !== self && !dir.waiting.includes(d.device_id));
+  if (coupleKey && !refused && !link && !held && !(await keystore.contentKey(coupleKey))) {
     await make(coupleKey, [self, ...dir.devices.filter((d) => d !== self)], deviceId, known);
   }
 
