@@ -12,9 +12,9 @@ import e2e_crypto as ec
 from backend.services import sync as sync_service
 
 from .e2e_keys import KEY_HEX, paired_and_ready, ready
-from .e2e_support import wait_until
+from .e2e_support import open_app, wait_until
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on", "key_epochs_from_one")]
+pytestmark = pytest.mark.e2e
 
 ENTRIES = 400
 PAGE = 20  # the server's page, lowered so that a few hundred entries make twenty pages
@@ -53,14 +53,16 @@ WIPE = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def _sealed_appreciations(context, server, key, count):
-    """`count` appreciations of Alex's, sealed with the couple key as her phone would, the last one's envelope
-    made for another entry (moved: it must not open). Sent through /api/sync, 100 a request."""
+def _appreciations(context, server, key, count):
+    """`count` appreciations of Alex's, sent through /api/sync, 100 a request. With the couple `key`, sealed
+    as her phone would, the last one's envelope made for another entry (moved: it must not open)."""
     couple = context.request.get(f"{server.url}/api/me").json()["couple"]["id"]
     mutations = []
     for n in range(count):
         entry_id, named = str(uuid.uuid4()), str(uuid.uuid4())
-        text = ec.seal_text(key, "c1", named if n == count - 1 else entry_id, "appreciation", "text", f"thanks {n}")
+        text = f"thanks {n}"
+        if key:
+            text = ec.seal_text(key, "c1", named if n == count - 1 else entry_id, "appreciation", "text", text)
         entry = {"id": entry_id, "kind": "appreciation", "visibility": "shared", "ref_id": None, "body": {"text": text}}
         mutations.append({"mid": n + 1, "op": "put", "entry": entry})
     client = str(uuid.uuid4())
@@ -71,23 +73,14 @@ def _sealed_appreciations(context, server, key, count):
         assert all(r["status"] == "applied" for r in response.json()["results"])
 
 
-def test_a_first_sync_of_many_pages_opens_each_entry_once_and_reads_them_back_a_bounded_number_of_times(
-    new_context, people, live_server, monkeypatch
-):
-    alex, sam, a, s = paired_and_ready(new_context, people)
-    key = bytes.fromhex(a.evaluate(KEY_HEX, "c1"))
-    _sealed_appreciations(alex, live_server, key, ENTRIES)
-    expected = len(sam.request.get(f"{live_server.url}/api/export").json()["entries"])
-    assert expected >= ENTRIES
-
-    # Sam's phone, keys kept, starts over as a new phone would: its entries database goes, and it pulls
-    # everything again, PAGE entries a round trip.
+def _first_sync(sam, s, server, monkeypatch, expected):
+    """Sam's phone, keys kept, starts over as a new phone would: its entries database goes, and it pulls
+    everything again, PAGE entries a round trip. Returns what it counted."""
     monkeypatch.setattr(sync_service, "PAGE_SIZE", PAGE)
     s.goto("/manifest.json")
     s.evaluate(WIPE)
     sam.add_init_script(COUNTERS)
     s.goto("/")
-    ready(s)
     wait_until(
         s,
         """async (expected) => {
@@ -105,8 +98,22 @@ def test_a_first_sync_of_many_pages_opens_each_entry_once_and_reads_them_back_a_
         expected,
         timeout=60_000,
     )
+    return s.evaluate("() => ({ ...window.__work })")  # before the tests' own reads
+
+
+@pytest.mark.usefixtures("encryption_on", "key_epochs_from_one")
+def test_a_first_sync_of_many_pages_opens_each_entry_once_and_reads_them_back_a_bounded_number_of_times(
+    new_context, people, live_server, monkeypatch
+):
+    alex, sam, a, s = paired_and_ready(new_context, people)
+    key = bytes.fromhex(a.evaluate(KEY_HEX, "c1"))
+    _appreciations(alex, live_server, key, ENTRIES)
+    expected = len(sam.request.get(f"{live_server.url}/api/export").json()["entries"])
+    assert expected >= ENTRIES
+
+    work = _first_sync(sam, s, live_server, monkeypatch, expected)
+    ready(s)
     s.get_by_text("Something from Alex could not be read on this phone and was set aside.").wait_for()
-    work = s.evaluate("() => ({ ...window.__work })")  # before this test's own reads below
 
     held = s.evaluate(HELD)
     assert held == {"all": expected, "sealed": 0, "tampered": 1}
@@ -118,4 +125,22 @@ def test_a_first_sync_of_many_pages_opens_each_entry_once_and_reads_them_back_a_
     # Each envelope opened once (a few more for wrapped keys), not again after each page.
     assert work["opens"] <= ENTRIES + 10, work
     # Read back a bounded number of times over: a redraw per page read 20 + 40 + … + 400 (over 4,000 here).
+    assert work["entryReads"] <= 4 * expected, work
+
+
+def test_a_first_sync_without_sealing_reads_back_a_bounded_number_of_times_too(
+    new_context, people, live_server, monkeypatch
+):
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    s = open_app(sam)
+    _appreciations(alex, live_server, None, ENTRIES)
+    expected = len(sam.request.get(f"{live_server.url}/api/export").json()["entries"])
+
+    work = _first_sync(sam, s, live_server, monkeypatch, expected)
+    shown = s.evaluate(
+        "() => import('/frontend/js/store.js').then(({ store }) => store.entries.filter((e) => e.kind === 'appreciation').length)"
+    )
+    assert shown == ENTRIES
+    assert work["opens"] == 0, work
     assert work["entryReads"] <= 4 * expected, work
