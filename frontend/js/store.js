@@ -15,6 +15,9 @@ class Store extends EventTarget {
     this.parting = null; // how the last couple ended, while in none (GET /api/me; screens/parting.js)
     this.encryption = false; // whether this server's phones seal words (GET /api/me; docs/encryption.md)
     this.entries = []; // not deleted, newest first
+    this.held = 0;
+    this.ids = new Map(); // this.entries by id
+    this.refs = new Map(); // ref_id → the entries that refer to it, newest first
     this.pending = 0; // outbox size
     this.failures = [];
     this.setAside = []; // entries whose words did not open on this phone (never shown)
@@ -61,9 +64,18 @@ class Store extends EventTarget {
     const live = entries
       .filter((e) => !e.deleted && !e.sealed && !e.tampered)
       .sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    this.held = entries.length; // every record this phone holds (sync.js redraws a long pull by it)
     this.setAside = entries.filter((e) => e.tampered && !e.deleted);
     this.all = live; // every entry on this phone, own ones from former couples too (screens/mine.js)
     this.entries = live.filter((e) => this.current(e));
+    // answersTo() and byId() by lookup, not a scan each: a screen asks them per entry it draws.
+    this.ids = new Map(this.entries.map((e) => [e.id, e]));
+    this.refs = new Map();
+    for (const e of this.entries) {
+      if (!e.ref_id) continue;
+      if (this.refs.has(e.ref_id)) this.refs.get(e.ref_id).push(e);
+      else this.refs.set(e.ref_id, [e]);
+    }
     this.pending = pending;
     this.failures = failures;
     this.notSent = notSent;
@@ -268,10 +280,10 @@ class Store extends EventTarget {
     return this.entries.filter((e) => e.kind === kind && e.author_id !== this.user.id);
   }
   answersTo(id, kind) {
-    return this.entries.filter((e) => e.ref_id === id && (!kind || e.kind === kind));
+    return (this.refs.get(id) || []).filter((e) => !kind || e.kind === kind);
   }
   byId(id) {
-    return this.entries.find((e) => e.id === id) || null;
+    return this.ids.get(id) || null;
   }
 }
 

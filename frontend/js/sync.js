@@ -36,6 +36,10 @@ let forced = false;
 let running = null;
 let again = false;
 const waiting = new Map(); // mid → resolvers of acknowledged(mid)
+// Pulled pages not yet drawn: a first sync of many pages redraws after the first page, then each time the
+// phone holds as many again as it last drew, and at the end, so the reads and redraws stay linear in the
+// entries (a redraw per page read everything held so far each time: docs/sync.md, "A first sync").
+let undrawn = 0;
 
 const serverCopy = (entry) => {
   const copy = { ...entry };
@@ -197,14 +201,24 @@ async function run() {
       const more = await roundTrip();
       if (!more) break;
     }
+    await redraw();
     attempt = 0;
     store.setSync("idle");
     if (!store.encryption) return;
     const { ring } = await sealing();
     if (ring.recheck()) schedule(ring.recheck()); // a key is on its way: no other event says when
   } catch (err) {
+    await redraw(); // what the pages brought before the failure shows
     await failed(err);
   }
+}
+
+/** Shows what apply() wrote and has not drawn yet (this tab reads it again, the others are told). */
+async function redraw() {
+  if (!undrawn) return;
+  undrawn = 0;
+  await store.reload();
+  store.announce();
 }
 
 /** One POST /api/sync. Returns true when there is more to send or pull. */
@@ -360,8 +374,10 @@ function apply(response) {
       return false;
     })
     .then(async (restart) => {
-      await store.reload();
-      store.announce();
+      undrawn += (response.changes || []).length + heard.length + 1;
+      // A page of a longer pull with nothing of this phone's answered waits, unless as many as the phone
+      // held at the last redraw came since; the last page, a restart and any answered write draw at once.
+      if (!response.more || restart || heard.length || undrawn >= store.held) await redraw();
       for (const [mid, status] of heard) {
         for (const resolve of waiting.get(mid) || []) resolve(status);
         waiting.delete(mid);

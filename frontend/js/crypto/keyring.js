@@ -419,14 +419,22 @@ export async function sealPut(entry, coupleId) {
  * An entry as it arrived, opened: its words in plaintext; or kept as it came with `sealed` (the key id this
  * phone lacks: opened once it arrives), or `tampered` (an envelope that does not open: never shown).
  * `clear`: the server holds its words in plaintext still (an entry from before sealing: moved later).
+ * `found`: a Map the caller keeps across a batch (a sync page), so each key is read from the keystore once
+ * for the batch, not once per envelope.
  */
-export async function openEntry(entry) {
+export async function openEntry(entry, found = null) {
   if (!entry || entry.deleted || !entry.body) return entry;
   const { sealed, tampered, clear, ...rest } = entry;
   if (!hasEnvelopes(entry.kind, entry.body)) {
     return hasPlainWords(entry.kind, entry.body) ? { ...rest, clear: true } : rest;
   }
-  const opened = await openBody(entry, (keyId) => keyFor(keyId, entry.couple_id));
+  const key = (keyId) => {
+    if (!found) return keyFor(keyId, entry.couple_id);
+    const at = `${keyId} ${entry.couple_id}`;
+    if (!found.has(at)) found.set(at, keyFor(keyId, entry.couple_id));
+    return found.get(at);
+  };
+  const opened = await openBody(entry, key);
   if (opened.status === "open") return { ...rest, body: opened.body };
   if (opened.status === "sealed") {
     stale = true; // perhaps a key the server has for us by now

@@ -52,8 +52,9 @@ function offerUnlock() {
 async function reopen() {
   const waiting = (await db.all("entries")).filter((e) => e.sealed);
   const opened = [];
+  const found = new Map();
   for (const entry of waiting) {
-    const open = await ring.openEntry(entry);
+    const open = await ring.openEntry(entry, found);
     if (!open.sealed) opened.push(open);
   }
   if (!opened.length) return;
@@ -149,10 +150,11 @@ async function moveBehind(items, waiting) {
 /** Every envelope in a sync answer opened (before apply()'s transaction: WebCrypto is async, and an
  *  IndexedDB transaction closes while it waits). */
 export async function openAnswer(response) {
-  const changes = await Promise.all((response.changes || []).map((c) => ring.openEntry(c)));
+  const found = new Map(); // the page's keys, each read from the keystore once
+  const changes = await Promise.all((response.changes || []).map((c) => ring.openEntry(c, found)));
   if (changes.some((c) => c.clear)) movedAt = 0; // words the server holds in plaintext: move them soon
   const results = await Promise.all(
-    (response.results || []).map(async (r) => (r.entry ? { ...r, entry: await ring.openEntry(r.entry) } : r)),
+    (response.results || []).map(async (r) => (r.entry ? { ...r, entry: await ring.openEntry(r.entry, found) } : r)),
   );
   return { ...response, changes, results };
 }
