@@ -194,3 +194,13 @@ def moved(server, entry_id, timeout=30):
         if not server.app.config["E2E_ENCRYPTION"] or "e1." in str(row.body) or time.monotonic() > deadline:
             return row
         time.sleep(0.2)
+
+
+def arrived(server, timeout=30, **where):
+    """The server's entries matching `where`, once there is at least one: a phone seals (WebCrypto) and
+    queues a put after the tap, so its outbox can still look empty when settle() first looks. Empty after
+    `timeout` seconds: the put never came (the caller's assertion says so)."""
+    deadline = time.monotonic() + timeout
+    while not (rows := server.entries(**where)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return rows

@@ -17,7 +17,7 @@ from backend.extensions import db
 from backend.models import DeviceKey
 
 from .e2e_keys import KEY_HEX, RING, ready
-from .e2e_support import artifacts, go_offline, go_online, open_app, settle, wait_until
+from .e2e_support import arrived, artifacts, go_offline, go_online, open_app, settle, wait_until
 from .test_keys_screens import Watch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
@@ -62,6 +62,7 @@ def on_today(page):
 
 def send_appreciation(page, text):
     page.goto("/appreciate")
+    settle(page)  # the start's first sync redraws the screen: a box filled before that comes back empty
     page.locator("form textarea").first.fill(text)
     page.locator("form button[type=submit]").first.click()
     settle(page)
@@ -99,7 +100,7 @@ def test_a_typed_code_waits_for_the_partners_phone_then_goes_on_by_itself(
     shot(s, f"after-wait-{lang}")
 
     send_appreciation(a, MARKER)
-    [thanks] = live_server.entries(kind="appreciation")
+    [thanks] = arrived(live_server, kind="appreciation")
     assert thanks.body["text"].startswith(f"e1.{key_id}.")
     s.goto("/appreciate")
     s.get_by_text(MARKER).wait_for()
@@ -132,7 +133,7 @@ def test_the_link_names_the_inviters_device_and_the_joiner_trusts_a_match(new_co
     key_id = f"c{parts['e']}"
     assert s.evaluate(KEY_HEX, key_id) == a.evaluate(KEY_HEX, key_id)
     send_appreciation(s, MARKER)
-    [thanks] = live_server.entries(kind="appreciation")
+    [thanks] = arrived(live_server, kind="appreciation")
     assert thanks.body["text"].startswith(f"e1.{key_id}.")
     a.reload()  # Alex's phone wraps the same key for Sam's: the second check passes and is done
     wait_until(s, "() => localStorage.getItem('hearth-join-check') === null", timeout=45_000)
