@@ -96,8 +96,11 @@ def test_each_partner_reads_the_default_ritual_in_their_language(new_context, pe
     entry = stored_checkin(live_server)
     assert (entry.body["duration_min"], entry.body["template"]) == (25, "weekly_checkin")
 
-    # Alex renames it: the name is theirs now, and Sam reads it as Alex wrote it.
+    # Alex renames it: the name is theirs now, and Sam reads it as Alex wrote it. Alex's phone has Sam's
+    # length first (else the edit is made from the older copy, which is another test's conflict).
     en = pages["en"]
+    en.reload()
+    wait_synced(en)
     rituals_page(en, "en")
     checkin(en).get_by_role("link", name=WORDS["en"]["edit"]).click()
     en.get_by_label(WORDS["en"]["name"], exact=True).fill("Sunday talk")
