@@ -189,6 +189,68 @@ def test_a_wiped_browser_is_sent_to_unlock_and_the_phrase_opens_a_newer_couple_k
     shot(b, f"unlocked-reads-{lang}")
 
 
+WIPE_KEYS = """() => new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase('hearth-keys');
+    request.onsuccess = () => resolve(true);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error('hearth-keys is still open'));
+})"""
+PUBLIC = "() => import('/frontend/js/crypto/keystore.js').then((m) => m.publicKeyRaw())"
+CLIENT = "() => import('/frontend/js/sync.js').then((m) => m.clientId())"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_browser_whose_key_pair_was_wiped_takes_its_place_in_the_directory_again(new_context, people, lang):
+    """Only `hearth-keys` wiped, the app's own database (and so its device id) kept: the phone is listed again with
+    its new public key, in place of the old one nobody holds; the phrase gives back what was written; and a key
+    the partner's phone makes afterwards is wrapped for it. Without the fix the directory kept the old public
+    key, so the next couple key never reached this browser (and the partner's new words stayed locked here)."""
+    first, partner = phone(new_context, lang), phone(new_context, lang)
+    alex, _ = people.pair(first, partner)
+    a, s = open_app(first), open_app(partner)
+    ready(a)
+    ready(s)
+    words = set_up_phrase(a, lang)
+    write(a, "appreciation", {"text": MARKER})
+    device = a.evaluate(CLIENT)
+    old_key = a.evaluate(PUBLIC)
+    epoch = first.request.get("/api/keys").json()["couple_epoch"]
+
+    # Only the keys go: a page of the app's origin that never opened them deletes their database.
+    a.close()
+    bare = first.new_page()
+    bare.goto("/manifest.json")
+    bare.evaluate(WIPE_KEYS)
+    bare.close()
+
+    a = first.new_page()
+    a.goto("/")
+    a.get_by_text(W[lang]["locked"]).wait_for(timeout=30_000)  # its personal key is elsewhere: sent to unlock
+    assert a.evaluate(CLIENT) == device  # the same device id as before the wipe
+    new_key = a.evaluate(PUBLIC)
+    assert new_key != old_key
+    listed = {d["device_id"]: d["public_key"] for d in first.request.get("/api/keys").json()["devices"]}
+    assert listed[device] == new_key  # listed again with the key this browser holds, not the old one
+    assert first.request.get("/api/keys").json()["couple_epoch"] == epoch + 1  # as when a device is removed
+
+    a.locator("textarea[name=phrase]").fill(" ".join(words))
+    a.get_by_role("button", name=W[lang]["unlock"], exact=True).click()
+    a.get_by_text(W[lang]["readable"]).wait_for()
+    a.goto("/appreciate")
+    a.get_by_text(MARKER).wait_for(timeout=30_000)  # what was written before the wipe opens again
+
+    # The next couple key is made by a phone and wrapped for this browser's new key: Sam's words sealed with it
+    # open here. (Whichever phone made it, each wraps what it holds for the devices lacking it.)
+    s.reload()
+    ready(s)
+    wait_until(a, f"async () => ({HELD})().then((ids) => ids.includes('c{epoch + 1}'))", timeout=45_000)
+    later = "Heron-marker 77c1: the soup on Sunday"
+    write(s, "appreciation", {"text": later})
+    a.goto("/appreciate")
+    a.get_by_text(later).wait_for(timeout=30_000)
+    shot(a, f"wiped-keys-relisted-{lang}")
+
+
 def test_a_brand_new_person_is_never_sent_to_unlock(new_context, people):
     context = new_context()
     people.signup(context, "Alex")

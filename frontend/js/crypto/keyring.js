@@ -140,17 +140,32 @@ const mark = (device, keyId, coupleId) =>
 // (the device was removed meanwhile).
 async function directory(deviceId, userId) {
   const ask = () => api.get(`/api/keys?device=${encodeURIComponent(deviceId)}`);
+  const publicKey = await keystore.publicKeyRaw();
   const register = async () => {
-    await api.post("/api/keys/devices", { device_id: deviceId, public_key: await keystore.publicKeyRaw() });
+    try {
+      await api.post("/api/keys/devices", { device_id: deviceId, public_key: publicKey });
+    } catch (err) {
+      if (err.status !== 409 || err.reason !== "device_key_mismatch") throw err;
+      // This browser's key pair was wiped while its device id stayed: the listed key is one nobody holds any
+      // more. It goes as a removed device goes (with what was wrapped to it; the couple moves to its next key),
+      // and this key takes its place, so that keys made from now on are wrapped for it too.
+      await api.del(`/api/keys/devices/${encodeURIComponent(deviceId)}`);
+      await api.post("/api/keys/devices", { device_id: deviceId, public_key: publicKey });
+    }
     localStorage.setItem(LISTED, `${userId}|${deviceId}`);
   };
   if (localStorage.getItem(LISTED) !== `${userId}|${deviceId}`) await register();
+  let dir;
   try {
-    return await ask();
+    dir = await ask();
   } catch (err) {
     if (err.status !== 404) throw err;
+    await register();
+    return ask();
   }
-  await register();
+  const self = dir.devices.find((d) => d.device_id === deviceId && d.user_id === userId);
+  if (!self || self.public_key === publicKey) return dir;
+  await register(); // listed with the key pair this browser held before its keys were wiped
   return ask();
 }
 
@@ -266,7 +281,7 @@ export async function prepare({ deviceId, user, couple }) {
     if (err.offline) setState("offline");
     if (err.status === 409) {
       lacking = true;
-      setState("locked"); // device_key_mismatch: this browser's key pair was wiped
+      setState("locked"); // device_key_mismatch again: another tab registered its key pair meanwhile
     }
     throw err;
   }
