@@ -185,3 +185,38 @@ def test_a_link_that_does_not_match_the_server_warns_and_its_key_is_never_used(
     s.goto("/")
     s.get_by_text(WORDS[lang]["mismatch"]).wait_for()
     watch.never(fragment(link)["ck"], "#ck=")
+
+
+CODES = "() => [...document.querySelectorAll('.safety-code')].map((code) => code.textContent)"
+TRUST = {"en": "Every code matched", "ru": "Все коды совпали"}
+
+
+def safety_codes(page):
+    page.goto("/keys/safety")
+    wait_until(page, f"() => ({CODES})().length > 0", timeout=30_000)
+    return page.evaluate(CODES)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_after_a_mismatch_matching_safety_codes_let_the_joiner_take_the_key(new_context, people, live_server, lang):
+    """The link was changed on its way (the server is honest): Sam's phone warns; side by side, both phones show
+    the same code; Sam says so, and the phone takes the couple key Alex's phone wraps for it, seals with it, and
+    Alex reads what Sam wrote. Before, nothing but pairing again got them out of the warning."""
+    alex, sam, a, link = start_couple(new_context, people, lang)
+    key_id = f"c{fragment(link)['e']}"
+    s = join_by_link(sam, tamper_fingerprint(link, live_server))
+    s.get_by_text(WORDS[lang]["mismatch"]).wait_for(timeout=45_000)
+    a.reload()  # Alex's phone wraps the couple key for Sam's (refused there while the couple is distrusted)
+    ready(a)
+    codes = safety_codes(s)
+    assert codes == safety_codes(a)
+    shot(s, f"mismatch-codes-match-{lang}")
+    s.get_by_role("button", name=TRUST[lang]).click()
+    on_today(s)
+    ready(s, timeout=45_000)
+    assert s.evaluate(KEY_HEX, key_id) == a.evaluate(KEY_HEX, key_id)
+    send_appreciation(s, MARKER)
+    [thanks] = arrived(live_server, kind="appreciation")
+    assert thanks.body["text"].startswith(f"e1.{key_id}.")
+    a.goto("/appreciate")
+    a.get_by_text(MARKER).wait_for(timeout=30_000)

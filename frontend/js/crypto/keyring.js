@@ -76,6 +76,18 @@ export function expectInviter({ keyId, device, fp }) {
   writeJson(LINK, { keyId, device, fp });
 }
 
+/** The partners compared their safety codes on both phones and they matched (screens/keys.js): the couple whose
+ *  invite link did not match the directory is trusted after all, as after a typed code, and the couple key the
+ *  partner's phone wraps for this one is used from the next round on. */
+export function trustCouple(coupleId) {
+  writeJson(
+    DISTRUST,
+    readJson(DISTRUST, []).filter((id) => id !== coupleId),
+  );
+  localStorage.removeItem(LINK);
+  stale = true;
+}
+
 /** Ask the server again on the next round trip (a key id this phone lacks arrived, a put was refused). */
 export function invalidate() {
   stale = true;

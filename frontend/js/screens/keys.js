@@ -16,6 +16,7 @@ import * as flow from "../crypto/recovery-flow.js";
 import * as transfer from "../crypto/transfer.js";
 import * as ring from "../crypto/keyring.js";
 import { AFTER_RESET } from "./auth.js";
+import { navigate } from "../router.js";
 import { schedule } from "../sync.js";
 
 export const TRANSFER_KEY = "hearth-transfer"; // sessionStorage: a `t=` fragment kept through a login
@@ -478,7 +479,26 @@ function safety(root) {
       );
     }
     clear(body, section(t("keys.safety.code_title"), h("ul", { class: "safety-codes" }, rows)));
+    if (store.keyWait() === "mismatch") body.append(trustAfterAll(name));
   })().catch((err) => clear(body, notice(explain(err))));
+}
+
+/** After the invite link's check failed (screens/key-wait.js): once both phones showed the same codes, the person
+ *  says so and this phone takes the couple key from the partner's phone. Codes that differ: they pair again. */
+function trustAfterAll(name) {
+  const button = h("button", { type: "button", class: "btn primary wide" }, t("keys.safety.trust"));
+  button.addEventListener("click", () => {
+    ring.trustCouple(store.couple.id);
+    store.setKeyWait(store.couple.id, "waiting"); // "Waiting for ‹name›'s phone" until its key arrives
+    schedule(0);
+    navigate("/");
+  });
+  return section(
+    t("keys.safety.trust_title"),
+    h("p", {}, tp("keys.safety.trust_lead", { name: bdi(name) })),
+    h("p", { class: "muted" }, t("keys.safety.trust_differ")),
+    button,
+  );
 }
 
 // --- Your devices --------------------------------------------------------------------------------------
