@@ -424,6 +424,45 @@ def test_removing_a_device_drops_its_keys_and_moves_the_epoch(app, pair):
     assert register(alice, laptop).status_code == 201  # it may come back as a new device
 
 
+def _checked(device, key_id):
+    """A wrapped personal key with its check, as a phone that made it sends it (the first check is stored)."""
+    item = dict(zip(("device_id", "key_id", "blob"), (device.device_id, *wrapped_for(device, key_id)[1:]), strict=True))
+    return {**item, "check": b64url(os.urandom(16))}
+
+
+@pytest.mark.parametrize("kept_by", [None, "another device", "recovery phrase", "transfer slot"])
+def test_a_personal_key_nothing_can_bring_back_gives_way_to_the_next(app, signup, kept_by):
+    """Every device of Alice's gone, and neither a phrase nor a transfer slot: her p1 is lost for good, so her
+    next device is given epoch 2 (before, the stored check of p1 refused every new p1: 409 key_exists, and her
+    private writes waited for good). Anything that still holds p1 keeps the epoch."""
+    alice = signup()
+    phone = PhoneDevice()
+    assert register(alice, phone).status_code == 201
+    body = {"items": [_checked(phone, "p1")], "by_device": phone.device_id}
+    assert alice.client.put("/api/keys/wrapped", json=body).status_code == 200
+    if kept_by == "another device":
+        assert register(alice, PhoneDevice()).status_code == 201
+    elif kept_by == "recovery phrase":
+        blob = recovery_blob(alice.id, {"p1": os.urandom(32)})
+        assert alice.client.put("/api/keys/recovery", json={"blob": blob}).status_code == 204
+    elif kept_by == "transfer slot":
+        transfer = {"blob": recovery_blob(alice.id, {"p1": os.urandom(32)})}
+        assert alice.client.put("/api/keys/transfer", json=transfer).status_code == 200
+    assert alice.client.delete(f"/api/keys/devices/{phone.device_id}", json={}).status_code == 204
+
+    browser = PhoneDevice()
+    assert register(alice, browser).status_code == 201
+    epoch = directory(alice, browser)["personal_epoch"]
+    if kept_by is None:
+        assert epoch == 2
+        body = {"items": [_checked(browser, "p2")], "by_device": browser.device_id}
+        assert alice.client.put("/api/keys/wrapped", json=body).status_code == 200
+        assert register(alice, PhoneDevice()).status_code == 201  # a second device now: nothing moves again
+        assert directory(alice, browser)["personal_epoch"] == 2
+    else:
+        assert epoch == 1
+
+
 # --- Recovery ---------------------------------------------------------------------------------------
 
 

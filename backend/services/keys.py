@@ -87,10 +87,30 @@ def register(user, device_id, public_key, label=None):
     count = db.session.scalar(select(func.count()).select_from(DeviceKey).where(DeviceKey.user_id == user.id))
     if count >= L.KEY_DEVICES_MAX:
         raise TooManyDevices()
+    if count == 0:
+        _personal_key_lost(user)
     device = DeviceKey(user_id=user.id, device_id=device_id, public_key=public_key, label=label, created_at=utcnow())
     db.session.add(device)
     db.session.flush()
     return device, True
+
+
+def _personal_key_lost(user):
+    """A person registering a device while none of theirs is listed: when their current personal key was made
+    (its check is stored) and nothing can bring it back (no recovery blob, no transfer slot that lasts), it is
+    lost for good (they were told before it could happen). Their personal epoch moves on, so the new device
+    makes the next personal key: what they write from now on is theirs to read again; the old entries stay
+    sealed. Without this, the first check kept the new phone from ever making one (409 key_exists)."""
+    key_id = f"p{user.personal_key_epoch}"
+    made = db.session.scalar(select(KeyCheck.id).where(KeyCheck.owner == user.id, KeyCheck.key_id == key_id))
+    if made is None or user.recovery_blob is not None or transfer(user)[0] is not None:
+        return
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.personal_key_epoch == user.personal_key_epoch)
+        .values(personal_key_epoch=User.personal_key_epoch + 1)
+    )
+    db.session.expire(user, ["personal_key_epoch"])
 
 
 def remove(user, device_id):
