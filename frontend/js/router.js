@@ -87,6 +87,40 @@ const ALONE = new Set([
 let cleanup = null;
 let first = true;
 let turn = 0;
+let shown = null; // [path and query, screen module] drawn last: a redraw of that same screen keeps what was typed
+
+// Text a person typed, kept through a redraw of the same screen (the couple changed under it, say the
+// partner joined while a journal entry was half written): each named text field's value, by name and place.
+const TYPED = "textarea[name], input[name]:not([type]), input[name][type=text], input[name][type=search]";
+
+/** [control, "name#n"] for each named text field in `view`, n counting the fields of that name before it. */
+function fields(view) {
+  const counts = new Map();
+  return [...view.querySelectorAll(TYPED)].map((control) => {
+    const n = counts.get(control.name) ?? 0;
+    counts.set(control.name, n + 1);
+    return [control, `${control.name}#${n}`];
+  });
+}
+
+function typedIn(view) {
+  const typed = new Map();
+  for (const [control, key] of fields(view)) {
+    if (control.value && control.value !== control.defaultValue) typed.set(key, control.value);
+  }
+  return typed;
+}
+
+function putBack(view, typed, focused) {
+  for (const [control, key] of fields(view)) {
+    const value = typed.get(key);
+    if (value && (!control.value || control.value === control.defaultValue)) {
+      control.value = value;
+      control.dispatchEvent(new Event("input", { bubbles: true })); // word counts and the like follow
+    }
+    if (key === focused) control.focus({ preventScroll: true });
+  }
+}
 
 function match(path) {
   const parts = path.split("/").filter(Boolean);
@@ -139,6 +173,13 @@ export async function render() {
     }
     if (mine !== turn) return; // another navigation won
   }
+  const here = url.pathname + url.search;
+  const typed = shown?.[0] === here && shown[1] === module ? typedIn(view) : null;
+  const active = document.activeElement;
+  const focused =
+    typed && view.contains(active) && active.matches(TYPED)
+      ? fields(view).find(([control]) => control === active)?.[1]
+      : null;
   if (cleanup) cleanup();
   cleanup = null;
   view.replaceChildren();
@@ -148,6 +189,7 @@ export async function render() {
   }
   cleanup =
     module.mount(view, { path: url.pathname, params: url.searchParams, args: route.args || {}, navigate }) || null;
+  shown = [here, module];
   const bar = document.getElementById("tabbar");
   bar.hidden = !route.tab || !store.couple;
   for (const link of bar.querySelectorAll("a")) {
@@ -157,6 +199,7 @@ export async function render() {
   document.title = route.title ? t("app.title", { title: t(route.title) }) : t("app.name");
   if (!first) view.focus({ preventScroll: true });
   first = false;
+  if (typed) putBack(view, typed, focused);
 }
 
 export function navigate(path, { replace = false } = {}) {
