@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .e2e_support import open_app, seed, wait_synced, wait_until
+from .e2e_support import artifacts, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -159,3 +159,32 @@ def test_nothing_jumps_at_load_first_sync_or_save(new_context, people, live_serv
     assert at_load <= 0.02, shifts
     assert total <= 0.02, shifts
     wait_until(page, "() => document.querySelector('[data-card=disclosure] li.entry') !== null")
+
+
+FEED_ITEMS = "() => document.querySelectorAll('#view ul.entries li').length"
+MORE = {"en": "Show more", "ru": "Показать ещё"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_busy_week_shows_the_newest_news_first_and_more_on_asking(new_context, people, live_server, lang):
+    """30 appreciations from Sam this week: Today shows the newest 12 and "Show more" adds 12 at a time, until
+    all are there and the button goes (before, every one of the week's entries was drawn on each redraw: a
+    first sync of thousands drew thousands of cards, again and again)."""
+    alex, sam = couple(new_context, people, "ru-RU" if lang == "ru" else "en-US")
+    texts = [f"Thanks, number {n:02d}" for n in range(30)]
+    for text in texts:
+        seed(live_server, sam, "appreciation", {"text": text})
+    page = open_app(alex, "/")
+    wait_synced(page)
+    page.get_by_text(texts[-1]).wait_for()  # the newest first
+    assert page.evaluate(FEED_ITEMS) == 12
+    assert page.get_by_text(texts[-13]).count() == 0
+    more = page.get_by_role("button", name=MORE[lang])
+    page.screenshot(path=str(artifacts("today", f"feed-more-{lang}.png")), full_page=True)
+    more.click()
+    page.get_by_text(texts[-13]).wait_for()
+    assert page.evaluate(FEED_ITEMS) == 24
+    more.click()
+    page.get_by_text(texts[0]).wait_for()
+    assert page.evaluate(FEED_ITEMS) == 30
+    assert more.count() == 0

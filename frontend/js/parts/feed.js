@@ -24,6 +24,7 @@ import { rootOf, talk } from "./talk.js";
 import { isLatestReflection, isVerdict, missedDraft, missedLine, verdictButtons, verdictFor } from "./verdict.js";
 
 const WINDOW_DAYS = 7;
+const SHOWN = 12; // the newest first; "Show more" adds as many again (a busy week stays a short Today)
 const todays = () => questionFor(localDate(store.user.timezone))?.id;
 
 export function feed(seenAt) {
@@ -31,6 +32,7 @@ export function feed(seenAt) {
   const heading = () => tp("feed.from", { name: bdi(partnerName()) }); // pieces: the name stays an isolated <bdi>
   const card = section(heading(), body);
   const open = new Set(); // disclosures with the reflect form open
+  let shown = SHOWN;
   function render() {
     const me = store.user.id;
     const recent = store.entries.filter(
@@ -47,9 +49,30 @@ export function feed(seenAt) {
       talked.add(root.id);
       return talk(root, after, starters);
     };
-    const items = recent.map((e) => item(e, seenAt, open, render, talkOnce)).filter(Boolean);
+    const items = [];
+    let next = 0; // built only up to what is shown: drawing a week of thousands (a first sync) stays cheap
+    while (items.length < shown && next < recent.length) {
+      const built = item(recent[next++], seenAt, open, render, talkOnce);
+      if (built) items.push(built);
+    }
+    const more =
+      next < recent.length
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "btn link wide",
+              "data-key": "feed-more",
+              onclick: () => {
+                shown += SHOWN;
+                render();
+              },
+            },
+            t("feed.more"),
+          )
+        : null;
     clear(card.querySelector("h2"), h("span", {}, heading()));
-    clear(body, list(items, tp("feed.empty", { name: bdi(partnerName()) })));
+    clear(body, list(items, tp("feed.empty", { name: bdi(partnerName()) })), more);
   }
   card.cleanup = live(render);
   return card;
