@@ -53,7 +53,7 @@ export async function oneTap(key, save, hold = HOLD) {
  *  server's message for them on the form. Any other error goes on. */
 export async function refused(form, err) {
   if (err?.reason !== "invalid_entry") throw err;
-  (await import("./word-check.js")).showRefusal(form, err);
+  await (await import("./word-check.js")).showRefusal(form, err);
 }
 
 /** A composer's submit: one entry id per composed draft, made when the draft starts and reused by a

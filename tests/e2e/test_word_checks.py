@@ -148,6 +148,7 @@ def test_an_entrys_own_edit_and_the_ritual_editor_show_a_refused_put(new_context
     sheet.locator('button[type="submit"]').click()
     sheet.get_by_role("alert").filter(has_text=too_long).wait_for()
     assert sheet.is_visible() and area.input_value() == "z" * 281
+    assert a.evaluate("() => document.activeElement.name") == "words"  # back in the words, to shorten them
     assert a.evaluate(HELD, thanks)["entry"]["body"]["text"] == MARKER  # the phone's copy is unchanged
     a.screenshot(path=artifacts("word-checks", f"own-edit-{locale[:2]}.png"))
 

@@ -84,6 +84,7 @@ export function openSheet(entry) {
           await update(now, { ...now.body, [words]: value });
         } catch (err) {
           await refused(form, err); // the sheet stays open, with the words
+          area.focus();
           return false;
         }
         close();

@@ -107,6 +107,7 @@ function composer(root, target, starters) {
       } catch (err) {
         drafts.set(root.id, draft); // not saved: the draft stays, with its id
         await refused(form, err);
+        text.focus();
       } finally {
         send.disabled = false;
       }
