@@ -11,7 +11,8 @@ import uuid
 import pytest
 
 from .e2e_keys import ready
-from .e2e_support import artifacts, open_app, settle, words
+from .e2e_support import artifacts, open_app, seed, settle, words
+from .test_reveal_talk import _today_answer, unfold
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
 
@@ -34,6 +35,7 @@ HELD = """async (id) => new Promise((resolve) => {
     tx.oncomplete = () => resolve({ entry: entry.result || null, queued: outbox.result.map((item) => item.entry.id) });
   };
 })"""
+QUESTION = {"en-US": ("Today's question", "Reply"), "ru-RU": ("Вопрос дня", "Ответить")}  # question.title, talk.reply
 WORDS = {  # the catalogue's error.invalid_entry, error.field.too_long (280, 200, 80) and error.field.blank
     "en-US": (
         "This entry is not valid.",
@@ -123,10 +125,10 @@ def test_words_that_break_their_rules_are_refused_on_the_phone_and_never_sent(ne
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
-def test_an_entrys_own_edit_and_the_ritual_editor_show_a_refused_put(new_context, people, live_server, locale):
+def test_an_entrys_own_edit_the_ritual_editor_and_a_reply_show_a_refused_put(new_context, people, live_server, locale):
     """Forms not made with entries.js composer show a refused put's message too, and keep what was typed:
-    an entry's own edit (its sheet) and the ritual editor (their limits' maxlength gone, as in an older or
-    changed screen). Nothing refused reaches the server."""
+    an entry's own edit (its sheet), the ritual editor and a reply in the talk after the reveal (their
+    limits' maxlength gone, as in an older or changed screen). Nothing refused reaches the server."""
     _invalid, too_long, _feel, _blank, title_too_long = WORDS[locale]
     alex, sam = new_context(locale=locale), new_context()
     people.pair(alex, sam)
@@ -165,7 +167,24 @@ def test_an_entrys_own_edit_and_the_ritual_editor_show_a_refused_put(new_context
     assert a.url.endswith(f"/rituals/{ritual.id}")
     a.screenshot(path=artifacts("word-checks", f"ritual-edit-{locale[:2]}.png"))
 
+    # A reply to Sam's answer, once both answered today's question.
+    seed(live_server, alex, "answer", _today_answer(alex, "The soup you made"))
+    seed(live_server, sam, "answer", _today_answer(sam, "Our walk by the lake"))
+    title_text, reply_label = QUESTION[locale]
+    a.goto("/")
+    card = unfold(a.locator("section.card", has=a.get_by_role("heading", name=title_text)))
+    walk = card.locator("li.entry").filter(has_text="Our walk by the lake")
+    walk.get_by_role("button", name=reply_label, exact=True).click()
+    reply = walk.locator("form.reply-form")
+    box = reply.locator('textarea[name="reply"]')
+    box.evaluate("(node) => node.removeAttribute('maxlength')")
+    box.fill("r" * 281)
+    reply.locator('button[type="submit"]').click()
+    reply.get_by_role("alert").filter(has_text=too_long).wait_for()
+    assert box.input_value() == "r" * 281 and a.evaluate("() => document.activeElement.name") == "reply"
+    a.screenshot(path=artifacts("word-checks", f"reply-{locale[:2]}.png"))
+
     settle(a)
     [stored] = live_server.entries(kind="appreciation")
-    assert words(a, stored)["text"] == MARKER
-    assert not any("z" * 281 in body or "t" * 81 in body for body in sent)
+    assert words(a, stored)["text"] == MARKER and live_server.entries(kind="reply") == []
+    assert not any(cut * n in body for body in sent for cut, n in (("z", 281), ("t", 81), ("r", 281)))
