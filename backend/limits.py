@@ -10,6 +10,7 @@ tests/test_limits_module.py fails when a committed file differs from what this w
 schema stops using one of these numbers. A name's trailing comment here becomes its comment there.
 """
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -145,6 +146,18 @@ def words_field(schema, path):
     return field
 
 
+def across_rules():
+    """{kind: [[code, field, [[fields, said], ...]], ...]}: each body schema's rules across its fields
+    (a schema's ACROSS, checked by schemas/words.py `check_across`), which the phone checks before it
+    seals, since a sealed field says something to the server even when it is only spaces."""
+    from .kinds import KINDS
+
+    def plain(value):
+        return [plain(item) for item in value] if isinstance(value, tuple | list) else value
+
+    return {name: plain(kind.schema.ACROSS) for name, kind in KINDS.items() if getattr(kind.schema, "ACROSS", None)}
+
+
 def render_words_js():
     lines = [
         "// GENERATED from the body schemas by backend/limits.py: do not edit. After changing a schema, run",
@@ -159,6 +172,22 @@ def render_words_js():
             key = path if path.isidentifier() else f'"{path}"'
             lines.append(f"    {key}: [{most}, {least}, {'true' if required else 'false'}],")
         lines.append("  },")
+    lines += [
+        "};",
+        "// Rules across a body's fields (a schema's ACROSS): [code, field, [[fields, any says something?], …]];",
+        "// the first whose every condition holds refuses the put.",
+        "export const WORD_RULES = {",
+    ]
+    for kind, rules in across_rules().items():
+        lines.append(f"  {kind}: [")
+        for code, field, conditions in rules:
+            lines += ["    [", f"      {json.dumps(code)},", f"      {json.dumps(field)},", "      ["]
+            lines += [
+                f"        [{json.dumps(names, separators=(', ', ': '))}, {json.dumps(said)}],"
+                for names, said in conditions
+            ]
+            lines += ["      ],", "    ],"]
+        lines.append("  ],")
     return "\n".join([*lines, "};"]) + "\n"
 
 

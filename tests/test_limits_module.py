@@ -2,6 +2,7 @@
 frontend/js/limits.js is exactly what the module writes (no view keeps a number of its own)."""
 
 import base64
+import itertools
 import json
 import re
 import shutil
@@ -68,7 +69,7 @@ def phone(script, data=None):
         pytest.fail("node is needed to read frontend/js/word-check.js")
     head = (
         f"const {{ WORD_LIMITS }} = await import({json.dumps((JS / 'word-limits.js').as_uri())});\n"
-        f"const {{ wordCodes }} = await import({json.dumps((JS / 'word-check.js').as_uri())});\n"
+        f"const {{ fieldCodes, wordCodes }} = await import({json.dumps((JS / 'word-check.js').as_uri())});\n"
         "const DATA = JSON.parse((await import('node:fs')).readFileSync(0, 'utf8'));\n"
     )
     done = subprocess.run(
@@ -171,7 +172,7 @@ def body_with(path, value):
 def test_the_phone_refuses_exactly_what_the_server_refuses():
     concrete = [(kind, path.replace("*", "0"), body_with(path, value)) for kind, path, value in CASES]
     found = phone(
-        "console.log(JSON.stringify(DATA.map(([kind, field, body]) => (wordCodes(kind, body)[field] || [null])[0])));",
+        "console.log(JSON.stringify(DATA.map(([kind, field, body]) => (fieldCodes(kind, body)[field] || [null])[0])));",
         concrete,
     )
     differ = []
@@ -208,6 +209,62 @@ def test_the_phone_refuses_exactly_what_the_server_refuses():
 def test_a_missing_required_words_field_is_refused_on_the_phone(kind, body, codes):
     found = phone("console.log(JSON.stringify(wordCodes(DATA[0], DATA[1])));", [kind, body])
     assert {path: [code] for path, (code, *_values) in found.items()} == codes
+
+
+# A rule across a body's fields (a schema's ACROSS: the love map's words, "I don't know yet" or a pass) reads
+# whether a words field says something, which a sealed field always does to the server: the phone checks
+# the same table, from word-limits.js, before it seals.
+SPACES = ["", " \t", "\u3000\xa0", "\x1c\x85", "\ufeff", "Dumplings"]  # the last two say something
+FLAGS = [None, False, True]  # None: left out
+
+
+def across_bodies():
+    for mine, guess, unknown, passed in itertools.product(SPACES, SPACES, FLAGS, FLAGS):
+        flags = {name: flag for name, flag in (("unknown", unknown), ("passed", passed)) if flag is not None}
+        yield {"mine": mine, "guess": guess, **flags}
+    yield {}  # nothing at all
+    yield {"passed": True}
+    yield {"guess": " ", "unknown": True}
+    yield {"mine": " ", "passed": "yes"}  # a flag the server reads its own way: the server's to judge
+    yield {"mine": None, "passed": False}  # a field the server refuses on its own
+
+
+def test_the_rules_across_fields_come_from_the_schemas():
+    assert L.across_rules() == {"love_map": [list(map(_listed, rule)) for rule in bodies.LoveMap.ACROSS]}
+    assert "export const WORD_RULES = {" in L.render_words_js()
+
+
+def _listed(value):
+    return [_listed(item) for item in value] if isinstance(value, tuple) else value
+
+
+def test_the_phone_refuses_a_love_map_exactly_when_the_server_does():
+    """The phone's verdict on each body (before sealing) is the server's on the same plaintext: the same
+    field and code, or none; a body whose flags are no booleans, or whose words are no text, it leaves to the
+    server (which reads such a flag its own way, and refuses such words by their field)."""
+    cases = list(across_bodies())
+    found = phone(
+        "console.log(JSON.stringify(DATA.map((body) => Object.fromEntries("
+        "Object.entries(wordCodes('love_map', body)).map(([field, [code]]) => [field, [code]])))));",
+        cases,
+    )
+    differ = []
+    for body, on_phone in zip(cases, found, strict=True):
+        on_server = codes_of_body(bodies.LoveMap, {"question_id": "lovemap.1.fav-meal", **body})
+        plain = all(body.get(name) in (None, True, False) or name in ("mine", "guess") for name in body)
+        plain = plain and all(isinstance(body.get(name, ""), str) for name in ("mine", "guess"))
+        if on_phone != (on_server if plain else {}):  # the phone leaves the rest to the server
+            differ.append((body, on_server, on_phone))
+    assert differ == []
+    assert {"mine": ["blank"]} in found and {"passed": ["invalid"]} in found and {"unknown": ["invalid"]} in found
+
+
+def codes_of_body(schema, data):
+    try:
+        schema().load(data)
+    except ValidationError as err:
+        return _codes(err.messages)
+    return {}
 
 
 # What a schema's own cross-field check needs besides the field under test.

@@ -9,7 +9,7 @@ from .. import limits as L
 from ..errors import Coded, invalid
 from ..times import parse_date, parse_instant
 from .common import Length, Range, String, Time
-from .words import Words
+from .words import Words, check_across
 
 DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "tension", "good_news", "other")
 # Good news the partner may answer with a short reply (services/talk.py): active, constructive responding.
@@ -294,16 +294,19 @@ class LoveMap(Schema):
     unknown = fields.Boolean(load_default=False)  # "I don't know yet", for the guess: a fine answer
     passed = fields.Boolean(load_default=False)  # passing is always fine, and holds no words
 
+    # Words, "I don't know yet" or a pass: a pass says nothing else; no pass needs words or "I don't know
+    # yet"; "I don't know yet" is no guess. (code, field, conditions): the first rule whose every condition
+    # holds refuses; a condition is (fields, whether any of them says something: non-blank text, or true).
+    # The phone checks this same table before it seals (limits.py writes it into word-limits.js).
+    ACROSS = (
+        ("invalid", "passed", ((("passed",), True), (("mine", "guess", "unknown"), True))),
+        ("blank", "mine", ((("passed",), False), (("mine", "guess", "unknown"), False))),
+        ("invalid", "unknown", ((("unknown",), True), (("guess",), True))),
+    )
+
     @validates_schema
     def _words_or_a_pass(self, data, **_):
-        said = data.get("mine", "").strip() or data.get("guess", "").strip()
-        if data.get("passed"):
-            if said or data.get("unknown"):
-                raise invalid("invalid", "passed")
-        elif not said and not data.get("unknown"):
-            raise invalid("blank", "mine")
-        if data.get("unknown") and data.get("guess", "").strip():
-            raise invalid("invalid", "unknown")
+        check_across(self.ACROSS, data)
 
 
 class PathStep(Schema):

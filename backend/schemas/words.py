@@ -112,3 +112,18 @@ def at(body, path):
 def envelopes(body, paths):
     """(concrete path, key id) of every envelope among the words paths of a loaded body."""
     return [(where, key_id(value)) for path in paths for where, value in at(body, path) if is_envelope(value)]
+
+
+def said(value):
+    """Whether a field says something, as a rule across a body's fields reads it: text that is not blank
+    (an envelope always is: once sealed, only the phone can tell spaces from words), or true."""
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
+def check_across(rules, data):
+    """Raises the first of `rules` whose conditions all hold: each rule is (code, field, conditions), each
+    condition (fields, whether any of them says something). Written as data so that backend/limits.py can
+    hand the same table to the phone (word-limits.js), which checks it before sealing (docs/encryption.md)."""
+    for code, field, conditions in rules:
+        if all(any(said(data.get(name)) for name in names) == wanted for names, wanted in conditions):
+            raise invalid(code, field)

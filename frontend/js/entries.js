@@ -49,6 +49,13 @@ export async function oneTap(key, save, hold = HOLD) {
   }
 }
 
+/** For a form's save that put words the phone refused (word-check.js; nothing was queued): shows the
+ *  server's message for them on the form. Any other error goes on. */
+export async function refused(form, err) {
+  if (err?.reason !== "invalid_entry") throw err;
+  await (await import("./word-check.js")).showRefusal(form, err);
+}
+
 /** A composer's submit: one entry id per composed draft, made when the draft starts and reused by a
  *  retry (a failed local save keeps it); its submit buttons are aria-busy and aria-disabled (focus
  *  stays) while saving. save(id) creates the entry with that id, clears the draft after the local
@@ -73,8 +80,7 @@ export function composer(form, save, key = form) {
         if (result !== false) id = crypto.randomUUID(); // the next draft
         return result;
       } catch (err) {
-        if (err?.reason !== "invalid_entry") throw err;
-        (await import("./word-check.js")).showRefusal(form, err); // refused on this phone: nothing queued
+        await refused(form, err);
         return false;
       } finally {
         saving = false;

@@ -5,7 +5,7 @@
 // error the server would answer (422 invalid_entry, its codes and words under `body`), so a form shows its
 // usual message (entries.js composer). The numbers: word-limits.js, written from the server's schemas.
 // Loaded on the first put, never by the shell.
-import { WORD_LIMITS } from "./word-limits.js";
+import { WORD_LIMITS, WORD_RULES } from "./word-limits.js";
 import { fieldsAt } from "./crypto/sealing.js";
 import { ApiError } from "./api.js";
 import { t } from "./i18n.js";
@@ -28,9 +28,27 @@ function codeOf(value, [most, least]) {
   return null;
 }
 
-/** {concrete path: [code, values]} of each words field of the body that breaks its rule ({} when none). A
- *  value that is no string is the server's to refuse: sealing leaves it as it is. */
-export function wordCodes(kind, body) {
+// A field says something when it holds non-blank text, or true (schemas/words.py `said`).
+const said = (value) => (typeof value === "string" ? value.replace(EDGES, "") !== "" : value === true);
+
+/** The first rule across the body's fields it breaks (word-limits.js WORD_RULES, the schema's ACROSS), as
+ *  {field: [code]}; {} when none. Checked only on words that are text or absent and on flags that are true,
+ *  false or absent: any other value is the server's to read (it is never sealed, or refused by its field). */
+function acrossCodes(kind, body) {
+  for (const [code, field, conditions] of WORD_RULES[kind] || []) {
+    const names = conditions.flatMap(([fields]) => fields);
+    const plain = (name) =>
+      [undefined, true, false].includes(body[name]) || (name in WORD_LIMITS[kind] && typeof body[name] === "string");
+    if (!names.every(plain)) return {};
+    if (conditions.every(([fields, wanted]) => fields.some((name) => said(body[name])) === wanted))
+      return { [field]: [code] };
+  }
+  return {};
+}
+
+/** {concrete path: [code, values]} of each words field of the body that breaks its own rule ({} when none).
+ *  A value that is no string is the server's to refuse: sealing leaves it as it is. */
+export function fieldCodes(kind, body) {
   const found = {};
   if (!body || typeof body !== "object") return found;
   for (const [path, rule] of Object.entries(WORD_LIMITS[kind] || {})) {
@@ -52,6 +70,13 @@ export function wordCodes(kind, body) {
     }
   }
   return found;
+}
+
+/** fieldCodes, or else the first rule across the body's fields it breaks: the server checks those only once
+ *  each field passes. */
+export function wordCodes(kind, body) {
+  const found = fieldCodes(kind, body);
+  return Object.keys(found).length || !body || typeof body !== "object" ? found : acrossCodes(kind, body);
 }
 
 function put(tree, path, item) {

@@ -63,3 +63,33 @@ export const WORD_LIMITS = {
     text: [280, 1, true],
   },
 };
+// Rules across a body's fields (a schema's ACROSS): [code, field, [[fields, any says something?], …]];
+// the first whose every condition holds refuses the put.
+export const WORD_RULES = {
+  love_map: [
+    [
+      "invalid",
+      "passed",
+      [
+        [["passed"], true],
+        [["mine", "guess", "unknown"], true],
+      ],
+    ],
+    [
+      "blank",
+      "mine",
+      [
+        [["passed"], false],
+        [["mine", "guess", "unknown"], false],
+      ],
+    ],
+    [
+      "invalid",
+      "unknown",
+      [
+        [["unknown"], true],
+        [["guess"], true],
+      ],
+    ],
+  ],
+};

@@ -11,7 +11,8 @@ import uuid
 import pytest
 
 from .e2e_keys import ready
-from .e2e_support import artifacts, open_app, settle, words
+from .e2e_support import artifacts, open_app, seed, settle, words
+from .test_reveal_talk import _today_answer, unfold
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
 
@@ -34,25 +35,28 @@ HELD = """async (id) => new Promise((resolve) => {
     tx.oncomplete = () => resolve({ entry: entry.result || null, queued: outbox.result.map((item) => item.entry.id) });
   };
 })"""
-WORDS = {  # the catalogue's error.invalid_entry, error.field.too_long (280 and 200) and error.field.blank
+QUESTION = {"en-US": ("Today's question", "Reply"), "ru-RU": ("Вопрос дня", "Ответить")}  # question.title, talk.reply
+WORDS = {  # the catalogue's error.invalid_entry, error.field.too_long (280, 200, 80) and error.field.blank
     "en-US": (
         "This entry is not valid.",
         "Keep it to 280 characters or fewer.",
         "Keep it to 200 characters or fewer.",
         "Write something here.",
+        "Keep it to 80 characters or fewer.",
     ),
     "ru-RU": (
         "С этой записью что-то не так.",
         "Уложись в 280 символов.",
         "Уложись в 200 символов.",
         "Напиши здесь что-нибудь.",
+        "Уложись в 80 символов.",
     ),
 }
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
 def test_words_that_break_their_rules_are_refused_on_the_phone_and_never_sent(new_context, people, live_server, locale):
-    invalid, too_long, too_long_feel, blank = WORDS[locale]
+    invalid, too_long, too_long_feel, blank, _ = WORDS[locale]
     alex, sam = new_context(locale=locale), new_context()
     people.pair(alex, sam)
     sent = []  # every sync request this phone (page or worker) makes
@@ -65,6 +69,8 @@ def test_words_that_break_their_rules_are_refused_on_the_phone_and_never_sent(ne
     refused = {
         "long": ("appreciation", {"text": "x" * 281}),
         "blank": ("appreciation", {"text": " \n\t\u3000"}),
+        # The love map's rule across its fields: words (not only spaces), "I don't know yet" or a pass.
+        "love_map": ("love_map", {"question_id": "lovemap.1.fav-meal", "mine": "  ", "guess": "\u3000\n"}),
         "script": (
             "disclosure",
             {
@@ -86,6 +92,8 @@ def test_words_that_break_their_rules_are_refused_on_the_phone_and_never_sent(ne
     }
     assert answers["blank"]["errors"] == {"body": {"text": [blank]}}
     assert answers["blank"]["codes"] == {"body": {"text": ["blank"]}}
+    assert answers["love_map"]["errors"] == {"body": {"mine": [blank]}}
+    assert answers["love_map"]["codes"] == {"body": {"mine": ["blank"]}}
     assert answers["script"]["errors"] == {"body": {"i_feel": {"feel": [too_long_feel], "when": [blank]}}}
     assert answers["script"]["codes"] == {"body": {"i_feel": {"feel": ["too_long"], "when": ["blank"]}}}
     for entry_id in ids.values():  # not on this phone's screens, not in its outbox
@@ -109,8 +117,74 @@ def test_words_that_break_their_rules_are_refused_on_the_phone_and_never_sent(ne
     assert form.get_by_role("alert").is_hidden()
     [thanks] = live_server.entries(kind="appreciation")
     assert thanks.body["text"].startswith("e1.c") and words(a, thanks)["text"] == MARKER
-    assert live_server.entries(kind="disclosure") == []
+    assert live_server.entries(kind="disclosure") == [] and live_server.entries(kind="love_map") == []
     carried = [json.loads(body) for body in sent if body]
     put_ids = {m["entry"]["id"] for body in carried for m in body.get("mutations", [])}
     assert thanks.id in put_ids and not put_ids & set(ids.values())
     assert not any("y" * 281 in body or "x" * 201 in body for body in sent)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
+def test_an_entrys_own_edit_the_ritual_editor_and_a_reply_show_a_refused_put(new_context, people, live_server, locale):
+    """Forms not made with entries.js composer show a refused put's message too, and keep what was typed:
+    an entry's own edit (its sheet), the ritual editor and a reply in the talk after the reveal (their
+    limits' maxlength gone, as in an older or changed screen). Nothing refused reaches the server."""
+    _invalid, too_long, _feel, _blank, title_too_long = WORDS[locale]
+    alex, sam = new_context(locale=locale), new_context()
+    people.pair(alex, sam)
+    sent = []
+    alex.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/api/sync") else None)
+    a = open_app(alex)
+    ready(a)
+    thanks = str(uuid.uuid4())
+    assert a.evaluate(PUT, ["appreciation", {"text": MARKER}, thanks]) is None
+    settle(a)
+
+    # The entry's own edit: the sheet stays open with the words and says why.
+    a.goto("/appreciate")
+    a.locator(f'[data-key="edit:{thanks}"]').click()
+    sheet = a.locator("dialog.own-sheet")
+    area = sheet.locator('textarea[name="words"]')
+    area.evaluate("(node) => node.removeAttribute('maxlength')")
+    area.fill("z" * 281)
+    sheet.locator('button[type="submit"]').click()
+    sheet.get_by_role("alert").filter(has_text=too_long).wait_for()
+    assert sheet.is_visible() and area.input_value() == "z" * 281
+    assert a.evaluate("() => document.activeElement.name") == "words"  # back in the words, to shorten them
+    assert a.evaluate(HELD, thanks)["entry"]["body"]["text"] == MARKER  # the phone's copy is unchanged
+    a.screenshot(path=artifacts("word-checks", f"own-edit-{locale[:2]}.png"))
+
+    # The ritual editor: the title's message next to it, the form still there.
+    [ritual] = [e for e in live_server.entries(kind="ritual") if e.body["type"] == "weekly_checkin"]
+    a.goto(f"/rituals/{ritual.id}")
+    form = a.locator("form.ritual-form")
+    title = form.locator('input[name="title"]')
+    title.evaluate("(node) => node.removeAttribute('maxlength')")
+    title.fill("t" * 81)
+    form.locator('button[type="submit"]').click()
+    form.get_by_text(title_too_long).wait_for()
+    assert title.get_attribute("aria-invalid") == "true" and title.input_value() == "t" * 81
+    assert a.url.endswith(f"/rituals/{ritual.id}")
+    a.screenshot(path=artifacts("word-checks", f"ritual-edit-{locale[:2]}.png"))
+
+    # A reply to Sam's answer, once both answered today's question.
+    seed(live_server, alex, "answer", _today_answer(alex, "The soup you made"))
+    seed(live_server, sam, "answer", _today_answer(sam, "Our walk by the lake"))
+    title_text, reply_label = QUESTION[locale]
+    a.goto("/")
+    card = unfold(a.locator("section.card", has=a.get_by_role("heading", name=title_text)))
+    walk = card.locator("li.entry").filter(has_text="Our walk by the lake")
+    walk.get_by_role("button", name=reply_label, exact=True).click()
+    reply = walk.locator("form.reply-form")
+    box = reply.locator('textarea[name="reply"]')
+    box.evaluate("(node) => node.removeAttribute('maxlength')")
+    box.fill("r" * 281)
+    reply.locator('button[type="submit"]').click()
+    reply.get_by_role("alert").filter(has_text=too_long).wait_for()
+    assert box.input_value() == "r" * 281 and a.evaluate("() => document.activeElement.name") == "reply"
+    a.screenshot(path=artifacts("word-checks", f"reply-{locale[:2]}.png"))
+
+    settle(a)
+    [stored] = live_server.entries(kind="appreciation")
+    assert words(a, stored)["text"] == MARKER and live_server.entries(kind="reply") == []
+    assert not any(cut * n in body for body in sent for cut, n in (("z", 281), ("t", 81), ("r", 281)))

@@ -2,7 +2,7 @@
 // disclosure, or unsend it (the partner's phone removes it: a tombstone, docs/sync.md). Loaded on the
 // first tap on "Edit" (parts/cards.js), so the screens carry none of it until then.
 import { store } from "../store.js";
-import { create, oneTap, remove, setVisibility, update } from "../entries.js";
+import { create, oneTap, refused, remove, setVisibility, update } from "../entries.js";
 import { KINDS, wordsOf } from "../kinds.js";
 import { bdi, confirmDialog, field, h, id, notice, say, toast } from "../ui.js";
 import { localDate } from "../time.js";
@@ -80,7 +80,13 @@ export function openSheet(entry) {
           return false;
         }
         const now = current();
-        await update(now, { ...now.body, [words]: value });
+        try {
+          await update(now, { ...now.body, [words]: value });
+        } catch (err) {
+          await refused(form, err); // the sheet stays open, with the words
+          area.focus();
+          return false;
+        }
         close();
         toast(t("own.saved"));
       });
@@ -167,7 +173,12 @@ function asDisclosure(line, closeSheet) {
         feelings: line.body.feelings || [],
         local_date: localDate(store.user.timezone),
       };
-      await create("disclosure", body, { id: disclosureId });
+      try {
+        await create("disclosure", body, { id: disclosureId });
+      } catch (err) {
+        await refused(form, err);
+        return false;
+      }
       close();
       closeSheet();
       toast(tp("own.shared_as_disclosure", { name: bdi(partnerName()) }));

@@ -1,7 +1,7 @@
 // The talk after the reveal: short replies on an answer, a few turns each (the server caps a thread,
 // backend/services/talk.py), then a kind word to go on in person.
 import { store } from "../store.js";
-import { create, latest } from "../entries.js";
+import { create, latest, refused } from "../entries.js";
 import { bdi, h } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { partnerName, toastSent } from "./cards.js";
@@ -106,7 +106,8 @@ function composer(root, target, starters) {
         toastSent(sent.id);
       } catch (err) {
         drafts.set(root.id, draft); // not saved: the draft stays, with its id
-        throw err;
+        await refused(form, err);
+        text.focus();
       } finally {
         send.disabled = false;
       }

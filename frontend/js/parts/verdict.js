@@ -3,7 +3,7 @@
 // reflection, edited when changed, and the latest across a disclosure's reflections is the one that
 // counts and shows, on both phones. The server checks who may give one (backend/services/talk.py).
 import { store } from "../store.js";
-import { create, latest, update } from "../entries.js";
+import { create, latest, refused, update } from "../entries.js";
 import { h, id, toast } from "../ui.js";
 import { t } from "../i18n.js";
 import { reactionName } from "./cards.js";
@@ -54,8 +54,9 @@ async function give(button, reflection, body, draftId) {
     document.querySelector(`li[data-id="${reflection.id}"] button[aria-pressed="true"]`)?.focus();
     toast(t("feed.sent"));
   } catch (err) {
-    if (draft) drafts.set(reflection.id, draft);
-    throw err;
+    if (!draft) throw err;
+    drafts.set(reflection.id, draft);
+    await refused(draft.node, err);
   } finally {
     button.disabled = false;
   }

@@ -1,6 +1,6 @@
 // Agreements: a short shared list of conflict rules, boundaries and goals that both partners edit.
 import { store } from "../store.js";
-import { composer, create, oneTap, update, remove } from "../entries.js";
+import { composer, create, oneTap, refused, update, remove } from "../entries.js";
 import { acknowledged } from "../sync.js";
 import { bdi, h, clear, field, choice, notice, say, toast, section, confirmDialog } from "../ui.js";
 import { t, tp } from "../i18n.js";
@@ -263,8 +263,15 @@ function editForm(entry, editing, rerender, from = entry.body) {
       return;
     }
     editing.delete(entry.id);
-    // Keeps the starter it came from.
-    told(await update(now, { ...now.body, text: text.value.trim(), category }), t("agreements.saved"));
+    let mid;
+    try {
+      mid = await update(now, { ...now.body, text: text.value.trim(), category }); // keeps its starter
+    } catch (err) {
+      editing.set(entry.id, form); // refused before anything changed: the form stays, and says why
+      await refused(form, err);
+      return;
+    }
+    told(mid, t("agreements.saved"));
   };
   queueMicrotask(() => text.focus());
   return form;

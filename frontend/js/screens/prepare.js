@@ -2,7 +2,7 @@
 // three questions for the partner, sealed on this phone (private prepared_question entries, in the
 // author's own stream only) until the session reveals them one at a time (parts/practice-steps.js).
 import { store } from "../store.js";
-import { create, remove, update } from "../entries.js";
+import { create, refused, remove, update } from "../entries.js";
 import { bdi, h, field, toast } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { dayLabel } from "../time.js";
@@ -41,10 +41,16 @@ export function mount(root, { args, navigate }) {
       const n = i + 1;
       const text = box.value.trim();
       const stored = now[n];
-      if (stored && !text) await remove(stored);
-      else if (stored && stored.body.text !== text) await update(stored, { ...stored.body, text });
-      else if (!stored && text)
-        await create("prepared_question", { text, n, day }, { ref_id: ritual.id, visibility: "private" });
+      try {
+        if (stored && !text) await remove(stored);
+        else if (stored && stored.body.text !== text) await update(stored, { ...stored.body, text });
+        else if (!stored && text)
+          await create("prepared_question", { text, n, day }, { ref_id: ritual.id, visibility: "private" });
+      } catch (err) {
+        await refused(event.target, err); // this question stays as typed, and the form says why
+        box.focus();
+        return;
+      }
     }
     toast(t("practice.prepare.saved"));
     navigate("/");

@@ -2,7 +2,7 @@
 // from; when the partner's change got there first, their version shows here and yours can be re-applied.
 import { store } from "../store.js";
 import * as db from "../db.js";
-import { update } from "../entries.js";
+import { refused, update } from "../entries.js";
 import { bdi, h, clear, field, notice, say, toast, section } from "../ui.js";
 import { describe } from "../schedule.js";
 import { scheduleFields } from "../parts/schedule-fields.js";
@@ -113,7 +113,12 @@ function form(ritual, navigate) {
     if (next.title !== R.titleOf(current.body) || next.prompts.join("\n") !== R.promptsOf(current.body).join("\n"))
       delete next.template;
     await db.setMeta(`ritual-edit:${ritual.id}`, { from: current.body, to: next }); // what a re-apply replays
-    await update(current, next);
+    try {
+      await update(current, next);
+    } catch (err) {
+      await refused(node, err); // the form stays, with what was typed
+      return;
+    }
     toast(t("rituals.edit.saved"));
     navigate("/rituals");
   };
