@@ -63,9 +63,10 @@ export function clientId() {
  * Queue one mutation. The entry is written locally (shown at once), the outbox item gets
  * the next mid from the persistent counter, all in one transaction: no crash can split them.
  * Resolves to the mid (see acknowledged()). A put whose words break the server's rules is not queued: it
- * rejects with the server's 422 (word-check.js), since once sealed the server cannot tell.
+ * rejects with the server's 422 (word-check.js), since once sealed the server cannot tell. `move`: the
+ * same words again, sealed (an entry from before sealing: crypto/sync-keys.js), so a conflict is quiet.
  */
-export async function queue(op, entry) {
+export async function queue(op, entry, { move = false } = {}) {
   if (op === "put") (await import("./word-check.js")).checkWords(entry);
   const now = new Date().toISOString();
   const mid = await db.tx(["entries", "outbox", "meta"], "readwrite", async (s) => {
@@ -105,7 +106,7 @@ export async function queue(op, entry) {
             base_rev: baseRev,
             created_at: local.created_at,
           };
-    s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope });
+    s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope, ...(move ? { move } : {}) });
     return mid;
   });
   await store.reload();
@@ -334,8 +335,12 @@ function apply(response) {
         s.outbox.delete(item.mid);
         const local = await req(s.entries.get(item.entry.id));
         const result = outcome.get(item.mid);
-        // A conflict on a shared position is the partner's move landing first: not a failure to report.
-        const quiet = result?.status === "conflict" && movesTogether(item.entry.kind);
+        // A conflict on a shared position is the partner's move landing first: not a failure to report. So is
+        // one on an entry from before sealing sent again sealed (the partner's phone sealed it first, or an
+        // edit landed): the words were not this phone's change, unless an edit of it is queued behind.
+        const conflict = result?.status === "conflict";
+        const moved = item.move && local?.pending === item.mid;
+        const quiet = conflict && (movesTogether(item.entry.kind) || moved);
         if (result && result.status !== "applied" && !quiet) {
           s.failures.put({
             mid: item.mid,

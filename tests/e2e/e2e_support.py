@@ -204,3 +204,16 @@ def arrived(server, timeout=30, **where):
     while not (rows := server.entries(**where)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return rows
+
+
+def log_out(page):
+    """More's "Log out", tapped on the screen showing it. Where the server seals words and this phone holds the
+    only keys with no recovery phrase, the phone first says the words would be lost (docs/encryption.md, "Before
+    the words are lost"): going on is "Log out anyway". Waits until the login screen shows."""
+    page.get_by_role("button", name="Log out", exact=True).click()
+    signed_out = page.locator("input[name=email]")
+    anyway = page.locator("dialog.loss-dialog").get_by_role("button", name="Log out anyway")
+    signed_out.or_(anyway).first.wait_for()
+    if anyway.is_visible():
+        anyway.click()
+    signed_out.wait_for()

@@ -3,7 +3,18 @@ logging out clears the phone, an ended session keeps queued writes for the same 
 
 import pytest
 
-from .e2e_support import PASSWORD_FIELD, controlled, open_app, seed, settle, tab, wait_synced, wait_until, words
+from .e2e_support import (
+    PASSWORD_FIELD,
+    controlled,
+    log_out,
+    open_app,
+    seed,
+    settle,
+    tab,
+    wait_synced,
+    wait_until,
+    words,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +63,7 @@ def test_logging_out_clears_the_phone(new_context, people):
     page.get_by_role("button", name="Save to journal").click()
     settle(page)
     tab(page, "/more")
-    page.get_by_role("button", name="Log out", exact=True).click()
+    log_out(page)
     page.get_by_role("button", name="Log in").wait_for()
     assert page.evaluate(LOCAL_TEXTS) == []
 

@@ -6,7 +6,7 @@ import pytest
 from backend.services import mail
 from mail_server import MailServer, reset_link
 
-from .e2e_support import PASSWORD_FIELD, artifacts, go_offline, open_app, seed, tab
+from .e2e_support import PASSWORD_FIELD, artifacts, go_offline, open_app, sealing_on, seed, tab
 
 pytestmark = pytest.mark.e2e
 
@@ -65,6 +65,12 @@ def test_forgot_password_mails_a_link_that_sets_a_new_one_and_keeps_the_history(
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("navigation", name="Main").wait_for()  # logged in, in the couple
+    if sealing_on(page):
+        # This browser lacks the keys Alex's old phone made: its first start asks for them, saying why (the
+        # reset kept them; docs/encryption.md, "A password reset"; test_unlock.py unlocks). Sam's words were
+        # written before any phone of Sam's had keys, so they are still readable here without them.
+        page.get_by_text("Your password is new; your words are still locked").wait_for(timeout=30_000)
+        page.get_by_role("link", name="Not now").click()
     tab(page, "/appreciate")
     page.get_by_text("Thank you for the soup").wait_for()  # the couple's history is all there
 

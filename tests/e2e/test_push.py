@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from backend.extensions import db
 from backend.models import PushSubscription, utcnow
 
-from .e2e_support import artifacts, open_app, seed, wait_synced, wait_until
+from .e2e_support import artifacts, log_out, open_app, seed, wait_synced, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -343,10 +343,7 @@ def test_logging_out_unsubscribes_this_browser(new_context, people, live_server,
     wait_synced(page)
     switch(page).click()
     page.get_by_text("On for this phone.").wait_for()
-    page.get_by_role("button", name="Log out", exact=True).click()
-    page.get_by_role("button", name="Create account").or_(
-        page.get_by_role("button", name="Log in", exact=True)
-    ).first.wait_for()
+    log_out(page)
     assert page.evaluate("() => localStorage.getItem('fake-push-off')") == endpoint
     assert subscriptions(live_server) == []  # the server drops it with the session
 
