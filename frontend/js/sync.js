@@ -79,7 +79,12 @@ export async function queue(op, entry) {
     // builds on it (two edits offline, or made then edited, both land). Sent one per request, so a
     // refused earlier write can take the later ones with it (apply()) rather than let them win.
     const chained = (movesTogether(entry.kind) || guarded(entry.kind)) && old?.pending && old.expects !== undefined;
-    const baseRev = chained ? old.expects : base ? base.rev : null;
+    // An edit of an entry both edit is made from the copy passed in (a form filled before the partner's change
+    // arrived): based on that copy's rev, the server refuses it as a conflict and shows the current version,
+    // rather than taking the older copy's fields over the partner's change.
+    const madeFrom = entry.pending ? entry.expects : entry.rev;
+    const stale = guarded(entry.kind) && old && !old.pending && madeFrom !== undefined && madeFrom !== old.rev;
+    const baseRev = chained ? old.expects : stale ? madeFrom : base ? base.rev : null;
     const local = {
       couple_id: scope,
       ...(old || {}),
