@@ -65,7 +65,7 @@ export function clientId() {
  * Resolves to the mid (see acknowledged()). A put whose words break the server's rules is not queued: it
  * rejects with the server's 422 (word-check.js), since once sealed the server cannot tell.
  */
-export async function queue(op, entry) {
+export async function queue(op, entry, { move = false } = {}) {
   if (op === "put") (await import("./word-check.js")).checkWords(entry);
   const now = new Date().toISOString();
   const mid = await db.tx(["entries", "outbox", "meta"], "readwrite", async (s) => {
@@ -110,7 +110,7 @@ export async function queue(op, entry) {
             base_rev: baseRev,
             created_at: local.created_at,
           };
-    s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope });
+    s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope, ...(move ? { move } : {}) });
     return mid;
   });
   await store.reload();
@@ -339,8 +339,11 @@ function apply(response) {
         s.outbox.delete(item.mid);
         const local = await req(s.entries.get(item.entry.id));
         const result = outcome.get(item.mid);
-        // A conflict on a shared position is the partner's move landing first: not a failure to report.
-        const quiet = result?.status === "conflict" && movesTogether(item.entry.kind);
+        // A conflict on a shared position is the partner's move landing first: not a failure to report. Nor
+        // is one on an old entry put again to seal it (`move`) with no edit of the person's queued after it:
+        // the partner's phone sealed it (or changed it) first, and the server's copy is the one to keep.
+        const editedAfter = local && local.pending !== item.mid;
+        const quiet = result?.status === "conflict" && (movesTogether(item.entry.kind) || (item.move && !editedAfter));
         if (result && result.status !== "applied" && !quiet) {
           s.failures.put({
             mid: item.mid,
