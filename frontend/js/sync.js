@@ -80,7 +80,12 @@ export async function queue(op, entry, { move = false } = {}) {
     // builds on it (two edits offline, or made then edited, both land). Sent one per request, so a
     // refused earlier write can take the later ones with it (apply()) rather than let them win.
     const chained = (movesTogether(entry.kind) || guarded(entry.kind)) && old?.pending && old.expects !== undefined;
-    const baseRev = chained ? old.expects : base ? base.rev : null;
+    // An edit of an entry both edit is made from the copy passed in (a form filled before the partner's change
+    // arrived): based on that copy's rev, the server refuses it as a conflict and shows the current version,
+    // rather than taking the older copy's fields over the partner's change.
+    const madeFrom = entry.pending ? entry.expects : entry.rev;
+    const stale = guarded(entry.kind) && old && !old.pending && madeFrom !== undefined && madeFrom !== old.rev;
+    const baseRev = chained ? old.expects : stale ? madeFrom : base ? base.rev : null;
     const local = {
       couple_id: scope,
       ...(old || {}),
@@ -335,12 +340,11 @@ function apply(response) {
         s.outbox.delete(item.mid);
         const local = await req(s.entries.get(item.entry.id));
         const result = outcome.get(item.mid);
-        // A conflict on a shared position is the partner's move landing first: not a failure to report. So is
-        // one on an entry from before sealing sent again sealed (the partner's phone sealed it first, or an
-        // edit landed): the words were not this phone's change, unless an edit of it is queued behind.
-        const conflict = result?.status === "conflict";
-        const moved = item.move && local?.pending === item.mid;
-        const quiet = conflict && (movesTogether(item.entry.kind) || moved);
+        // A conflict on a shared position is the partner's move landing first: not a failure to report. Nor
+        // is one on an old entry put again to seal it (`move`) with no edit of the person's queued after it:
+        // the partner's phone sealed it (or changed it) first, and the server's copy is the one to keep.
+        const editedAfter = local && local.pending !== item.mid;
+        const quiet = result?.status === "conflict" && (movesTogether(item.entry.kind) || (item.move && !editedAfter));
         if (result && result.status !== "applied" && !quiet) {
           s.failures.put({
             mid: item.mid,

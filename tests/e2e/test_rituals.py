@@ -123,6 +123,45 @@ def test_both_edit_a_ritual_and_the_conflict_shows_the_current_version(new_conte
     assert "template" not in entry.body  # renamed: the words are the couple's, not the default's
 
 
+def test_an_edit_from_a_form_filled_before_the_partners_change_arrived_is_a_conflict(new_context, people, live_server):
+    """Sam's phone is online and has Alex's new length by the time Sam saves a rename typed into a form filled
+    before it: the save must not send the form's older length over Alex's (a lost update); it is a conflict,
+    and re-applying keeps both changes."""
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    a, s = open_app(alex), open_app(sam)
+    wait_synced(a)
+    wait_synced(s)
+    for page in (a, s):
+        rituals_page(page)
+        ritual(page, "weekly_checkin").get_by_role("link", name="Edit Weekly check-in").click()
+        page.get_by_label("Name").wait_for()
+    a.get_by_label("Minutes").fill("25")
+    a.get_by_role("button", name="Save changes").click()
+    settle(a, timeout=30_000)
+    [entry] = [e for e in live_server.entries(kind="ritual") if e.body["type"] == "weekly_checkin"]
+    assert entry.body["duration_min"] == 25
+    s.evaluate("() => window.dispatchEvent(new Event('online'))")  # Sam's phone syncs (as on coming back online)
+    wait_until(  # Sam's phone holds Alex's change; the form on screen still shows 20
+        s,
+        "async (id) => (await import('/frontend/js/store.js')).store.byId(id)?.body.duration_min === 25",
+        entry.id,
+        timeout=30_000,
+    )
+    assert s.get_by_label("Minutes").input_value() == "20"
+    s.get_by_label("Name").fill("Sunday talk")
+    s.get_by_role("button", name="Save changes").click()
+    s.get_by_role("heading", name="Couldn't save").wait_for(timeout=30_000)
+    [entry] = live_server.entries(id=entry.id)
+    assert entry.body["duration_min"] == 25 and entry.body["template"] == "weekly_checkin"
+    ritual(s, "weekly_checkin").locator("a", has_text="Edit").click()
+    s.get_by_role("heading", name="Your partner changed this first").wait_for()
+    s.get_by_role("button", name="Re-apply my change").click()
+    settle(s, timeout=30_000)
+    [entry] = live_server.entries(id=entry.id)
+    assert words(s, entry)["title"] == "Sunday talk" and entry.body["duration_min"] == 25
+
+
 def test_commitment_on_its_own_marked_done(new_context, people, live_server):
     alex, sam = new_context(), new_context()
     people.pair(alex, sam)

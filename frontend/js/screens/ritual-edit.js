@@ -99,7 +99,10 @@ function form(ritual, navigate) {
       return;
     }
     say(message, "");
-    const current = store.byId(ritual.id) || ritual;
+    // Made from the copy the form was filled from: when the partner's change arrived meanwhile, the server
+    // refuses it as a conflict (sync.js queue) and theirs shows here, rather than this form's older fields
+    // going out over it.
+    const current = ritual;
     const next = {
       ...current.body,
       title: title.value.trim(),
