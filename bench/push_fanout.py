@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -142,7 +142,8 @@ def raw_rate(sender, endpoints, p256dh, auth):
     from backend.services import notifications as texts
     from backend.services.delivery import OK, Message
 
-    payload = texts.encode(texts.nudge(SimpleNamespace(language="en")))  # the words of an English recipient
+    # The words of an English recipient on one day (the worker picks each person's by their local date).
+    payload = texts.encode(texts.nudge(SimpleNamespace(id="bench", language="en"), date(2026, 6, 10)))
     messages = [
         Message(i, endpoint, p256dh, auth, payload, 4 * 3600, "normal", "nudge") for i, endpoint in enumerate(endpoints)
     ]
