@@ -28,6 +28,9 @@ function codeOf(value, [most, least]) {
   return null;
 }
 
+/** Whether a text holds only space as the server reads it (nothing said): sealing sends it as "". */
+export const blank = (value) => value.replace(EDGES, "") === "";
+
 // A field says something when it holds non-blank text, or true (schemas/words.py `said`).
 const said = (value) => (typeof value === "string" ? value.replace(EDGES, "") !== "" : value === true);
 

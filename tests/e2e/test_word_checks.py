@@ -188,3 +188,68 @@ def test_an_entrys_own_edit_the_ritual_editor_and_a_reply_show_a_refused_put(new
     [stored] = live_server.entries(kind="appreciation")
     assert words(a, stored)["text"] == MARKER and live_server.entries(kind="reply") == []
     assert not any(cut * n in body for body in sent for cut, n in (("z", 281), ("t", 81), ("r", 281)))
+
+
+SESSION = {  # rituals.start_label's start, session.your_answer, session.next, session.notes_label
+    "en-US": ("Start", "Your answer", "Next", "Notes (your partner sees them too)", "Prompt 1 of", "Keep it to 2"),
+    "ru-RU": ("Начать", "Твой ответ", "Дальше", "Заметки (их видите вы оба)", "Вопрос 1 из", "Уложись в 2"),
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
+def test_a_ritual_sessions_answer_and_note_show_a_refused_put(new_context, people, live_server, locale):
+    """A session's answer and its shared notes are saved through ritual-data.js patchSession; a refused put
+    (their maxlength gone, as in an older or changed screen) was a dropped promise: the prompt did not move
+    and nothing said why. Now the step says why, keeps the answer and stays; the notes say why under them."""
+    start, your_answer, next_label, notes_label, first_prompt, too_long = SESSION[locale]
+    alex, sam = new_context(locale=locale), new_context()
+    people.pair(alex, sam)
+    sent = []
+    alex.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/api/sync") else None)
+    a = open_app(alex)
+    ready(a)
+    a.goto("/rituals")
+    a.locator('.ritual[data-type="weekly_checkin"]').get_by_role("button").filter(has_text=start).click()
+    a.get_by_text(first_prompt).wait_for()
+
+    answer = a.get_by_label(your_answer)
+    answer.evaluate("(node) => node.removeAttribute('maxlength')")
+    answer.fill("a" * 2001)
+    a.get_by_role("button", name=next_label, exact=True).click()
+    a.get_by_role("alert").filter(has_text=too_long).wait_for()
+    assert a.get_by_text(first_prompt).is_visible() and answer.input_value() == "a" * 2001
+    assert a.evaluate("() => document.activeElement.tagName") == "TEXTAREA"
+    a.screenshot(path=artifacts("word-checks", f"session-answer-{locale[:2]}.png"))
+
+    notes = a.get_by_label(notes_label)
+    notes.evaluate("(node) => node.removeAttribute('maxlength')")
+    notes.fill("n" * 2001)
+    notes.blur()  # the note is saved when it loses focus
+    notes.locator("xpath=..").get_by_role("alert").filter(has_text=too_long).wait_for()
+    assert notes.input_value() == "n" * 2001
+
+    # Shortened, the answer goes and the session moves on.
+    answer.fill("The walk by the lake")
+    a.get_by_role("button", name=next_label, exact=True).click()
+    a.get_by_text(first_prompt.replace("1", "2")).wait_for()
+    settle(a)
+    [session] = live_server.entries(kind="ritual_session")
+    assert [x["text"] for x in words(a, session)["answers"]] == ["The walk by the lake"]
+    assert not any("a" * 2001 in body or "n" * 2001 in body for body in sent)
+
+
+def test_a_love_map_passed_with_a_guess_of_spaces_is_taken_sealed_as_on_plaintext(new_context, people, live_server):
+    """The server reads a guess of only spaces as nothing said, so a pass with one is fine on plaintext; its
+    envelope says something, so sealed it was refused (422 at the sync, a "Couldn't save" card). Sealing now
+    sends such text as "", and the pass arrives."""
+    alex, sam = new_context(), new_context()
+    people.pair(alex, sam)
+    a = open_app(alex)
+    ready(a)
+    passed = str(uuid.uuid4())
+    body = {"question_id": "lovemap.1.fav-meal", "mine": "", "guess": " \u3000\n", "passed": True}
+    assert a.evaluate(PUT, ["love_map", body, passed]) is None
+    settle(a)
+    [stored] = live_server.entries(kind="love_map")
+    assert stored.id == passed and stored.body["passed"] is True and stored.body["guess"] == ""
+    assert a.evaluate(HELD, passed)["queued"] == []

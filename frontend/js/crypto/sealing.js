@@ -4,6 +4,7 @@
 // elsewhere fails to open. Loaded on demand with the keyring, never by the shell.
 import { sealedPaths } from "../kinds.js";
 import { envelopeKeyId, openText, sealText, TamperedError } from "./primitives.js";
+import { blank } from "../word-check.js";
 
 /** [concrete path, value, parent, key] for each value a sealed path names in `body`: "answers.*.text" gives
  *  "answers.0.text", … ; missing parts give nothing. (The Python twin: backend/schemas/words.py `at`.) */
@@ -46,11 +47,14 @@ export function hasEnvelopes(kind, body) {
   return wordsOf(kind, body).some(([, value]) => looksSealed(value));
 }
 
-/** A copy of `body` with each plaintext words value sealed with (keyId, key); "" stays "". */
+/** A copy of `body` with each plaintext words value sealed with (keyId, key); "" stays "". Text of only
+ *  spaces goes as "": the server reads it as nothing said, but could not tell that of its envelope (a love
+ *  map passed with a guess of spaces would be refused once sealed). */
 export async function sealBody(entryId, kind, body, keyId, key) {
   const copy = structuredClone(body);
   for (const [field, value, parent, at] of wordsOf(kind, copy)) {
-    if (isText(value) && !looksSealed(value)) parent[at] = await sealText(key, keyId, { entryId, kind, field }, value);
+    if (!isText(value) || looksSealed(value)) continue;
+    parent[at] = blank(value) ? "" : await sealText(key, keyId, { entryId, kind, field }, value);
   }
   return copy;
 }

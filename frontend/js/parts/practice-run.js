@@ -10,6 +10,7 @@ import * as cues from "../cues.js";
 import * as R from "../ritual-data.js";
 import { practiceOf, whoseTurn } from "../practices.js";
 import { SESSION_TEXT_MAX } from "../limits.js";
+import { refused } from "../entries.js";
 
 const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 
@@ -170,9 +171,13 @@ export function practiceRunner(session, ritual, finished) {
         const named = [...chosen].map((k) => t(words(`feeling.${k}`)));
         const text = [named.length ? list(named) : "", answer ? answer.value.trim() : ""].filter(Boolean).join(". ");
         const prompt = agenda[index];
-        await R.patchSession(sid, (b) =>
+        const saved = await R.patchSession(sid, (b) =>
           pass ? { passed: [...b.passed, prompt] } : { answers: [...b.answers, { prompt, text }] },
+        ).then(
+          () => true,
+          (err) => refused(card, err).then(() => false),
         );
+        if (!saved) return answer?.focus(); // this step stays, as typed, and says why
       }
       await R.moveStep(place.id, index, pass);
       render();
@@ -211,7 +216,8 @@ export function practiceRunner(session, ritual, finished) {
   });
   note.value = session.body.note || "";
   const saveNote = () => {
-    if (note.value !== (store.byId(sid).body.note || "")) R.patchSession(sid, () => ({ note: note.value }));
+    if (note.value !== (store.byId(sid).body.note || ""))
+      R.patchSession(sid, () => ({ note: note.value })).catch((err) => refused(note.parentElement, err));
   };
   note.addEventListener("change", saveNote);
   const end = async () => {

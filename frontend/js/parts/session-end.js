@@ -2,7 +2,7 @@
 // a week), a closing appreciation (15-word guide) and the follow-up message (60 words), stored as an
 // answer of the session with the prompt id "follow_up".
 import { store } from "../store.js";
-import { composer, create } from "../entries.js";
+import { composer, create, refused } from "../entries.js";
 import { bdi, h, section, field, toast, words, id, notice, say } from "../ui.js";
 import { t, tp } from "../i18n.js";
 import { dayLabel } from "../time.js";
@@ -109,12 +109,17 @@ function followUpCard(session) {
   form.onsubmit = async (event) => {
     event.preventDefault();
     const text = c.area.value.trim();
-    await R.patchSession(session.id, (b) => ({
-      answers: [
-        ...b.answers.filter((a) => R.promptId(a) !== R.FOLLOW_UP),
-        ...(text ? [R.ownAnswer(R.FOLLOW_UP, text)] : []),
-      ],
-    }));
+    try {
+      await R.patchSession(session.id, (b) => ({
+        answers: [
+          ...b.answers.filter((a) => R.promptId(a) !== R.FOLLOW_UP),
+          ...(text ? [R.ownAnswer(R.FOLLOW_UP, text)] : []),
+        ],
+      }));
+    } catch (err) {
+      await refused(form, err); // the words stay, and the form says why
+      return c.area.focus();
+    }
     toast(tp("session.follow_up_saved", { name: bdi(partnerName()) }));
   };
   return section(t("prompt.follow_up"), form);

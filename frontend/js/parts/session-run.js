@@ -11,6 +11,7 @@ import { storyComposer } from "./story.js";
 import * as P from "./practice-steps.js";
 import * as cues from "../cues.js";
 import { SESSION_TEXT_MAX } from "../limits.js";
+import { refused } from "../entries.js";
 
 const clock = P.clock;
 
@@ -74,9 +75,13 @@ export function runner(session, ritual, finished) {
       if (place && current() !== index) return render(); // the partner moved it first: show where it is
       if (mine) {
         const text = answer.value.trim();
-        await R.patchSession(sid, (b) =>
+        const saved = await R.patchSession(sid, (b) =>
           pass ? { passed: [...b.passed, prompt] } : { answers: [...b.answers, { prompt, text }] },
+        ).then(
+          () => true,
+          (err) => refused(step, err).then(() => false),
         );
+        if (!saved) return answer.focus(); // this prompt stays, with the answer as typed, and says why
       }
       if (place) await R.moveStep(place.id, index, pass);
       render();
@@ -200,9 +205,13 @@ export function runner(session, ritual, finished) {
           if (current() !== index) return render();
           if (mine) {
             const text = answer.value.trim();
-            await R.patchSession(sid, (b) =>
+            const saved = await R.patchSession(sid, (b) =>
               pass ? { passed: [...b.passed, label] } : { answers: [...b.answers, { prompt: label, text }] },
+            ).then(
+              () => true,
+              (err) => refused(step, err).then(() => false),
             );
+            if (!saved) return answer.focus(); // this question stays, as typed, and says why
           }
           await move(pass);
         };
@@ -308,7 +317,8 @@ export function runner(session, ritual, finished) {
   note.value = session.body.note || "";
   const saveNote = () => {
     const current = store.byId(sid).body.note || "";
-    if (note.value !== current) R.patchSession(sid, () => ({ note: note.value }));
+    if (note.value !== current)
+      R.patchSession(sid, () => ({ note: note.value })).catch((err) => refused(note.parentElement, err));
   };
   note.addEventListener("change", saveNote);
   const end = async () => {

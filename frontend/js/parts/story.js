@@ -5,6 +5,7 @@ import { feelingName, feelingSelect } from "../feelings.js";
 import { t, tp } from "../i18n.js";
 import * as R from "../ritual-data.js";
 import { STORY_PART_MAX } from "../limits.js";
+import { refused } from "../entries.js";
 
 // `keeps`: this phone started the session and keeps the story in it; the partner's form only helps them
 // get their story ready (their phone cannot write the session).
@@ -35,13 +36,17 @@ export function storyComposer(sid, keeps = true) {
       toast(t("story.incomplete"));
       return;
     }
-    await R.patchSession(sid, (b) => ({
-      answers: [...b.answers.filter((a) => R.promptId(a) !== R.STORY), R.ownAnswer(R.STORY, preview.textContent)],
-    }));
+    try {
+      await R.patchSession(sid, (b) => ({
+        answers: [...b.answers.filter((a) => R.promptId(a) !== R.STORY), R.ownAnswer(R.STORY, preview.textContent)],
+      }));
+    } catch (err) {
+      return refused(node, err); // the parts stay as typed, and the card says why
+    }
     toast(t("story.saved"));
   };
   const saved = R.answerTo(store.byId(sid).body, R.STORY);
-  return h(
+  const node = h(
     "section",
     { class: "card story" },
     h("h2", {}, t("story.title")),
@@ -56,4 +61,5 @@ export function storyComposer(sid, keeps = true) {
       ? h("button", { type: "button", class: "btn ghost", onclick: save }, t("story.save"))
       : h("p", { class: "small muted" }, t("practice.story.not_kept")),
   );
+  return node;
 }
