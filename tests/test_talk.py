@@ -205,6 +205,13 @@ def test_only_not_quite_takes_a_note(app, reflected, value):
     assert error["codes"] == {"body": {"note": ["note_not_quite"]}}
 
 
+def test_a_note_of_only_spaces_says_nothing_beside_any_verdict(app, reflected):
+    """As the server reads other blank words (and as a sealed one arrives: the phone sends it as "")."""
+    alice, _bob, _disclosure, reflection = reflected
+
+    put_ok(alice, "reaction", {"value": "right", "note": " \u3000\n"}, ref_id=reflection)
+
+
 @pytest.mark.parametrize("value", ["right", "not_quite"])
 def test_a_verdict_answers_only_the_partners_reflection(app, reflected, value):
     alice, bob, disclosure, reflection = reflected

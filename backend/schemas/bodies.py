@@ -9,7 +9,7 @@ from .. import limits as L
 from ..errors import Coded, invalid
 from ..times import parse_date, parse_instant
 from .common import Length, Range, String, Time
-from .words import Words, check_across
+from .words import Words, check_across, said
 
 DISCLOSURE_CATEGORIES = ("worry", "regret", "appreciation", "feeling", "hope", "tension", "good_news", "other")
 # Good news the partner may answer with a short reply (services/talk.py): active, constructive responding.
@@ -121,7 +121,8 @@ class Reaction(Schema):
 
     @validates_schema
     def _note_says_what_was_missed(self, data, **_):
-        if data.get("note") and data.get("value", "not_quite") != "not_quite":
+        # A note of only spaces says nothing (as sealed: the phone sends it as "", crypto/sealing.js).
+        if said(data.get("note")) and data.get("value", "not_quite") != "not_quite":
             raise invalid("note_not_quite", "note")
 
 
