@@ -317,6 +317,23 @@ def test_author_only_kinds_are_last_writer_wins(app, pair):
     assert row.body == {"text": "second"} and row.rev == 3 and row.seq == second["entry"]["seq"]
 
 
+@pytest.mark.parametrize("kind", ["appreciation", "journal"])
+def test_a_put_made_if_unchanged_applies_only_to_the_version_it_was_made_from(app, pair, kind):
+    """An old entry's words sealed again by one device (if_unchanged) must not undo the edit another device
+    of the author made meanwhile: a conflict returning the current entry. On that version, it applies."""
+    alice, _ = pair(rituals=False)
+    entry_id = put_ok(alice, kind, {"text": "first"})
+    put_ok(alice, kind, {"text": "edited on the laptop"}, id=entry_id, base_rev=1)
+
+    stale = only_result(alice.sync(("put", entry(kind, {"text": "first"}, id=entry_id, base_rev=1, if_unchanged=True))))
+    assert stale["status"] == "conflict" and stale["entry"]["body"]["text"] == "edited on the laptop"
+    assert (stored(app, entry_id).body["text"], stored(app, entry_id).rev) == ("edited on the laptop", 2)
+
+    fresh = entry(kind, {"text": "edited on the laptop"}, id=entry_id, base_rev=2, if_unchanged=True)
+    assert only_result(alice.sync(("put", fresh)))["status"] == "applied"
+    assert stored(app, entry_id).rev == 3
+
+
 def test_kind_of_an_entry_cannot_change(app, pair):
     alice, _ = pair(rituals=False)
     entry_id = put_ok(alice, "appreciation")

@@ -103,6 +103,8 @@ PLAIN_PUTS = [
     {"id": ID, "kind": "agreement", "ref_id": None, "body": {}, "base_rev": 7, "created_at": None},
     {"id": ID, "kind": "appreciation", "body": {}, "created_at": "2026-11-30T04:00:00Z"},
     {"id": ID, "kind": "appreciation", "body": {}, "created_at": "2026-11-30T04:00:00.123456+03:00"},
+    {"id": ID, "kind": "journal", "body": {}, "base_rev": 2, "if_unchanged": True},
+    {"id": ID, "kind": "journal", "body": {}, "if_unchanged": False},
 ]
 NOT_PLAIN_PUTS = [
     None,
@@ -126,6 +128,9 @@ NOT_PLAIN_PUTS = [
     {"id": ID, "kind": "appreciation", "body": {}, "created_at": "yesterday"},
     {"id": ID, "kind": "appreciation", "body": {}, "created_at": "2026-11-30T04:00:00Z\x00"},
     {"id": ID, "kind": "appreciation", "body": {}, "created_at": 5},
+    {"id": ID, "kind": "appreciation", "body": {}, "if_unchanged": 1},
+    {"id": ID, "kind": "appreciation", "body": {}, "if_unchanged": "true"},
+    {"id": ID, "kind": "appreciation", "body": {}, "if_unchanged": None},
 ]
 
 

@@ -37,6 +37,9 @@ class EntryIn(Schema):
     base_rev = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0))
     # When the phone made it (offline entries reach the server later); clamped by the server.
     created_at = Instant(allow_none=True, load_default=None)
+    # Applied only while the stored rev is base_rev, whatever the kind: a put that carries no change of its
+    # own (an old entry's words sealed again) must not undo a newer edit from another device.
+    if_unchanged = fields.Boolean(truthy={True}, falsy={False}, load_default=False)
 
     def load(self, data, *, many=None, partial=None, unknown=None):
         """A put as phones send it is checked by plain_put() by hand (every put of every sync comes
@@ -48,7 +51,7 @@ class EntryIn(Schema):
         return super().load(data, many=many, partial=partial, unknown=unknown)
 
 
-_PUT_KEYS = frozenset(("id", "kind", "visibility", "ref_id", "body", "base_rev", "created_at"))
+_PUT_KEYS = frozenset(("id", "kind", "visibility", "ref_id", "body", "base_rev", "created_at", "if_unchanged"))
 _VISIBILITIES = frozenset(("shared", "private"))
 _KINDS = frozenset(KINDS)
 
@@ -61,6 +64,7 @@ def plain_put(data):
     id_, kind, body = data.get("id"), data.get("kind"), data.get("body")
     visibility, ref_id = data.get("visibility", "shared"), data.get("ref_id")
     base_rev, created_at = data.get("base_rev"), data.get("created_at")
+    if_unchanged = data.get("if_unchanged", False)
     if (
         type(id_) is not str
         or not _UUID.match(id_)  # a uuid holds no NUL nor surrogate
@@ -72,6 +76,7 @@ def plain_put(data):
         or type(body) is not dict
         or (base_rev is not None and (type(base_rev) is not int or base_rev < 0))
         or (created_at is not None and (type(created_at) is not str or not _instant(created_at)))
+        or type(if_unchanged) is not bool
     ):
         return None
     return {
@@ -82,6 +87,7 @@ def plain_put(data):
         "body": dict(body),
         "base_rev": base_rev,
         "created_at": created_at,
+        "if_unchanged": if_unchanged,
     }
 
 

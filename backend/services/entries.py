@@ -177,14 +177,15 @@ def _existing(user, entry_id, known):
     return entry
 
 
-def _check_write(existing, user, base_rev, body=None):
-    """`body`: the new body of a put (a Rejected when it did not load), for a kind's partner_may rule."""
+def _check_write(existing, user, base_rev, body=None, if_unchanged=False):
+    """`body`: the new body of a put (a Rejected when it did not load), for a kind's partner_may rule.
+    `if_unchanged`: the put applies only to the version it was made from, whatever the kind (a put that
+    seals an old entry's words again); other puts of a kind only its author changes are last-writer-wins."""
     if existing.deleted:
         raise Rejected(410, "entry_deleted")
-    if existing.kind in SHARED_EDIT:
-        if base_rev != existing.rev:  # missing, stale, or from the future: not the version stored
-            raise Conflict(existing)
-    elif existing.author_id != user.id:
+    if (existing.kind in SHARED_EDIT or if_unchanged) and base_rev != existing.rev:
+        raise Conflict(existing)  # missing, stale, or from the future: not the version stored
+    if existing.kind not in SHARED_EDIT and existing.author_id != user.id:
         rule = KINDS[existing.kind].partner_may
         if not (rule and isinstance(body, dict)):
             raise Rejected(403, "not_author")
@@ -303,7 +304,7 @@ def put(batch, raw, parsed=None):
     if existing is not None:
         if existing.kind != kind:
             raise Rejected(422, "kind_changed", {"kind": [Coded("kind_changed")]})
-        _check_write(existing, user, data["base_rev"], parsed.body)
+        _check_write(existing, user, data["base_rev"], parsed.body, data["if_unchanged"])
     body = _loaded(parsed.body)
     created_at = existing.created_at if existing else _created_at(data["created_at"], now)
     try:

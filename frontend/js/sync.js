@@ -64,7 +64,8 @@ export function clientId() {
  * the next mid from the persistent counter, all in one transaction: no crash can split them.
  * Resolves to the mid (see acknowledged()). A put whose words break the server's rules is not queued: it
  * rejects with the server's 422 (word-check.js), since once sealed the server cannot tell. `move`: the
- * same words again, sealed (an entry from before sealing: crypto/sync-keys.js), so a conflict is quiet.
+ * same words again, sealed (an entry from before sealing: crypto/sync-keys.js), sent `if_unchanged` (applied
+ * only to the version it was made from, whatever the kind), so a conflict is quiet.
  */
 export async function queue(op, entry, { move = false } = {}) {
   if (op === "put") (await import("./word-check.js")).checkWords(entry);
@@ -84,7 +85,9 @@ export async function queue(op, entry, { move = false } = {}) {
     // arrived): based on that copy's rev, the server refuses it as a conflict and shows the current version,
     // rather than taking the older copy's fields over the partner's change.
     const madeFrom = entry.pending ? entry.expects : entry.rev;
-    const stale = guarded(entry.kind) && old && !old.pending && madeFrom !== undefined && madeFrom !== old.rev;
+    // So is a move (the same words sealed again) of any kind, made from a copy a pull has replaced since.
+    const stale =
+      (guarded(entry.kind) || move) && old && !old.pending && madeFrom !== undefined && madeFrom !== old.rev;
     const baseRev = chained ? old.expects : stale ? madeFrom : base ? base.rev : null;
     const local = {
       couple_id: scope,
@@ -110,6 +113,9 @@ export async function queue(op, entry, { move = false } = {}) {
             body: local.body,
             base_rev: baseRev,
             created_at: local.created_at,
+            // A move changes nothing itself: it applies only to the version it was made from, so it never
+            // undoes an edit another device of the author made meanwhile (the server checks base_rev).
+            ...(move ? { if_unchanged: true } : {}),
           };
     s.outbox.put({ mid, op, entry: sent, queued_at: now, couple_id: scope, ...(move ? { move } : {}) });
     return mid;

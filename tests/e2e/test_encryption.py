@@ -4,6 +4,7 @@ server's database and its log never hold them; a phone without the author's pers
 journal; an envelope that was changed or moved is set aside with a quiet line (English and Russian), never
 shown; two phones making the couple key at once end with one key. On SQLite and PostgreSQL (TEST_DATABASE_URL)."""
 
+import json
 import logging
 import uuid
 
@@ -201,6 +202,8 @@ def test_entries_from_before_sealing_are_sealed_by_their_authors_phone(new_conte
     alex, sam = new_context(), new_context()
     people.pair(alex, sam)
     old = seed(live_server, alex, "appreciation", {"text": "Old plain thanks"})  # before any phone had keys
+    sent = []
+    alex.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/api/sync") else None)
     a = open_app(alex)
     ready(a)
     for _ in range(150):
@@ -209,6 +212,11 @@ def test_entries_from_before_sealing_are_sealed_by_their_authors_phone(new_conte
             break
         a.wait_for_timeout(200)
     assert row.body["text"].startswith("e1.c1."), row.body
+    # The move applies only to the version it was made from (a newer edit from another device stays).
+    moves = [
+        m["entry"] for body in sent if body for m in json.loads(body).get("mutations", []) if m["entry"]["id"] == old
+    ]
+    assert moves and all(m["if_unchanged"] is True and m["base_rev"] == 1 for m in moves), moves
     s = open_app(sam, "/appreciate")
     wait_until(s, f"() => ({RING})().then((s) => s === 'waiting' || s === 'ready')", timeout=30_000)
     a.reload()  # Alex's phone wraps the couple key for Sam's, which then opens the moved entry
