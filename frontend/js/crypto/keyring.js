@@ -364,7 +364,7 @@ export async function prepare({ deviceId, user, couple }) {
   // recovery blob. (All gone, and no phrase: nothing could unlock this phone, and the person was warned.)
   lacking = !hasPersonal && (own.length > 1 || dir.recovery === true);
   await reseal(user.id);
-  await publishProofs(self, personal, couplePart === "ready" ? coupleKey : null);
+  await publishProofs(self, dir, known, coupleTo);
   // Without the personal key nothing comes by itself: no phone wraps it for a device that cannot prove itself.
   if (hasPersonal && hasCouple) setState("ready");
   else if (!hasPersonal) setState("locked");
@@ -394,14 +394,7 @@ export function recheck() {
  *  while none of the partner's has proven itself to this phone and the couple has had one key, any of theirs:
  *  the partner's first phone after a typed code, which the safety code covers. */
 async function trusted(dir, user, self, coupleId, coupleTo) {
-  const personalKeys = {};
-  const coupleKeys = {};
-  for (const [keyId, key] of Object.entries(await keystore.contentKeys())) {
-    if (keyId.startsWith("p")) personalKeys[keyId] = key;
-    else if (coupleId && coupleOf(keyId, coupleId) === coupleId && Number(keyId.slice(1)) <= dir.couple_epoch) {
-      coupleKeys[keyId] = key;
-    }
-  }
+  const { personalKeys, coupleKeys } = await heldKeys(dir, coupleId);
   const own = [];
   const theirs = [];
   for (const device of dir.devices) {
@@ -429,17 +422,37 @@ async function trusted(dir, user, self, coupleId, coupleTo) {
   return { own, partner };
 }
 
-/** Publishes this device's proofs (once it holds the personal key; the couple one once it holds the couple's
- *  current key and trusts it), when the directory lists others: a proof is the same bytes every time. */
-async function publishProofs(self, personalId, coupleId) {
+/** The content keys held here that may vouch for a device: {personalKeys, coupleKeys} (this couple's, up to its
+ *  current epoch), each {keyId: CryptoKey}. */
+async function heldKeys(dir, coupleId) {
+  const personalKeys = {};
+  const coupleKeys = {};
+  for (const [keyId, key] of Object.entries(await keystore.contentKeys())) {
+    const epoch = Number(keyId.slice(1));
+    if (keyId.startsWith("p")) {
+      if (epoch <= dir.personal_epoch) personalKeys[keyId] = key;
+    } else if (coupleId && coupleOf(keyId, coupleId) === coupleId && epoch <= dir.couple_epoch) {
+      coupleKeys[keyId] = key;
+    }
+  }
+  return { personalKeys, coupleKeys };
+}
+
+/** Publishes this device's proofs: with the newest personal key it holds, and (unless the invite link's check
+ *  is pending or failed) the newest couple key of this couple it holds, an older one too: a phone that waits for
+ *  the current key proves itself with the one before, so the phone that has the new key wraps it for this one.
+ *  A proof is the same bytes every time: only a changed one is sent. */
+async function publishProofs(self, dir, coupleId, coupleTo) {
+  const newest = (keys) => Object.keys(keys).sort((x, y) => Number(y.slice(1)) - Number(x.slice(1)))[0];
+  const { personalKeys, coupleKeys } = await heldKeys(dir, coupleId);
   const body = {};
-  for (const [field, name, keyId] of [
-    ["personal", "personal_proof", personalId],
-    ["couple", "couple_proof", coupleId],
+  for (const [field, name, keys] of [
+    ["personal", "personal_proof", personalKeys],
+    ["couple", "couple_proof", coupleTo === "all" ? coupleKeys : {}],
   ]) {
-    const key = keyId && (await keystore.contentKey(keyId));
-    if (!key) continue;
-    const proof = await makeProof(self, keyId, key);
+    const keyId = newest(keys);
+    if (!keyId) continue;
+    const proof = await makeProof(self, keyId, keys[keyId]);
     if (self[name] !== proof) body[field] = proof;
   }
   if (!Object.keys(body).length) return;
