@@ -1,9 +1,10 @@
 """A device the server lists is not handed the keys (issue 15, docs/encryption.md "The device proof"): a browser
 logged in with the password alone, while the person's other phone and the partner's phone are open and syncing,
-gets no key from either; the QR's typed code or the recovery phrase unlocks it, it then proves itself (its proofs
-are the bytes tests/e2e_crypto.py makes), and the next couple key reaches it by itself. Three browser contexts at
-390x844 (Alex's phone, Alex's new browser, Sam's phone), the test's fixed instant, English and Russian. Failed
-before the fix: Alex's open phone wrapped every key for the new browser within a round."""
+gets no key from either, nor does a device listed as the partner's that never proved itself; the QR's typed code
+or the recovery phrase unlocks the browser, it then proves itself (its proofs are the bytes tests/e2e_crypto.py
+makes), and the next couple key reaches it by itself, not the unproven device. Three browser contexts at 390x844
+(Alex's phone, Alex's new browser, Sam's phone), the test's fixed instant, English and Russian. Failed before the
+fix: Alex's open phone wrapped every key for the new browser within a round."""
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy import select
 import e2e_crypto as ec
 from backend.extensions import db
 from backend.models import WrappedKey
+from key_material import PhoneDevice
 
 from .e2e_keys import KEY_HEX
 from .e2e_support import LOOK_NOW, open_app, settle
@@ -74,7 +76,10 @@ def test_a_browser_with_the_password_alone_gets_no_keys_until_the_code_or_the_ph
     assert theirs["couple_proof"] == ec.device_proof(couple, f"c{epoch}", sam["id"], s_id, theirs["public_key"])
     look(a, s)  # both phones have now seen the other's proof
 
-    # Alex logs in on a new browser with her password alone, while her phone and Sam's are open and syncing.
+    # A device the server lists as Sam's on its own (a key pair made here, never given a key) ...
+    fake = PhoneDevice()
+    assert partner.request.post("/api/keys/devices", data=fake.body()).status == 201
+    # ... and Alex logs in on a new browser with her password alone, while her phone and Sam's are open and syncing.
     second = phone(new_context, lang)
     b = open_app(second)
     sign_in(b, alex["email"])
@@ -83,6 +88,7 @@ def test_a_browser_with_the_password_alone_gets_no_keys_until_the_code_or_the_ph
     look(a, s, b, rounds=6)
     assert b.evaluate(HELD) == []
     assert copies_for(live_server, b_id) == []  # neither her phone nor Sam's wrapped a key for it
+    assert copies_for(live_server, fake.device_id) == []  # nor for the device listed as Sam's
     assert listed(second, b_id)["personal_proof"] is None
     b.goto("/appreciate")
     b.locator("#view").wait_for()
@@ -119,6 +125,7 @@ def test_a_browser_with_the_password_alone_gets_no_keys_until_the_code_or_the_ph
             break
         look(a, s, b)
     assert f"c{epoch + 1}" in b.evaluate(HELD)
+    assert copies_for(live_server, fake.device_id) == []  # the new key goes to proven devices only
     later = write(s, "appreciation", {"text": LATER})
     [row] = live_server.entries(id=later)
     assert row.body["text"].startswith(f"e1.c{epoch + 1}.")
