@@ -43,8 +43,12 @@ def look(*pages, rounds=1):
 
 
 def copies_for(live_server, device_id):
+    """(key id, the device that wrapped it) of each copy wrapped for `device_id`."""
     with live_server.app.app_context():
-        return db.session.scalars(select(WrappedKey.key_id).where(WrappedKey.device_id == device_id)).all()
+        rows = db.session.execute(
+            select(WrappedKey.key_id, WrappedKey.by_device).where(WrappedKey.device_id == device_id)
+        )
+        return [tuple(row) for row in rows]
 
 
 @pytest.mark.parametrize("way", ["code", "phrase"])
@@ -86,9 +90,9 @@ def test_a_browser_with_the_password_alone_gets_no_keys_until_the_code_or_the_ph
     b.get_by_text(W[lang]["locked"]).wait_for(timeout=30_000)  # sent to unlock: it lacks her keys
     b_id = b.evaluate(CLIENT)
     look(a, s, b, rounds=6)
-    assert b.evaluate(HELD) == []
-    assert copies_for(live_server, b_id) == []  # neither her phone nor Sam's wrapped a key for it
-    assert copies_for(live_server, fake.device_id) == []  # nor for the device listed as Sam's
+    assert copies_for(live_server, b_id) == [], {"alex": a_id, "sam": s_id}
+    assert b.evaluate(HELD) == []  # neither her phone nor Sam's wrapped a key for it
+    assert copies_for(live_server, fake.device_id) == [], {"alex": a_id, "sam": s_id}  # nor the one listed as Sam's
     assert listed(second, b_id)["personal_proof"] is None
     b.goto("/appreciate")
     b.locator("#view").wait_for()
@@ -125,7 +129,7 @@ def test_a_browser_with_the_password_alone_gets_no_keys_until_the_code_or_the_ph
             break
         look(a, s, b)
     assert f"c{epoch + 1}" in b.evaluate(HELD)
-    assert copies_for(live_server, fake.device_id) == []  # the new key goes to proven devices only
+    assert copies_for(live_server, fake.device_id) == [], {"alex": a_id, "sam": s_id, "new": b_id}  # proven only
     later = write(s, "appreciation", {"text": LATER})
     [row] = live_server.entries(id=later)
     assert row.body["text"].startswith(f"e1.c{epoch + 1}.")
