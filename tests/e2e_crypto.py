@@ -7,6 +7,7 @@ keys, `r1.` recovery blobs and safety codes exactly as a phone would. The layout
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -175,6 +176,16 @@ def unwrap(device_private: ec.EllipticCurvePrivateKey, device_id: str, key_id: s
         return aead.decrypt(data[RAW_PUBLIC : RAW_PUBLIC + IV], data[RAW_PUBLIC + IV :], info)
     except InvalidTag as err:
         raise Tampered("tag") from err
+
+
+def device_proof(content_key: bytes, key_id: str, user_id: str, device_id: str, public_key: str) -> str:
+    """A device's proof that its person set it up (docs/encryption.md, "The device proof"): `<key id>.` and
+    base64url(HMAC-SHA256(HKDF(content key, info "hearth device proof v1|<key id>"), the label, the user id,
+    the device id and its public key)). Only a holder of the content key can make one."""
+    info = f"hearth device proof v1|{_key_id(key_id)}".encode()
+    mac_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=bytes(32), info=info).derive(content_key)
+    message = f"hearth device proof v1|{_part(user_id)}|{_part(device_id)}|{public_key}".encode()
+    return f"{key_id}." + b64url(hmac.new(mac_key, message, hashlib.sha256).digest())
 
 
 def safety_code(public_a: bytes | str, public_b: bytes | str) -> str:

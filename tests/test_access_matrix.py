@@ -234,6 +234,13 @@ def check_device_removed(world, role, response):
     assert (devices == []) == (role == "owner") and (wrapped == []) == (role == "owner")
 
 
+def check_proof(world, role, response):
+    check_owner_keys_unchanged(world, role, response)
+    with world.app.app_context():
+        proof = db.session.scalar(select(DeviceKey.personal_proof).where(DeviceKey.user_id == world.owner.id))
+    assert (proof is None) == (role != "owner")
+
+
 def check_recovery_put(world, role, response):
     stored = world.owner.client.get("/api/keys/recovery").json["blob"]
     assert (stored == world.recovery) == (role != "owner")
@@ -337,6 +344,12 @@ MATRIX = {
     ),
     ("delete", "/api/keys/devices/{device_id}"): row(
         {**LOGIN_ONLY, "stranger": 404, "partner": 404, "owner": 204}, body({}), check_device_removed
+    ),
+    # A device's proof: only its own person sets it (bob and carol are refused as if it did not exist).
+    ("put", "/api/keys/devices/{device_id}/proof"): row(
+        {**LOGIN_ONLY, "stranger": 404, "partner": 404, "owner": 200},
+        lambda w, r: {"personal": "p1." + "A" * 43},
+        check_proof,
     ),
     # A couple key for alice's device: from her or bob, never from another couple.
     ("put", "/api/keys/wrapped"): row(

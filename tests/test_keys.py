@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select
 
+import e2e_crypto
 from backend import limits as L
 from backend.extensions import db
 from backend.models import Couple, DeviceKey, User, WrappedKey
@@ -188,6 +189,105 @@ def test_everything_needs_a_login(client):
     assert client.post("/api/keys/devices", json=PhoneDevice().body()).status_code == 401
     assert client.put("/api/keys/wrapped", json={"items": []}).status_code == 401
     assert client.get("/api/keys/recovery").status_code == 401
+
+
+# --- Device proofs ----------------------------------------------------------------------------------------
+
+
+def proof_of(person, device, key_id="p1", content_key=None):
+    return e2e_crypto.device_proof(
+        content_key or os.urandom(32), key_id, person.id, device.device_id, device.public_key
+    )
+
+
+def set_proof(person, device, **proofs):
+    return person.client.put(f"/api/keys/devices/{device.device_id}/proof", json=proofs)
+
+
+def test_a_device_sets_its_own_proofs_and_those_who_see_it_read_them(pair):
+    alice, bob = pair()
+    alice_phone, _bob_phone = with_devices(alice, bob)
+    personal, couple = proof_of(alice, alice_phone, "p1"), proof_of(alice, alice_phone, "c1")
+    response = set_proof(alice, alice_phone, personal=personal)
+    assert response.status_code == 200, response.json
+    assert response.json["device"]["personal_proof"] == personal and response.json["device"]["couple_proof"] is None
+    # A field left out stays; a later epoch's proof replaces the old one; null clears.
+    assert set_proof(alice, alice_phone, couple=couple).json["device"]["personal_proof"] == personal
+    for person in (alice, bob):
+        [listed] = [d for d in directory(person)["devices"] if d["device_id"] == alice_phone.device_id]
+        assert (listed["personal_proof"], listed["couple_proof"]) == (personal, couple)
+    assert set_proof(alice, alice_phone, couple=None).json["device"]["couple_proof"] is None
+    assert alice.client.get("/api/export").json["keys"]["devices"][0]["personal_proof"] == personal
+
+
+def test_a_new_device_is_listed_without_proofs(pair):
+    alice, bob = pair()
+    with_devices(alice, bob)
+    assert {(d["personal_proof"], d["couple_proof"]) for d in directory(bob)["devices"]} == {(None, None)}
+
+
+@pytest.mark.parametrize("who", ["partner", "stranger"])
+def test_nobody_sets_the_proof_of_another_persons_device(app, pair, who):
+    alice, bob = pair()
+    carol, _dave = pair()
+    alice_phone, _bob_phone = with_devices(alice, bob)
+    mine = proof_of(alice, alice_phone)
+    assert set_proof(alice, alice_phone, personal=mine).status_code == 200
+    other = bob if who == "partner" else carol
+    forged = proof_of(other, alice_phone)
+    body = refused(set_proof(other, alice_phone, personal=forged, couple=proof_of(other, alice_phone, "c1")), 404)
+    assert body["reason"] == "not_found"
+    # Not even the same device id registered by the other person (one browser, two accounts) reaches hers.
+    assert register(other, alice_phone).status_code == 201
+    assert set_proof(other, alice_phone, personal=forged).status_code == 200
+    with app.app_context():
+        kept = db.session.scalar(
+            select(DeviceKey.personal_proof).where(
+                DeviceKey.user_id == alice.id, DeviceKey.device_id == alice_phone.device_id
+            )
+        )
+    assert kept == mine
+
+
+def test_the_proof_needs_a_login_and_a_device_of_ones_own(client, signup):
+    assert client.put(f"/api/keys/devices/{uuid.uuid4()}/proof", json={}).status_code == 401
+    alice = signup()
+    assert refused(set_proof(alice, PhoneDevice(), personal=None), 404)["reason"] == "not_found"
+    assert refused(alice.client.put("/api/keys/devices/not-a-uuid/proof", json={}), 404)["reason"] == "not_found"
+    assert refused(alice.client.put("/api/keys/devices/%00/proof", json={}), 404)["reason"] == "not_found"
+
+
+_MAC = b64url(bytes(32))
+
+
+@pytest.mark.parametrize(
+    "proofs, field, code",
+    [
+        ({"personal": "c1." + _MAC}, "personal", "bad_device_proof"),  # a couple key's proof in the personal field
+        ({"couple": "p1." + _MAC}, "couple", "bad_device_proof"),
+        ({"personal": "p0." + _MAC}, "personal", "bad_device_proof"),
+        ({"personal": "p1." + _MAC[:-1]}, "personal", "bad_device_proof"),
+        ({"personal": "p1." + _MAC + "A"}, "personal", "bad_device_proof"),
+        ({"personal": "p1." + _MAC[:-1] + "B"}, "personal", "bad_device_proof"),  # stray low bits
+        ({"personal": "p1." + _MAC + "\n"}, "personal", "bad_device_proof"),
+        ({"personal": "p1234567890." + _MAC}, "personal", "bad_device_proof"),
+        ({"personal": "p1." + "x" * 10_000}, "personal", "bad_device_proof"),
+        ({"personal": "p1.\x00" + _MAC[1:]}, "personal", "nul_char"),
+        ({"personal": 5}, "personal", "wrong_type"),
+        ({"couple": ["c1." + _MAC]}, "couple", "wrong_type"),
+        ({"device_id": str(uuid.uuid4())}, "device_id", "unknown_field"),
+    ],
+)
+def test_hostile_proofs_are_422_and_nothing_is_stored(app, signup, proofs, field, code):
+    alice = signup()
+    [phone] = with_devices(alice)
+    body = refused(set_proof(alice, phone, **proofs))
+    assert body["reason"] == "validation" and body["codes"] == {field: [code]}
+    with app.app_context():
+        assert db.session.scalars(select(DeviceKey.personal_proof)).all() == [None]
+    assert refused(alice.client.put(f"/api/keys/devices/{phone.device_id}/proof", json=["x"]))["reason"] == (
+        "validation"
+    )
 
 
 # --- Wrapped keys and what a couple sees ----------------------------------------------------------------

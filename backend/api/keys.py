@@ -10,6 +10,7 @@ from ..schemas.keys import (
     DeviceResponse,
     DirectoryOut,
     DirectoryQuery,
+    ProofIn,
     RecoveryIn,
     RecoveryOut,
     TransferIn,
@@ -69,6 +70,24 @@ def delete_device(device_id):
     except keys.NoSuchDevice:
         fail(404, "not_found")
     db.session.commit()
+
+
+# A device's own proof that its person set it up (docs/encryption.md, "The device proof"): phones wrap keys
+# only for devices whose proof they can check, so a device the server lists on its own gets none.
+@bp.put("/devices/<device_id>/proof")
+@login_required
+@bp.arguments(ProofIn)
+@bp.response(200, DeviceResponse)
+@bp.alt_response(404, description="Not one of the caller's devices")
+def put_proof(data, device_id):
+    if not _UUID.match(device_id):
+        fail(404, "not_found")
+    try:
+        device = keys.set_proof(current_user(), device_id.lower(), data)
+    except keys.NoSuchDevice:
+        fail(404, "not_found")
+    db.session.commit()
+    return {"device": device}
 
 
 @bp.put("/wrapped")

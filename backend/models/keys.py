@@ -17,6 +17,11 @@ class DeviceKey(db.Model):
     device_id: Mapped[str] = mapped_column(String(36))
     public_key: Mapped[str] = mapped_column(String(100))
     label: Mapped[str | None] = mapped_column(String(120))
+    # That the device was set up by its person, not added by the server (docs/encryption.md, "The device
+    # proof"): `<key id>.<base64url HMAC>` made by the device itself under a key from the personal key
+    # (`p<n>.…`) and from a couple key (`c<n>.…`). Only a session of the device's own user sets them.
+    personal_proof: Mapped[str | None] = mapped_column(String(64))
+    couple_proof: Mapped[str | None] = mapped_column(String(64))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     # Leads with user_id: a person's devices, and their partner's, are read by user.

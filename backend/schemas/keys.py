@@ -24,6 +24,7 @@ PUBLIC_KEY_BYTES = 65  # uncompressed P-256: 0x04, x, y
 WRAPPED_BYTES = 65 + 12 + 48  # ephemeral public key, iv, the 32-byte key sealed with its 16-byte tag
 RECOVERY_MIN_BYTES = 12 + 16 + 1  # iv, tag, at least one byte of JSON
 CHECK_BYTES, CHECK_CHARS = 16, 22  # a key check: 16 bytes of an HMAC, base64url
+PROOF = re.compile(r"^([cp])[1-9][0-9]{0,8}\.([A-Za-z0-9_-]{43})\Z")  # a device proof: key id, HMAC-SHA256
 
 
 def b64url_bytes(value):
@@ -109,11 +110,41 @@ class DeviceIn(Schema):
         return data
 
 
+def _validate_proof(kind):
+    def validate(value):
+        found = PROOF.match(value)
+        if found is None or found.group(1) != kind or b64url_bytes(found.group(2)) is None:
+            raise invalid("bad_device_proof")
+
+    return validate
+
+
+class ProofIn(Schema):
+    """A device's proofs that its person set it up (docs/encryption.md, "The device proof"). A field left out
+    stays as it is; null clears it."""
+
+    personal = String(
+        allow_none=True,
+        validate=_validate_proof("p"),
+        metadata={"description": "p<n>. and base64url(HMAC-SHA256) under a key from the personal key p<n>"},
+    )
+    couple = String(
+        allow_none=True,
+        validate=_validate_proof("c"),
+        metadata={"description": "c<n>. and base64url(HMAC-SHA256) under a key from the couple key c<n>"},
+    )
+
+
+PROOF_OUT = "<key id>.<base64url HMAC>, made by the device itself; null until it holds such a key"
+
+
 class DeviceOut(Schema):
     device_id = fields.String()
     user_id = fields.String()
     public_key = fields.String(metadata={"description": "ECDH P-256, raw uncompressed point, base64url (87)"})
     label = fields.String(allow_none=True)
+    personal_proof = fields.String(allow_none=True, metadata={"description": "From the personal key: " + PROOF_OUT})
+    couple_proof = fields.String(allow_none=True, metadata={"description": "From a couple key: " + PROOF_OUT})
     created_at = fields.DateTime()
 
 

@@ -113,6 +113,20 @@ def _personal_key_lost(user):
     db.session.expire(user, ["personal_key_epoch"])
 
 
+def set_proof(user, device_id, proofs):
+    """Stores the proofs a device of the caller made that its person set it up (`personal`, `couple`: each
+    given one replaces, None clears). Only the device's own user: another's is NoSuchDevice. The server
+    cannot check them (it holds no content key); the phones do before they wrap a key for the device."""
+    device = _own(user, device_id)
+    if device is None:
+        raise NoSuchDevice()
+    for name in ("personal", "couple"):
+        if name in proofs:
+            setattr(device, f"{name}_proof", proofs[name])
+    db.session.flush()
+    return device
+
+
 def remove(user, device_id):
     """Removes one of the caller's devices and every key wrapped to it, and moves their couple to the
     next epoch: the phones left make a new couple key, which the removed device never gets."""

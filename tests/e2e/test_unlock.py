@@ -18,6 +18,7 @@ from backend.models import DeviceKey, PasswordReset, utcnow
 from conftest import PASSWORD
 
 from .e2e_support import artifacts, open_app, settle, wait_until
+from .test_keys_screens import show_transfer
 from .test_web import static_graph, worker_constants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
@@ -157,7 +158,7 @@ def test_a_wiped_browser_is_sent_to_unlock_and_the_phrase_opens_a_newer_couple_k
         if first.request.get("/api/keys/recovery").json()["blob"] != sealed_once:
             break
         a.wait_for_timeout(200)
-    a.close()  # that phone is lost (open, it would wrap the keys for the new browser itself)
+    a.close()  # that phone is lost (open or not, it hands no key to a browser that cannot prove itself)
 
     # A wiped browser: Alex signs in; the app sends it to /keys/unlock, says why, and lets her go on.
     second = phone(new_context, lang)
@@ -294,16 +295,33 @@ def test_logging_out_without_a_phrase_says_the_words_would_be_lost(new_context, 
         assert db.session.query(DeviceKey).count() == 0
 
 
+PROVED = """async () => { const id = await (await import('/frontend/js/sync.js')).clientId();
+  const { devices } = await (await fetch('/api/keys')).json();
+  return devices.some((d) => d.device_id === id && d.personal_proof); }"""
+
+
 def test_with_a_phrase_or_another_phone_or_encryption_off_logging_out_asks_nothing(new_context, people, live_server):
     first = new_context()
     alex = people.signup(first, "Alex")
     a = open_app(first)
     ready(a)
-    # Another phone of Alex's holds the keys (it registered; Alex's phone wraps for it): nothing is lost.
+    # Another browser of Alex's, logged in with the password alone, holds no keys (no phone hands them to a device
+    # that cannot prove itself): logging out of the phone that holds them would still lose the words.
     second = new_context()
     b = open_app(second)
     sign_in(b, alex["email"])
     wait_until(b, "() => location.pathname === '/keys/unlock'", timeout=30_000)
+    open_more(a)
+    a.get_by_role("button", name="Log out", exact=True).click()
+    dialog = a.locator("dialog.loss-dialog")
+    dialog.get_by_text(W["en"]["loss"]).wait_for()
+    dialog.get_by_role("button", name=W["en"]["cancel"]).click()
+    # Given the keys by the phone's typed code, it holds them and has proved so: nothing is lost.
+    code = show_transfer(a, "en")
+    b.locator("input[name=transfer-code]").fill(code)
+    b.get_by_role("button", name="Use this code").click()
+    b.get_by_text(W["en"]["readable"]).wait_for()
+    wait_until(b, PROVED, timeout=30_000)
     open_more(a)
     a.get_by_role("button", name="Log out", exact=True).click()
     a.locator("input[name=email]").wait_for()

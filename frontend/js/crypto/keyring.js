@@ -19,9 +19,16 @@
 // with that key, and the couple key the partner later wraps for this phone must be the link's. Until the
 // device is seen this phone neither seals with the key nor wraps it for the partner's devices; on a mismatch
 // it drops the key and refuses every couple key of that couple (coupleStatus() "mismatch").
+//
+// Keys go only to devices that proved their person set them up (docs/encryption.md, "The device proof";
+// device-proof.js): the person's own devices whose proof was made with the personal key, the partner's whose
+// proof was made with a couple key of this couple (or that the pairing vouched for). A device the server lists
+// on its own proves nothing and gets nothing; a new phone of the person's gets its keys by the QR, the typed
+// code or the recovery phrase, then proves itself. Each phone publishes its own proofs once it holds the keys.
 import * as api from "../api.js";
 import * as keystore from "./keystore.js";
 import { encodeBase64url, exportRaw, fingerprint, newContentKey, unwrap, wrapFor } from "./primitives.js";
+import { makeProof, proves } from "./device-proof.js";
 import { hasEnvelopes, hasPlainWords, openBody, sealBody } from "./sealing.js";
 import { alwaysPrivate } from "../kinds.js";
 
@@ -37,6 +44,8 @@ const COUPLES = "hearth-keys-couples"; // couple key id → the couple it is for
 const LINK = "hearth-join-check"; // {keyId, device, fp}: what the invite link said, until checked
 const DISTRUST = "hearth-keys-distrust"; // couple ids whose key did not match their invite link
 const LISTED = "hearth-keys-listed"; // "user id|device id" once this device registered in the directory
+const PROVEN = "hearth-keys-proven"; // couple ids where a partner's device proved itself to this phone
+const VOUCHED = "hearth-keys-vouched"; // "couple|device|key": a partner's device the pairing vouched for
 const CHECK_INFO = new TextEncoder().encode("hearth key check v1");
 
 const RESEAL = "hearth-keys-reseal"; // a key arrived or was made: the recovery blob is sealed again (localStorage)
@@ -78,14 +87,22 @@ export function expectInviter({ keyId, device, fp }) {
 
 /** The partners compared their safety codes on both phones and they matched (screens/keys.js): the couple whose
  *  invite link did not match the directory is trusted after all, as after a typed code, and the couple key the
- *  partner's phone wraps for this one is used from the next round on. */
-export function trustCouple(coupleId) {
+ *  partner's phone wraps for this one is used from the next round on. `devices`: the partner's devices whose
+ *  codes were compared; this phone may wrap the couple key for them. */
+export function trustCouple(coupleId, devices = []) {
   writeJson(
     DISTRUST,
     readJson(DISTRUST, []).filter((id) => id !== coupleId),
   );
   localStorage.removeItem(LINK);
+  for (const device of devices) vouch(coupleId, device);
   stale = true;
+}
+
+const vouchMark = (coupleId, device) => `${coupleId}|${device.device_id}|${device.public_key}`;
+
+function vouch(coupleId, device) {
+  writeJson(VOUCHED, [...new Set([...readJson(VOUCHED, []), vouchMark(coupleId, device)])]);
 }
 
 /** Ask the server again on the next round trip (a key id this phone lacks arrived, a put was refused). */
@@ -241,6 +258,7 @@ async function checkLink(dir, user, coupleId, privateKey, deviceId) {
     if (!named && theirs.length) return refuse(link, coupleId);
     if (!named) status = "pending";
     else if ((await fingerprint(named.public_key)) !== link.fp) return refuse(link, coupleId);
+    else vouch(coupleId, named); // the device that made the link: this phone may wrap for it
   }
   const copy = dir.wrapped.find((w) => w.key_id === link.keyId);
   const held = await keystore.contentKey(link.keyId);
@@ -322,17 +340,19 @@ export async function prepare({ deviceId, user, couple }) {
   const self = dir.devices.find((d) => d.device_id === deviceId && d.user_id === user.id);
   if (!self) return { gained }; // registered a moment ago and not listed yet: the next round
   const own = [self, ...dir.devices.filter((d) => d.user_id === user.id && d !== self)];
+  const coupleTo = refused ? "none" : link === "pending" ? "own" : "all";
+  const trust = await trusted(dir, user, self, known, coupleTo);
   const personal = `p${dir.personal_epoch}`;
-  if (!(await keystore.contentKey(personal))) await make(personal, own, deviceId, null);
+  if (!(await keystore.contentKey(personal))) await make(personal, [self, ...trust.own], deviceId, null);
   const coupleKey = known ? `c${dir.couple_epoch}` : null;
   // A device of the couple that is not `waiting` holds the current couple key: it exists, and that device
   // wraps it for this one. Making another would only be refused (409 key_exists, an error in the console).
   const held = dir.devices.some((d) => d !== self && !dir.waiting.includes(d.device_id));
   if (coupleKey && !refused && !link && !held && !(await keystore.contentKey(coupleKey))) {
-    await make(coupleKey, [self, ...dir.devices.filter((d) => d !== self)], deviceId, known);
+    await make(coupleKey, [self, ...trust.own, ...trust.partner], deviceId, known);
   }
 
-  await wrapForOthers(dir, user, deviceId, known, self, refused ? "none" : link === "pending" ? "own" : "all");
+  await wrapForOthers(dir, deviceId, known, trust, coupleTo);
 
   const hasPersonal = !!(await keystore.contentKey(personal));
   const holdsCouple = !!coupleKey && !!(await keystore.contentKey(coupleKey));
@@ -344,14 +364,18 @@ export async function prepare({ deviceId, user, couple }) {
   // recovery blob. (All gone, and no phrase: nothing could unlock this phone, and the person was warned.)
   lacking = !hasPersonal && (own.length > 1 || dir.recovery === true);
   await reseal(user.id);
+  await publishProofs(self, dir, known, coupleTo);
+  // Without the personal key nothing comes by itself: no phone wraps it for a device that cannot prove itself.
   if (hasPersonal && hasCouple) setState("ready");
-  else if (!hasPersonal && own.length === 1) setState("locked");
+  else if (!hasPersonal) setState("locked");
   else setState("waiting");
   const partnerless = known && !dir.devices.some((d) => d.user_id !== user.id);
+  // Devices this phone serves that wait for the current couple key (one that proves nothing waits in vain).
+  const serves = new Set([deviceId, ...[...trust.own, ...trust.partner].map((d) => d.device_id)]);
   let every = FRESH_MS;
   if (refused)
     every = FRESH_MS; // nothing to wait for: the person compares the safety code
-  else if (current !== "ready" || (known && dir.waiting.length)) every = RETRY_MS;
+  else if (current !== "ready" || (known && dir.waiting.some((id) => serves.has(id)))) every = RETRY_MS;
   else if (partnerless) every = PARTNER_MS;
   cache = { dir, at: Date.now(), user: user.id, couple: coupleId, every };
   return { gained };
@@ -362,23 +386,101 @@ export function recheck() {
   return cache && cache.every < FRESH_MS ? cache.every : null;
 }
 
-/** Wraps each content key this phone holds for each device that may hold it and has no copy from us yet
- *  (own devices: personal and couple keys; the partner's: couple keys of this couple, every epoch, so a new
- *  device reads the history). A device still `waiting` for the current couple key gets it again. Couple keys
- *  go to `coupleTo` devices: "all", "own" (the invite link's device is not listed yet) or "none" (refused). */
-async function wrapForOthers(dir, user, deviceId, coupleId, self, coupleTo) {
+/** The devices besides this one that this phone may wrap keys for (docs/encryption.md, "The device proof"):
+ *  `own`, the person's, whose personal proof checks out with a personal key held here (they get personal and
+ *  couple keys); `partner`, the partner's (couple keys only, and none when `coupleTo` is "own" or "none"),
+ *  whose couple proof checks out with a couple key of this couple held here (any epoch: a new couple key still
+ *  reaches them), or that the pairing vouched for (the invite link's device, the safety codes compared), or,
+ *  while none of the partner's has proven itself to this phone and the couple has had one key, any of theirs:
+ *  the partner's first phone after a typed code, which the safety code covers. */
+async function trusted(dir, user, self, coupleId, coupleTo) {
+  const { personalKeys, coupleKeys } = await heldKeys(dir, coupleId);
+  const own = [];
+  const theirs = [];
+  for (const device of dir.devices) {
+    if (device === self) continue;
+    if (device.user_id !== user.id) theirs.push(device);
+    else if (await proves(device.personal_proof, device, personalKeys)) own.push(device);
+  }
+  const partner = [];
+  if (!coupleId || coupleTo !== "all") return { own, partner };
+  let proven = readJson(PROVEN, []).includes(coupleId);
+  const unproven = [];
+  for (const device of theirs) {
+    if (await proves(device.couple_proof, device, coupleKeys)) partner.push(device);
+    else unproven.push(device);
+  }
+  if (partner.length && !proven) {
+    writeJson(PROVEN, [...readJson(PROVEN, []), coupleId]);
+    proven = true;
+  }
+  const vouched = new Set(readJson(VOUCHED, []));
+  const firstKey = Object.keys(coupleKeys).length <= 1;
+  for (const device of unproven) {
+    if (vouched.has(vouchMark(coupleId, device)) || (!proven && firstKey)) partner.push(device);
+  }
+  return { own, partner };
+}
+
+/** The content keys held here that may vouch for a device: {personalKeys, coupleKeys} (this couple's, up to its
+ *  current epoch), each {keyId: CryptoKey}. */
+async function heldKeys(dir, coupleId) {
+  const personalKeys = {};
+  const coupleKeys = {};
+  for (const [keyId, key] of Object.entries(await keystore.contentKeys())) {
+    const epoch = Number(keyId.slice(1));
+    if (keyId.startsWith("p")) {
+      if (epoch <= dir.personal_epoch) personalKeys[keyId] = key;
+    } else if (coupleId && coupleOf(keyId, coupleId) === coupleId && epoch <= dir.couple_epoch) {
+      coupleKeys[keyId] = key;
+    }
+  }
+  return { personalKeys, coupleKeys };
+}
+
+/** Publishes this device's proofs: with the newest personal key it holds, and (unless the invite link's check
+ *  is pending or failed) the newest couple key of this couple it holds, an older one too: a phone that waits for
+ *  the current key proves itself with the one before, so the phone that has the new key wraps it for this one.
+ *  A proof is the same bytes every time: only a changed one is sent. */
+async function publishProofs(self, dir, coupleId, coupleTo) {
+  const newest = (keys) => Object.keys(keys).sort((x, y) => Number(y.slice(1)) - Number(x.slice(1)))[0];
+  const { personalKeys, coupleKeys } = await heldKeys(dir, coupleId);
+  const body = {};
+  for (const [field, name, keys] of [
+    ["personal", "personal_proof", personalKeys],
+    ["couple", "couple_proof", coupleTo === "all" ? coupleKeys : {}],
+  ]) {
+    const keyId = newest(keys);
+    if (!keyId) continue;
+    const proof = await makeProof(self, keyId, keys[keyId]);
+    if (self[name] !== proof) body[field] = proof;
+  }
+  if (!Object.keys(body).length) return;
+  try {
+    const { device } = await api.request("PUT", `/api/keys/devices/${encodeURIComponent(self.device_id)}/proof`, body);
+    Object.assign(self, device);
+  } catch (err) {
+    if (err.status !== 404) throw err;
+    stale = true; // removed meanwhile: the next round registers it again
+  }
+}
+
+/** Wraps each content key this phone holds for each device of `trust` (trusted()) that has no
+ *  copy from us yet (own devices: personal and couple keys; the partner's: couple keys of this couple, every
+ *  epoch, so a new device reads the history). A device still `waiting` for the current couple key gets it
+ *  again. Couple keys go nowhere when `coupleTo` is "none" (the invite link's check failed). */
+async function wrapForOthers(dir, deviceId, coupleId, trust, coupleTo) {
   const held = await keystore.contentKeys();
   const done = new Set(readJson(DONE, []));
   const items = [];
   const marks = [];
-  for (const device of dir.devices) {
-    if (device === self) continue;
-    const own = device.user_id === user.id;
+  for (const device of [...trust.own, ...trust.partner]) {
+    const own = trust.own.includes(device);
     for (const [keyId, key] of Object.entries(held)) {
       const couple = keyId.startsWith("c");
       if (!couple && !own) continue;
       if (couple && (!coupleId || coupleOf(keyId, coupleId) !== coupleId)) continue;
-      if (couple && (coupleTo === "none" || (coupleTo === "own" && !own))) continue;
+      if (couple && coupleTo === "none") continue; // the link and the server disagree: no couple key goes
       if (couple && Number(keyId.slice(1)) > dir.couple_epoch) continue;
       if (!couple && Number(keyId.slice(1)) > dir.personal_epoch) continue;
       const again = keyId === `c${dir.couple_epoch}` && dir.waiting.includes(device.device_id);

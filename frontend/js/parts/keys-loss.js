@@ -12,15 +12,16 @@ import { contentKeys } from "../crypto/keystore.js";
 /**
  * Whether it would leave no way to read what was written: no recovery phrase on the server, and after
  * `removing` (a device id; this phone's own when logging out) goes, no device of this person that holds keys.
- * This phone holds them when its keystore has any; another registered device of theirs is taken to hold
- * them (the keyring gives every own device the keys).
+ * This phone holds them when its keystore has any; another device of theirs when it published its personal
+ * proof, which it makes only once it holds their personal key (a device that only logged in holds none: no
+ * phone hands keys to a device that cannot prove itself, crypto/keyring.js).
  */
 export async function wouldLose(removing) {
   const self = await clientId();
   const { devices, recovery } = await api.get("/api/keys");
   if (recovery) return false;
   const mine = devices.filter((d) => d.user_id === store.user.id);
-  if (mine.some((d) => d.device_id !== self && d.device_id !== removing)) return false;
+  if (mine.some((d) => d.device_id !== self && d.device_id !== removing && d.personal_proof)) return false;
   const held = Object.keys(await contentKeys()).length > 0;
   return removing === self ? held : !held && mine.some((d) => d.device_id === removing);
 }

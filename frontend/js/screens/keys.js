@@ -479,16 +479,17 @@ function safety(root) {
       );
     }
     clear(body, section(t("keys.safety.code_title"), h("ul", { class: "safety-codes" }, rows)));
-    if (store.keyWait() === "mismatch") body.append(trustAfterAll(name));
+    if (store.keyWait() === "mismatch") body.append(trustAfterAll(name, theirs));
   })().catch((err) => clear(body, notice(explain(err))));
 }
 
 /** After the invite link's check failed (screens/key-wait.js): once both phones showed the same codes, the person
- *  says so and this phone takes the couple key from the partner's phone. Codes that differ: they pair again. */
-function trustAfterAll(name) {
+ *  says so and this phone takes the couple key from the partner's phone, and may wrap it for `devices` (the
+ *  partner's, whose codes were shown). Codes that differ: they pair again. */
+function trustAfterAll(name, devices) {
   const button = h("button", { type: "button", class: "btn primary wide" }, t("keys.safety.trust"));
   button.addEventListener("click", () => {
-    ring.trustCouple(store.couple.id);
+    ring.trustCouple(store.couple.id, devices);
     store.setKeyWait(store.couple.id, "waiting"); // "Waiting for ‹name›'s phone" until its key arrives
     schedule(0);
     navigate("/");
