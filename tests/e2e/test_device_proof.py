@@ -16,7 +16,7 @@ from key_material import PhoneDevice
 
 from .e2e_keys import KEY_HEX
 from .e2e_support import LOOK_NOW, open_app, settle
-from .test_keys_screens import WORDS, show_transfer
+from .test_keys_screens import GIVE, WORDS, show_transfer
 from .test_unlock import HELD, W, new_epoch, phone, ready, set_up_phrase, shot, sign_in, write
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("encryption_on")]
@@ -136,3 +136,43 @@ def test_a_browser_with_the_password_alone_gets_no_keys_until_the_code_or_the_ph
     b.goto("/appreciate")
     b.get_by_text(LATER).wait_for(timeout=30_000)
     shot(b, f"proof-unlocked-{way}-{lang}")
+
+
+def test_a_key_that_arrives_while_a_round_runs_waits_for_that_rounds_judgement(new_context, people, live_server):
+    """A round of the keyring judges which devices may get keys with the keys it holds as it starts; a key that
+    arrives meanwhile (the typed code or the phrase, used while the round runs) waited for nothing: a new browser
+    holding no couple key judged Sam's unproven devices a first pairing (no proof can check out without one),
+    and then wrapped the couple key that had just arrived for each, a device the server listed as Sam's among
+    them. Here the round is held at its one request in between (its try at the personal key, refused: the
+    person has it elsewhere) while Alex's keys arrive. Failed before the fix: the listed device got the key."""
+    first, partner = phone(new_context, "en"), phone(new_context, "en")
+    alex, _sam = people.pair(first, partner)
+    a, s = open_app(first), open_app(partner)
+    ready(a)
+    ready(s)
+    fake = PhoneDevice()
+    assert partner.request.post("/api/keys/devices", data=fake.body()).status == 201
+    second = phone(new_context, "en")
+    b = open_app(second)
+    sign_in(b, alex["email"])
+    b.get_by_text(W["en"]["locked"]).wait_for(timeout=30_000)
+    b_id = b.evaluate(CLIENT)
+    epoch = first.request.get("/api/keys").json()["couple_epoch"]
+    keys = {k: ec.b64url(bytes.fromhex(a.evaluate(KEY_HEX, k))) for k in ("p1", f"c{epoch}")}
+
+    held = []
+    b.route(
+        "**/api/keys/wrapped", lambda r: held.append(r) if r.request.method == "PUT" and not held else r.continue_()
+    )
+    b.evaluate(LOOK_NOW)
+    for _ in range(100):
+        if held:
+            break
+        b.wait_for_timeout(100)
+    assert held, "the round never tried the personal key"
+    b.evaluate(GIVE, keys)  # the keys arrive while the round waits
+    held[0].continue_()
+    look(b, rounds=3)
+    b.unroute("**/api/keys/wrapped")
+    assert sorted(b.evaluate(HELD)) == sorted(keys)
+    assert copies_for(live_server, fake.device_id) == [], {"new": b_id}

@@ -403,7 +403,12 @@ async function trusted(dir, user, self, coupleId, coupleTo) {
     else if (await proves(device.personal_proof, device, personalKeys)) own.push(device);
   }
   const partner = [];
-  if (!coupleId || coupleTo !== "all") return { own, partner };
+  // `keys`: what the judgement was made with, and all that may be wrapped for these devices in this round. A key
+  // that arrives meanwhile (a code or the phrase typed while the round runs) waits for the next round's judgement:
+  // a phone that held no couple key trusted the partner's unproven devices as a first pairing, and wrapped the
+  // one that had just arrived for a device the server added.
+  const keys = { ...personalKeys, ...coupleKeys };
+  if (!coupleId || coupleTo !== "all") return { own, partner, keys };
   let proven = readJson(PROVEN, []).includes(coupleId);
   const unproven = [];
   for (const device of theirs) {
@@ -419,7 +424,7 @@ async function trusted(dir, user, self, coupleId, coupleTo) {
   for (const device of unproven) {
     if (vouched.has(vouchMark(coupleId, device)) || (!proven && firstKey)) partner.push(device);
   }
-  return { own, partner };
+  return { own, partner, keys };
 }
 
 /** The content keys held here that may vouch for a device: {personalKeys, coupleKeys} (this couple's, up to its
@@ -470,7 +475,7 @@ async function publishProofs(self, dir, coupleId, coupleTo) {
  *  epoch, so a new device reads the history). A device still `waiting` for the current couple key gets it
  *  again. Couple keys go nowhere when `coupleTo` is "none" (the invite link's check failed). */
 async function wrapForOthers(dir, deviceId, coupleId, trust, coupleTo) {
-  const held = await keystore.contentKeys();
+  const held = trust.keys;
   const done = new Set(readJson(DONE, []));
   const items = [];
   const marks = [];
