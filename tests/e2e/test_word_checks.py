@@ -54,15 +54,22 @@ WORDS = {  # the catalogue's error.invalid_entry, error.field.too_long (280, 200
 }
 
 
-@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
-def test_words_that_break_their_rules_are_refused_on_the_phone_and_never_sent(new_context, people, live_server, locale):
-    invalid, too_long, too_long_feel, blank, _ = WORDS[locale]
+def alexs_phone(new_context, people, locale):
+    """(Alex's and Sam's contexts, paired; Alex's page, holding the keys; the body of every sync request Alex's
+    phone makes, its page's or its worker's)."""
     alex, sam = new_context(locale=locale), new_context()
     people.pair(alex, sam)
-    sent = []  # every sync request this phone (page or worker) makes
+    sent = []
     alex.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/api/sync") else None)
     a = open_app(alex)
     ready(a)
+    return alex, sam, a, sent
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
+def test_words_that_break_their_rules_are_refused_on_the_phone_and_never_sent(new_context, people, live_server, locale):
+    invalid, too_long, too_long_feel, blank, _ = WORDS[locale]
+    alex, sam, a, sent = alexs_phone(new_context, people, locale)
 
     # Around the form: the entries API called directly with a text one over the limit, a blank one, and a
     # disclosure whose "I feel" script breaks two rules at once.
@@ -130,12 +137,7 @@ def test_an_entrys_own_edit_the_ritual_editor_and_a_reply_show_a_refused_put(new
     an entry's own edit (its sheet), the ritual editor and a reply in the talk after the reveal (their
     limits' maxlength gone, as in an older or changed screen). Nothing refused reaches the server."""
     _invalid, too_long, _feel, _blank, title_too_long = WORDS[locale]
-    alex, sam = new_context(locale=locale), new_context()
-    people.pair(alex, sam)
-    sent = []
-    alex.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/api/sync") else None)
-    a = open_app(alex)
-    ready(a)
+    alex, sam, a, sent = alexs_phone(new_context, people, locale)
     thanks = str(uuid.uuid4())
     assert a.evaluate(PUT, ["appreciation", {"text": MARKER}, thanks]) is None
     settle(a)
@@ -202,12 +204,7 @@ def test_a_ritual_sessions_answer_and_note_show_a_refused_put(new_context, peopl
     (their maxlength gone, as in an older or changed screen) was a dropped promise: the prompt did not move
     and nothing said why. Now the step says why, keeps the answer and stays; the notes say why under them."""
     start, your_answer, next_label, notes_label, first_prompt, too_long = SESSION[locale]
-    alex, sam = new_context(locale=locale), new_context()
-    people.pair(alex, sam)
-    sent = []
-    alex.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/api/sync") else None)
-    a = open_app(alex)
-    ready(a)
+    alex, sam, a, sent = alexs_phone(new_context, people, locale)
     a.goto("/rituals")
     a.locator('.ritual[data-type="weekly_checkin"]').get_by_role("button").filter(has_text=start).click()
     a.get_by_text(first_prompt).wait_for()
