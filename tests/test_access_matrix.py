@@ -13,6 +13,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+import e2e_crypto as ec
 from backend.extensions import db
 from backend.models import DeviceKey, PushSubscription, WrappedKey
 from conftest import PASSWORD, Person
@@ -134,7 +135,8 @@ def edit_owners_entry(world, role):
                     "id": world.shared,
                     "kind": "appreciation",
                     "visibility": "shared",
-                    "body": {"text": "Changed"},
+                    # Sealed as a phone seals it (alice has a device key: with the setting on, plaintext is refused).
+                    "body": {"text": ec.seal_text(b"\x01" * 32, "c1", world.shared, "appreciation", "text", "Changed")},
                 },
             }
         ],

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
 from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
@@ -12,6 +13,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
+import e2e_crypto as ec
 from backend import create_app
 from backend.extensions import db
 from backend.models import ClientState, Couple, DeviceKey, Entry, PushSubscription, User, WrappedKey
@@ -216,7 +218,10 @@ def test_phone_syncs_incrementally_after_a_restore(app, pair, empty_database, tm
     assert response.json["last_mid"] == alice.mid and response.json["results"] == []  # already processed
     assert response.json["changes"] == [] and response.json["cursor"] == cursor_before
 
-    response, new_id = alice.put("appreciation", {"text": "after the restore"}, visibility="shared")
+    # Sealed as alice's phone seals it (she has a device key: with the setting on, plaintext is refused).
+    new_id = str(uuid.uuid4())
+    words = ec.seal_text(bytes(32), "c1", new_id, "appreciation", "text", "after the restore")
+    response, _ = alice.put("appreciation", {"text": words}, visibility="shared", id=new_id)
     assert response.status_code == 200
     assert response.json["results"][0]["status"] == "applied"
     couple_before, own_before = map(int, str(cursor_before).split("."))

@@ -110,6 +110,16 @@ def encryption_on(live_server):
 
 
 @pytest.fixture
+def encryption_off(live_server):
+    """The server's end-to-end setting off for one test (an operator's HEARTH_E2E=0): the phones keep words as
+    typed, as on a server from before the setting. Then back to the run's own setting."""
+    before = live_server.app.config["E2E_ENCRYPTION"]
+    live_server.app.config["E2E_ENCRYPTION"] = False
+    yield
+    live_server.app.config["E2E_ENCRYPTION"] = before
+
+
+@pytest.fixture
 def sending(live_server):
     """The live app with a VAPID key and a loopback push service (tests/push_service.py): what the server sends
     to a subscribed test device arrives there, for the test to decrypt with the device's own key."""

@@ -128,6 +128,7 @@ def test_a_first_sync_of_many_pages_opens_each_entry_once_and_reads_them_back_a_
     assert work["entryReads"] <= 4 * expected, work
 
 
+@pytest.mark.usefixtures("encryption_off")
 def test_a_first_sync_without_sealing_reads_back_a_bounded_number_of_times_too(
     new_context, people, live_server, monkeypatch
 ):
