@@ -135,9 +135,15 @@ def sending(live_server):
 
 @pytest.fixture(autouse=True)
 def clean_tables(request):
-    """Every browser test starts from empty tables."""
+    """Every browser test starts from empty tables, and with the run's own end-to-end setting: a test that
+    changed it and left it changed (a monkeypatch undone after encryption_on's restore once left it on for
+    every later test) makes the next one fail, saying so, instead of running it the other way unseen."""
     if "live_server" in request.fixturenames:
-        empty_tables(request.getfixturevalue("live_server").app)
+        app = request.getfixturevalue("live_server").app
+        empty_tables(app)
+        if app.config["E2E_ENCRYPTION"] != TestConfig.E2E_ENCRYPTION:
+            app.config["E2E_ENCRYPTION"] = TestConfig.E2E_ENCRYPTION
+            pytest.fail("the test before this one left the server's end-to-end setting changed (E2E_ENCRYPTION)")
     yield
 
 

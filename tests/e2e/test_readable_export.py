@@ -208,8 +208,9 @@ def test_the_file_made_on_the_phone_holds_the_words_the_server_keeps_sealed(new_
     a.screenshot(path=artifacts("export", f"mine-{lang}.png"))
 
 
-def test_with_encryption_off_the_file_is_the_servers_export(new_context, people, live_server, monkeypatch):
-    monkeypatch.setitem(live_server.app.config, "E2E_ENCRYPTION", False)
+def test_with_encryption_off_the_file_is_the_servers_export(encryption_off, new_context, people, live_server):
+    # encryption_off as an argument: set up after the module's encryption_on, torn down before it (a monkeypatch
+    # of the setting was undone after encryption_on's restore and left it on for every later browser test).
     alex = new_context(timezone_id="Europe/Berlin")
     people.signup(alex, "Alex")
     a = open_app(alex)
