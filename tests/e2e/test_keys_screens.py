@@ -491,3 +491,34 @@ def test_a_new_phrase_keeps_the_keys_the_old_blob_held(new_context, people):
     confirm(page, newer)
     blob = first.request.get("/api/keys/recovery").json()["blob"]
     assert ec.open_recovery(ec.words_to_entropy(newer), user["id"], blob) == {**raw, "c2": elsewhere}
+
+
+@pytest.mark.usefixtures("encryption_on")
+def test_two_keyring_rounds_at_once_make_each_key_once(new_context, people):
+    """The keyring's rounds run one at a time (the sync's and the invite screen's, or two tabs'): two at once each
+    found the personal key missing, each made one, and the server refused the slower one's copies (409
+    key_exists, an error in the console; seen in CI on the pairing screen)."""
+    context = new_context()
+    people.signup(context, "Alex")
+    page = context.new_page()
+    me_blocked = [True]  # until the two rounds start: the app's own sync waits for /api/me
+    page.route("**/api/me", lambda route: route.abort() if me_blocked[0] else route.continue_())
+    answers = []
+    page.on("response", lambda r: answers.append((r.request.method, r.url.split("/api/")[-1], r.status)))
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    me_blocked[0] = False
+    outcomes = page.evaluate(
+        """async () => {
+          const me = await (await fetch('/api/me')).json();
+          const ring = await import('/frontend/js/crypto/keyring.js');
+          const { clientId } = await import('/frontend/js/sync.js');
+          const deviceId = await clientId();
+          const rounds = [1, 2].map(() => ring.prepare({ deviceId, user: me.user, couple: me.couple }));
+          const settled = await Promise.allSettled(rounds);
+          return [...settled.map((s) => s.status), ring.state()];
+        }"""
+    )
+    assert outcomes == ["fulfilled", "fulfilled", "ready"], outcomes
+    assert not [a for a in answers if a[2] == 409], answers
+    assert answers.count(("PUT", "keys/wrapped", 200)) == 1, answers  # p1 made and wrapped for this device, once

@@ -292,7 +292,25 @@ function coupleOf(keyId, coupleId) {
  * /api/me's. Resolves to {gained}: true when this phone now holds a key it lacked (re-open what waited).
  * Throws the ApiError of a failed request (offline: the sync says so).
  */
-export async function prepare({ deviceId, user, couple }) {
+export function prepare(me) {
+  return oneAtATime(() => round(me));
+}
+
+let turn = Promise.resolve();
+
+/** One round at a time in this browser. Two at once (the sync's and the invite screen's, or two tabs') each
+ *  found the personal or couple key missing, each made one, and the server refused the slower (409
+ *  key_exists): wasted work and an error in the console. Web Locks queue the rounds of every tab of this
+ *  origin; where a browser lacks them, this tab's rounds queue here. A round that waits behind another finds
+ *  its keys made and, in the same tab, the directory's answer fresh. */
+function oneAtATime(task) {
+  if (globalThis.navigator?.locks) return navigator.locks.request("hearth-keyring", task);
+  const run = turn.then(task, task);
+  turn = run.catch(() => {});
+  return run;
+}
+
+async function round({ deviceId, user, couple }) {
   const coupleId = couple?.id ?? null;
   const owner = localStorage.getItem(OWNER);
   if (owner !== user.id) {
