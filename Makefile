@@ -76,7 +76,11 @@ chromium:
 # Lint first, then the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set: every
 # server test, and the browser tests where the database shows through (PG_BROWSER_TESTS). The whole browser
 # suite twice no longer fits CI's 90 minutes on a 2-core machine; `make test-postgres` runs all of it there.
+# Each run is shared among TEST_WORKERS pytest-xdist workers, a test file at a time (module fixtures stay in
+# one worker), each with a database of its own (tests/conftest.py); TEST_WORKERS=0 runs in one process.
 # pytest exits 5 when it collected no test: that fails the run like any other non-zero code.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 PG_BROWSER_TESTS := tests/e2e/test_encryption.py tests/e2e/test_marker.py tests/e2e/test_offline.py \
 	tests/e2e/test_one_tap.py tests/e2e/test_couple_change.py tests/e2e/test_live.py tests/e2e/test_push.py \
 	tests/e2e/test_agreement_conflicts.py tests/e2e/test_first_sync.py tests/e2e/test_readable_export.py
@@ -84,18 +88,18 @@ PG_BROWSER_TESTS := tests/e2e/test_encryption.py tests/e2e/test_marker.py tests/
 # 2-core machine the run came within minutes of CI's 90 one after the other.
 PG_SERVER_TESTS ?= --ignore=tests/e2e tests
 test: lint install-dev chromium
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	env -u TEST_DATABASE_URL $(PYTEST)
 	@$(MAKE) --no-print-directory test-postgres-and-clocks
 
 test-postgres-and-clocks: install-dev
 	@if [ -z "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-clocks; exit $$?; fi; \
 	echo "== the clock instants, beside the server tests again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 	$(MAKE) --no-print-directory test-clocks > .test-clocks.log 2>&1 & clocks=$$!; \
-	$(BIN)/python -m pytest $(PG_SERVER_TESTS); pg=$$?; \
+	$(PYTEST) $(PG_SERVER_TESTS); pg=$$?; \
 	wait $$clocks; clock=$$?; cat .test-clocks.log; rm -f .test-clocks.log; \
 	if [ $$pg -ne 0 ] || [ $$clock -ne 0 ]; then echo "== failed: PostgreSQL server tests $$pg, clock instants $$clock"; exit 1; fi; \
 	echo "== and the browser tests where the database shows through"; \
-	$(BIN)/python -m pytest $(PG_BROWSER_TESTS)
+	$(PYTEST) $(PG_BROWSER_TESTS)
 
 # Every test runs at a fixed instant (tests/conftest.py, `clock`). These run the worker, schedule and
 # local-date tests again at the instants that once broke them or could: a Sunday at 10:00 and 21:30 in
@@ -110,10 +114,10 @@ test-clocks: install-dev
 	done
 
 test-sqlite: install-dev
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	env -u TEST_DATABASE_URL $(PYTEST)
 
 test-postgres: install-dev
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m pytest
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(PYTEST)
 
 # Benchmarks (README, "Benchmarks"). They reset the schema of the PostgreSQL database they are given.
 BENCH_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test

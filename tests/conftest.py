@@ -1,5 +1,10 @@
 """Fixtures: a migrated database per run (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
-emptied before every test; an app, a client, a CLI runner; helpers to sign up and pair."""
+emptied before every test; an app, a client, a CLI runner; helpers to sign up and pair.
+
+`make test` runs the suite in two pytest-xdist workers. Each has its own database: a SQLite file under its
+own temporary folder, or on PostgreSQL a database of its own named after TEST_DATABASE_URL's and the worker
+(test_gw0, test_gw1), made here on the same server; TEST_DATABASE_URL is pointed at it for the worker, so
+every test and every process a test starts sees the worker's database and never the other worker's."""
 
 import os
 import time
@@ -7,7 +12,7 @@ import uuid
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from backend import create_app
@@ -35,9 +40,35 @@ def _run_instant():
     return parse_instant(os.environ.get("HEARTH_TEST_NOW") or DEFAULT_NOW)
 
 
+def worker_suffix():
+    """ "" in a plain run; "_gw0", "_gw1" … in a pytest-xdist worker: for names two workers must not share."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"_{worker}" if worker else ""
+
+
+def _own_postgres_database():
+    """In an xdist worker on PostgreSQL: makes the worker's database (when missing) and points
+    TEST_DATABASE_URL at it. A plain run keeps TEST_DATABASE_URL as given."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql") or not worker_suffix():
+        return
+    base = make_url(url)
+    name = f"{base.database}{worker_suffix()}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = base.set(database=name).render_as_string(hide_password=False)
+
+
 def pytest_configure(config):
-    """Collection already reads the clock (parametrized dates): it reads the run's instant too."""
+    """Collection already reads the clock (parametrized dates): it reads the run's instant too. A worker
+    takes its own database before any test module reads TEST_DATABASE_URL."""
     model_base.clock.shift_to(_run_instant())
+    _own_postgres_database()
 
 
 @pytest.fixture(autouse=True)

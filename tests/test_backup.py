@@ -17,7 +17,7 @@ import e2e_crypto as ec
 from backend import create_app
 from backend.extensions import db
 from backend.models import ClientState, Couple, DeviceKey, Entry, PushSubscription, User, WrappedKey
-from conftest import _reset_postgres, make_config
+from conftest import _reset_postgres, make_config, worker_suffix
 from key_material import PhoneDevice, recovery_blob, wrap
 from push_service import Device
 from samples import valid_body
@@ -61,7 +61,7 @@ def scratch_url(database_url, tmp_path_factory):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path_factory.mktemp('restore') / 'restored.db'}"
         return
-    name = "test_h11_import"
+    name = f"test_h11_import{worker_suffix()}"
     admin = _admin(database_url)
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -273,7 +273,7 @@ def test_pg_dump_and_pg_restore_keep_every_entry(app, pair, database_url, tmp_pa
     subprocess.run(
         ["pg_dump", "-Fc", "--no-owner", *connection, "-f", str(dump), source.path.lstrip("/")], check=True, timeout=120
     )
-    name = "test_h11_restore"
+    name = f"test_h11_restore{worker_suffix()}"
     admin = _admin(database_url)
     try:
         with admin.connect() as conn:

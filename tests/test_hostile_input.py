@@ -103,7 +103,7 @@ def test_json_at_the_depth_cap_is_parsed(app, signup):
     [
         ("/api/auth/login", '{"email": "a@example.com", "password": %s}'),
         ("/api/auth/signup", '{"email": "a@example.com", "password": "long enough pass", "display_name": %s}'),
-        ("/api/sync", '{"client_id": "%s", "cursor": %%s, "mutations": []}' % uuid.uuid4()),
+        ("/api/sync", '{"client_id": "8d0c3f4e-5b7a-4f21-9c3e-2a6b1d9e7f10", "cursor": %s, "mutations": []}'),
         ("/api/me", '{"daily_partner_push_limit": %s}'),
         ("/api/me", '{"daily_push_limit": %s}'),
     ],
