@@ -10,8 +10,9 @@ INSTANCE = Path(os.environ.get("HEARTH_INSTANCE", ROOT / "instance"))
 
 
 def _bool(name, default):
+    """A yes/no setting; unset or blank (an env file's `NAME=` left empty) keeps the default."""
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -123,11 +124,10 @@ class Config:
     PUSH_WINDOW = float(os.environ.get("PUSH_WINDOW", "1.5"))
     PUSH_POLL = float(os.environ.get("PUSH_POLL", "0.5"))
     # End-to-end encryption (docs/encryption.md): phones seal a person's words and the server refuses
-    # plaintext from anyone with a device key. Off until the rest of the app is moved over (the status
-    # section there says what is left); HEARTH_E2E=1 turns it on for a server and its phones (/api/me),
-    # HEARTH_E2E=0 off. Turning it on by default is this line's False becoming True. The browser tests
-    # read it too (their live server's config inherits it): HEARTH_E2E=1 runs every one of them with it on.
-    E2E_ENCRYPTION = _bool("HEARTH_E2E", False)
+    # plaintext from anyone with a device key. On by default; HEARTH_E2E=0 turns it off for a server and
+    # its phones (/api/me), as on a server from before it. The browser tests read it too (their live
+    # server's config inherits it): HEARTH_E2E=0 runs every one of them with it off.
+    E2E_ENCRYPTION = _bool("HEARTH_E2E", True)
 
     # Behind a TLS proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: do not trust the header).
     # Then request.scheme/host are the browser's, which the Origin check, Secure cookies and HSTS rely on.

@@ -151,3 +151,23 @@ def test_config_default_is_secure_without_the_setting(monkeypatch):
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")
     spec.loader.exec_module(fresh)
     assert fresh.Config.SESSION_COOKIE_SECURE is False
+
+
+@pytest.mark.parametrize(
+    "value, expected", [(None, True), ("", True), ("  ", True), ("1", True), ("on", True), ("0", False), ("off", False)]
+)
+def test_end_to_end_encryption_is_on_unless_turned_off(monkeypatch, value, expected):
+    """HEARTH_E2E: on without the setting, and with an empty one (an env file's `HEARTH_E2E=` left blank must
+    not turn the sealing off); only a value that says off does."""
+    import importlib.util
+
+    from backend import config
+
+    if value is None:
+        monkeypatch.delenv("HEARTH_E2E", raising=False)
+    else:
+        monkeypatch.setenv("HEARTH_E2E", value)
+    spec = importlib.util.spec_from_file_location("fresh_config", config.__file__)
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    assert fresh.Config.E2E_ENCRYPTION is expected

@@ -22,7 +22,7 @@ from samples import entry, only_result, stored
 
 @pytest.fixture(autouse=True)
 def encryption_on(app):
-    """The server's end-to-end setting on (config E2E_ENCRYPTION, HEARTH_E2E=1): the guard holds only then."""
+    """The server's end-to-end setting on (config E2E_ENCRYPTION, on unless HEARTH_E2E=0): the guard holds only then."""
     app.config["E2E_ENCRYPTION"] = True
 
 

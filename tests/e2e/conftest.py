@@ -101,8 +101,9 @@ def live_front(database_url, live_server, tmp_path_factory):
 @pytest.fixture
 def encryption_on(live_server):
     """The server's end-to-end setting on for one test (config E2E_ENCRYPTION; /api/me tells the phones), then
-    back to the run's own setting: HEARTH_E2E=1 in the environment turns it on for every browser test (the
-    live server's config inherits Config's, which reads it at import), so the suite can run both ways."""
+    back to the run's own setting: on by default, while HEARTH_E2E=0 in the environment turns it off for every
+    browser test (the live server's config inherits Config's, which reads it at import), so the suite can run
+    both ways."""
     before = live_server.app.config["E2E_ENCRYPTION"]
     live_server.app.config["E2E_ENCRYPTION"] = True
     yield
