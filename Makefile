@@ -83,7 +83,8 @@ TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 PG_BROWSER_TESTS := tests/e2e/test_encryption.py tests/e2e/test_marker.py tests/e2e/test_offline.py \
 	tests/e2e/test_one_tap.py tests/e2e/test_couple_change.py tests/e2e/test_live.py tests/e2e/test_push.py \
-	tests/e2e/test_agreement_conflicts.py tests/e2e/test_first_sync.py tests/e2e/test_readable_export.py
+	tests/e2e/test_agreement_conflicts.py tests/e2e/test_first_sync.py tests/e2e/test_readable_export.py \
+	tests/e2e/test_keys_screens.py tests/e2e/test_unlock.py tests/e2e/test_device_proof.py tests/e2e/test_pairing_keys.py
 # The clock instants (SQLite, their own temporary databases) run beside the PostgreSQL server tests: on a slow
 # 2-core machine the run came within minutes of CI's 90 one after the other.
 PG_SERVER_TESTS ?= --ignore=tests/e2e tests
