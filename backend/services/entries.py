@@ -5,12 +5,11 @@ from typing import NamedTuple
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from ..errors import Coded
 from ..extensions import db
 from ..kinds import KINDS
-from ..models import Couple, DeviceKey, Entry
+from ..models import Couple, Entry
 from ..schemas import words
 from ..schemas.common import quick_load
 from ..schemas.entries import EntryDeleteIn, EntryIn
@@ -68,7 +67,7 @@ class Batch:
     changed by later mutations of the batch), push jobs (plain values), and answers that may reveal
     the partner's (reveal()). Changes to stored entries stay with the session's flush."""
 
-    def __init__(self, user, client_id, couple_id, partner_id, now, counters_at, known):
+    def __init__(self, user, client_id, couple_id, partner_id, now, counters_at, known, keyed):
         self.user, self.client_id, self.couple_id, self.partner_id, self.now = (
             user,
             client_id,
@@ -81,15 +80,11 @@ class Batch:
         self.known = known
         self.entries, self.jobs, self.reveals = [], [], []
         self._paired = {}
-        self._sealing = None
+        self.keyed = keyed  # the writer has registered a device key (read under the lock: sync_sql.UnderLock)
 
     def sealing(self):
-        """Whether the writer has registered a device key (then words must come sealed), read once per batch."""
-        if self._sealing is None:
-            self._sealing = current_app.config["E2E_ENCRYPTION"] and (
-                db.session.scalar(select(DeviceKey.id).where(DeviceKey.user_id == self.user.id).limit(1)) is not None
-            )
-        return self._sealing
+        """Whether words must come sealed: the server's setting is on and the writer has a device key."""
+        return self.keyed and current_app.config["E2E_ENCRYPTION"]
 
     def paired_at(self, couple_id):
         """When that couple paired (None: no couple), read once per batch."""

@@ -115,18 +115,19 @@ def _check(counters, position):
 def push(user, client_id, counters, under_lock, mutations, parsed):
     """(last_mid, results, batch): applies the mutations past the device's last_mid, in order; sync()
     then writes what they made in one go (sync_sql.write_batch). batch is None when nothing was applied.
-    `under_lock`: what sync_sql.lock_for_push read of the device, the partner and the named ids.
+    `under_lock`: what sync_sql.lock_for_push read of the device, the partner, the named ids and the
+    writer's device keys.
     Without mutations only the device's last_mid is read."""
     if not mutations:
         return sql.last_mid(user.id, client_id) or 0, [], None
-    stored_mid, partner_id, any_stored = under_lock
+    stored_mid, partner_id, any_stored, keyed = under_lock
     pending = [m for m in mutations if m["mid"] > (stored_mid or 0)]
     if not pending:
         return stored_mid or 0, [], None
     # The typical tap names only new ids: then there is nothing to load.
     known = entries.preload(_named_ids(pending)) if any_stored else dict.fromkeys(_named_ids(pending))
     batch = entries.Batch(
-        user, client_id, counters.couple_id, partner_id, utcnow(), (counters.couple_seq, counters.own_seq), known
+        user, client_id, counters.couple_id, partner_id, utcnow(), (counters.couple_seq, counters.own_seq), known, keyed
     )
     results = [_apply(batch, mutation, parsed) for mutation in pending]
     if batch.reveals:

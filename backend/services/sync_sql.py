@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, literal, or_, select, text, union_all, update
 
 from ..extensions import db
-from ..models import ClientState, Couple, Entry, PushJob, User, utcnow
+from ..models import ClientState, Couple, DeviceKey, Entry, PushJob, User, utcnow
 from . import live_signal, prebuilt, wakeup
 from .visibility import SHARED_EDIT
 
@@ -75,8 +75,8 @@ def lock_for_push(user_id, client_id, couple_id, ids):
         return lock_counters(user_id, couple_id), device_partner_and_stored(user_id, client_id, couple_id, ids)
     row = prebuilt.execute(_built().lock_push_sqlite, _under_lock_params(user_id, client_id, couple_id, ids)).fetchone()
     if row is None:  # the account is gone
-        return Counters(couple_id), UnderLock(None, None, False)
-    own, couple, under_lock = row[:3], row[3:6], UnderLock(row[6], row[7], bool(row[8]))
+        return Counters(couple_id), UnderLock(None, None, False, False)
+    own, couple, under_lock = row[:3], row[3:6], UnderLock(row[6], row[7], bool(row[8]), bool(row[9]))
     if couple_id is None:
         return _counters(None, own), under_lock
     if couple[0] is None:  # the couple's row is gone: as lock_counters' join finding no row
@@ -108,11 +108,13 @@ def last_mid(user_id, client_id):
 
 class UnderLock(NamedTuple):
     """What a push reads under the lock: the device's last applied mutation id (None for a device
-    never seen), the partner's id (None: no partner), and whether any id the batch names is stored."""
+    never seen), the partner's id (None: no partner), whether any id the batch names is stored, and
+    whether the writer has registered a device key (then words must come sealed: entries.Batch.sealing)."""
 
     last_mid: "int | None"
     partner_id: "str | None"
     any_stored: bool
+    keyed: bool
 
 
 def device_partner_and_stored(user_id, client_id, couple_id, ids):
@@ -121,10 +123,10 @@ def device_partner_and_stored(user_id, client_id, couple_id, ids):
     statement for every batch size."""
     built = _built()
     statement = built.under_lock_postgresql if _postgresql() else built.under_lock_sqlite
-    last_mid_, partner_id, any_stored = prebuilt.execute(
+    last_mid_, partner_id, any_stored, keyed = prebuilt.execute(
         statement, _under_lock_params(user_id, client_id, couple_id, ids)
     ).fetchone()
-    return UnderLock(last_mid_, partner_id, bool(any_stored))
+    return UnderLock(last_mid_, partner_id, bool(any_stored), bool(keyed))
 
 
 def _under_lock_params(user_id, client_id, couple_id, ids):
@@ -449,6 +451,7 @@ def _built():
         .limit(1)
         .scalar_subquery()
     )
+    keyed = exists().where(DeviceKey.__table__.c.user_id == bindparam("user_id"))
     named_pg = func.json_array_elements_text(func.cast(bindparam("ids"), JSON)).table_valued("value")
     named_sqlite = func.json_each(bindparam("ids")).table_valued("value")
 
@@ -513,12 +516,15 @@ def _built():
             last_mid,
             partner,
             stored_sqlite,
+            keyed,
         ),
         lock_couple=select(couples.c.id).where(couples.c.id == bindparam("couple_id")).with_for_update(key_share=True),
         lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id")).values(seq=couples.c.seq)),
         last_mid=select(last_mid),
-        under_lock_postgresql=select(last_mid, partner, exists().where(entries.c.id.in_(select(named_pg.c.value)))),
-        under_lock_sqlite=select(last_mid, partner, stored_sqlite),
+        under_lock_postgresql=select(
+            last_mid, partner, exists().where(entries.c.id.in_(select(named_pg.c.value))), keyed
+        ),
+        under_lock_sqlite=select(last_mid, partner, stored_sqlite, keyed),
         pull=pull,
         insert_entry=insert(entries),
         insert_job=insert(PushJob.__table__),
