@@ -141,7 +141,9 @@ self.addEventListener("push", (event) => {
 async function notify(data, type) {
   // A sealed preview this phone can open shows the partner's words under the line ("Sam sent you an
   // appreciation"), as a plaintext preview does; anything else shows the server's generic title and body.
-  const words = data.sealed ? await openSealed(data.sealed) : null;
+  // Opening is bounded: a push must always end in a notification, so a keystore that does not answer in
+  // OPEN_WAIT ms (held by an upgrade in the app, say) gives the generic line rather than none at all.
+  const words = data.sealed ? await Promise.race([openSealed(data.sealed), later(OPEN_WAIT, null)]) : null;
   const titled = words && typeof data.sealed.title === "string" && data.sealed.title;
   return self.registration.showNotification(titled || data.title || "Hearth", {
     body: words || data.body || "",
@@ -167,6 +169,11 @@ const SEAL_IV = 12;
 const SEAL_TAG = 16;
 const SEAL_BUCKET = 32;
 const PREVIEW_CHARS = 120; // the server's cut of a plaintext preview (notifications.py, PREVIEW_CHARS)
+const OPEN_WAIT = 3000;
+
+function later(ms, value) {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms));
+}
 
 async function openSealed(sealed) {
   try {
