@@ -10,7 +10,21 @@ from functools import cache
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import JSON, Integer, bindparam, exists, func, insert, literal, or_, select, text, union_all, update
+from sqlalchemy import (
+    JSON,
+    Integer,
+    any_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 
 from ..extensions import db
 from ..models import ClientState, Couple, DeviceKey, Entry, PushJob, User, utcnow
@@ -501,6 +515,11 @@ def _built():
     )
 
     stored_sqlite = exists().where(entries.c.id.in_(select(named_sqlite.c.value)))
+    # `id = ANY(ARRAY(SELECT …))`, not `id IN (SELECT …)`: PostgreSQL guesses 100 rows for the JSON array,
+    # and below some tens of thousands of entries it planned the IN as a hash join over a sequential scan
+    # of every entry (kept for the connection as the prepared statement's generic plan): each sync that
+    # writes read the whole table. The array is probed in the primary key's index whatever the table's size.
+    stored_postgresql = exists().where(entries.c.id == any_(func.array(select(named_pg.c.value).scalar_subquery())))
     lock_sqlite = update(users).where(users.c.id == bindparam("user_id")).values(own_seq=users.c.own_seq)
     couple_value = select(couples).where(couples.c.id == bindparam("couple_id"))
 
@@ -521,9 +540,7 @@ def _built():
         lock_couple=select(couples.c.id).where(couples.c.id == bindparam("couple_id")).with_for_update(key_share=True),
         lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id")).values(seq=couples.c.seq)),
         last_mid=select(last_mid),
-        under_lock_postgresql=select(
-            last_mid, partner, exists().where(entries.c.id.in_(select(named_pg.c.value))), keyed
-        ),
+        under_lock_postgresql=select(last_mid, partner, stored_postgresql, keyed),
         under_lock_sqlite=select(last_mid, partner, stored_sqlite, keyed),
         pull=pull,
         insert_entry=insert(entries),
