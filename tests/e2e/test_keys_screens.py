@@ -22,10 +22,10 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 WORDS = {
     "en": {"show": "Show my phrase", "wrote": "I've written them down", "confirm": "Confirm", "unlock": "Unlock",
            "done": "Your recovery phrase is set up.", "readable": "This phone can read everything now.",
-           "add": "Show the code", "use": "Use this code"},
+           "add": "Show the code", "use": "Use this code", "today": "Go to Today"},
     "ru": {"show": "Показать фразу", "wrote": "Я записал(а) их", "confirm": "Подтвердить", "unlock": "Открыть",
            "done": "Фраза восстановления настроена.", "readable": "Теперь на этом телефоне можно прочитать всё.",
-           "add": "Показать код", "use": "Ввести код"},
+           "add": "Показать код", "use": "Ввести код", "today": "На главную"},
 }  # fmt: skip
 
 
@@ -213,6 +213,9 @@ def test_the_phrase_is_set_up_confirmed_and_unlocks_a_wiped_browser(new_context,
     other.get_by_text(WORDS[lang]["readable"]).wait_for()
     shot(other, f"unlock-done-{lang}")
     assert held_keys(other) == keys
+    # Done: the phrase and the code are put away, and the way on is the one button left.
+    assert not box.is_visible() and not other.locator("input[name=transfer-code]").is_visible()
+    assert other.get_by_role("link", name=WORDS[lang]["today"], exact=True).is_visible()
     assert other.evaluate(OPEN, [envelope, ENTRY]) == "Только для нас ❤️"
     for w in (watch, watch2):
         w.never(" ".join(words), words[0] + " " + words[1] + " " + words[2])
@@ -308,7 +311,9 @@ def test_a_second_device_by_the_typed_code_and_after_login(new_context, people, 
     other.get_by_role("button", name="Use this code").click()
     other.get_by_text(WORDS["en"]["readable"]).wait_for()
     assert held_keys(other) == keys
-    # Used once: the same code again finds nothing waiting.
+    assert not field.is_visible()  # done: the forms are put away
+    # Used once: the same code again (the screen opened anew) finds nothing waiting.
+    other.goto("/keys/unlock")
     field.fill(code)
     other.get_by_role("button", name="Use this code").click()
     other.get_by_text("No keys are waiting").wait_for()

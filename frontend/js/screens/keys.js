@@ -295,17 +295,19 @@ function unlock(root) {
     codeButton.disabled = false;
   };
 
+  const ways = [section(t("keys.unlock.phrase_title"), phraseForm), section(t("keys.transfer.other_title"), codeForm)];
+  /** Unlocked: the phrase and the code have done their work, so only the way on is left. */
   function finished(result) {
-    clear(done, readable(result));
+    const card = readable(result);
+    card.append(h("a", { class: "btn primary wide", href: "/", "data-link": true }, t("keys.go_today")));
+    clear(done, card);
+    for (const way of ways) way.hidden = true;
+    const lead = root.querySelector(".page-head p"); // "doesn't have your keys yet" is no longer true
+    if (lead) lead.hidden = true;
     done.scrollIntoView?.({ block: "nearest" });
   }
 
-  root.append(
-    done,
-    section(t("keys.unlock.phrase_title"), phraseForm),
-    section(t("keys.transfer.other_title"), codeForm),
-    backToKeys(),
-  );
+  root.append(done, ...ways, backToKeys());
   // Another phone of theirs (or the partner's) may wrap the keys meanwhile: then this one reads again.
   const heard = () => {
     if (done.querySelector(".locked-note") && ring.state() === "ready" && !ring.missing()) finished({ conflicts: [] });
