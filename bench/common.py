@@ -255,6 +255,50 @@ def process_cpu(test):
     return total / _TICKS
 
 
+def connections_per_worker(port):
+    """{worker pid: established connections it holds} for the gunicorn serving on `port` (Linux /proc).
+    The workers share the master's listening socket and race to accept: each connection stays with the
+    worker that accepted it, for as long as the client keeps it alive."""
+    mark = f"127.0.0.1:{port}"
+    processes = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace")
+            if "gunicorn" in command and mark in command:
+                with open(f"/proc/{pid}/stat") as f:
+                    processes[pid] = f.read().rsplit(")", 1)[1].split()[1]  # the parent's pid
+        except OSError:
+            continue
+    workers = [pid for pid, parent in processes.items() if parent in processes]  # not the master
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == int(port) and fields[3] == "01":  # ESTABLISHED
+                established.add(fields[9])
+    counts = {}
+    for pid in workers:
+        held = 0
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                try:
+                    target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                except OSError:
+                    continue
+                if target.startswith("socket:[") and target[8:-1] in established:
+                    held += 1
+        except OSError:
+            continue
+        counts[pid] = held
+    return counts
+
+
 def percentile(values, p):
     values = sorted(values)
     if not values:

@@ -25,7 +25,17 @@ from urllib.parse import urlsplit
 
 import requests
 
-from common import ROOT, database_urls, gunicorn, median, process_cpu, reset_database, scratch_dir, seed_couples
+from common import (
+    ROOT,
+    connections_per_worker,
+    database_urls,
+    gunicorn,
+    median,
+    process_cpu,
+    reset_database,
+    scratch_dir,
+    seed_couples,
+)
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results.json"
@@ -41,40 +51,72 @@ CONNECTIONS = 8  # closed-loop clients: one phone (one wrk thread, one keep-aliv
 def wrk(base, script, duration, connections=CONNECTIONS, env=None):
     """One wrk run: its WRKJSON summary plus `rps` and `cpu_ms`, the CPU every process in the loop
     spent per request (the gunicorn processes of `base`, wrk itself, and a PostgreSQL on this host).
-    Unlike requests/s, CPU per request hardly moves with the neighbours' load."""
+    Unlike requests/s, CPU per request hardly moves with the neighbours' load.
+    `env`: extra environment, or a function giving it (called again for each attempt: a sync run's
+    phones must be new ones). A run whose connections all landed on some of the workers is dropped and
+    started again (`respread` counts them): see spread_over_workers."""
     port = f"127.0.0.1:{urlsplit(base).port}"
 
     def server_cpu():
         return process_cpu(lambda c: ("gunicorn" in c and port in c) or _our_postgres(c))
 
-    children, server = resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu()
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            str(connections),
-            "-c",
-            str(connections),
-            "-d",
-            f"{int(duration)}s",
-            "--timeout",
-            "5s",
-            "-s",
-            str(BENCH / script),
-            base + ("/api/sync" if script == "sync.lua" else "/healthz"),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        check=True,
-    ).stdout
+    for attempt in range(SPREAD_ATTEMPTS):
+        extra = env() if callable(env) else env
+        children, server = resource.getrusage(resource.RUSAGE_CHILDREN), server_cpu()
+        run = subprocess.Popen(
+            [
+                "wrk",
+                "-t",
+                str(connections),
+                "-c",
+                str(connections),
+                "-d",
+                f"{int(duration)}s",
+                "--timeout",
+                "5s",
+                "-s",
+                str(BENCH / script),
+                base + ("/api/sync" if script == "sync.lua" else "/healthz"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(extra or {})},
+        )
+        if attempt + 1 < SPREAD_ATTEMPTS and not spread_over_workers(urlsplit(base).port, connections):
+            run.kill()
+            run.communicate()
+            continue
+        out, err = run.communicate()
+        if run.returncode != 0:
+            raise subprocess.CalledProcessError(run.returncode, "wrk", out, err)
+        break
     line = next(row for row in out.splitlines() if row.startswith("WRKJSON "))
     figures = json.loads(line[len("WRKJSON ") :])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     own = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     figures["cpu_ms"] = (server_cpu() - server + own) * 1000 / max(figures["requests"], 1)
+    figures["respread"] = attempt
     return figures
+
+
+# wrk opens its connections at once and gunicorn's workers race to accept them: sometimes one worker
+# takes them all and the other idles for the whole run (measured with 2 workers, SQLite, bare: all 8 on
+# one worker 2,522–2,590/s, spread 4,233–4,712/s; seen in 3 of 8 runs). Such a run measures one process,
+# not the server, and made every figure of a round a lottery (bare swung 1,401–3,310/s within a run).
+SPREAD_ATTEMPTS = 8
+
+
+def spread_over_workers(port, connections, wait=2.0):
+    """True once wrk's `connections` are established and every worker holds at least one of them."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        counts = connections_per_worker(port)
+        if sum(counts.values()) >= connections:
+            return min(counts.values()) > 0
+        time.sleep(0.02)
+    return False
 
 
 PG_DATABASE = {"name": None}  # the benchmark's database, set by server_figures
@@ -122,8 +164,10 @@ def throughput(servers, couples, scratch, duration, rounds, log):
     batches = iter([couples[i : i + CONNECTIONS] for i in range(0, len(couples), CONNECTIONS)])
 
     def sync_run(base, per, seconds, partners=False):
-        phones = next(batches)[: CONNECTIONS // 2] if partners else next(batches)
-        env = {"BENCH_SESSIONS": phones_file(phones, scratch, partners), "BENCH_MUTATIONS": str(per)}
+        def env():  # new couples for each attempt: the phones of a dropped one have written already
+            phones = next(batches)[: CONNECTIONS // 2] if partners else next(batches)
+            return {"BENCH_SESSIONS": phones_file(phones, scratch, partners), "BENCH_MUTATIONS": str(per)}
+
         return wrk(base, "sync.lua", seconds, env=env)
 
     runs = {}
@@ -148,6 +192,7 @@ def throughput(servers, couples, scratch, duration, rounds, log):
                 f"{sync1[-1]['pulled'] / max(sync1[-1]['requests'], 1):.0%} "
                 f"pulled the partner's)  solo {solo[-1]['rps']:7.1f}/s ({solo[-1]['cpu_ms']:.2f} ms CPU)  "
                 f"sync10 {sync10[-1]['rps']:6.1f}/s"
+                f"  (runs started again: {sum(r[-1]['respread'] for r in runs[label])})"
             )
     return {label: _throughput_figures(*runs[label]) for label in servers}
 
@@ -156,6 +201,7 @@ def _throughput_figures(bare, sync1, solo, sync10):
     # A sync whose mutation was rejected or conflicted is an error too: it would measure the cheap path.
     errors = sum(r["non2xx"] + r["socket_errors"] + r.get("not_applied", 0) for r in bare + sync1 + solo + sync10)
     return {
+        "runs_started_again": sum(r["respread"] for r in bare + sync1 + solo + sync10),
         "bare_rps": round(median([r["rps"] for r in bare]), 1),
         "sync_rps": round(median([r["rps"] for r in sync1]), 1),
         "sync_solo_rps": round(median([r["rps"] for r in solo]), 1),
@@ -245,7 +291,8 @@ def server_figures(name, url, scratch, args, log):
     PG_DATABASE["name"] = urlsplit(url).path.lstrip("/") if name == "postgresql" else None
     app = reset_database(url)
     servers = 2 if args.against else 1
-    couples = seed_couples(app, servers * CONNECTIONS * (3 * args.rounds + 1), entries=100)
+    # Twice the sync runs' couples: a run dropped for landing on one worker (wrk) starts again with new ones.
+    couples = seed_couples(app, servers * CONNECTIONS * 2 * (3 * args.rounds + 1), entries=100)
     small = seed_couples(app, 1, entries=100, prefix="small")[0]
     large = None if args.sync_only else seed_couples(app, 1, entries=100_000, prefix="large")[0]
     with app.app_context():
@@ -419,6 +466,7 @@ TABLE = [
     ("live_fanout_p99_ms", "a change in each of 1,000 couples at once -> each of their 2,000 streams, p99", "<= 500"),
     ("live_fanout_missed", "of those streams, events missing, plus events on streams of other couples", "0"),
     ("errors", "non-2xx, socket errors or mutations not applied during the runs", "0"),
+    ("runs_started_again", "wrk runs dropped because a worker got none of their connections", "report"),
     ("gunicorn_threads", "gunicorn threads per worker (2 workers), both endpoints", None),
     ("db", "database", None),
 ]
@@ -565,6 +613,7 @@ def main():
                             "sync_p50_ms",
                             "sync_p99_ms",
                             "errors",
+                            "runs_started_again",
                         )
                     },
                 )
