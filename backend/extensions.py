@@ -68,6 +68,11 @@ class PerAppLimiter(Limiter):
 limiter = PerAppLimiter(key_func=get_remote_address, default_limits=[])
 
 
+# Pages in SQLite's WAL before a commit checkpoints it (SQLite's default: 1,000). Raised: the writers
+# checkpoint after their turn instead (services/write_turn.py); this is for processes that never take one.
+WAL_AUTOCHECKPOINT = 4000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """WAL for concurrent readers, a busy timeout instead of instant 'database is locked'."""
@@ -80,6 +85,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
         cursor.close()
 
 

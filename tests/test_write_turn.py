@@ -107,3 +107,49 @@ def test_no_lock_file_for_postgresql_or_an_in_memory_database():
 
         with app.app_context():
             assert _lock_file(db.engine) is None, url
+
+
+def _in_database_file(database_url, email):
+    """The display name stored for `email` in the database file alone: a copy without its WAL shows
+    what the last checkpoint wrote there, and nothing committed since."""
+    import shutil
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "copy.db"
+        shutil.copyfile(database_url.removeprefix("sqlite:///"), copy)
+        with sqlite3.connect(copy) as connection:
+            row = connection.execute("SELECT display_name FROM users WHERE email = ?", (email,)).fetchone()
+        return row and row[0]
+
+
+def test_checkpoints_come_after_the_turn_every_so_many_turns(app, pair, database_url, monkeypatch):
+    """A commit in the turn leaves the WAL alone (an app connection checkpoints only past
+    WAL_AUTOCHECKPOINT pages); every CHECKPOINT_EVERY-th turn copies it into the file afterwards."""
+    import itertools
+
+    from sqlalchemy import text
+
+    from backend.extensions import WAL_AUTOCHECKPOINT, db
+    from backend.services import write_turn as turns
+
+    _needs_sqlite_file(app)
+    alice, _ = pair(rituals=False)
+    monkeypatch.setattr(turns, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(turns, "_turns", itertools.count(1))
+    with app.app_context():
+        assert db.session.scalar(text("PRAGMA wal_autocheckpoint")) == WAL_AUTOCHECKPOINT
+        before = db.session.scalar(text("SELECT display_name FROM users WHERE email = :email"), {"email": alice.email})
+        db.session.commit()
+        turns.checkpoint()  # what pairing wrote is in the file: each turn below is the only change
+        for name in ("First", "Second", "Third"):
+            with write_turn():
+                db.session.execute(
+                    text("UPDATE users SET display_name = :name WHERE email = :email"),
+                    {"name": name, "email": alice.email},
+                )
+                db.session.commit()
+            expected = "Third" if name == "Third" else before
+            assert _in_database_file(database_url, alice.email) == expected, name
