@@ -221,6 +221,20 @@ def test_the_phrase_is_set_up_confirmed_and_unlocks_a_wiped_browser(new_context,
         w.never(" ".join(words), words[0] + " " + words[1] + " " + words[2])
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_phone_that_holds_its_keys_is_told_so_on_the_unlock_screen(new_context, people, lang):
+    """Opened with the keys already here (a reload after another phone wrapped them, or from Your keys): not
+    "This phone doesn't have your keys yet", but that it reads, and the way on; the phrase and the code stay."""
+    first = phone(new_context, lang)
+    people.signup(first, "Alex")
+    page = open_app(first, "/keys/unlock")
+    page.get_by_text(WORDS[lang]["readable"]).wait_for()
+    assert page.get_by_role("link", name=WORDS[lang]["today"], exact=True).is_visible()
+    assert not page.locator(".page-head p").is_visible()
+    assert page.locator("textarea[name=phrase]").is_visible()
+    shot(page, f"unlock-holds-{lang}")
+
+
 def test_a_phrase_of_another_account_is_refused_kindly(new_context, people):
     first = new_context()
     people.signup(first, "Alex")

@@ -296,22 +296,28 @@ function unlock(root) {
   };
 
   const ways = [section(t("keys.unlock.phrase_title"), phraseForm), section(t("keys.transfer.other_title"), codeForm)];
-  /** Unlocked: the phrase and the code have done their work, so only the way on is left. */
-  function finished(result) {
+  let unlocked = false;
+  /** Unlocked: the phrase and the code have done their work, so only the way on is left (`keepWays`: the
+   *  phone turned out to hold its keys already; the phrase and the code stay for a key it may lack from before). */
+  function finished(result, keepWays = false) {
+    unlocked = true;
     const card = readable(result);
     card.append(h("a", { class: "btn primary wide", href: "/", "data-link": true }, t("keys.go_today")));
     clear(done, card);
-    for (const way of ways) way.hidden = true;
+    for (const way of ways) way.hidden = !keepWays;
     const lead = root.querySelector(".page-head p"); // "doesn't have your keys yet" is no longer true
     if (lead) lead.hidden = true;
     done.scrollIntoView?.({ block: "nearest" });
   }
 
   root.append(done, ...ways, backToKeys());
-  // Another phone of theirs (or the partner's) may wrap the keys meanwhile: then this one reads again.
+  // The keys came another way: another phone of theirs (or the partner's) wrapped them while this screen was
+  // open, or before it was opened again (a reload after being sent here). Then this phone reads, and says so.
   const heard = () => {
-    if (done.querySelector(".locked-note") && ring.state() === "ready" && !ring.missing()) finished({ conflicts: [] });
+    if (unlocked || ring.state() !== "ready" || ring.missing()) return;
+    finished({ conflicts: [] }, !done.querySelector(".locked-note"));
   };
+  heard();
   ring.events.addEventListener("change", heard);
   return () => ring.events.removeEventListener("change", heard);
 }
