@@ -175,7 +175,7 @@ def test_first_pulls_of_one_device_at_the_same_moment_all_succeed(app, pair):
 def test_a_retried_request_racing_the_original_applies_once(app, pair):
     """A phone that gave up waiting sends the same batch again while the first is still being served:
     the second must read the device's last mid after the first committed (PostgreSQL: the read under
-    the lock is a statement of its own behind the lock's, services/sync_sql.lock_counters), so each
+    the lock is a statement of its own behind the lock's, in the function sync_lock_for_push), so each
     mutation is applied exactly once and neither request fails."""
     alice, _ = pair(rituals=False)
     couple_id = alice.client.get("/api/me").json["couple"]["id"]

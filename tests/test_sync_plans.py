@@ -5,8 +5,6 @@ PostgreSQL a prepared statement keeps its generic plan for the life of the conne
 import uuid
 from datetime import UTC, datetime
 
-from psycopg import ClientCursor
-
 from backend.extensions import db
 from backend.models import Entry, User
 from backend.services import prebuilt, sync_sql
@@ -41,31 +39,40 @@ def _many_entries(app, user_id):
         return couple_id
 
 
-def _plan(statement, params):
-    """The plan the database would run `statement` with, as text; PostgreSQL's generic plan (the one a
-    prepared statement keeps), SQLite's query plan."""
+def _sqlite_plan(statement, params):
+    """SQLite's query plan for `statement`, as text."""
     sql, fixed = prebuilt.compiled(statement)
-    params = {**fixed, **params}
-    connection = db.session.connection()
-    if prebuilt.on_postgresql():
-        connection.exec_driver_sql("ANALYZE entries")
-        connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
-        dbapi = connection.connection.dbapi_connection
-        names = list(params)
-        numbered = sql
-        for index, name in enumerate(names, 1):
-            numbered = numbered.replace(f"%({name})s", f"${index}")
-        # Simple query protocol: with the extended one the server reads $1 as the PREPARE's own parameter.
-        dbapi.pgconn.exec_(f"PREPARE under_lock AS {numbered}".encode())
-        try:
-            values = ", ".join("%s" for _ in names)
-            explain = ClientCursor(dbapi)
-            rows = explain.execute(f"EXPLAIN EXECUTE under_lock ({values})", [params[n] for n in names]).fetchall()
-        finally:
-            dbapi.pgconn.exec_(b"DEALLOCATE under_lock")
-        return "\n".join(row[0] for row in rows)
-    rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+    rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", {**fixed, **params}).all()
     return "\n".join(str(row[-1]) for row in rows)
+
+
+def _postgresql_plans(statement, params):
+    """The plans PostgreSQL ran for the statements inside `statement` (a function call), as text:
+    auto_explain, loaded into this session only, sends each nested statement's plan to the client.
+    Generic plans are forced: the ones PL/pgSQL keeps for the statements of a function once it has
+    seen a few calls, for the life of the connection."""
+    connection = db.session.connection()
+    connection.exec_driver_sql("ANALYZE entries")
+    dbapi = connection.connection.dbapi_connection
+    for setting in (
+        "LOAD 'auto_explain'",
+        "SET LOCAL auto_explain.log_min_duration = 0",
+        "SET LOCAL auto_explain.log_nested_statements = on",
+        "SET LOCAL plan_cache_mode = force_generic_plan",
+        "SET LOCAL client_min_messages = log",
+    ):
+        connection.exec_driver_sql(setting)
+    plans = []
+
+    def heard(notice):
+        plans.append(f"{notice.message_primary}\n{notice.message_detail or ''}")
+
+    dbapi.add_notice_handler(heard)
+    try:
+        prebuilt.execute(statement, params).fetchall()
+    finally:
+        dbapi.remove_notice_handler(heard)
+    return "\n".join(plans)
 
 
 def test_the_read_under_the_lock_probes_the_entries_index_for_the_named_ids(app, pair):
@@ -75,9 +82,11 @@ def test_the_read_under_the_lock_probes_the_entries_index_for_the_named_ids(app,
     params = sync_sql._under_lock_params(alice.id, str(uuid.uuid4()), couple_id, named)
     with app.app_context():
         built = sync_sql._built()
-        statement = built.under_lock_postgresql if prebuilt.on_postgresql() else built.lock_push_sqlite
-
-        plan = _plan(statement, params)
+        if prebuilt.on_postgresql():
+            plan = _postgresql_plans(built.lock_push_postgresql, params)
+            assert "pk_entries" in plan, plan  # the plans of the function's own statements were seen
+        else:
+            plan = _sqlite_plan(built.lock_push_sqlite, params)
 
         db.session.rollback()
     assert "entries" in plan

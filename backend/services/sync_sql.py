@@ -11,9 +11,7 @@ from types import SimpleNamespace
 from typing import NamedTuple
 
 from sqlalchemy import (
-    JSON,
     Integer,
-    any_,
     bindparam,
     exists,
     func,
@@ -79,14 +77,23 @@ def lock_counters(user_id, couple_id):
 
 
 def lock_for_push(user_id, client_id, couple_id, ids):
-    """(Counters, UnderLock) for a sync that writes: lock_counters, then device_partner_and_stored.
+    """(Counters, UnderLock) for a sync that writes: lock_counters, then the read under the lock, in one
+    round trip. The ids travel as one JSON array: an expanding IN would be a new statement for every
+    batch size.
     SQLite: one statement, lock_counters' no-op `UPDATE users … RETURNING` returning the couple's
     counters and the device, partner and stored reads as scalar subqueries: the statement holds the
     database's write lock from its start, so they read what the last writer committed.
-    PostgreSQL: the two statements, as a statement's subqueries read the snapshot taken before its row
-    lock was granted (a waiter would read the device and entries as they were before the last writer)."""
+    PostgreSQL: one call of the function sync_lock_for_push (migration c11lock01), which runs the two
+    statements: in one statement the subqueries would read the snapshot taken before its row lock was
+    granted (a waiter would read the device and entries as they were before the last writer), while
+    each statement of a VOLATILE function takes a fresh snapshot."""
     if _postgresql():
-        return lock_counters(user_id, couple_id), device_partner_and_stored(user_id, client_id, couple_id, ids)
+        row = prebuilt.execute(_built().lock_push_postgresql, _under_lock_params(user_id, client_id, couple_id, ids))
+        row = row.fetchone()
+        under_lock = UnderLock(row[6], row[7], bool(row[8]), bool(row[9]))
+        if row[3] is None:  # no row locked: the account (or the couple's row) is gone, as lock_counters
+            return Counters(couple_id), under_lock
+        return _counters(couple_id, row[3:6] if couple_id is None else row[:6]), under_lock
     row = prebuilt.execute(_built().lock_push_sqlite, _under_lock_params(user_id, client_id, couple_id, ids)).fetchone()
     if row is None:  # the account is gone
         return Counters(couple_id), UnderLock(None, None, False, False)
@@ -129,18 +136,6 @@ class UnderLock(NamedTuple):
     partner_id: "str | None"
     any_stored: bool
     keyed: bool
-
-
-def device_partner_and_stored(user_id, client_id, couple_id, ids):
-    """UnderLock in one statement, sent after the lock is held (PostgreSQL then reads with a snapshot
-    taken after it was granted). The ids travel as one JSON array: an expanding IN would be a new
-    statement for every batch size."""
-    built = _built()
-    statement = built.under_lock_postgresql if _postgresql() else built.under_lock_sqlite
-    last_mid_, partner_id, any_stored, keyed = prebuilt.execute(
-        statement, _under_lock_params(user_id, client_id, couple_id, ids)
-    ).fetchone()
-    return UnderLock(last_mid_, partner_id, bool(any_stored), bool(keyed))
 
 
 def _under_lock_params(user_id, client_id, couple_id, ids):
@@ -466,7 +461,6 @@ def _built():
         .scalar_subquery()
     )
     keyed = exists().where(DeviceKey.__table__.c.user_id == bindparam("user_id"))
-    named_pg = func.json_array_elements_text(func.cast(bindparam("ids"), JSON)).table_valued("value")
     named_sqlite = func.json_each(bindparam("ids")).table_valued("value")
 
     couple_columns = (couples.c.seq, couples.c.horizon_seq, couples.c.ended_at)
@@ -515,11 +509,6 @@ def _built():
     )
 
     stored_sqlite = exists().where(entries.c.id.in_(select(named_sqlite.c.value)))
-    # `id = ANY(ARRAY(SELECT …))`, not `id IN (SELECT …)`: PostgreSQL guesses 100 rows for the JSON array,
-    # and below some tens of thousands of entries it planned the IN as a hash join over a sequential scan
-    # of every entry (kept for the connection as the prepared statement's generic plan): each sync that
-    # writes read the whole table. The array is probed in the primary key's index whatever the table's size.
-    stored_postgresql = exists().where(entries.c.id == any_(func.array(select(named_pg.c.value).scalar_subquery())))
     lock_sqlite = update(users).where(users.c.id == bindparam("user_id")).values(own_seq=users.c.own_seq)
     couple_value = select(couples).where(couples.c.id == bindparam("couple_id"))
 
@@ -540,8 +529,9 @@ def _built():
         lock_couple=select(couples.c.id).where(couples.c.id == bindparam("couple_id")).with_for_update(key_share=True),
         lock_couple_sqlite=(update(couples).where(couples.c.id == bindparam("couple_id")).values(seq=couples.c.seq)),
         last_mid=select(last_mid),
-        under_lock_postgresql=select(last_mid, partner, stored_postgresql, keyed),
-        under_lock_sqlite=select(last_mid, partner, stored_sqlite, keyed),
+        lock_push_postgresql=text(
+            "SELECT * FROM sync_lock_for_push(:user_id, :client_id, :couple_id, CAST(:ids AS json))"
+        ),
         pull=pull,
         insert_entry=insert(entries),
         insert_job=insert(PushJob.__table__),
