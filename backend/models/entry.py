@@ -13,7 +13,8 @@ class Entry(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     # None for an entry written while its author was in no couple: it is theirs alone.
     couple_id: Mapped[str | None] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"))
-    author_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Indexed by ix_entries_author_own_seq, whose first column it is.
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     visibility: Mapped[str] = mapped_column(String(10))
     # The partner's phones hold this entry: if it turns private or is deleted, the couple's stream
