@@ -177,26 +177,42 @@ export function tp(key, vars = {}) {
   return fill(choose(lookup(key), vars), vars) || [key];
 }
 
-export const number = (value, options) => new Intl.NumberFormat(locale(), options).format(value);
+const formatters = new Map();
+
+/** An Intl formatter (Kind: Intl.DateTimeFormat, NumberFormat, …) for a locale and options, made once and
+ *  kept: making one costs far more than using it, and Today's first draw asked for hundreds (≈ 80 ms of a
+ *  slow phone's main thread before the screen could paint). A bad option (an unknown time zone) throws,
+ *  as the constructor does, and nothing is kept. */
+export function formatter(Kind, tag, options = {}) {
+  const key = `${Kind.name} ${tag} ${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Kind(tag, options);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
+export const number = (value, options) => formatter(Intl.NumberFormat, locale(), options).format(value);
 
 /** A date or time in the person's language; options as Intl.DateTimeFormat's. */
 export function formatDate(when, options = { day: "numeric", month: "short" }) {
   const date = when instanceof Date ? when : new Date(when);
   try {
-    return new Intl.DateTimeFormat(locale(), options).format(date);
+    return formatter(Intl.DateTimeFormat, locale(), options).format(date);
   } catch (_err) {
-    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: undefined }).format(date);
+    return formatter(Intl.DateTimeFormat, locale(), { ...options, timeZone: undefined }).format(date);
   }
 }
 
 /** "3 days ago", "yesterday", "in 2 hours": value and unit as Intl.RelativeTimeFormat's. */
 export function relative(value, unit, style = "long") {
-  return new Intl.RelativeTimeFormat(locale(), { numeric: "auto", style }).format(value, unit);
+  return formatter(Intl.RelativeTimeFormat, locale(), { numeric: "auto", style }).format(value, unit);
 }
 
 /** "a, b and c" in the person's language. */
 export function list(items, type = "conjunction") {
-  return new Intl.ListFormat(locale(), { style: "long", type }).format(items.map(String));
+  return formatter(Intl.ListFormat, locale(), { style: "long", type }).format(items.map(String));
 }
 
 /** index.html's own words: data-i18n="key" sets the text, data-i18n-label the aria-label,

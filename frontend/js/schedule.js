@@ -1,6 +1,6 @@
 // When a ritual falls: the server's rules (backend/services/schedule.py) mirrored for the list's
 // "next". Dates are calendar days as UTC midnights; instants come from wall times in the user's zone.
-import { t as say, formatDate } from "./i18n.js";
+import { t as say, formatDate, formatter } from "./i18n.js";
 import { clockTime } from "./time.js";
 
 const DAY = 86400000;
@@ -43,7 +43,7 @@ export function occursOn(s, day, anchor = null) {
 /** The wall clock in `zone` at instant t, as a UTC-based millisecond count. */
 function wallOf(t, zone) {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
+    formatter(Intl.DateTimeFormat, "en-US", {
       timeZone: zone,
       hourCycle: "h23",
       year: "numeric",
@@ -87,7 +87,7 @@ export function nextOccurrence(s, after, zone, anchor = null) {
 }
 
 export const localDay = (t, zone) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+  formatter(Intl.DateTimeFormat, "en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
     new Date(t),
   );
 

@@ -1,18 +1,18 @@
 // Dates as the person lives them: in their time zone (the account's, else the phone's).
-import { formatDate, relative, t } from "./i18n.js";
+import { formatDate, formatter, relative, t } from "./i18n.js";
 
-export const phoneZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+export const phoneZone = () => formatter(Intl.DateTimeFormat, undefined).resolvedOptions().timeZone || "UTC";
 
 export function localDate(zone, when = new Date()) {
   try {
-    return new Intl.DateTimeFormat("en-CA", {
+    return formatter(Intl.DateTimeFormat, "en-CA", {
       timeZone: zone || phoneZone(),
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
     }).format(when);
   } catch (_err) {
-    return new Intl.DateTimeFormat("en-CA").format(when);
+    return formatter(Intl.DateTimeFormat, "en-CA").format(when);
   }
 }
 
