@@ -6,19 +6,26 @@ import { moreWords, t } from "./i18n.js";
 import * as auth from "./screens/auth.js";
 import * as pair from "./screens/pair.js";
 import * as today from "./screens/today.js";
-import * as appreciate from "./screens/appreciate.js";
-import * as bids from "./screens/bids.js";
-import * as settings from "./screens/settings.js";
 import * as firstRun from "./first-run.js";
 
-// The tab bar: path → [tab, module, title].
+// The tab bar: path → [tab, module or loader, title].
 // Titles are catalogue keys, read when the screen opens (so a language change retitles it).
+// Today is in the shell; the other tabs load on first use (asked for once Today is up: warmTabs), which
+// keeps ~9 KB of modules off the first screen's path on a slow network.
 const TABS = {
   "/": ["today", today, "tab.today"],
-  "/appreciate": ["appreciate", appreciate, "tab.appreciate"],
-  "/bids": ["bids", bids, "tab.bids"],
-  "/more": ["more", settings, "tab.more"],
+  "/appreciate": ["appreciate", () => import("./screens/appreciate.js"), "tab.appreciate"],
+  "/bids": ["bids", () => import("./screens/bids.js"), "tab.bids"],
+  "/more": ["more", () => import("./screens/settings.js"), "tab.more"],
 };
+const TAB_WARM_MS = 2000;
+
+/** Fetches the other tabs' modules in the background, so a first tap on one draws at once. */
+function warmTabs() {
+  for (const [, screen] of Object.values(TABS)) {
+    if (typeof screen === "function") screen().catch(() => {}); // offline and never kept: loads on the tap
+  }
+}
 
 // Every other screen, one line each: pattern → [tab to highlight, loader, title].
 // ":name" matches one path segment and reaches the view as ctx.args.name.
@@ -150,7 +157,10 @@ function pick(path) {
   if (path === "/" && store.unseenNews()) return NEWS;
   if (path === "/" && store.keyWait()) return KEY_WAIT;
   const tab = TABS[path];
-  if (tab) return { tab: tab[0], module: tab[1], title: tab[2] };
+  if (tab)
+    return typeof tab[1] === "function"
+      ? { tab: tab[0], load: tab[1], title: tab[2] }
+      : { tab: tab[0], module: tab[1], title: tab[2] };
   const route = match(path);
   if (route) return route;
   const home = TABS["/"];
@@ -218,6 +228,7 @@ export function start() {
     navigate(link.getAttribute("href"));
   });
   window.addEventListener("popstate", render);
+  setTimeout(warmTabs, TAB_WARM_MS);
   navigator.serviceWorker?.addEventListener("message", (event) => {
     if (event.data && event.data.type === "NAVIGATE") navigate(event.data.url);
   });
