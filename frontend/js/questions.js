@@ -6,6 +6,7 @@
 // person's language; until it is here the question card waits, and older answers read "an earlier question".
 import { keepOffline, language, t } from "./i18n.js";
 import { store } from "./store.js";
+import { afterPaint } from "./ui.js";
 import { capOf, lighterOn, questionOn, swapOf } from "./question-order.js";
 
 let library = null; // { lang, order: [[id, depth, theme], …], text: { id: words } }
@@ -41,7 +42,7 @@ export function loadQuestions() {
 /** Whether the library of the language in use is here (else loadQuestions() fetches it). */
 export function questionsReady() {
   if (library?.lang === language()) return true;
-  loadQuestions();
+  afterPaint(loadQuestions); // the screen asking draws first: the library (~17 KB) is not on its way to the screen
   return false;
 }
 

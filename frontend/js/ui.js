@@ -89,6 +89,13 @@ function caretOf(control) {
 let uid = 0;
 export const id = (prefix = "f") => `${prefix}-${++uid}`;
 
+/** Runs fn once the next frame has been painted: for what a first screen can draw a moment later (the
+ *  question library, the sentence starters), so its download is not on the way to that first paint. */
+export function afterPaint(fn) {
+  if (typeof requestAnimationFrame !== "function") return setTimeout(fn, 0);
+  requestAnimationFrame(() => setTimeout(fn, 0)); // rAF runs just before the paint; the timeout just after it
+}
+
 /** A labelled field: label, control, hint and an error line wired with aria-describedby. */
 export function field(label, control, hint = "") {
   control.id = control.id || id();

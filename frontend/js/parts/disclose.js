@@ -2,7 +2,7 @@
 import { store } from "../store.js";
 import { composer, create } from "../entries.js";
 import { feelingsPicker } from "../feelings.js";
-import { h, clear, field, choice, id, notice, say, toast, section } from "../ui.js";
+import { afterPaint, h, clear, field, choice, id, notice, say, toast, section } from "../ui.js";
 import { localDate } from "../time.js";
 import { categories, entryItem, list, live, shareToggle, toastSent } from "./cards.js";
 import { t } from "../i18n.js";
@@ -76,7 +76,8 @@ function buildComposer(done) {
   // row of the same height stands in until then, so nothing below moves.
   let last = "";
   const starters = h("div", { class: "starters" }, h("div", { class: "starters-line" }));
-  import("./starters.js")
+  new Promise((painted) => afterPaint(painted))
+    .then(() => import("./starters.js"))
     .then(({ starterRow, putStarter }) =>
       starters.replaceWith(
         starterRow(localDate(store.user.timezone), (starter, category) => {
