@@ -188,3 +188,39 @@ def test_a_busy_week_shows_the_newest_news_first_and_more_on_asking(new_context,
     page.get_by_text(texts[0]).wait_for()
     assert page.evaluate(FEED_ITEMS) == 30
     assert more.count() == 0
+
+
+# The largest paints as they happen, and each download's start, on the page's own clock (observers: the
+# fixed clock of these tests stands in for performance.getEntries, not for the timeline itself).
+PAINTS = """
+window.__paints = [];
+window.__asked = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__paints.push({ tag: entry.element?.tagName, at: entry.startTime });
+}).observe({ type: "largest-contentful-paint", buffered: true });
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__asked.push([entry.name, entry.startTime]);
+}).observe({ type: "resource", buffered: true });
+"""
+LATER = ("/frontend/locales/questions/", "/frontend/js/starters.js", "/frontend/content/share.")
+
+
+def test_the_question_library_and_the_starters_are_asked_for_after_todays_first_paint(new_context, people):
+    """What Today can draw a moment later (today's question's words, the sentence starters and their words) is
+    asked for once the greeting is on screen, not on the way to it: the first paint of a phone on a slow network
+    waits for no more than the app and its catalogue (Lighthouse's LCP on Today, bench/today_lighthouse.py)."""
+    alex, _ = couple(new_context, people)
+    alex.add_init_script(PAINTS)
+    page = open_app(alex, "/")
+    wait_synced(page)
+    page.reload()
+    page.get_by_role("heading", level=1).wait_for()
+    page.locator(".starters-scroll").wait_for()  # the starters and their words arrived
+    page.get_by_role("region", name="Today's question").wait_for()
+    greeting = page.evaluate("() => window.__paints.find((p) => p.tag === 'H1')?.at")
+    asked = [
+        (name, start) for name, start in page.evaluate("() => window.__asked") if any(part in name for part in LATER)
+    ]
+    assert greeting is not None, page.evaluate("() => window.__paints")
+    assert {part for part in LATER for name, _ in asked if part in name} == set(LATER), asked
+    assert all(start >= greeting for _, start in asked), (greeting, asked)
