@@ -89,11 +89,12 @@ function caretOf(control) {
 let uid = 0;
 export const id = (prefix = "f") => `${prefix}-${++uid}`;
 
-/** Runs fn once the next frame has been painted: for what a first screen can draw a moment later (the
- *  question library, the sentence starters), so its download is not on the way to that first paint. */
+/** Runs fn once the next frame is on screen: for what a first screen can draw a moment later (the question
+ *  library, the sentence starters), so its download is not on the way to that first paint. A callback of the
+ *  frame after next: the first one runs just before its frame is drawn, the second once that frame is shown. */
 export function afterPaint(fn) {
   if (typeof requestAnimationFrame !== "function") return setTimeout(fn, 0);
-  requestAnimationFrame(() => setTimeout(fn, 0)); // rAF runs just before the paint; the timeout just after it
+  requestAnimationFrame(() => requestAnimationFrame(() => fn()));
 }
 
 /** A labelled field: label, control, hint and an error line wired with aria-describedby. */
