@@ -2,28 +2,7 @@
 far more than using it, and the schedule's wall-clock arithmetic asks for one per minute it tries. Run in node on
 the phone's own modules; fixed instants and zones only."""
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def phone(script):
-    if shutil.which("node") is None:
-        pytest.fail("node is needed to run the phone's modules")
-    done = subprocess.run(
-        ["node", "--no-warnings", "--input-type=module", "-e", script],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(done.stdout)
+from phone_modules import phone
 
 
 def test_one_formatter_per_kind_locale_and_options():

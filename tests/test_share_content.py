@@ -6,11 +6,10 @@ from the catalogues plus the share content file (frontend/content/share.<lang>.j
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from phone_modules import phone
 
 from backend.limits import FEELING_MAX
 from backend.schemas.bodies import DISCLOSURE_CATEGORIES
@@ -29,20 +28,6 @@ STORED_BEFORE = {
     "ashamed": ["embarrassed", "guilty", "ashamed", "exposed", "self-conscious"],
     "lonely": ["lonely", "left out", "unseen", "distant", "homesick"],
 }
-
-
-def phone(script):
-    if shutil.which("node") is None:
-        pytest.fail("node is needed to read the phone's content modules")
-    done = subprocess.run(
-        ["node", "--no-warnings", "--input-type=module", "-e", script],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(done.stdout)
 
 
 DATA = phone(

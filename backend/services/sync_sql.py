@@ -88,8 +88,8 @@ def lock_for_push(user_id, client_id, couple_id, ids):
     granted (a waiter would read the device and entries as they were before the last writer), while
     each statement of a VOLATILE function takes a fresh snapshot."""
     if _postgresql():
-        row = prebuilt.execute(_built().lock_push_postgresql, _under_lock_params(user_id, client_id, couple_id, ids))
-        row = row.fetchone()
+        params = _under_lock_params(user_id, client_id, couple_id, ids)
+        row = prebuilt.execute(_built().lock_push_postgresql, params).fetchone()
         under_lock = UnderLock(row[6], row[7], bool(row[8]), bool(row[9]))
         if row[3] is None:  # no row locked: the account (or the couple's row) is gone, as lock_counters
             return Counters(couple_id), under_lock
