@@ -35,14 +35,49 @@ def connection():
     """(DBAPI connection, database name) of the session's transaction (which this begins if none is
     open), looked up once per transaction: Session.connection() costs more Python than a prepared
     statement's execution, and a sync sends several."""
+    held = _held()
+    return held[1], held[2]
+
+
+def _held():
+    """(transaction, DBAPI connection, database name, this connection's cursors or None)."""
     session = db.session()
     held = session.info.get("prebuilt")
     if held is not None and held[0] is session.get_transaction():
-        return held[1], held[2]
+        return held
     bound = session.connection()
-    held = (session.get_transaction(), bound.connection.dbapi_connection, bound.dialect.name)
+    dbapi_connection, name = bound.connection.dbapi_connection, bound.dialect.name
+    held = (session.get_transaction(), dbapi_connection, name, _cursors(bound.connection.info, dbapi_connection, name))
     session.info["prebuilt"] = held  # the old transaction object stays referenced here: `is` cannot be fooled
-    return held[1], held[2]
+    return held
+
+
+def _cursors(info, dbapi_connection, name):
+    """PostgreSQL: {SQL: cursor} kept with the pooled connection, so each statement reuses its cursor.
+    A psycopg cursor learns how to send each parameter's type and read each column's on its first run
+    and keeps that; a new cursor per statement learned it again every time: in-process, a sync's
+    statements on reused cursors cost ≈ 100 µs less CPU (4%). A cursor keeps its last result until it
+    runs again (at most a pull's page per connection). The pool's `info` is cleared when a connection is
+    replaced; the identity check guards that too.
+    SQLite: None, a new cursor each time: a cursor left on an unfinished SELECT would hold its read
+    snapshot open, and pysqlite's own statement cache already does the reuse."""
+    if name != "postgresql":
+        return None
+    cursors = info.get("prebuilt_cursors")
+    if cursors is None or cursors[0] is not dbapi_connection:
+        cursors = info["prebuilt_cursors"] = (dbapi_connection, {})
+    return cursors[1]
+
+
+def _cursor(sql):
+    """(DBAPI cursor, database name) for `sql` on the session's transaction's connection."""
+    _, dbapi_connection, name, cursors = _held()
+    if cursors is None:
+        return dbapi_connection.cursor(), name
+    cursor = cursors.get(sql)
+    if cursor is None:
+        cursor = cursors[sql] = dbapi_connection.cursor()
+    return cursor, name
 
 
 def on_postgresql():
@@ -51,10 +86,10 @@ def on_postgresql():
 
 def _prepare(statement, keys):
     """(DBAPI cursor, SQL, fixed parameters, value converter) on the session's connection."""
-    dbapi_connection, name = connection()
+    name = connection()[1]
     sql, fixed = _compiled(statement, name, tuple(keys) if getattr(statement, "is_insert", False) else None)
     convert = naive_utc if name == "postgresql" else _sqlite_value
-    return dbapi_connection.cursor(), sql, fixed, convert
+    return _cursor(sql)[0], sql, fixed, convert
 
 
 def execute(statement, params):
@@ -73,9 +108,8 @@ def compiled(statement):
 
 def execute_compiled(sql, fixed, params):
     """Runs SQL made of compiled() parts with one set of parameters; returns the DBAPI cursor."""
-    dbapi_connection, name = connection()
+    cursor, name = _cursor(sql)
     convert = naive_utc if name == "postgresql" else _sqlite_value
-    cursor = dbapi_connection.cursor()
     cursor.execute(sql, {**fixed, **{key: convert(value) for key, value in params.items()}})
     return cursor
 
