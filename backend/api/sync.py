@@ -1,6 +1,7 @@
 from flask import jsonify
 from flask_smorest import Blueprint
 
+from .. import json_text
 from ..errors import Coded, error_body, fail
 from ..schemas.sync import SyncIn, SyncOut
 from ..security import current_caller, login_required
@@ -23,7 +24,7 @@ def sync(data):
     try:
         # Already plain JSON values in SyncOut's shape (schemas.entries.entry_out): sent as they are, the
         # schema's dump would be a second pass over every change. SyncOut still documents the answer.
-        return jsonify(
+        return json_text.response(
             sync_service.sync(
                 current_caller(),
                 data["client_id"].lower(),

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.dialects.sqlite.pysqlite import dialect as pysqlite_dialect
 
+from .. import json_text
 from ..extensions import db
 from ..times import naive_utc
 
@@ -159,7 +160,7 @@ def records_insert(table, columns, param, alias):
 
 def records(rows):
     """Rows as the JSON array records_insert reads: datetimes as naive UTC, as the columns store them."""
-    return json.dumps(rows, default=_json_datetime, separators=(",", ":"))
+    return json_text.dumps(rows, default=_json_datetime)
 
 
 def _json_datetime(value):

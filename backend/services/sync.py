@@ -4,10 +4,10 @@ Two streams (docs/sync.md): the couple's, moved only by changes the partner may 
 user's own, moved by every change they make. The cursor carries a position in each ("c.o").
 Every statement is a named function in sync_sql; the rules of one mutation live in entries."""
 
-import json
 import re
 from contextlib import nullcontext
 
+from .. import json_text
 from ..errors import error_body
 from ..extensions import db
 from ..models import utcnow
@@ -199,7 +199,7 @@ def pull(user, counters, position, page_size, page_bytes=None, rows=None):
                 continue  # already on this page, or a withheld answer
             seen.add(entry.id)
             change = entry_out(presented[entry.id])
-            size += len(json.dumps(change["body"])) + 300
+            size += len(json_text.dumps_bytes(change["body"])) + 300
             changes.append(change)
         else:
             if len(stream_rows) > page_size:

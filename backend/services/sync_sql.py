@@ -24,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 
+from .. import json_text
 from ..extensions import db
 from ..models import ClientState, Couple, DeviceKey, Entry, PushJob, User, utcnow
 from . import live_signal, prebuilt, wakeup
@@ -139,7 +140,7 @@ class UnderLock(NamedTuple):
 
 
 def _under_lock_params(user_id, client_id, couple_id, ids):
-    return {"user_id": user_id, "client_id": client_id, "couple_id": couple_id, "ids": json.dumps(sorted(ids))}
+    return {"user_id": user_id, "client_id": client_id, "couple_id": couple_id, "ids": json_text.dumps(sorted(ids))}
 
 
 # --- the pull -----------------------------------------------------------------------------------
