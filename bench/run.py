@@ -508,6 +508,12 @@ def markdown(results):
             ">= 95",
         ),
         ("today_cls", "the same runs' cumulative layout shift (first sync included), median of 3", "<= 0.02"),
+        (
+            "today_lighthouse_host_index",
+            "Lighthouse's benchmarkIndex of this host in those runs, median (higher is faster: the score's "
+            "simulated timings grow on a slower host)",
+            "report",
+        ),
     ):
         value = results.get(key, "")
         lines.append(f"| {key} | {what} | {goal} | " + " | ".join(str(value) for _ in dbs) + " |")

@@ -167,7 +167,7 @@ def compressed(upstream):
 
 
 def lighthouse(url, cookie, out):
-    """One Lighthouse run; (performance score 0–100, CLS)."""
+    """One Lighthouse run; (performance score 0–100, CLS, the host's benchmarkIndex)."""
     subprocess.run(
         [
             str(LIGHTHOUSE),
@@ -188,20 +188,26 @@ def lighthouse(url, cookie, out):
     if os.environ.get("HEARTH_LIGHTHOUSE_KEEP"):  # a folder: keep each report to read its audits
         Path(os.environ["HEARTH_LIGHTHOUSE_KEEP"]).mkdir(parents=True, exist_ok=True)
         Path(os.environ["HEARTH_LIGHTHOUSE_KEEP"], Path(out).name).write_text(Path(out).read_text())
-    return round(score), report["audits"]["cumulative-layout-shift"]["numericValue"]
+    cls = report["audits"]["cumulative-layout-shift"]["numericValue"]
+    return round(score), cls, report["environment"]["benchmarkIndex"]
 
 
 def measure(base, runs=3, log=print, seed_base=None):
     """Lighthouse on `base`; the couple is made through `seed_base` (default: the same)."""
     cookie = a_day_of_use(seed_base or base)
-    scores, shifts = [], []
+    scores, shifts, speeds = [], [], []
     with tempfile.TemporaryDirectory() as folder:
         for n in range(runs):
-            score, cls = lighthouse(f"{base}/", cookie, Path(folder) / f"today-{n}.json")
+            score, cls, speed = lighthouse(f"{base}/", cookie, Path(folder) / f"today-{n}.json")
             scores.append(score)
             shifts.append(cls)
-            log(f"  lighthouse today run {n + 1}: performance {score}, CLS {cls:.3f}")
-    return {"today_lighthouse_perf": median(scores), "today_cls": round(median(shifts), 3)}
+            speeds.append(speed)
+            log(f"  lighthouse today run {n + 1}: performance {score}, CLS {cls:.3f}, host benchmarkIndex {speed:.0f}")
+    return {
+        "today_lighthouse_perf": median(scores),
+        "today_cls": round(median(shifts), 3),
+        "today_lighthouse_host_index": round(median(speeds)),
+    }
 
 
 def run(scratch, runs=3, log=print, root=ROOT):
