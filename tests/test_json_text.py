@@ -4,8 +4,7 @@ the standard library for what orjson refuses, instead of failing the sync."""
 import json
 from datetime import UTC, datetime
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from backend import json_text
 
